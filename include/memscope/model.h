@@ -1,0 +1,91 @@
+/*
+ * Linear transformers and Memformers (MATH.md §2–§4): the parameter table,
+ * the loss and its gradient, evaluation and the per-task trace.
+ *
+ * Memory layout after llm.c: one table of named blocks {name, layer, head,
+ * rows, cols, offset} and one allocation each for parameters and gradients.
+ * The optimizer, the checkpoint writer and the heatmaps walk the same table.
+ *
+ * Attention convention: token i's update is Σ_{j≤n} (z_iᵀ Q z_j) P z_j, the
+ * paper's P Z M (Zᵀ Q Z) with the score matrix transposed; with Q = −[[A,0],[0,0]]
+ * it gives exactly w ← w − A ∇R(w) (Lemma 1) for any, not only symmetric, A.
+ */
+#ifndef MEMSCOPE_MODEL_H
+#define MEMSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "memscope/config.h"
+#include "memscope/pool.h"
+#include "memscope/rng.h"
+#include "memscope/task.h"
+
+/* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
+ * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1. */
+struct param_block {
+	char name[8];
+	int layer;		/* 0-based */
+	int head;		/* 0-based, or -1 for per-layer memory blocks */
+	int rows, cols;		/* row-major */
+	size_t offset;		/* into params / grads */
+};
+
+/* How the forward/backward pass is computed. LABEL: only the label row
+ * moves (scalar, pre), O(nd + d²) per task and layer. DENSE: the whole token
+ * matrix moves (any parametrization), O(nd² + d³). */
+enum model_path { MODEL_PATH_LABEL, MODEL_PATH_DENSE };
+
+struct model_work;
+
+struct model {
+	struct ms_config cfg;
+	int d, n, L, H;
+	enum model_path path;
+	int nblocks;
+	struct param_block *blocks;
+	size_t nparams;
+	double *params;		/* (nparams) */
+	double *grads;		/* (nparams) */
+	int nwork;
+	struct model_work *work;	/* per pool worker: activations, gradient sums */
+};
+
+/* Build the parameter table for cfg and allocate; parameters are zero. */
+void model_init(struct model *m, const struct ms_config *cfg);
+void model_free(struct model *m);
+/* Initialise as MATH.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0. */
+void model_init_params(struct model *m, struct rng *r);
+/* Force a computation path (tests compare the two); DENSE works for all. */
+void model_set_path(struct model *m, enum model_path path);
+
+/* The block with this name, layer and head, or NULL. */
+const struct param_block *model_block(const struct model *m, const char *name,
+    int layer, int head);
+/* Pointer to that block's parameters, or NULL. */
+double *model_param(struct model *m, const char *name, int layer, int head);
+
+/*
+ * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.
+ * The batch is split over the pool's workers (pool may be NULL: one worker).
+ */
+double model_loss_grad(struct model *m, const struct task_batch *tb,
+    struct pool *pool);
+
+/* Mean squared query error after every layer's read-out: layer_mse[ℓ-1], ℓ = 1..L. */
+void model_evaluate(struct model *m, const struct task_batch *tb,
+    struct pool *pool, double *layer_mse);
+
+/*
+ * One task's path through the model. label[ℓ*(n+1) + i] is token i's label
+ * cell after layer ℓ (ℓ = 0..L; the query's is minus the prediction), and
+ * reg[ℓ*(n+1) + i] the label row of register R_ℓ (ℓ = 0..L-1; may be NULL).
+ */
+void model_trace_task(struct model *m, const struct task_batch *tb, int b,
+    double *label, double *reg);
+
+/* For cgd: the effective LFOM coefficient of register j at layer ℓ,
+ * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (MATH.md §4). */
+void model_cgd_coefficients(const struct model *m, double *coef);
+
+#endif

@@ -1,0 +1,26 @@
+/* Adam and per-block gradient clipping (MATH.md §5). */
+#ifndef MEMSCOPE_OPTIM_H
+#define MEMSCOPE_OPTIM_H
+
+#include <stddef.h>
+
+#include "memscope/model.h"
+
+struct adam {
+	double lr, beta1, beta2, eps;
+	long t;			/* steps taken */
+	size_t n;
+	double *m;		/* (n) first moment */
+	double *v;		/* (n) second moment */
+};
+
+/* Adam with β₁ 0.9, β₂ 0.999, ε 1e-8 over n parameters, moments zero. */
+void adam_init(struct adam *a, size_t n, double lr);
+void adam_free(struct adam *a);
+/* One bias-corrected Adam update of params from grads. */
+void adam_step(struct adam *a, double *params, const double *grads);
+
+/* Scale each block's gradient down to Frobenius norm at most clip (clip > 0). */
+void clip_blocks(struct model *m, double clip);
+
+#endif

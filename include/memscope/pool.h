@@ -1,0 +1,25 @@
+/*
+ * A fixed pool of compute threads for data-parallel loops (the batch split
+ * of one training step). The caller's thread is worker 0; pool_run returns
+ * when every worker has finished. Work is split by worker index only, so the
+ * results are deterministic for a given thread count.
+ */
+#ifndef MEMSCOPE_POOL_H
+#define MEMSCOPE_POOL_H
+
+struct pool;
+
+typedef void (*pool_fn)(void *ctx, int worker, int nworkers);
+
+/* A pool of n workers (n >= 1; n - 1 threads are started). */
+struct pool *pool_create(int n);
+/* Number of workers. */
+int pool_size(const struct pool *p);
+/* Run fn(ctx, i, n) on every worker i and wait for all. */
+void pool_run(struct pool *p, pool_fn fn, void *ctx);
+void pool_free(struct pool *p);
+
+/* The half-open range [*lo, *hi) of `total` items that worker i of n takes. */
+void pool_split(int total, int worker, int nworkers, int *lo, int *hi);
+
+#endif

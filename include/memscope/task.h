@@ -1,0 +1,45 @@
+/*
+ * Random in-context linear-regression tasks (MATH.md §1). A distribution holds
+ * the run's rotation U and spectrum D (Σ = U D² Uᵀ); a batch holds B tasks,
+ * token-major: task b's token i is the d-vector X[(b*(n+1) + i)*d ...], its
+ * label y[b*(n+1) + i]; token n is the query, whose label is the target.
+ */
+#ifndef MEMSCOPE_TASK_H
+#define MEMSCOPE_TASK_H
+
+#include "memscope/config.h"
+#include "memscope/rng.h"
+
+struct task_dist {
+	int d;
+	double *U;		/* (d, d) row-major, orthogonal */
+	double *D;		/* (d) standard deviations: eig(Σ) = D² */
+	enum ms_wstar wstar;
+};
+
+struct task_batch {
+	int B, n, d;
+	double *X;		/* (B, n+1, d) */
+	double *y;		/* (B, n+1) true labels, query included */
+	double *w;		/* (B, d) each task's w* */
+};
+
+/* Draw the rotation from (seed, RNG_STREAM_ROTATION) and set the spectrum of cfg. */
+int task_dist_init(struct task_dist *dist, const struct ms_config *cfg,
+    char *err, size_t errlen);
+/* Keep U, change the spectrum (data kind / kappa) to that of cfg. */
+int task_dist_set_spectrum(struct task_dist *dist, const struct ms_config *cfg,
+    char *err, size_t errlen);
+void task_dist_free(struct task_dist *dist);
+/* Σ (d, d) into out. */
+void task_dist_sigma(const struct task_dist *dist, double *out);
+/* Σ⁻¹ (d, d) into out. */
+void task_dist_sigma_inv(const struct task_dist *dist, double *out);
+
+void task_batch_alloc(struct task_batch *tb, int B, int n, int d);
+void task_batch_free(struct task_batch *tb);
+/* Fill every task of the batch with fresh draws. */
+void task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
+    struct rng *r);
+
+#endif

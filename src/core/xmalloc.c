@@ -1,0 +1,64 @@
+/* Allocation failure is fatal here and nowhere else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/xmalloc.h"
+
+static void
+xmalloc_fail(size_t size)
+{
+	fprintf(stderr, "memscope: out of memory (allocating %zu bytes)\n", size);
+	exit(1);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_fail(size);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_fail(nmemb * size);
+	return p;
+}
+
+void *
+xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_fail(size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(xmalloc(len), s, len);
+}
+
+double *
+xdoubles(size_t n)
+{
+	size_t bytes = (n ? n : 1) * sizeof(double);
+	void *p = NULL;
+
+	bytes = (bytes + 63) & ~(size_t)63;
+	if (posix_memalign(&p, 64, bytes) != 0)
+		xmalloc_fail(bytes);
+	memset(p, 0, bytes);
+	return p;
+}
