@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "memscope/pool.h"
 #include "memscope/xmalloc.h"
