@@ -47,6 +47,11 @@ struct model {
 	size_t nparams;
 	double *params;		/* (nparams) */
 	double *grads;		/* (nparams) */
+	/* Offsets of each layer's blocks, filled by model_init (-1: absent). */
+	long *off_attn0;	/* (L, H) a | A | A | P */
+	long *off_attn1;	/* (L, H) - | - | B | Q */
+	long *off_mem0;		/* (L) alpha | Gamma */
+	long *off_mem1;		/* (L) gamma */
 	int nwork;
 	struct model_work *work;	/* per pool worker: activations, gradient sums */
 };

@@ -1,0 +1,69 @@
+/* Adam (Kingma & Ba, as torch.optim.Adam computes it) and per-block clipping. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/optim.h"
+#include "memscope/xmalloc.h"
+
+void
+adam_init(struct adam *a, size_t n, double lr)
+{
+	memset(a, 0, sizeof *a);
+	a->lr = lr;
+	a->beta1 = 0.9;
+	a->beta2 = 0.999;
+	a->eps = 1e-8;
+	a->n = n;
+	a->m = xdoubles(n);
+	a->v = xdoubles(n);
+}
+
+void
+adam_free(struct adam *a)
+{
+	free(a->m);
+	free(a->v);
+	memset(a, 0, sizeof *a);
+}
+
+void
+adam_step(struct adam *a, double *params, const double *grads)
+{
+	double bc1, bc2, step, bc2_sqrt;
+
+	a->t++;
+	bc1 = 1.0 - pow(a->beta1, (double)a->t);
+	bc2 = 1.0 - pow(a->beta2, (double)a->t);
+	step = a->lr / bc1;
+	bc2_sqrt = sqrt(bc2);
+	for (size_t i = 0; i < a->n; i++) {
+		double g = grads[i];
+
+		a->m[i] = a->beta1 * a->m[i] + (1.0 - a->beta1) * g;
+		a->v[i] = a->beta2 * a->v[i] + (1.0 - a->beta2) * g * g;
+		/* p −= lr · m̂ / (√v̂ + ε), with the bias corrections folded in */
+		params[i] -= step * a->m[i] / (sqrt(a->v[i]) / bc2_sqrt + a->eps);
+	}
+}
+
+void
+clip_blocks(struct model *m, double clip)
+{
+	for (int k = 0; k < m->nblocks; k++) {
+		const struct param_block *pb = &m->blocks[k];
+		double *g = m->grads + pb->offset;
+		size_t len = (size_t)pb->rows * pb->cols;
+		double norm = 0.0;
+
+		for (size_t i = 0; i < len; i++)
+			norm += g[i] * g[i];
+		norm = sqrt(norm);
+		if (norm > clip) {
+			double scale = clip / norm;
+
+			for (size_t i = 0; i < len; i++)
+				g[i] *= scale;
+		}
+	}
+}

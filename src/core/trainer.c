@@ -1,0 +1,123 @@
+/*
+ * A training run. Streams of the run's seed: the rotation U, the training
+ * batches, the test batch and the initial parameters each come from their own
+ * stream (rng.h), so the test tasks do not depend on how long one trains.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+int
+trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
+    size_t errlen)
+{
+	struct rng rinit;
+
+	memset(t, 0, sizeof *t);
+	if (config_validate(cfg, err, errlen) != 0)
+		return -1;
+	t->cfg = *cfg;
+	if (task_dist_init(&t->dist, cfg, err, errlen) != 0)
+		return -1;
+	rng_seed(&t->rng_train, cfg->seed, RNG_STREAM_TRAIN);
+	rng_seed(&t->rng_test, cfg->seed, RNG_STREAM_TEST);
+	task_batch_alloc(&t->train, cfg->batch, cfg->context, cfg->dim);
+	task_batch_alloc(&t->test, cfg->test_batch, cfg->context, cfg->dim);
+	task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	task_batch_sample(&t->test, &t->dist, &t->rng_test);
+	model_init(&t->model, cfg);
+	rng_seed(&rinit, cfg->seed, RNG_STREAM_INIT);
+	model_init_params(&t->model, &rinit);
+	adam_init(&t->adam, t->model.nparams, cfg->lr);
+	t->pool = pool_create(cfg->threads);
+	t->backup = xdoubles(t->model.nparams);
+	t->train_loss = NAN;
+	return 0;
+}
+
+void
+trainer_free(struct trainer *t)
+{
+	pool_free(t->pool);
+	model_free(&t->model);
+	adam_free(&t->adam);
+	task_batch_free(&t->train);
+	task_batch_free(&t->test);
+	task_dist_free(&t->dist);
+	free(t->backup);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+all_finite(const double *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(p[i]))
+			return 0;
+	return 1;
+}
+
+int
+trainer_step(struct trainer *t)
+{
+	struct model *m = &t->model;
+	double loss;
+
+	if (t->diverged)
+		return 1;
+	if (t->cfg.resample > 0 && t->step > 0 && t->step % t->cfg.resample == 0)
+		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	loss = model_loss_grad(m, &t->train, t->pool);
+	if (!isfinite(loss) || !all_finite(m->grads, m->nparams)) {
+		/* these parameters already give a non-finite loss: go back to
+		 * the ones before the last update, whose loss was finite */
+		if (t->step > 0)
+			memcpy(m->params, t->backup, m->nparams * sizeof(double));
+		t->diverged = true;
+		return 1;
+	}
+	t->train_loss = loss;
+	memcpy(t->backup, m->params, m->nparams * sizeof(double));
+	if (t->cfg.clip > 0)
+		clip_blocks(m, t->cfg.clip);
+	adam_step(&t->adam, m->params, m->grads);
+	t->step++;
+	if (!all_finite(m->params, m->nparams)) {
+		memcpy(m->params, t->backup, m->nparams * sizeof(double));
+		t->diverged = true;
+		return 1;
+	}
+	return 0;
+}
+
+void
+trainer_test(struct trainer *t, double *layer_mse)
+{
+	model_evaluate(&t->model, &t->test, t->pool, layer_mse);
+}
+
+int
+trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
+    size_t errlen)
+{
+	struct ms_config next = t->cfg;
+
+	next.data = cfg->data;
+	next.kappa = cfg->kappa;
+	next.wstar = cfg->wstar;
+	if (config_validate(&next, err, errlen) != 0)
+		return -1;
+	if (task_dist_set_spectrum(&t->dist, &next, err, errlen) != 0)
+		return -1;
+	t->cfg = next;
+	t->model.cfg.data = next.data;
+	t->model.cfg.kappa = next.kappa;
+	t->model.cfg.wstar = next.wstar;
+	task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	task_batch_sample(&t->test, &t->dist, &t->rng_test);
+	return 0;
+}
