@@ -1,0 +1,84 @@
+/*
+ * The experiment configuration: one struct holding every option of the command
+ * line, of the INI --config file and of a checkpoint. Every key is set through
+ * config_set(), so the three sources accept exactly the same spellings.
+ */
+#ifndef MEMSCOPE_CONFIG_H
+#define MEMSCOPE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL };
+enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
+enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
+enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
+
+struct ms_config {
+	int dim;		/* d: feature dimension */
+	int context;		/* n: context points per task */
+	int layers;		/* L */
+	int heads;		/* H, summed per layer */
+	enum ms_param param;
+	enum ms_memory memory;
+	enum ms_data data;
+	double kappa;		/* condition number for MS_DATA_KAPPA */
+	enum ms_wstar wstar;	/* prior of w*: N(0, Σ⁻¹) or N(0, I) */
+	int batch;		/* training prompts per step */
+	int test_batch;		/* prompts in the test batch */
+	int steps;		/* optimizer steps */
+	double lr;		/* Adam learning rate */
+	double clip;		/* per-block gradient Frobenius clip, 0 = off */
+	int resample;		/* redraw the training batch every N steps, 0 = fixed */
+	uint64_t seed;
+	int runs;		/* seeds seed, seed+1, ... */
+	int threads;		/* worker threads (batch split, or runs in parallel) */
+	bool quirks;		/* baselines drop the last context point, as the authors' code */
+	double gd_step;		/* fixed GD step; 0 = best of a grid per iteration count */
+	double mom_eta, mom_beta;	/* heavy-ball momentum */
+	double nest_eta, nest_beta;	/* Nesterov */
+};
+
+/* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */
+void config_defaults(struct ms_config *cfg);
+
+/*
+ * Set one option by its long name (without dashes) from its text value.
+ * Returns 0, or -1 with a one-line message in err naming the option and
+ * what it accepts.
+ */
+int config_set(struct ms_config *cfg, const char *key, const char *value,
+    char *err, size_t errlen);
+
+/* The value of option `key` as text that config_set reads back exactly
+ * (doubles in their shortest round-trip form); -1 for an unknown key. */
+int config_get(const struct ms_config *cfg, const char *key, char *buf,
+    size_t len);
+
+/* The option keys, in struct order: count, i-th long name (NULL past the
+ * end), and the canonical spelling of a key ('_' for '-'), or NULL. */
+int config_key_count(void);
+const char *config_key_name(int i);
+const char *config_key_canonical(const char *key);
+
+/* Read an INI file of key = value lines (same keys as the long options). */
+int config_load_ini(struct ms_config *cfg, const char *path, char *err,
+    size_t errlen);
+
+/* Check the whole configuration for consistency; 0 or -1 with a message. */
+int config_validate(const struct ms_config *cfg, char *err, size_t errlen);
+
+/* Bytes of memory a training run with this configuration needs (estimate). */
+size_t config_memory_bytes(const struct ms_config *cfg);
+
+/* Names, as accepted by config_set. */
+const char *config_param_name(enum ms_param p);
+const char *config_memory_name(enum ms_memory m);
+/* The data option as text ("iso", "paper", "kappa:100") into buf. */
+const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len);
+
+/* Eigenvalue condition number of Σ for this configuration. */
+double config_condition(const struct ms_config *cfg);
+
+#endif

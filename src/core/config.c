@@ -1,0 +1,702 @@
+/*
+ * The experiment configuration. One table lists every option key with its
+ * kind, its place in struct ms_config and its accepted range; config_set,
+ * config_get, config_validate and the INI reader all walk it, so the command
+ * line, a --config file and a checkpoint accept exactly the same spellings
+ * and ranges. Numbers are parsed strictly: the whole text must be the number.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "memscope/config.h"
+
+enum config_kind {
+	CONFIG_INT,		/* int in [min, max] */
+	CONFIG_SEED,		/* uint64_t in [0, INT64_MAX] */
+	CONFIG_REAL,		/* finite double, checked by `ok` */
+	CONFIG_BOOL,
+	CONFIG_PARAM,
+	CONFIG_MEMORY,
+	CONFIG_DATA,
+	CONFIG_WSTAR
+};
+
+/* Which reals a key accepts. */
+enum config_real {
+	REAL_POSITIVE,		/* > 0 */
+	REAL_NONNEGATIVE,	/* ≥ 0 */
+	REAL_UNIT		/* in [0, 1) */
+};
+
+struct config_key {
+	const char *name;
+	enum config_kind kind;
+	size_t offset;
+	long min, max;			/* CONFIG_INT */
+	enum config_real real;		/* CONFIG_REAL */
+	const char *accepts;		/* CONFIG_REAL: what the message says */
+};
+
+#define CONFIG_AT(field) offsetof(struct ms_config, field)
+
+static const struct config_key config_keys[] = {
+	{ "dim", CONFIG_INT, CONFIG_AT(dim), 1, 512, 0, NULL },
+	{ "context", CONFIG_INT, CONFIG_AT(context), 1, 100000, 0, NULL },
+	{ "layers", CONFIG_INT, CONFIG_AT(layers), 1, 64, 0, NULL },
+	{ "heads", CONFIG_INT, CONFIG_AT(heads), 1, 64, 0, NULL },
+	{ "param", CONFIG_PARAM, CONFIG_AT(param), 0, 0, 0, NULL },
+	{ "memory", CONFIG_MEMORY, CONFIG_AT(memory), 0, 0, 0, NULL },
+	{ "data", CONFIG_DATA, CONFIG_AT(data), 0, 0, 0, NULL },
+	{ "wstar", CONFIG_WSTAR, CONFIG_AT(wstar), 0, 0, 0, NULL },
+	{ "batch", CONFIG_INT, CONFIG_AT(batch), 1, 10000000, 0, NULL },
+	{ "test-batch", CONFIG_INT, CONFIG_AT(test_batch), 1, 10000000, 0,
+	    NULL },
+	{ "steps", CONFIG_INT, CONFIG_AT(steps), 0, 100000000, 0, NULL },
+	{ "lr", CONFIG_REAL, CONFIG_AT(lr), 0, 0, REAL_POSITIVE,
+	    "a finite number > 0" },
+	{ "clip", CONFIG_REAL, CONFIG_AT(clip), 0, 0, REAL_NONNEGATIVE,
+	    "a finite number >= 0 (0: no clipping)" },
+	{ "resample", CONFIG_INT, CONFIG_AT(resample), 0, 100000000, 0, NULL },
+	{ "seed", CONFIG_SEED, CONFIG_AT(seed), 0, 0, 0, NULL },
+	{ "runs", CONFIG_INT, CONFIG_AT(runs), 1, 1000, 0, NULL },
+	{ "threads", CONFIG_INT, CONFIG_AT(threads), 1, 256, 0, NULL },
+	{ "quirks", CONFIG_BOOL, CONFIG_AT(quirks), 0, 0, 0, NULL },
+	{ "gd-step", CONFIG_REAL, CONFIG_AT(gd_step), 0, 0, REAL_NONNEGATIVE,
+	    "a finite number >= 0 (0: tuned on a separate batch)" },
+	{ "mom-eta", CONFIG_REAL, CONFIG_AT(mom_eta), 0, 0, REAL_POSITIVE,
+	    "a finite number > 0" },
+	{ "mom-beta", CONFIG_REAL, CONFIG_AT(mom_beta), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+	{ "nest-eta", CONFIG_REAL, CONFIG_AT(nest_eta), 0, 0, REAL_POSITIVE,
+	    "a finite number > 0" },
+	{ "nest-beta", CONFIG_REAL, CONFIG_AT(nest_beta), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+};
+#define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
+
+static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full" };
+static const char *config_memory_names[] = { "none", "cgd", "lfom" };
+static const char *config_wstar_names[] = { "invsigma", "identity" };
+
+#define CONFIG_GIB (1024.0 * 1024.0 * 1024.0)
+
+/* Format a message into err (which may be NULL); returns -1. */
+static int
+config_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* The defaults: the paper's d = 5, n = 20 experiment, authors' protocol. */
+void
+config_defaults(struct ms_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->dim = 5;
+	cfg->context = 20;
+	cfg->layers = 4;
+	cfg->heads = 1;
+	cfg->param = MS_PARAM_PRE;
+	cfg->memory = MS_MEMORY_LFOM;
+	cfg->data = MS_DATA_PAPER;
+	cfg->kappa = 0;
+	cfg->wstar = MS_WSTAR_INVSIGMA;
+	cfg->batch = 1000;
+	cfg->test_batch = 1000;
+	cfg->steps = 1000;
+	cfg->lr = 0.01;
+	cfg->clip = 0;
+	cfg->resample = 0;
+	cfg->seed = 1;
+	cfg->runs = 1;
+	cfg->threads = 1;
+	cfg->quirks = false;
+	cfg->gd_step = 0;
+	cfg->mom_eta = 0.005;
+	cfg->mom_beta = 0.9;
+	cfg->nest_eta = 0.03;
+	cfg->nest_beta = 0.9;
+}
+
+/* The table entry for a key; '_' is accepted for '-' ("test_batch"). */
+static const struct config_key *
+config_find(const char *key)
+{
+	char norm[32];
+	size_t i;
+
+	for (i = 0; key[i] != '\0' && i < sizeof norm - 1; i++)
+		norm[i] = key[i] == '_' ? '-' : key[i];
+	if (key[i] != '\0')
+		return NULL;
+	norm[i] = '\0';
+	for (int k = 0; k < CONFIG_NKEYS; k++)
+		if (strcmp(config_keys[k].name, norm) == 0)
+			return &config_keys[k];
+	return NULL;
+}
+
+/* Number of option keys. */
+int
+config_key_count(void)
+{
+	return CONFIG_NKEYS;
+}
+
+/* The i-th option key's long name, or NULL past the end. */
+const char *
+config_key_name(int i)
+{
+	if (i < 0 || i >= CONFIG_NKEYS)
+		return NULL;
+	return config_keys[i].name;
+}
+
+/* A key's canonical spelling ("test_batch" -> "test-batch"), or NULL. */
+const char *
+config_key_canonical(const char *key)
+{
+	const struct config_key *k = config_find(key);
+
+	return k == NULL ? NULL : k->name;
+}
+
+/* The whole of s as a long, or -1. */
+static int
+config_parse_long(const char *s, long *out)
+{
+	char *end;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	return 0;
+}
+
+/* The whole of s as a finite double, or -1. */
+static int
+config_parse_real(const char *s, double *out)
+{
+	char *end;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno == ERANGE && fabs(*out) > 1.0)
+		return -1;
+	if (*end != '\0' || !isfinite(*out))
+		return -1;
+	return 0;
+}
+
+static int
+config_real_ok(enum config_real kind, double v)
+{
+	if (!isfinite(v))
+		return 0;
+	switch (kind) {
+	case REAL_POSITIVE:
+		return v > 0;
+	case REAL_NONNEGATIVE:
+		return v >= 0;
+	case REAL_UNIT:
+		return v >= 0 && v < 1;
+	}
+	return 0;
+}
+
+/* Index of value in names[0..n), or -1. */
+static int
+config_lookup(const char *const *names, int n, const char *value)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], value) == 0)
+			return i;
+	return -1;
+}
+
+static int
+config_set_data(struct ms_config *cfg, const char *value, char *err,
+    size_t errlen)
+{
+	double k;
+
+	if (strcmp(value, "iso") == 0) {
+		cfg->data = MS_DATA_ISO;
+		cfg->kappa = 0;
+		return 0;
+	}
+	if (strcmp(value, "paper") == 0) {
+		cfg->data = MS_DATA_PAPER;
+		cfg->kappa = 0;
+		return 0;
+	}
+	if (strncmp(value, "kappa:", 6) == 0) {
+		if (config_parse_real(value + 6, &k) != 0 || k < 1)
+			return config_error(err, errlen, "--data: expected "
+			    "kappa:K with K a finite number >= 1, got '%s'",
+			    value);
+		cfg->data = MS_DATA_KAPPA;
+		cfg->kappa = k;
+		return 0;
+	}
+	return config_error(err, errlen, "--data: unknown distribution '%s' "
+	    "(accepted: iso, paper, kappa:K with K >= 1)", value);
+}
+
+/* Set one option by its long name from its text value; -1 with a message. */
+int
+config_set(struct ms_config *cfg, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	const struct config_key *k = config_find(key);
+	char *field;
+	long l;
+	double r;
+	int i;
+
+	if (k == NULL)
+		return config_error(err, errlen, "unknown option '--%s'", key);
+	field = (char *)cfg + k->offset;
+	switch (k->kind) {
+	case CONFIG_INT:
+		if (config_parse_long(value, &l) != 0 || l < k->min ||
+		    l > k->max)
+			return config_error(err, errlen, "--%s: expected an "
+			    "integer from %ld to %ld, got '%s'", k->name,
+			    k->min, k->max, value);
+		*(int *)field = (int)l;
+		return 0;
+	case CONFIG_SEED: {
+		char *end;
+		unsigned long long u;
+
+		errno = 0;
+		u = strtoull(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end != '\0' ||
+		    errno != 0 || u > INT64_MAX)
+			return config_error(err, errlen, "--seed: expected an "
+			    "integer from 0 to %" PRId64 ", got '%s'",
+			    INT64_MAX, value);
+		*(uint64_t *)field = u;
+		return 0;
+	}
+	case CONFIG_REAL:
+		if (config_parse_real(value, &r) != 0 ||
+		    !config_real_ok(k->real, r))
+			return config_error(err, errlen, "--%s: expected %s, "
+			    "got '%s'", k->name, k->accepts, value);
+		*(double *)field = r;
+		return 0;
+	case CONFIG_BOOL:
+		if (strcasecmp(value, "true") == 0 ||
+		    strcasecmp(value, "yes") == 0 || strcmp(value, "1") == 0)
+			*(bool *)field = true;
+		else if (strcasecmp(value, "false") == 0 ||
+		    strcasecmp(value, "no") == 0 || strcmp(value, "0") == 0)
+			*(bool *)field = false;
+		else
+			return config_error(err, errlen, "--%s: expected true "
+			    "or false (also yes/no, 1/0), got '%s'", k->name,
+			    value);
+		return 0;
+	case CONFIG_PARAM:
+		if ((i = config_lookup(config_param_names, 4, value)) < 0)
+			return config_error(err, errlen, "--param: unknown "
+			    "parametrization '%s' (accepted: scalar, pre, "
+			    "gdpp, full)", value);
+		cfg->param = (enum ms_param)i;
+		return 0;
+	case CONFIG_MEMORY:
+		if ((i = config_lookup(config_memory_names, 3, value)) < 0)
+			return config_error(err, errlen, "--memory: unknown "
+			    "memory '%s' (accepted: none, cgd, lfom)", value);
+		cfg->memory = (enum ms_memory)i;
+		return 0;
+	case CONFIG_DATA:
+		return config_set_data(cfg, value, err, errlen);
+	case CONFIG_WSTAR:
+		if ((i = config_lookup(config_wstar_names, 2, value)) < 0)
+			return config_error(err, errlen, "--wstar: unknown "
+			    "prior '%s' (accepted: invsigma, identity)", value);
+		cfg->wstar = (enum ms_wstar)i;
+		return 0;
+	}
+	return config_error(err, errlen, "unknown option '--%s'", key);
+}
+
+/* The shortest %g text that reads back as exactly v. */
+static void
+config_format_real(double v, char *buf, size_t len)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+/* One option's value as text that config_set reads back exactly. */
+int
+config_get(const struct ms_config *cfg, const char *key, char *buf,
+    size_t len)
+{
+	const struct config_key *k = config_find(key);
+	const char *field;
+
+	if (k == NULL || len == 0)
+		return -1;
+	field = (const char *)cfg + k->offset;
+	switch (k->kind) {
+	case CONFIG_INT:
+		snprintf(buf, len, "%d", *(const int *)field);
+		break;
+	case CONFIG_SEED:
+		snprintf(buf, len, "%" PRIu64, *(const uint64_t *)field);
+		break;
+	case CONFIG_REAL:
+		config_format_real(*(const double *)field, buf, len);
+		break;
+	case CONFIG_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
+		break;
+	case CONFIG_PARAM:
+		snprintf(buf, len, "%s", config_param_name(cfg->param));
+		break;
+	case CONFIG_MEMORY:
+		snprintf(buf, len, "%s", config_memory_name(cfg->memory));
+		break;
+	case CONFIG_DATA:
+		config_data_name(cfg, buf, len);
+		break;
+	case CONFIG_WSTAR:
+		snprintf(buf, len, "%s", (unsigned)cfg->wstar < 2 ?
+		    config_wstar_names[cfg->wstar] : "?");
+		break;
+	}
+	return 0;
+}
+
+/* State of one INI read: the file, the line being parsed, the first error. */
+struct config_ini {
+	struct ms_config *cfg;
+	FILE *f;
+	int line;		/* lines handed to inih so far */
+	int err_line;		/* line of the first handler error, 0 if none */
+	char err[256];
+};
+
+/* inih's reader: fgets, counting lines so the handler knows where it is. */
+static char *
+config_ini_read(char *str, int num, void *stream)
+{
+	struct config_ini *ci = stream;
+	char *s = fgets(str, num, ci->f);
+
+	if (s != NULL)
+		ci->line++;
+	return s;
+}
+
+static int
+config_ini_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct config_ini *ci = user;
+	char msg[256];
+
+	(void)section;
+	if (config_find(name) == NULL) {
+		snprintf(msg, sizeof msg, "unknown key '%s' (accepted: the long "
+		    "option names, e.g. dim, context, layers, param, data)",
+		    name);
+	} else if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0)
+		return 1;
+	if (ci->err_line == 0) {
+		ci->err_line = ci->line;
+		snprintf(ci->err, sizeof ci->err, "%s", msg);
+	}
+	return 0;
+}
+
+/* Apply an INI file's keys (any or no section); cfg is unchanged on error. */
+int
+config_load_ini(struct ms_config *cfg, const char *path, char *err,
+    size_t errlen)
+{
+	struct config_ini ci;
+	struct ms_config work = *cfg;
+	int r;
+
+	memset(&ci, 0, sizeof ci);
+	ci.cfg = &work;
+	if ((ci.f = fopen(path, "r")) == NULL)
+		return config_error(err, errlen, "%s: %s", path,
+		    strerror(errno));
+	r = ini_parse_stream(config_ini_read, &ci, config_ini_handler, &ci);
+	if (r == 0 && ferror(ci.f))
+		r = -1;
+	fclose(ci.f);
+	if (r == -1)
+		return config_error(err, errlen, "%s: read error", path);
+	if (r == -2)
+		return config_error(err, errlen, "%s: out of memory", path);
+	if (r > 0 && r == ci.err_line)
+		return config_error(err, errlen, "%s:%d: %s", path, r, ci.err);
+	if (r > 0)
+		return config_error(err, errlen, "%s:%d: expected 'key = value' "
+		    "or '[section]'", path, r);
+	*cfg = work;
+	return 0;
+}
+
+/* Each field within its key's range, with config_set's message if not. */
+static int
+config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
+{
+	char text[64];
+	struct ms_config probe;
+
+	for (int i = 0; i < CONFIG_NKEYS; i++) {
+		const struct config_key *k = &config_keys[i];
+		const char *field = (const char *)cfg + k->offset;
+		bool bad = false;
+
+		switch (k->kind) {
+		case CONFIG_INT:
+			bad = *(const int *)field < k->min ||
+			    *(const int *)field > k->max;
+			break;
+		case CONFIG_SEED:
+			bad = *(const uint64_t *)field > INT64_MAX;
+			break;
+		case CONFIG_REAL:
+			bad = !config_real_ok(k->real, *(const double *)field);
+			break;
+		case CONFIG_BOOL:
+			break;
+		case CONFIG_PARAM:
+			bad = (unsigned)cfg->param > MS_PARAM_FULL;
+			break;
+		case CONFIG_MEMORY:
+			bad = (unsigned)cfg->memory > MS_MEMORY_LFOM;
+			break;
+		case CONFIG_DATA:
+			bad = (unsigned)cfg->data > MS_DATA_KAPPA ||
+			    (cfg->data == MS_DATA_KAPPA &&
+			    !(isfinite(cfg->kappa) && cfg->kappa >= 1));
+			break;
+		case CONFIG_WSTAR:
+			bad = (unsigned)cfg->wstar > MS_WSTAR_IDENTITY;
+			break;
+		}
+		if (!bad)
+			continue;
+		/* let config_set word the message, from the value as text */
+		config_get(cfg, k->name, text, sizeof text);
+		probe = *cfg;
+		if (config_set(&probe, k->name, text, err, errlen) == 0)
+			config_error(err, errlen, "--%s: value out of range",
+			    k->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parameters of a model with this configuration (model.c's block table). */
+static double
+config_nparams(const struct ms_config *cfg)
+{
+	double d = cfg->dim, n1 = cfg->context + 1.0, d1 = d + 1;
+	double per_head = 0, per_layer = 0;
+
+	switch (cfg->param) {
+	case MS_PARAM_SCALAR:
+		per_head = 1;
+		break;
+	case MS_PARAM_PRE:
+		per_head = d * d;
+		break;
+	case MS_PARAM_GDPP:
+		per_head = 2 * d * d;
+		break;
+	case MS_PARAM_FULL:
+		per_head = 2 * d1 * d1;
+		break;
+	}
+	if (cfg->memory == MS_MEMORY_CGD)
+		per_layer = 2;
+	else if (cfg->memory == MS_MEMORY_LFOM)
+		per_layer = d1 * n1;
+	return cfg->layers * (cfg->heads * per_head + per_layer);
+}
+
+/* config_memory_bytes as a double, which cannot overflow. */
+static double
+config_memory_doubles(const struct ms_config *cfg)
+{
+	double d = cfg->dim, n1 = cfg->context + 1.0, d1 = d + 1;
+	double L = cfg->layers, H = cfg->heads;
+	double task = n1 * d + n1 + d;	/* X, y, w of one task */
+	double quad = d * d + 2 * d + 1;	/* a baseline's H, b, x_q, y_q */
+	double np = config_nparams(cfg), act, total;
+
+	if (cfg->param == MS_PARAM_SCALAR || cfg->param == MS_PARAM_PRE)
+		act = (L + 1) * n1 + L * n1 + 2 * L * d + L * d * d + 3 * n1;
+	else
+		act = (2 * L + 1) * n1 * d1 + 2 * L * d1 * d1 +
+		    2 * L * H * d1 * d1 + 3 * d1 * d1 + 3 * n1 * d1;
+	/* training and test batches, the baselines' tuning batch */
+	total = (cfg->batch + 2.0 * cfg->test_batch) * task;
+	/* the baselines' per-task quadratics, test and tuning */
+	total += 2.0 * cfg->test_batch * quad;
+	/* parameters, gradients, Adam's two moments, the backup */
+	total += 5 * np;
+	/* per compute worker: a gradient sum and one task's activations */
+	total += cfg->threads * (np + act + cfg->layers + 2 * d1);
+	return total;
+}
+
+/* Estimated bytes one run needs: batches, parameters, per-worker scratch. */
+size_t
+config_memory_bytes(const struct ms_config *cfg)
+{
+	double bytes = config_memory_doubles(cfg) * sizeof(double);
+
+	if (bytes >= (double)SIZE_MAX)
+		return SIZE_MAX;
+	return (size_t)bytes;
+}
+
+/* Physical memory of this machine in bytes, or 0 if unknown. */
+static double
+config_physical_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+
+	if (pages <= 0 || size <= 0)
+		return 0;
+	return (double)pages * (double)size;
+}
+
+/* Ranges, cross-field rules and the memory limit; -1 with a message. */
+int
+config_validate(const struct ms_config *cfg, char *err, size_t errlen)
+{
+	struct ms_config one = *cfg;
+	double need, have, runs_at_once = 1;
+
+	if (config_check_ranges(cfg, err, errlen) != 0)
+		return -1;
+	if (cfg->data == MS_DATA_PAPER && cfg->dim != 5)
+		return config_error(err, errlen, "--data paper is the paper's "
+		    "d = 5 spectrum and needs --dim 5 (got --dim %d); for "
+		    "other dimensions use --data iso or --data kappa:K",
+		    cfg->dim);
+	if (cfg->data == MS_DATA_KAPPA && cfg->dim < 2 && cfg->kappa != 1)
+		return config_error(err, errlen, "--data kappa:K needs --dim 2 "
+		    "or more (one dimension has condition number 1)");
+	if (cfg->quirks && cfg->context < 2)
+		return config_error(err, errlen, "--quirks drops the last "
+		    "context point and needs --context 2 or more");
+	/* several runs go in parallel, one compute thread each (cmd_train) */
+	if (cfg->runs > 1 && cfg->threads > 1) {
+		runs_at_once = cfg->runs < cfg->threads ? cfg->runs :
+		    cfg->threads;
+		one.threads = 1;
+	}
+	need = runs_at_once * config_memory_doubles(&one) * sizeof(double);
+	have = config_physical_bytes();
+	if (have > 0 && need > have)
+		return config_error(err, errlen, "this run needs about %.1f GiB "
+		    "of memory but the machine has %.1f GiB: reduce --batch, "
+		    "--test-batch or --context%s", need / CONFIG_GIB,
+		    have / CONFIG_GIB, runs_at_once > 1 ?
+		    " (or --threads, which runs that many seeds at once)" : "");
+	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
+	    INT_MAX || (double)cfg->test_batch * (cfg->context + 1.0) *
+	    (cfg->dim + 1.0) > INT_MAX)
+		return config_error(err, errlen, "--batch or --test-batch times "
+		    "(--context + 1) times (--dim + 1) exceeds %d numbers: "
+		    "reduce --batch, --test-batch or --context", INT_MAX);
+	return 0;
+}
+
+/* The parametrization's name as config_set accepts it. */
+const char *
+config_param_name(enum ms_param p)
+{
+	if ((unsigned)p > MS_PARAM_FULL)
+		return "?";
+	return config_param_names[p];
+}
+
+/* The memory kind's name as config_set accepts it. */
+const char *
+config_memory_name(enum ms_memory m)
+{
+	if ((unsigned)m > MS_MEMORY_LFOM)
+		return "?";
+	return config_memory_names[m];
+}
+
+/* The data option as text ("iso", "paper", "kappa:100") into buf. */
+const char *
+config_data_name(const struct ms_config *cfg, char *buf, size_t len)
+{
+	char k[32];
+
+	switch (cfg->data) {
+	case MS_DATA_ISO:
+		snprintf(buf, len, "iso");
+		break;
+	case MS_DATA_PAPER:
+		snprintf(buf, len, "paper");
+		break;
+	case MS_DATA_KAPPA:
+		config_format_real(cfg->kappa, k, sizeof k);
+		snprintf(buf, len, "kappa:%s", k);
+		break;
+	default:
+		snprintf(buf, len, "?");
+		break;
+	}
+	return buf;
+}
+
+/* Eigenvalue condition number of Σ for this configuration. */
+double
+config_condition(const struct ms_config *cfg)
+{
+	switch (cfg->data) {
+	case MS_DATA_ISO:
+		return 1.0;
+	case MS_DATA_PAPER:
+		return 16.0;	/* eig(Σ) = {1, 1, 1/4, 1/16, 1} */
+	case MS_DATA_KAPPA:
+		return cfg->kappa;
+	}
+	return 1.0;
+}
