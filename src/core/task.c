@@ -1,0 +1,277 @@
+/*
+ * Random in-context linear-regression tasks (MATH.md §1).
+ *
+ * The rotation. U is Haar-distributed on O(d): a d×d matrix G of standard
+ * normals from stream RNG_STREAM_ROTATION of the seed, then G = Q R by
+ * modified Gram–Schmidt, each column orthogonalised twice against the
+ * previous ones ("twice is enough": the second pass removes what round-off
+ * left of the first, so Q is orthogonal to working precision, not merely to
+ * κ(G)·ε). Dividing by the positive norm makes R's diagonal positive, which
+ * is the sign convention that makes Q exactly Haar. U = Q.
+ *
+ * The spectrum. D holds standard deviations, eig(Σ) = D²:
+ *   iso       D = 1
+ *   paper     d = 5, D = (1, 1, 1/2, 1/4, 1), the authors' code
+ *   kappa:K   λ_k = K^(−k/(d−1)), k = 0..d−1, so λ from 1 down to 1/K; D = √λ
+ *
+ * Sampling. Per task, first w* = U D⁻¹ g' (cov U D⁻² Uᵀ = Σ⁻¹) or w* = g'
+ * (cov I), then each of the n+1 tokens x = U D g (cov U D² Uᵀ = Σ) with its
+ * label y = ⟨w*, x⟩, query last. The draws happen in exactly this order, so
+ * a batch is a function of the rng state alone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "memscope/task.h"
+#include "memscope/xmalloc.h"
+
+/*
+ * Orthonormalise the columns of G (d, d) row-major in place by modified
+ * Gram–Schmidt with one reorthogonalisation pass. Returns -1 if a column is
+ * (numerically) dependent on the previous ones.
+ */
+static int
+task_gram_schmidt(double *G, int d)
+{
+	for (int j = 0; j < d; j++) {
+		double norm0 = 0.0, norm = 0.0;
+
+		for (int i = 0; i < d; i++)
+			norm0 += G[i * d + j] * G[i * d + j];
+		for (int pass = 0; pass < 2; pass++) {
+			for (int k = 0; k < j; k++) {
+				double dot = 0.0;
+
+				for (int i = 0; i < d; i++)
+					dot += G[i * d + k] * G[i * d + j];
+				for (int i = 0; i < d; i++)
+					G[i * d + j] -= dot * G[i * d + k];
+			}
+		}
+		for (int i = 0; i < d; i++)
+			norm += G[i * d + j] * G[i * d + j];
+		if (!(norm > 1e-24 * norm0) || norm == 0.0)
+			return -1;
+		norm = sqrt(norm);
+		for (int i = 0; i < d; i++)
+			G[i * d + j] /= norm;
+	}
+	return 0;
+}
+
+/* Keep U, change the spectrum (data kind / kappa) to that of cfg. */
+int
+task_dist_set_spectrum(struct task_dist *dist, const struct ms_config *cfg,
+    char *err, size_t errlen)
+{
+	int d = dist->d;
+
+	if (cfg->dim != d) {
+		snprintf(err, errlen, "the data spectrum needs --dim %d, the "
+		    "dimension of the rotation (got --dim %d)", d, cfg->dim);
+		return -1;
+	}
+	switch (cfg->data) {
+	case MS_DATA_ISO:
+		for (int k = 0; k < d; k++)
+			dist->D[k] = 1.0;
+		break;
+	case MS_DATA_PAPER: {
+		static const double paper[5] = { 1.0, 1.0, 0.5, 0.25, 1.0 };
+
+		if (d != 5) {
+			snprintf(err, errlen, "--data paper needs --dim 5 (got "
+			    "--dim %d); use iso or kappa:K for other "
+			    "dimensions", d);
+			return -1;
+		}
+		for (int k = 0; k < d; k++)
+			dist->D[k] = paper[k];
+		break;
+	}
+	case MS_DATA_KAPPA:
+		if (!isfinite(cfg->kappa) || cfg->kappa < 1.0) {
+			snprintf(err, errlen, "--data kappa:K needs a finite "
+			    "K >= 1 (got %g)", cfg->kappa);
+			return -1;
+		}
+		if (d < 2) {
+			snprintf(err, errlen, "--data kappa:K needs --dim 2 or "
+			    "more (got --dim %d); use iso for --dim 1", d);
+			return -1;
+		}
+		for (int k = 0; k < d; k++)
+			dist->D[k] = sqrt(pow(cfg->kappa,
+			    -(double)k / (double)(d - 1)));
+		break;
+	default:
+		snprintf(err, errlen, "unknown --data kind %d", (int)cfg->data);
+		return -1;
+	}
+	dist->wstar = cfg->wstar;
+	return 0;
+}
+
+/* Draw the rotation from (seed, RNG_STREAM_ROTATION) and set the spectrum of cfg. */
+int
+task_dist_init(struct task_dist *dist, const struct ms_config *cfg,
+    char *err, size_t errlen)
+{
+	struct rng r;
+	int d = cfg->dim;
+
+	dist->d = 0;
+	dist->U = NULL;
+	dist->D = NULL;
+	dist->wstar = cfg->wstar;
+	if (d < 1) {
+		snprintf(err, errlen, "--dim must be at least 1 (got %d)", d);
+		return -1;
+	}
+	dist->d = d;
+	dist->U = xdoubles((size_t)d * d);
+	dist->D = xdoubles((size_t)d);
+	if (task_dist_set_spectrum(dist, cfg, err, errlen) != 0)
+		goto fail;
+
+	rng_seed(&r, cfg->seed, RNG_STREAM_ROTATION);
+	for (int i = 0; i < d * d; i++)
+		dist->U[i] = rng_normal(&r);
+	if (task_gram_schmidt(dist->U, d) != 0) {
+		/* Probability zero for a Gaussian matrix. */
+		snprintf(err, errlen, "the random rotation for seed %llu is "
+		    "singular", (unsigned long long)cfg->seed);
+		goto fail;
+	}
+	return 0;
+
+fail:
+	task_dist_free(dist);
+	return -1;
+}
+
+/* Free the rotation and spectrum; the struct may be initialised again. */
+void
+task_dist_free(struct task_dist *dist)
+{
+	free(dist->U);
+	free(dist->D);
+	dist->U = NULL;
+	dist->D = NULL;
+	dist->d = 0;
+}
+
+/* Fill out (d, d) with U diag(s) Uᵀ, s_k = D_k^power; exactly symmetric. */
+static void
+task_dist_form(const struct task_dist *dist, double power, double *out)
+{
+	int d = dist->d;
+	const double *U = dist->U;
+	double *s = xdoubles((size_t)d);
+
+	for (int k = 0; k < d; k++)
+		s[k] = pow(dist->D[k], power);
+	for (int i = 0; i < d; i++) {
+		for (int j = i; j < d; j++) {
+			double sum = 0.0;
+
+			for (int k = 0; k < d; k++)
+				sum += U[i * d + k] * s[k] * U[j * d + k];
+			out[i * d + j] = out[j * d + i] = sum;
+		}
+	}
+	free(s);
+}
+
+/* Σ (d, d) into out. */
+void
+task_dist_sigma(const struct task_dist *dist, double *out)
+{
+	task_dist_form(dist, 2.0, out);
+}
+
+/* Σ⁻¹ (d, d) into out. */
+void
+task_dist_sigma_inv(const struct task_dist *dist, double *out)
+{
+	task_dist_form(dist, -2.0, out);
+}
+
+/* Allocate a batch of B tasks with n context points in dimension d. */
+void
+task_batch_alloc(struct task_batch *tb, int B, int n, int d)
+{
+	tb->B = B;
+	tb->n = n;
+	tb->d = d;
+	tb->X = xdoubles((size_t)B * (n + 1) * d);
+	tb->y = xdoubles((size_t)B * (n + 1));
+	tb->w = xdoubles((size_t)B * d);
+}
+
+/* Free a batch's arrays. */
+void
+task_batch_free(struct task_batch *tb)
+{
+	free(tb->X);
+	free(tb->y);
+	free(tb->w);
+	tb->X = tb->y = tb->w = NULL;
+	tb->B = tb->n = tb->d = 0;
+}
+
+/* out = U diag(scale) g, all of length d. */
+static void
+task_rotate(const double *U, const double *scale, const double *g, int d,
+    double *out)
+{
+	for (int i = 0; i < d; i++) {
+		double sum = 0.0;
+
+		for (int k = 0; k < d; k++)
+			sum += U[i * d + k] * scale[k] * g[k];
+		out[i] = sum;
+	}
+}
+
+/* Fill every task of the batch with fresh draws. */
+void
+task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
+    struct rng *r)
+{
+	int B = tb->B, n = tb->n, d = tb->d;
+	double *g = xdoubles((size_t)d);
+	double *Dinv = xdoubles((size_t)d);
+
+	for (int k = 0; k < d; k++)
+		Dinv[k] = 1.0 / dist->D[k];
+
+	for (int b = 0; b < B; b++) {
+		double *w = tb->w + (size_t)b * d;		/* task b's w* */
+		double *X = tb->X + (size_t)b * (n + 1) * d;	/* its tokens */
+		double *y = tb->y + (size_t)b * (n + 1);	/* its labels */
+
+		for (int k = 0; k < d; k++)
+			g[k] = rng_normal(r);
+		if (dist->wstar == MS_WSTAR_INVSIGMA)
+			task_rotate(dist->U, Dinv, g, d, w);
+		else
+			for (int k = 0; k < d; k++)
+				w[k] = g[k];
+
+		for (int i = 0; i <= n; i++) {
+			double *x = X + (size_t)i * d;	/* token i, query at n */
+			double dot = 0.0;
+
+			for (int k = 0; k < d; k++)
+				g[k] = rng_normal(r);
+			task_rotate(dist->U, dist->D, g, d, x);
+			for (int k = 0; k < d; k++)
+				dot += w[k] * x[k];
+			y[i] = dot;
+		}
+	}
+	free(g);
+	free(Dinv);
+}
