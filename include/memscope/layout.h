@@ -1,0 +1,44 @@
+/*
+ * Screen layout: which panels a screen shows and where, for any terminal
+ * size. Rectangles never overlap and never leave the terminal.
+ */
+#ifndef MEMSCOPE_LAYOUT_H
+#define MEMSCOPE_LAYOUT_H
+
+#include <stdbool.h>
+
+#include "memscope/canvas.h"
+
+#define LAYOUT_MIN_W 80
+#define LAYOUT_MIN_H 24
+#define LAYOUT_SCREENS 4
+
+enum layout_slot {
+	LAYOUT_LOSS,
+	LAYOUT_LAYERS,
+	LAYOUT_MATRICES,
+	LAYOUT_MEMORY,
+	LAYOUT_STEP,
+	LAYOUT_MESSAGE,
+	LAYOUT_STATUS,
+	LAYOUT_NSLOTS
+};
+
+struct layout_item {
+	enum layout_slot slot;
+	struct rect r;
+};
+
+struct layout {
+	int w, h, screen;
+	bool too_small;		/* below LAYOUT_MIN_W × LAYOUT_MIN_H: no panels */
+	int n;
+	struct layout_item item[LAYOUT_NSLOTS];
+};
+
+/* Lay out screen (0-based) on a w × h terminal. */
+void layout_compute(struct layout *lo, int w, int h, int screen);
+/* The name of a screen for the help and status lines. */
+const char *layout_screen_name(int screen);
+
+#endif

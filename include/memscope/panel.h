@@ -1,0 +1,44 @@
+/*
+ * Screen elements, after htop's meters: each panel is a module behind a
+ * small table of function pointers and draws one snapshot into a rectangle
+ * of the canvas, naming colours only by role.
+ */
+#ifndef MEMSCOPE_PANEL_H
+#define MEMSCOPE_PANEL_H
+
+#include "memscope/canvas.h"
+#include "memscope/snapshot.h"
+
+struct panel_ctx {
+	const struct snapshot *s;
+	const char *theme;	/* the theme's name, for the status line */
+	int screen;		/* 0-based screen number */
+	int nscreens;
+};
+
+struct panel_class {
+	const char *name;
+	int min_w, min_h;	/* below this the panel draws only its frame */
+	/* Draw ctx->s into r (clipped to r; r may be any size, even empty). */
+	void (*draw)(const struct panel_ctx *ctx, struct canvas *c,
+	    struct rect r);
+};
+
+extern const struct panel_class panel_loss;	/* loss curves */
+extern const struct panel_class panel_layers;	/* per-layer test losses */
+extern const struct panel_class panel_matrices;	/* parameter heatmaps */
+extern const struct panel_class panel_memory;	/* memory coefficients */
+extern const struct panel_class panel_step;	/* the step-through slot */
+extern const struct panel_class panel_message;	/* the last event / hints */
+extern const struct panel_class panel_status;	/* the status line */
+
+/* Frame r with a title and return the inside; draws nothing if r is too
+ * small for a frame (the inside is then empty). */
+struct rect panel_frame(struct canvas *c, struct rect r, const char *title);
+/* ln(v) as text ("-1.48"), "-" for missing or non-positive v. */
+const char *panel_log(double v, char *buf, int len);
+/* Draw a centred line of text in r's row y. */
+void panel_centre(struct canvas *c, struct rect r, int y, enum colour_role fg,
+    const char *s);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * The loss panel: ln of the training and test losses against the step, the
+ * previous run's curves faded beneath, vertical marks where the data
+ * changed, and horizontal reference lines at what CG, tuned GD and Nesterov
+ * reach after L iterations on the same test batch.
+ *
+ * Layout inside the frame: a legend row, then the plot with y tick labels
+ * on the left and the reference lines' names on the right, then a row of
+ * step labels. The y range covers every finite value drawn, padded by 5%;
+ * the x range runs from 0 to the larger of the step target and the last
+ * step of either run, so a curve grows across a fixed axis.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/panel.h"
+#include "memscope/plot.h"
+
+struct loss_ref {
+	enum baseline b;
+	enum colour_role col;
+	const char *name;	/* right margin, 3 cells */
+	const char *legend;
+};
+
+static const struct loss_ref loss_refs[] = {
+	{ BASELINE_CG, COL_REF_CG, "CG", "CG" },
+	{ BASELINE_GD, COL_REF_GD, "GD", "GD" },
+	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "Nv", "Nesterov" },
+};
+#define LOSS_NREFS ((int)(sizeof loss_refs / sizeof loss_refs[0]))
+
+#define LOSS_LEFT 6		/* y labels */
+#define LOSS_RIGHT 3		/* reference names */
+
+static void
+loss_extend(double *lo, double *hi, double v)
+{
+	if (!isfinite(v) || v <= 0)
+		return;
+	v = log(v);
+	if (v < *lo)
+		*lo = v;
+	if (v > *hi)
+		*hi = v;
+}
+
+static void
+loss_extend_curve(double *lo, double *hi, double *xmax,
+    const struct snapshot_curve *cv)
+{
+	int i;
+
+	for (i = 0; i < cv->n; i++) {
+		loss_extend(lo, hi, cv->train[i]);
+		loss_extend(lo, hi, cv->test[i]);
+	}
+	if (cv->n > 0 && cv->step[cv->n - 1] > *xmax)
+		*xmax = cv->step[cv->n - 1];
+}
+
+/* ln of a curve's values into out (n). */
+static void
+loss_logs(const double *v, int n, double *out)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		out[i] = isfinite(v[i]) && v[i] > 0 ? log(v[i]) : NAN;
+}
+
+static void
+loss_draw_curve(struct plot *p, const struct snapshot_curve *cv,
+    const double *vals, enum colour_role col, double *tmp)
+{
+	loss_logs(vals, cv->n, tmp);
+	plot_curve(p, cv->step, tmp, cv->n, col);
+}
+
+static void
+loss_legend(struct canvas *c, struct rect in, const struct snapshot *s)
+{
+	const struct glyphs *g = c->g;
+	char buf[96], v[16];
+	int x = in.x, end = in.x + in.w, i, L = s->cfg.layers;
+
+	canvas_put(c, x, in.y, g->hline, COL_TRAIN);
+	x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, " train");
+	canvas_put(c, ++x, in.y, g->hline, COL_TEST);
+	x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, " test");
+	if (s->prev.n > 0 && end - x > 12) {
+		canvas_put(c, ++x, in.y, g->hline, COL_PREV);
+		snprintf(buf, sizeof buf, " previous: %s", s->prev_label);
+		x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_DIM, buf);
+	}
+	if (!s->have_baselines || L < 1)
+		return;
+	for (i = 0; i < LOSS_NREFS; i++) {
+		snprintf(buf, sizeof buf, " %s %s", loss_refs[i].legend,
+		    panel_log(s->base_mse[loss_refs[i].b][L], v, sizeof v));
+		if (end - x < canvas_text_width(buf) + 2)
+			break;
+		canvas_put(c, ++x, in.y, g->ref_line, loss_refs[i].col);
+		x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, buf);
+	}
+}
+
+static void
+loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+{
+	const struct snapshot *s = ctx->s;
+	const struct glyphs *g = c->g;
+	struct rect in, pr;
+	struct plot p;
+	double lo = INFINITY, hi = -INFINITY, xmax = 1, pad, *tmp;
+	char buf[32], title[64];
+	int i, row, col, x, y, L = s->cfg.layers, maxn;
+
+	snprintf(title, sizeof title, "loss: ln MSE, L = %d after each step",
+	    L);
+	in = panel_frame(c, r, r.w > 40 ? title : "loss");
+	if (in.w < LOSS_LEFT + LOSS_RIGHT + 4 || in.h < 4)
+		return;
+
+	loss_legend(c, in, s);
+	pr.x = in.x + LOSS_LEFT;
+	pr.y = in.y + 1;
+	pr.w = in.w - LOSS_LEFT - LOSS_RIGHT;
+	pr.h = in.h - 2;
+
+	loss_extend_curve(&lo, &hi, &xmax, &s->hist);
+	loss_extend_curve(&lo, &hi, &xmax, &s->prev);
+	if (s->have_baselines && L >= 1)
+		for (i = 0; i < LOSS_NREFS; i++)
+			loss_extend(&lo, &hi, s->base_mse[loss_refs[i].b][L]);
+	if (s->target > xmax)
+		xmax = (double)s->target;
+	if (!isfinite(lo)) {
+		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM,
+		    s->state == ENGINE_STARTING ? "setting up the run..." :
+		    "waiting for the first loss...");
+		return;
+	}
+	pad = (hi - lo) * 0.05;
+	if (pad < 0.05)
+		pad = 0.05;
+	lo -= pad;
+	hi += pad;
+	plot_init(&p, c, pr, 0, xmax, lo, hi);
+
+	/* y ticks: top, middle, bottom; x ticks: 0, middle, end */
+	for (i = 0; i < 3; i++) {
+		double v = hi - (hi - lo) * i / 2;
+
+		row = plot_row(&p, v);
+		if (row >= pr.y + pr.h)
+			row = pr.y + pr.h - 1;
+		plot_label(v, buf, sizeof buf);
+		x = pr.x - 1 - canvas_text_width(buf);
+		canvas_text(c, x < in.x ? in.x : x, row, pr.x - in.x - 1,
+		    COL_AXIS, buf);
+		canvas_put(c, pr.x - 1, row, g->tee_right, COL_AXIS);
+	}
+	y = pr.y + pr.h;
+	for (i = 0; i < 3; i++) {
+		double v = xmax * i / 2;
+
+		snprintf(buf, sizeof buf, "%.0f", v);
+		col = plot_col(&p, v);
+		x = i == 0 ? col : i == 1 ? col - canvas_text_width(buf) / 2 :
+		    col - canvas_text_width(buf) + 1;
+		canvas_text(c, x, y, in.x + in.w - x, COL_AXIS, buf);
+	}
+	if (pr.w > 30) {
+		snprintf(buf, sizeof buf, "step");
+		canvas_text(c, pr.x + pr.w / 4 - 2, y, 4, COL_DIM, buf);
+	}
+
+	/* reference lines, under the curves */
+	if (s->have_baselines && L >= 1) {
+		for (i = 0; i < LOSS_NREFS; i++) {
+			double v = s->base_mse[loss_refs[i].b][L];
+
+			if (!isfinite(v) || v <= 0)
+				continue;
+			row = plot_row(&p, log(v));
+			if (row < pr.y || row >= pr.y + pr.h)
+				continue;
+			for (x = pr.x; x < pr.x + pr.w; x++)
+				canvas_put(c, x, row, g->ref_line,
+				    loss_refs[i].col);
+			canvas_text(c, pr.x + pr.w, row, LOSS_RIGHT,
+			    loss_refs[i].col, loss_refs[i].name);
+		}
+	}
+	/* data changes */
+	for (i = 0; i < s->nmarks; i++) {
+		col = plot_col(&p, (double)s->marks[i].step);
+		if (col < pr.x || col >= pr.x + pr.w)
+			continue;
+		for (y = pr.y; y < pr.y + pr.h; y++)
+			canvas_put(c, col, y, g->mark, COL_MARK);
+		canvas_text(c, col + 1, pr.y, pr.x + pr.w - col - 1, COL_MARK,
+		    s->marks[i].label);
+	}
+
+	maxn = s->hist.n > s->prev.n ? s->hist.n : s->prev.n;
+	tmp = maxn > 0 ? calloc(maxn, sizeof *tmp) : NULL;
+	if (tmp != NULL) {
+		loss_draw_curve(&p, &s->prev, s->prev.train, COL_PREV, tmp);
+		loss_draw_curve(&p, &s->prev, s->prev.test, COL_PREV, tmp);
+		loss_draw_curve(&p, &s->hist, s->hist.train, COL_TRAIN, tmp);
+		loss_draw_curve(&p, &s->hist, s->hist.test, COL_TEST, tmp);
+		free(tmp);
+	}
+	plot_render(&p, c);
+	plot_free(&p);
+}
+
+const struct panel_class panel_loss = {
+	.name = "loss",
+	.min_w = 20,
+	.min_h = 6,
+	.draw = loss_draw,
+};

@@ -1,0 +1,266 @@
+/*
+ * The parameter panel: every layer's and head's learned matrix as a heatmap
+ * (A for pre, A and B for gdpp, P and Q for full; the scalars a of `scalar`
+ * as a table of swatches and values), one row per layer and one column per
+ * (matrix, head), with a legend and range per matrix name at the bottom.
+ * Each name has its own symmetric scale: max |entry| over all its layers
+ * and heads. For pre and gdpp the line under each layer's tiles gives
+ * cos(Σ_h A_ℓh, Σ⁻¹), which the theory says approaches 1.
+ *
+ * The scale (pixels per entry) is the largest at which the whole grid fits;
+ * if even scale 1 does not, the rows and columns that fit are drawn and a
+ * note says how many are left out.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memscope/heatmap.h"
+#include "memscope/panel.h"
+#include "memscope/plot.h"
+#include "memscope/xmalloc.h"
+
+#define MAT_MAXNAMES 4
+#define MAT_LEFT 3		/* "ℓ1 " */
+
+struct mat_names {
+	int n;
+	char name[MAT_MAXNAMES][8];
+	int rows[MAT_MAXNAMES], cols[MAT_MAXNAMES];
+	double range[MAT_MAXNAMES];
+};
+
+/* The per-head matrix names of the snapshot, in table order. */
+static void
+mat_collect(const struct snapshot *s, struct mat_names *mn)
+{
+	int i, j;
+
+	memset(mn, 0, sizeof *mn);
+	for (i = 0; i < s->nblocks; i++) {
+		const struct param_block *b = &s->blocks[i];
+		double r;
+
+		if (b->head < 0)
+			continue;
+		for (j = 0; j < mn->n; j++)
+			if (strcmp(mn->name[j], b->name) == 0)
+				break;
+		if (j == mn->n) {
+			if (mn->n == MAT_MAXNAMES)
+				continue;
+			snprintf(mn->name[j], sizeof mn->name[j], "%s", b->name);
+			mn->rows[j] = b->rows;
+			mn->cols[j] = b->cols;
+			mn->n++;
+		}
+		r = heatmap_range(s->params + b->offset, b->rows * b->cols);
+		if (r > mn->range[j])
+			mn->range[j] = r;
+	}
+}
+
+static void
+mat_legends(struct canvas *c, struct rect in, const struct mat_names *mn,
+    int y, bool compact)
+{
+	char buf[16];
+	int i, x;
+
+	for (i = 0; i < mn->n; i++, y++) {
+		x = in.x + canvas_text(c, in.x, y, in.w, COL_TEXT, mn->name[i]);
+		x++;
+		if (mn->range[i] == 0) {
+			canvas_text(c, x, y, in.x + in.w - x, COL_DIM,
+			    "all zero");
+			continue;
+		}
+		if (heatmap_legend(c, x, y, in.x + in.w - x, mn->range[i],
+		    compact) == 0)
+			canvas_printf(c, x, y, in.x + in.w - x, COL_AXIS,
+			    "+-%s", plot_label(mn->range[i], buf, sizeof buf));
+	}
+}
+
+/* The scalar parametrization: a table of a_ℓh, a swatch before each. */
+static void
+mat_scalars(const struct snapshot *s, struct canvas *c, struct rect in,
+    const struct mat_names *mn)
+{
+	int l, h, x, y, L = s->cfg.layers, H = s->cfg.heads, colw = 9;
+	const double *p;
+
+	for (h = 0; h < H && MAT_LEFT + (h + 1) * colw <= in.w; h++)
+		canvas_printf(c, in.x + MAT_LEFT + h * colw, in.y, colw,
+		    COL_DIM, "a h%d", h + 1);
+	for (l = 0; l < L && l + 1 < in.h - mn->n; l++) {
+		y = in.y + 1 + l;
+		canvas_printf(c, in.x, y, MAT_LEFT, COL_DIM, "%s%d",
+		    c->g->utf8 ? "ℓ" : "l", l + 1);
+		for (h = 0; h < H && MAT_LEFT + (h + 1) * colw <= in.w; h++) {
+			if ((p = snapshot_block(s, "a", l, h, NULL)) == NULL)
+				continue;
+			x = in.x + MAT_LEFT + h * colw;
+			heatmap_draw(c, x, y, p, 1, 1, mn->range[0], 1, false);
+			canvas_printf(c, x + 2 + (c->mono ? 1 : 0), y,
+			    colw - 3, COL_TEXT, "%+.3f", *p);
+		}
+	}
+}
+
+/* The grid at one scale: a block per layer (a tile per matrix and head,
+ * then the cosine), blocks flowing left to right and wrapping. */
+struct mat_grid {
+	int sc;
+	bool compact;
+	int colw, rowh;		/* a tile, with its gap */
+	int blockw, perrow, blockrows, h;
+};
+
+static void
+mat_grid(const struct canvas *c, const struct mat_names *mn, int H, int L,
+    int cosw, int width, int sc, bool compact, struct mat_grid *g)
+{
+	int i, hw, hh;
+
+	g->sc = sc;
+	g->compact = compact;
+	g->colw = g->rowh = 0;
+	for (i = 0; i < mn->n; i++) {
+		heatmap_size(c, mn->rows[i], mn->cols[i], sc, compact, &hw, &hh);
+		if (hw + 1 > g->colw)
+			g->colw = hw + 1;
+		if (hh + 1 > g->rowh)
+			g->rowh = hh + 1;
+	}
+	hw = H > 1 ? 5 : 2;	/* "A h1 " or "A " */
+	if (g->colw < hw)
+		g->colw = hw;
+	g->blockw = MAT_LEFT + mn->n * H * g->colw;
+	if (g->blockw < cosw)
+		g->blockw = cosw;
+	g->perrow = width / g->blockw;
+	if (g->perrow < 1)
+		g->perrow = 1;
+	g->blockrows = (L + g->perrow - 1) / g->perrow;
+	/* the gap under the last row holds the cosines, if any */
+	g->h = 1 + g->blockrows * g->rowh - (cosw > 0 ? 0 : 1);
+}
+
+static void
+mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+{
+	const struct snapshot *s = ctx->s;
+	struct mat_names mn;
+	struct mat_grid g, fit;
+	struct rect in;
+	bool cosines, found = false;
+	char title[96], buf[32];
+	int L = s->cfg.layers, H = s->cfg.heads, i, l, sc, k, cosw;
+	int x0, y0, x, y, avail_h, shown = 0, pass;
+	const double *p;
+
+	snprintf(title, sizeof title, "parameters (%s, %d head%s)%s",
+	    config_param_name(s->cfg.param), H, H == 1 ? "" : "s",
+	    s->cfg.param == MS_PARAM_PRE || s->cfg.param == MS_PARAM_GDPP ?
+	    (c->g->utf8 ? ", cos: Σ_h A vs Σ⁻¹" : ", cos: sum_h A vs S^-1") :
+	    "");
+	if (r.w <= canvas_text_width(title) + 4)
+		snprintf(title, sizeof title, "parameters (%s, %d head%s)",
+		    config_param_name(s->cfg.param), H, H == 1 ? "" : "s");
+	in = panel_frame(c, r, r.w > canvas_text_width(title) + 4 ? title :
+	    "parameters");
+	if (in.w < 8 || in.h < 2)
+		return;
+	mat_collect(s, &mn);
+	if (mn.n == 0) {
+		panel_centre(c, in, in.y + in.h / 2, COL_DIM,
+		    "no parameters yet");
+		return;
+	}
+	avail_h = in.h - mn.n;		/* legend rows at the bottom */
+	if (avail_h < 2)
+		avail_h = in.h;
+	if (mn.rows[0] * mn.cols[0] == 1) {
+		if (avail_h < in.h)
+			mat_legends(c, in, &mn, in.y + avail_h, false);
+		mat_scalars(s, c, in, &mn);
+		return;
+	}
+
+	cosines = s->cfg.param == MS_PARAM_PRE ||
+	    s->cfg.param == MS_PARAM_GDPP;
+	cosw = cosines ? 10 : 0;	/* "cos +0.93 " */
+	/* the largest scale at which every layer fits; else compact; else
+	 * as much as fits at the smallest size */
+	for (pass = 0; pass < 2 && !found; pass++) {
+		for (sc = 8; sc >= 1; sc--) {
+			mat_grid(c, &mn, H, L, cosw, in.w, sc, pass == 1, &g);
+			if (g.blockw <= in.w && g.h <= avail_h) {
+				found = true;
+				break;
+			}
+		}
+	}
+	if (!found)
+		mat_grid(c, &mn, H, L, cosw, in.w, 1, true, &g);
+	fit = g;
+	if (avail_h < in.h)
+		mat_legends(c, in, &mn, in.y + avail_h, fit.compact);
+
+	for (l = 0; l < L; l++) {
+		x0 = in.x + (l % fit.perrow) * fit.blockw;
+		y0 = in.y + 1 + (l / fit.perrow) * fit.rowh;
+		if (y0 + fit.rowh - 1 > in.y + avail_h ||
+		    (!found && y0 + fit.rowh > in.y + avail_h - 1))
+			break;
+		if (l < fit.perrow) {
+			/* column headers above the first row of blocks */
+			for (i = 0; i < mn.n * H; i++) {
+				x = x0 + MAT_LEFT + i * fit.colw;
+				if (H > 1)
+					canvas_printf(c, x, in.y, fit.colw - 1,
+					    COL_DIM, "%s h%d", mn.name[i / H],
+					    i % H + 1);
+				else
+					canvas_text(c, x, in.y, fit.colw - 1,
+					    COL_DIM, mn.name[i / H]);
+			}
+		}
+		canvas_printf(c, x0, y0, MAT_LEFT, COL_DIM, "%s%d",
+		    c->g->utf8 ? "ℓ" : "l", l + 1);
+		for (i = 0; i < mn.n * H; i++) {
+			k = i / H;
+			p = snapshot_block(s, mn.name[k], l, i % H, NULL);
+			x = x0 + MAT_LEFT + i * fit.colw;
+			if (p != NULL && x + fit.colw - 1 <= in.x + in.w)
+				heatmap_draw(c, x, y0, p, mn.rows[k],
+				    mn.cols[k], mn.range[k], fit.sc,
+				    fit.compact);
+		}
+		if (cosw > 0) {
+			y = y0 + fit.rowh - 1;
+			if (isfinite(s->sigma_cos[l]))
+				snprintf(buf, sizeof buf, "%+.2f",
+				    s->sigma_cos[l]);
+			else
+				snprintf(buf, sizeof buf, "-");
+			x = x0 + canvas_text(c, x0, y, 4, COL_DIM, "cos ");
+			canvas_text(c, x, y, fit.blockw - 5, COL_MODEL, buf);
+		}
+		shown++;
+	}
+	if (shown < L || fit.blockw > in.w) {
+		y = in.y + avail_h - 1;
+		canvas_fill(c, (struct rect){ in.x, y, in.w, 1 }, COL_DEFAULT);
+		canvas_printf(c, in.x, y, in.w, COL_DIM,
+		    "%d of %d layers shown: enlarge, or screen 2", shown, L);
+	}
+}
+
+const struct panel_class panel_matrices = {
+	.name = "matrices",
+	.min_w = 12,
+	.min_h = 4,
+	.draw = mat_draw,
+};

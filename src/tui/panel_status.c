@@ -1,0 +1,142 @@
+/*
+ * The bottom lines: the message line (the last event, or key hints) and the
+ * status line (state, step, speed, the experiment, the theme). Segments of
+ * the status line are dropped from the right when the terminal is narrow.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memscope/panel.h"
+
+static enum colour_role
+status_colour(enum engine_state st)
+{
+	switch (st) {
+	case ENGINE_RUNNING:
+		return COL_RUNNING;
+	case ENGINE_PAUSED:
+		return COL_PAUSED;
+	case ENGINE_FINISHED:
+		return COL_FINISHED;
+	case ENGINE_DIVERGED:
+		return COL_DIVERGED;
+	case ENGINE_STARTING:
+		break;
+	}
+	return COL_STATUS;
+}
+
+static const char *
+status_glyph(const struct canvas *c, enum engine_state st)
+{
+	bool u = c->g->utf8;
+
+	switch (st) {
+	case ENGINE_RUNNING:
+		return u ? "▶" : ">";
+	case ENGINE_PAUSED:
+		return u ? "‖" : "=";
+	case ENGINE_FINISHED:
+		return u ? "■" : "#";
+	case ENGINE_DIVERGED:
+		return u ? "✗" : "X";
+	case ENGINE_STARTING:
+		break;
+	}
+	return u ? "…" : ".";
+}
+
+/* Write a segment if it fits before end; returns the new x. */
+static int
+status_seg(struct canvas *c, int x, int y, int end, enum colour_role col,
+    const char *s)
+{
+	int w = canvas_text_width(s);
+
+	if (x + w > end)
+		return x;
+	canvas_text(c, x, y, w, col, s);
+	return x + w;
+}
+
+static void
+status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+{
+	const struct snapshot *s = ctx->s;
+	enum colour_role col = status_colour(s->state);
+	char buf[160], data[32], speed[32];
+	int x = r.x, end = r.x + r.w, y = r.y;
+	bool u = c->g->utf8;
+
+	if (r.w <= 0 || r.h <= 0)
+		return;
+	canvas_fill(c, r, COL_STATUS);
+	snprintf(buf, sizeof buf, " %s %s ", status_glyph(c, s->state),
+	    snapshot_state_name(s->state));
+	x = status_seg(c, x, y, end, col, buf);
+	{
+		struct rect b = { r.x, y, x - r.x, 1 };
+
+		canvas_attr(c, b, CATTR_BOLD);
+	}
+	snprintf(buf, sizeof buf, " step %ld/%ld", s->step, s->target);
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	if (s->speed_cap > 0)
+		snprintf(speed, sizeof speed, " (cap %d)", s->speed_cap);
+	else
+		speed[0] = '\0';
+	snprintf(buf, sizeof buf, "  %.0f steps/s%s", s->steps_per_sec,
+	    speed);
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	config_data_name(&s->cfg, data, sizeof data);
+	snprintf(buf, sizeof buf, "  d%d n%d L%d H%d %s %s", s->cfg.dim,
+	    s->cfg.context, s->cfg.layers, s->cfg.heads,
+	    config_param_name(s->cfg.param), config_memory_name(s->cfg.memory));
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	snprintf(buf, sizeof buf, "  data %s %s%.3g", data, u ? "κ" : "kappa ",
+	    s->kappa);
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	snprintf(buf, sizeof buf, "  seed %llu",
+	    (unsigned long long)s->cfg.seed);
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	snprintf(buf, sizeof buf, "  theme %s", ctx->theme != NULL ?
+	    ctx->theme : "?");
+	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
+	    ctx->nscreens);
+	status_seg(c, x, y, end, COL_STATUS, buf);
+}
+
+static void
+message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+{
+	const struct snapshot *s = ctx->s;
+
+	if (r.w <= 0 || r.h <= 0)
+		return;
+	if (s->message[0] != '\0') {
+		canvas_text(c, r.x + 1, r.y, r.w - 1, s->message_error ?
+		    COL_DIVERGED : COL_MESSAGE, s->message);
+		return;
+	}
+	canvas_text(c, r.x + 1, r.y, r.w - 1, COL_DIM, r.w >= 100 ?
+	    "space pause  n step  [ ] heads  l L layers  m memory  "
+	    "p param  c data  r restart  s save  e export  t theme  "
+	    "? help  q quit" :
+	    "space pause  [ ] heads  l L layers  c data  ? help  q quit");
+}
+
+const struct panel_class panel_status = {
+	.name = "status",
+	.min_w = 1,
+	.min_h = 1,
+	.draw = status_draw,
+};
+
+const struct panel_class panel_message = {
+	.name = "message",
+	.min_w = 1,
+	.min_h = 1,
+	.draw = message_draw,
+};
