@@ -7,6 +7,8 @@
 #define MEMSCOPE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "memscope/config.h"
 
@@ -21,12 +23,43 @@ struct cli_opts {
 	int iters;			/* --iters (baselines), 0 = --layers */
 	bool ascii, mono;		/* --ascii, --mono */
 	bool given_data;		/* --data was on the command line or in --config */
+	uint64_t given;			/* bit i: config key i (config_key_name)
+					 * was on the command line or in --config */
 };
 
 /* Exit statuses. */
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1		/* the work failed (e.g. training diverged) */
 #define CLI_EXIT_USAGE 2	/* bad input: nothing was done */
+
+/* What cli_parse returns when the command should go on. */
+#define CLI_CONTINUE (-1)
+
+/*
+ * Parse the options of subcommand cmd ("tui", "train", "eval", "baselines")
+ * from argv[1..]: the defaults, then --config FILE, then the command line in
+ * order, whatever the position of --config. Options that cmd does not take
+ * are refused; keys of --config that it does not take are ignored. The
+ * configuration is validated and output paths checked (their directory
+ * exists and is writable). --help and --version print and return
+ * CLI_EXIT_OK; bad input prints one line "memscope CMD: ..." on stderr and
+ * returns CLI_EXIT_USAGE; otherwise CLI_CONTINUE.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o);
+
+/* Whether config key `key` was given on the command line or in --config. */
+bool cli_given(const struct cli_opts *o, const char *key);
+
+/* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
+int cli_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The --help text of subcommand cmd, or of memscope itself if cmd is NULL. */
+void cli_help(const char *cmd, FILE *fp);
+/* "memscope VERSION". */
+void cli_version(FILE *fp);
+/* Whether cmd names a subcommand cli_parse knows. */
+bool cli_is_command(const char *cmd);
 
 int cmd_tui(int argc, char **argv);
 int cmd_train(int argc, char **argv);

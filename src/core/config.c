@@ -615,9 +615,10 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		    "d = 5 spectrum and needs --dim 5 (got --dim %d); for "
 		    "other dimensions use --data iso or --data kappa:K",
 		    cfg->dim);
-	if (cfg->data == MS_DATA_KAPPA && cfg->dim < 2 && cfg->kappa != 1)
+	if (cfg->data == MS_DATA_KAPPA && cfg->dim < 2)
 		return config_error(err, errlen, "--data kappa:K needs --dim 2 "
-		    "or more (one dimension has condition number 1)");
+		    "or more (got --dim %d); use --data iso for --dim 1",
+		    cfg->dim);
 	if (cfg->quirks && cfg->context < 2)
 		return config_error(err, errlen, "--quirks drops the last "
 		    "context point and needs --context 2 or more");

@@ -1,0 +1,88 @@
+/*
+ * What the headless commands print and write: aligned tables of mean (± std)
+ * values, JSON and CSV helpers, and the progress display on stderr.
+ */
+#ifndef MEMSCOPE_REPORT_H
+#define MEMSCOPE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "memscope/baselines.h"
+#include "memscope/config.h"
+
+/* A table of nrows × ncols cells, row-major; std NULL: means only. */
+struct report_table {
+	const char *corner;		/* header of the row-name column */
+	int nrows, ncols;
+	const char *const *rows;	/* (nrows) */
+	const char *const *cols;	/* (ncols) */
+	const double *mean;		/* (nrows, ncols) */
+	const double *std;		/* (nrows, ncols), or NULL */
+};
+
+/* Print t with right-aligned columns, "mean ± std" cells if t->std. */
+void report_table_print(FILE *fp, const struct report_table *t);
+
+/* Mean and population standard deviation of x[i * stride], i < n. */
+void report_mean_std(const double *x, int n, int stride, double *mean,
+    double *std);
+
+/*
+ * The per-layer results of runs: logs[(run * REPORT_ROWS + row) * L + l] is
+ * the natural log of the mean squared query error at read-out l + 1, row 0
+ * the model's and row 1 + b baseline b's after l + 1 iterations.
+ */
+#define REPORT_ROWS (1 + BASELINE_COUNT)
+
+/* Name of row r of such a table: "model", then the baselines' names. */
+const char *report_row_name(int r);
+/* Fill one run's rows (REPORT_ROWS, L) from the model's and the baselines'
+ * mean squared errors (model_mse (L); bt->mse[b][k], k = 0..L). */
+void report_layers_fill(double *logs, int L, const double *model_mse,
+    const struct baseline_table *bt);
+/* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
+void report_layers_print(FILE *fp, int L, int nruns, const double *logs);
+/* {"model": [L], "gd": [L], ...} of one run's rows, or of the mean or the
+ * std over runs (which = 0, 1, 2: run `run`, mean, std). */
+json_t *report_layers_json(int L, int nruns, const double *logs, int which,
+    int run);
+
+/* One comment line describing the experiment: "# d=5 n=20 L=4 ...";
+ * with model false only the task's side (no L, H, param, memory). */
+void report_config_line(FILE *fp, const char *cmd,
+    const struct ms_config *cfg, bool model);
+
+/* A JSON array of n reals; non-finite values become null. */
+json_t *report_json_reals(const double *x, int n);
+/* A real, or null if not finite. */
+json_t *report_json_real(double x);
+/* Write root to path atomically (indented); 0 or -1 with a message. */
+int report_write_json(const char *path, json_t *root, char *err,
+    size_t errlen);
+/* A CSV number: empty if NaN (not measured), else %.17g. */
+void report_csv_real(FILE *fp, double x);
+
+/* Progress of `total` units of work on stderr. */
+struct report_progress {
+	const char *cmd;
+	bool tty;		/* a live bar; else a line every ~10% */
+	long total;
+	int last_decile;	/* last 10% mark printed (not a tty) */
+	double start;		/* monotonic seconds */
+	bool drawn;		/* a live bar is on the screen */
+};
+
+/* Monotonic clock in seconds. */
+double report_now(void);
+void report_progress_start(struct report_progress *p, const char *cmd,
+    long total);
+/* done units so far, and the latest training loss (NaN: none yet). */
+void report_progress_update(struct report_progress *p, long done,
+    double loss);
+/* Clear the live bar (if any). */
+void report_progress_end(struct report_progress *p);
+
+#endif

@@ -1,0 +1,707 @@
+/*
+ * The shared command line. One table lists every option: its long and short
+ * names, the subcommands that take it, the config key it sets (if any) and
+ * its help text; getopt_long's option array, the parser and every --help page
+ * are made from it, so they cannot drift apart.
+ *
+ * Order of precedence: defaults < --config FILE < the command line. The
+ * command line is read completely first (collecting the values), then the
+ * config file is applied, then the collected values in their order.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "memscope/cli.h"
+#include "memscope/xmalloc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+/* Subcommands, as bits of cli_option.cmds. */
+enum {
+	CLI_TUI = 1 << 0,
+	CLI_TRAIN = 1 << 1,
+	CLI_EVAL = 1 << 2,
+	CLI_BASELINES = 1 << 3,
+	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
+};
+
+/* What an option does when given. */
+enum cli_action {
+	CLI_SET,		/* config_set(name, value) */
+	CLI_FLAG_SET,		/* a config flag: --quirks[=BOOL] */
+	CLI_CONFIG, CLI_CSV, CLI_JSON, CLI_SAVE, CLI_LOAD, CLI_THEME,
+	CLI_ITERS, CLI_ASCII, CLI_MONO, CLI_HELP, CLI_VERSION
+};
+
+/* Help sections, in the order printed. */
+enum cli_group {
+	GROUP_MODEL, GROUP_DATA, GROUP_TRAINING, GROUP_RUNS, GROUP_BASELINES,
+	GROUP_FILES, GROUP_DISPLAY, GROUP_GENERAL, GROUP_COUNT
+};
+
+static const char *cli_group_names[GROUP_COUNT] = {
+	"Model", "Data", "Training", "Runs", "Baselines", "Files", "Display",
+	"General"
+};
+
+struct cli_option {
+	const char *name;		/* long name; for CLI_SET the config key */
+	int short_name;			/* 0 if none */
+	const char *arg;		/* metavariable, NULL for a flag */
+	enum cli_action action;
+	enum cli_group group;
+	unsigned cmds;			/* CLI_* subcommands that take it */
+	const char *help;		/* may hold '\n' */
+	const char *help_alt;		/* the text for alt_cmds, if not NULL */
+	unsigned alt_cmds;
+};
+
+#define CLI_TRAINING (CLI_TUI | CLI_TRAIN)
+#define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
+#define CLI_TESTS (CLI_ALL)
+
+static const struct cli_option cli_options[] = {
+	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+	    "feature dimension d, 1 to 512", NULL, 0 },
+	{ "context", 'n', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+	    "context points n per task, 1 to 100000", NULL, 0 },
+	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+	    "layers L, 1 to 64; the table has a column for\n"
+	    "each layer's read-out",
+	    "iterations when --iters is not given, 1 to 64", CLI_BASELINES },
+	{ "heads", 'H', "N", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	    "attention heads per layer (summed), 1 to 64", NULL, 0 },
+	{ "param", 'p', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	    "parametrization of each head's P, Q:\n"
+	    "scalar (GD step a), pre (preconditioner A),\n"
+	    "gdpp (A and B), full (any P, Q)", NULL, 0 },
+	{ "memory", 'm', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	    "none (linear transformer), cgd (CG-like memory\n"
+	    "alpha, gamma per layer) or lfom (Gamma per layer)", NULL, 0 },
+	{ "data", 0, "KIND", CLI_SET, GROUP_DATA, CLI_TESTS,
+	    "covariance spectrum of x: iso (identity), paper\n"
+	    "(d = 5, eigenvalues 1, 1, 1/4, 1/16, 1) or\n"
+	    "kappa:K (geometric from 1 to 1/K, K >= 1, d >= 2)",
+	    "the test tasks' spectrum: iso, paper or kappa:K\n"
+	    "(default: the checkpoint's; the rotation U is kept)", CLI_EVAL },
+	{ "wstar", 0, "PRIOR", CLI_SET, GROUP_DATA, CLI_TESTS,
+	    "prior of w*: invsigma (N(0, inverse of Sigma)) or\n"
+	    "identity (N(0, I))",
+	    "prior of the test tasks' w*: invsigma or identity\n"
+	    "(default: the checkpoint's)", CLI_EVAL },
+	{ "batch", 'b', "N", CLI_SET, GROUP_DATA, CLI_TRAINING,
+	    "training prompts per step, 1 to 10000000", NULL, 0 },
+	{ "test-batch", 0, "N", CLI_SET, GROUP_DATA, CLI_TESTS,
+	    "prompts in the test batch, 1 to 10000000",
+	    "prompts in the fresh test batch (default: the\n"
+	    "checkpoint's)", CLI_EVAL },
+	{ "steps", 'S', "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	    "Adam steps, 0 to 100000000", NULL, 0 },
+	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	    "Adam learning rate, > 0 (beta1 0.9, beta2 0.999)", NULL, 0 },
+	{ "clip", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	    "clip each parameter block's gradient to this\n"
+	    "Frobenius norm, >= 0; 0: no clipping", NULL, 0 },
+	{ "resample", 0, "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	    "redraw the training batch every N steps;\n"
+	    "0: one fixed batch", NULL, 0 },
+	{ "seed", 's', "N", CLI_SET, GROUP_RUNS, CLI_TESTS,
+	    "seed of the first run, 0 to 2^63-1: it draws the\n"
+	    "rotation U, the tasks and the initial parameters",
+	    "seed of the fresh test tasks (default: the\n"
+	    "checkpoint's, which gives its own test batch)", CLI_EVAL },
+	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS, CLI_TRAIN | CLI_BASELINES,
+	    "runs with seeds seed, seed+1, ..., 1 to 1000;\n"
+	    "the table gives mean +- std over runs", NULL, 0 },
+	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_TRAINING | CLI_EVAL,
+	    "worker threads, 1 to 256: with several runs, that\n"
+	    "many runs at once (one thread each); with one run,\n"
+	    "the batch is split among them",
+	    "threads that split the test batch, 1 to 256\n"
+	    "(default: 1)", CLI_EVAL },
+	{ "iters", 0, "N", CLI_ITERS, GROUP_BASELINES, CLI_BASELINES,
+	    "iterations k = 0..N of each method, 1 to 10000\n"
+	    "(default: --layers)", NULL, 0 },
+	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES, CLI_ALL,
+	    "the authors' off-by-one: baselines use only the\n"
+	    "first n - 1 context points (--quirks=false: off)", NULL, 0 },
+	{ "gd-step", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	    "GD step (and oracle GD's); 0: for each iteration\n"
+	    "count the best of a grid, on a separate batch", NULL, 0 },
+	{ "mom-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	    "heavy-ball momentum step, > 0", NULL, 0 },
+	{ "mom-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	    "heavy-ball momentum coefficient, 0 <= beta < 1", NULL, 0 },
+	{ "nest-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	    "Nesterov step, > 0", NULL, 0 },
+	{ "nest-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	    "Nesterov coefficient, 0 <= beta < 1", NULL, 0 },
+	{ "config", 'c', "FILE", CLI_CONFIG, GROUP_FILES, CLI_ALL,
+	    "INI file of key = value lines with the long option\n"
+	    "names as keys, applied before the command line", NULL, 0 },
+	{ "csv", 0, "FILE", CLI_CSV, GROUP_FILES,
+	    CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
+	    "write a CSV table to FILE (see Output below)", NULL, 0 },
+	{ "json", 0, "FILE", CLI_JSON, GROUP_FILES,
+	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
+	    "write a JSON summary to FILE (see Output below)", NULL, 0 },
+	{ "save", 0, "FILE", CLI_SAVE, GROUP_FILES, CLI_TRAINING,
+	    "write a checkpoint of the (first) run to FILE", NULL, 0 },
+	{ "load", 0, "FILE", CLI_LOAD, GROUP_FILES, CLI_TUI | CLI_EVAL,
+	    "start from the checkpoint FILE",
+	    "the checkpoint to evaluate (required)", CLI_EVAL },
+	{ "theme", 0, "NAME|PATH", CLI_THEME, GROUP_DISPLAY, CLI_TUI,
+	    "colour theme by name or as a path to a .theme file", NULL, 0 },
+	{ "ascii", 0, NULL, CLI_ASCII, GROUP_DISPLAY, CLI_TUI,
+	    "draw with ASCII only (no braille or block glyphs)", NULL, 0 },
+	{ "mono", 0, NULL, CLI_MONO, GROUP_DISPLAY, CLI_TUI,
+	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
+	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_ALL,
+	    "show this help and exit", NULL, 0 },
+	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_ALL,
+	    "show the version and exit", NULL, 0 },
+};
+#define CLI_NOPTIONS ((int)(sizeof cli_options / sizeof cli_options[0]))
+
+struct cli_command {
+	const char *name;
+	unsigned bit;
+	const char *usage;
+	const char *summary;		/* one line for memscope --help */
+	const char *description;	/* paragraphs for its own --help */
+	const char *output;		/* the OUTPUT section */
+	const char *examples;
+};
+
+static const struct cli_command cli_commands[] = {
+	{ "tui", CLI_TUI, "memscope [tui] [OPTIONS]",
+	    "the live visualizer (the default command)",
+	    "Train a model in a background thread and watch it learn: loss\n"
+	    "curves, per-layer preconditioner heatmaps, memory coefficients,\n"
+	    "and the learned algorithm beside CG, GD, momentum and Nesterov\n"
+	    "on the same tasks. Press ? inside for the keys.\n",
+	    "--csv FILE is where the history export key writes; --save FILE\n"
+	    "is where the save key writes a checkpoint.\n",
+	    "  memscope\n"
+	    "  memscope --memory cgd --heads 2\n"
+	    "  memscope --load model.json --mono\n" },
+	{ "train", CLI_TRAIN, "memscope train [OPTIONS]",
+	    "headless training: progress on stderr, results on stdout",
+	    "Train --runs models (seeds seed, seed+1, ...) for --steps Adam\n"
+	    "steps each, then evaluate every layer's read-out on a fresh test\n"
+	    "batch from the same distribution, beside the classical methods\n"
+	    "run for as many iterations as the model has layers. Progress goes\n"
+	    "to stderr: a live bar on a terminal, otherwise a line about every\n"
+	    "10% of the work.\n",
+	    "stdout: the natural log of the mean squared query error on the\n"
+	    "test batch, one column per layer read-out (baselines: per\n"
+	    "iteration), rows model, gd, gd-oracle, momentum, nesterov, cg,\n"
+	    "lsq; the mean over runs, and with several runs 'mean +- std'.\n"
+	    "--csv: one row per step, header run,step,train_loss,test_loss,\n"
+	    "seconds. train_loss is the batch loss the step's gradient came\n"
+	    "from; test_loss (mean squared query error after the last layer)\n"
+	    "is measured after every max(1, steps/100)-th step and the last\n"
+	    "one, and left empty in the other rows; seconds since the run\n"
+	    "started. --json: the configuration, each run's log test losses\n"
+	    "per layer and baseline, and their mean and std. --save: run 0.\n"
+	    "If training diverges (a non-finite loss), a message says so,\n"
+	    "the exit status is 1 and only --csv is written.\n",
+	    "  memscope train\n"
+	    "  memscope train --memory none --runs 5 --threads 2\n"
+	    "  memscope train --data kappa:100 --dim 8 --csv hist.csv\n"
+	    "  memscope train --steps 200 --save model.json\n" },
+	{ "eval", CLI_EVAL, "memscope eval --load FILE [OPTIONS]",
+	    "evaluate a saved model against the baselines",
+	    "Load a checkpoint and evaluate its model and the classical\n"
+	    "methods on a fresh test batch: by default from the checkpoint's\n"
+	    "own distribution and seed (which reproduces train's table), or\n"
+	    "from another --data / --wstar (the rotation U of the checkpoint\n"
+	    "is kept) or another --seed, to see how the learned algorithm\n"
+	    "generalises. Keys of --config that eval does not take (the\n"
+	    "model's shape, training) are ignored: they come from the file.\n",
+	    "stdout: the same table as train. --csv: one row per method and\n"
+	    "layer, header method,k,mse,log_mse. --json: the configuration\n"
+	    "and the table.\n",
+	    "  memscope eval --load model.json\n"
+	    "  memscope eval --load model.json --data iso\n"
+	    "  memscope eval --load model.json --data kappa:50 --seed 7\n" },
+	{ "baselines", CLI_BASELINES, "memscope baselines [OPTIONS]",
+	    "GD, CG, momentum and Nesterov per iteration",
+	    "Run the classical methods alone (GD, GD preconditioned by the\n"
+	    "oracle inverse covariance, heavy-ball momentum, Nesterov,\n"
+	    "conjugate gradient, and the least-squares solution as the floor)\n"
+	    "on a test batch, from w = 0, for k = 0..--iters iterations.\n",
+	    "stdout: one row per iteration k, one column per method: the\n"
+	    "natural log of the mean squared query error (mean over runs;\n"
+	    "'mean +- std' with several runs). --csv: header\n"
+	    "run,seed,method,k,mse,log_mse,step (step: the step size used,\n"
+	    "0 for CG and lsq). --json: the configuration, each run's values\n"
+	    "and their mean and std.\n",
+	    "  memscope baselines\n"
+	    "  memscope baselines --data iso --iters 10\n"
+	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n" },
+};
+#define CLI_NCOMMANDS ((int)(sizeof cli_commands / sizeof cli_commands[0]))
+
+/* One option occurrence on the command line. */
+struct cli_value {
+	int option;		/* index into cli_options */
+	const char *arg;	/* NULL for a flag without =VALUE */
+};
+
+/* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
+int
+cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "memscope %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static const struct cli_command *
+cli_command(const char *cmd)
+{
+	for (int i = 0; i < CLI_NCOMMANDS; i++)
+		if (cmd != NULL && strcmp(cli_commands[i].name, cmd) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+/* Whether cmd names a subcommand this parser knows. */
+bool
+cli_is_command(const char *cmd)
+{
+	return cli_command(cmd) != NULL;
+}
+
+/* "memscope VERSION". */
+void
+cli_version(FILE *fp)
+{
+	fprintf(fp, "memscope %s\n", PACKAGE_VERSION);
+}
+
+/* Print text with every line after the first indented by indent columns. */
+static void
+cli_print_indented(FILE *fp, const char *text, int indent)
+{
+	for (const char *p = text; *p != '\0'; p++) {
+		fputc(*p, fp);
+		if (*p == '\n' && p[1] != '\0')
+			fprintf(fp, "%*s", indent, "");
+	}
+}
+
+/* The "  -d, --dim N" column of an option, into buf. */
+static void
+cli_option_label(const struct cli_option *op, char *buf, size_t len)
+{
+	char shortpart[8] = "    ";
+
+	if (op->short_name != 0)
+		snprintf(shortpart, sizeof shortpart, "-%c, ", op->short_name);
+	if (op->action == CLI_FLAG_SET)
+		snprintf(buf, len, "  %s--%s[=BOOL]", shortpart, op->name);
+	else if (op->arg != NULL)
+		snprintf(buf, len, "  %s--%s %s", shortpart, op->name, op->arg);
+	else
+		snprintf(buf, len, "  %s--%s", shortpart, op->name);
+}
+
+#define CLI_HELP_COLUMN 26
+
+/* The --help page of subcommand cmd, or of memscope itself (cmd NULL). */
+void
+cli_help(const char *cmd, FILE *fp)
+{
+	const struct cli_command *c = cli_command(cmd);
+	struct ms_config def;
+	char label[64], value[64];
+
+	if (c == NULL) {
+		fprintf(fp, "Usage: memscope [COMMAND] [OPTIONS]\n\n"
+		    "Watch Transformers learn optimization algorithms: train\n"
+		    "linear transformers and Memformers on random in-context\n"
+		    "linear regression and compare what they learn with CG,\n"
+		    "GD, momentum and Nesterov.\n\nCommands:\n");
+		for (int i = 0; i < CLI_NCOMMANDS; i++)
+			fprintf(fp, "  %-12s%s\n", cli_commands[i].name,
+			    cli_commands[i].summary);
+		fprintf(fp, "\nWithout a command, or with an option first, "
+		    "memscope runs tui.\n"
+		    "'memscope COMMAND --help' lists the command's options, "
+		    "their defaults\nand accepted values.\n\n"
+		    "  -h, --help              show this help and exit\n"
+		    "  -V, --version           show the version and exit\n\n"
+		    "Exit status: 0 on success, 1 if the work failed (e.g. "
+		    "training\ndiverged), 2 on bad input (nothing is done or "
+		    "written).\n");
+		return;
+	}
+	config_defaults(&def);
+	fprintf(fp, "Usage: %s\n\n", c->usage);
+	fputs(c->description, fp);
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		bool any = false;
+
+		for (int i = 0; i < CLI_NOPTIONS; i++) {
+			const struct cli_option *op = &cli_options[i];
+			const char *help = op->help;
+
+			if (op->group != (enum cli_group)g ||
+			    (op->cmds & c->bit) == 0)
+				continue;
+			if (!any)
+				fprintf(fp, "\n%s:\n", cli_group_names[g]);
+			any = true;
+			if ((op->alt_cmds & c->bit) != 0)
+				help = op->help_alt;
+			cli_option_label(op, label, sizeof label);
+			if (strlen(label) >= CLI_HELP_COLUMN)
+				fprintf(fp, "%s\n%*s", label, CLI_HELP_COLUMN,
+				    "");
+			else
+				fprintf(fp, "%-*s", CLI_HELP_COLUMN, label);
+			cli_print_indented(fp, help, CLI_HELP_COLUMN);
+			if ((op->action == CLI_SET ||
+			    op->action == CLI_FLAG_SET) &&
+			    !(c->bit == CLI_EVAL && (op->alt_cmds & c->bit))) {
+				config_get(&def, op->name, value, sizeof value);
+				fprintf(fp, "\n%*s(default: %s)", CLI_HELP_COLUMN,
+				    "", value);
+			}
+			fputc('\n', fp);
+		}
+	}
+	fprintf(fp, "\nOutput:\n");
+	cli_print_indented(fp, c->output, 0);
+	fprintf(fp, "\nExit status: 0 on success, 1 if the work failed, "
+	    "2 on bad input (a\nline on stderr names the option; nothing is "
+	    "written).\n\nExamples:\n%s", c->examples);
+}
+
+/* Whether config key `key` was on the command line or in --config. */
+bool
+cli_given(const struct cli_opts *o, const char *key)
+{
+	const char *canon = config_key_canonical(key);
+
+	for (int i = 0; canon != NULL && i < config_key_count(); i++)
+		if (strcmp(config_key_name(i), canon) == 0)
+			return (o->given >> i & 1) != 0;
+	return false;
+}
+
+/* Mark config key `key` as given. */
+static void
+cli_mark_given(struct cli_opts *o, const char *key)
+{
+	const char *canon = config_key_canonical(key);
+
+	for (int i = 0; canon != NULL && i < config_key_count(); i++)
+		if (strcmp(config_key_name(i), canon) == 0)
+			o->given |= (uint64_t)1 << i;
+}
+
+/* inih handler: note which keys a config file sets (already validated). */
+static int
+cli_ini_given(void *user, const char *section, const char *name,
+    const char *value)
+{
+	(void)section;
+	(void)value;
+	cli_mark_given(user, name);
+	return 1;
+}
+
+/* A path for reading: it must be a readable regular file. */
+static int
+cli_check_input(const char *cmd, const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return cli_error(cmd, "--%s: cannot read '%s': %s", opt, path,
+		    strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return cli_error(cmd, "--%s: '%s' is a directory", opt, path);
+	if (access(path, R_OK) != 0)
+		return cli_error(cmd, "--%s: cannot read '%s': %s", opt, path,
+		    strerror(errno));
+	return 0;
+}
+
+/* A path for writing: not a directory, in a writable directory. */
+static int
+cli_check_output(const char *cmd, const char *opt, const char *path)
+{
+	struct stat st;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int r = 0;
+
+	if (*path == '\0')
+		r = cli_error(cmd, "--%s: the file name is empty", opt);
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		r = cli_error(cmd, "--%s: '%s' is a directory", opt, path);
+	else {
+		if (slash == NULL)
+			strcpy(dir, ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			r = cli_error(cmd, "--%s: cannot write '%s': directory "
+			    "'%s' does not exist", opt, path, dir);
+		else if (access(dir, W_OK | X_OK) != 0)
+			r = cli_error(cmd, "--%s: cannot write '%s': %s", opt,
+			    path, strerror(errno));
+	}
+	free(dir);
+	return r;
+}
+
+/* Apply one command-line value to o; 0 or an exit status. */
+static int
+cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
+{
+	const struct cli_option *op = &cli_options[v->option];
+	char err[512];
+	long iters;
+	char *end;
+
+	switch (op->action) {
+	case CLI_SET:
+		if (config_set(&o->cfg, op->name, v->arg, err, sizeof err) != 0)
+			return cli_error(cmd, "%s", err);
+		cli_mark_given(o, op->name);
+		break;
+	case CLI_FLAG_SET:
+		if (config_set(&o->cfg, op->name, v->arg ? v->arg : "true", err,
+		    sizeof err) != 0)
+			return cli_error(cmd, "%s", err);
+		cli_mark_given(o, op->name);
+		break;
+	case CLI_CSV:
+		o->csv_path = v->arg;
+		break;
+	case CLI_JSON:
+		o->json_path = v->arg;
+		break;
+	case CLI_SAVE:
+		o->save_path = v->arg;
+		break;
+	case CLI_LOAD:
+		o->load_path = v->arg;
+		break;
+	case CLI_THEME:
+		o->theme = v->arg;
+		break;
+	case CLI_ITERS:
+		errno = 0;
+		iters = strtol(v->arg, &end, 10);
+		if (*v->arg == '\0' || *end != '\0' || errno != 0 ||
+		    iters < 1 || iters > 10000)
+			return cli_error(cmd, "--iters: expected an integer "
+			    "from 1 to 10000, got '%s'", v->arg);
+		o->iters = (int)iters;
+		break;
+	case CLI_ASCII:
+		o->ascii = true;
+		break;
+	case CLI_MONO:
+		o->mono = true;
+		break;
+	case CLI_CONFIG:
+	case CLI_HELP:
+	case CLI_VERSION:
+		break;
+	}
+	return 0;
+}
+
+/* Check the file options once everything is known. */
+static int
+cli_check_files(const char *cmd, struct cli_opts *o)
+{
+	const char *outs[] = { o->csv_path, o->json_path, o->save_path };
+	const char *names[] = { "csv", "json", "save" };
+	int r;
+
+	if (o->load_path != NULL &&
+	    (r = cli_check_input(cmd, "load", o->load_path)) != 0)
+		return r;
+	for (int i = 0; i < 3; i++) {
+		if (outs[i] == NULL)
+			continue;
+		if ((r = cli_check_output(cmd, names[i], outs[i])) != 0)
+			return r;
+		for (int j = 0; j < i; j++)
+			if (outs[j] != NULL && strcmp(outs[i], outs[j]) == 0)
+				return cli_error(cmd, "--%s and --%s name the "
+				    "same file '%s'", names[j], names[i],
+				    outs[i]);
+		if (o->load_path != NULL && strcmp(outs[i], o->load_path) == 0 &&
+		    strcmp(cmd, "tui") != 0)
+			return cli_error(cmd, "--%s would overwrite the --load "
+			    "file '%s'", names[i], outs[i]);
+	}
+	return 0;
+}
+
+/* Collect argv's options into vals; 0 or an exit status. */
+static int
+cli_collect(const struct cli_command *c, int argc, char **argv,
+    struct cli_value *vals, int *nvals)
+{
+	struct option longopts[CLI_NOPTIONS + 1];
+	char shortopts[3 * CLI_NOPTIONS + 2], *sp = shortopts;
+	int ch, index;
+
+	*sp++ = ':';	/* report a missing argument as ':' */
+	for (int i = 0; i < CLI_NOPTIONS; i++) {
+		const struct cli_option *op = &cli_options[i];
+
+		longopts[i].name = op->name;
+		longopts[i].has_arg = op->action == CLI_FLAG_SET ?
+		    optional_argument : op->arg != NULL ? required_argument :
+		    no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = 256 + i;
+		if (op->short_name != 0) {
+			*sp++ = (char)op->short_name;
+			if (op->arg != NULL)
+				*sp++ = ':';
+		}
+	}
+	*sp = '\0';
+	memset(&longopts[CLI_NOPTIONS], 0, sizeof longopts[0]);
+
+	*nvals = 0;
+	optind = 0;	/* glibc: restart scanning, even if parsed before */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, &index)) !=
+	    -1) {
+		const char *bad = argv[optind - 1];
+		int opt = -1;
+
+		if (ch == '?') {
+			if (optopt >= 256 && optopt < 256 + CLI_NOPTIONS)
+				return cli_error(c->name, "--%s takes no value",
+				    cli_options[optopt - 256].name);
+			if (optopt != 0 && optopt < 256)
+				return cli_error(c->name, "unknown option '-%c' "
+				    "(see memscope %s --help)", optopt, c->name);
+			return cli_error(c->name, "unknown or ambiguous option "
+			    "'%s' (see memscope %s --help)", bad, c->name);
+		}
+		if (ch == ':') {
+			for (int i = 0; i < CLI_NOPTIONS; i++)
+				if (optopt == 256 + i ||
+				    optopt == cli_options[i].short_name)
+					opt = i;
+			if (opt < 0)
+				return cli_error(c->name, "'%s' needs a value",
+				    bad);
+			return cli_error(c->name, "--%s needs a value %s (see "
+			    "memscope %s --help)", cli_options[opt].name,
+			    cli_options[opt].arg, c->name);
+		}
+		if (ch >= 256)
+			opt = ch - 256;
+		else
+			for (int i = 0; i < CLI_NOPTIONS; i++)
+				if (ch == cli_options[i].short_name)
+					opt = i;
+		if (opt < 0)
+			return cli_error(c->name, "unknown option '%s'", bad);
+		if ((cli_options[opt].cmds & c->bit) == 0)
+			return cli_error(c->name, "--%s does not apply to "
+			    "'memscope %s' (see memscope %s --help)",
+			    cli_options[opt].name, c->name, c->name);
+		vals[*nvals].option = opt;
+		vals[*nvals].arg = optarg;
+		(*nvals)++;
+	}
+	if (optind < argc)
+		return cli_error(c->name, "unexpected argument '%s' (see "
+		    "memscope %s --help)", argv[optind], c->name);
+	return 0;
+}
+
+/* Parse subcommand cmd's options: defaults, --config, the command line. */
+int
+cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
+{
+	const struct cli_command *c = cli_command(cmd);
+	struct cli_value *vals;
+	char err[512];
+	int nvals, r = CLI_CONTINUE;
+
+	memset(o, 0, sizeof *o);
+	config_defaults(&o->cfg);
+	if (c == NULL)
+		return cli_error(cmd, "unknown command");
+	vals = xcalloc((size_t)argc + 1, sizeof *vals);
+	if ((r = cli_collect(c, argc, argv, vals, &nvals)) != 0)
+		goto out;
+	r = CLI_CONTINUE;
+	for (int i = 0; i < nvals; i++) {
+		enum cli_action a = cli_options[vals[i].option].action;
+
+		if (a == CLI_HELP || a == CLI_VERSION) {
+			if (a == CLI_HELP)
+				cli_help(cmd, stdout);
+			else
+				cli_version(stdout);
+			r = CLI_EXIT_OK;
+			goto out;
+		}
+		if (a == CLI_CONFIG)
+			o->config_path = vals[i].arg;
+	}
+	if (o->config_path != NULL) {
+		if (config_load_ini(&o->cfg, o->config_path, err,
+		    sizeof err) != 0) {
+			r = cli_error(cmd, "--config: %s", err);
+			goto out;
+		}
+		ini_parse(o->config_path, cli_ini_given, o);
+	}
+	for (int i = 0; i < nvals; i++)
+		if ((r = cli_apply(cmd, &vals[i], o)) != 0)
+			goto out;
+	r = CLI_CONTINUE;
+	o->given_data = cli_given(o, "data");
+	if (config_validate(&o->cfg, err, sizeof err) != 0) {
+		r = cli_error(cmd, "%s", err);
+		goto out;
+	}
+	if (c->bit == CLI_EVAL && o->load_path == NULL) {
+		r = cli_error(cmd, "--load FILE is required (the checkpoint "
+		    "to evaluate)");
+		goto out;
+	}
+	if ((r = cli_check_files(cmd, o)) != 0)
+		goto out;
+	r = CLI_CONTINUE;
+out:
+	free(vals);
+	return r;
+}

@@ -1,0 +1,257 @@
+/*
+ * memscope baselines: the classical methods alone. For each run (seed,
+ * seed+1, ...) the rotation U and the test batch are drawn exactly as a
+ * training run with that seed draws them, so these numbers are the baseline
+ * rows of `memscope train` with the same options, for every k up to --iters.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/atomicfile.h"
+#include "memscope/baselines.h"
+#include "memscope/checkpoint.h"
+#include "memscope/cli.h"
+#include "memscope/report.h"
+#include "memscope/task.h"
+#include "memscope/xmalloc.h"
+
+/* Every run's tables: mse and step of method b at k, (run, b, k). */
+struct bl_results {
+	int runs, iters;
+	double *mse;
+	double *step;
+};
+
+static size_t
+bl_index(const struct bl_results *res, int run, int b, int k)
+{
+	return ((size_t)run * BASELINE_COUNT + b) * (res->iters + 1) + k;
+}
+
+/* Run every method for run `run` of cfg; 0, or an exit status. */
+static int
+bl_run(const struct ms_config *base, int run, struct bl_results *res)
+{
+	struct ms_config cfg = *base;
+	struct task_dist dist;
+	struct task_batch test;
+	struct baseline_table bt;
+	struct rng r;
+	char err[512];
+
+	cfg.seed = base->seed + (uint64_t)run;
+	if (task_dist_init(&dist, &cfg, err, sizeof err) != 0)
+		return cli_error("baselines", "%s", err);
+	task_batch_alloc(&test, cfg.test_batch, cfg.context, cfg.dim);
+	rng_seed(&r, cfg.seed, RNG_STREAM_TEST);
+	task_batch_sample(&test, &dist, &r);
+	baselines_evaluate(&cfg, &dist, &test, res->iters, &bt);
+	for (int b = 0; b < BASELINE_COUNT; b++)
+		for (int k = 0; k <= res->iters; k++) {
+			res->mse[bl_index(res, run, b, k)] = bt.mse[b][k];
+			res->step[bl_index(res, run, b, k)] = bt.step[b][k];
+		}
+	baseline_table_free(&bt);
+	task_batch_free(&test);
+	task_dist_free(&dist);
+	return 0;
+}
+
+/* The log of every mse, laid out (run, k, b) as the table reads it. */
+static double *
+bl_logs(const struct bl_results *res)
+{
+	int K = res->iters + 1;
+	double *logs = xdoubles((size_t)res->runs * K * BASELINE_COUNT);
+
+	for (int run = 0; run < res->runs; run++)
+		for (int k = 0; k < K; k++)
+			for (int b = 0; b < BASELINE_COUNT; b++)
+				logs[((size_t)run * K + k) * BASELINE_COUNT + b] =
+				    log(res->mse[bl_index(res, run, b, k)]);
+	return logs;
+}
+
+/* Rows k = 0..iters, one column per method. */
+static void
+bl_print(const struct bl_results *res, const double *logs)
+{
+	int K = res->iters + 1, cells = K * BASELINE_COUNT;
+	double *mean = xdoubles((size_t)cells), *std = xdoubles((size_t)cells);
+	const char *cols[BASELINE_COUNT];
+	const char **rows = xcalloc((size_t)K, sizeof *rows);
+	char *names = xmalloc((size_t)K * 16);
+	struct report_table t;
+
+	for (int i = 0; i < cells; i++)
+		report_mean_std(logs + i, res->runs, cells, &mean[i], &std[i]);
+	for (int b = 0; b < BASELINE_COUNT; b++)
+		cols[b] = baseline_name((enum baseline)b);
+	for (int k = 0; k < K; k++) {
+		snprintf(names + 16 * k, 16, "%d", k);
+		rows[k] = names + 16 * k;
+	}
+	t.corner = "k";
+	t.nrows = K;
+	t.ncols = BASELINE_COUNT;
+	t.rows = rows;
+	t.cols = cols;
+	t.mean = mean;
+	t.std = res->runs > 1 ? std : NULL;
+	report_table_print(stdout, &t);
+	free(mean);
+	free(std);
+	free(rows);
+	free(names);
+}
+
+/* --csv: run,seed,method,k,mse,log_mse,step. */
+static int
+bl_write_csv(const char *path, const struct ms_config *cfg,
+    const struct bl_results *res, char *err, size_t errlen)
+{
+	struct atomicfile af;
+
+	if (atomicfile_open(&af, path, err, errlen) != 0)
+		return -1;
+	fprintf(af.fp, "run,seed,method,k,mse,log_mse,step\n");
+	for (int run = 0; run < res->runs; run++)
+		for (int b = 0; b < BASELINE_COUNT; b++)
+			for (int k = 0; k <= res->iters; k++) {
+				size_t i = bl_index(res, run, b, k);
+
+				fprintf(af.fp, "%d,%llu,%s,%d,%.17g,%.17g,%.17g\n",
+				    run, (unsigned long long)(cfg->seed + run),
+				    baseline_name((enum baseline)b), k,
+				    res->mse[i], log(res->mse[i]), res->step[i]);
+			}
+	return atomicfile_commit(&af, err, errlen);
+}
+
+/* {"gd": [iters+1], ...} of (run, b, k) values, or of their mean / std. */
+static json_t *
+bl_json_methods(const struct bl_results *res, const double *logs, int run,
+    int which)
+{
+	int K = res->iters + 1, cells = K * BASELINE_COUNT;
+	double *v = xdoubles((size_t)K), sd;
+	json_t *obj = json_object();
+
+	for (int b = 0; b < BASELINE_COUNT; b++) {
+		for (int k = 0; k < K; k++) {
+			const double *x = logs + (size_t)k * BASELINE_COUNT + b;
+
+			if (which == 0)
+				v[k] = x[(size_t)run * cells];
+			else if (which == 1)
+				report_mean_std(x, res->runs, cells, &v[k], &sd);
+			else
+				report_mean_std(x, res->runs, cells, &sd, &v[k]);
+		}
+		json_object_set_new(obj, baseline_name((enum baseline)b),
+		    report_json_reals(v, K));
+	}
+	free(v);
+	return obj;
+}
+
+/* --json: configuration, every run's log mse and steps, mean and std. */
+static int
+bl_write_json(const char *path, const struct ms_config *cfg,
+    const struct bl_results *res, const double *logs, char *err,
+    size_t errlen)
+{
+	json_t *root = json_object(), *runs = json_array();
+	int K = res->iters + 1, rc;
+	double *v = xdoubles((size_t)K);
+
+	json_object_set_new(root, "format", json_string("memscope-baselines"));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "config", checkpoint_config_json(cfg));
+	json_object_set_new(root, "iters", json_integer(res->iters));
+	json_object_set_new(root, "metric", json_string("natural log of the "
+	    "mean squared query error after k = 0..iters iterations"));
+	for (int run = 0; run < res->runs; run++) {
+		json_t *jr = json_object(), *steps = json_object();
+
+		json_object_set_new(jr, "run", json_integer(run));
+		json_object_set_new(jr, "seed",
+		    json_integer((json_int_t)(cfg->seed + run)));
+		json_object_set_new(jr, "log_mse",
+		    bl_json_methods(res, logs, run, 0));
+		for (int b = 0; b < BASELINE_COUNT; b++) {
+			for (int k = 0; k < K; k++)
+				v[k] = res->step[bl_index(res, run, b, k)];
+			json_object_set_new(steps,
+			    baseline_name((enum baseline)b),
+			    report_json_reals(v, K));
+		}
+		json_object_set_new(jr, "step", steps);
+		json_array_append_new(runs, jr);
+	}
+	json_object_set_new(root, "runs", runs);
+	json_object_set_new(root, "mean", bl_json_methods(res, logs, 0, 1));
+	json_object_set_new(root, "std", bl_json_methods(res, logs, 0, 2));
+	rc = report_write_json(path, root, err, errlen);
+	json_decref(root);
+	free(v);
+	return rc;
+}
+
+/* memscope baselines: every classical method per iteration. */
+int
+cmd_baselines(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct bl_results res;
+	size_t n;
+	double *logs;
+	char err[512];
+	int rc, status = CLI_EXIT_OK;
+
+	if ((rc = cli_parse("baselines", argc, argv, &o)) != CLI_CONTINUE)
+		return rc;
+	res.runs = o.cfg.runs;
+	res.iters = o.iters > 0 ? o.iters : o.cfg.layers;
+	n = (size_t)res.runs * BASELINE_COUNT * (res.iters + 1);
+	res.mse = xdoubles(n);
+	res.step = xdoubles(n);
+	for (int run = 0; run < res.runs; run++)
+		if ((rc = bl_run(&o.cfg, run, &res)) != 0) {
+			free(res.mse);
+			free(res.step);
+			return rc;
+		}
+	logs = bl_logs(&res);
+
+	report_config_line(stdout, "baselines", &o.cfg, false);
+	if (res.runs > 1)
+		printf("# %d runs (seeds %llu to %llu)", res.runs,
+		    (unsigned long long)o.cfg.seed,
+		    (unsigned long long)(o.cfg.seed + res.runs - 1));
+	else
+		printf("# 1 run (seed %llu)", (unsigned long long)o.cfg.seed);
+	printf(", %d test prompts%s; natural log of the mean\n# squared "
+	    "query error after k iterations from w = 0%s\n", o.cfg.test_batch,
+	    o.cfg.quirks ? ", first n-1 points (--quirks)" : "",
+	    res.runs > 1 ? ", mean +- std over runs" : "");
+	bl_print(&res, logs);
+	fflush(stdout);
+
+	if (o.csv_path != NULL && bl_write_csv(o.csv_path, &o.cfg, &res, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope baselines: --csv: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (o.json_path != NULL && bl_write_json(o.json_path, &o.cfg, &res,
+	    logs, err, sizeof err) != 0) {
+		fprintf(stderr, "memscope baselines: --json: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	free(logs);
+	free(res.mse);
+	free(res.step);
+	return status;
+}

@@ -1,0 +1,169 @@
+/*
+ * memscope eval: a saved model against the baselines on fresh test tasks.
+ *
+ * The checkpoint gives the model and its run: rotation U, spectrum, seed.
+ * The command line (or --config) may change what the test tasks are drawn
+ * from: --data and --wstar (U is kept, so only the spectrum or the prior of
+ * w* moves), --seed and --test-batch (which tasks), and the baselines'
+ * settings. Left alone, the test batch is the checkpoint run's own, so the
+ * table is the one `memscope train` printed for that run.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/atomicfile.h"
+#include "memscope/baselines.h"
+#include "memscope/checkpoint.h"
+#include "memscope/cli.h"
+#include "memscope/report.h"
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+/* The keys eval takes from the command line or --config. */
+static const char *eval_keys[] = {
+	"data", "wstar", "seed", "test-batch", "threads", "quirks", "gd-step",
+	"mom-eta", "mom-beta", "nest-eta", "nest-beta"
+};
+
+/* --csv: one row per method and read-out. */
+static int
+eval_write_csv(const char *path, int L, const double *mse, char *err,
+    size_t errlen)
+{
+	struct atomicfile af;
+
+	if (atomicfile_open(&af, path, err, errlen) != 0)
+		return -1;
+	fprintf(af.fp, "method,k,mse,log_mse\n");
+	for (int r = 0; r < REPORT_ROWS; r++)
+		for (int l = 0; l < L; l++) {
+			double v = mse[(size_t)r * L + l];
+
+			fprintf(af.fp, "%s,%d,%.17g,%.17g\n", report_row_name(r),
+			    l + 1, v, log(v));
+		}
+	return atomicfile_commit(&af, err, errlen);
+}
+
+/* --json: the checkpoint, the test configuration and the table. */
+static int
+eval_write_json(const char *path, const char *load, const struct trainer *t,
+    const struct ms_config *ecfg, const double *logs, char *err,
+    size_t errlen)
+{
+	int L = ecfg->layers, rc;
+	json_t *root = json_object();
+
+	json_object_set_new(root, "format", json_string("memscope-eval"));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "checkpoint", json_string(load));
+	json_object_set_new(root, "step", json_integer(t->step));
+	json_object_set_new(root, "trained_config",
+	    checkpoint_config_json(&t->cfg));
+	json_object_set_new(root, "config", checkpoint_config_json(ecfg));
+	json_object_set_new(root, "metric", json_string("natural log of the "
+	    "mean squared query error on the test batch, per layer read-out "
+	    "(baselines: per iteration count)"));
+	json_object_set_new(root, "log_test_loss",
+	    report_layers_json(L, 1, logs, 0, 0));
+	rc = report_write_json(path, root, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
+/* The checkpoint's config with the test-side keys the user gave. */
+static int
+eval_config(const struct cli_opts *o, const struct trainer *t,
+    struct ms_config *ecfg)
+{
+	char text[64], err[512];
+
+	*ecfg = t->cfg;
+	ecfg->runs = 1;
+	for (size_t i = 0; i < sizeof eval_keys / sizeof eval_keys[0]; i++) {
+		if (!cli_given(o, eval_keys[i]))
+			continue;
+		config_get(&o->cfg, eval_keys[i], text, sizeof text);
+		if (config_set(ecfg, eval_keys[i], text, err, sizeof err) != 0)
+			return cli_error("eval", "%s", err);
+	}
+	if (config_validate(ecfg, err, sizeof err) != 0)
+		return cli_error("eval", "%s (the model in '%s' has d = %d, "
+		    "n = %d)", err, o->load_path, t->cfg.dim, t->cfg.context);
+	return 0;
+}
+
+/* memscope eval: evaluate a checkpoint's model and the baselines. */
+int
+cmd_eval(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct trainer t;
+	struct ms_config ecfg;
+	struct task_batch test;
+	struct baseline_table bt;
+	struct pool *pool;
+	struct rng r;
+	char err[512], data[48];
+	double *mse, *logs;
+	int rc, L, status = CLI_EXIT_OK;
+
+	if ((rc = cli_parse("eval", argc, argv, &o)) != CLI_CONTINUE)
+		return rc;
+	if (checkpoint_load(o.load_path, &t, err, sizeof err) != 0)
+		return cli_error("eval", "--load: %s", err);
+	if ((rc = eval_config(&o, &t, &ecfg)) != 0) {
+		trainer_free(&t);
+		return rc;
+	}
+	if (task_dist_set_spectrum(&t.dist, &ecfg, err, sizeof err) != 0) {
+		trainer_free(&t);
+		return cli_error("eval", "%s", err);
+	}
+	t.dist.wstar = ecfg.wstar;
+	L = ecfg.layers;
+
+	task_batch_alloc(&test, ecfg.test_batch, ecfg.context, ecfg.dim);
+	rng_seed(&r, ecfg.seed, RNG_STREAM_TEST);
+	task_batch_sample(&test, &t.dist, &r);
+	mse = xdoubles((size_t)REPORT_ROWS * L);
+	logs = xdoubles((size_t)REPORT_ROWS * L);
+	pool = pool_create(ecfg.threads);
+	model_evaluate(&t.model, &test, pool, mse);
+	pool_free(pool);
+	baselines_evaluate(&ecfg, &t.dist, &test, L, &bt);
+	for (int b = 0; b < BASELINE_COUNT; b++)
+		for (int l = 0; l < L; l++)
+			mse[(size_t)(1 + b) * L + l] = bt.mse[b][l + 1];
+	report_layers_fill(logs, L, mse, &bt);
+
+	report_config_line(stdout, "eval", &ecfg, true);
+	printf("# model: %s, trained %ld steps on data=%s (seed %llu); test: "
+	    "%d prompts, seed %llu\n", o.load_path, t.step,
+	    config_data_name(&t.cfg, data, sizeof data),
+	    (unsigned long long)t.cfg.seed, ecfg.test_batch,
+	    (unsigned long long)ecfg.seed);
+	printf("# natural log of the mean squared query error after k layers "
+	    "(model) or k iterations (methods)\n");
+	report_layers_print(stdout, L, 1, logs);
+	fflush(stdout);
+
+	if (o.csv_path != NULL && eval_write_csv(o.csv_path, L, mse, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope eval: --csv: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (o.json_path != NULL && eval_write_json(o.json_path, o.load_path,
+	    &t, &ecfg, logs, err, sizeof err) != 0) {
+		fprintf(stderr, "memscope eval: --json: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	baseline_table_free(&bt);
+	task_batch_free(&test);
+	free(mse);
+	free(logs);
+	trainer_free(&t);
+	return status;
+}

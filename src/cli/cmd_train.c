@@ -1,0 +1,369 @@
+/*
+ * memscope train: headless training of --runs seeds.
+ *
+ * Threads: with one run, one worker thread trains it and the trainer's own
+ * compute pool splits each batch over --threads threads. With several runs,
+ * min(--threads, --runs) worker threads each take the next run not yet
+ * started and train it with one compute thread, so a run's numbers do not
+ * depend on --threads or on which worker took it. The main thread only
+ * reports progress. Results are kept per run and printed in run order once
+ * all are done, so stdout is the same for the same options every time.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "memscope/atomicfile.h"
+#include "memscope/baselines.h"
+#include "memscope/checkpoint.h"
+#include "memscope/cli.h"
+#include "memscope/report.h"
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+/* One run: its config, trainer, history and results. */
+struct train_run {
+	struct ms_config cfg;		/* seed + index; threads 1 if parallel */
+	struct trainer t;		/* kept after the run for run 0's --save */
+	bool started;			/* trainer_init succeeded */
+	bool failed;			/* trainer_init failed: err says why */
+	char err[512];
+	long steps_done;
+	bool diverged;
+	double *hist;			/* (steps, 3): train, test, seconds */
+	double *logs;			/* (REPORT_ROWS, L) */
+	double final_train;		/* the last step's training loss */
+	double *gd_steps;		/* (2, L): GD and oracle GD steps used */
+};
+
+/* What the workers share with the main thread. */
+struct train_job {
+	struct train_run *runs;
+	int nruns;
+	bool history;			/* --csv: keep per-step losses */
+	bool keep_first;		/* --save: keep run 0's trainer */
+	int test_every;			/* test loss every this many steps */
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	int next;			/* next run to start */
+	int finished;			/* runs done (or failed) */
+	long steps;			/* steps done over all runs */
+	double loss;			/* the latest training loss of any run */
+};
+
+/* Train run i to the end (or divergence) and evaluate it. */
+static void
+train_one(struct train_job *job, int i)
+{
+	struct train_run *run = &job->runs[i];
+	struct trainer *t = &run->t;
+	struct baseline_table bt;
+	int L = run->cfg.layers;
+	double *mse = xdoubles((size_t)L), start = report_now();
+
+	if (trainer_init(t, &run->cfg, run->err, sizeof run->err) != 0) {
+		run->failed = true;
+		free(mse);
+		return;
+	}
+	run->started = true;
+	for (long s = 0; s < run->cfg.steps; s++) {
+		if (trainer_step(t) != 0) {
+			run->diverged = true;
+			break;
+		}
+		run->steps_done = s + 1;
+		if (job->history) {
+			double *h = run->hist + 3 * s;
+
+			h[0] = t->train_loss;
+			h[1] = NAN;
+			if ((s + 1) % job->test_every == 0 ||
+			    s + 1 == run->cfg.steps) {
+				trainer_test(t, mse);
+				h[1] = mse[L - 1];
+			}
+			h[2] = report_now() - start;
+		}
+		pthread_mutex_lock(&job->lock);
+		job->steps++;
+		job->loss = t->train_loss;
+		pthread_mutex_unlock(&job->lock);
+	}
+	run->final_train = t->train_loss;
+	if (!run->diverged) {
+		trainer_test(t, mse);
+		baselines_evaluate(&run->cfg, &t->dist, &t->test, L, &bt);
+		report_layers_fill(run->logs, L, mse, &bt);
+		for (int l = 0; l < L; l++) {
+			run->gd_steps[l] = bt.step[BASELINE_GD][l + 1];
+			run->gd_steps[L + l] = bt.step[BASELINE_GD_ORACLE][l + 1];
+		}
+		baseline_table_free(&bt);
+	}
+	free(mse);
+	if (i != 0 || !job->keep_first) {
+		trainer_free(t);
+		run->started = false;
+	}
+}
+
+static void *
+train_worker(void *arg)
+{
+	struct train_job *job = arg;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&job->lock);
+		i = job->next < job->nruns ? job->next++ : -1;
+		pthread_mutex_unlock(&job->lock);
+		if (i < 0)
+			return NULL;
+		train_one(job, i);
+		pthread_mutex_lock(&job->lock);
+		job->finished++;
+		pthread_cond_signal(&job->done_cond);
+		pthread_mutex_unlock(&job->lock);
+	}
+}
+
+/* Wait for every run, reporting progress on stderr meanwhile. */
+static void
+train_wait(struct train_job *job, long total)
+{
+	struct report_progress p;
+	struct timespec until;
+
+	report_progress_start(&p, "train", total);
+	pthread_mutex_lock(&job->lock);
+	while (job->finished < job->nruns) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += p.tty ? 100000000 : 250000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&job->done_cond, &job->lock, &until);
+		report_progress_update(&p, job->steps, job->loss);
+	}
+	pthread_mutex_unlock(&job->lock);
+	report_progress_end(&p);
+}
+
+/* --csv: the per-step history of every run. */
+static int
+train_write_csv(const char *path, const struct train_job *job, char *err,
+    size_t errlen)
+{
+	struct atomicfile af;
+
+	if (atomicfile_open(&af, path, err, errlen) != 0)
+		return -1;
+	fprintf(af.fp, "run,step,train_loss,test_loss,seconds\n");
+	for (int r = 0; r < job->nruns; r++) {
+		const struct train_run *run = &job->runs[r];
+
+		for (long s = 0; s < run->steps_done; s++) {
+			const double *h = run->hist + 3 * s;
+
+			fprintf(af.fp, "%d,%ld,", r, s + 1);
+			report_csv_real(af.fp, h[0]);
+			fputc(',', af.fp);
+			report_csv_real(af.fp, h[1]);
+			fprintf(af.fp, ",%.6f\n", h[2]);
+		}
+	}
+	return atomicfile_commit(&af, err, errlen);
+}
+
+/* --json: configuration, each run's results, mean and std. */
+static int
+train_write_json(const char *path, const struct cli_opts *o,
+    const struct train_job *job, const double *logs, char *err,
+    size_t errlen)
+{
+	int L = o->cfg.layers, R = job->nruns, rc;
+	json_t *root = json_object(), *runs = json_array();
+
+	json_object_set_new(root, "format", json_string("memscope-train"));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
+	json_object_set_new(root, "metric", json_string("natural log of the "
+	    "mean squared query error on the test batch, per layer read-out "
+	    "(baselines: per iteration count)"));
+	for (int r = 0; r < R; r++) {
+		const struct train_run *run = &job->runs[r];
+		json_t *jr = json_object(), *steps = json_object();
+
+		json_object_set_new(jr, "run", json_integer(r));
+		json_object_set_new(jr, "seed",
+		    json_integer((json_int_t)run->cfg.seed));
+		json_object_set_new(jr, "steps", json_integer(run->steps_done));
+		json_object_set_new(jr, "train_loss",
+		    report_json_real(run->final_train));
+		json_object_set_new(jr, "log_test_loss",
+		    report_layers_json(L, R, logs, 0, r));
+		json_object_set_new(steps, "gd",
+		    report_json_reals(run->gd_steps, L));
+		json_object_set_new(steps, "gd-oracle",
+		    report_json_reals(run->gd_steps + L, L));
+		json_object_set_new(jr, "baseline_steps", steps);
+		json_array_append_new(runs, jr);
+	}
+	json_object_set_new(root, "runs", runs);
+	json_object_set_new(root, "mean", report_layers_json(L, R, logs, 1, 0));
+	json_object_set_new(root, "std", report_layers_json(L, R, logs, 2, 0));
+	rc = report_write_json(path, root, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
+/* The history needs memory too: refuse --csv if it cannot fit. */
+static int
+train_check_history(const struct cli_opts *o)
+{
+	double bytes = 3.0 * sizeof(double) * o->cfg.steps * o->cfg.runs;
+
+	if (o->csv_path != NULL && bytes > 4.0 * 1024 * 1024 * 1024)
+		return cli_error("train", "--csv: the history of %d runs of %d "
+		    "steps needs %.1f GiB; reduce --steps or --runs",
+		    o->cfg.runs, o->cfg.steps,
+		    bytes / (1024.0 * 1024 * 1024));
+	return 0;
+}
+
+static void
+train_job_free(struct train_job *job)
+{
+	for (int r = 0; r < job->nruns; r++) {
+		struct train_run *run = &job->runs[r];
+
+		if (run->started)
+			trainer_free(&run->t);
+		free(run->hist);
+		free(run->logs);
+		free(run->gd_steps);
+	}
+	free(job->runs);
+	pthread_mutex_destroy(&job->lock);
+	pthread_cond_destroy(&job->done_cond);
+}
+
+/* memscope train: train --runs seeds and print the per-layer table. */
+int
+cmd_train(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct train_job job;
+	pthread_t *threads;
+	int rc, nworkers, L, R, status = CLI_EXIT_OK;
+	double *logs;
+	char err[512];
+
+	if ((rc = cli_parse("train", argc, argv, &o)) != CLI_CONTINUE)
+		return rc;
+	if ((rc = train_check_history(&o)) != 0)
+		return rc;
+	L = o.cfg.layers;
+	R = o.cfg.runs;
+	memset(&job, 0, sizeof job);
+	job.nruns = R;
+	job.history = o.csv_path != NULL;
+	job.keep_first = o.save_path != NULL;
+	job.test_every = o.cfg.steps / 100 > 1 ? o.cfg.steps / 100 : 1;
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.done_cond, NULL);
+	job.loss = NAN;
+	job.runs = xcalloc((size_t)R, sizeof *job.runs);
+	nworkers = R > 1 ? (o.cfg.threads < R ? o.cfg.threads : R) : 1;
+	for (int r = 0; r < R; r++) {
+		struct train_run *run = &job.runs[r];
+
+		run->cfg = o.cfg;
+		run->cfg.seed = o.cfg.seed + (uint64_t)r;
+		run->cfg.runs = 1;
+		if (R > 1)
+			run->cfg.threads = 1;
+		if (job.history)
+			run->hist = xdoubles(3 * (size_t)o.cfg.steps);
+		run->logs = xdoubles((size_t)REPORT_ROWS * L);
+		run->gd_steps = xdoubles(2 * (size_t)L);
+	}
+
+	threads = xcalloc((size_t)nworkers, sizeof *threads);
+	for (int w = 0; w < nworkers; w++)
+		if (pthread_create(&threads[w], NULL, train_worker, &job) != 0) {
+			fprintf(stderr, "memscope train: cannot start a thread\n");
+			exit(CLI_EXIT_FAIL);
+		}
+	train_wait(&job, (long)R * o.cfg.steps);
+	for (int w = 0; w < nworkers; w++)
+		pthread_join(threads[w], NULL);
+	free(threads);
+
+	for (int r = 0; r < R; r++) {
+		if (job.runs[r].failed) {
+			fprintf(stderr, "memscope train: run %d (seed %llu): %s\n",
+			    r, (unsigned long long)job.runs[r].cfg.seed,
+			    job.runs[r].err);
+			train_job_free(&job);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	for (int r = 0; r < R; r++) {
+		if (!job.runs[r].diverged)
+			continue;
+		fprintf(stderr, "memscope train: run %d (seed %llu) diverged at "
+		    "step %ld: the training loss is not finite; try a smaller "
+		    "--lr or set --clip\n", r,
+		    (unsigned long long)job.runs[r].cfg.seed,
+		    job.runs[r].steps_done + 1);
+		status = CLI_EXIT_FAIL;
+	}
+	if (job.history && train_write_csv(o.csv_path, &job, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --csv: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (status != CLI_EXIT_OK) {
+		train_job_free(&job);
+		return status;
+	}
+
+	/* all runs' logs side by side, in run order */
+	logs = xdoubles((size_t)R * REPORT_ROWS * L);
+	for (int r = 0; r < R; r++)
+		memcpy(logs + (size_t)r * REPORT_ROWS * L, job.runs[r].logs,
+		    (size_t)REPORT_ROWS * L * sizeof(double));
+	report_config_line(stdout, "train", &o.cfg, true);
+	if (R > 1)
+		printf("# %d runs (seeds %llu to %llu)", R,
+		    (unsigned long long)o.cfg.seed,
+		    (unsigned long long)(o.cfg.seed + (uint64_t)R - 1));
+	else
+		printf("# 1 run (seed %llu)", (unsigned long long)o.cfg.seed);
+	printf(", %d steps, %d test prompts; natural log of the mean squared\n"
+	    "# query error after k layers (model) or k iterations (methods)%s\n",
+	    o.cfg.steps, o.cfg.test_batch,
+	    R > 1 ? ", mean +- std over runs" : "");
+	report_layers_print(stdout, L, R, logs);
+	fflush(stdout);
+
+	if (o.json_path != NULL && train_write_json(o.json_path, &o, &job,
+	    logs, err, sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --json: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (o.save_path != NULL && checkpoint_save(o.save_path, &job.runs[0].t,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --save: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	free(logs);
+	train_job_free(&job);
+	return status;
+}

@@ -1,0 +1,331 @@
+/*
+ * Tables, exports and progress for the headless commands. Tables are plain
+ * text with right-aligned columns; "±" is used in a UTF-8 locale and "+-"
+ * otherwise, and the width of a cell counts characters, not bytes.
+ */
+#include <langinfo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memscope/atomicfile.h"
+#include "memscope/report.h"
+#include "memscope/xmalloc.h"
+
+#define REPORT_CELL 64
+
+/* Display width of UTF-8 text: count every byte but continuation bytes. */
+static int
+report_width(const char *s)
+{
+	int w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static void
+report_cell(char *buf, size_t len, double mean, const double *std)
+{
+	const char *pm = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ?
+	    "±" : "+-";
+
+	if (std == NULL)
+		snprintf(buf, len, "%.3f", mean);
+	else
+		snprintf(buf, len, "%.3f %s %.3f", mean, pm, *std);
+}
+
+/* Print t with right-aligned columns, "mean ± std" cells if t->std. */
+void
+report_table_print(FILE *fp, const struct report_table *t)
+{
+	int *width = xcalloc((size_t)t->ncols + 1, sizeof *width);
+	char cell[REPORT_CELL];
+
+	width[0] = report_width(t->corner);
+	for (int r = 0; r < t->nrows; r++)
+		if (report_width(t->rows[r]) > width[0])
+			width[0] = report_width(t->rows[r]);
+	for (int c = 0; c < t->ncols; c++) {
+		width[c + 1] = report_width(t->cols[c]);
+		for (int r = 0; r < t->nrows; r++) {
+			size_t i = (size_t)r * t->ncols + c;
+
+			report_cell(cell, sizeof cell, t->mean[i],
+			    t->std ? &t->std[i] : NULL);
+			if (report_width(cell) > width[c + 1])
+				width[c + 1] = report_width(cell);
+		}
+	}
+	fprintf(fp, "%s%*s", t->corner, width[0] - report_width(t->corner),
+	    "");
+	for (int c = 0; c < t->ncols; c++)
+		fprintf(fp, "  %*s%s", width[c + 1] - report_width(t->cols[c]),
+		    "", t->cols[c]);
+	fputc('\n', fp);
+	for (int r = 0; r < t->nrows; r++) {
+		fprintf(fp, "%s%*s", t->rows[r],
+		    width[0] - report_width(t->rows[r]), "");
+		for (int c = 0; c < t->ncols; c++) {
+			size_t i = (size_t)r * t->ncols + c;
+
+			report_cell(cell, sizeof cell, t->mean[i],
+			    t->std ? &t->std[i] : NULL);
+			fprintf(fp, "  %*s%s", width[c + 1] - report_width(cell),
+			    "", cell);
+		}
+		fputc('\n', fp);
+	}
+	free(width);
+}
+
+/* Mean and population standard deviation of x[i * stride], i < n. */
+void
+report_mean_std(const double *x, int n, int stride, double *mean,
+    double *std)
+{
+	double s = 0, ss = 0, m;
+
+	for (int i = 0; i < n; i++)
+		s += x[(size_t)i * stride];
+	m = s / n;
+	for (int i = 0; i < n; i++) {
+		double e = x[(size_t)i * stride] - m;
+
+		ss += e * e;
+	}
+	*mean = m;
+	/* -inf in every run (an exact solution): no spread */
+	*std = isfinite(m) ? sqrt(ss / n) : 0.0;
+}
+
+/* Name of row r of a layers table: "model", then the baselines' names. */
+const char *
+report_row_name(int r)
+{
+	return r == 0 ? "model" : baseline_name((enum baseline)(r - 1));
+}
+
+/* Fill one run's rows (REPORT_ROWS, L) from model and baseline errors. */
+void
+report_layers_fill(double *logs, int L, const double *model_mse,
+    const struct baseline_table *bt)
+{
+	for (int l = 0; l < L; l++) {
+		logs[l] = log(model_mse[l]);
+		for (int b = 0; b < BASELINE_COUNT; b++)
+			logs[(size_t)(1 + b) * L + l] = log(bt->mse[b][l + 1]);
+	}
+}
+
+/* Mean and std over runs of every cell of a layers table. */
+static void
+report_layers_stats(int L, int nruns, const double *logs, double *mean,
+    double *std)
+{
+	for (int r = 0; r < REPORT_ROWS; r++)
+		for (int l = 0; l < L; l++)
+			report_mean_std(logs + (size_t)r * L + l, nruns,
+			    REPORT_ROWS * L, &mean[r * L + l], &std[r * L + l]);
+}
+
+/* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
+void
+report_layers_print(FILE *fp, int L, int nruns, const double *logs)
+{
+	double *mean = xdoubles((size_t)REPORT_ROWS * L);
+	double *std = xdoubles((size_t)REPORT_ROWS * L);
+	const char *rows[REPORT_ROWS];
+	const char **cols = xcalloc((size_t)L, sizeof *cols);
+	char *names = xmalloc((size_t)L * 16);
+	struct report_table t;
+
+	report_layers_stats(L, nruns, logs, mean, std);
+	for (int r = 0; r < REPORT_ROWS; r++)
+		rows[r] = report_row_name(r);
+	for (int l = 0; l < L; l++) {
+		snprintf(names + 16 * l, 16, "k=%d", l + 1);
+		cols[l] = names + 16 * l;
+	}
+	t.corner = "method";
+	t.nrows = REPORT_ROWS;
+	t.ncols = L;
+	t.rows = rows;
+	t.cols = cols;
+	t.mean = mean;
+	t.std = nruns > 1 ? std : NULL;
+	report_table_print(fp, &t);
+	free(mean);
+	free(std);
+	free(cols);
+	free(names);
+}
+
+/* {"model": [L], "gd": [L], ...}: run `run` (which 0), mean (1) or std (2). */
+json_t *
+report_layers_json(int L, int nruns, const double *logs, int which, int run)
+{
+	double *mean = xdoubles((size_t)REPORT_ROWS * L);
+	double *std = xdoubles((size_t)REPORT_ROWS * L);
+	const double *src = which == 1 ? mean : which == 2 ? std :
+	    logs + (size_t)run * REPORT_ROWS * L;
+	json_t *obj = json_object();
+
+	report_layers_stats(L, nruns, logs, mean, std);
+	for (int r = 0; r < REPORT_ROWS; r++)
+		json_object_set_new(obj, report_row_name(r),
+		    report_json_reals(src + (size_t)r * L, L));
+	free(mean);
+	free(std);
+	return obj;
+}
+
+/* One comment line describing the experiment: "# d=5 n=20 L=4 ...". */
+void
+report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
+    bool model)
+{
+	char data[48], wstar[16];
+
+	fprintf(fp, "# memscope %s: d=%d n=%d", cmd, cfg->dim, cfg->context);
+	if (model)
+		fprintf(fp, " L=%d H=%d param=%s memory=%s", cfg->layers,
+		    cfg->heads, config_param_name(cfg->param),
+		    config_memory_name(cfg->memory));
+	config_get(cfg, "wstar", wstar, sizeof wstar);
+	fprintf(fp, " data=%s wstar=%s\n",
+	    config_data_name(cfg, data, sizeof data), wstar);
+}
+
+/* A real, or null if not finite. */
+json_t *
+report_json_real(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* A JSON array of n reals; non-finite values become null. */
+json_t *
+report_json_reals(const double *x, int n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, report_json_real(x[i]));
+	return a;
+}
+
+/* Write root to path atomically (indented); 0 or -1 with a message. */
+int
+report_write_json(const char *path, json_t *root, char *err, size_t errlen)
+{
+	struct atomicfile af;
+
+	if (atomicfile_open(&af, path, err, errlen) != 0)
+		return -1;
+	if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17))
+	    != 0 || fputc('\n', af.fp) == EOF) {
+		atomicfile_abort(&af);
+		snprintf(err, errlen, "cannot write '%s'", path);
+		return -1;
+	}
+	return atomicfile_commit(&af, err, errlen);
+}
+
+/* A CSV number: empty if NaN (not measured), else %.17g. */
+void
+report_csv_real(FILE *fp, double x)
+{
+	if (!isnan(x))
+		fprintf(fp, "%.17g", x);
+}
+
+/* Monotonic clock in seconds. */
+double
+report_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Seconds as "1:02:03" or "2:03". */
+static void
+report_duration(char *buf, size_t len, double s)
+{
+	long t = isfinite(s) && s >= 0 ? (long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60,
+		    t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* Start reporting progress of `total` units of work. */
+void
+report_progress_start(struct report_progress *p, const char *cmd, long total)
+{
+	memset(p, 0, sizeof *p);
+	p->cmd = cmd;
+	p->total = total;
+	p->tty = isatty(STDERR_FILENO) == 1;
+	p->start = report_now();
+}
+
+/* done units so far, and the latest training loss (NaN: none yet). */
+void
+report_progress_update(struct report_progress *p, long done, double loss)
+{
+	double elapsed = report_now() - p->start;
+	double rate = elapsed > 0 ? done / elapsed : 0;
+	double eta = rate > 0 ? (p->total - done) / rate : NAN;
+	char etas[32], losss[32];
+	int decile, fill;
+
+	if (p->total <= 0)
+		return;
+	report_duration(etas, sizeof etas, eta);
+	if (isnan(loss))
+		snprintf(losss, sizeof losss, "-");
+	else
+		snprintf(losss, sizeof losss, "%.3e", loss);
+	if (p->tty) {
+		char bar[21];
+
+		fill = (int)(20.0 * done / p->total);
+		for (int i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		fprintf(stderr, "\r\033[K[%s] %3d%%  step %ld/%ld  loss %s  "
+		    "%.0f steps/s  ETA %s", bar, (int)(100.0 * done / p->total),
+		    done, p->total, losss, rate, rate > 0 ? etas : "-");
+		fflush(stderr);
+		p->drawn = true;
+		return;
+	}
+	decile = (int)(10 * done / p->total);
+	if (decile <= p->last_decile)
+		return;
+	p->last_decile = decile;
+	fprintf(stderr, "memscope %s: %3d%% (%ld/%ld steps), loss %s, "
+	    "%.0f steps/s, ETA %s\n", p->cmd, decile * 10, done, p->total,
+	    losss, rate, etas);
+}
+
+/* Clear the live bar (if any). */
+void
+report_progress_end(struct report_progress *p)
+{
+	if (p->tty && p->drawn)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+	p->drawn = false;
+}

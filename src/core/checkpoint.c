@@ -1,0 +1,421 @@
+/*
+ * Checkpoints as JSON (jansson):
+ *
+ *   { "format": "memscope-checkpoint", "version": 1,
+ *     "config": { every option key: its value },
+ *     "seed": S, "step": K,
+ *     "params": [ { "name", "layer", "head", "rows", "cols",
+ *                   "data": [rows*cols numbers, row-major] }, ... ],
+ *     "adam": { "t": T, "m": [nparams], "v": [nparams] } }
+ *
+ * "params" follows the model's block table, so "m" and "v" (in the flat
+ * parameter order of that table) line up with it. Reals are written with 17
+ * significant digits, which reads back as the same double.
+ *
+ * Loading checks everything before any of it is used, and rebuilds the run
+ * with trainer_init from the file's config: the rotation U, the test batch
+ * and the first training batch come from the seed. With --resample N the
+ * trainer has redrawn the training batch at every step s = N, 2N, ... < K
+ * (trainer_step redraws before step s when s > 0 and s % N == 0), so those
+ * draws are replayed to put the batch and its random stream where they were.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "memscope/atomicfile.h"
+#include "memscope/checkpoint.h"
+#include "memscope/xmalloc.h"
+
+static int
+checkpoint_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* The JSON value of config_get's text: boolean, integer, real or string. */
+static json_t *
+checkpoint_value_json(const char *text)
+{
+	char *end;
+	long long i;
+	double r;
+
+	if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)
+		return json_boolean(text[0] == 't');
+	errno = 0;
+	i = strtoll(text, &end, 10);
+	if (*text != '\0' && *end == '\0' && errno == 0)
+		return json_integer(i);
+	r = strtod(text, &end);
+	if (*text != '\0' && *end == '\0' && isfinite(r))
+		return json_real(r);
+	return json_string(text);
+}
+
+/* The configuration as a JSON object of every option key. */
+json_t *
+checkpoint_config_json(const struct ms_config *cfg)
+{
+	json_t *obj = json_object();
+	char text[64];
+
+	for (int i = 0; i < config_key_count(); i++) {
+		config_get(cfg, config_key_name(i), text, sizeof text);
+		json_object_set_new(obj, config_key_name(i),
+		    checkpoint_value_json(text));
+	}
+	return obj;
+}
+
+/* A JSON array of n doubles, or NULL if one is not finite. */
+static json_t *
+checkpoint_reals(const double *x, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i])) {
+			json_decref(a);
+			return NULL;
+		}
+		json_array_append_new(a, json_real(x[i]));
+	}
+	return a;
+}
+
+/* The whole checkpoint as a JSON document, or NULL if a value is not finite. */
+static json_t *
+checkpoint_json(const struct trainer *t)
+{
+	const struct model *m = &t->model;
+	json_t *root = json_object(), *params = json_array(), *adam, *a;
+
+	json_object_set_new(root, "format", json_string(CHECKPOINT_FORMAT));
+	json_object_set_new(root, "version", json_integer(CHECKPOINT_VERSION));
+	json_object_set_new(root, "config", checkpoint_config_json(&t->cfg));
+	json_object_set_new(root, "seed", json_integer((json_int_t)t->cfg.seed));
+	json_object_set_new(root, "step", json_integer(t->step));
+	json_object_set_new(root, "params", params);
+	for (int k = 0; k < m->nblocks; k++) {
+		const struct param_block *pb = &m->blocks[k];
+		json_t *block;
+
+		a = checkpoint_reals(m->params + pb->offset,
+		    (size_t)pb->rows * pb->cols);
+		if (a == NULL)
+			goto bad;
+		block = json_object();
+		json_object_set_new(block, "name", json_string(pb->name));
+		json_object_set_new(block, "layer", json_integer(pb->layer));
+		json_object_set_new(block, "head", json_integer(pb->head));
+		json_object_set_new(block, "rows", json_integer(pb->rows));
+		json_object_set_new(block, "cols", json_integer(pb->cols));
+		json_object_set_new(block, "data", a);
+		json_array_append_new(params, block);
+	}
+	adam = json_object();
+	json_object_set_new(root, "adam", adam);
+	json_object_set_new(adam, "t", json_integer(t->adam.t));
+	if ((a = checkpoint_reals(t->adam.m, t->adam.n)) == NULL)
+		goto bad;
+	json_object_set_new(adam, "m", a);
+	if ((a = checkpoint_reals(t->adam.v, t->adam.n)) == NULL)
+		goto bad;
+	json_object_set_new(adam, "v", a);
+	return root;
+bad:
+	json_decref(root);
+	return NULL;
+}
+
+/* Write t to path atomically; 0, or -1 with a message (the target untouched). */
+int
+checkpoint_save(const char *path, const struct trainer *t, char *err,
+    size_t errlen)
+{
+	struct atomicfile af;
+	json_t *root = checkpoint_json(t);
+
+	if (root == NULL)
+		return checkpoint_error(err, errlen, "cannot save '%s': the "
+		    "model holds a non-finite number", path);
+	if (atomicfile_open(&af, path, err, errlen) != 0) {
+		json_decref(root);
+		return -1;
+	}
+	if (json_dumpf(root, af.fp, JSON_INDENT(1) |
+	    JSON_REAL_PRECISION(17)) != 0 || fputc('\n', af.fp) == EOF) {
+		atomicfile_abort(&af);
+		json_decref(root);
+		return checkpoint_error(err, errlen, "cannot write '%s'", path);
+	}
+	json_decref(root);
+	return atomicfile_commit(&af, err, errlen);
+}
+
+/* The text config_set wants for a config value, or -1 for a bad type. */
+static int
+checkpoint_value_text(const json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, len, "%.17g", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+	else
+		return -1;
+	return 0;
+}
+
+/* Read the "config" object into cfg: every key present and valid. */
+static int
+checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
+    size_t errlen)
+{
+	char text[256], msg[512];
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(obj))
+		return checkpoint_error(err, errlen, "\"config\" is missing or "
+		    "not an object");
+	config_defaults(cfg);
+	json_object_foreach(obj, key, v) {
+		if (config_key_canonical(key) == NULL ||
+		    strcmp(config_key_canonical(key), key) != 0)
+			return checkpoint_error(err, errlen, "config: unknown "
+			    "key '%s'", key);
+	}
+	for (int i = 0; i < config_key_count(); i++) {
+		key = config_key_name(i);
+		if ((v = json_object_get(obj, key)) == NULL)
+			return checkpoint_error(err, errlen, "config: key '%s' "
+			    "is missing", key);
+		if (checkpoint_value_text(v, text, sizeof text) != 0)
+			return checkpoint_error(err, errlen, "config: '%s' must "
+			    "be a number, a string or a boolean", key);
+		if (config_set(cfg, key, text, msg, sizeof msg) != 0)
+			return checkpoint_error(err, errlen, "config: %s", msg);
+	}
+	if (config_validate(cfg, msg, sizeof msg) != 0)
+		return checkpoint_error(err, errlen, "config: %s", msg);
+	return 0;
+}
+
+/* An integer member of obj into *out, or -1 with a message. */
+static int
+checkpoint_integer(json_t *obj, const char *what, const char *key,
+    json_int_t *out, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v))
+		return checkpoint_error(err, errlen, "%s\"%s\" is missing or "
+		    "not an integer", what, key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* n finite numbers of a JSON array into out; -1 with a message naming what. */
+static int
+checkpoint_numbers(json_t *a, size_t n, double *out, const char *what,
+    char *err, size_t errlen)
+{
+	if (!json_is_array(a))
+		return checkpoint_error(err, errlen, "%s is missing or not an "
+		    "array", what);
+	if (json_array_size(a) != n)
+		return checkpoint_error(err, errlen, "%s has %zu numbers, "
+		    "expected %zu", what, json_array_size(a), n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return checkpoint_error(err, errlen, "%s[%zu] is not a "
+			    "finite number", what, i);
+		out[i] = json_number_value(v);
+	}
+	return 0;
+}
+
+/* Check one "params" entry against the model's block pb and copy its data. */
+static int
+checkpoint_read_block(json_t *obj, int k, const struct param_block *pb,
+    double *dst, char *err, size_t errlen)
+{
+	char what[96];
+	json_int_t layer = 0, head = 0, rows = 0, cols = 0;
+	json_t *name = json_object_get(obj, "name");
+
+	snprintf(what, sizeof what, "params[%d]: ", k);
+	if (!json_is_object(obj))
+		return checkpoint_error(err, errlen, "params[%d] is not an "
+		    "object", k);
+	if (!json_is_string(name))
+		return checkpoint_error(err, errlen, "%s\"name\" is missing or "
+		    "not a string", what);
+	if (checkpoint_integer(obj, what, "layer", &layer, err, errlen) != 0 ||
+	    checkpoint_integer(obj, what, "head", &head, err, errlen) != 0 ||
+	    checkpoint_integer(obj, what, "rows", &rows, err, errlen) != 0 ||
+	    checkpoint_integer(obj, what, "cols", &cols, err, errlen) != 0)
+		return -1;
+	if (strcmp(json_string_value(name), pb->name) != 0 ||
+	    layer != pb->layer || head != pb->head || rows != pb->rows ||
+	    cols != pb->cols)
+		return checkpoint_error(err, errlen, "params[%d] is '%s' layer "
+		    "%" JSON_INTEGER_FORMAT " head %" JSON_INTEGER_FORMAT
+		    " (%" JSON_INTEGER_FORMAT "x%" JSON_INTEGER_FORMAT "), but "
+		    "the model of this config has '%s' layer %d head %d "
+		    "(%dx%d) there", k, json_string_value(name), layer, head,
+		    rows, cols, pb->name, pb->layer, pb->head, pb->rows,
+		    pb->cols);
+	snprintf(what, sizeof what, "params[%d] ('%s' layer %d head %d) data",
+	    k, pb->name, pb->layer, pb->head);
+	return checkpoint_numbers(json_object_get(obj, "data"),
+	    (size_t)pb->rows * pb->cols, dst, what, err, errlen);
+}
+
+/* Everything after the config: blocks, Adam, step; into a fresh trainer. */
+static int
+checkpoint_read_state(json_t *root, struct trainer *t, char *err,
+    size_t errlen)
+{
+	struct model *m = &t->model;
+	json_t *params = json_object_get(root, "params");
+	json_t *adam = json_object_get(root, "adam");
+	json_int_t step = 0, adam_t = 0;
+
+	if (checkpoint_integer(root, "", "step", &step, err, errlen) != 0)
+		return -1;
+	if (step < 0)
+		return checkpoint_error(err, errlen, "\"step\" is negative (%"
+		    JSON_INTEGER_FORMAT ")", step);
+	if (!json_is_array(params))
+		return checkpoint_error(err, errlen, "\"params\" is missing or "
+		    "not an array");
+	if (json_array_size(params) != (size_t)m->nblocks)
+		return checkpoint_error(err, errlen, "\"params\" has %zu blocks "
+		    "but the model of this config has %d", json_array_size(params),
+		    m->nblocks);
+	for (int k = 0; k < m->nblocks; k++)
+		if (checkpoint_read_block(json_array_get(params, k), k,
+		    &m->blocks[k], m->params + m->blocks[k].offset, err,
+		    errlen) != 0)
+			return -1;
+	if (!json_is_object(adam))
+		return checkpoint_error(err, errlen, "\"adam\" is missing or not "
+		    "an object");
+	if (checkpoint_integer(adam, "adam: ", "t", &adam_t, err, errlen) != 0)
+		return -1;
+	if (adam_t < 0)
+		return checkpoint_error(err, errlen, "adam: \"t\" is negative");
+	if (checkpoint_numbers(json_object_get(adam, "m"), t->adam.n,
+	    t->adam.m, "adam: \"m\"", err, errlen) != 0 ||
+	    checkpoint_numbers(json_object_get(adam, "v"), t->adam.n,
+	    t->adam.v, "adam: \"v\"", err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < t->adam.n; i++)
+		if (t->adam.v[i] < 0)
+			return checkpoint_error(err, errlen, "adam: \"v\"[%zu] "
+			    "is negative (a second moment cannot be)", i);
+	t->adam.t = (long)adam_t;
+	t->step = (long)step;
+	memcpy(t->backup, m->params, m->nparams * sizeof(double));
+	/* replay the training batch redraws of steps resample, 2·resample, ... */
+	if (t->cfg.resample > 0 && t->step > 0)
+		for (long s = t->cfg.resample; s < t->step; s += t->cfg.resample)
+			task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	return 0;
+}
+
+/* Read path into a new trainer; 0, or -1 with a message saying what is wrong. */
+int
+checkpoint_load(const char *path, struct trainer *t, char *err,
+    size_t errlen)
+{
+	struct ms_config cfg;
+	json_error_t jerr;
+	json_t *root, *v;
+	json_int_t seed = 0;
+	char msg[512];
+	int r = -1;
+
+	memset(t, 0, sizeof *t);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (jerr.line < 1)
+			return checkpoint_error(err, errlen, "%s: %s", path,
+			    jerr.text);
+		return checkpoint_error(err, errlen, "%s:%d: not valid JSON: %s",
+		    path, jerr.line, jerr.text);
+	}
+	if (!json_is_object(root)) {
+		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		    "(not a JSON object)", path);
+		goto out;
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_string(v) ||
+	    strcmp(json_string_value(v), CHECKPOINT_FORMAT) != 0) {
+		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		    "(\"format\" is %s%s%s, expected \"%s\")", path,
+		    json_is_string(v) ? "\"" : "", json_is_string(v) ?
+		    json_string_value(v) : "missing or not a string",
+		    json_is_string(v) ? "\"" : "", CHECKPOINT_FORMAT);
+		goto out;
+	}
+	v = json_object_get(root, "version");
+	if (!json_is_integer(v) || json_integer_value(v) != CHECKPOINT_VERSION) {
+		if (json_is_integer(v))
+			checkpoint_error(err, errlen, "%s: checkpoint version %"
+			    JSON_INTEGER_FORMAT " is not supported (this memscope "
+			    "reads version %d)", path, json_integer_value(v),
+			    CHECKPOINT_VERSION);
+		else
+			checkpoint_error(err, errlen, "%s: \"version\" is missing "
+			    "or not an integer", path);
+		goto out;
+	}
+	if (checkpoint_read_config(json_object_get(root, "config"), &cfg, msg,
+	    sizeof msg) != 0 || checkpoint_integer(root, "", "seed", &seed,
+	    msg, sizeof msg) != 0) {
+		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		goto out;
+	}
+	if (seed < 0 || (uint64_t)seed != cfg.seed) {
+		checkpoint_error(err, errlen, "%s: \"seed\" %" JSON_INTEGER_FORMAT
+		    " differs from the config's seed %" PRIu64, path, seed,
+		    cfg.seed);
+		goto out;
+	}
+	if (trainer_init(t, &cfg, msg, sizeof msg) != 0) {
+		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		goto out;
+	}
+	if (checkpoint_read_state(root, t, msg, sizeof msg) != 0) {
+		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		trainer_free(t);
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(root);
+	return r;
+}
