@@ -14,6 +14,7 @@ struct panel_ctx {
 	const char *theme;	/* the theme's name, for the status line */
 	int screen;		/* 0-based screen number */
 	int nscreens;
+	const char *note;	/* a UI message shown instead of the snapshot's */
 };
 
 struct panel_class {

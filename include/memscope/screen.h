@@ -16,6 +16,7 @@ struct screen_state {
 	int screen;		/* 0-based */
 	bool help;
 	const char *theme;	/* name shown in the status line */
+	const char *note;	/* a UI message (theme errors), or NULL */
 };
 
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout

@@ -111,20 +111,32 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 static void
 message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
+	static const char *hints[] = { "? help", "q quit", "space pause",
+	    "c data", "[ ] heads", "l L layers", "m memory", "p param",
+	    "n step", "< > speed", "r restart", "s save", "e export",
+	    "t theme", "Tab screen" };
 	const struct snapshot *s = ctx->s;
+	int x, i, w;
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
+	if (ctx->note != NULL && ctx->note[0] != '\0') {
+		canvas_text(c, r.x + 1, r.y, r.w - 1, COL_DIVERGED, ctx->note);
+		return;
+	}
 	if (s->message[0] != '\0') {
 		canvas_text(c, r.x + 1, r.y, r.w - 1, s->message_error ?
 		    COL_DIVERGED : COL_MESSAGE, s->message);
 		return;
 	}
-	canvas_text(c, r.x + 1, r.y, r.w - 1, COL_DIM, r.w >= 100 ?
-	    "space pause  n step  [ ] heads  l L layers  m memory  "
-	    "p param  c data  r restart  s save  e export  t theme  "
-	    "? help  q quit" :
-	    "space pause  [ ] heads  l L layers  c data  ? help  q quit");
+	x = r.x + 1;
+	for (i = 0; i < (int)(sizeof hints / sizeof hints[0]); i++) {
+		w = canvas_text_width(hints[i]);
+		if (x + w > r.x + r.w - 1)
+			break;
+		canvas_text(c, x, r.y, r.x + r.w - x, COL_DIM, hints[i]);
+		x += w + 2;
+	}
 }
 
 const struct panel_class panel_status = {

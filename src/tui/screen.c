@@ -71,7 +71,8 @@ void
 screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *out)
 {
-	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS };
+	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
+	    st->note };
 	struct layout lo;
 	int i;
 

@@ -1,0 +1,22 @@
+/*
+ * The visualizer's main loop: keys in, engine commands out, snapshots drawn
+ * through the screens and the curses backend.
+ */
+#ifndef MEMSCOPE_TUI_H
+#define MEMSCOPE_TUI_H
+
+#include <stdbool.h>
+
+#include "memscope/engine.h"
+
+struct tui_opts {
+	const char *theme;	/* name or path; NULL: the default */
+	bool ascii;		/* ASCII glyphs even in a UTF-8 locale */
+	bool mono;		/* no colour */
+};
+
+/* Run the visualizer on the terminal until q or a signal; starts the
+ * engine's thread and frees the engine. Returns an exit status. */
+int tui_run(struct engine *e, const struct tui_opts *o);
+
+#endif

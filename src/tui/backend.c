@@ -1,0 +1,197 @@
+/*
+ * The ncurses backend. Colour pairs are allocated on first use for each
+ * (foreground, background) pair of terminal colours a frame needs and kept
+ * in a table; when the terminal has no pairs left the default pair is used.
+ * Cells go out as cchar_t through setcchar, whose pair argument is not
+ * limited to the 256 pairs that fit in a chtype.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "memscope/backend.h"
+#include "memscope/colour.h"
+
+#define BACKEND_NC 257		/* colour numbers -1..255, shifted by one */
+
+static struct {
+	bool active;
+	bool colour;
+	int ncolours;
+	int fg[COL_COUNT], bg[COL_COUNT];	/* terminal colour numbers */
+	attr_t attr[COL_COUNT];
+	short *pairs;		/* (BACKEND_NC, BACKEND_NC): 0 unallocated */
+	int next_pair;
+} backend;
+
+static attr_t
+backend_attrs(int a)
+{
+	attr_t out = A_NORMAL;
+
+	if (a & CATTR_BOLD)
+		out |= A_BOLD;
+	if (a & CATTR_DIM)
+		out |= A_DIM;
+	if (a & CATTR_REVERSE)
+		out |= A_REVERSE;
+	if (a & CATTR_UNDERLINE)
+		out |= A_UNDERLINE;
+	return out;
+}
+
+static void
+backend_atexit(void)
+{
+	backend_end();
+}
+
+/* Start curses on the terminal. */
+int
+backend_init(bool colour, char *err, size_t errlen)
+{
+	static bool registered;
+
+	if (initscr() == NULL) {
+		snprintf(err, errlen, "cannot start the terminal");
+		return -1;
+	}
+	backend.active = true;
+	if (!registered) {
+		atexit(backend_atexit);
+		registered = true;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	backend.colour = colour && has_colors();
+	backend.ncolours = 0;
+	if (backend.colour) {
+		start_color();
+		use_default_colors();
+		backend.ncolours = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+		backend.pairs = calloc(BACKEND_NC * BACKEND_NC,
+		    sizeof *backend.pairs);
+		if (backend.pairs == NULL)
+			backend.colour = false;
+	}
+	backend.next_pair = 1;
+	return 0;
+}
+
+/* End curses and restore the terminal. */
+void
+backend_end(void)
+{
+	if (!backend.active)
+		return;
+	backend.active = false;
+	curs_set(1);
+	endwin();
+	free(backend.pairs);
+	backend.pairs = NULL;
+}
+
+/* Colours the terminal has (0 without colour). */
+int
+backend_colours(void)
+{
+	return backend.colour ? backend.ncolours : 0;
+}
+
+/* Use theme t for the following blits. */
+void
+backend_set_theme(const struct theme *t)
+{
+	int i;
+
+	for (i = 0; i < COL_COUNT; i++) {
+		backend.fg[i] = colour_reduce(t->style[i].fg, backend.ncolours);
+		backend.bg[i] = colour_reduce(t->style[i].bg, backend.ncolours);
+		backend.attr[i] = backend_attrs(t->style[i].attr);
+	}
+	if (backend.colour && backend.pairs != NULL) {
+		/* pairs are cheap to set again; forget the old ones */
+		memset(backend.pairs, 0, BACKEND_NC * BACKEND_NC *
+		    sizeof *backend.pairs);
+		backend.next_pair = 1;
+	}
+}
+
+/* The terminal's size in cells. */
+void
+backend_size(int *w, int *h)
+{
+	getmaxyx(stdscr, *h, *w);
+}
+
+static short
+backend_pair(int fg, int bg)
+{
+	short *slot;
+
+	if (!backend.colour || (fg < 0 && bg < 0))
+		return 0;
+	slot = &backend.pairs[(fg + 1) * BACKEND_NC + (bg + 1)];
+	if (*slot == 0) {
+		if (backend.next_pair >= COLOR_PAIRS ||
+		    backend.next_pair > 32767)
+			return 0;
+		if (init_pair((short)backend.next_pair, (short)fg,
+		    (short)bg) == ERR)
+			return 0;
+		*slot = (short)backend.next_pair++;
+	}
+	return *slot;
+}
+
+/* Copy the canvas to the screen and show it. */
+void
+backend_blit(const struct canvas *c)
+{
+	const struct cell *cl;
+	cchar_t cc;
+	wchar_t wc[2];
+	attr_t a;
+	short pair;
+	int x, y, w, h;
+
+	getmaxyx(stdscr, h, w);
+	for (y = 0; y < c->h && y < h; y++) {
+		for (x = 0; x < c->w && x < w; x++) {
+			cl = &c->cells[(size_t)y * c->w + x];
+			wc[0] = cl->ch != 0 ? (wchar_t)cl->ch : L' ';
+			wc[1] = L'\0';
+			a = backend.attr[cl->fg] | backend_attrs(cl->attr);
+			pair = backend_pair(backend.fg[cl->fg],
+			    backend.bg[cl->bg]);
+			setcchar(&cc, wc, a, pair, NULL);
+			/* the bottom-right cell: add_wch would scroll */
+			if (y == h - 1 && x == w - 1)
+				mvins_wch(y, x, &cc);
+			else
+				mvadd_wch(y, x, &cc);
+		}
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* The next key, or -1 if none is waiting. */
+int
+backend_key(void)
+{
+	int ch = getch();
+
+	if (ch == ERR)
+		return -1;
+	if (ch == KEY_RESIZE)
+		return BACKEND_KEY_RESIZE;
+	return ch;
+}
