@@ -1,0 +1,484 @@
+/*
+ * Checkpoints: an exact round trip (every parameter and Adam moment bit for
+ * bit, and the next steps identical), every kind of corrupt file refused
+ * with a message, and a failed save leaving the target untouched.
+ */
+#include <dirent.h>
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "memscope/checkpoint.h"
+#include "memscope/trainer.h"
+
+static char test_dir[64];
+
+static int
+setup_dir(void **state)
+{
+	(void)state;
+	snprintf(test_dir, sizeof test_dir, "/tmp/test_checkpoint.XXXXXX");
+	return mkdtemp(test_dir) == NULL ? -1 : 0;
+}
+
+static int
+remove_dir(void **state)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *e;
+	char path[512];
+
+	(void)state;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
+		if (rmdir(path) != 0)
+			unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(test_dir);
+	return 0;
+}
+
+static const char *
+in_dir(const char *name)
+{
+	static char path[4][512];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, 512, "%s/%s", test_dir, name);
+	return p;
+}
+
+/* No temporary file was left in the test directory. */
+static void
+assert_no_temporaries(void)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".memscope-", 10) == 0)
+			fail_msg("temporary file %s left behind", e->d_name);
+	closedir(d);
+}
+
+/* A small configuration of the given kind. */
+static void
+small_config(struct ms_config *c, enum ms_param p, enum ms_memory m,
+    int heads, int resample)
+{
+	config_defaults(c);
+	c->dim = 3;
+	c->context = 6;
+	c->layers = 2;
+	c->heads = heads;
+	c->param = p;
+	c->memory = m;
+	c->data = MS_DATA_KAPPA;
+	c->kappa = 4;
+	c->batch = 16;
+	c->test_batch = 8;
+	c->steps = 10;
+	c->resample = resample;
+	c->seed = 42;
+}
+
+static void
+start(struct trainer *t, const struct ms_config *c, int steps)
+{
+	char err[512];
+
+	if (trainer_init(t, c, err, sizeof err) != 0)
+		fail_msg("trainer_init: %s", err);
+	for (int s = 0; s < steps; s++)
+		assert_int_equal(trainer_step(t), 0);
+}
+
+/* Everything a checkpoint holds is equal, bit for bit. */
+static void
+assert_same_state(const struct trainer *a, const struct trainer *b)
+{
+	char va[64], vb[64];
+
+	for (int i = 0; i < config_key_count(); i++) {
+		config_get(&a->cfg, config_key_name(i), va, sizeof va);
+		config_get(&b->cfg, config_key_name(i), vb, sizeof vb);
+		assert_string_equal(va, vb);
+	}
+	assert_int_equal(a->step, b->step);
+	assert_int_equal(a->model.nparams, b->model.nparams);
+	assert_memory_equal(a->model.params, b->model.params,
+	    a->model.nparams * sizeof(double));
+	assert_int_equal(a->adam.t, b->adam.t);
+	assert_memory_equal(a->adam.m, b->adam.m, a->adam.n * sizeof(double));
+	assert_memory_equal(a->adam.v, b->adam.v, a->adam.n * sizeof(double));
+}
+
+/* Save after a few steps, load, compare, and step both on identically. */
+static void
+round_trip(enum ms_param p, enum ms_memory m, int heads, int resample)
+{
+	struct ms_config c;
+	struct trainer a, b;
+	char err[512];
+	const char *path = in_dir("round.json");
+
+	small_config(&c, p, m, heads, resample);
+	start(&a, &c, 5);
+	if (checkpoint_save(path, &a, err, sizeof err) != 0)
+		fail_msg("save: %s", err);
+	if (checkpoint_load(path, &b, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	assert_same_state(&a, &b);
+	for (int s = 0; s < 4; s++) {
+		assert_int_equal(trainer_step(&a), 0);
+		assert_int_equal(trainer_step(&b), 0);
+		assert_memory_equal(&a.train_loss, &b.train_loss,
+		    sizeof(double));
+	}
+	assert_same_state(&a, &b);
+	trainer_free(&a);
+	trainer_free(&b);
+	assert_no_temporaries();
+}
+
+static void
+test_round_trip(void **state)
+{
+	(void)state;
+	round_trip(MS_PARAM_SCALAR, MS_MEMORY_NONE, 1, 0);
+	round_trip(MS_PARAM_PRE, MS_MEMORY_CGD, 2, 0);
+	round_trip(MS_PARAM_PRE, MS_MEMORY_LFOM, 1, 0);
+	round_trip(MS_PARAM_GDPP, MS_MEMORY_LFOM, 2, 0);
+	round_trip(MS_PARAM_FULL, MS_MEMORY_CGD, 1, 0);
+}
+
+/* With a redrawn batch the load replays the draws: the steps still agree. */
+static void
+test_round_trip_resample(void **state)
+{
+	(void)state;
+	round_trip(MS_PARAM_PRE, MS_MEMORY_LFOM, 1, 2);
+	round_trip(MS_PARAM_PRE, MS_MEMORY_NONE, 1, 3);
+	round_trip(MS_PARAM_SCALAR, MS_MEMORY_CGD, 1, 1);
+}
+
+/* Awkward doubles survive the text round trip exactly. */
+static void
+test_exact_doubles(void **state)
+{
+	static const double awkward[] = { 0.1, 1.0 / 3.0, -0.0, DBL_MIN,
+	    4.9406564584124654e-324, DBL_MAX, -1e-300, 2.0 / 7.0e10,
+	    0.30000000000000004 };
+	size_t n = sizeof awkward / sizeof awkward[0];
+	struct ms_config c;
+	struct trainer a, b;
+	char err[512];
+	const char *path = in_dir("exact.json");
+
+	(void)state;
+	small_config(&c, MS_PARAM_PRE, MS_MEMORY_LFOM, 1, 0);
+	start(&a, &c, 0);
+	assert_true(a.model.nparams >= n);
+	for (size_t i = 0; i < a.model.nparams; i++) {
+		a.model.params[i] = awkward[i % n];
+		a.adam.m[i] = awkward[(i + 1) % n];
+		a.adam.v[i] = fabs(awkward[(i + 2) % n]);
+	}
+	if (checkpoint_save(path, &a, err, sizeof err) != 0)
+		fail_msg("save: %s", err);
+	if (checkpoint_load(path, &b, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	assert_same_state(&a, &b);
+	assert_true(signbit(b.model.params[2]));
+	trainer_free(&a);
+	trainer_free(&b);
+}
+
+/* A valid checkpoint as a JSON tree, to be corrupted. */
+static json_t *
+valid_json(void)
+{
+	struct ms_config c;
+	struct trainer t;
+	char err[512];
+	json_error_t jerr;
+	json_t *root;
+	const char *path = in_dir("valid.json");
+
+	small_config(&c, MS_PARAM_PRE, MS_MEMORY_CGD, 2, 0);
+	start(&t, &c, 3);
+	if (checkpoint_save(path, &t, err, sizeof err) != 0)
+		fail_msg("save: %s", err);
+	trainer_free(&t);
+	root = json_load_file(path, 0, &jerr);
+	assert_non_null(root);
+	return root;
+}
+
+/* Loading text must fail with a one-line message containing expect. */
+static void
+check_rejected_text(const char *text, const char *expect)
+{
+	struct trainer t;
+	char err[512] = "";
+	const char *path = in_dir("bad.json");
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	if (checkpoint_load(path, &t, err, sizeof err) == 0)
+		fail_msg("a bad checkpoint was accepted (wanted '%s')", expect);
+	if (strstr(err, expect) == NULL)
+		fail_msg("message '%s' lacks '%s'", err, expect);
+	assert_null(strchr(err, '\n'));
+	assert_non_null(strstr(err, path));
+}
+
+/* Dump root (taking it) and check that loading it fails with expect. */
+static void
+check_rejected(json_t *root, const char *expect)
+{
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+
+	assert_non_null(text);
+	check_rejected_text(text, expect);
+	free(text);
+	json_decref(root);
+}
+
+static json_t *
+first_block(json_t *root)
+{
+	return json_array_get(json_object_get(root, "params"), 0);
+}
+
+static void
+test_corrupt(void **state)
+{
+	json_t *root;
+	char *text;
+	size_t len;
+
+	(void)state;
+	/* the valid file loads */
+	root = valid_json();
+	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	len = strlen(text);
+
+	/* truncated: a syntax error with its line number */
+	text[len / 2] = '\0';
+	check_rejected_text(text, "not valid JSON");
+	check_rejected_text(text, ":");
+	free(text);
+	check_rejected_text("", "not valid JSON");
+	check_rejected_text("{ \"format\": nope }", ":1: not valid JSON");
+	check_rejected_text("[1, 2, 3]", "not a memscope checkpoint");
+
+	root = valid_json();
+	json_object_set_new(root, "format", json_string("pytorch"));
+	check_rejected(root, "not a memscope checkpoint (\"format\" is "
+	    "\"pytorch\"");
+	root = valid_json();
+	json_object_del(root, "format");
+	check_rejected(root, "not a memscope checkpoint");
+
+	root = valid_json();
+	json_object_set_new(root, "version", json_integer(2));
+	check_rejected(root, "checkpoint version 2 is not supported");
+	root = valid_json();
+	json_object_set_new(root, "version", json_string("1"));
+	check_rejected(root, "\"version\" is missing or not an integer");
+
+	/* config: a bad value, a missing key, an unknown key, a mismatch */
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "param",
+	    json_string("foo"));
+	check_rejected(root, "config: --param: unknown parametrization 'foo'");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "dim",
+	    json_integer(0));
+	check_rejected(root, "config: --dim: expected an integer from 1");
+	root = valid_json();
+	json_object_del(json_object_get(root, "config"), "layers");
+	check_rejected(root, "config: key 'layers' is missing");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "colour",
+	    json_integer(1));
+	check_rejected(root, "config: unknown key 'colour'");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "lr",
+	    json_array());
+	check_rejected(root, "config: 'lr' must be");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "data",
+	    json_string("paper"));
+	check_rejected(root, "config: --data paper");
+	root = valid_json();
+	json_object_set_new(root, "seed", json_integer(7));
+	check_rejected(root, "\"seed\" 7 differs from the config's seed 42");
+	root = valid_json();
+	json_object_set_new(root, "step", json_integer(-1));
+	check_rejected(root, "\"step\" is negative");
+	root = valid_json();
+	json_object_del(root, "step");
+	check_rejected(root, "\"step\" is missing or not an integer");
+
+	/* blocks: wrong shape, wrong name, missing, a non-number */
+	root = valid_json();
+	json_object_set_new(first_block(root), "rows", json_integer(4));
+	check_rejected(root, "params[0] is 'A' layer 0 head 0 (4x3), but the "
+	    "model of this config has 'A' layer 0 head 0 (3x3)");
+	root = valid_json();
+	json_object_set_new(first_block(root), "name", json_string("B"));
+	check_rejected(root, "params[0] is 'B'");
+	root = valid_json();
+	json_array_remove(json_object_get(root, "params"), 2);
+	check_rejected(root, "\"params\" has 7 blocks but the model of this "
+	    "config has 8");
+	root = valid_json();
+	json_array_remove(json_object_get(first_block(root), "data"), 0);
+	check_rejected(root, "params[0] ('A' layer 0 head 0) data has 8 "
+	    "numbers, expected 9");
+	root = valid_json();
+	json_array_set_new(json_object_get(first_block(root), "data"), 4,
+	    json_string("NaN"));
+	check_rejected(root, "params[0] ('A' layer 0 head 0) data[4] is not "
+	    "a finite number");
+	root = valid_json();
+	json_array_set_new(json_object_get(first_block(root), "data"), 4,
+	    json_null());
+	check_rejected(root, "data[4] is not a finite number");
+	root = valid_json();
+	json_object_set_new(json_array_get(json_object_get(root, "params"), 1),
+	    "data", json_object());
+	check_rejected(root, "params[1] ('A' layer 0 head 1) data is missing "
+	    "or not an array");
+	/* NaN and overflowing numbers are not JSON: syntax errors */
+	check_rejected_text("{\"format\": \"memscope-checkpoint\", \"version\":"
+	    " 1, \"x\": NaN}", "not valid JSON");
+	check_rejected_text("{\"format\": \"memscope-checkpoint\", \"version\":"
+	    " 1, \"x\": 1e999}", "not valid JSON");
+
+	/* Adam */
+	root = valid_json();
+	json_array_remove(json_object_get(json_object_get(root, "adam"), "m"),
+	    0);
+	check_rejected(root, "adam: \"m\" has");
+	root = valid_json();
+	json_array_set_new(json_object_get(json_object_get(root, "adam"), "v"),
+	    1, json_real(-1.0));
+	check_rejected(root, "adam: \"v\"[1] is negative");
+	root = valid_json();
+	json_object_del(json_object_get(root, "adam"), "t");
+	check_rejected(root, "adam: \"t\" is missing");
+	root = valid_json();
+	json_object_del(root, "adam");
+	check_rejected(root, "\"adam\" is missing or not an object");
+
+	/* a file that is not there */
+	{
+		struct trainer t;
+		char err[512];
+
+		assert_int_equal(checkpoint_load(in_dir("absent.json"), &t,
+		    err, sizeof err), -1);
+		assert_non_null(strstr(err, "absent.json"));
+	}
+}
+
+/* Read a whole small file into buf. */
+static void
+slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void
+test_failed_save(void **state)
+{
+	struct ms_config c;
+	struct trainer t;
+	char err[512], before[64], after[64];
+	const char *target = in_dir("keep.json");
+	const char *dirpath = in_dir("a-directory");
+	FILE *f;
+	struct stat st;
+
+	(void)state;
+	small_config(&c, MS_PARAM_PRE, MS_MEMORY_LFOM, 1, 0);
+	start(&t, &c, 2);
+
+	/* into a directory that does not exist: nothing is created */
+	assert_int_equal(checkpoint_save("/nonexistent-memscope/x.json", &t,
+	    err, sizeof err), -1);
+	assert_non_null(strstr(err, "/nonexistent-memscope/x.json"));
+	assert_int_equal(stat("/nonexistent-memscope/x.json", &st), -1);
+
+	/* a non-finite parameter: refused, the old file stays as it was */
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("old contents\n", f);
+	fclose(f);
+	t.model.params[0] = NAN;
+	assert_int_equal(checkpoint_save(target, &t, err, sizeof err), -1);
+	assert_non_null(strstr(err, "non-finite"));
+	slurp(target, after, sizeof after);
+	assert_string_equal(after, "old contents\n");
+	t.model.params[0] = 0.5;
+
+	/* the target is a directory: rename fails, nothing is left over */
+	assert_int_equal(mkdir(dirpath, 0755), 0);
+	assert_int_equal(checkpoint_save(dirpath, &t, err, sizeof err), -1);
+	assert_non_null(strstr(err, "a-directory"));
+	assert_int_equal(stat(dirpath, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_no_temporaries();
+
+	/* and a good save replaces the old file whole */
+	slurp(target, before, sizeof before);
+	assert_int_equal(checkpoint_save(target, &t, err, sizeof err), 0);
+	slurp(target, after, sizeof after);
+	assert_string_not_equal(before, after);
+	assert_non_null(strstr(after, "memscope-checkpoint"));
+	assert_no_temporaries();
+	trainer_free(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_resample),
+		cmocka_unit_test(test_exact_doubles),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_failed_save),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+}
