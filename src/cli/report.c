@@ -316,8 +316,8 @@ report_progress_update(struct report_progress *p, long done, double loss)
 		return;
 	p->last_decile = decile;
 	fprintf(stderr, "memscope %s: %3d%% (%ld/%ld steps), loss %s, "
-	    "%.0f steps/s, ETA %s\n", p->cmd, decile * 10, done, p->total,
-	    losss, rate, etas);
+	    "%.0f steps/s, ETA %s\n", p->cmd, (int)(100.0 * done / p->total),
+	    done, p->total, losss, rate, etas);
 }
 
 /* Clear the live bar (if any). */
