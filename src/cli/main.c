@@ -9,31 +9,13 @@
 
 #include "memscope/cli.h"
 
-/*
- * The visualizer's cmd_tui lives in src/cli/cmd_tui.c, which is built only
- * once it exists: until then the reference is weak and `memscope tui` says
- * the visualizer is missing instead of failing to link.
- */
-#pragma weak cmd_tui
-
-static int
-main_tui(int argc, char **argv)
-{
-	if (cmd_tui == NULL) {
-		fprintf(stderr, "memscope: this build has no visualizer; use "
-		    "memscope train, eval or baselines (see memscope --help)\n");
-		return CLI_EXIT_FAIL;
-	}
-	return cmd_tui(argc, argv);
-}
-
 struct main_command {
 	const char *name;
 	int (*run)(int, char **);
 };
 
 static const struct main_command main_commands[] = {
-	{ "tui", main_tui },
+	{ "tui", cmd_tui },
 	{ "train", cmd_train },
 	{ "eval", cmd_eval },
 	{ "baselines", cmd_baselines },
@@ -71,15 +53,22 @@ main(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (name != NULL && strcmp(name, "help") == 0) {
-		if (argc > 2 && !cli_is_command(argv[2]))
-			return main_unknown(argv[2]);
-		cli_help(argc > 2 ? argv[2] : NULL, stdout);
-		return CLI_EXIT_OK;
+		/* memscope help CMD is memscope CMD --help */
+		char *args[3] = { argv[2], (char *)"--help", NULL };
+
+		if (argc < 3) {
+			cli_help(NULL, stdout);
+			return CLI_EXIT_OK;
+		}
+		for (int i = 0; i < MAIN_NCOMMANDS; i++)
+			if (strcmp(argv[2], main_commands[i].name) == 0)
+				return main_commands[i].run(2, args);
+		return main_unknown(argv[2]);
 	}
 	if (name == NULL || name[0] == '-') {
 		/* the visualizer, with every argument as its option */
 		argv[0] = (char *)"tui";
-		return main_tui(argc, argv);
+		return cmd_tui(argc, argv);
 	}
 	for (int i = 0; i < MAIN_NCOMMANDS; i++)
 		if (strcmp(name, main_commands[i].name) == 0)
