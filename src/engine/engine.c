@@ -736,7 +736,7 @@ engine_do(struct engine *e, enum engine_cmd cmd, int arg)
 		if (engine_export(e, err, sizeof err) != 0)
 			engine_message(e, true, "%s", err);
 		else
-			engine_message(e, false, "exported %ld steps to %s",
+			engine_message(e, false, "exported %ld rows to %s",
 			    e->hn, engine_abs(e->csv_path, abs, sizeof abs));
 		break;
 	}

@@ -23,7 +23,7 @@ static const struct layers_col layers_cols[] = {
 	{ "momentum", BASELINE_MOMENTUM, COL_REF_MOMENTUM },
 };
 #define LAYERS_NCOLS ((int)(sizeof layers_cols / sizeof layers_cols[0]))
-#define LAYERS_W 9		/* cells per column */
+#define LAYERS_W 8		/* cells per column */
 
 static double
 layers_value(const struct snapshot *s, int col, int l)

@@ -120,9 +120,8 @@ mem_lfom(const struct snapshot *s, struct canvas *c, struct rect in)
 			m[l * n1 + i] = p[(b->rows - 1) * b->cols + i];
 	}
 	range = heatmap_range(m, L * n1);
-	canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 44 ?
-	    "label row of each register's Gamma_j: layers x tokens" :
-	    "Gamma_j label rows");
+	canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 36 ?
+	    "Gamma_j label rows: layers x tokens" : "Gamma_j label rows");
 	y++;
 	compact = false;
 	sc = heatmap_fit(c, L, n1, in.w - 4, end - y - 2, compact, &w, &h);

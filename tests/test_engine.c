@@ -1,0 +1,364 @@
+/* The engine thread: commands, snapshots, pausing, runs, export. */
+#include <math.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "memscope/engine.h"
+
+static void
+small_config(struct ms_config *cfg)
+{
+	config_defaults(cfg);
+	cfg->dim = 5;
+	cfg->context = 10;
+	cfg->layers = 2;
+	cfg->heads = 1;
+	cfg->batch = 40;
+	cfg->test_batch = 40;
+	cfg->steps = 1000000;
+	cfg->param = MS_PARAM_PRE;
+	cfg->memory = MS_MEMORY_CGD;
+	cfg->data = MS_DATA_ISO;
+	cfg->threads = 1;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef bool (*pred_fn)(const struct snapshot *s, long arg);
+
+/* Take snapshots until pred holds (true) or 10 s pass (false). */
+static bool
+wait_for(struct engine *e, struct snapshot **s, pred_fn pred, long arg)
+{
+	double end = now() + 10;
+	struct pollfd pfd;
+
+	while (now() < end) {
+		pfd.fd = engine_notify_fd(e);
+		pfd.events = POLLIN;
+		poll(&pfd, 1, 50);
+		engine_notify_drain(e);
+		engine_take(e, s);
+		if ((*s)->seq > 0 && pred(*s, arg))
+			return true;
+	}
+	return false;
+}
+
+static bool
+has_baselines(const struct snapshot *s, long arg)
+{
+	(void)arg;
+	return s->have_baselines;
+}
+
+static bool
+step_at_least(const struct snapshot *s, long arg)
+{
+	return s->step >= arg;
+}
+
+static bool
+state_is(const struct snapshot *s, long arg)
+{
+	return s->state == (enum engine_state)arg;
+}
+
+static bool
+heads_are(const struct snapshot *s, long arg)
+{
+	return s->cfg.heads == arg && s->have_baselines;
+}
+
+static bool
+data_changed(const struct snapshot *s, long arg)
+{
+	(void)arg;
+	return s->cfg.data != MS_DATA_ISO && s->have_baselines &&
+	    s->nmarks == 1;
+}
+
+static bool
+message_has(const struct snapshot *s, long arg)
+{
+	return strstr(s->message, (const char *)arg) != NULL;
+}
+
+/* The snapshot describes one consistent model state. */
+static void
+check_consistent(const struct snapshot *s)
+{
+	int i, L = s->cfg.layers;
+
+	assert_int_equal(s->L, L);
+	assert_int_equal(s->H, s->cfg.heads);
+	assert_true(s->nblocks > 0);
+	for (i = 0; i < s->nblocks; i++)
+		assert_true(s->blocks[i].offset + (size_t)s->blocks[i].rows *
+		    s->blocks[i].cols <= s->nparams);
+	for (i = 1; i < s->hist.n; i++)
+		assert_true(s->hist.step[i] > s->hist.step[i - 1]);
+	if (s->hist.n > 0)
+		assert_true(s->hist.step[s->hist.n - 1] <= s->step);
+	assert_true(s->hist.n <= 2 * SNAPSHOT_MAX_POINTS + 1);
+	if (s->test_step >= 0)
+		for (i = 0; i < L; i++)
+			assert_true(isfinite(s->layer_mse[i]));
+}
+
+static void
+test_paused_steps_one(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine *e;
+	struct snapshot *s;
+	char err[256];
+
+	(void)state;
+	small_config(&cfg);
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, has_baselines, 0));
+	assert_int_equal(s->state, ENGINE_PAUSED);
+	usleep(200000);
+	engine_take(e, &s);
+	assert_int_equal(s->step, 0);
+	engine_send(e, ENGINE_CMD_STEP, 0);
+	assert_true(wait_for(e, &s, step_at_least, 1));
+	usleep(100000);
+	engine_take(e, &s);
+	assert_int_equal(s->step, 1);
+	assert_int_equal(s->state, ENGINE_PAUSED);
+	check_consistent(s);
+	assert_true(s->have_baselines);
+	/* CG on d = 5 after L = 2 iterations is not yet exact, but finite */
+	assert_true(isfinite(s->base_mse[BASELINE_CG][2]));
+	engine_free(e);
+}
+
+static void
+test_pause_stops_steps(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine *e;
+	struct snapshot *s;
+	char err[256];
+	long at;
+
+	(void)state;
+	small_config(&cfg);
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, step_at_least, 50));
+	assert_int_equal(s->state, ENGINE_RUNNING);
+	check_consistent(s);
+	engine_send(e, ENGINE_CMD_TOGGLE, 0);
+	assert_true(wait_for(e, &s, state_is, ENGINE_PAUSED));
+	at = s->step;
+	usleep(300000);
+	engine_take(e, &s);
+	assert_int_equal(s->step, at);
+	assert_int_equal(s->test_step, at);	/* tested at the pause */
+	engine_send(e, ENGINE_CMD_TOGGLE, 0);
+	assert_true(wait_for(e, &s, step_at_least, at + 20));
+	engine_free(e);
+}
+
+static void
+test_new_run_keeps_previous(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine *e;
+	struct snapshot *s;
+	char err[256];
+
+	(void)state;
+	small_config(&cfg);
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, step_at_least, 30));
+	engine_send(e, ENGINE_CMD_HEADS, +1);
+	assert_true(wait_for(e, &s, heads_are, 2));
+	assert_int_equal(s->run, 2);
+	assert_true(s->prev.n > 0);
+	assert_non_null(strstr(s->prev_label, "H1"));
+	check_consistent(s);
+	/* data: iso -> paper (d = 5), training continues, a mark */
+	engine_send(e, ENGINE_CMD_DATA, 0);
+	assert_true(wait_for(e, &s, data_changed, 0));
+	assert_int_equal(s->cfg.data, MS_DATA_PAPER);
+	assert_int_equal(s->cfg.heads, 2);
+	assert_int_equal(s->run, 2);
+	assert_true(fabs(s->kappa - 16) < 1e-9);
+	/* heads cannot go below one */
+	engine_send(e, ENGINE_CMD_HEADS, -1);
+	engine_send(e, ENGINE_CMD_HEADS, -1);
+	assert_true(wait_for(e, &s, message_has, (long)"at least 1"));
+	assert_int_equal(s->cfg.heads, 1);
+	engine_free(e);
+}
+
+static void
+test_finish_and_export(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine *e;
+	struct snapshot *s;
+	char err[256], path[] = "/tmp/memscope-engine-XXXXXX", line[256];
+	FILE *f;
+	int fd, rows = 0;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	eo.csv_path = path;
+	small_config(&cfg);
+	cfg.steps = 25;
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, state_is, ENGINE_FINISHED));
+	assert_int_equal(s->step, 25);
+	assert_int_equal(s->test_step, 25);
+	engine_send(e, ENGINE_CMD_EXPORT, 0);
+	assert_true(wait_for(e, &s, message_has, (long)"exported 26 rows"));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_string_equal(line, "step,train_mse,test_mse\n");
+	while (fgets(line, sizeof line, f) != NULL)
+		rows++;
+	fclose(f);
+	/* step 0 (the test loss before training) and steps 1..25 */
+	assert_int_equal(rows, 26);
+	/* space continues a finished run */
+	engine_send(e, ENGINE_CMD_TOGGLE, 0);
+	assert_true(wait_for(e, &s, step_at_least, 30));
+	engine_free(e);
+	unlink(path);
+}
+
+static void
+test_speed_cap(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine *e;
+	struct snapshot *s;
+	char err[256];
+	long a, b;
+	int i;
+
+	(void)state;
+	small_config(&cfg);
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	/* slowest: 1 step per second */
+	for (i = 0; i < engine_speed_levels(); i++)
+		engine_send(e, ENGINE_CMD_SPEED, -1);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, has_baselines, 0));
+	usleep(100000);
+	engine_take(e, &s);
+	a = s->step;
+	usleep(1500000);
+	engine_take(e, &s);
+	b = s->step;
+	assert_int_equal(s->speed_cap, 1);
+	assert_true(b - a >= 1 && b - a <= 2);
+	engine_free(e);
+}
+
+static void
+test_data_cycle(void **state)
+{
+	struct ms_config cfg, next;
+	const char *want5[] = { "paper", "kappa:10", "kappa:100", "kappa:1000",
+	    "iso" };
+	const char *want4[] = { "kappa:10", "kappa:100", "kappa:1000", "iso" };
+	char buf[32];
+	int i;
+
+	(void)state;
+	small_config(&cfg);
+	for (i = 0; i < 5; i++) {
+		engine_next_data(&cfg, &next);
+		config_data_name(&next, buf, sizeof buf);
+		if (next.data == MS_DATA_KAPPA)
+			snprintf(buf, sizeof buf, "kappa:%.0f", next.kappa);
+		assert_string_equal(buf, want5[i]);
+		cfg = next;
+	}
+	small_config(&cfg);
+	cfg.dim = 4;
+	for (i = 0; i < 4; i++) {
+		engine_next_data(&cfg, &next);
+		config_data_name(&next, buf, sizeof buf);
+		if (next.data == MS_DATA_KAPPA)
+			snprintf(buf, sizeof buf, "kappa:%.0f", next.kappa);
+		assert_string_equal(buf, want4[i]);
+		cfg = next;
+	}
+}
+
+static void
+test_bad_config_refused(void **state)
+{
+	struct ms_config cfg;
+	struct engine *e;
+	char err[256] = "";
+
+	(void)state;
+	small_config(&cfg);
+	cfg.data = MS_DATA_PAPER;
+	cfg.dim = 3;
+	e = engine_create(&cfg, NULL, NULL, err, sizeof err);
+	assert_null(e);
+	assert_true(strlen(err) > 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paused_steps_one),
+		cmocka_unit_test(test_pause_stops_steps),
+		cmocka_unit_test(test_new_run_keeps_previous),
+		cmocka_unit_test(test_finish_and_export),
+		cmocka_unit_test(test_speed_cap),
+		cmocka_unit_test(test_data_cycle),
+		cmocka_unit_test(test_bad_config_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

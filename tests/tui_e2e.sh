@@ -1,0 +1,87 @@
+#!/bin/sh
+# End-to-end test of the visualizer: the real binary in a tmux terminal,
+# driven by keys, checked through the screen's text. Skipped (77) without
+# tmux. MEMSCOPE names the binary (make check sets it).
+set -u
+MEMSCOPE=${MEMSCOPE:-./memscope}
+command -v tmux >/dev/null 2>&1 || { echo "tmux not found: skipped"; exit 77; }
+[ -x "$MEMSCOPE" ] || { echo "no binary at $MEMSCOPE"; exit 1; }
+
+dir=$(mktemp -d /tmp/memscope-e2e.XXXXXX)
+sock="$dir/tmux.sock"
+t() { tmux -S "$sock" "$@"; }
+cleanup() { t kill-server >/dev/null 2>&1; rm -rf "$dir"; }
+trap cleanup EXIT INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	t capture-pane -p -t e2e 2>/dev/null
+	exit 1
+}
+screen() { t capture-pane -p -t e2e; }
+# wait_for PATTERN: up to 10 s for the screen to match (grep -E)
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+status() { screen | tail -n 1; }
+step() { status | sed -n 's/.*step \([0-9]*\)\/.*/\1/p'; }
+
+cd "$dir" || exit 1
+t -f /dev/null new-session -d -s e2e -x 120 -y 40 \
+    "LC_ALL=C.UTF-8 TERM=tmux-256color '$MEMSCOPE' --batch 100 --test-batch 100 --steps 100000000 --data paper; echo EXIT=\$? > '$dir/exit'; sleep 5" ||
+    fail "tmux did not start"
+
+wait_for 'running' || fail "no running status"
+for p in 'loss: ln MSE' 'after layer' 'parameters \(pre' 'memory: '; do
+	screen | grep -Eq -- "$p" || fail "panel '$p' missing"
+done
+
+t send-keys -t e2e ' '
+wait_for 'paused' || fail "space did not pause"
+sleep 0.3
+a=$(step)
+sleep 1
+b=$(step)
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "step moved while paused ($a -> $b)"
+[ "$a" -gt 0 ] || fail "no steps were taken before the pause"
+
+t send-keys -t e2e ']'
+wait_for ' H2 ' || fail "] did not give two heads"
+wait_for 'parameters \(pre, 2 heads' || fail "heatmaps not redrawn for 2 heads"
+
+before=$(status | sed -n 's/.*\(data [^ ]*\).*/\1/p')
+t send-keys -t e2e 'c'
+wait_for 'data kappa' || fail "c did not change the data line (was '$before')"
+
+t send-keys -t e2e '?'
+wait_for 'pause / resume' || fail "? did not open the help"
+t send-keys -t e2e Escape
+sleep 0.3
+screen | grep -q 'pause / resume' && fail "Esc did not close the help"
+
+t send-keys -t e2e '4'
+wait_for "step-through screen's slot" || fail "screen 4 slot not shown"
+t send-keys -t e2e '1'
+
+t resize-window -t e2e -x 60 -y 20 2>/dev/null
+wait_for 'needs 80x24' || fail "no small-terminal notice at 60x20"
+t send-keys -t e2e 'q'
+i=0
+while [ ! -s "$dir/exit" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$dir/exit" ] || fail "q did not quit"
+grep -q 'EXIT=0' "$dir/exit" || fail "exit status $(cat "$dir/exit")"
+
+# no terminal: refused with a pointer to memscope train, status 2
+"$MEMSCOPE" --batch 100 </dev/null >"$dir/out" 2>"$dir/err"
+rc=$?
+[ $rc -eq 2 ] || fail "without a tty: exit $rc, want 2"
+grep -q 'memscope train' "$dir/err" || fail "without a tty: no pointer to memscope train"
+echo "ok"
+exit 0

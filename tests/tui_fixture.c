@@ -1,0 +1,56 @@
+/* The fixed snapshot: smooth made-up curves and parameters from sin(). */
+#include <math.h>
+#include <string.h>
+
+#include "memscope/model.h"
+#include "tui_fixture.h"
+
+/* Fill s with a fixed history, parameters and coefficients. */
+void
+fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
+{
+	struct model m;
+	int i, l, j, b, L = cfg->layers;
+
+	model_init(&m, cfg);
+	for (i = 0; i < (int)m.nparams; i++)
+		m.params[i] = sin(i * 0.7) * (1 + i % 5) * 0.1;
+	s->cfg = *cfg;
+	s->kappa = config_condition(cfg);
+	s->state = ENGINE_PAUSED;
+	s->step = 640;
+	s->target = 1000;
+	s->steps_per_sec = 812;
+	s->run = 2;
+	snapshot_set_model(s, &m);
+	snapshot_set_layers(s, L);
+	model_free(&m);
+	for (i = 0; i < 640; i++) {
+		double tr = 5 * exp(-i / 150.0) + 0.3 + 0.05 * sin(i);
+
+		snapshot_curve_append(&s->hist, i + 1, tr,
+		    i % 20 == 0 ? tr * 1.1 : NAN);
+	}
+	for (i = 0; i < 1000; i += 2)
+		snapshot_curve_append(&s->prev, i + 1,
+		    4 * exp(-i / 300.0) + 0.6, i % 50 == 0 ? 4.4 *
+		    exp(-i / 300.0) + 0.7 : NAN);
+	strcpy(s->prev_label, "pre none H1 L3 paper");
+	s->nmarks = 1;
+	s->marks[0].step = 400;
+	strcpy(s->marks[0].label, "kappa:10");
+	s->test_step = 640;
+	s->have_baselines = true;
+	for (l = 0; l < L; l++) {
+		s->layer_mse[l] = exp(0.5 - l * 0.7);
+		s->sigma_cos[l] = 0.5 + 0.1 * l;
+	}
+	for (b = 0; b < BASELINE_COUNT; b++)
+		for (l = 0; l <= L; l++)
+			s->base_mse[b][l] = exp(1.6 - l * (0.3 + 0.2 * b));
+	for (l = 0; l < L; l++)
+		for (j = 0; j < L; j++)
+			s->cgd_coef[l * L + j] = j <= l ? pow(0.5, l - j) *
+			    (1 + 0.1 * l) : 0;
+	strcpy(s->message, "");
+}
