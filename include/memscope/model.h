@@ -52,8 +52,8 @@ struct model {
 	long *off_attn1;	/* (L, H) - | - | B | Q */
 	long *off_mem0;		/* (L) alpha | Gamma */
 	long *off_mem1;		/* (L) gamma */
-	int nwork;
-	struct model_work *work;	/* per pool worker: activations, gradient sums */
+	int nwork;			/* pool workers the scratch is sized for */
+	struct model_work *work;	/* scratch: activations, gradient sums */
 };
 
 /* Build the parameter table for cfg and allocate; parameters are zero. */
@@ -80,6 +80,12 @@ double model_loss_grad(struct model *m, const struct task_batch *tb,
 /* Mean squared query error after every layer's read-out: layer_mse[ℓ-1], ℓ = 1..L. */
 void model_evaluate(struct model *m, const struct task_batch *tb,
     struct pool *pool, double *layer_mse);
+
+/* Each task's prediction ŷ_L of its query label: pred[b], b < B. A task's
+ * prediction is the same bits whatever the batch, its place in it and the
+ * number of threads. */
+void model_predict(struct model *m, const struct task_batch *tb,
+    struct pool *pool, double *pred);
 
 /*
  * One task's path through the model. label[ℓ*(n+1) + i] is token i's label

@@ -15,18 +15,37 @@
  * scalar/pre/gdpp are expanded into P and Q, and their gradients contracted
  * back, so this path also cross-checks the label path in the tests.
  *
- * Work is split over tasks: each pool worker runs its tasks one at a time
- * through the forward pass and straight back through the backward pass,
- * keeping one task's activations (L1/L2-resident) and its own gradient sum.
- * The sums are added in worker order, so results depend only on the seed
- * and the number of workers.
- *
  * Memory (MATH.md §4), with register R_ℓ the layer's attention output:
  *   none: Z_{ℓ+1} = Z_ℓ + R_ℓ/n
  *   cgd:  R_ℓ = S_ℓ + γ_ℓ R_{ℓ−1},  Z_{ℓ+1} = Z_ℓ + (α_ℓ/n) R_ℓ
- *   lfom: Z_{ℓ+1} = Z_ℓ + (1/n) Σ_{j≤ℓ} Γ_j ⊙ R_j
+ *   lfom: Z_{ℓ+1} = Z_ℓ + U_ℓ,  U_ℓ = U_{ℓ−1} + (Γ_ℓ/n) ⊙ R_ℓ  (the running
+ *         sum of (1/n) Σ_{j≤ℓ} Γ_j ⊙ R_j: O(L) per entry, not O(L²))
+ *
+ * Lanes. The per-task work of the label path is a chain of tiny (d = 5)
+ * dot products: on its own it keeps a core's vector units idle. So tasks
+ * are processed in blocks of MODEL_LANES, interleaved: the block's arrays
+ * hold one vector (type vlane) per entry, lane t belonging to task b0 + t
+ * (x[(i*d + k)][t] is token i, feature k of task b0 + t). Every lane runs
+ * exactly the scalar operation sequence of its task, in the same order, so
+ * a task's forward values do not depend on the batch size, its position in
+ * the batch, the thread count or the instruction set: the kernels are built
+ * twice (target_clones: AVX2 and baseline x86-64) from the same source,
+ * without FMA contraction (C11 mode keeps -ffp-contract=off), and the
+ * vector width is fixed by the type, not by the machine. A partial last
+ * block is padded with zero tasks, whose contributions are exact zeros.
+ *
+ * Shards. The batch's blocks are cut into at most MODEL_SHARDS contiguous
+ * shards, a function of B only. Pool workers take shards from an atomic
+ * counter (a late-waking thread takes fewer); a shard's gradient, loss and
+ * error sums are reduced over its lanes into the shard's own slot, and the
+ * slots are added in shard order. So the whole pass, gradients included,
+ * is bit-identical for any number of threads, and work is balanced.
+ *
+ * A block's activations stay in L1: each worker runs its block forward
+ * through every layer and straight back.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,39 +55,82 @@
 #include "memscope/model.h"
 #include "memscope/xmalloc.h"
 
-/* One worker's scratch space: a single task's activations and gradient sums. */
-struct model_work {
-	/* label path */
-	double *lab;		/* (L+1, n+1) label row after each layer */
-	double *reg;		/* (L, n+1) register label rows */
-	double *s;		/* (L, d) Σ_{j<n} y_j x_j per layer */
-	double *v;		/* (L, d) A s per layer */
-	double *gAeff;		/* (L, d, d) or (L) for scalar: sum over tasks */
-	/* dense path */
+/* Tasks per block (the vector width of the label path) and shards per pass. */
+#define MODEL_LANES 4
+#define MODEL_SHARDS 16
+/* Feature dimensions up to this get kernels with d a compile-time constant. */
+#define MODEL_SMALL_D 8
+
+/* One entry of a block: lane t is task b0 + t. */
+typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
+
+/* The lane kernels are built for AVX2 and for baseline x86-64, chosen at
+ * load time; both give the same bits (no FMA, same operation order). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__)
+#define MODEL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MODEL_CLONES
+#endif
+
+/* One worker's scratch: a block's activations and its gradient sums. */
+struct model_worker {
+	/* label path, one vlane per entry */
+	vlane *x;		/* (n+1, d) the block's tokens */
+	vlane *yt;		/* (n+1) true labels, query included */
+	vlane *lab;		/* (L+1, n+1) label row after each layer */
+	vlane *reg;		/* (L, n+1) register label rows */
+	vlane *s;		/* (L, d) Σ_{j<n} y_j x_j per layer */
+	vlane *v;		/* (L, d) A s per layer */
+	vlane *u;		/* (n+1) lfom: running Σ (Γ_j/n) ⊙ R_j */
+	vlane *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
+	vlane *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
+	vlane *acc;		/* (n+1) lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: carry */
+	vlane *gv, *gs;		/* (d) */
+	vlane *err;		/* (1) ŷ_L − y_q of each lane */
+	vlane *sum;		/* (slot_len) the shard's sums, per lane */
+	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
+	/* dense path, one task at a time */
 	double *Z;		/* (L+1, n+1, d+1) token matrix after each layer */
 	double *R;		/* (L, n+1, d+1) registers */
+	double *U;		/* (n+1, d+1) lfom running sum */
 	double *C;		/* (L, d+1, d+1) context second moments */
 	double *K;		/* (L, d+1, d+1) Σ_h P_h C Q_hᵀ */
-	double *gPd, *gQd;	/* (L, H, d+1, d+1) sums over tasks */
 	double *gK, *gC, *tmp;	/* (d+1, d+1) */
-	/* both paths: per-task backward carries */
-	double *gy;		/* (n+1) or (n+1, d+1): dL/dZ_{ℓ+1} */
-	double *gr;		/* dL/d(attention output of layer ℓ) */
-	double *acc;		/* lfom: Σ_{m≥ℓ} dL/dZ_{m+1};  cgd: dL/dR_{ℓ+1} carry */
-	double *gv, *gs;	/* (d) */
-	double *grads;		/* (nparams) memory-block gradients, sum over tasks */
-	double loss;		/* Σ over this worker's tasks of squared error at L */
-	double *layer_sse;	/* (L) Σ squared error at each read-out */
+	double *gZ, *gS, *gacc;	/* (n+1, d+1) */
 };
 
-/* The batch-wide, read-only inputs of one pass, shared by the workers. */
+/*
+ * Scratch of a model: per-worker buffers, the pass-wide inputs derived from
+ * the parameters, and one slot of sums per shard. A slot (slot_len doubles,
+ * padded to a cache line) holds, in order: the attention gradient sums
+ * (label: Σ_h A_h's, (L, d, d) or (L); dense: P then Q, (L, H, d+1, d+1)
+ * each), the memory gradient sums (lfom: Γ, label (L, n+1) or dense
+ * (L, d+1, n+1); cgd: (L, 2) α, γ), the squared error after each layer (L)
+ * and the loss sum (1).
+ */
+struct model_work {
+	int nworkers;
+	struct model_worker *wk;	/* (nworkers) */
+	size_t attn_len, mem_len, slot_len;
+	double *slots;		/* (MODEL_SHARDS, slot_len) */
+	double *total;		/* (slot_len) slots added in shard order */
+	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a; lanes equal */
+	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n */
+	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n, token-major */
+	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) */
+	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ */
+};
+
+/* The batch-wide inputs of one pass, shared by the workers. */
 struct model_pass {
 	struct model *m;
 	const struct task_batch *tb;
-	const double *Aeff;	/* label path: (L, d, d), or (L) for scalar */
-	const double *Pd, *Qd;	/* dense path: (L, H, d+1, d+1) */
 	int backward;		/* compute gradients too */
-	int want_layers;	/* fill layer_sse */
+	int want_layers;	/* squared error after every layer */
+	double *pred;		/* (B) each task's prediction, or NULL */
+	int nblocks, nshards;
+	atomic_int next;	/* the next shard to take */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -157,19 +219,35 @@ model_init(struct model *m, const struct ms_config *cfg)
 	openblas_set_num_threads(1);
 }
 
+
 static void
 model_work_free(struct model *m)
 {
-	for (int i = 0; i < m->nwork; i++) {
-		struct model_work *w = &m->work[i];
-		double *bufs[] = { w->lab, w->reg, w->s, w->v, w->gAeff, w->Z,
-		    w->R, w->C, w->K, w->gPd, w->gQd, w->gK, w->gC, w->tmp,
-		    w->gy, w->gr, w->acc, w->gv, w->gs, w->grads, w->layer_sse };
+	struct model_work *mw = m->work;
+
+	if (mw == NULL)
+		return;
+	for (int i = 0; i < mw->nworkers; i++) {
+		struct model_worker *w = &mw->wk[i];
+		void *bufs[] = { w->x, w->yt, w->lab, w->reg, w->s, w->v, w->u,
+		    w->gy, w->gr, w->acc, w->gv, w->gs, w->err, w->sum, w->Z,
+		    w->R, w->U, w->C, w->K, w->gK, w->gC, w->tmp, w->gZ, w->gS,
+		    w->gacc, w->zero };
 
 		for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
 			free(bufs[k]);
 	}
-	free(m->work);
+	free(mw->wk);
+	free(mw->slots);
+	free(mw->total);
+	free(mw->Av);
+	free(mw->Gv);
+	free(mw->Gd);
+	free(mw->Pd);
+	free(mw->Qd);
+	free(mw->mem_a);
+	free(mw->mem_g);
+	free(mw);
 	m->work = NULL;
 	m->nwork = 0;
 }
@@ -188,46 +266,78 @@ model_free(struct model *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* Make sure there is scratch space for n workers. */
+/* An array of len lane vectors, zeroed and aligned. */
+static vlane *
+lanes_alloc(size_t len)
+{
+	return (vlane *)xdoubles(len * MODEL_LANES);
+}
+
+/* Make sure there is scratch space for at least n workers. */
 static void
 model_work_ensure(struct model *m, int nworkers)
 {
 	size_t d = m->d, n1 = m->n + 1, L = m->L, H = m->H, d1 = d + 1;
+	int label = m->path == MODEL_PATH_LABEL;
+	struct model_work *mw;
 
-	if (m->nwork == nworkers)
+	if (m->work != NULL && m->work->nworkers >= nworkers)
 		return;
 	model_work_free(m);
-	m->work = xcalloc((size_t)nworkers, sizeof *m->work);
-	m->nwork = nworkers;
+	mw = m->work = xcalloc(1, sizeof *mw);
+	mw->nworkers = m->nwork = nworkers;
+	if (label) {
+		mw->attn_len = m->cfg.param == MS_PARAM_SCALAR ? L : L * d * d;
+		mw->mem_len = m->cfg.memory == MS_MEMORY_LFOM ? L * n1 :
+		    m->cfg.memory == MS_MEMORY_CGD ? 2 * L : 0;
+		mw->Av = lanes_alloc(mw->attn_len);
+		mw->Gv = lanes_alloc(L * n1);
+	} else {
+		mw->attn_len = 2 * L * H * d1 * d1;
+		mw->mem_len = m->cfg.memory == MS_MEMORY_LFOM ? L * d1 * n1 :
+		    m->cfg.memory == MS_MEMORY_CGD ? 2 * L : 0;
+		mw->Pd = xdoubles(L * H * d1 * d1);
+		mw->Qd = xdoubles(L * H * d1 * d1);
+		mw->Gd = xdoubles(L * n1 * d1);
+	}
+	mw->mem_a = xdoubles(L);
+	mw->mem_g = xdoubles(L);
+	/* slots padded to a cache line: workers write different slots */
+	mw->slot_len = (mw->attn_len + mw->mem_len + L + 1 + 7) & ~(size_t)7;
+	mw->slots = xdoubles(MODEL_SHARDS * mw->slot_len);
+	mw->total = xdoubles(mw->slot_len);
+	mw->wk = xcalloc((size_t)nworkers, sizeof *mw->wk);
 	for (int i = 0; i < nworkers; i++) {
-		struct model_work *w = &m->work[i];
+		struct model_worker *w = &mw->wk[i];
 
-		w->grads = xdoubles(m->nparams);
-		w->layer_sse = xdoubles(L);
-		w->gv = xdoubles(d1);
-		w->gs = xdoubles(d1);
-		if (m->path == MODEL_PATH_LABEL) {
-			w->lab = xdoubles((L + 1) * n1);
-			w->reg = xdoubles(L * n1);
-			w->s = xdoubles(L * d);
-			w->v = xdoubles(L * d);
-			w->gAeff = xdoubles(L * d * d);
-			w->gy = xdoubles(n1);
-			w->gr = xdoubles(n1);
-			w->acc = xdoubles(n1);
+		if (label) {
+			w->x = lanes_alloc(n1 * d);
+			w->yt = lanes_alloc(n1);
+			w->lab = lanes_alloc((L + 1) * n1);
+			w->reg = lanes_alloc(L * n1);
+			w->s = lanes_alloc(L * d);
+			w->v = lanes_alloc(L * d);
+			w->u = lanes_alloc(n1);
+			w->gy = lanes_alloc(n1);
+			w->gr = lanes_alloc(n1);
+			w->acc = lanes_alloc(n1);
+			w->gv = lanes_alloc(d);
+			w->gs = lanes_alloc(d);
+			w->err = lanes_alloc(1);
+			w->sum = lanes_alloc(mw->slot_len);
+			w->zero = xdoubles(n1 * d);
 		} else {
 			w->Z = xdoubles((L + 1) * n1 * d1);
 			w->R = xdoubles(L * n1 * d1);
+			w->U = xdoubles(n1 * d1);
 			w->C = xdoubles(L * d1 * d1);
 			w->K = xdoubles(L * d1 * d1);
-			w->gPd = xdoubles(L * H * d1 * d1);
-			w->gQd = xdoubles(L * H * d1 * d1);
 			w->gK = xdoubles(d1 * d1);
 			w->gC = xdoubles(d1 * d1);
 			w->tmp = xdoubles(d1 * d1);
-			w->gy = xdoubles(n1 * d1);
-			w->gr = xdoubles(n1 * d1);
-			w->acc = xdoubles(n1 * d1);
+			w->gZ = xdoubles(n1 * d1);
+			w->gS = xdoubles(n1 * d1);
+			w->gacc = xdoubles(n1 * d1);
 		}
 	}
 }
@@ -302,6 +412,326 @@ model_cgd_coefficients(const struct model *m, double *coef)
 		}
 	}
 }
+/* ------------------------------------------------------------------------ */
+/* Label path: a block of MODEL_LANES tasks, forward and backward */
+
+/* Tasks b0 .. b0+nreal-1 into the block's lanes; further lanes are zero tasks. */
+static void MODEL_CLONES
+label_block_load(const struct model_pass *ps, struct model_worker *w, int b0,
+    int nreal)
+{
+	int n1 = ps->m->n + 1, d = ps->m->d;
+	size_t xlen = (size_t)n1 * d;
+	const double *x[MODEL_LANES], *y[MODEL_LANES];
+
+	for (int t = 0; t < MODEL_LANES; t++) {
+		/* seek to task b0 + t: tokens (n+1, d), labels (n+1) */
+		x[t] = t < nreal ? ps->tb->X + (size_t)(b0 + t) * xlen : w->zero;
+		y[t] = t < nreal ? ps->tb->y + (size_t)(b0 + t) * n1 : w->zero;
+	}
+	for (size_t e = 0; e < xlen; e++) {
+		vlane v;
+
+		for (int t = 0; t < MODEL_LANES; t++)
+			v[t] = x[t][e];
+		w->x[e] = v;
+	}
+	for (int i = 0; i < n1; i++) {
+		vlane v;
+
+		for (int t = 0; t < MODEL_LANES; t++)
+			v[t] = y[t][i];
+		w->yt[i] = v;
+	}
+}
+
+/*
+ * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
+ * then the memory update of the label row. Leaves each lane's ŷ_L − y_q in
+ * w->err and adds the squared errors into w->sum.
+ *
+ * Every sum runs over its index in ascending order from zero. Loops over
+ * the short feature index k are innermost, so the d running sums of one
+ * reduction are independent chains; when d is a small constant (see
+ * label_block_forward) they live in registers, otherwise in L1.
+ */
+static inline __attribute__((always_inline)) void
+label_forward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, L = m->L;
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	enum ms_memory kind = m->cfg.memory;
+	const double inv_n = 1.0 / n;
+	const vlane *x = w->x, *yt = w->yt;
+	vlane *lab = w->lab, *u = w->u;
+	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	vlane small[MODEL_SMALL_D];
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < n; i++)
+		lab[i] = yt[i];
+	lab[n] = zero;		/* the query's label is hidden */
+	for (int e = 0; e < n1; e++)
+		u[e] = zero;
+	for (int l = 0; l < L; l++) {
+		const vlane *y = lab + (size_t)l * n1;
+		vlane *yn = lab + (size_t)(l + 1) * n1;
+		vlane *r = w->reg + (size_t)l * n1;
+		vlane *s = d <= MODEL_SMALL_D ? small : w->s + (size_t)l * d;
+		vlane *v = w->v + (size_t)l * d;
+
+		for (int k = 0; k < d; k++)
+			s[k] = zero;
+		for (int j = 0; j < n; j++)
+			for (int k = 0; k < d; k++)
+				s[k] += y[j] * x[j * d + k];
+		if (d <= MODEL_SMALL_D)
+			for (int k = 0; k < d; k++)
+				w->s[(size_t)l * d + k] = s[k];
+		if (scalar) {
+			for (int k = 0; k < d; k++)
+				v[k] = mw->Av[l] * s[k];
+		} else {
+			const vlane *A = mw->Av + (size_t)l * d * d;
+
+			for (int k = 0; k < d; k++) {
+				vlane a = zero;
+
+				for (int c = 0; c < d; c++)
+					a += A[k * d + c] * s[c];
+				v[k] = a;
+			}
+		}
+		for (int i = 0; i <= n; i++) {
+			vlane a = zero;
+
+			for (int k = 0; k < d; k++)
+				a += x[i * d + k] * v[k];
+			r[i] = -a;
+		}
+		switch (kind) {
+		case MS_MEMORY_NONE:
+			for (int e = 0; e < n1; e++)
+				yn[e] = y[e] + inv_n * r[e];
+			break;
+		case MS_MEMORY_CGD:
+			if (l > 0)
+				for (int e = 0; e < n1; e++)
+					r[e] += mw->mem_g[l] * r[e - n1];
+			for (int e = 0; e < n1; e++)
+				yn[e] = y[e] + mw->mem_a[l] * r[e];
+			break;
+		case MS_MEMORY_LFOM: {
+			const vlane *G = mw->Gv + (size_t)l * n1;
+
+			for (int e = 0; e < n1; e++) {
+				u[e] += G[e] * r[e];
+				yn[e] = y[e] + u[e];
+			}
+			break;
+		}
+		}
+		if (ps->want_layers) {
+			vlane e = -yn[n] - yt[n];
+
+			sse[l] += e * e;
+		}
+	}
+	w->err[0] = -lab[(size_t)L * n1 + n] - yt[n];
+	sse[L] += w->err[0] * w->err[0];
+}
+
+/*
+ * Backward of label_forward_d from loss = (1/B) Σ_b (ŷ − y_q)²: adds the
+ * gradient sums (attention, memory) into w->sum, per lane.
+ */
+static inline __attribute__((always_inline)) void
+label_backward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, L = m->L;
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	enum ms_memory kind = m->cfg.memory;
+	const double inv_n = 1.0 / n;
+	const vlane *x = w->x;
+	vlane *gy = w->gy, *gr = w->gr, *acc = w->acc;
+	vlane *gA = w->sum, *gm = w->sum + mw->attn_len;
+	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
+	vlane *gv = d <= MODEL_SMALL_D ? small_v : w->gv;
+	vlane *gs = d <= MODEL_SMALL_D ? small_s : w->gs;
+	const vlane zero = { 0 };
+
+	for (int e = 0; e < n1; e++)
+		gy[e] = acc[e] = zero;
+	gy[n] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = L - 1; l >= 0; l--) {
+		const vlane *R = w->reg + (size_t)l * n1;
+		const vlane *s = w->s + (size_t)l * d;
+
+		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
+		switch (kind) {
+		case MS_MEMORY_NONE:
+			for (int e = 0; e < n1; e++)
+				gr[e] = inv_n * gy[e];
+			break;
+		case MS_MEMORY_CGD: {
+			vlane ga = zero, gg = zero;
+
+			/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1} */
+			for (int e = 0; e < n1; e++) {
+				vlane g = acc[e] + mw->mem_a[l] * gy[e];
+
+				ga += gy[e] * R[e];
+				if (l > 0)
+					gg += g * R[e - n1];
+				gr[e] = g;
+				acc[e] = mw->mem_g[l] * g;
+			}
+			gm[2 * l] += ga;
+			gm[2 * l + 1] += gg;
+			break;
+		}
+		case MS_MEMORY_LFOM: {
+			const vlane *G = mw->Gv + (size_t)l * n1;
+			vlane *gG = gm + (size_t)l * n1;
+
+			/* acc = Σ_{m≥ℓ} dL/dZ_{m+1}; dΓ_ℓ = (1/n) acc ⊙ R_ℓ */
+			for (int e = 0; e < n1; e++) {
+				acc[e] += gy[e];
+				gG[e] += acc[e] * R[e];
+				gr[e] = G[e] * acc[e];
+			}
+			break;
+		}
+		}
+		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
+		for (int k = 0; k < d; k++)
+			gv[k] = zero;
+		for (int i = 0; i <= n; i++)
+			for (int k = 0; k < d; k++)
+				gv[k] -= gr[i] * x[i * d + k];
+		if (scalar) {
+			vlane a = zero;
+
+			for (int k = 0; k < d; k++)
+				a += gv[k] * s[k];
+			gA[l] += a;
+			for (int c = 0; c < d; c++)
+				gs[c] = mw->Av[l] * gv[c];
+		} else {
+			const vlane *A = mw->Av + (size_t)l * d * d;
+			vlane *g = gA + (size_t)l * d * d;
+
+			/* v = A s: gA += gv sᵀ, gs = Aᵀ gv */
+			for (int k = 0; k < d; k++)
+				for (int c = 0; c < d; c++)
+					g[k * d + c] += gv[k] * s[c];
+			for (int c = 0; c < d; c++)
+				gs[c] = zero;
+			for (int k = 0; k < d; k++)
+				for (int c = 0; c < d; c++)
+					gs[c] += A[k * d + c] * gv[k];
+		}
+		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
+		for (int j = 0; j < n; j++) {
+			vlane a = zero;
+
+			for (int k = 0; k < d; k++)
+				a += x[j * d + k] * gs[k];
+			gy[j] += a;
+		}
+	}
+}
+
+/* label_forward_d with d a constant for each small d. */
+static void MODEL_CLONES
+label_block_forward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: label_forward_d(ps, w, 1); break;
+	case 2: label_forward_d(ps, w, 2); break;
+	case 3: label_forward_d(ps, w, 3); break;
+	case 4: label_forward_d(ps, w, 4); break;
+	case 5: label_forward_d(ps, w, 5); break;
+	case 6: label_forward_d(ps, w, 6); break;
+	case 7: label_forward_d(ps, w, 7); break;
+	case 8: label_forward_d(ps, w, 8); break;
+	default: label_forward_d(ps, w, ps->m->d); break;
+	}
+}
+
+/* label_backward_d with d a constant for each small d. */
+static void MODEL_CLONES
+label_block_backward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: label_backward_d(ps, w, 1); break;
+	case 2: label_backward_d(ps, w, 2); break;
+	case 3: label_backward_d(ps, w, 3); break;
+	case 4: label_backward_d(ps, w, 4); break;
+	case 5: label_backward_d(ps, w, 5); break;
+	case 6: label_backward_d(ps, w, 6); break;
+	case 7: label_backward_d(ps, w, 7); break;
+	case 8: label_backward_d(ps, w, 8); break;
+	default: label_backward_d(ps, w, ps->m->d); break;
+	}
+}
+
+/* Ask for the next block's tasks while this one computes (they stream from L3). */
+static void
+label_block_prefetch(const struct model_pass *ps, int b0)
+{
+	const struct task_batch *tb = ps->tb;
+	int n1 = tb->n + 1, nt = tb->B - b0 < MODEL_LANES ? tb->B - b0 :
+	    MODEL_LANES;
+	const char *x = (const char *)(tb->X + (size_t)b0 * n1 * tb->d);
+	const char *y = (const char *)(tb->y + (size_t)b0 * n1);
+	size_t xb = (size_t)nt * n1 * tb->d * sizeof(double);
+	size_t yb = (size_t)nt * n1 * sizeof(double);
+
+	for (size_t o = 0; o < xb; o += 64)
+		__builtin_prefetch(x + o);
+	for (size_t o = 0; o < yb; o += 64)
+		__builtin_prefetch(y + o);
+}
+
+/* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
+static void
+label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
+    int hi, double *slot)
+{
+	const struct model *m = ps->m;
+	size_t len = m->work->slot_len, top = (size_t)m->L * (m->n + 1) + m->n;
+
+	memset(w->sum, 0, len * sizeof *w->sum);
+	for (int blk = lo; blk < hi; blk++) {
+		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
+
+		if (nreal > MODEL_LANES)
+			nreal = MODEL_LANES;
+		label_block_load(ps, w, b0, nreal);
+		if (blk + 1 < hi)
+			label_block_prefetch(ps, b0 + MODEL_LANES);
+		label_block_forward(ps, w);
+		if (ps->pred != NULL)
+			for (int t = 0; t < nreal; t++)
+				ps->pred[b0 + t] = -w->lab[top][t];
+		if (ps->backward)
+			label_block_backward(ps, w);
+	}
+	for (size_t g = 0; g < len; g++) {
+		double sum = w->sum[g][0];
+
+		for (int t = 1; t < MODEL_LANES; t++)
+			sum += w->sum[g][t];
+		slot[g] = sum;
+	}
+}
 
 /* ------------------------------------------------------------------------ */
 /* Small dense kernels */
@@ -334,294 +764,6 @@ mat_mul(int tA, int tB, int m, int n, int k, double alpha, const double *A,
 			C[i * ldc + j] = alpha * sum +
 			    (beta == 0.0 ? 0.0 : beta * C[i * ldc + j]);
 		}
-	}
-}
-
-static inline double
-dot(const double *a, const double *b, int len)
-{
-	double sum = 0.0;
-
-	for (int i = 0; i < len; i++)
-		sum += a[i] * b[i];
-	return sum;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Label path ops: each a forward/backward pair, same argument order. */
-
-/*
- * Attention on the label row. x (n+1, d) tokens, y (n+1) labels, A (d, d)
- * or a scalar (A == NULL: *a). s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v.
- */
-static void
-label_attn_forward(double *r, double *s, double *v, const double *x,
-    const double *y, const double *A, double a, int n, int d)
-{
-	for (int k = 0; k < d; k++)
-		s[k] = 0.0;
-	for (int j = 0; j < n; j++) {
-		const double *xj = x + (size_t)j * d;
-		double yj = y[j];
-
-		for (int k = 0; k < d; k++)
-			s[k] += yj * xj[k];
-	}
-	if (A != NULL) {
-		for (int k = 0; k < d; k++)
-			v[k] = dot(A + (size_t)k * d, s, d);
-	} else {
-		for (int k = 0; k < d; k++)
-			v[k] = a * s[k];
-	}
-	for (int i = 0; i <= n; i++)
-		r[i] = -dot(x + (size_t)i * d, v, d);
-}
-
-/*
- * Backward of label_attn_forward: from gr (n+1) adds into gy (n+1, only the
- * context entries j < n) and into gA (d, d) or *ga; gv, gs are scratch (d).
- */
-static void
-label_attn_backward(double *gy, double *gA, double *ga, const double *gr,
-    const double *x, const double *s, const double *v, const double *A,
-    double a, double *gv, double *gs, int n, int d)
-{
-	(void)v;
-	for (int k = 0; k < d; k++)
-		gv[k] = 0.0;
-	for (int i = 0; i <= n; i++) {
-		const double *xi = x + (size_t)i * d;
-		double g = gr[i];
-
-		for (int k = 0; k < d; k++)
-			gv[k] -= g * xi[k];
-	}
-	if (A != NULL) {
-		/* v = A s: gA += gv sᵀ, gs = Aᵀ gv */
-		for (int k = 0; k < d; k++) {
-			double *gAk = gA + (size_t)k * d;
-
-			for (int c = 0; c < d; c++)
-				gAk[c] += gv[k] * s[c];
-		}
-		for (int c = 0; c < d; c++)
-			gs[c] = 0.0;
-		for (int k = 0; k < d; k++) {
-			const double *Ak = A + (size_t)k * d;
-
-			for (int c = 0; c < d; c++)
-				gs[c] += Ak[c] * gv[k];
-		}
-	} else {
-		*ga += dot(gv, s, d);
-		for (int c = 0; c < d; c++)
-			gs[c] = a * gv[c];
-	}
-	for (int j = 0; j < n; j++)
-		gy[j] += dot(x + (size_t)j * d, gs, d);
-}
-
-/*
- * Memory update of one layer, on vectors of `len` entries (the label row, or
- * the whole token matrix). Z_next from Z and this layer's register; reg
- * holds R_0..R_ℓ with stride len (R_ℓ is filled in for cgd from S = reg_ℓ as
- * given). gam (len per layer, stride gstride) is Γ for lfom.
- */
-struct memory_args {
-	enum ms_memory kind;
-	int l, len;
-	double inv_n;
-	double alpha, gamma;	/* cgd, this layer */
-	const double *Gamma;	/* lfom: Γ_0, with layer stride gstride */
-	size_t gstride;
-	const size_t *gidx;	/* lfom: index into Γ_j of entry e, or NULL = e */
-};
-
-static void
-memory_forward(double *Z_next, const double *Z, double *reg,
-    const struct memory_args *ma)
-{
-	int len = ma->len;
-	double *R = reg + (size_t)ma->l * len;
-
-	switch (ma->kind) {
-	case MS_MEMORY_NONE:
-		for (int e = 0; e < len; e++)
-			Z_next[e] = Z[e] + ma->inv_n * R[e];
-		break;
-	case MS_MEMORY_CGD:
-		if (ma->l > 0) {
-			const double *Rp = R - len;
-
-			for (int e = 0; e < len; e++)
-				R[e] += ma->gamma * Rp[e];
-		}
-		for (int e = 0; e < len; e++)
-			Z_next[e] = Z[e] + ma->alpha * ma->inv_n * R[e];
-		break;
-	case MS_MEMORY_LFOM:
-		for (int e = 0; e < len; e++)
-			Z_next[e] = Z[e];
-		for (int j = 0; j <= ma->l; j++) {
-			const double *Rj = reg + (size_t)j * len;
-			const double *Gj = ma->Gamma + (size_t)j * ma->gstride;
-
-			for (int e = 0; e < len; e++) {
-				size_t gi = ma->gidx ? ma->gidx[e] : (size_t)e;
-
-				Z_next[e] += ma->inv_n * Gj[gi] * Rj[e];
-			}
-		}
-		break;
-	}
-}
-
-/*
- * Backward of memory_forward. gZ (len) is dL/dZ_{ℓ+1} on entry and stays the
- * identity part of dL/dZ_ℓ (the caller adds the attention part). Writes
- * dL/dS_ℓ into gS; acc carries between layers (cgd: dL/dR_{ℓ+1}·γ_{ℓ+1};
- * lfom: Σ_{m>ℓ} dL/dZ_{m+1}); adds parameter gradients into g0 (α | Γ_ℓ)
- * and g1 (γ).
- */
-static void
-memory_backward(double *gS, double *acc, double *g0, double *g1,
-    const double *gZ, const double *reg, const struct memory_args *ma)
-{
-	int len = ma->len;
-	const double *R = reg + (size_t)ma->l * len;
-
-	switch (ma->kind) {
-	case MS_MEMORY_NONE:
-		for (int e = 0; e < len; e++)
-			gS[e] = ma->inv_n * gZ[e];
-		break;
-	case MS_MEMORY_CGD: {
-		double ga = 0.0, gg = 0.0;
-
-		/* gR = carry + (α/n) gZ;  dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1} */
-		for (int e = 0; e < len; e++) {
-			double gR = acc[e] + ma->alpha * ma->inv_n * gZ[e];
-
-			ga += gZ[e] * R[e];
-			if (ma->l > 0)
-				gg += gR * R[e - len];
-			gS[e] = gR;
-			acc[e] = ma->gamma * gR;
-		}
-		*g0 += ma->inv_n * ga;
-		*g1 += gg;
-		break;
-	}
-	case MS_MEMORY_LFOM: {
-		const double *G = ma->Gamma + (size_t)ma->l * ma->gstride;
-
-		for (int e = 0; e < len; e++) {
-			size_t gi = ma->gidx ? ma->gidx[e] : (size_t)e;
-
-			acc[e] += gZ[e];
-			g0[gi] += ma->inv_n * acc[e] * R[e];
-			gS[e] = ma->inv_n * G[gi] * acc[e];
-		}
-		break;
-	}
-	}
-}
-
-static void
-memory_args_layer(struct memory_args *ma, const struct model *m, int l,
-    int len)
-{
-	const double *p = m->params;
-
-	memset(ma, 0, sizeof *ma);
-	ma->kind = m->cfg.memory;
-	ma->l = l;
-	ma->len = len;
-	ma->inv_n = 1.0 / m->n;
-	if (ma->kind == MS_MEMORY_CGD) {
-		ma->alpha = p[m->off_mem0[l]];
-		ma->gamma = p[m->off_mem1[l]];
-	} else if (ma->kind == MS_MEMORY_LFOM) {
-		/* Γ_j blocks are evenly spaced in the table: stride between layers. */
-		ma->Gamma = p + m->off_mem0[0];
-		ma->gstride = m->L > 1 ?
-		    (size_t)(m->off_mem0[1] - m->off_mem0[0]) : 0;
-	}
-}
-
-/* ------------------------------------------------------------------------ */
-/* Label path: one task forward and backward */
-
-/* Label-row Γ entries: Γ_j[d, i] is at d*(n+1) + i. */
-static size_t *
-label_gamma_index(int n, int d)
-{
-	size_t *idx = xmalloc((size_t)(n + 1) * sizeof *idx);
-
-	for (int i = 0; i <= n; i++)
-		idx[i] = (size_t)d * (n + 1) + i;
-	return idx;
-}
-
-/* Forward one task; returns the final layer's error ŷ_L − y_q and fills sse. */
-static double
-label_task_forward(const struct model_pass *ps, struct model_work *w,
-    const struct memory_args *mem, int b)
-{
-	const struct model *m = ps->m;
-	int n = m->n, d = m->d, n1 = n + 1;
-	const double *x = ps->tb->X + (size_t)b * n1 * d;
-	const double *ytrue = ps->tb->y + (size_t)b * n1;
-	double yq = ytrue[n];
-	int scalar = m->cfg.param == MS_PARAM_SCALAR;
-
-	memcpy(w->lab, ytrue, (size_t)n * sizeof(double));
-	w->lab[n] = 0.0;	/* the query's label is hidden */
-	for (int l = 0; l < m->L; l++) {
-		double *y = w->lab + (size_t)l * n1;
-		const double *A = scalar ? NULL : ps->Aeff + (size_t)l * d * d;
-		double a = scalar ? ps->Aeff[l] : 0.0;
-
-		label_attn_forward(w->reg + (size_t)l * n1, w->s + (size_t)l * d,
-		    w->v + (size_t)l * d, x, y, A, a, n, d);
-		memory_forward(y + n1, y, w->reg, &mem[l]);
-		if (ps->want_layers) {
-			double e = -y[n1 + n] - yq;
-
-			w->layer_sse[l] += e * e;
-		}
-	}
-	return -w->lab[(size_t)m->L * n1 + n] - yq;
-}
-
-static void
-label_task_backward(const struct model_pass *ps, struct model_work *w,
-    const struct memory_args *mem, int b, double err)
-{
-	const struct model *m = ps->m;
-	int n = m->n, d = m->d, n1 = n + 1, L = m->L;
-	const double *x = ps->tb->X + (size_t)b * n1 * d;
-	int scalar = m->cfg.param == MS_PARAM_SCALAR;
-
-	/* loss = (1/B) Σ_b (ŷ − y_q)², ŷ = −y_L[n] */
-	memset(w->gy, 0, (size_t)n1 * sizeof(double));
-	memset(w->acc, 0, (size_t)n1 * sizeof(double));
-	w->gy[n] = -2.0 * err / ps->tb->B;
-	for (int l = L - 1; l >= 0; l--) {
-		const double *A = scalar ? NULL : ps->Aeff + (size_t)l * d * d;
-		double a = scalar ? ps->Aeff[l] : 0.0;
-		double *g0 = NULL, *g1 = NULL;
-
-		if (m->off_mem0[l] >= 0)
-			g0 = w->grads + m->off_mem0[l];	/* α_ℓ or Γ_ℓ */
-		if (m->off_mem1[l] >= 0)
-			g1 = w->grads + m->off_mem1[l];	/* γ_ℓ */
-		memory_backward(w->gr, w->acc, g0, g1, w->gy, w->reg, &mem[l]);
-		label_attn_backward(w->gy, scalar ? NULL : w->gAeff +
-		    (size_t)l * d * d, scalar ? w->gAeff + l : NULL, w->gr, x,
-		    w->s + (size_t)l * d, w->v + (size_t)l * d, A, a, w->gv,
-		    w->gs, n, d);
 	}
 }
 
@@ -682,26 +824,99 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 	mat_mul(0, 1, n, d1, d1, 1.0, Z, d1, tmp, d1, 1.0, gZ, d1);
 }
 
-/* Γ_j is stored feature-major (d+1, n+1); token-major entry e = i*(d+1)+f. */
-static size_t *
-dense_gamma_index(int n, int d)
+/*
+ * Memory update of one layer on the token matrix (len entries, token-major):
+ * Z_next from Z and the layer's register reg_ℓ (reg holds R_0..R_ℓ with
+ * stride len; for cgd R_ℓ gets its carry here). U: the lfom running sum.
+ */
+static void
+dense_memory_forward(const struct model *m, int l, size_t len, double *Zn,
+    const double *Z, double *reg, double *U)
 {
-	int d1 = d + 1, n1 = n + 1;
-	size_t *idx = xmalloc((size_t)n1 * d1 * sizeof *idx);
+	const struct model_work *mw = m->work;
+	double *R = reg + (size_t)l * len, inv_n = 1.0 / m->n;
 
-	for (int i = 0; i < n1; i++)
-		for (int f = 0; f < d1; f++)
-			idx[i * d1 + f] = (size_t)f * n1 + i;
-	return idx;
+	switch (m->cfg.memory) {
+	case MS_MEMORY_NONE:
+		for (size_t e = 0; e < len; e++)
+			Zn[e] = Z[e] + inv_n * R[e];
+		break;
+	case MS_MEMORY_CGD:
+		if (l > 0)
+			for (size_t e = 0; e < len; e++)
+				R[e] += mw->mem_g[l] * R[e - len];
+		for (size_t e = 0; e < len; e++)
+			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
+		break;
+	case MS_MEMORY_LFOM: {
+		const double *G = mw->Gd + (size_t)l * len;
+
+		for (size_t e = 0; e < len; e++) {
+			U[e] += G[e] * R[e];
+			Zn[e] = Z[e] + U[e];
+		}
+		break;
+	}
+	}
 }
 
+/*
+ * Backward of dense_memory_forward. gZ is dL/dZ_{ℓ+1}; writes dL/dS_ℓ into
+ * gS, carries acc between layers and adds the memory gradient sums into gm
+ * (cgd: (L, 2); lfom: (L, len), both before the 1/n of α and Γ).
+ */
+static void
+dense_memory_backward(const struct model *m, int l, size_t len, double *gS,
+    double *acc, double *gm, const double *gZ, const double *reg)
+{
+	const struct model_work *mw = m->work;
+	const double *R = reg + (size_t)l * len;
+	double inv_n = 1.0 / m->n;
+
+	switch (m->cfg.memory) {
+	case MS_MEMORY_NONE:
+		for (size_t e = 0; e < len; e++)
+			gS[e] = inv_n * gZ[e];
+		break;
+	case MS_MEMORY_CGD: {
+		double ga = 0.0, gg = 0.0;
+
+		for (size_t e = 0; e < len; e++) {
+			double g = acc[e] + mw->mem_a[l] * gZ[e];
+
+			ga += gZ[e] * R[e];
+			if (l > 0)
+				gg += g * R[e - len];
+			gS[e] = g;
+			acc[e] = mw->mem_g[l] * g;
+		}
+		gm[2 * l] += ga;
+		gm[2 * l + 1] += gg;
+		break;
+	}
+	case MS_MEMORY_LFOM: {
+		const double *G = mw->Gd + (size_t)l * len;
+		double *gG = gm + (size_t)l * len;
+
+		for (size_t e = 0; e < len; e++) {
+			acc[e] += gZ[e];
+			gG[e] += acc[e] * R[e];
+			gS[e] = G[e] * acc[e];
+		}
+		break;
+	}
+	}
+}
+
+/* Forward one task; returns ŷ_L − y_q, adds squared errors into sse (L). */
 static double
-dense_task_forward(const struct model_pass *ps, struct model_work *w,
-    const struct memory_args *mem, int b)
+dense_task_forward(const struct model_pass *ps, struct model_worker *w,
+    double *sse, int b)
 {
 	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
 	int n = m->n, d = m->d, n1 = n + 1, d1 = d + 1, H = m->H;
-	size_t zlen = (size_t)n1 * d1;
+	size_t zlen = (size_t)n1 * d1, hl = (size_t)H * d1 * d1;
 	const double *x = ps->tb->X + (size_t)b * n1 * d;
 	const double *ytrue = ps->tb->y + (size_t)b * n1;
 	double yq = ytrue[n];
@@ -711,49 +926,70 @@ dense_task_forward(const struct model_pass *ps, struct model_work *w,
 		    (size_t)d * sizeof(double));
 		w->Z[(size_t)i * d1 + d] = i < n ? ytrue[i] : 0.0;
 	}
+	memset(w->U, 0, zlen * sizeof(double));
 	for (int l = 0; l < m->L; l++) {
 		double *Z = w->Z + (size_t)l * zlen;
 
 		dense_attn_forward(w->R + (size_t)l * zlen,
 		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
-		    w->tmp, Z, ps->Pd + (size_t)l * H * d1 * d1,
-		    ps->Qd + (size_t)l * H * d1 * d1, H, n, d1);
-		memory_forward(Z + zlen, Z, w->R, &mem[l]);
+		    w->tmp, Z, mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		dense_memory_forward(m, l, zlen, Z + zlen, Z, w->R, w->U);
 		if (ps->want_layers) {
 			double e = -Z[zlen + (size_t)n * d1 + d] - yq;
 
-			w->layer_sse[l] += e * e;
+			sse[l] += e * e;
 		}
 	}
 	return -w->Z[(size_t)m->L * zlen + (size_t)n * d1 + d] - yq;
 }
 
+/* Backward of dense_task_forward; adds gradient sums into the slot. */
 static void
-dense_task_backward(const struct model_pass *ps, struct model_work *w,
-    const struct memory_args *mem, int b, double err)
+dense_task_backward(const struct model_pass *ps, struct model_worker *w,
+    double *slot, double err)
 {
 	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
 	int n = m->n, d = m->d, n1 = n + 1, d1 = d + 1, H = m->H, L = m->L;
 	size_t zlen = (size_t)n1 * d1, hl = (size_t)H * d1 * d1;
+	double *gP = slot, *gQ = slot + L * hl, *gm = slot + mw->attn_len;
 
-	(void)b;
-	memset(w->gy, 0, zlen * sizeof(double));
-	memset(w->acc, 0, zlen * sizeof(double));
-	w->gy[(size_t)n * d1 + d] = -2.0 * err / ps->tb->B;
+	memset(w->gZ, 0, zlen * sizeof(double));
+	memset(w->gacc, 0, zlen * sizeof(double));
+	w->gZ[(size_t)n * d1 + d] = -2.0 * err / ps->tb->B;
 	for (int l = L - 1; l >= 0; l--) {
-		double *g0 = NULL, *g1 = NULL;
-
-		if (m->off_mem0[l] >= 0)
-			g0 = w->grads + m->off_mem0[l];	/* α_ℓ or Γ_ℓ */
-		if (m->off_mem1[l] >= 0)
-			g1 = w->grads + m->off_mem1[l];	/* γ_ℓ */
-		memory_backward(w->gr, w->acc, g0, g1, w->gy, w->R, &mem[l]);
-		dense_attn_backward(w->gy, w->gPd + l * hl, w->gQd + l * hl,
-		    w->gr, w->Z + (size_t)l * zlen, w->C + (size_t)l * d1 * d1,
-		    w->K + (size_t)l * d1 * d1, ps->Pd + l * hl, ps->Qd + l * hl,
-		    w->gK, w->gC, w->tmp, H, n, d1);
+		dense_memory_backward(m, l, zlen, w->gS, w->gacc, gm, w->gZ,
+		    w->R);
+		dense_attn_backward(w->gZ, gP + l * hl, gQ + l * hl, w->gS,
+		    w->Z + (size_t)l * zlen, w->C + (size_t)l * d1 * d1,
+		    w->K + (size_t)l * d1 * d1, mw->Pd + l * hl,
+		    mw->Qd + l * hl, w->gK, w->gC, w->tmp, H, n, d1);
 	}
 }
+
+/* Run tasks [lo, hi) one at a time, summing straight into slot. */
+static void
+dense_shard(const struct model_pass *ps, struct model_worker *w, int lo,
+    int hi, double *slot)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	double *sse = slot + mw->attn_len + mw->mem_len;
+	size_t zlen = (size_t)(m->n + 1) * (m->d + 1);
+	size_t top = (size_t)m->n * (m->d + 1) + m->d;	/* query label */
+
+	memset(slot, 0, mw->slot_len * sizeof *slot);
+	for (int b = lo; b < hi; b++) {
+		double err = dense_task_forward(ps, w, sse, b);
+
+		sse[m->L] += err * err;
+		if (ps->pred != NULL)
+			ps->pred[b] = -w->Z[(size_t)m->L * zlen + top];
+		if (ps->backward)
+			dense_task_backward(ps, w, slot, err);
+	}
+}
+
 
 /* ------------------------------------------------------------------------ */
 /* Batch passes */
@@ -826,138 +1062,187 @@ model_contract_pq(struct model *m, const double *gPd, const double *gQd)
 	}
 }
 
+
+/* The pass-wide inputs from the parameters: Σ_h A_h or P, Q; Γ/n; α/n, γ. */
+static void
+model_prepare(struct model *m)
+{
+	struct model_work *mw = m->work;
+	const double *p = m->params;
+	int L = m->L, H = m->H, d = m->d, n = m->n, n1 = n + 1, d1 = d + 1;
+	double inv_n = 1.0 / n;
+
+	if (m->cfg.memory == MS_MEMORY_CGD) {
+		for (int l = 0; l < L; l++) {
+			mw->mem_a[l] = p[m->off_mem0[l]] * inv_n;
+			mw->mem_g[l] = p[m->off_mem1[l]];
+		}
+	}
+	if (m->path == MODEL_PATH_LABEL) {
+		size_t sz = m->cfg.param == MS_PARAM_SCALAR ? 1 : (size_t)d * d;
+
+		/* heads are summed: only Σ_h A_h matters on the label row */
+		for (int l = 0; l < L; l++) {
+			for (size_t e = 0; e < sz; e++) {
+				double a = 0.0;
+
+				for (int h = 0; h < H; h++)
+					a += p[m->off_attn0[l * H + h] + e];
+				for (int t = 0; t < MODEL_LANES; t++)
+					mw->Av[l * sz + e][t] = a;
+			}
+		}
+		if (m->cfg.memory != MS_MEMORY_LFOM)
+			return;
+		/* only Γ_ℓ's label row (row d) meets a non-zero register */
+		for (int l = 0; l < L; l++) {
+			for (int i = 0; i < n1; i++) {
+				double g = inv_n * p[m->off_mem0[l] +
+				    (long)d * n1 + i];
+
+				for (int t = 0; t < MODEL_LANES; t++)
+					mw->Gv[(size_t)l * n1 + i][t] = g;
+			}
+		}
+		return;
+	}
+	model_expand_pq(m, mw->Pd, mw->Qd);
+	if (m->cfg.memory != MS_MEMORY_LFOM)
+		return;
+	/* Γ_ℓ is stored feature-major (d+1, n+1); the tokens are token-major */
+	for (int l = 0; l < L; l++)
+		for (int i = 0; i < n1; i++)
+			for (int f = 0; f < d1; f++)
+				mw->Gd[((size_t)l * n1 + i) * d1 + f] = inv_n *
+				    p[m->off_mem0[l] + (long)f * n1 + i];
+}
+
+/* Gradients from the summed slot: heads, 1/n of α and Γ, Γ's layout. */
+static void
+model_store_grads(struct model *m, const double *total)
+{
+	const struct model_work *mw = m->work;
+	const double *gm = total + mw->attn_len;
+	int L = m->L, H = m->H, d = m->d, n1 = m->n + 1, d1 = d + 1;
+	double inv_n = 1.0 / m->n;
+	int label = m->path == MODEL_PATH_LABEL;
+
+	memset(m->grads, 0, m->nparams * sizeof(double));
+	if (label) {
+		size_t sz = m->cfg.param == MS_PARAM_SCALAR ? 1 : (size_t)d * d;
+
+		for (int l = 0; l < L; l++)
+			for (int h = 0; h < H; h++)
+				memcpy(m->grads + m->off_attn0[l * H + h],
+				    total + l * sz, sz * sizeof(double));
+	} else
+		model_contract_pq(m, total, total + mw->attn_len / 2);
+	for (int l = 0; l < L; l++) {
+		double *g0 = m->grads + m->off_mem0[l];
+
+		switch (m->cfg.memory) {
+		case MS_MEMORY_NONE:
+			break;
+		case MS_MEMORY_CGD:
+			g0[0] = inv_n * gm[2 * l];
+			m->grads[m->off_mem1[l]] = gm[2 * l + 1];
+			break;
+		case MS_MEMORY_LFOM:
+			if (label) {
+				for (int i = 0; i < n1; i++)
+					g0[(size_t)d * n1 + i] = inv_n *
+					    gm[(size_t)l * n1 + i];
+				break;
+			}
+			for (int i = 0; i < n1; i++)
+				for (int f = 0; f < d1; f++)
+					g0[(size_t)f * n1 + i] = inv_n *
+					    gm[((size_t)l * n1 + i) * d1 + f];
+			break;
+		}
+	}
+}
+
 static void
 model_pass_worker(void *ctx, int worker, int nworkers)
 {
-	const struct model_pass *ps = ctx;
-	struct model *m = ps->m;
-	struct model_work *w = &m->work[worker];
-	int lo, hi, L = m->L, d = m->d, n = m->n;
-	int label = m->path == MODEL_PATH_LABEL;
-	struct memory_args *mem = xmalloc((size_t)L * sizeof *mem);
-	size_t *gidx = label ? label_gamma_index(n, d) : dense_gamma_index(n, d);
-	int len = label ? n + 1 : (n + 1) * (d + 1);
+	struct model_pass *ps = ctx;
+	struct model_work *mw = ps->m->work;
+	struct model_worker *w = &mw->wk[worker];
 
-	for (int l = 0; l < L; l++) {
-		memory_args_layer(&mem[l], m, l, len);
-		mem[l].gidx = gidx;
-	}
-	w->loss = 0.0;
-	memset(w->layer_sse, 0, (size_t)L * sizeof(double));
-	if (ps->backward) {
-		memset(w->grads, 0, m->nparams * sizeof(double));
-		if (label)
-			memset(w->gAeff, 0, (size_t)L * d * d * sizeof(double));
-		else {
-			size_t g = (size_t)L * m->H * (d + 1) * (d + 1);
+	(void)nworkers;
+	for (;;) {
+		int sh = atomic_fetch_add_explicit(&ps->next, 1,
+		    memory_order_relaxed);
+		double *slot = mw->slots + (size_t)sh * mw->slot_len;
+		int lo, hi;
 
-			memset(w->gPd, 0, g * sizeof(double));
-			memset(w->gQd, 0, g * sizeof(double));
-		}
-	}
-	pool_split(ps->tb->B, worker, nworkers, &lo, &hi);
-	for (int b = lo; b < hi; b++) {
-		double err = label ? label_task_forward(ps, w, mem, b) :
-		    dense_task_forward(ps, w, mem, b);
-
-		w->loss += err * err;
-		if (!ps->backward)
-			continue;
-		if (label)
-			label_task_backward(ps, w, mem, b, err);
+		if (sh >= ps->nshards)
+			break;
+		pool_split(ps->nblocks, sh, ps->nshards, &lo, &hi);
+		if (ps->m->path == MODEL_PATH_LABEL)
+			label_shard(ps, w, lo, hi, slot);
 		else
-			dense_task_backward(ps, w, mem, b, err);
+			dense_shard(ps, w, lo, hi, slot);
 	}
-	free(gidx);
-	free(mem);
 }
 
 /* Run a pass over the batch; returns the mean squared error at layer L. */
 static double
 model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
-    int backward, double *layer_mse)
+    int backward, double *layer_mse, double *pred)
 {
 	struct model_pass ps = { .m = m, .tb = tb, .backward = backward,
-	    .want_layers = layer_mse != NULL };
-	int nw = pool_size(pool), L = m->L, H = m->H, d = m->d, d1 = d + 1;
-	double *Aeff = NULL, *Pd = NULL, *Qd = NULL, loss = 0.0;
+	    .want_layers = layer_mse != NULL, .pred = pred };
+	struct model_work *mw;
+	const double *sse;
+	int L = m->L;
 
-	model_work_ensure(m, nw);
-	if (m->path == MODEL_PATH_LABEL) {
-		int scalar = m->cfg.param == MS_PARAM_SCALAR;
-		size_t sz = scalar ? 1 : (size_t)d * d;
-
-		/* heads are summed: only Σ_h A_h matters on the label row */
-		Aeff = xdoubles((size_t)L * sz);
-		for (int l = 0; l < L; l++)
-			for (int h = 0; h < H; h++) {
-				const double *p = m->params + m->off_attn0[l * H + h];
-
-				for (size_t e = 0; e < sz; e++)
-					Aeff[l * sz + e] += p[e];
-			}
-		ps.Aeff = Aeff;
-	} else {
-		Pd = xdoubles((size_t)L * H * d1 * d1);
-		Qd = xdoubles((size_t)L * H * d1 * d1);
-		model_expand_pq(m, Pd, Qd);
-		ps.Pd = Pd;
-		ps.Qd = Qd;
-	}
+	model_work_ensure(m, pool_size(pool));
+	mw = m->work;
+	model_prepare(m);
+	ps.nblocks = m->path == MODEL_PATH_LABEL ?
+	    (tb->B + MODEL_LANES - 1) / MODEL_LANES : tb->B;
+	ps.nshards = ps.nblocks < MODEL_SHARDS ? ps.nblocks : MODEL_SHARDS;
+	atomic_init(&ps.next, 0);
 	pool_run(pool, model_pass_worker, &ps);
 
-	/* reduce in worker order: deterministic for a thread count */
-	if (backward)
-		memset(m->grads, 0, m->nparams * sizeof(double));
-	if (layer_mse)
-		memset(layer_mse, 0, (size_t)L * sizeof(double));
-	for (int i = 0; i < nw; i++) {
-		struct model_work *w = &m->work[i];
+	/* add the slots in shard order: the same for any thread count */
+	memcpy(mw->total, mw->slots, mw->slot_len * sizeof(double));
+	for (int sh = 1; sh < ps.nshards; sh++) {
+		const double *slot = mw->slots + (size_t)sh * mw->slot_len;
 
-		loss += w->loss;
-		if (layer_mse)
-			for (int l = 0; l < L; l++)
-				layer_mse[l] += w->layer_sse[l];
-		if (!backward)
-			continue;
-		for (size_t k = 0; k < m->nparams; k++)
-			m->grads[k] += w->grads[k];
-		if (m->path == MODEL_PATH_LABEL) {
-			int scalar = m->cfg.param == MS_PARAM_SCALAR;
-			size_t sz = scalar ? 1 : (size_t)d * d;
-
-			for (int l = 0; l < L; l++)
-				for (int h = 0; h < H; h++) {
-					double *g = m->grads +
-					    m->off_attn0[l * H + h];
-
-					for (size_t e = 0; e < sz; e++)
-						g[e] += w->gAeff[l * sz + e];
-				}
-		} else
-			model_contract_pq(m, w->gPd, w->gQd);
+		for (size_t g = 0; g < mw->slot_len; g++)
+			mw->total[g] += slot[g];
 	}
+	if (backward)
+		model_store_grads(m, mw->total);
+	sse = mw->total + mw->attn_len + mw->mem_len;
 	if (layer_mse)
 		for (int l = 0; l < L; l++)
-			layer_mse[l] /= tb->B;
-	free(Aeff);
-	free(Pd);
-	free(Qd);
-	return loss / tb->B;
+			layer_mse[l] = sse[l] / tb->B;
+	return sse[L] / tb->B;
 }
 
 double
 model_loss_grad(struct model *m, const struct task_batch *tb,
     struct pool *pool)
 {
-	return model_pass(m, tb, pool, 1, NULL);
+	return model_pass(m, tb, pool, 1, NULL, NULL);
 }
 
 void
 model_evaluate(struct model *m, const struct task_batch *tb,
     struct pool *pool, double *layer_mse)
 {
-	model_pass(m, tb, pool, 0, layer_mse);
+	model_pass(m, tb, pool, 0, layer_mse, NULL);
+}
+
+void
+model_predict(struct model *m, const struct task_batch *tb,
+    struct pool *pool, double *pred)
+{
+	model_pass(m, tb, pool, 0, NULL, pred);
 }
 
 void
@@ -966,32 +1251,25 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 {
 	struct task_batch one = *tb;
 	int n1 = m->n + 1, d1 = m->d + 1;
+	size_t zl = (size_t)n1 * d1;
+	int lp = m->path == MODEL_PATH_LABEL;
+	const struct model_worker *w;
 
-	/* a batch of one task: seek to task b */
+	/* a batch of one task: seek to task b; it runs in lane 0 of worker 0 */
 	one.B = 1;
 	one.X = tb->X + (size_t)b * n1 * m->d;
 	one.y = tb->y + (size_t)b * n1;
 	one.w = tb->w ? tb->w + (size_t)b * m->d : NULL;
-	model_pass(m, &one, NULL, 0, NULL);
+	model_pass(m, &one, NULL, 0, NULL, NULL);
+	w = &m->work->wk[0];
 	for (int l = 0; l <= m->L; l++) {
 		for (int i = 0; i < n1; i++) {
-			struct model_work *w = &m->work[0];
-			double lv, rv = 0.0;
+			size_t e = (size_t)l * n1 + i;
+			size_t ez = l * zl + (size_t)i * d1 + m->d;
 
-			if (m->path == MODEL_PATH_LABEL) {
-				lv = w->lab[(size_t)l * n1 + i];
-				if (l < m->L)
-					rv = w->reg[(size_t)l * n1 + i];
-			} else {
-				size_t zl = (size_t)n1 * d1;
-
-				lv = w->Z[l * zl + (size_t)i * d1 + m->d];
-				if (l < m->L)
-					rv = w->R[l * zl + (size_t)i * d1 + m->d];
-			}
-			label[(size_t)l * n1 + i] = lv;
+			label[e] = lp ? w->lab[e][0] : w->Z[ez];
 			if (reg && l < m->L)
-				reg[(size_t)l * n1 + i] = rv;
+				reg[e] = lp ? w->reg[e][0] : w->R[ez];
 		}
 	}
 }
