@@ -458,6 +458,217 @@ test_deterministic_for_seed_and_threads(void **state)
 	task_dist_free(&dist);
 }
 
+/*
+ * The label path in scalar order, one task: s = Σ_{j<n} y_j x_j, A = Σ_h A_h,
+ * v = A s, r_i = −x_i·v, then the memory update; every sum from zero in
+ * ascending order. Fills lab ((L+1)*(n+1)) and returns the prediction.
+ */
+static double
+reference_label_task(struct model *m, const double *x, const double *ytrue,
+    double *lab)
+{
+	int d = m->d, n = m->n, n1 = n + 1, L = m->L, H = m->H;
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	double inv_n = 1.0 / n, s[16], v[16], A[256], r[64], rp[64], u[64];
+
+	assert_true(d <= 16 && n1 <= 64);
+	memcpy(lab, ytrue, (size_t)n * sizeof *lab);
+	lab[n] = 0.0;
+	memset(u, 0, sizeof u);
+	for (int l = 0; l < L; l++) {
+		const double *y = lab + l * n1;
+		double *yn = lab + (l + 1) * n1;
+		int sz = scalar ? 1 : d * d;
+
+		for (int e = 0; e < sz; e++) {
+			A[e] = 0.0;
+			for (int h = 0; h < H; h++)
+				A[e] += model_param(m, scalar ? "a" : "A", l, h)[e];
+		}
+		for (int k = 0; k < d; k++) {
+			s[k] = 0.0;
+			for (int j = 0; j < n; j++)
+				s[k] += y[j] * x[j * d + k];
+		}
+		for (int k = 0; k < d; k++) {
+			if (scalar) {
+				v[k] = A[0] * s[k];
+				continue;
+			}
+			v[k] = 0.0;
+			for (int c = 0; c < d; c++)
+				v[k] += A[k * d + c] * s[c];
+		}
+		for (int i = 0; i < n1; i++) {
+			double a = 0.0;
+
+			for (int k = 0; k < d; k++)
+				a += x[i * d + k] * v[k];
+			r[i] = -a;
+		}
+		for (int i = 0; i < n1; i++) {
+			switch (m->cfg.memory) {
+			case MS_MEMORY_NONE:
+				yn[i] = y[i] + inv_n * r[i];
+				break;
+			case MS_MEMORY_CGD: {
+				double al = *model_param(m, "alpha", l, -1);
+				double ga = *model_param(m, "gamma", l, -1);
+
+				if (l > 0)
+					r[i] += ga * rp[i];
+				yn[i] = y[i] + al * inv_n * r[i];
+				rp[i] = r[i];
+				break;
+			}
+			case MS_MEMORY_LFOM: {
+				const double *G = model_param(m, "Gamma", l, -1);
+
+				u[i] += inv_n * G[d * n1 + i] * r[i];
+				yn[i] = y[i] + u[i];
+				break;
+			}
+			}
+		}
+	}
+	return -lab[L * n1 + n];
+}
+
+/*
+ * The label path runs tasks in blocks of interleaved vector lanes: each
+ * task's prediction and label rows are bit-identical to the scalar-order
+ * reference, for batch sizes that are not a multiple of the lane count and
+ * for 1, 2 and 3 threads; loss and gradients are bit-identical across
+ * thread counts and equal to the per-task sums up to rounding.
+ */
+static void
+test_blocked_lanes_bit_identical(void **state)
+{
+	static const int sizes[] = { 1, 3, 5, 7, 101 };
+	struct pool *pools[3] = { NULL, pool_create(2), pool_create(3) };
+
+	(void)state;
+	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_PRE; p++) {
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++) {
+			struct ms_config c = small_config(p, mem, 2);
+			struct task_dist dist;
+			struct task_batch tb, sub;
+			struct model m;
+			int n1, d;
+			double *want, *pred, *lab, *trace, *g1, *gsum;
+
+			c.dim = 5;
+			c.context = 9;
+			c.layers = 3;
+			c.batch = 101;
+			make_batch(&tb, &dist, &c, 12);
+			model_init(&m, &c);
+			assert_int_equal(m.path, MODEL_PATH_LABEL);
+			random_params(&m, 61 + p * 3 + mem);
+			n1 = c.context + 1;
+			d = c.dim;
+			want = xdoubles((size_t)tb.B);
+			pred = xdoubles((size_t)tb.B);
+			lab = xdoubles((size_t)(c.layers + 1) * n1);
+			trace = xdoubles((size_t)(c.layers + 1) * n1);
+			g1 = xdoubles(m.nparams);
+			gsum = xdoubles(m.nparams);
+			for (int b = 0; b < tb.B; b++) {
+				want[b] = reference_label_task(&m,
+				    tb.X + (size_t)b * n1 * d,
+				    tb.y + (size_t)b * n1, lab);
+				model_trace_task(&m, &tb, b, trace, NULL);
+				assert_memory_equal(trace, lab, (size_t)(c.layers +
+				    1) * n1 * sizeof *lab);
+			}
+			for (size_t k = 0; k < sizeof sizes / sizeof sizes[0];
+			    k++) {
+				double loss[3];
+
+				sub = tb;
+				sub.B = sizes[k];
+				for (int t = 0; t < 3; t++) {
+					memset(pred, 0, (size_t)tb.B * sizeof *pred);
+					model_predict(&m, &sub, pools[t], pred);
+					assert_memory_equal(pred, want,
+					    (size_t)sub.B * sizeof *pred);
+					loss[t] = model_loss_grad(&m, &sub, pools[t]);
+					if (t == 0)
+						memcpy(g1, m.grads,
+						    m.nparams * sizeof *g1);
+					else
+						assert_memory_equal(g1, m.grads,
+						    m.nparams * sizeof *g1);
+				}
+				assert_memory_equal(&loss[0], &loss[1],
+				    sizeof loss[0]);
+				assert_memory_equal(&loss[0], &loss[2],
+				    sizeof loss[0]);
+				/* the batch gradient is the mean of the tasks' */
+				memset(gsum, 0, m.nparams * sizeof *gsum);
+				for (int b = 0; b < sub.B; b++) {
+					struct task_batch one = tb;
+
+					one.B = 1;
+					one.X = tb.X + (size_t)b * n1 * d;
+					one.y = tb.y + (size_t)b * n1;
+					model_loss_grad(&m, &one, NULL);
+					for (size_t i = 0; i < m.nparams; i++)
+						gsum[i] += m.grads[i] / sub.B;
+				}
+				for (size_t i = 0; i < m.nparams; i++)
+					assert_true(fabs(gsum[i] - g1[i]) <=
+					    1e-12 * (1 + fabs(g1[i])));
+			}
+			free(want);
+			free(pred);
+			free(lab);
+			free(trace);
+			free(g1);
+			free(gsum);
+			model_free(&m);
+			task_batch_free(&tb);
+			task_dist_free(&dist);
+		}
+	}
+	pool_free(pools[1]);
+	pool_free(pools[2]);
+}
+
+/* The dense path: gradients bit-identical for 1, 2 and 3 threads. */
+static void
+test_dense_path_same_bits_for_any_thread_count(void **state)
+{
+	struct ms_config c = small_config(MS_PARAM_GDPP, MS_MEMORY_LFOM, 2);
+	struct task_dist dist;
+	struct task_batch tb;
+	struct model m;
+	struct pool *pools[3] = { NULL, pool_create(2), pool_create(3) };
+	double loss[3], *g1;
+
+	(void)state;
+	c.batch = 37;
+	make_batch(&tb, &dist, &c, 13);
+	model_init(&m, &c);
+	random_params(&m, 71);
+	g1 = xdoubles(m.nparams);
+	for (int t = 0; t < 3; t++) {
+		loss[t] = model_loss_grad(&m, &tb, pools[t]);
+		if (t == 0)
+			memcpy(g1, m.grads, m.nparams * sizeof *g1);
+		else
+			assert_memory_equal(g1, m.grads, m.nparams * sizeof *g1);
+	}
+	assert_memory_equal(&loss[0], &loss[1], sizeof loss[0]);
+	assert_memory_equal(&loss[0], &loss[2], sizeof loss[0]);
+	free(g1);
+	pool_free(pools[1]);
+	pool_free(pools[2]);
+	model_free(&m);
+	task_batch_free(&tb);
+	task_dist_free(&dist);
+}
+
 /* The table: shapes per parametrization and memory; initialisation. */
 static void
 test_parameter_table_and_init(void **state)
@@ -506,6 +717,8 @@ main(void)
 		cmocka_unit_test(test_cgd_unrolls_to_lfom_coefficients),
 		cmocka_unit_test(test_pre_heads_sum),
 		cmocka_unit_test(test_deterministic_for_seed_and_threads),
+		cmocka_unit_test(test_blocked_lanes_bit_identical),
+		cmocka_unit_test(test_dense_path_same_bits_for_any_thread_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
