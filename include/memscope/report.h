@@ -13,22 +13,26 @@
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 
-/* A table of nrows × ncols cells, row-major; std NULL: means only. */
-struct report_table {
-	const char *corner;		/* header of the row-name column */
-	int nrows, ncols;
-	const char *const *rows;	/* (nrows) */
-	const char *const *cols;	/* (ncols) */
-	const double *mean;		/* (nrows, ncols) */
-	const double *std;		/* (nrows, ncols), or NULL */
-};
+/*
+ * Print a table of nrows × ncols cells over nruns runs, values laid out
+ * (run, row, col): each cell the mean over runs, "mean ± std" if nruns > 1,
+ * with right-aligned columns.
+ */
+void report_table_print(FILE *fp, const char *corner,
+    const char *const *rows, int nrows, const char *const *cols, int ncols,
+    int nruns, const double *values);
 
-/* Print t with right-aligned columns, "mean ± std" cells if t->std. */
-void report_table_print(FILE *fp, const struct report_table *t);
+/* "±" in a UTF-8 locale, else "+-". */
+const char *report_plus_minus(void);
 
 /* Mean and population standard deviation of x[i * stride], i < n. */
 void report_mean_std(const double *x, int n, int stride, double *mean,
     double *std);
+/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
+void report_runs_stats(int nruns, int ncells, const double *values,
+    double *mean, double *std);
+/* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
+const char **report_numbered(const char *prefix, int first, int n);
 
 /*
  * The per-layer results of runs: logs[(run * REPORT_ROWS + row) * L + l] is

@@ -78,33 +78,14 @@ bl_logs(const struct bl_results *res)
 static void
 bl_print(const struct bl_results *res, const double *logs)
 {
-	int K = res->iters + 1, cells = K * BASELINE_COUNT;
-	double *mean = xdoubles((size_t)cells), *std = xdoubles((size_t)cells);
 	const char *cols[BASELINE_COUNT];
-	const char **rows = xcalloc((size_t)K, sizeof *rows);
-	char *names = xmalloc((size_t)K * 16);
-	struct report_table t;
+	const char **rows = report_numbered("", 0, res->iters + 1);
 
-	for (int i = 0; i < cells; i++)
-		report_mean_std(logs + i, res->runs, cells, &mean[i], &std[i]);
 	for (int b = 0; b < BASELINE_COUNT; b++)
 		cols[b] = baseline_name((enum baseline)b);
-	for (int k = 0; k < K; k++) {
-		snprintf(names + 16 * k, 16, "%d", k);
-		rows[k] = names + 16 * k;
-	}
-	t.corner = "k";
-	t.nrows = K;
-	t.ncols = BASELINE_COUNT;
-	t.rows = rows;
-	t.cols = cols;
-	t.mean = mean;
-	t.std = res->runs > 1 ? std : NULL;
-	report_table_print(stdout, &t);
-	free(mean);
-	free(std);
+	report_table_print(stdout, "k", rows, res->iters + 1, cols,
+	    BASELINE_COUNT, res->runs, logs);
 	free(rows);
-	free(names);
 }
 
 /* --csv: run,seed,method,k,mse,log_mse,step. */
@@ -130,29 +111,27 @@ bl_write_csv(const char *path, const struct ms_config *cfg,
 	return atomicfile_commit(&af, err, errlen);
 }
 
-/* {"gd": [iters+1], ...} of (run, b, k) values, or of their mean / std. */
+/* {"gd": [iters+1], ...}: run `run`'s log mse (which 0), mean (1), std (2). */
 static json_t *
 bl_json_methods(const struct bl_results *res, const double *logs, int run,
     int which)
 {
 	int K = res->iters + 1, cells = K * BASELINE_COUNT;
-	double *v = xdoubles((size_t)K), sd;
+	double *mean = xdoubles((size_t)cells), *std = xdoubles((size_t)cells);
+	double *v = xdoubles((size_t)K);
+	const double *src = which == 1 ? mean : which == 2 ? std :
+	    logs + (size_t)run * cells;
 	json_t *obj = json_object();
 
+	report_runs_stats(res->runs, cells, logs, mean, std);
 	for (int b = 0; b < BASELINE_COUNT; b++) {
-		for (int k = 0; k < K; k++) {
-			const double *x = logs + (size_t)k * BASELINE_COUNT + b;
-
-			if (which == 0)
-				v[k] = x[(size_t)run * cells];
-			else if (which == 1)
-				report_mean_std(x, res->runs, cells, &v[k], &sd);
-			else
-				report_mean_std(x, res->runs, cells, &sd, &v[k]);
-		}
+		for (int k = 0; k < K; k++)
+			v[k] = src[(size_t)k * BASELINE_COUNT + b];
 		json_object_set_new(obj, baseline_name((enum baseline)b),
 		    report_json_reals(v, K));
 	}
+	free(mean);
+	free(std);
 	free(v);
 	return obj;
 }
@@ -234,9 +213,11 @@ cmd_baselines(int argc, char **argv)
 	else
 		printf("# 1 run (seed %llu)", (unsigned long long)o.cfg.seed);
 	printf(", %d test prompts%s; natural log of the mean\n# squared "
-	    "query error after k iterations from w = 0%s\n", o.cfg.test_batch,
-	    o.cfg.quirks ? ", first n-1 points (--quirks)" : "",
-	    res.runs > 1 ? ", mean +- std over runs" : "");
+	    "query error after k iterations from w = 0%s%s%s\n",
+	    o.cfg.test_batch, o.cfg.quirks ? ", first n-1 points (--quirks)" :
+	    "", res.runs > 1 ? ", mean " : "",
+	    res.runs > 1 ? report_plus_minus() : "",
+	    res.runs > 1 ? " std over runs" : "");
 	bl_print(&res, logs);
 	fflush(stdout);
 

@@ -347,9 +347,9 @@ cmd_train(int argc, char **argv)
 	else
 		printf("# 1 run (seed %llu)", (unsigned long long)o.cfg.seed);
 	printf(", %d steps, %d test prompts; natural log of the mean squared\n"
-	    "# query error after k layers (model) or k iterations (methods)%s\n",
-	    o.cfg.steps, o.cfg.test_batch,
-	    R > 1 ? ", mean +- std over runs" : "");
+	    "# query error after k layers (model) or k iterations (methods)%s%s%s"
+	    "\n", o.cfg.steps, o.cfg.test_batch, R > 1 ? ", mean " : "",
+	    R > 1 ? report_plus_minus() : "", R > 1 ? " std over runs" : "");
 	report_layers_print(stdout, L, R, logs);
 	fflush(stdout);
 

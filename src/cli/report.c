@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,11 +30,17 @@ report_width(const char *s)
 	return w;
 }
 
+/* "±" in a UTF-8 locale, else "+-". */
+const char *
+report_plus_minus(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "±" : "+-";
+}
+
 static void
 report_cell(char *buf, size_t len, double mean, const double *std)
 {
-	const char *pm = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ?
-	    "±" : "+-";
+	const char *pm = report_plus_minus();
 
 	if (std == NULL)
 		snprintf(buf, len, "%.3f", mean);
@@ -41,48 +48,62 @@ report_cell(char *buf, size_t len, double mean, const double *std)
 		snprintf(buf, len, "%.3f %s %.3f", mean, pm, *std);
 }
 
-/* Print t with right-aligned columns, "mean ± std" cells if t->std. */
-void
-report_table_print(FILE *fp, const struct report_table *t)
+/* The cells of a table as text: (nrows, ncols) strings of REPORT_CELL. */
+static char *
+report_cells(int nrows, int ncols, int nruns, const double *values)
 {
-	int *width = xcalloc((size_t)t->ncols + 1, sizeof *width);
-	char cell[REPORT_CELL];
+	int ncells = nrows * ncols;
+	double *mean = xdoubles((size_t)ncells), *std = xdoubles((size_t)ncells);
+	char *cells = xmalloc((size_t)ncells * REPORT_CELL);
 
-	width[0] = report_width(t->corner);
-	for (int r = 0; r < t->nrows; r++)
-		if (report_width(t->rows[r]) > width[0])
-			width[0] = report_width(t->rows[r]);
-	for (int c = 0; c < t->ncols; c++) {
-		width[c + 1] = report_width(t->cols[c]);
-		for (int r = 0; r < t->nrows; r++) {
-			size_t i = (size_t)r * t->ncols + c;
+	report_runs_stats(nruns, ncells, values, mean, std);
+	for (int i = 0; i < ncells; i++)
+		report_cell(cells + (size_t)i * REPORT_CELL, REPORT_CELL, mean[i],
+		    nruns > 1 ? &std[i] : NULL);
+	free(mean);
+	free(std);
+	return cells;
+}
 
-			report_cell(cell, sizeof cell, t->mean[i],
-			    t->std ? &t->std[i] : NULL);
+/* Print a table of the mean (± std) over runs, with right-aligned columns. */
+void
+report_table_print(FILE *fp, const char *corner, const char *const *rows,
+    int nrows, const char *const *cols, int ncols, int nruns,
+    const double *values)
+{
+	char *cells = report_cells(nrows, ncols, nruns, values);
+	int *width = xcalloc((size_t)ncols + 1, sizeof *width);
+	const char *cell;
+
+	width[0] = report_width(corner);
+	for (int r = 0; r < nrows; r++)
+		if (report_width(rows[r]) > width[0])
+			width[0] = report_width(rows[r]);
+	for (int c = 0; c < ncols; c++) {
+		width[c + 1] = report_width(cols[c]);
+		for (int r = 0; r < nrows; r++) {
+			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			if (report_width(cell) > width[c + 1])
 				width[c + 1] = report_width(cell);
 		}
 	}
-	fprintf(fp, "%s%*s", t->corner, width[0] - report_width(t->corner),
-	    "");
-	for (int c = 0; c < t->ncols; c++)
-		fprintf(fp, "  %*s%s", width[c + 1] - report_width(t->cols[c]),
-		    "", t->cols[c]);
+	fprintf(fp, "%s%*s", corner, width[0] - report_width(corner), "");
+	for (int c = 0; c < ncols; c++)
+		fprintf(fp, "  %*s%s", width[c + 1] - report_width(cols[c]), "",
+		    cols[c]);
 	fputc('\n', fp);
-	for (int r = 0; r < t->nrows; r++) {
-		fprintf(fp, "%s%*s", t->rows[r],
-		    width[0] - report_width(t->rows[r]), "");
-		for (int c = 0; c < t->ncols; c++) {
-			size_t i = (size_t)r * t->ncols + c;
-
-			report_cell(cell, sizeof cell, t->mean[i],
-			    t->std ? &t->std[i] : NULL);
+	for (int r = 0; r < nrows; r++) {
+		fprintf(fp, "%s%*s", rows[r], width[0] - report_width(rows[r]),
+		    "");
+		for (int c = 0; c < ncols; c++) {
+			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			fprintf(fp, "  %*s%s", width[c + 1] - report_width(cell),
 			    "", cell);
 		}
 		fputc('\n', fp);
 	}
 	free(width);
+	free(cells);
 }
 
 /* Mean and population standard deviation of x[i * stride], i < n. */
@@ -105,6 +126,30 @@ report_mean_std(const double *x, int n, int stride, double *mean,
 	*std = isfinite(m) ? sqrt(ss / n) : 0.0;
 }
 
+/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
+void
+report_runs_stats(int nruns, int ncells, const double *values, double *mean,
+    double *std)
+{
+	for (int i = 0; i < ncells; i++)
+		report_mean_std(values + i, nruns, ncells, &mean[i], &std[i]);
+}
+
+/* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
+const char **
+report_numbered(const char *prefix, int first, int n)
+{
+	size_t each = strlen(prefix) + 12;
+	const char **labels = xmalloc((size_t)n * (sizeof *labels + each));
+	char *text = (char *)(labels + n);
+
+	for (int i = 0; i < n; i++) {
+		snprintf(text + (size_t)i * each, each, "%s%d", prefix, first + i);
+		labels[i] = text + (size_t)i * each;
+	}
+	return labels;
+}
+
 /* Name of row r of a layers table: "model", then the baselines' names. */
 const char *
 report_row_name(int r)
@@ -124,47 +169,18 @@ report_layers_fill(double *logs, int L, const double *model_mse,
 	}
 }
 
-/* Mean and std over runs of every cell of a layers table. */
-static void
-report_layers_stats(int L, int nruns, const double *logs, double *mean,
-    double *std)
-{
-	for (int r = 0; r < REPORT_ROWS; r++)
-		for (int l = 0; l < L; l++)
-			report_mean_std(logs + (size_t)r * L + l, nruns,
-			    REPORT_ROWS * L, &mean[r * L + l], &std[r * L + l]);
-}
-
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void
 report_layers_print(FILE *fp, int L, int nruns, const double *logs)
 {
-	double *mean = xdoubles((size_t)REPORT_ROWS * L);
-	double *std = xdoubles((size_t)REPORT_ROWS * L);
 	const char *rows[REPORT_ROWS];
-	const char **cols = xcalloc((size_t)L, sizeof *cols);
-	char *names = xmalloc((size_t)L * 16);
-	struct report_table t;
+	const char **cols = report_numbered("k=", 1, L);
 
-	report_layers_stats(L, nruns, logs, mean, std);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		rows[r] = report_row_name(r);
-	for (int l = 0; l < L; l++) {
-		snprintf(names + 16 * l, 16, "k=%d", l + 1);
-		cols[l] = names + 16 * l;
-	}
-	t.corner = "method";
-	t.nrows = REPORT_ROWS;
-	t.ncols = L;
-	t.rows = rows;
-	t.cols = cols;
-	t.mean = mean;
-	t.std = nruns > 1 ? std : NULL;
-	report_table_print(fp, &t);
-	free(mean);
-	free(std);
+	report_table_print(fp, "method", rows, REPORT_ROWS, cols, L, nruns,
+	    logs);
 	free(cols);
-	free(names);
 }
 
 /* {"model": [L], "gd": [L], ...}: run `run` (which 0), mean (1) or std (2). */
@@ -177,7 +193,7 @@ report_layers_json(int L, int nruns, const double *logs, int which, int run)
 	    logs + (size_t)run * REPORT_ROWS * L;
 	json_t *obj = json_object();
 
-	report_layers_stats(L, nruns, logs, mean, std);
+	report_runs_stats(nruns, REPORT_ROWS * L, logs, mean, std);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		json_object_set_new(obj, report_row_name(r),
 		    report_json_reals(src + (size_t)r * L, L));
@@ -298,15 +314,21 @@ report_progress_update(struct report_progress *p, long done, double loss)
 	else
 		snprintf(losss, sizeof losss, "%.3e", loss);
 	if (p->tty) {
-		char bar[21];
+		char bar[21], line[160];
+		struct winsize ws;
+		int cols = 80;
 
 		fill = (int)(20.0 * done / p->total);
 		for (int i = 0; i < 20; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[20] = '\0';
-		fprintf(stderr, "\r\033[K[%s] %3d%%  step %ld/%ld  loss %s  "
+		snprintf(line, sizeof line, "[%s] %3d%%  step %ld/%ld  loss %s  "
 		    "%.0f steps/s  ETA %s", bar, (int)(100.0 * done / p->total),
 		    done, p->total, losss, rate, rate > 0 ? etas : "-");
+		/* a line that wrapped could not be redrawn in place */
+		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			cols = ws.ws_col;
+		fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
 		fflush(stderr);
 		p->drawn = true;
 		return;

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +12,6 @@
 
 #include "memscope/atomicfile.h"
 #include "memscope/xmalloc.h"
-
-static int
-atomicfile_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* The directory part of path ("." if none), newly allocated. */
 static char *
@@ -67,13 +53,13 @@ atomicfile_open(struct atomicfile *af, const char *path, char *err,
 	snprintf(af->tmp, len, "%s/.memscope-XXXXXX", dir);
 	free(dir);
 	if ((fd = mkstemp(af->tmp)) < 0) {
-		atomicfile_error(err, errlen, "cannot write '%s': %s", path,
+		snprintf(err, errlen, "cannot write '%s': %s", path,
 		    strerror(errno));
 		atomicfile_free(af);
 		return -1;
 	}
 	if ((af->fp = fdopen(fd, "w")) == NULL) {
-		atomicfile_error(err, errlen, "cannot write '%s': %s", path,
+		snprintf(err, errlen, "cannot write '%s': %s", path,
 		    strerror(errno));
 		close(fd);
 		unlink(af->tmp);
@@ -99,7 +85,7 @@ atomicfile_commit(struct atomicfile *af, char *err, size_t errlen)
 		saved = errno;
 		fclose(af->fp);
 		unlink(af->tmp);
-		atomicfile_error(err, errlen, "cannot write '%s': %s", af->path,
+		snprintf(err, errlen, "cannot write '%s': %s", af->path,
 		    strerror(saved != 0 ? saved : EIO));
 		atomicfile_free(af);
 		return -1;
@@ -107,7 +93,7 @@ atomicfile_commit(struct atomicfile *af, char *err, size_t errlen)
 	if (fclose(af->fp) != 0 || rename(af->tmp, af->path) != 0) {
 		saved = errno;
 		unlink(af->tmp);
-		atomicfile_error(err, errlen, "cannot write '%s': %s", af->path,
+		snprintf(err, errlen, "cannot write '%s': %s", af->path,
 		    strerror(saved));
 		atomicfile_free(af);
 		return -1;
