@@ -58,8 +58,6 @@ int cli_error(const char *cmd, const char *fmt, ...)
 void cli_help(const char *cmd, FILE *fp);
 /* "memscope VERSION". */
 void cli_version(FILE *fp);
-/* Whether cmd names a subcommand cli_parse knows. */
-bool cli_is_command(const char *cmd);
 
 int cmd_tui(int argc, char **argv);
 int cmd_train(int argc, char **argv);

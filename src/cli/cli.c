@@ -283,13 +283,6 @@ cli_command(const char *cmd)
 	return NULL;
 }
 
-/* Whether cmd names a subcommand this parser knows. */
-bool
-cli_is_command(const char *cmd)
-{
-	return cli_command(cmd) != NULL;
-}
-
 /* "memscope VERSION". */
 void
 cli_version(FILE *fp)
