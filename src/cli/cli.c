@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 
 #include <ini.h>
 
+#include "memscope/atomicfile.h"
 #include "memscope/cli.h"
 #include "memscope/xmalloc.h"
 
@@ -389,27 +389,35 @@ cli_help(const char *cmd, FILE *fp)
 	    "written).\n\nExamples:\n%s", c->examples);
 }
 
-/* Whether config key `key` was on the command line or in --config. */
-bool
-cli_given(const struct cli_opts *o, const char *key)
+/* The bit of config key `key` in cli_opts.given, or -1. */
+static int
+cli_key_bit(const char *key)
 {
 	const char *canon = config_key_canonical(key);
 
 	for (int i = 0; canon != NULL && i < config_key_count(); i++)
 		if (strcmp(config_key_name(i), canon) == 0)
-			return (o->given >> i & 1) != 0;
-	return false;
+			return i;
+	return -1;
+}
+
+/* Whether config key `key` was on the command line or in --config. */
+bool
+cli_given(const struct cli_opts *o, const char *key)
+{
+	int bit = cli_key_bit(key);
+
+	return bit >= 0 && (o->given >> bit & 1) != 0;
 }
 
 /* Mark config key `key` as given. */
 static void
 cli_mark_given(struct cli_opts *o, const char *key)
 {
-	const char *canon = config_key_canonical(key);
+	int bit = cli_key_bit(key);
 
-	for (int i = 0; canon != NULL && i < config_key_count(); i++)
-		if (strcmp(config_key_name(i), canon) == 0)
-			o->given |= (uint64_t)1 << i;
+	if (bit >= 0)
+		o->given |= (uint64_t)1 << bit;
 }
 
 /* inih handler: note which keys a config file sets (already validated). */
@@ -440,34 +448,23 @@ cli_check_input(const char *cmd, const char *opt, const char *path)
 	return 0;
 }
 
-/* A path for writing: not a directory, in a writable directory. */
+/* A path for writing: not a directory, and a file can be made beside it
+ * (tried with the very temporary file the atomic write would use). */
 static int
 cli_check_output(const char *cmd, const char *opt, const char *path)
 {
+	struct atomicfile af;
 	struct stat st;
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int r = 0;
+	char err[512];
 
 	if (*path == '\0')
-		r = cli_error(cmd, "--%s: the file name is empty", opt);
-	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		r = cli_error(cmd, "--%s: '%s' is a directory", opt, path);
-	else {
-		if (slash == NULL)
-			strcpy(dir, ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-			r = cli_error(cmd, "--%s: cannot write '%s': directory "
-			    "'%s' does not exist", opt, path, dir);
-		else if (access(dir, W_OK | X_OK) != 0)
-			r = cli_error(cmd, "--%s: cannot write '%s': %s", opt,
-			    path, strerror(errno));
-	}
-	free(dir);
-	return r;
+		return cli_error(cmd, "--%s: the file name is empty", opt);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cli_error(cmd, "--%s: '%s' is a directory", opt, path);
+	if (atomicfile_open(&af, path, err, sizeof err) != 0)
+		return cli_error(cmd, "--%s: %s", opt, err);
+	atomicfile_abort(&af);
+	return 0;
 }
 
 /* Apply one command-line value to o; 0 or an exit status. */
