@@ -351,6 +351,8 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 static void
 config_format_real(double v, char *buf, size_t len)
 {
+	if (buf == NULL || len == 0)
+		return;
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
