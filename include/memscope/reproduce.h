@@ -1,0 +1,74 @@
+/*
+ * The paper's experiments (MATH.md §5, §7), run as one batch of trainings:
+ * every figure's models at every depth for every run, the classical
+ * baselines on the same tasks, then per figure a CSV, an SVG and a table
+ * beside the paper's values, and the paper's claims checked.
+ */
+#ifndef MEMSCOPE_REPRODUCE_H
+#define MEMSCOPE_REPRODUCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Which training protocol (MATH.md §5). */
+enum reproduce_protocol {
+	REPRODUCE_PROTOCOL_CODE,	/* the authors' notebooks: fixed batch, no clipping */
+	REPRODUCE_PROTOCOL_TEXT		/* the paper's text: clip 0.01, batch redrawn every 100 steps */
+};
+
+/* How progress is shown on the progress stream. */
+enum reproduce_progress {
+	REPRODUCE_PROGRESS_NONE,
+	REPRODUCE_PROGRESS_LINES,	/* a line per finished training */
+	REPRODUCE_PROGRESS_TTY		/* one line rewritten in place */
+};
+
+struct reproduce_opts {
+	unsigned long figures;		/* bit i: figure i (reproduce_figure_id) */
+	int runs;			/* runs per curve; run r has seed + r */
+	enum reproduce_protocol protocol;
+	bool quirks;			/* baselines drop the last context point */
+	int threads;			/* workers, each running whole trainings */
+	uint64_t seed;			/* base seed */
+	const char *outdir;		/* figX.csv and figX.svg go here */
+	enum reproduce_progress progress;
+	/* Overrides for quick looks and tests (0: the protocol's). The
+	 * numbers are then not comparable with the paper's. */
+	int steps;			/* optimizer steps per training */
+	int batch;			/* training prompts (figures at B = 1000) */
+	int test_batch;			/* test prompts */
+	int depths;			/* train depths 1..depths only */
+};
+
+/* Defaults: every figure, 5 runs, code protocol, no quirks, all cores. */
+void reproduce_defaults(struct reproduce_opts *o);
+
+/* The figures: how many, the i-th's name ("1a", ..., "nesterov"). */
+int reproduce_figure_count(void);
+const char *reproduce_figure_id(int i);
+
+/*
+ * Parse a figure list ("all", or names separated by commas: "1b,2a,2b")
+ * into a bit mask. Returns 0, or -1 with a message naming the accepted values.
+ */
+int reproduce_parse_figures(const char *list, unsigned long *mask, char *err,
+    size_t errlen);
+
+/* Number of trainings and total optimizer steps the options ask for. */
+void reproduce_plan(const struct reproduce_opts *o, int *trainings,
+    double *steps);
+
+/*
+ * Run the experiments of o: train on o->threads workers (progress on
+ * `progress`, may be NULL), write DIR/figX.csv and DIR/figX.svg atomically,
+ * print the tables and the claims on `out`. Returns 0; -2 with a message in
+ * err for bad options (nothing done: no runs or figures, no output
+ * directory); -1 with a message when the work failed (a training could not
+ * start, a file could not be written).
+ */
+int reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
+    char *err, size_t errlen);
+
+#endif

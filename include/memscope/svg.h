@@ -1,0 +1,48 @@
+/*
+ * SVG line plots for the reproduced figures: one line per series through its
+ * points, an optional ± band around it, a legend, axis labels, ticks and a
+ * title. A long subtitle is wrapped. The document is standalone, well-formed
+ * XML; each series is exactly
+ * one <path> (bands are <polygon>s, markers <circle>s, axes <line>s), so a
+ * reader can count the plotted models. Numbers are written in the C locale.
+ */
+#ifndef MEMSCOPE_SVG_H
+#define MEMSCOPE_SVG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct svg_series {
+	const char *name;	/* legend text (escaped on output) */
+	int n;			/* points */
+	const double *x;	/* (n) */
+	const double *y;	/* (n); non-finite values break the line */
+	const double *band;	/* (n) half-width of the band around y, or NULL */
+	bool dashed;		/* drawn dashed (classical baselines) */
+};
+
+struct svg_plot {
+	const char *title;
+	const char *subtitle;	/* smaller line under the title, or NULL */
+	const char *xlabel;
+	const char *ylabel;
+	bool integer_x;		/* x ticks at the integers only (layers) */
+	bool clip_y;		/* cut the y axis at y_min (else from the data) */
+	double y_min;		/* with clip_y: lower end of the y axis; lines
+				 * below it leave the plot */
+	const char *note;	/* lines ('\n') under the legend, or NULL */
+	int nseries;
+	const struct svg_series *series;
+};
+
+/* Write the plot as a standalone SVG document; 0, or -1 on a write error. */
+int svg_write_plot(FILE *f, const struct svg_plot *p);
+
+/* Write s with the five XML special characters escaped; 0 or -1. */
+int svg_write_escaped(FILE *f, const char *s);
+
+/* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about
+ * `ticks` intervals over [lo, hi]. */
+double svg_tick_step(double lo, double hi, int ticks);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * memscope reproduce: the paper's figures in one command (reproduce.h does
+ * the work). Tables and claims on stdout, progress on stderr, CSV and SVG
+ * files in --out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memscope/cli.h"
+#include "memscope/reproduce.h"
+
+static const char reproduce_usage[] =
+"usage: memscope reproduce [--figure LIST] [--runs K] [--protocol code|text]\n"
+"                          [--out DIR] [--quirks] [--threads N] [--seed S]\n"
+"\n"
+"Run the experiments of the paper's figures (MATH.md section 7): one model per\n"
+"depth L = 1..4 and run, the classical baselines on the same tasks. Writes\n"
+"DIR/figX.csv and DIR/figX.svg per figure and prints, per figure, memscope's\n"
+"mean +- std beside the paper's value, then checks the paper's claims.\n"
+"\n"
+"  -f, --figure LIST     1a, 1b, 2a, 2b, 3, 4, 5, momentum, nesterov or all\n"
+"                        (default), or several separated by commas\n"
+"  -r, --runs K          runs (seeds) per curve (default 5)\n"
+"      --protocol P      code: the authors' notebooks (default; one fixed\n"
+"                        batch of 1000, 1000 Adam steps, lr 0.01, no clipping)\n"
+"                        text: the paper's text (clip 0.01, batch redrawn\n"
+"                        every 100 steps)\n"
+"  -o, --out DIR         output directory (default ./reproduce)\n"
+"      --quirks          baselines drop the last context point, as the\n"
+"                        authors' code did (to match their CG curve)\n"
+"  -j, --threads N       worker threads, each training whole models\n"
+"                        (default: the number of CPUs)\n"
+"      --seed S          base seed; run r uses S + r (default 1)\n"
+"  -q, --quiet           no progress on stderr\n"
+"\n"
+"Quick looks (the numbers are then not comparable with the paper's):\n"
+"      --steps N         optimizer steps per training (default 1000)\n"
+"      --batch N         training prompts where the figure uses 1000\n"
+"      --test-batch N    test prompts (default 1000)\n"
+"      --depths N        train depths 1..N only\n"
+"\n"
+"  -h, --help            this help\n"
+"      --version         the version\n";
+
+enum {
+	OPT_PROTOCOL = 256, OPT_QUIRKS, OPT_SEED, OPT_STEPS, OPT_BATCH,
+	OPT_TEST_BATCH, OPT_DEPTHS, OPT_VERSION
+};
+
+static const struct option reproduce_options[] = {
+	{ "figure", required_argument, NULL, 'f' },
+	{ "runs", required_argument, NULL, 'r' },
+	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
+	{ "out", required_argument, NULL, 'o' },
+	{ "quirks", no_argument, NULL, OPT_QUIRKS },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "steps", required_argument, NULL, OPT_STEPS },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "test-batch", required_argument, NULL, OPT_TEST_BATCH },
+	{ "depths", required_argument, NULL, OPT_DEPTHS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static double
+reproduce_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* An integer option in [lo, hi], or a message and -1. */
+static int
+reproduce_int(const char *opt, const char *arg, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "memscope reproduce: --%s: expected an integer "
+		    "from %ld to %ld, got '%s'\n", opt, lo, hi, arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* memscope reproduce [options]: the paper's figures, tables and claims. */
+int
+cmd_reproduce(int argc, char **argv)
+{
+	struct reproduce_opts o;
+	char err[512];
+	unsigned long long seed;
+	char *end;
+	bool quiet = false;
+	double steps, t0;
+	int c, rc, trainings;
+
+	reproduce_defaults(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:r:o:j:qh", reproduce_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (reproduce_parse_figures(optarg, &o.figures, err,
+			    sizeof err) != 0) {
+				fprintf(stderr, "memscope reproduce: %s\n", err);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			if (reproduce_int("runs", optarg, 1, 1000, &o.runs) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_PROTOCOL:
+			if (strcmp(optarg, "code") == 0)
+				o.protocol = REPRODUCE_PROTOCOL_CODE;
+			else if (strcmp(optarg, "text") == 0)
+				o.protocol = REPRODUCE_PROTOCOL_TEXT;
+			else {
+				fprintf(stderr, "memscope reproduce: --protocol: "
+				    "expected code or text, got '%s'\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			if (*optarg == '\0') {
+				fprintf(stderr, "memscope reproduce: --out: "
+				    "expected a directory name\n");
+				return CLI_EXIT_USAGE;
+			}
+			o.outdir = optarg;
+			break;
+		case OPT_QUIRKS:
+			o.quirks = true;
+			break;
+		case 'j':
+			if (reproduce_int("threads", optarg, 1, 64,
+			    &o.threads) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_SEED:
+			errno = 0;
+			seed = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "memscope reproduce: --seed: "
+				    "expected a non-negative integer, got "
+				    "'%s'\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o.seed = seed;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_STEPS:
+			if (reproduce_int("steps", optarg, 1, 10000000,
+			    &o.steps) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_BATCH:
+			if (reproduce_int("batch", optarg, 1, 1000000,
+			    &o.batch) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_TEST_BATCH:
+			if (reproduce_int("test-batch", optarg, 1, 1000000,
+			    &o.test_batch) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_DEPTHS:
+			if (reproduce_int("depths", optarg, 1, 6,
+			    &o.depths) != 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(reproduce_usage, stdout);
+			return CLI_EXIT_OK;
+		case OPT_VERSION:
+			cli_version(stdout);
+			return CLI_EXIT_OK;
+		case ':':
+			fprintf(stderr, "memscope reproduce: %s needs a value "
+			    "(see memscope reproduce --help)\n",
+			    argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			fprintf(stderr, "memscope reproduce: unknown option "
+			    "'%s' (see memscope reproduce --help)\n",
+			    argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "memscope reproduce: unexpected argument '%s' "
+		    "(see memscope reproduce --help)\n", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (quiet)
+		o.progress = REPRODUCE_PROGRESS_NONE;
+	else
+		o.progress = isatty(STDERR_FILENO) ? REPRODUCE_PROGRESS_TTY :
+		    REPRODUCE_PROGRESS_LINES;
+	reproduce_plan(&o, &trainings, &steps);
+	t0 = reproduce_clock();
+	rc = reproduce_run(&o, stdout, stderr, err, sizeof err);
+	if (rc != 0) {
+		fprintf(stderr, "memscope reproduce: %s\n", err);
+		return rc == -2 ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	if (!quiet)
+		fprintf(stderr, "memscope reproduce: %d trainings (%.0f steps) "
+		    "in %.1f s on %d thread%s; files in %s/\n", trainings,
+		    steps, reproduce_clock() - t0, o.threads,
+		    o.threads == 1 ? "" : "s", o.outdir);
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,300 @@
+/*
+ * reproduce.c, on tiny experiments (a few steps, small batches): the CSV
+ * parses and its mean and std rows are those of its run rows; the SVG has
+ * one <path> per model; a one-run depth-1 reproduction is byte-identical
+ * twice and whatever the number of threads; identical trainings of
+ * different figures are merged; figure lists parse.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "memscope/reproduce.h"
+
+/* The whole file (caller frees), or NULL. */
+static char *
+slurp(const char *dir, const char *name, size_t *lenp)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long len;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, len, f), (size_t)len);
+	buf[len] = '\0';
+	fclose(f);
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+static void
+rmtree(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Tiny options: figure list, runs, depths; output into a fresh temp dir. */
+static void
+tiny(struct reproduce_opts *o, const char *figs, int runs, int depths,
+    int threads, char *dir)
+{
+	char err[256];
+
+	reproduce_defaults(o);
+	assert_int_equal(reproduce_parse_figures(figs, &o->figures, err,
+	    sizeof err), 0);
+	o->runs = runs;
+	o->depths = depths;
+	o->threads = threads;
+	o->steps = 15;
+	o->batch = 40;
+	o->test_batch = 40;
+	o->progress = REPRODUCE_PROGRESS_NONE;
+	strcpy(dir, "/tmp/memscope-test-reproduce-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	o->outdir = dir;
+}
+
+/* Run o with stdout into a string (caller frees). */
+static char *
+run(const struct reproduce_opts *o)
+{
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int rc;
+
+	assert_non_null(out);
+	rc = reproduce_run(o, out, NULL, err, sizeof err);
+	fclose(out);
+	if (rc != 0)
+		fail_msg("reproduce_run: %s", err);
+	return buf;
+}
+
+static void
+test_deterministic_one_run_depth_one(void **state)
+{
+	struct reproduce_opts a, b, c;
+	char da[64], db[64], dc[64];
+	char *ca, *cb, *cc, *oa, *ob;
+	size_t la, lb, lc;
+
+	(void)state;
+	tiny(&a, "1a", 1, 1, 1, da);
+	tiny(&b, "1a", 1, 1, 1, db);
+	tiny(&c, "1a", 1, 1, 2, dc);
+	oa = run(&a);
+	ob = run(&b);
+	free(run(&c));
+	ca = slurp(da, "fig1a.csv", &la);
+	cb = slurp(db, "fig1a.csv", &lb);
+	cc = slurp(dc, "fig1a.csv", &lc);
+	assert_non_null(ca);
+	assert_non_null(cb);
+	assert_non_null(cc);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ca, cb, la);
+	/* a second worker thread changes the schedule, not the numbers */
+	assert_int_equal(la, lc);
+	assert_memory_equal(ca, cc, la);
+	/* so are the tables (stdout) */
+	assert_string_equal(oa, ob);
+	assert_non_null(strstr(oa, "Figure 1a"));
+	free(ca);
+	free(cb);
+	free(cc);
+	free(oa);
+	free(ob);
+	rmtree(da);
+	rmtree(db);
+	rmtree(dc);
+}
+
+#define MAXROWS 256
+
+static void
+test_csv_means_and_svg_paths(void **state)
+{
+	struct reproduce_opts o;
+	char dir[64], model[MAXROWS][64], runcol[MAXROWS][16];
+	int Lcol[MAXROWS], nrows = 0, nmean = 0, paths = 0;
+	double val[MAXROWS];
+	char *csv, *svg, *line, *save = NULL;
+
+	(void)state;
+	tiny(&o, "1a", 3, 2, 2, dir);
+	free(run(&o));
+	csv = slurp(dir, "fig1a.csv", NULL);
+	assert_non_null(csv);
+	line = strtok_r(csv, "\n", &save);
+	assert_string_equal(line, "figure,model,L,run,log_loss");
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		char fig[16];
+
+		assert_true(nrows < MAXROWS);
+		assert_int_equal(sscanf(line, "%15[^,],%63[^,],%d,%15[^,],%lf",
+		    fig, model[nrows], &Lcol[nrows], runcol[nrows],
+		    &val[nrows]), 5);
+		assert_string_equal(fig, "1a");
+		nrows++;
+	}
+	/* 3 models x 2 depths x (3 runs + mean + std) */
+	assert_int_equal(nrows, 3 * 2 * 5);
+	for (int i = 0; i < nrows; i++) {
+		double s = 0, ss = 0, mean = NAN, sd = NAN;
+		int k = 0;
+
+		if (strcmp(runcol[i], "mean") != 0)
+			continue;
+		nmean++;
+		for (int j = 0; j < nrows; j++)
+			if (strcmp(model[j], model[i]) == 0 &&
+			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "mean") != 0 &&
+			    strcmp(runcol[j], "std") != 0) {
+				assert_true(isfinite(val[j]));
+				s += val[j];
+				k++;
+			}
+		assert_int_equal(k, 3);
+		mean = s / k;
+		for (int j = 0; j < nrows; j++)
+			if (strcmp(model[j], model[i]) == 0 &&
+			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "mean") != 0 &&
+			    strcmp(runcol[j], "std") != 0)
+				ss += (val[j] - mean) * (val[j] - mean);
+		for (int j = 0; j < nrows; j++)
+			if (strcmp(model[j], model[i]) == 0 &&
+			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "std") == 0)
+				sd = val[j];
+		assert_true(fabs(val[i] - mean) <= 1e-7 * (1 + fabs(mean)));
+		assert_true(fabs(sd - sqrt(ss / (k - 1))) <= 1e-7 * (1 + sd));
+	}
+	assert_int_equal(nmean, 3 * 2);
+
+	svg = slurp(dir, "fig1a.svg", NULL);
+	assert_non_null(svg);
+	for (const char *q = svg; (q = strstr(q, "<path")) != NULL; q++)
+		paths++;
+	assert_int_equal(paths, 3);
+	assert_non_null(strstr(svg, "scalar+cgd Memformer"));
+	assert_non_null(strstr(svg, "</svg>"));
+	free(svg);
+	free(csv);
+	rmtree(dir);
+}
+
+static void
+test_claims_are_checked(void **state)
+{
+	struct reproduce_opts o;
+	char dir[64], *out;
+
+	(void)state;
+	tiny(&o, "4", 1, 1, 2, dir);
+	out = run(&o);
+	assert_non_null(strstr(out, "With B = 1 or 10 the Memformer fits"));
+	assert_true(strstr(out, "[holds]") != NULL ||
+	    strstr(out, "[does not hold]") != NULL);
+	assert_non_null(strstr(out, "not comparable with the paper"));
+	free(out);
+	rmtree(dir);
+}
+
+static void
+test_plan_merges_shared_trainings(void **state)
+{
+	struct reproduce_opts o;
+	int trainings;
+	double steps;
+
+	(void)state;
+	reproduce_defaults(&o);
+	reproduce_plan(&o, &trainings, &steps);
+	/*
+	 * 5 runs each: 1a 2x4, 1b 2x4, 2a 1x4 (its linear transformer is
+	 * 1b's), 2b 2x4, 3 2x2 (L = 5, 6; L = 1..4 are 2a's), 4 2x4,
+	 * 5 2x4 (1 head is 2a's), momentum and nesterov 0 (2a's Memformer).
+	 */
+	assert_int_equal(trainings, 5 * (8 + 8 + 4 + 8 + 4 + 8 + 8));
+	assert_true(steps == 1000.0 * trainings);
+	o.figures = 0;
+	assert_int_equal(reproduce_parse_figures("momentum", &o.figures, NULL,
+	    0), 0);
+	reproduce_plan(&o, &trainings, &steps);
+	assert_int_equal(trainings, 5 * 4);
+}
+
+static void
+test_parse_figures(void **state)
+{
+	unsigned long m;
+	char err[256];
+	int n = reproduce_figure_count();
+
+	(void)state;
+	assert_int_equal(reproduce_parse_figures("all", &m, err, sizeof err), 0);
+	assert_int_equal(m, (1UL << n) - 1);
+	assert_int_equal(reproduce_parse_figures("1b,2a,2b", &m, err,
+	    sizeof err), 0);
+	assert_int_equal(m, (1UL << 1) | (1UL << 2) | (1UL << 3));
+	assert_string_equal(reproduce_figure_id(0), "1a");
+	assert_string_equal(reproduce_figure_id(n - 1), "nesterov");
+	assert_null(reproduce_figure_id(n));
+	assert_int_equal(reproduce_parse_figures("2c", &m, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--figure"));
+	assert_non_null(strstr(err, "momentum"));
+	assert_int_equal(reproduce_parse_figures("1a,", &m, err, sizeof err),
+	    -1);
+}
+
+static void
+test_bad_options_do_nothing(void **state)
+{
+	struct reproduce_opts o;
+	char err[256];
+
+	(void)state;
+	reproduce_defaults(&o);
+	o.runs = 0;
+	assert_int_equal(reproduce_run(&o, stdout, NULL, err, sizeof err), -2);
+	assert_non_null(strstr(err, "--runs"));
+	reproduce_defaults(&o);
+	o.outdir = "/proc/memscope-cannot-exist/x";
+	assert_int_equal(reproduce_run(&o, stdout, NULL, err, sizeof err), -2);
+	assert_non_null(strstr(err, "--out"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deterministic_one_run_depth_one),
+		cmocka_unit_test(test_csv_means_and_svg_paths),
+		cmocka_unit_test(test_claims_are_checked),
+		cmocka_unit_test(test_plan_merges_shared_trainings),
+		cmocka_unit_test(test_parse_figures),
+		cmocka_unit_test(test_bad_options_do_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
