@@ -63,6 +63,7 @@ int cmd_tui(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_baselines(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 
 #endif

@@ -95,6 +95,15 @@ void model_predict(struct model *m, const struct task_batch *tb,
 void model_trace_task(struct model *m, const struct task_batch *tb, int b,
     double *label, double *reg);
 
+/* Floating-point operations of one training step on `batch` tasks (the
+ * forward and backward pass of the current path, and Adam), counted from
+ * the shapes; a multiply and an add count one each. */
+double model_flops_per_step(const struct model *m, int batch);
+
+/* The instruction set the vector kernels run with on this machine: "avx2",
+ * "x86-64" (baseline SSE2) or "generic"; the results are the same bits. */
+const char *model_kernel_isa(void);
+
 /* For cgd: the effective LFOM coefficient of register j at layer ℓ,
  * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (MATH.md §4). */
 void model_cgd_coefficients(const struct model *m, double *coef);

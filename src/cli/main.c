@@ -19,6 +19,7 @@ static const struct main_command main_commands[] = {
 	{ "train", cmd_train },
 	{ "eval", cmd_eval },
 	{ "baselines", cmd_baselines },
+	{ "bench", cmd_bench },
 	{ "reproduce", cmd_reproduce },
 };
 #define MAIN_NCOMMANDS \

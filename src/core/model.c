@@ -69,8 +69,10 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__)
 #define MODEL_CLONES __attribute__((target_clones("avx2", "default")))
+#define MODEL_HAVE_CLONES 1
 #else
 #define MODEL_CLONES
+#define MODEL_HAVE_CLONES 0
 #endif
 
 /* One worker's scratch: a block's activations and its gradient sums. */
@@ -1243,6 +1245,70 @@ model_predict(struct model *m, const struct task_batch *tb,
     struct pool *pool, double *pred)
 {
 	model_pass(m, tb, pool, 0, NULL, pred);
+}
+
+const char *
+model_kernel_isa(void)
+{
+#if MODEL_HAVE_CLONES
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") ? "avx2" : "x86-64";
+#else
+	return "generic";
+#endif
+}
+
+/* Memory update flops per entry of one layer: forward, backward. */
+static void
+model_memory_flops(enum ms_memory kind, int l, double *fwd, double *bwd)
+{
+	switch (kind) {
+	case MS_MEMORY_NONE:
+		*fwd = 2;		/* Z + R/n */
+		*bwd = 1;
+		break;
+	case MS_MEMORY_CGD:
+		*fwd = l > 0 ? 4 : 2;	/* R += γ R_{ℓ−1}; Z + (α/n) R */
+		*bwd = l > 0 ? 7 : 5;	/* gR, dα, dγ, carry */
+		break;
+	case MS_MEMORY_LFOM:
+		*fwd = 3;		/* U += (Γ/n) R; Z + U */
+		*bwd = 4;		/* carry, dΓ, gS */
+		break;
+	}
+}
+
+double
+model_flops_per_step(const struct model *m, int batch)
+{
+	double d = m->d, n = m->n, n1 = n + 1, d1 = d + 1, H = m->H;
+	double task = 4;	/* the error, its square, its gradient */
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+
+	for (int l = 0; l < m->L; l++) {
+		double mf = 0, mb = 0;
+
+		model_memory_flops(m->cfg.memory, l, &mf, &mb);
+		if (m->path == MODEL_PATH_LABEL) {
+			/* s = Σ y_j x_j, v = A s, r_i = −x_i·v, memory */
+			task += 2 * n * d + (scalar ? d : 2 * d * d) +
+			    2 * n1 * d + mf * n1;
+			/* memory, gv = −Σ gr_i x_i, dA and Aᵀ gv, gy_j += x_j·gs */
+			task += mb * n1 + 2 * n1 * d +
+			    (scalar ? 3 * d : 4 * d * d) + 2 * n * d + n;
+			continue;
+		}
+		/* C = Σ z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, memory */
+		task += 2 * n * d1 * d1 + H * (4 * d1 * d1 * d1 + d1 * d1) +
+		    2 * n1 * d1 * d1 + mf * n1 * d1;
+		/* memory, gZ += gS K, gK = gSᵀ Z, six products a head,
+		 * gZ += Z (gC + gCᵀ) */
+		task += mb * n1 * d1 + (2 * n1 * d1 * d1 + n1 * d1) +
+		    2 * n1 * d1 * d1 + H * (12 * d1 * d1 * d1 + 3 * d1 * d1) +
+		    d1 * d1 + 2 * n * d1 * d1 + n * d1;
+	}
+	/* Adam: 13 per parameter */
+	return task * batch + 13.0 * (double)m->nparams;
 }
 
 void

@@ -1,0 +1,414 @@
+/*
+ * memscope bench: the throughput of the training step.
+ *
+ * A trainer is set up exactly as train would (same batch, same initial
+ * parameters), stepped --warmup times, then --steps steps are timed in ten
+ * chunks. The headline is the mean over all timed steps (total time / steps,
+ * what the PyTorch peer reports too); the median and minimum chunk show the
+ * spread. FLOPs per step are counted from the model's shapes
+ * (model_flops_per_step). For a large step (≥ 1e8 FLOPs, or --dgemm) one
+ * square OpenBLAS DGEMM with as many FLOPs as the step is timed on as many
+ * threads, so the step's rate can be read against what this machine's best
+ * kernel does.
+ *
+ * Options: the experiment options of train, as --KEY VALUE or --KEY=VALUE
+ * for every key of config.h (and their usual short forms), --config FILE;
+ * then --steps N (timed steps), --warmup N, --json, --dgemm, --no-dgemm.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <jansson.h>
+
+#include "memscope/checkpoint.h"
+#include "memscope/cli.h"
+#include "memscope/report.h"
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+#define BENCH_CHUNKS 10
+#define BENCH_DGEMM_FLOPS 1e8	/* steps at least this large get a DGEMM */
+
+static const char bench_usage[] =
+"usage: memscope bench [EXPERIMENT OPTIONS] [--steps N] [--warmup N] [--json]\n"
+"\n"
+"Time the training step (forward, backward and Adam over the batch) of an\n"
+"experiment: milliseconds per step, tasks per second, floating-point\n"
+"operations per step counted from the model's shapes, and the FLOP rate.\n"
+"For a large step it also times one OpenBLAS DGEMM of as many FLOPs, on as\n"
+"many threads, as a yardstick for this machine.\n"
+"\n"
+"Experiment options are those of memscope train (--dim, --context, --layers,\n"
+"--heads, --param, --memory, --data, --batch, --threads, --seed, --resample,\n"
+"--lr, --clip, ..., --config FILE; short forms -d -n -L -H -p -m -b -s -j -c).\n"
+"\n"
+"  -S, --steps N         timed steps, 1 to 100000000 (default 200)\n"
+"      --warmup N        untimed steps first (default 20)\n"
+"      --json            print one JSON object instead of the text\n"
+"      --dgemm           always time the reference DGEMM\n"
+"      --no-dgemm        never time it\n"
+"  -h, --help            this help\n"
+"  -V, --version         the version\n"
+"\n"
+"Output: ms_per_step is the mean over the timed steps; median and min are\n"
+"over ten equal chunks of them. The figures vary with the load of the machine:\n"
+"compare programs by alternating runs (tests/bench/run.sh does).\n"
+"\n"
+"  memscope bench\n"
+"  memscope bench --memory none --threads 2 --steps 1000\n"
+"  memscope bench --dim 64 --context 256 --data iso --param full --steps 3\n";
+
+/* Keys of config.h that bench does not take (they do not change a step). */
+static const char *const bench_skip_keys[] = {
+	"steps", "runs", "quirks", "gd-step", "mom-eta", "mom-beta",
+	"nest-eta", "nest-beta"
+};
+
+/* Short forms, as train has them. */
+static const struct {
+	int c;
+	const char *key;
+} bench_short[] = {
+	{ 'd', "dim" }, { 'n', "context" }, { 'L', "layers" },
+	{ 'H', "heads" }, { 'p', "param" }, { 'm', "memory" },
+	{ 'b', "batch" }, { 's', "seed" }, { 'j', "threads" },
+};
+
+enum {
+	OPT_WARMUP = 256, OPT_JSON, OPT_DGEMM, OPT_NO_DGEMM, OPT_KEY = 512
+};
+
+struct bench_opts {
+	struct ms_config cfg;
+	long steps, warmup;
+	bool json;
+	int dgemm;		/* -1 auto, 0 never, 1 always */
+};
+
+struct bench_result {
+	double ms_mean, ms_median, ms_min;
+	double flops;		/* per step */
+	double dgemm_gflops;	/* NaN if not timed */
+	int dgemm_size;
+	double final_loss;
+};
+
+static bool
+bench_skipped(const char *key)
+{
+	for (size_t i = 0; i < sizeof bench_skip_keys /
+	    sizeof bench_skip_keys[0]; i++)
+		if (strcmp(key, bench_skip_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A whole number in [min, max] from text, or -1. */
+static int
+bench_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parse argv; CLI_CONTINUE, or the exit status to return. */
+static int
+bench_parse(int argc, char **argv, struct bench_opts *o)
+{
+	int nkeys = config_key_count(), nopt = 0, c;
+	struct option *opts = xcalloc((size_t)nkeys + 8, sizeof *opts);
+	const char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
+	const char **vals = xcalloc((size_t)argc + 1, sizeof *vals);
+	const char *config_path = NULL;
+	int nvals = 0, status = CLI_CONTINUE;
+	char err[512];
+
+	memset(o, 0, sizeof *o);
+	config_defaults(&o->cfg);
+	o->steps = 200;
+	o->warmup = 20;
+	o->dgemm = -1;
+	for (int i = 0; i < nkeys; i++) {
+		if (bench_skipped(config_key_name(i)))
+			continue;
+		opts[nopt++] = (struct option){ config_key_name(i),
+		    required_argument, NULL, OPT_KEY + i };
+	}
+	opts[nopt++] = (struct option){ "config", required_argument, NULL,
+	    'c' };
+	opts[nopt++] = (struct option){ "steps", required_argument, NULL, 'S' };
+	opts[nopt++] = (struct option){ "warmup", required_argument, NULL,
+	    OPT_WARMUP };
+	opts[nopt++] = (struct option){ "json", no_argument, NULL, OPT_JSON };
+	opts[nopt++] = (struct option){ "dgemm", no_argument, NULL, OPT_DGEMM };
+	opts[nopt++] = (struct option){ "no-dgemm", no_argument, NULL,
+	    OPT_NO_DGEMM };
+	opts[nopt++] = (struct option){ "help", no_argument, NULL, 'h' };
+	opts[nopt++] = (struct option){ "version", no_argument, NULL, 'V' };
+
+	opterr = 0;
+	optind = 1;
+	while (status == CLI_CONTINUE && (c = getopt_long(argc, argv,
+	    ":d:n:L:H:p:m:b:s:j:c:S:hV", opts, NULL)) != -1) {
+		const char *key = NULL;
+
+		for (size_t i = 0; i < sizeof bench_short /
+		    sizeof bench_short[0]; i++)
+			if (c == bench_short[i].c)
+				key = bench_short[i].key;
+		if (c >= OPT_KEY)
+			key = config_key_name(c - OPT_KEY);
+		if (key != NULL) {
+			keys[nvals] = key;
+			vals[nvals++] = optarg;
+			continue;
+		}
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'S':
+			if (bench_parse_long(optarg, 1, 100000000, &o->steps))
+				status = cli_error("bench", "--steps: '%s' is "
+				    "not a whole number from 1 to 100000000",
+				    optarg);
+			break;
+		case OPT_WARMUP:
+			if (bench_parse_long(optarg, 0, 100000000, &o->warmup))
+				status = cli_error("bench", "--warmup: '%s' is "
+				    "not a whole number from 0 to 100000000",
+				    optarg);
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_DGEMM:
+			o->dgemm = 1;
+			break;
+		case OPT_NO_DGEMM:
+			o->dgemm = 0;
+			break;
+		case 'h':
+			fputs(bench_usage, stdout);
+			status = CLI_EXIT_OK;
+			break;
+		case 'V':
+			cli_version(stdout);
+			status = CLI_EXIT_OK;
+			break;
+		case ':':
+			status = cli_error("bench", "option '%s' needs a value",
+			    argv[optind - 1]);
+			break;
+		default:
+			status = cli_error("bench", "unknown option '%s' (see "
+			    "memscope bench --help)", argv[optind - 1]);
+			break;
+		}
+	}
+	if (status == CLI_CONTINUE && optind < argc)
+		status = cli_error("bench", "unexpected argument '%s'",
+		    argv[optind]);
+	/* defaults < --config FILE < the command line */
+	if (status == CLI_CONTINUE && config_path != NULL &&
+	    config_load_ini(&o->cfg, config_path, err, sizeof err) != 0)
+		status = cli_error("bench", "%s", err);
+	for (int i = 0; status == CLI_CONTINUE && i < nvals; i++)
+		if (config_set(&o->cfg, keys[i], vals[i], err, sizeof err))
+			status = cli_error("bench", "%s", err);
+	if (status == CLI_CONTINUE &&
+	    config_validate(&o->cfg, err, sizeof err) != 0)
+		status = cli_error("bench", "%s", err);
+	o->cfg.steps = (int)(o->warmup + o->steps < INT_MAX ?
+	    o->warmup + o->steps : INT_MAX);	/* what the trainer runs */
+	free(opts);
+	free(keys);
+	free(vals);
+	return status;
+}
+
+static int
+bench_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* GFLOP/s of an s×s×s DGEMM on the given threads, best of repeated calls. */
+static double
+bench_dgemm(int s, int threads)
+{
+	size_t len = (size_t)s * s;
+	double *A = xdoubles(len), *B = xdoubles(len), *C = xdoubles(len);
+	double best = INFINITY, spent = 0.0;
+
+	for (size_t i = 0; i < len; i++) {
+		A[i] = (double)(i % 7) - 3.0;
+		B[i] = (double)(i % 5) * 0.25;
+	}
+	openblas_set_num_threads(threads);
+	for (int rep = 0; rep < 1000 && (rep < 3 || spent < 0.5); rep++) {
+		double t0 = report_now(), dt;
+
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s, s, s,
+		    1.0, A, s, B, s, 0.0, C, s);
+		dt = report_now() - t0;
+		spent += dt;
+		if (rep > 0 && dt < best)	/* the first call warms up */
+			best = dt;
+	}
+	openblas_set_num_threads(1);	/* the model's BLAS calls are serial */
+	free(A);
+	free(B);
+	free(C);
+	return 2.0 * s * s * (double)s / best / 1e9;
+}
+
+/* Warm up, time the steps, count and compare. 0, or 1 if training diverged. */
+static int
+bench_run(const struct bench_opts *o, struct trainer *t,
+    struct bench_result *r)
+{
+	double chunk_ms[BENCH_CHUNKS], total = 0.0;
+	long done = 0;
+	int nc = 0;
+
+	for (long i = 0; i < o->warmup; i++)
+		if (trainer_step(t) != 0)
+			return 1;
+	for (int k = 0; k < BENCH_CHUNKS; k++) {
+		long upto = o->steps * (k + 1) / BENCH_CHUNKS;
+		long n = upto - done;
+		double t0 = report_now(), dt;
+
+		if (n == 0)	/* fewer than ten steps */
+			continue;
+		for (; done < upto; done++)
+			if (trainer_step(t) != 0)
+				return 1;
+		dt = report_now() - t0;
+		total += dt;
+		chunk_ms[nc++] = 1e3 * dt / n;
+	}
+	qsort(chunk_ms, (size_t)nc, sizeof chunk_ms[0], bench_cmp);
+	r->ms_median = nc % 2 ? chunk_ms[nc / 2] :
+	    0.5 * (chunk_ms[nc / 2 - 1] + chunk_ms[nc / 2]);
+	r->ms_min = chunk_ms[0];
+	r->ms_mean = 1e3 * total / o->steps;
+	r->flops = model_flops_per_step(&t->model, o->cfg.batch);
+	r->final_loss = t->train_loss;
+	r->dgemm_gflops = NAN;
+	r->dgemm_size = 0;
+	if (o->dgemm == 1 || (o->dgemm == -1 && r->flops >= BENCH_DGEMM_FLOPS)) {
+		double s = cbrt(r->flops / 2.0);
+
+		r->dgemm_size = s < 64 ? 64 : s > 4096 ? 4096 : (int)lround(s);
+		r->dgemm_gflops = bench_dgemm(r->dgemm_size, o->cfg.threads);
+	}
+	return 0;
+}
+
+static void
+bench_print_text(const struct bench_opts *o, const struct trainer *t,
+    const struct bench_result *r)
+{
+	double gflops = r->flops / (r->ms_mean * 1e-3) / 1e9;
+
+	report_config_line(stdout, "bench", &o->cfg, true);
+	printf("path           %s (%s kernels)\n",
+	    t->model.path == MODEL_PATH_LABEL ? "label row" : "dense",
+	    model_kernel_isa());
+	printf("batch          %d tasks, %d thread%s\n", o->cfg.batch,
+	    o->cfg.threads, o->cfg.threads == 1 ? "" : "s");
+	printf("steps          %ld timed after %ld warm-up\n", o->steps,
+	    o->warmup);
+	printf("ms/step        %.4f (chunks: median %.4f, min %.4f)\n",
+	    r->ms_mean, r->ms_median, r->ms_min);
+	printf("tasks/s        %.4g\n", o->cfg.batch / (r->ms_mean * 1e-3));
+	printf("FLOP/step      %.4g\n", r->flops);
+	printf("GFLOP/s        %.3f\n", gflops);
+	if (!isnan(r->dgemm_gflops))
+		printf("DGEMM          %d^3 on %d thread%s: %.3f GFLOP/s; the "
+		    "step runs at %.1f%% of it\n", r->dgemm_size,
+		    o->cfg.threads, o->cfg.threads == 1 ? "" : "s",
+		    r->dgemm_gflops, 100.0 * gflops / r->dgemm_gflops);
+	printf("final loss     %.6e\n", r->final_loss);
+}
+
+static void
+bench_print_json(const struct bench_opts *o, const struct trainer *t,
+    const struct bench_result *r)
+{
+	json_t *root = json_object();
+	double gflops = r->flops / (r->ms_mean * 1e-3) / 1e9;
+
+	json_object_set_new(root, "format", json_string("memscope-bench"));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
+	json_object_set_new(root, "path", json_string(t->model.path ==
+	    MODEL_PATH_LABEL ? "label" : "dense"));
+	json_object_set_new(root, "kernels", json_string(model_kernel_isa()));
+	json_object_set_new(root, "steps", json_integer(o->steps));
+	json_object_set_new(root, "warmup", json_integer(o->warmup));
+	json_object_set_new(root, "ms_per_step", json_real(r->ms_mean));
+	json_object_set_new(root, "ms_per_step_median",
+	    report_json_real(r->ms_median));
+	json_object_set_new(root, "ms_per_step_min",
+	    report_json_real(r->ms_min));
+	json_object_set_new(root, "tasks_per_second",
+	    json_real(o->cfg.batch / (r->ms_mean * 1e-3)));
+	json_object_set_new(root, "flops_per_step", json_real(r->flops));
+	json_object_set_new(root, "gflops", json_real(gflops));
+	json_object_set_new(root, "dgemm_size", json_integer(r->dgemm_size));
+	json_object_set_new(root, "dgemm_gflops",
+	    report_json_real(r->dgemm_gflops));
+	json_object_set_new(root, "dgemm_fraction", report_json_real(gflops /
+	    r->dgemm_gflops));
+	json_object_set_new(root, "final_loss", report_json_real(r->final_loss));
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+/* memscope bench: time the training step of an experiment. */
+int
+cmd_bench(int argc, char **argv)
+{
+	struct bench_opts o;
+	struct bench_result r;
+	struct trainer t;
+	char err[512];
+	int status = bench_parse(argc, argv, &o);
+
+	if (status != CLI_CONTINUE)
+		return status;
+	if (trainer_init(&t, &o.cfg, err, sizeof err) != 0)
+		return cli_error("bench", "%s", err);
+	if (bench_run(&o, &t, &r) != 0) {
+		fprintf(stderr, "memscope bench: training diverged at step %ld "
+		    "(a non-finite loss); lower --lr\n", t.step);
+		trainer_free(&t);
+		return CLI_EXIT_FAIL;
+	}
+	if (o.json)
+		bench_print_json(&o, &t, &r);
+	else
+		bench_print_text(&o, &t, &r);
+	trainer_free(&t);
+	return CLI_EXIT_OK;
+}
