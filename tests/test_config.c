@@ -67,7 +67,7 @@ static void
 test_each_key_parses(void **state)
 {
 	struct ms_config c;
-	char err[256];
+	char err[256], buf[64];
 
 	(void)state;
 	config_defaults(&c);
@@ -96,6 +96,9 @@ test_each_key_parses(void **state)
 	assert_int_equal(c.data, MS_DATA_KAPPA);
 	assert_true(c.kappa == 100.0);
 	assert_true(config_condition(&c) == 100.0);
+	SET("data", "kappa:1e1");
+	assert_true(c.kappa == 10.0);
+	assert_string_equal(config_data_name(&c, buf, sizeof buf), "kappa:10");
 	SET("data", "kappa:1");
 	assert_true(c.kappa == 1.0);
 	SET("wstar", "identity");
@@ -169,6 +172,14 @@ test_get_round_trip(void **state)
 	assert_string_equal(buf, "0.30000000000000004");
 	assert_int_equal(config_get(&a, "clip", buf, sizeof buf), 0);
 	assert_string_equal(buf, "0");
+	assert_int_equal(config_get(&a, "mom-beta", buf, sizeof buf), 0);
+	assert_string_equal(buf, "0.9");
+	a.gd_step = 1e-5;
+	assert_int_equal(config_get(&a, "gd-step", buf, sizeof buf), 0);
+	assert_string_equal(buf, "1e-05");
+	a.gd_step = 1e20;
+	assert_int_equal(config_get(&a, "gd-step", buf, sizeof buf), 0);
+	assert_string_equal(buf, "1e+20");
 	assert_string_equal(config_key_canonical("gd_step"), "gd-step");
 	assert_null(config_key_canonical("nope"));
 	assert_int_equal(config_get(&a, "nope", buf, sizeof buf), -1);

@@ -347,12 +347,17 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 	return config_error(err, errlen, "unknown option '--%s'", key);
 }
 
-/* The shortest %g text that reads back as exactly v. */
+/* The shortest text that reads back as exactly v: integers as such
+ * ("10", not "1e+01"), others by the shortest %g. */
 static void
 config_format_real(double v, char *buf, size_t len)
 {
 	if (buf == NULL || len == 0)
 		return;
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(buf, len, "%.0f", v);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
