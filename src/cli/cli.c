@@ -336,6 +336,10 @@ cli_help(const char *cmd, FILE *fp)
 		for (int i = 0; i < CLI_NCOMMANDS; i++)
 			fprintf(fp, "  %-12s%s\n", cli_commands[i].name,
 			    cli_commands[i].summary);
+		/* commands that parse their own options */
+		fprintf(fp, "  %-12s%s\n  %-12s%s\n", "reproduce",
+		    "the paper's experiments: tables, CSV, SVG figures",
+		    "bench", "throughput of the training step");
 		fprintf(fp, "\nWithout a command, or with an option first, "
 		    "memscope runs tui.\n"
 		    "'memscope COMMAND --help' lists the command's options, "
