@@ -17,8 +17,8 @@
  * Stepping: while running, the worker steps in bursts until the next
  * publication is due (~30 ms) or a command is pending (an atomic flag, so
  * keys are answered within one step). Test losses are evaluated at a
- * publication when the time since the last evaluation is at least twenty
- * times what an evaluation takes, which bounds their cost to about 5% of
+ * publication when the time since the last evaluation is at least fifty
+ * times what an evaluation takes, which bounds their cost to about 2% of
  * training time whatever the model's size; they are forced at pauses, the
  * end of a run and changes of data.
  *
@@ -314,7 +314,7 @@ engine_test(struct engine *e, bool force)
 
 	if (e->test_step == e->t->step)
 		return;
-	if (!force && now - e->last_test_end < 20 * e->test_dur)
+	if (!force && now - e->last_test_end < 50 * e->test_dur)
 		return;
 	start = now;
 	trainer_test(e->t, e->layer_mse);
