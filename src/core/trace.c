@@ -1,0 +1,527 @@
+/*
+ * The step-through trace of one task.
+ *
+ * The task part (trace_set_task) is computed once per task: w*, the
+ * eigendecomposition of H = Σ_{i<n} x_i x_iᵀ (LAPACK's dsyev, from OpenBLAS),
+ * and the baselines through baseline_task. GD at ℓ iterations runs with the
+ * step baselines_evaluate chose for ℓ iterations, so its column is what the
+ * per-layer tables report, task by task; CG and Nesterov use one run.
+ *
+ * The model part (trace_set_model) is cheap and is redone for every new
+ * set of parameters: model_trace_task gives the label rows and registers.
+ * For scalar and pre the context residuals of layer ℓ are y_i − ⟨x_i, w_ℓ⟩
+ * (Lemma 1, and with memory every update keeps that form, except lfom's
+ * per-token Γ); w_ℓ is recovered as the minimum-norm least-squares solution
+ * of ⟨x_i, w⟩ = y_i − r_i, i < n, through the eigendecomposition: exact
+ * when n ≥ d and the residuals have that form, and the relative misfit of
+ * the fit says how far they are from it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/baselines.h"
+#include "memscope/rng.h"
+#include "memscope/trace.h"
+#include "memscope/xmalloc.h"
+
+#define TRACE_RANK_TOL 1e-12	/* eigenvalues below this × the largest: 0 */
+#define TRACE_CHUNK 64		/* tasks drawn at a time when skipping */
+
+/* LAPACK: eigenvalues (ascending) and eigenvectors of a symmetric matrix;
+ * the trailing lengths are the Fortran ABI's for the character arguments. */
+extern void dsyev_(const char *jobz, const char *uplo, const int *n,
+    double *a, const int *lda, double *w, double *work, const int *lwork,
+    int *info, size_t jobz_len, size_t uplo_len);
+
+static const char *trace_names[TRACE_METHODS] = {
+	"model", "cg", "gd", "nesterov"
+};
+
+/* Name of a method: "model", "cg", "gd", "nesterov". */
+const char *
+trace_method_name(enum trace_method m)
+{
+	if ((int)m < 0 || m >= TRACE_METHODS)
+		return "?";
+	return trace_names[m];
+}
+
+/* An empty trace. */
+void
+trace_init(struct trace *tr)
+{
+	memset(tr, 0, sizeof *tr);
+}
+
+static void
+trace_free_model(struct trace *tr)
+{
+	free(tr->misfit);
+	free(tr->label);
+	free(tr->reg);
+	free(tr->coef);
+	free(tr->contrib);
+	free(tr->alpha);
+	free(tr->gamma);
+	free(tr->gamma_row);
+	tr->misfit = tr->label = tr->reg = tr->coef = tr->contrib = NULL;
+	tr->alpha = tr->gamma = tr->gamma_row = NULL;
+	tr->have_model = false;
+}
+
+void
+trace_free(struct trace *tr)
+{
+	trace_free_model(tr);
+	if (tr->task.X != NULL)
+		task_batch_free(&tr->task);
+	free(tr->eig);
+	free(tr->gd_step);
+	free(tr->cg_alpha);
+	free(tr->cg_beta);
+	free(tr->evec);
+	free(tr->eval);
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		struct trace_column *c = &tr->col[m];
+
+		free(c->pred);
+		free(c->err);
+		free(c->resid);
+		free(c->w);
+		free(c->wdist);
+	}
+	memset(tr, 0, sizeof *tr);
+}
+
+/* The task's token i (i = n: the query). */
+static const double *
+trace_x(const struct trace *tr, int i)
+{
+	return tr->task.X + (size_t)i * tr->d;
+}
+
+static double
+trace_dot(const double *a, const double *b, int d)
+{
+	double s = 0.0;
+
+	for (int k = 0; k < d; k++)
+		s += a[k] * b[k];
+	return s;
+}
+
+/* Column c at ℓ from the iterate w (d), or NaN throughout if w is NULL. */
+static void
+trace_fill(struct trace *tr, struct trace_column *c, int l, const double *w)
+{
+	int d = tr->d, n = tr->n;
+	double r, rr = 0.0, dd = 0.0;
+
+	if (w == NULL) {
+		c->pred[l] = c->err[l] = c->resid[l] = c->wdist[l] = NAN;
+		for (int k = 0; k < d; k++)
+			c->w[(size_t)l * d + k] = NAN;
+		return;
+	}
+	memcpy(c->w + (size_t)l * d, w, sizeof *w * (size_t)d);
+	c->pred[l] = trace_dot(trace_x(tr, n), w, d);
+	c->err[l] = (c->pred[l] - tr->yq) * (c->pred[l] - tr->yq);
+	for (int i = 0; i < n; i++) {
+		r = tr->task.y[i] - trace_dot(trace_x(tr, i), w, d);
+		rr += r * r;
+	}
+	c->resid[l] = sqrt(rr);
+	for (int k = 0; k < d; k++)
+		dd += (w[k] - tr->wstar[k]) * (w[k] - tr->wstar[k]);
+	c->wdist[l] = sqrt(dd);
+}
+
+/* Eigendecomposition of H = Σ_{i<n} x_i x_iᵀ into tr->eval, tr->evec. */
+static void
+trace_spectrum(struct trace *tr)
+{
+	int d = tr->d, n = tr->n, lwork = -1, info = 0;
+	double query, *work;
+
+	for (int r = 0; r < d; r++)
+		for (int c = 0; c < d; c++) {
+			double s = 0.0;
+
+			for (int i = 0; i < n; i++)
+				s += trace_x(tr, i)[r] * trace_x(tr, i)[c];
+			tr->evec[(size_t)c * d + r] = s;
+		}
+	dsyev_("V", "U", &d, tr->evec, &d, tr->eval, &query, &lwork, &info,
+	    1, 1);
+	lwork = info == 0 && query >= 3 * d ? (int)query : 3 * d;
+	work = xdoubles((size_t)lwork);
+	dsyev_("V", "U", &d, tr->evec, &d, tr->eval, work, &lwork, &info, 1,
+	    1);
+	free(work);
+	if (info != 0) {	/* did not converge: no spectrum, no implied w */
+		for (int k = 0; k < d; k++)
+			tr->eval[k] = NAN;
+	}
+	for (int k = 0; k < d; k++)
+		tr->eig[k] = tr->eval[d - 1 - k] / n;
+}
+
+/* Minimum-norm solution of H w = rhs from the eigendecomposition. */
+static void
+trace_solve(const struct trace *tr, const double *rhs, double *w)
+{
+	int d = tr->d;
+	double top = tr->eval[d - 1];
+
+	for (int k = 0; k < d; k++)
+		w[k] = 0.0;
+	for (int e = 0; e < d; e++) {
+		const double *v = tr->evec + (size_t)e * d;
+		double lambda = tr->eval[e], coef;
+
+		if (!isfinite(lambda)) {
+			for (int k = 0; k < d; k++)
+				w[k] = NAN;
+			return;
+		}
+		if (!(lambda > TRACE_RANK_TOL * top))
+			continue;
+		coef = trace_dot(v, rhs, d) / lambda;
+		for (int k = 0; k < d; k++)
+			w[k] += coef * v[k];
+	}
+}
+
+/* Take task b of tb; compute w*, the spectrum and the baselines. */
+void
+trace_set_task(struct trace *tr, const struct ms_config *cfg,
+    const struct task_batch *tb, int b, const double *gd_step)
+{
+	int d = tb->d, n = tb->n, L = cfg->layers, n1 = n + 1;
+	struct baseline_params p = { 0 };
+	double *err, *w;
+
+	trace_free(tr);
+	tr->d = d;
+	tr->n = n;
+	tr->L = L;
+	tr->memory = cfg->memory;
+	task_batch_alloc(&tr->task, 1, n, d);
+	/* seek to task b: tokens (n+1, d), labels (n+1), w* (d) */
+	memcpy(tr->task.X, tb->X + (size_t)b * n1 * d,
+	    sizeof *tb->X * (size_t)n1 * d);
+	memcpy(tr->task.y, tb->y + (size_t)b * n1, sizeof *tb->y * (size_t)n1);
+	memcpy(tr->task.w, tb->w + (size_t)b * d, sizeof *tb->w * (size_t)d);
+	tr->yq = tr->task.y[n];
+	tr->wstar = tr->task.w;
+	tr->eig = xdoubles((size_t)d);
+	tr->evec = xdoubles((size_t)d * d);
+	tr->eval = xdoubles((size_t)d);
+	tr->gd_step = xdoubles((size_t)L + 1);
+	tr->cg_alpha = xdoubles((size_t)L);
+	tr->cg_beta = xdoubles((size_t)L);
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		struct trace_column *c = &tr->col[m];
+
+		c->pred = xdoubles((size_t)L + 1);
+		c->err = xdoubles((size_t)L + 1);
+		c->resid = xdoubles((size_t)L + 1);
+		c->w = xdoubles((size_t)(L + 1) * d);
+		c->wdist = xdoubles((size_t)L + 1);
+	}
+	trace_spectrum(tr);
+
+	err = xdoubles((size_t)L + 1);
+	w = xdoubles((size_t)(L + 1) * d);
+	p.points = cfg->quirks && n > 1 ? n - 1 : n;
+
+	baseline_task(BASELINE_CG, &p, tr->task.X, tr->task.y, n, d, L, err, w,
+	    tr->cg_alpha, tr->cg_beta);
+	for (int l = 0; l <= L; l++)
+		trace_fill(tr, &tr->col[TRACE_CG], l, w + (size_t)l * d);
+
+	tr->nest_eta = p.eta = cfg->nest_eta;
+	tr->nest_beta = p.beta = cfg->nest_beta;
+	baseline_task(BASELINE_NESTEROV, &p, tr->task.X, tr->task.y, n, d, L,
+	    err, w, NULL, NULL);
+	for (int l = 0; l <= L; l++)
+		trace_fill(tr, &tr->col[TRACE_NESTEROV], l, w + (size_t)l * d);
+
+	/* GD: a run of ℓ iterations with the step chosen for ℓ */
+	p.beta = 0.0;
+	for (int l = 0; l <= L; l++) {
+		double eta = gd_step != NULL ? gd_step[l] : cfg->gd_step;
+
+		tr->gd_step[l] = l == 0 ? 0.0 : eta;
+		if (l > 0 && !(eta > 0.0 && isfinite(eta))) {
+			tr->gd_step[l] = NAN;
+			trace_fill(tr, &tr->col[TRACE_GD], l, NULL);
+			continue;
+		}
+		p.eta = tr->gd_step[l];
+		baseline_task(BASELINE_GD, &p, tr->task.X, tr->task.y, n, d, l,
+		    err, w, NULL, NULL);
+		trace_fill(tr, &tr->col[TRACE_GD], l, w + (size_t)l * d);
+	}
+	free(err);
+	free(w);
+	for (int l = 0; l <= L; l++)
+		trace_fill(tr, &tr->col[TRACE_MODEL], l, NULL);
+	tr->have_task = true;
+}
+
+/* The model's column from its label rows. */
+static void
+trace_model_column(struct trace *tr, bool has_w)
+{
+	struct trace_column *c = &tr->col[TRACE_MODEL];
+	int d = tr->d, n = tr->n, n1 = n + 1;
+	double *rhs = xdoubles((size_t)d), *fit = xdoubles((size_t)n);
+
+	for (int l = 0; l <= tr->L; l++) {
+		const double *lab = tr->label + (size_t)l * n1;	/* layer ℓ */
+		double rr = 0.0, miss = 0.0, norm = 0.0, dd = 0.0;
+		double *w = c->w + (size_t)l * d;
+
+		c->pred[l] = -lab[n];
+		c->err[l] = (c->pred[l] - tr->yq) * (c->pred[l] - tr->yq);
+		for (int i = 0; i < n; i++)
+			rr += lab[i] * lab[i];
+		c->resid[l] = sqrt(rr);
+		if (!has_w) {
+			for (int k = 0; k < d; k++)
+				w[k] = NAN;
+			c->wdist[l] = tr->misfit[l] = NAN;
+			continue;
+		}
+		/* X(y − r): what Hw must equal for residuals r */
+		for (int k = 0; k < d; k++)
+			rhs[k] = 0.0;
+		for (int i = 0; i < n; i++) {
+			fit[i] = tr->task.y[i] - lab[i];
+			for (int k = 0; k < d; k++)
+				rhs[k] += trace_x(tr, i)[k] * fit[i];
+		}
+		trace_solve(tr, rhs, w);
+		for (int i = 0; i < n; i++) {
+			double e = fit[i] - trace_dot(trace_x(tr, i), w, d);
+
+			miss += e * e;
+			norm += fit[i] * fit[i];
+		}
+		tr->misfit[l] = norm > 0.0 ? sqrt(miss / norm) : 0.0;
+		for (int k = 0; k < d; k++)
+			dd += (w[k] - tr->wstar[k]) * (w[k] - tr->wstar[k]);
+		c->wdist[l] = sqrt(dd);
+	}
+	free(rhs);
+	free(fit);
+}
+
+/* Run the model on the task: its column and the memory view. */
+int
+trace_set_model(struct trace *tr, struct model *m)
+{
+	int L = tr->L, n = tr->n, n1 = n + 1, d = tr->d;
+
+	trace_free_model(tr);
+	if (!tr->have_task || m->d != d || m->n != n || m->L != L)
+		return -1;
+	tr->memory = m->cfg.memory;
+	tr->misfit = xdoubles((size_t)L + 1);
+	tr->label = xdoubles((size_t)(L + 1) * n1);
+	tr->reg = xdoubles((size_t)L * n1);
+	tr->coef = xdoubles((size_t)L * L);
+	tr->contrib = xdoubles((size_t)L * L);
+	model_trace_task(m, &tr->task, 0, tr->label, tr->reg);
+	tr->model_has_w = m->cfg.param == MS_PARAM_SCALAR ||
+	    m->cfg.param == MS_PARAM_PRE;
+	trace_model_column(tr, tr->model_has_w);
+
+	switch (m->cfg.memory) {
+	case MS_MEMORY_NONE:
+		for (int l = 0; l < L; l++)
+			tr->coef[l * L + l] = 1.0;
+		break;
+	case MS_MEMORY_CGD:
+		tr->alpha = xdoubles((size_t)L);
+		tr->gamma = xdoubles((size_t)L);
+		for (int l = 0; l < L; l++) {
+			tr->alpha[l] = *model_param(m, "alpha", l, -1);
+			tr->gamma[l] = *model_param(m, "gamma", l, -1);
+		}
+		/* the model's register carries γ_j R_{j−1}: take it out,
+		 * last first, so that R_{j−1} is still the carried one */
+		for (int j = L - 1; j > 0; j--)
+			for (int i = 0; i < n1; i++)
+				tr->reg[(size_t)j * n1 + i] -= tr->gamma[j] *
+				    tr->reg[(size_t)(j - 1) * n1 + i];
+		model_cgd_coefficients(m, tr->coef);
+		break;
+	case MS_MEMORY_LFOM:
+		tr->gamma_row = xdoubles((size_t)L * n1);
+		for (int j = 0; j < L; j++) {
+			/* Γ_j is (d+1, n+1): its label row is row d */
+			const double *G = model_param(m, "Gamma", j, -1) +
+			    (size_t)d * n1;
+
+			memcpy(tr->gamma_row + (size_t)j * n1, G,
+			    sizeof *G * (size_t)n1);
+			for (int l = j; l < L; l++)
+				tr->coef[l * L + j] = G[n];
+		}
+		break;
+	}
+	for (int l = 0; l < L; l++)
+		for (int j = 0; j < L; j++)
+			tr->contrib[l * L + j] = tr->coef[l * L + j] *
+			    tr->reg[(size_t)j * n1 + n] / n;
+	tr->have_model = true;
+	return 0;
+}
+
+/* Task k of the draws-th test batch of B tasks of (seed, RNG_STREAM_TEST). */
+void
+trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
+    int draws, int k, int n, struct task_batch *one)
+{
+	struct task_batch skip;
+	struct rng r;
+	long long left = (long long)(draws - 1) * B + k;
+	int chunk = left < TRACE_CHUNK ? (int)left : TRACE_CHUNK;
+
+	rng_seed(&r, seed, RNG_STREAM_TEST);
+	/* a task's draws do not depend on the spectrum or on its place in
+	 * the batch: sampling in chunks and discarding replays the stream */
+	if (chunk > 0) {
+		task_batch_alloc(&skip, chunk, n, dist->d);
+		while (left > 0) {
+			skip.B = left < chunk ? (int)left : chunk;
+			task_batch_sample(&skip, dist, &r);
+			left -= skip.B;
+		}
+		task_batch_free(&skip);
+	}
+	task_batch_alloc(one, 1, n, dist->d);
+	task_batch_sample(one, dist, &r);
+}
+
+/* ---- JSON ---- */
+
+static json_t *
+trace_real(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *
+trace_reals(const double *x, int n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, trace_real(x[i]));
+	return a;
+}
+
+/* rows × cols row-major as an array of arrays. */
+static json_t *
+trace_matrix(const double *x, int rows, int cols)
+{
+	json_t *a = json_array();
+
+	for (int r = 0; r < rows; r++)
+		json_array_append_new(a, trace_reals(x + (size_t)r * cols,
+		    cols));
+	return a;
+}
+
+static json_t *
+trace_column_json(const struct trace *tr, enum trace_method m)
+{
+	const struct trace_column *c = &tr->col[m];
+	json_t *o = json_object();
+	bool has_w = m != TRACE_MODEL || tr->model_has_w;
+
+	json_object_set_new(o, "prediction", trace_reals(c->pred, tr->L + 1));
+	json_object_set_new(o, "squared_error", trace_reals(c->err,
+	    tr->L + 1));
+	json_object_set_new(o, "residual_norm", trace_reals(c->resid,
+	    tr->L + 1));
+	json_object_set_new(o, "w", has_w ? trace_matrix(c->w, tr->L + 1,
+	    tr->d) : json_null());
+	json_object_set_new(o, "w_distance", has_w ? trace_reals(c->wdist,
+	    tr->L + 1) : json_null());
+	return o;
+}
+
+/* Everything in the trace as JSON (NaN as null). */
+json_t *
+trace_json(const struct trace *tr)
+{
+	json_t *root = json_object(), *methods = json_object(), *o, *mem;
+	int L = tr->L, n = tr->n, n1 = n + 1;
+	double *scaled, *update;
+
+	json_object_set_new(root, "d", json_integer(tr->d));
+	json_object_set_new(root, "n", json_integer(n));
+	json_object_set_new(root, "layers", json_integer(L));
+	if (!tr->have_task)
+		return root;
+	json_object_set_new(root, "query_label", trace_real(tr->yq));
+	json_object_set_new(root, "w_star", trace_reals(tr->wstar, tr->d));
+	json_object_set_new(root, "eigenvalues", trace_reals(tr->eig, tr->d));
+	for (int m = 0; m < TRACE_METHODS; m++)
+		json_object_set_new(methods, trace_names[m],
+		    trace_column_json(tr, m));
+	o = json_object_get(methods, "model");
+	json_object_set_new(o, "w_misfit", tr->have_model && tr->model_has_w ?
+	    trace_reals(tr->misfit, L + 1) : json_null());
+	o = json_object_get(methods, "cg");
+	json_object_set_new(o, "alpha", trace_reals(tr->cg_alpha, L));
+	json_object_set_new(o, "beta", trace_reals(tr->cg_beta, L));
+	o = json_object_get(methods, "gd");
+	json_object_set_new(o, "step", trace_reals(tr->gd_step, L + 1));
+	o = json_object_get(methods, "nesterov");
+	json_object_set_new(o, "eta", trace_real(tr->nest_eta));
+	json_object_set_new(o, "beta", trace_real(tr->nest_beta));
+	json_object_set_new(root, "methods", methods);
+	if (!tr->have_model)
+		return root;
+
+	mem = json_object();
+	json_object_set_new(mem, "kind",
+	    json_string(config_memory_name(tr->memory)));
+	json_object_set_new(mem, "label_rows", trace_matrix(tr->label, L + 1,
+	    n1));
+	json_object_set_new(mem, "registers", trace_matrix(tr->reg, L, n1));
+	json_object_set_new(mem, "coefficients", trace_matrix(tr->coef, L, L));
+	json_object_set_new(mem, "contributions", trace_matrix(tr->contrib, L,
+	    L));
+	update = xdoubles((size_t)L);
+	for (int l = 0; l < L; l++)
+		update[l] = tr->label[(size_t)(l + 1) * n1 + n] -
+		    tr->label[(size_t)l * n1 + n];
+	json_object_set_new(mem, "query_update", trace_reals(update, L));
+	free(update);
+	if (tr->memory == MS_MEMORY_CGD) {
+		scaled = xdoubles((size_t)L * 2);
+		for (int l = 0; l < L; l++) {
+			scaled[l] = n * tr->cg_alpha[l];
+			scaled[L + l] = l > 0 ? tr->cg_beta[l - 1] : 0.0;
+		}
+		json_object_set_new(mem, "alpha", trace_reals(tr->alpha, L));
+		json_object_set_new(mem, "gamma", trace_reals(tr->gamma, L));
+		json_object_set_new(mem, "cg_alpha_times_n", trace_reals(scaled,
+		    L));
+		json_object_set_new(mem, "cg_beta_previous", trace_reals(scaled +
+		    L, L));
+		free(scaled);
+	}
+	if (tr->memory == MS_MEMORY_LFOM)
+		json_object_set_new(mem, "gamma_label_rows",
+		    trace_matrix(tr->gamma_row, L, n1));
+	json_object_set_new(root, "memory", mem);
+	return root;
+}
