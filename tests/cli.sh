@@ -142,7 +142,8 @@ assert s["config"]["layers"] == 2 and len(s["mean"]["model"]) == 2
 assert set(s["mean"]) == {"model", "gd", "gd-oracle", "momentum",
                           "nesterov", "cg", "lsq"}
 m = json.load(open(d + "/m.json"))
-assert m["format"] == "memscope-checkpoint" and m["version"] == 1
+assert m["format"] == "memscope-checkpoint" and m["version"] == 2
+assert m["checksum"].startswith("fnv1a64:")
 assert m["step"] == 5 and m["config"]["steps"] == 5
 PY
 else

@@ -1,11 +1,16 @@
 /*
  * Checkpoints: an exact round trip (every parameter and Adam moment bit for
- * bit, and the next steps identical), every kind of corrupt file refused
- * with a message, and a failed save leaving the target untouched.
+ * bit, and the next steps identical), the checksum as checkpoint.c defines
+ * it, every kind of corrupt file refused with a message saying which (every
+ * single-bit flip, every cut, a wrong version, a wrong shape, bad values), a
+ * failed save leaving the target untouched, and a saving process killed at
+ * random moments never leaving a partial file at the target.
  */
 #include <dirent.h>
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -252,13 +259,37 @@ check_rejected_text(const char *text, const char *expect)
 	assert_non_null(strstr(err, path));
 }
 
-/* Dump root (taking it) and check that loading it fails with expect. */
+/* root as checkpoint_save writes it: indented, the checksum member last
+ * over every byte before its key (any "checksum" in root is replaced). */
+static char *
+dump_with_checksum(json_t *root)
+{
+	char *text, *out;
+	size_t len, outlen;
+
+	json_object_del(root, "checksum");
+	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	assert_non_null(text);
+	len = strlen(text);
+	assert_true(len > 2 && strcmp(text + len - 2, "\n}") == 0);
+	outlen = len + 64;
+	out = malloc(outlen);
+	memcpy(out, text, len - 2);
+	memcpy(out + len - 2, ",\n ", 3);
+	len++;
+	snprintf(out + len, outlen - len, "\"checksum\": \"fnv1a64:%016"
+	    PRIx64 "\"\n}\n", checkpoint_fnv1a64(out, len));
+	free(text);
+	return out;
+}
+
+/* Dump root (taking it) with a correct checksum and check that loading it
+ * fails with expect: the semantic checks behind the checksum. */
 static void
 check_rejected(json_t *root, const char *expect)
 {
-	char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	char *text = dump_with_checksum(root);
 
-	assert_non_null(text);
 	check_rejected_text(text, expect);
 	free(text);
 	json_decref(root);
@@ -280,17 +311,19 @@ test_corrupt(void **state)
 	(void)state;
 	/* the valid file loads */
 	root = valid_json();
-	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	text = dump_with_checksum(root);
 	json_decref(root);
 	len = strlen(text);
 
-	/* truncated: a syntax error with its line number */
+	/* truncated: said so, with the line it stops on */
 	text[len / 2] = '\0';
+	check_rejected_text(text, "truncated: the file ends after");
 	check_rejected_text(text, "not valid JSON");
-	check_rejected_text(text, ":");
 	free(text);
-	check_rejected_text("", "not valid JSON");
-	check_rejected_text("{ \"format\": nope }", ":1: not valid JSON");
+	check_rejected_text("", "the file is empty");
+	check_rejected_text("{ \"format\": nope }", ":1:16: corrupted: not "
+	    "valid JSON");
+	check_rejected_text("{\"a\": 1} x", "corrupted: not valid JSON");
 	check_rejected_text("[1, 2, 3]", "not a memscope checkpoint");
 
 	root = valid_json();
@@ -302,8 +335,12 @@ test_corrupt(void **state)
 	check_rejected(root, "not a memscope checkpoint");
 
 	root = valid_json();
-	json_object_set_new(root, "version", json_integer(2));
-	check_rejected(root, "checkpoint version 2 is not supported");
+	json_object_set_new(root, "version", json_integer(1));
+	check_rejected(root, "wrong version: checkpoint version 1 is not "
+	    "supported (this memscope reads version 2)");
+	root = valid_json();
+	json_object_set_new(root, "version", json_integer(3));
+	check_rejected(root, "checkpoint version 3 is not supported");
 	root = valid_json();
 	json_object_set_new(root, "version", json_string("1"));
 	check_rejected(root, "\"version\" is missing or not an integer");
@@ -345,19 +382,20 @@ test_corrupt(void **state)
 	/* blocks: wrong shape, wrong name, missing, a non-number */
 	root = valid_json();
 	json_object_set_new(first_block(root), "rows", json_integer(4));
-	check_rejected(root, "params[0] is 'A' layer 0 head 0 (4x3), but the "
+	check_rejected(root, "wrong shape: params[0] is 'A' layer 0 head 0 "
+	    "(4x3), but the "
 	    "model of this config has 'A' layer 0 head 0 (3x3)");
 	root = valid_json();
 	json_object_set_new(first_block(root), "name", json_string("B"));
 	check_rejected(root, "params[0] is 'B'");
 	root = valid_json();
 	json_array_remove(json_object_get(root, "params"), 2);
-	check_rejected(root, "\"params\" has 7 blocks but the model of this "
-	    "config has 8");
+	check_rejected(root, "wrong shape: \"params\" has 7 blocks but the "
+	    "model of this config has 8");
 	root = valid_json();
 	json_array_remove(json_object_get(first_block(root), "data"), 0);
-	check_rejected(root, "params[0] ('A' layer 0 head 0) data has 8 "
-	    "numbers, expected 9");
+	check_rejected(root, "wrong shape: params[0] ('A' layer 0 head 0) "
+	    "data has 8 numbers, expected 9");
 	root = valid_json();
 	json_array_set_new(json_object_get(first_block(root), "data"), 4,
 	    json_string("NaN"));
@@ -374,9 +412,31 @@ test_corrupt(void **state)
 	    "or not an array");
 	/* NaN and overflowing numbers are not JSON: syntax errors */
 	check_rejected_text("{\"format\": \"memscope-checkpoint\", \"version\":"
-	    " 1, \"x\": NaN}", "not valid JSON");
+	    " 2, \"x\": NaN}", "not valid JSON");
 	check_rejected_text("{\"format\": \"memscope-checkpoint\", \"version\":"
-	    " 1, \"x\": 1e999}", "not valid JSON");
+	    " 2, \"x\": 1e999}", "not valid JSON");
+
+	/* the checksum: missing, malformed, not matching */
+	root = valid_json();
+	json_object_del(root, "checksum");
+	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	check_rejected_text(text, "no \"checksum\"");
+	free(text);
+	root = valid_json();
+	text = dump_with_checksum(root);
+	json_decref(root);
+	memcpy(strstr(text, "fnv1a64:"), "crc32:", 6);
+	check_rejected_text(text, "\"checksum\" must be \"fnv1a64:\" and 16");
+	free(text);
+	/* a hand edit of a value that keeps the file valid otherwise */
+	root = valid_json();
+	text = dump_with_checksum(root);
+	json_decref(root);
+	assert_non_null(strstr(text, "\"step\": 3"));
+	strstr(text, "\"step\": 3")[8] = '4';
+	check_rejected_text(text, "checksum mismatch: the file says fnv1a64:");
+	free(text);
 
 	/* Adam */
 	root = valid_json();
@@ -390,6 +450,10 @@ test_corrupt(void **state)
 	root = valid_json();
 	json_object_del(json_object_get(root, "adam"), "t");
 	check_rejected(root, "adam: \"t\" is missing");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "adam"), "t",
+	    json_integer(2));
+	check_rejected(root, "adam: \"t\" (2) differs from \"step\" (3)");
 	root = valid_json();
 	json_object_del(root, "adam");
 	check_rejected(root, "\"adam\" is missing or not an object");
@@ -469,6 +533,281 @@ test_failed_save(void **state)
 	trainer_free(&t);
 }
 
+/* The whole of a file into a new buffer; *len gets its size. */
+static char *
+read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+write_all(const char *path, const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* FNV-1a 64 written out again from its definition, as a reference. */
+static uint64_t
+reference_fnv1a64(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (n-- > 0) {
+		h ^= (unsigned char)*p++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The checksum is the one the format's comment defines, on the saved bytes. */
+static void
+test_checksum_definition(void **state)
+{
+	struct ms_config c;
+	struct trainer t;
+	const char *path = in_dir("sum.json");
+	char err[512], want[64], *buf, *key;
+	size_t len;
+
+	(void)state;
+	/* the published FNV-1a 64 vectors */
+	assert_true(checkpoint_fnv1a64("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(checkpoint_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(checkpoint_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
+
+	small_config(&c, MS_PARAM_GDPP, MS_MEMORY_LFOM, 2, 0);
+	start(&t, &c, 2);
+	if (checkpoint_save(path, &t, err, sizeof err) != 0)
+		fail_msg("save: %s", err);
+	trainer_free(&t);
+	buf = read_all(path, &len);
+	/* the member comes last: "checksum": "fnv1a64:<16 hex>"\n}\n */
+	key = strstr(buf, "\"checksum\"");
+	assert_non_null(key);
+	assert_int_equal(checkpoint_checksum_offset(buf, len), key - buf);
+	assert_int_equal(len - (size_t)(key - buf), strlen("\"checksum\": "
+	    "\"fnv1a64:0123456789abcdef\"\n}\n"));
+	snprintf(want, sizeof want, "\"checksum\": \"fnv1a64:%016" PRIx64
+	    "\"\n}\n", reference_fnv1a64(buf, (size_t)(key - buf)));
+	assert_string_equal(key, want);
+	assert_non_null(strstr(buf, "\"version\": 2"));
+	free(buf);
+}
+
+/* A refusal message names one of the kinds of damage. */
+static void
+assert_says_which(const char *err)
+{
+	static const char *kinds[] = { "truncated", "corrupted", "checksum",
+	    "not a memscope checkpoint", "wrong version", "\"version\"",
+	    "the file is empty" };
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strstr(err, kinds[i]) != NULL)
+			return;
+	fail_msg("the message does not say what is wrong: %s", err);
+}
+
+/* Every single-bit flip anywhere in the file is refused, saying which. */
+static void
+test_bit_flips(void **state)
+{
+	struct trainer t;
+	json_t *root = valid_json();
+	const char *path = in_dir("flip.json");
+	char err[512], *good, *bad;
+	size_t len, i;
+	int checksum = 0;
+
+	(void)state;
+	good = dump_with_checksum(root);
+	json_decref(root);
+	len = strlen(good);
+	bad = malloc(len);
+	for (i = 0; i < len; i++) {
+		memcpy(bad, good, len);
+		bad[i] ^= (char)(1 << (i * 5 % 8));
+		write_all(path, bad, len);
+		if (checkpoint_load(path, &t, err, sizeof err) == 0)
+			fail_msg("flipping bit %zu of byte %zu went unnoticed",
+			    i * 5 % 8, i);
+		assert_says_which(err);
+		checksum += strstr(err, "checksum mismatch") != NULL;
+	}
+	print_message("%zu single-bit flips refused (%d by the checksum)\n",
+	    len, checksum);
+	/* the file itself loads */
+	write_all(path, good, len);
+	if (checkpoint_load(path, &t, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	trainer_free(&t);
+	free(bad);
+	free(good);
+}
+
+/* Every cut short of the whole text is refused as truncated; dropping
+ * only the final newline leaves a complete checkpoint. */
+static void
+test_cuts(void **state)
+{
+	struct trainer t;
+	json_t *root = valid_json();
+	const char *path = in_dir("cut.json");
+	char err[512], *good;
+	size_t len, cut;
+
+	(void)state;
+	good = dump_with_checksum(root);
+	json_decref(root);
+	len = strlen(good);
+	for (cut = 0; cut + 1 < len; cut++) {
+		write_all(path, good, cut);
+		if (checkpoint_load(path, &t, err, sizeof err) == 0)
+			fail_msg("a file cut to %zu of %zu bytes loaded", cut,
+			    len);
+		if (strstr(err, cut == 0 ? "the file is empty" :
+		    "truncated: the file ends after") == NULL)
+			fail_msg("cut to %zu bytes: %s", cut, err);
+	}
+	write_all(path, good, len - 1);
+	if (checkpoint_load(path, &t, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	trainer_free(&t);
+	free(good);
+}
+
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Remove the temporary files a killed save left; how many there were. */
+static int
+remove_temporaries(void)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".memscope-", 10) == 0) {
+			unlink(in_dir(e->d_name));
+			n++;
+		}
+	closedir(d);
+	return n;
+}
+
+/*
+ * A child saves two large checkpoints (A at step 2, B at step 3) to the
+ * same path, over and over; it is killed with SIGKILL at a random moment,
+ * MEMSCOPE_KILLS times (default 100), each time a new child on the file
+ * the last one left. After each kill the target must be absent (only
+ * before any save finished) or a whole, valid checkpoint equal to A or B.
+ */
+static void
+test_killed_save(void **state)
+{
+	struct ms_config c;
+	struct trainer a, b, got;
+	const char *env;
+	char err[512], target[512];
+	double t0, save_time;
+	int kills = 100, mid = 0, absent = 0, as_a = 0, as_b = 0;
+	struct stat st;
+
+	(void)state;
+	snprintf(target, sizeof target, "%s", in_dir("killed.json"));
+	if ((env = getenv("MEMSCOPE_KILLS")) != NULL && atoi(env) > 0)
+		kills = atoi(env);
+	small_config(&c, MS_PARAM_GDPP, MS_MEMORY_LFOM, 2, 0);
+	c.dim = 32;
+	c.context = 32;
+	c.layers = 6;
+	c.data = MS_DATA_ISO;
+	start(&a, &c, 2);
+	start(&b, &c, 3);
+	/* the slowest of three saves: the machine may be busy */
+	save_time = 0;
+	for (int i = 0; i < 3; i++) {
+		t0 = seconds_now();
+		if (checkpoint_save(target, &a, err, sizeof err) != 0)
+			fail_msg("save: %s", err);
+		if (seconds_now() - t0 > save_time)
+			save_time = seconds_now() - t0;
+	}
+	unlink(target);
+	srand((unsigned)getpid());
+	for (int k = 0; k < kills; k++) {
+		struct timespec delay;
+		double wait = save_time * 3.0 * rand() / RAND_MAX;
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			for (;;) {
+				checkpoint_save(target, &a, err, sizeof err);
+				checkpoint_save(target, &b, err, sizeof err);
+			}
+		}
+		delay.tv_sec = (time_t)wait;
+		delay.tv_nsec = (long)((wait - (double)delay.tv_sec) * 1e9);
+		nanosleep(&delay, NULL);
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		mid += remove_temporaries() > 0;
+		if (stat(target, &st) != 0) {
+			absent++;
+			continue;
+		}
+		if (checkpoint_load(target, &got, err, sizeof err) != 0)
+			fail_msg("after kill %d the target is not a valid "
+			    "checkpoint: %s", k + 1, err);
+		assert_int_equal(got.model.nparams, a.model.nparams);
+		if (got.step == 2 && memcmp(got.model.params, a.model.params,
+		    a.model.nparams * sizeof(double)) == 0)
+			as_a++;
+		else if (got.step == 3 && memcmp(got.model.params,
+		    b.model.params, b.model.nparams * sizeof(double)) == 0)
+			as_b++;
+		else
+			fail_msg("after kill %d the target is neither save", k + 1);
+		trainer_free(&got);
+	}
+	print_message("killed a saving process %d times (a save takes %.1f ms, "
+	    "%.0f kB): %d mid-write (a temporary file left), the target %d "
+	    "times absent, %d times save A, %d times save B, never partial\n",
+	    kills, save_time * 1e3, (double)st.st_size / 1e3, mid, absent,
+	    as_a, as_b);
+	assert_int_equal(absent + as_a + as_b, kills);
+	trainer_free(&a);
+	trainer_free(&b);
+}
+
 int
 main(void)
 {
@@ -478,6 +817,10 @@ main(void)
 		cmocka_unit_test(test_exact_doubles),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_failed_save),
+		cmocka_unit_test(test_checksum_definition),
+		cmocka_unit_test(test_bit_flips),
+		cmocka_unit_test(test_cuts),
+		cmocka_unit_test(test_killed_save),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

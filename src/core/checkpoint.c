@@ -1,23 +1,34 @@
 /*
  * Checkpoints as JSON (jansson):
  *
- *   { "format": "memscope-checkpoint", "version": 1,
+ *   { "format": "memscope-checkpoint", "version": 2,
  *     "config": { every option key: its value },
  *     "seed": S, "step": K,
  *     "params": [ { "name", "layer", "head", "rows", "cols",
  *                   "data": [rows*cols numbers, row-major] }, ... ],
- *     "adam": { "t": T, "m": [nparams], "v": [nparams] } }
+ *     "adam": { "t": T, "m": [nparams], "v": [nparams] },
+ *     "checksum": "fnv1a64:0123456789abcdef" }
  *
  * "params" follows the model's block table, so "m" and "v" (in the flat
  * parameter order of that table) line up with it. Reals are written with 17
  * significant digits, which reads back as the same double.
  *
- * Loading checks everything before any of it is used, and rebuilds the run
- * with trainer_init from the file's config: the rotation U, the test batch
- * and the first training batch come from the seed. With --resample N the
- * trainer has redrawn the training batch at every step s = N, 2N, ... < K
- * (trainer_step redraws before step s when s > 0 and s % N == 0), so those
- * draws are replayed to put the batch and its random stream where they were.
+ * The checksum: 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime
+ * 0x100000001b3, one byte at a time) over the bytes of the file from its
+ * first byte up to, not including, the last occurrence of the ten bytes
+ * "checksum" (with its quotes), i.e. everything before the checksum member,
+ * which is written last; as 16 lowercase hex digits after "fnv1a64:". Any
+ * change to the content (a flipped bit, a cut, an edit) is caught before
+ * any of it is used; re-indenting the file counts as an edit.
+ *
+ * Loading reads the whole file, tells a truncated file from a corrupted
+ * one, checks format, version and checksum, then everything else before
+ * any of it is used, and rebuilds the run with trainer_init from the file's
+ * config: the rotation U, the test batch and the first training batch come
+ * from the seed. With --resample N the trainer has redrawn the training
+ * batch at every step s = N, 2N, ... < K (trainer_step redraws before step
+ * s when s > 0 and s % N == 0), so those draws are replayed to put the
+ * batch and its random stream where they were.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -142,6 +154,33 @@ bad:
 	return NULL;
 }
 
+/* 64-bit FNV-1a of n bytes: the checksum's hash. */
+uint64_t
+checkpoint_fnv1a64(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* Offset of the last "checksum" (quotes included) in buf, or -1. */
+long
+checkpoint_checksum_offset(const char *buf, size_t len)
+{
+	static const char key[] = "\"checksum\"";
+	size_t klen = sizeof key - 1;
+
+	for (size_t i = len; i >= klen; i--)
+		if (memcmp(buf + i - klen, key, klen) == 0)
+			return (long)(i - klen);
+	return -1;
+}
+
 /* Write t to path atomically; 0, or -1 with a message (the target untouched). */
 int
 checkpoint_save(const char *path, const struct trainer *t, char *err,
@@ -149,21 +188,40 @@ checkpoint_save(const char *path, const struct trainer *t, char *err,
 {
 	struct atomicfile af;
 	json_t *root = checkpoint_json(t);
+	char *text, tail[64];
+	size_t len;
 
 	if (root == NULL)
 		return checkpoint_error(err, errlen, "cannot save '%s': the "
 		    "model holds a non-finite number", path);
+	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	if (text == NULL)
+		return checkpoint_error(err, errlen, "cannot save '%s': out of "
+		    "memory", path);
+	/* the object's text ends in "\n}": the checksum member goes before
+	 * the brace, last, and covers every byte before its own key */
+	len = strlen(text);
+	if (len < 2 || strcmp(text + len - 2, "\n}") != 0) {
+		free(text);
+		return checkpoint_error(err, errlen, "cannot save '%s': "
+		    "unexpected JSON layout", path);
+	}
+	text = xrealloc(text, len + 2);
+	memcpy(text + len - 2, ",\n ", 4);
+	len++;
+	snprintf(tail, sizeof tail, "\"checksum\": \"fnv1a64:%016" PRIx64
+	    "\"\n}\n", checkpoint_fnv1a64(text, len));
 	if (atomicfile_open(&af, path, err, errlen) != 0) {
-		json_decref(root);
+		free(text);
 		return -1;
 	}
-	if (json_dumpf(root, af.fp, JSON_INDENT(1) |
-	    JSON_REAL_PRECISION(17)) != 0 || fputc('\n', af.fp) == EOF) {
+	if (fwrite(text, 1, len, af.fp) != len || fputs(tail, af.fp) == EOF) {
 		atomicfile_abort(&af);
-		json_decref(root);
+		free(text);
 		return checkpoint_error(err, errlen, "cannot write '%s'", path);
 	}
-	json_decref(root);
+	free(text);
 	return atomicfile_commit(&af, err, errlen);
 }
 
@@ -242,8 +300,8 @@ checkpoint_numbers(json_t *a, size_t n, double *out, const char *what,
 		return checkpoint_error(err, errlen, "%s is missing or not an "
 		    "array", what);
 	if (json_array_size(a) != n)
-		return checkpoint_error(err, errlen, "%s has %zu numbers, "
-		    "expected %zu", what, json_array_size(a), n);
+		return checkpoint_error(err, errlen, "wrong shape: %s has %zu "
+		    "numbers, expected %zu", what, json_array_size(a), n);
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(a, i);
 
@@ -279,8 +337,8 @@ checkpoint_read_block(json_t *obj, int k, const struct param_block *pb,
 	if (strcmp(json_string_value(name), pb->name) != 0 ||
 	    layer != pb->layer || head != pb->head || rows != pb->rows ||
 	    cols != pb->cols)
-		return checkpoint_error(err, errlen, "params[%d] is '%s' layer "
-		    "%" JSON_INTEGER_FORMAT " head %" JSON_INTEGER_FORMAT
+		return checkpoint_error(err, errlen, "wrong shape: params[%d] is "
+		    "'%s' layer %" JSON_INTEGER_FORMAT " head %" JSON_INTEGER_FORMAT
 		    " (%" JSON_INTEGER_FORMAT "x%" JSON_INTEGER_FORMAT "), but "
 		    "the model of this config has '%s' layer %d head %d "
 		    "(%dx%d) there", k, json_string_value(name), layer, head,
@@ -311,9 +369,9 @@ checkpoint_read_state(json_t *root, struct trainer *t, char *err,
 		return checkpoint_error(err, errlen, "\"params\" is missing or "
 		    "not an array");
 	if (json_array_size(params) != (size_t)m->nblocks)
-		return checkpoint_error(err, errlen, "\"params\" has %zu blocks "
-		    "but the model of this config has %d", json_array_size(params),
-		    m->nblocks);
+		return checkpoint_error(err, errlen, "wrong shape: \"params\" has "
+		    "%zu blocks but the model of this config has %d",
+		    json_array_size(params), m->nblocks);
 	for (int k = 0; k < m->nblocks; k++)
 		if (checkpoint_read_block(json_array_get(params, k), k,
 		    &m->blocks[k], m->params + m->blocks[k].offset, err,
@@ -324,8 +382,11 @@ checkpoint_read_state(json_t *root, struct trainer *t, char *err,
 		    "an object");
 	if (checkpoint_integer(adam, "adam: ", "t", &adam_t, err, errlen) != 0)
 		return -1;
-	if (adam_t < 0)
-		return checkpoint_error(err, errlen, "adam: \"t\" is negative");
+	if (adam_t != step)
+		return checkpoint_error(err, errlen, "adam: \"t\" (%"
+		    JSON_INTEGER_FORMAT ") differs from \"step\" (%"
+		    JSON_INTEGER_FORMAT "): every step is one Adam update",
+		    adam_t, step);
 	if (checkpoint_numbers(json_object_get(adam, "m"), t->adam.n,
 	    t->adam.m, "adam: \"m\"", err, errlen) != 0 ||
 	    checkpoint_numbers(json_object_get(adam, "v"), t->adam.n,
@@ -345,26 +406,122 @@ checkpoint_read_state(json_t *root, struct trainer *t, char *err,
 	return 0;
 }
 
+/* The whole of path into a new buffer (*len bytes, NUL-terminated); NULL
+ * with a message. */
+static char *
+checkpoint_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t n;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		checkpoint_error(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		checkpoint_error(err, errlen, "%s: not a regular file", path);
+		fclose(f);
+		return NULL;
+	}
+	/* malloc, not xmalloc: a file too big to hold is an error, not fatal */
+	if ((uint64_t)st.st_size >= SIZE_MAX / 2 ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		checkpoint_error(err, errlen, "%s: too large to read (%jd "
+		    "bytes)", path, (intmax_t)st.st_size);
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		checkpoint_error(err, errlen, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Parse the text of a checkpoint, telling a truncated file from a corrupted
+ * one; NULL with a message. */
+static json_t *
+checkpoint_parse(const char *path, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	if (len == 0) {
+		checkpoint_error(err, errlen, "%s: the file is empty (not valid "
+		    "JSON)", path);
+		return NULL;
+	}
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root != NULL)
+		return root;
+	/* an error at the very end, other than trailing bytes, means the
+	 * text stopped before the document was complete */
+	if (jerr.position >= 0 && (size_t)jerr.position >= len &&
+	    strncmp(jerr.text, "end of file expected", 20) != 0)
+		checkpoint_error(err, errlen, "%s:%d: truncated: the file ends "
+		    "after %zu bytes in the middle of the JSON (not valid JSON: "
+		    "%s)", path, jerr.line, len, jerr.text);
+	else
+		checkpoint_error(err, errlen, "%s:%d:%d: corrupted: not valid "
+		    "JSON: %s", path, jerr.line, jerr.column, jerr.text);
+	return NULL;
+}
+
+/* Check "checksum" against the bytes before its key; -1 with a message. */
+static int
+checkpoint_verify(json_t *root, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	json_t *v = json_object_get(root, "checksum");
+	const char *text = json_string_value(v);
+	char want[32];
+	long at;
+
+	if (v == NULL)
+		return checkpoint_error(err, errlen, "no \"checksum\": the file "
+		    "was cut short or edited");
+	if (text == NULL || strncmp(text, "fnv1a64:", 8) != 0 ||
+	    strlen(text) != 24 || strspn(text + 8, "0123456789abcdef") != 16)
+		return checkpoint_error(err, errlen, "\"checksum\" must be "
+		    "\"fnv1a64:\" and 16 lowercase hex digits");
+	/* the member was found, so its key is in the text */
+	at = checkpoint_checksum_offset(buf, len);
+	snprintf(want, sizeof want, "%016" PRIx64,
+	    checkpoint_fnv1a64(buf, at < 0 ? 0 : (size_t)at));
+	if (strcmp(want, text + 8) != 0)
+		return checkpoint_error(err, errlen, "checksum mismatch: the file "
+		    "says %s but its contents give fnv1a64:%s (corrupted, or "
+		    "edited by hand)", text, want);
+	return 0;
+}
+
 /* Read path into a new trainer; 0, or -1 with a message saying what is wrong. */
 int
 checkpoint_load(const char *path, struct trainer *t, char *err,
     size_t errlen)
 {
 	struct ms_config cfg;
-	json_error_t jerr;
 	json_t *root, *v;
 	json_int_t seed = 0;
-	char msg[512];
+	char msg[512], *buf;
+	size_t len;
 	int r = -1;
 
 	memset(t, 0, sizeof *t);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		if (jerr.line < 1)
-			return checkpoint_error(err, errlen, "%s: %s", path,
-			    jerr.text);
-		return checkpoint_error(err, errlen, "%s:%d: not valid JSON: %s",
-		    path, jerr.line, jerr.text);
+	if ((buf = checkpoint_read_file(path, &len, err, errlen)) == NULL)
+		return -1;
+	if ((root = checkpoint_parse(path, buf, len, err, errlen)) == NULL) {
+		free(buf);
+		return -1;
 	}
 	if (!json_is_object(root)) {
 		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
@@ -384,13 +541,17 @@ checkpoint_load(const char *path, struct trainer *t, char *err,
 	v = json_object_get(root, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != CHECKPOINT_VERSION) {
 		if (json_is_integer(v))
-			checkpoint_error(err, errlen, "%s: checkpoint version %"
-			    JSON_INTEGER_FORMAT " is not supported (this memscope "
-			    "reads version %d)", path, json_integer_value(v),
-			    CHECKPOINT_VERSION);
+			checkpoint_error(err, errlen, "%s: wrong version: "
+			    "checkpoint version %" JSON_INTEGER_FORMAT " is not "
+			    "supported (this memscope reads version %d)", path,
+			    json_integer_value(v), CHECKPOINT_VERSION);
 		else
 			checkpoint_error(err, errlen, "%s: \"version\" is missing "
 			    "or not an integer", path);
+		goto out;
+	}
+	if (checkpoint_verify(root, buf, len, msg, sizeof msg) != 0) {
+		checkpoint_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
 	if (checkpoint_read_config(json_object_get(root, "config"), &cfg, msg,
@@ -417,5 +578,6 @@ checkpoint_load(const char *path, struct trainer *t, char *err,
 	r = 0;
 out:
 	json_decref(root);
+	free(buf);
 	return r;
 }
