@@ -286,8 +286,8 @@ test_contributions_add_up(void **state)
 				for (int j = 0; j < L; j++) {
 					sum += tr.contrib[l * L + j];
 					if (j > l)
-						assert_true(tr.coef[l * L + j] ==
-						    0.0);
+						assert_true(
+						    tr.coef[l * L + j] == 0.0);
 				}
 				upd = tr.label[(l + 1) * n1 + n] -
 				    tr.label[l * n1 + n];
@@ -296,7 +296,8 @@ test_contributions_add_up(void **state)
 			/* the implied w exists for scalar and pre only */
 			assert_int_equal(tr.model_has_w, pi < 2);
 			if (pi >= 2)
-				assert_true(isnan(tr.col[TRACE_MODEL].wdist[1]));
+				assert_true(
+				    isnan(tr.col[TRACE_MODEL].wdist[1]));
 			trace_free(&tr);
 			model_free(&m);
 			task_batch_free(&tb);
@@ -366,8 +367,8 @@ test_spectrum(void **state)
 	trace_set_task(&tr, &c, &tb, 3, NULL);
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < d; k++)
-			tracesum += tr.task.X[i * d + k] * tr.task.X[i * d + k] /
-			    n;
+			tracesum += tr.task.X[i * d + k] *
+			    tr.task.X[i * d + k] / n;
 	for (int k = 0; k < d; k++) {
 		eigsum += tr.eig[k];
 		assert_true(tr.eig[k] > 0.0);
@@ -410,7 +411,8 @@ test_test_task_is_the_trainers(void **state)
 		for (int k = 0; k < c.test_batch; k += 23) {
 			trace_test_task(&dist, c.seed, c.test_batch, draws, k,
 			    c.context, &one);
-			assert_memory_equal(one.X, t.test.X + (size_t)k * n1 * d,
+			assert_memory_equal(one.X,
+			    t.test.X + (size_t)k * n1 * d,
 			    sizeof *one.X * (size_t)n1 * d);
 			assert_memory_equal(one.y, t.test.y + (size_t)k * n1,
 			    sizeof *one.y * (size_t)n1);

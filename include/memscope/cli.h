@@ -21,6 +21,8 @@ struct cli_opts {
 	const char *load_path;		/* --load */
 	const char *theme;		/* --theme */
 	int iters;			/* --iters (baselines), 0 = --layers */
+	int task;			/* --task (step) */
+	bool json_stdout;		/* --json without a file (step) */
 	bool ascii, mono;		/* --ascii, --mono */
 	bool given_data;		/* --data was on the command line or in --config */
 	uint64_t given;			/* bit i: config key i (config_key_name)
@@ -65,5 +67,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_baselines(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
+int cmd_step(int argc, char **argv);
 
 #endif

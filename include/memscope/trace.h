@@ -36,7 +36,7 @@ struct trace_column {
 	double *pred;		/* (L+1) prediction ŷ_ℓ of the query label */
 	double *err;		/* (L+1) (ŷ_ℓ − y_query)² */
 	double *resid;		/* (L+1) ‖context residuals y_i − ⟨x_i, w_ℓ⟩‖ */
-	double *w;		/* (L+1, d) iterate w_ℓ (the model's: implied) */
+	double *w;		/* (L+1, d) iterate w_ℓ (model's: implied) */
 	double *wdist;		/* (L+1) ‖w_ℓ − w*‖ */
 };
 
@@ -50,7 +50,7 @@ struct trace {
 	double yq;		/* the query's true label */
 	const double *wstar;	/* (d) into task.w */
 	double *eig;		/* (d) eigenvalues of XXᵀ/n, largest first */
-	double *gd_step;	/* (L+1) GD's step at ℓ iterations (0 at ℓ = 0) */
+	double *gd_step;	/* (L+1) GD's step for ℓ iterations (ℓ = 0: 0) */
 	double nest_eta, nest_beta;
 	double *cg_alpha;	/* (L) CG's α_k on this task, k = 0..L-1 */
 	double *cg_beta;	/* (L) CG's β_k */
@@ -58,12 +58,12 @@ struct trace {
 	struct trace_column col[TRACE_METHODS];
 
 	/* The model (from trace_set_model). */
-	bool model_has_w;	/* scalar, pre: w_ℓ is implied by the residuals */
+	bool model_has_w;	/* scalar, pre: residuals imply a w_ℓ */
 	double *misfit;		/* (L+1) ‖(y − r) − Xᵀw_ℓ‖ / ‖y − r‖: 0 when the
 				 * residuals are exactly those of w_ℓ */
 	double *label;		/* (L+1, n+1) the label row after layer ℓ */
 	double *reg;		/* (L, n+1) register R_j's label row */
-	double *coef;		/* (L, L) coefficient on R_j at layer ℓ (query) */
+	double *coef;		/* (L, L) layer ℓ's coefficient on R_j (query) */
 	double *contrib;	/* (L, L) coef × R_j[query] / n */
 	double *alpha, *gamma;	/* (L) cgd: the learned α_ℓ, γ_ℓ */
 	double *gamma_row;	/* (L, n+1) lfom: Γ_j's label row */

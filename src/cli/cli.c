@@ -33,6 +33,7 @@ enum {
 	CLI_TRAIN = 1 << 1,
 	CLI_EVAL = 1 << 2,
 	CLI_BASELINES = 1 << 3,
+	CLI_STEP = 1 << 4,
 	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
 };
 
@@ -40,8 +41,9 @@ enum {
 enum cli_action {
 	CLI_SET,		/* config_set(name, value) */
 	CLI_FLAG_SET,		/* a config flag: --quirks[=BOOL] */
-	CLI_CONFIG, CLI_CSV, CLI_JSON, CLI_SAVE, CLI_LOAD, CLI_THEME,
-	CLI_ITERS, CLI_ASCII, CLI_MONO, CLI_HELP, CLI_VERSION
+	CLI_CONFIG, CLI_CSV, CLI_JSON, CLI_JSON_STDOUT, CLI_SAVE, CLI_LOAD,
+	CLI_THEME, CLI_ITERS, CLI_TASK, CLI_ASCII, CLI_MONO, CLI_HELP,
+	CLI_VERSION
 };
 
 /* Help sections, in the order printed. */
@@ -69,7 +71,8 @@ struct cli_option {
 
 #define CLI_TRAINING (CLI_TUI | CLI_TRAIN)
 #define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
-#define CLI_TESTS (CLI_ALL)
+#define CLI_TESTS (CLI_ALL | CLI_STEP)
+#define CLI_CHECKPOINT (CLI_EVAL | CLI_STEP)	/* test a saved model */
 
 static const struct cli_option cli_options[] = {
 	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
@@ -94,18 +97,19 @@ static const struct cli_option cli_options[] = {
 	    "(d = 5, eigenvalues 1, 1, 1/4, 1/16, 1) or\n"
 	    "kappa:K (geometric from 1 to 1/K, K >= 1, d >= 2)",
 	    "the test tasks' spectrum: iso, paper or kappa:K\n"
-	    "(default: the checkpoint's; the rotation U is kept)", CLI_EVAL },
+	    "(default: the checkpoint's; the rotation U is kept)",
+	    CLI_CHECKPOINT },
 	{ "wstar", 0, "PRIOR", CLI_SET, GROUP_DATA, CLI_TESTS,
 	    "prior of w*: invsigma (N(0, inverse of Sigma)) or\n"
 	    "identity (N(0, I))",
 	    "prior of the test tasks' w*: invsigma or identity\n"
-	    "(default: the checkpoint's)", CLI_EVAL },
+	    "(default: the checkpoint's)", CLI_CHECKPOINT },
 	{ "batch", 'b', "N", CLI_SET, GROUP_DATA, CLI_TRAINING,
 	    "training prompts per step, 1 to 10000000", NULL, 0 },
 	{ "test-batch", 0, "N", CLI_SET, GROUP_DATA, CLI_TESTS,
 	    "prompts in the test batch, 1 to 10000000",
 	    "prompts in the fresh test batch (default: the\n"
-	    "checkpoint's)", CLI_EVAL },
+	    "checkpoint's)", CLI_CHECKPOINT },
 	{ "steps", 'S', "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
 	    "Adam steps, 0 to 100000000", NULL, 0 },
 	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
@@ -120,7 +124,10 @@ static const struct cli_option cli_options[] = {
 	    "seed of the first run, 0 to 2^63-1: it draws the\n"
 	    "rotation U, the tasks and the initial parameters",
 	    "seed of the fresh test tasks (default: the\n"
-	    "checkpoint's, which gives its own test batch)", CLI_EVAL },
+	    "checkpoint's, which gives its own test batch)", CLI_CHECKPOINT },
+	{ "task", 'k', "K", CLI_TASK, GROUP_RUNS, CLI_STEP,
+	    "the test task to trace, 0 to test-batch - 1\n"
+	    "(default: 0)", NULL, 0 },
 	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS, CLI_TRAIN | CLI_BASELINES,
 	    "runs with seeds seed, seed+1, ..., 1 to 1000;\n"
 	    "the table gives mean +- std over runs", NULL, 0 },
@@ -133,21 +140,21 @@ static const struct cli_option cli_options[] = {
 	{ "iters", 0, "N", CLI_ITERS, GROUP_BASELINES, CLI_BASELINES,
 	    "iterations k = 0..N of each method, 1 to 10000\n"
 	    "(default: --layers)", NULL, 0 },
-	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES, CLI_ALL,
+	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
 	    "the authors' off-by-one: baselines use only the\n"
 	    "first n - 1 context points (--quirks=false: off)", NULL, 0 },
-	{ "gd-step", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	{ "gd-step", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
 	    "GD step (and oracle GD's); 0: for each iteration\n"
 	    "count the best of a grid, on a separate batch", NULL, 0 },
 	{ "mom-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
 	    "heavy-ball momentum step, > 0", NULL, 0 },
 	{ "mom-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
 	    "heavy-ball momentum coefficient, 0 <= beta < 1", NULL, 0 },
-	{ "nest-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	{ "nest-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
 	    "Nesterov step, > 0", NULL, 0 },
-	{ "nest-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	{ "nest-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
 	    "Nesterov coefficient, 0 <= beta < 1", NULL, 0 },
-	{ "config", 'c', "FILE", CLI_CONFIG, GROUP_FILES, CLI_ALL,
+	{ "config", 'c', "FILE", CLI_CONFIG, GROUP_FILES, CLI_ALL | CLI_STEP,
 	    "INI file of key = value lines with the long option\n"
 	    "names as keys, applied before the command line", NULL, 0 },
 	{ "csv", 0, "FILE", CLI_CSV, GROUP_FILES,
@@ -156,20 +163,22 @@ static const struct cli_option cli_options[] = {
 	{ "json", 0, "FILE", CLI_JSON, GROUP_FILES,
 	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
 	    "write a JSON summary to FILE (see Output below)", NULL, 0 },
+	{ "json", 0, NULL, CLI_JSON_STDOUT, GROUP_FILES, CLI_STEP,
+	    "print JSON on stdout instead of the tables", NULL, 0 },
 	{ "save", 0, "FILE", CLI_SAVE, GROUP_FILES, CLI_TRAINING,
 	    "write a checkpoint of the (first) run to FILE", NULL, 0 },
-	{ "load", 0, "FILE", CLI_LOAD, GROUP_FILES, CLI_TUI | CLI_EVAL,
+	{ "load", 0, "FILE", CLI_LOAD, GROUP_FILES, CLI_TUI | CLI_CHECKPOINT,
 	    "start from the checkpoint FILE",
-	    "the checkpoint to evaluate (required)", CLI_EVAL },
+	    "the checkpoint to evaluate (required)", CLI_CHECKPOINT },
 	{ "theme", 0, "NAME|PATH", CLI_THEME, GROUP_DISPLAY, CLI_TUI,
 	    "colour theme by name or as a path to a .theme file", NULL, 0 },
 	{ "ascii", 0, NULL, CLI_ASCII, GROUP_DISPLAY, CLI_TUI,
 	    "draw with ASCII only (no braille or block glyphs)", NULL, 0 },
 	{ "mono", 0, NULL, CLI_MONO, GROUP_DISPLAY, CLI_TUI,
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
-	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_ALL,
+	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_ALL | CLI_STEP,
 	    "show this help and exit", NULL, 0 },
-	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_ALL,
+	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_ALL | CLI_STEP,
 	    "show the version and exit", NULL, 0 },
 };
 #define CLI_NOPTIONS ((int)(sizeof cli_options / sizeof cli_options[0]))
@@ -251,6 +260,33 @@ static const struct cli_command cli_commands[] = {
 	    "  memscope baselines\n"
 	    "  memscope baselines --data iso --iters 10\n"
 	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n" },
+	{ "step", CLI_STEP, "memscope step --load FILE [--task K] [OPTIONS]",
+	    "the step-through trace of one task, as text or JSON",
+	    "Follow one test task through a saved model layer by layer,\n"
+	    "beside CG, GD (with the step tuned for each iteration count, as\n"
+	    "in the tables of train and eval) and Nesterov run for as many\n"
+	    "iterations: what each predicts for the query, its squared error,\n"
+	    "the norm of its residuals on the context points and, for scalar\n"
+	    "and pre models, the iterate w_l the model's residuals imply and\n"
+	    "its distance to w*; then the memory: each register's label row,\n"
+	    "the coefficient each layer gives it, and its share of the\n"
+	    "layer's update. The task is task K of the checkpoint's test\n"
+	    "batch, or of the batch that --seed, --data and --wstar draw (the\n"
+	    "rotation U of the checkpoint is kept).\n",
+	    "stdout: a header of comment lines (the task's query label, w*,\n"
+	    "the eigenvalues of XX'/n, the steps used), then one table per\n"
+	    "quantity with a row per layer l = 0..L and a column per method;\n"
+	    "the iterates; and the memory tables. --json: one object with\n"
+	    "every number: d, n, layers, query_label, w_star, eigenvalues,\n"
+	    "methods.{model,cg,gd,nesterov}.{prediction, squared_error,\n"
+	    "residual_norm, w, w_distance} (model: w_misfit; cg: alpha, beta;\n"
+	    "gd: step; nesterov: eta, beta), memory.{kind, label_rows,\n"
+	    "registers, coefficients, contributions, query_update} (cgd:\n"
+	    "alpha, gamma, cg_alpha_times_n, cg_beta_previous; lfom:\n"
+	    "gamma_label_rows), and the checkpoint, task and configuration.\n",
+	    "  memscope step --load model.json\n"
+	    "  memscope step --load model.json --task 17\n"
+	    "  memscope step --load model.json --seed 5 --data iso --json\n" },
 };
 #define CLI_NCOMMANDS ((int)(sizeof cli_commands / sizeof cli_commands[0]))
 
@@ -378,7 +414,8 @@ cli_help(const char *cmd, FILE *fp)
 			cli_print_indented(fp, help, CLI_HELP_COLUMN);
 			if ((op->action == CLI_SET ||
 			    op->action == CLI_FLAG_SET) &&
-			    !(c->bit == CLI_EVAL && (op->alt_cmds & c->bit))) {
+			    !((c->bit & CLI_CHECKPOINT) &&
+			    (op->alt_cmds & c->bit))) {
 				config_get(&def, op->name, value, sizeof value);
 				fprintf(fp, "\n%*s(default: %s)", CLI_HELP_COLUMN,
 				    "", value);
@@ -498,6 +535,9 @@ cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
 	case CLI_JSON:
 		o->json_path = v->arg;
 		break;
+	case CLI_JSON_STDOUT:
+		o->json_stdout = true;
+		break;
 	case CLI_SAVE:
 		o->save_path = v->arg;
 		break;
@@ -515,6 +555,15 @@ cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
 			return cli_error(cmd, "--iters: expected an integer "
 			    "from 1 to 10000, got '%s'", v->arg);
 		o->iters = (int)iters;
+		break;
+	case CLI_TASK:
+		errno = 0;
+		iters = strtol(v->arg, &end, 10);
+		if (*v->arg == '\0' || *end != '\0' || errno != 0 ||
+		    iters < 0 || iters >= 10000000)
+			return cli_error(cmd, "--task: expected an integer "
+			    "from 0 to 9999999, got '%s'", v->arg);
+		o->task = (int)iters;
 		break;
 	case CLI_ASCII:
 		o->ascii = true;
@@ -559,6 +608,20 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 	return 0;
 }
 
+/* Whether option i gives way to another of the same name that command
+ * bit takes (--json FILE elsewhere, --json alone for step). */
+static bool
+cli_shadowed(int i, unsigned bit)
+{
+	if ((cli_options[i].cmds & bit) != 0)
+		return false;
+	for (int j = 0; j < CLI_NOPTIONS; j++)
+		if (j != i && (cli_options[j].cmds & bit) != 0 &&
+		    strcmp(cli_options[j].name, cli_options[i].name) == 0)
+			return true;
+	return false;
+}
+
 /* Collect argv's options into vals; 0 or an exit status. */
 static int
 cli_collect(const struct cli_command *c, int argc, char **argv,
@@ -566,18 +629,21 @@ cli_collect(const struct cli_command *c, int argc, char **argv,
 {
 	struct option longopts[CLI_NOPTIONS + 1];
 	char shortopts[3 * CLI_NOPTIONS + 2], *sp = shortopts;
-	int ch, index;
+	int ch, index, nlong = 0;
 
 	*sp++ = ':';	/* report a missing argument as ':' */
 	for (int i = 0; i < CLI_NOPTIONS; i++) {
 		const struct cli_option *op = &cli_options[i];
 
-		longopts[i].name = op->name;
-		longopts[i].has_arg = op->action == CLI_FLAG_SET ?
+		if (cli_shadowed(i, c->bit))
+			continue;
+		longopts[nlong].name = op->name;
+		longopts[nlong].has_arg = op->action == CLI_FLAG_SET ?
 		    optional_argument : op->arg != NULL ? required_argument :
 		    no_argument;
-		longopts[i].flag = NULL;
-		longopts[i].val = 256 + i;
+		longopts[nlong].flag = NULL;
+		longopts[nlong].val = 256 + i;
+		nlong++;
 		if (op->short_name != 0) {
 			*sp++ = (char)op->short_name;
 			if (op->arg != NULL)
@@ -585,7 +651,7 @@ cli_collect(const struct cli_command *c, int argc, char **argv,
 		}
 	}
 	*sp = '\0';
-	memset(&longopts[CLI_NOPTIONS], 0, sizeof longopts[0]);
+	memset(&longopts[nlong], 0, sizeof longopts[0]);
 
 	*nvals = 0;
 	optind = 0;	/* glibc: restart scanning, even if parsed before */
@@ -687,7 +753,7 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 		r = cli_error(cmd, "%s", err);
 		goto out;
 	}
-	if (c->bit == CLI_EVAL && o->load_path == NULL) {
+	if ((c->bit & CLI_CHECKPOINT) && o->load_path == NULL) {
 		r = cli_error(cmd, "--load FILE is required (the checkpoint "
 		    "to evaluate)");
 		goto out;

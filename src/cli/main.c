@@ -21,6 +21,7 @@ static const struct main_command main_commands[] = {
 	{ "baselines", cmd_baselines },
 	{ "bench", cmd_bench },
 	{ "reproduce", cmd_reproduce },
+	{ "step", cmd_step },
 };
 #define MAIN_NCOMMANDS \
 	((int)(sizeof main_commands / sizeof main_commands[0]))

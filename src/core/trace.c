@@ -159,7 +159,7 @@ trace_spectrum(struct trace *tr)
 	dsyev_("V", "U", &d, tr->evec, &d, tr->eval, work, &lwork, &info, 1,
 	    1);
 	free(work);
-	if (info != 0) {	/* did not converge: no spectrum, no implied w */
+	if (info != 0) {	/* no convergence: no spectrum, no implied w */
 		for (int k = 0; k < d; k++)
 			tr->eval[k] = NAN;
 	}
@@ -284,7 +284,7 @@ trace_model_column(struct trace *tr, bool has_w)
 		double rr = 0.0, miss = 0.0, norm = 0.0, dd = 0.0;
 		double *w = c->w + (size_t)l * d;
 
-		c->pred[l] = -lab[n];
+		c->pred[l] = -lab[n] + 0.0;	/* + 0.0: no −0 at ℓ = 0 */
 		c->err[l] = (c->pred[l] - tr->yq) * (c->pred[l] - tr->yq);
 		for (int i = 0; i < n; i++)
 			rr += lab[i] * lab[i];
@@ -412,7 +412,7 @@ trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
 static json_t *
 trace_real(double x)
 {
-	return isfinite(x) ? json_real(x) : json_null();
+	return isfinite(x) ? json_real(x + 0.0) : json_null();	/* no −0 */
 }
 
 static json_t *
@@ -515,8 +515,8 @@ trace_json(const struct trace *tr)
 		json_object_set_new(mem, "gamma", trace_reals(tr->gamma, L));
 		json_object_set_new(mem, "cg_alpha_times_n", trace_reals(scaled,
 		    L));
-		json_object_set_new(mem, "cg_beta_previous", trace_reals(scaled +
-		    L, L));
+		json_object_set_new(mem, "cg_beta_previous",
+		    trace_reals(scaled + L, L));
 		free(scaled);
 	}
 	if (tr->memory == MS_MEMORY_LFOM)
