@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "memscope/engine.h"
+#include "memscope/trace.h"
 
 static void
 small_config(struct ms_config *cfg)
@@ -224,6 +225,72 @@ test_new_run_keeps_previous(void **state)
 	engine_free(e);
 }
 
+static bool
+draws_are(const struct snapshot *s, long arg)
+{
+	return s->test_draws == arg && s->have_baselines;
+}
+
+/* What the step-through screen rebuilds from a snapshot alone is the
+ * trainer's: the test tasks (after changes of data too) and GD's steps. */
+static void
+test_snapshot_rebuilds_test_tasks(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine *e;
+	struct snapshot *s;
+	struct trainer t;
+	struct task_dist dist;
+	struct task_batch one;
+	struct baseline_table bt;
+	char err[256];
+	int d, n1, L;
+
+	(void)state;
+	small_config(&cfg);
+	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(wait_for(e, &s, draws_are, 1));
+	engine_send(e, ENGINE_CMD_DATA, 0);	/* iso -> paper */
+	engine_send(e, ENGINE_CMD_DATA, 0);	/* paper -> kappa:10 */
+	assert_true(wait_for(e, &s, draws_are, 3));
+	assert_int_equal(s->cfg.data, MS_DATA_KAPPA);
+	/* the same run outside the engine */
+	assert_int_equal(trainer_init(&t, &cfg, err, sizeof err), 0);
+	for (int k = 0; k < 2; k++) {
+		struct ms_config next;
+
+		engine_next_data(&t.cfg, &next);
+		assert_int_equal(trainer_set_data(&t, &next, err, sizeof err),
+		    0);
+	}
+	assert_int_equal(task_dist_init(&dist, &s->cfg, err, sizeof err), 0);
+	d = cfg.dim;
+	n1 = cfg.context + 1;
+	for (int k = 0; k < cfg.test_batch; k += 13) {
+		trace_test_task(&dist, s->cfg.seed, s->cfg.test_batch,
+		    s->test_draws, k, s->cfg.context, &one);
+		assert_memory_equal(one.X, t.test.X + (size_t)k * n1 * d,
+		    sizeof *one.X * (size_t)n1 * d);
+		assert_memory_equal(one.y, t.test.y + (size_t)k * n1,
+		    sizeof *one.y * (size_t)n1);
+		task_batch_free(&one);
+	}
+	L = cfg.layers;
+	baselines_evaluate(&t.cfg, &t.dist, &t.test, L, &bt);
+	assert_memory_equal(s->base_step[BASELINE_GD], bt.step[BASELINE_GD],
+	    (L + 1) * sizeof(double));
+	assert_memory_equal(s->base_mse[BASELINE_CG], bt.mse[BASELINE_CG],
+	    (L + 1) * sizeof(double));
+	baseline_table_free(&bt);
+	task_dist_free(&dist);
+	trainer_free(&t);
+	engine_free(e);
+}
+
 static void
 test_finish_and_export(void **state)
 {
@@ -354,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_paused_steps_one),
 		cmocka_unit_test(test_pause_stops_steps),
 		cmocka_unit_test(test_new_run_keeps_previous),
+		cmocka_unit_test(test_snapshot_rebuilds_test_tasks),
 		cmocka_unit_test(test_finish_and_export),
 		cmocka_unit_test(test_speed_cap),
 		cmocka_unit_test(test_data_cycle),

@@ -67,6 +67,10 @@ struct snapshot {
 	double *layer_mse;	/* (L) test error after each layer's read-out */
 	bool have_baselines;
 	double *base_mse[BASELINE_COUNT];	/* each (L+1): after k iterations */
+	double *base_step[BASELINE_COUNT];	/* each (L+1): the step used for
+						 * k iterations (0: none) */
+	int test_draws;		/* the test batch is the test stream's
+				 * test_draws-th batch (1 + changes of data) */
 	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */
 	double *sigma_cos;	/* (L) cosine of Σ_h A_ℓh with Σ⁻¹, pre/gdpp only */
 	int cap_L;		/* allocated layers for the per-layer arrays */

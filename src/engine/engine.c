@@ -114,6 +114,8 @@ struct engine {
 	bool have_base;
 	int base_L;
 	double *base[BASELINE_COUNT];	/* (L+1) */
+	double *base_step[BASELINE_COUNT];	/* (L+1) */
+	int test_draws;		/* batches drawn from the test stream */
 
 	double last_publish, last_step_time;
 	double rate_time, sps;
@@ -336,10 +338,10 @@ engine_baselines(struct engine *e)
 	baselines_evaluate(&e->t->cfg, &e->t->dist, &e->t->test, L, &tab);
 	for (b = 0; b < BASELINE_COUNT; b++) {
 		e->base[b] = xrealloc(e->base[b], (L + 1) * sizeof(double));
-		if (tab.mse[b] != NULL)
-			memcpy(e->base[b], tab.mse[b], (L + 1) * sizeof(double));
-		else
-			memset(e->base[b], 0, (L + 1) * sizeof(double));
+		e->base_step[b] = xrealloc(e->base_step[b], (L + 1) *
+		    sizeof(double));
+		memcpy(e->base[b], tab.mse[b], (L + 1) * sizeof(double));
+		memcpy(e->base_step[b], tab.step[b], (L + 1) * sizeof(double));
 	}
 	e->base_L = L;
 	e->have_base = true;
@@ -437,9 +439,13 @@ engine_publish(struct engine *e)
 		memcpy(s->layer_mse, e->layer_mse, L * sizeof(double));
 	s->have_baselines = e->have_base && e->base_L == L;
 	if (s->have_baselines)
-		for (b = 0; b < BASELINE_COUNT; b++)
+		for (b = 0; b < BASELINE_COUNT; b++) {
 			memcpy(s->base_mse[b], e->base[b],
 			    (L + 1) * sizeof(double));
+			memcpy(s->base_step[b], e->base_step[b],
+			    (L + 1) * sizeof(double));
+		}
+	s->test_draws = e->test_draws;
 	if (t->cfg.memory == MS_MEMORY_CGD)
 		model_cgd_coefficients(&t->model, s->cgd_coef);
 	engine_sigma_cos(e, s);
@@ -487,6 +493,7 @@ engine_begin_run(struct engine *e, const struct ms_config *old)
 	e->test_step = -1;
 	e->test_dur = 0;
 	e->have_base = false;
+	e->test_draws = 1;	/* trainer_init (or the checkpoint's) */
 	e->target = e->t->cfg.steps;
 	if (e->t->step >= e->target)
 		e->target = e->t->step + e->t->cfg.steps;
@@ -541,6 +548,7 @@ engine_set_data(struct engine *e)
 		    sizeof *e->marks);
 		e->nmarks--;
 	}
+	e->test_draws++;	/* trainer_set_data redrew the test batch */
 	e->marks[e->nmarks].step = e->t->step;
 	snprintf(e->marks[e->nmarks].label, sizeof e->marks[0].label, "%s",
 	    name);
@@ -1013,8 +1021,10 @@ engine_free(struct engine *e)
 	snapshot_curve_free(&e->decim.c);
 	snapshot_curve_free(&e->prev);
 	free(e->layer_mse);
-	for (b = 0; b < BASELINE_COUNT; b++)
+	for (b = 0; b < BASELINE_COUNT; b++) {
 		free(e->base[b]);
+		free(e->base_step[b]);
+	}
 	close(e->pipe[0]);
 	close(e->pipe[1]);
 	pthread_mutex_destroy(&e->mu);

@@ -35,8 +35,10 @@ snapshot_free(struct snapshot *s)
 	free(s->blocks);
 	free(s->params);
 	free(s->layer_mse);
-	for (b = 0; b < BASELINE_COUNT; b++)
+	for (b = 0; b < BASELINE_COUNT; b++) {
 		free(s->base_mse[b]);
+		free(s->base_step[b]);
+	}
 	free(s->cgd_coef);
 	free(s->sigma_cos);
 	memset(s, 0, sizeof *s);
@@ -52,9 +54,12 @@ snapshot_set_layers(struct snapshot *s, int L)
 		L = 1;
 	if (L > s->cap_L) {
 		s->layer_mse = xrealloc(s->layer_mse, L * sizeof(double));
-		for (b = 0; b < BASELINE_COUNT; b++)
+		for (b = 0; b < BASELINE_COUNT; b++) {
 			s->base_mse[b] = xrealloc(s->base_mse[b],
 			    (L + 1) * sizeof(double));
+			s->base_step[b] = xrealloc(s->base_step[b],
+			    (L + 1) * sizeof(double));
+		}
 		s->cgd_coef = xrealloc(s->cgd_coef, (size_t)L * L *
 		    sizeof(double));
 		s->sigma_cos = xrealloc(s->sigma_cos, L * sizeof(double));
@@ -66,7 +71,7 @@ snapshot_set_layers(struct snapshot *s, int L)
 	}
 	for (b = 0; b < BASELINE_COUNT; b++)
 		for (i = 0; i <= L; i++)
-			s->base_mse[b][i] = NAN;
+			s->base_mse[b][i] = s->base_step[b][i] = NAN;
 	for (i = 0; i < L * L; i++)
 		s->cgd_coef[i] = NAN;
 }
