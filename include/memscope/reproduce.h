@@ -61,9 +61,9 @@ void reproduce_plan(const struct reproduce_opts *o, int *trainings,
     double *steps);
 
 /*
- * Run the experiments of o: train on o->threads workers (progress on
- * `progress`, may be NULL), write DIR/figX.csv and DIR/figX.svg atomically,
- * print the tables and the claims on `out`. Returns 0; -2 with a message in
+ * Run the experiments of o: train on o->threads workers (progress and a
+ * closing summary on `progress`, may be NULL), write DIR/figX.csv and
+ * DIR/figX.svg atomically, print the tables and the claims on `out`. Returns 0; -2 with a message in
  * err for bad options (nothing done: no runs or figures, no output
  * directory); -1 with a message when the work failed (a training could not
  * start, a file could not be written).

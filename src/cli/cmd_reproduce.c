@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "memscope/cli.h"
@@ -72,15 +71,6 @@ static const struct option reproduce_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static double
-reproduce_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* An integer option in [lo, hi], or a message and -1. */
 static int
 reproduce_int(const char *opt, const char *arg, long lo, long hi, int *out)
@@ -108,8 +98,7 @@ cmd_reproduce(int argc, char **argv)
 	unsigned long long seed;
 	char *end;
 	bool quiet = false;
-	double steps, t0;
-	int c, rc, trainings;
+	int c, rc;
 
 	reproduce_defaults(&o);
 	optind = 1;
@@ -218,17 +207,10 @@ cmd_reproduce(int argc, char **argv)
 	else
 		o.progress = isatty(STDERR_FILENO) ? REPRODUCE_PROGRESS_TTY :
 		    REPRODUCE_PROGRESS_LINES;
-	reproduce_plan(&o, &trainings, &steps);
-	t0 = reproduce_clock();
 	rc = reproduce_run(&o, stdout, stderr, err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "memscope reproduce: %s\n", err);
 		return rc == -2 ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
-	if (!quiet)
-		fprintf(stderr, "memscope reproduce: %d trainings (%.0f steps) "
-		    "in %.1f s on %d thread%s; files in %s/\n", trainings,
-		    steps, reproduce_clock() - t0, o.threads,
-		    o.threads == 1 ? "" : "s", o.outdir);
 	return CLI_EXIT_OK;
 }

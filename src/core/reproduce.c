@@ -629,7 +629,8 @@ rp_job_run(const struct reproduce_opts *o, struct rp_job *j)
 		j->train_loss = rp_log(mse[cfg.layers - 1]);
 	} else {
 		/* the training batch as it is after cfg.steps steps: the
-		 * trainer redraws it before step s when s % resample == 0 */
+		 * trainer redraws it before step s when s % resample == 0
+		 * (a training that diverged stopped redrawing earlier) */
 		if (j->key.on_train && cfg.resample > 0)
 			for (int s = 1; s < cfg.steps; s++)
 				if (s % cfg.resample == 0)
@@ -1359,6 +1360,13 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
 		fprintf(out, "  (none of the figures the claims rest on "
 		    "was run)\n");
 	fflush(out);
+	if (pg.mode != REPRODUCE_PROGRESS_NONE) {
+		fprintf(pg.f, "memscope reproduce: %d trainings (%.0f steps) in "
+		    "%.1f s on %d thread%s; files in %s/\n", pl.trainings,
+		    pl.steps, rp_now() - pg.t0, nthreads, nthreads == 1 ? "" :
+		    "s", o->outdir);
+		fflush(pg.f);
+	}
 	rc = 0;
 restore:
 	if (c_loc != (locale_t)0) {
