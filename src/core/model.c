@@ -45,10 +45,12 @@
  * through every layer and straight back.
  */
 #include <math.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cblas.h>
 
@@ -58,6 +60,8 @@
 /* Tasks per block (the vector width of the label path) and shards per pass. */
 #define MODEL_LANES 4
 #define MODEL_SHARDS 16
+/* How long the caller spins for the other workers before it yields. */
+#define MODEL_SPIN_NS 100000L
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
 #define MODEL_SMALL_D 8
 
@@ -133,6 +137,7 @@ struct model_pass {
 	double *pred;		/* (B) each task's prediction, or NULL */
 	int nblocks, nshards;
 	atomic_int next;	/* the next shard to take */
+	atomic_int done;	/* workers that found no shard left */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -1165,6 +1170,33 @@ model_store_grads(struct model *m, const double *total)
 	}
 }
 
+/*
+ * The caller (worker 0) waits for the other workers here, spinning, rather
+ * than asleep in pool_run: waking a sleeping thread costs tens of
+ * microseconds (more in a virtual machine), a large part of a default step
+ * on two threads. After MODEL_SPIN_NS it yields, in case they share its core.
+ */
+static void
+model_wait_workers(struct model_pass *ps, int nworkers)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1; atomic_load_explicit(&ps->done,
+	    memory_order_acquire) < nworkers; i++) {
+		if (i % 64 != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#endif
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec -
+		    t0.tv_nsec > MODEL_SPIN_NS)
+			sched_yield();
+	}
+}
+
 static void
 model_pass_worker(void *ctx, int worker, int nworkers)
 {
@@ -1172,7 +1204,6 @@ model_pass_worker(void *ctx, int worker, int nworkers)
 	struct model_work *mw = ps->m->work;
 	struct model_worker *w = &mw->wk[worker];
 
-	(void)nworkers;
 	for (;;) {
 		int sh = atomic_fetch_add_explicit(&ps->next, 1,
 		    memory_order_relaxed);
@@ -1187,6 +1218,9 @@ model_pass_worker(void *ctx, int worker, int nworkers)
 		else
 			dense_shard(ps, w, lo, hi, slot);
 	}
+	atomic_fetch_add_explicit(&ps->done, 1, memory_order_release);
+	if (worker == 0)
+		model_wait_workers(ps, nworkers);
 }
 
 /* Run a pass over the batch; returns the mean squared error at layer L. */
@@ -1207,6 +1241,7 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	    (tb->B + MODEL_LANES - 1) / MODEL_LANES : tb->B;
 	ps.nshards = ps.nblocks < MODEL_SHARDS ? ps.nblocks : MODEL_SHARDS;
 	atomic_init(&ps.next, 0);
+	atomic_init(&ps.done, 0);
 	pool_run(pool, model_pass_worker, &ps);
 
 	/* add the slots in shard order: the same for any thread count */
