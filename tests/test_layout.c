@@ -82,14 +82,16 @@ test_cover(void **state)
 }
 
 /* Draw whole frames of every screen at every size (help open on some),
- * in UTF-8 colour and ASCII mono: nothing may write outside the canvas
- * (the canvas clips; ASan builds check the rest) or crash. */
+ * in UTF-8 colour and ASCII mono, the step-through screen at every ℓ:
+ * nothing may write outside the canvas (the canvas clips; ASan builds
+ * check the rest) or crash. */
 static void
 test_frames_every_size(void **state)
 {
 	struct ms_config cfg;
 	struct snapshot s;
-	struct screen_state st = { 0, false, "dark", NULL };
+	struct step_view view;
+	struct screen_state st = { 0, false, "dark", NULL, &view };
 	struct canvas c;
 	int w, h, k;
 
@@ -98,6 +100,7 @@ test_frames_every_size(void **state)
 	cfg.memory = MS_MEMORY_CGD;
 	snapshot_init(&s);
 	fixture_snapshot(&s, &cfg);
+	step_view_init(&view);
 	canvas_init(&c, 1, 1, &canvas_glyphs_utf8);
 	for (h = 1; h <= 100; h++) {
 		for (w = 1; w <= 300; w++) {
@@ -107,11 +110,16 @@ test_frames_every_size(void **state)
 			c.mono = k % 3 == 0;
 			st.screen = k % LAYOUT_SCREENS;
 			st.help = k % 5 == 0;
+			view.layer = k % (cfg.layers + 1);
 			screen_draw(&c, &s, &st, NULL);
+			if (st.screen == LAYOUT_SCREEN_STEP &&
+			    w >= LAYOUT_MIN_W && h >= LAYOUT_MIN_H)
+				assert_true(step_view_ready(&view));
 		}
 	}
 	canvas_free(&c);
 	snapshot_free(&s);
+	step_view_free(&view);
 }
 
 int

@@ -83,6 +83,37 @@ static const enum ms_param all_params[] = { MS_PARAM_SCALAR, MS_PARAM_PRE,
 static const enum ms_memory all_memories[] = { MS_MEMORY_NONE, MS_MEMORY_CGD,
     MS_MEMORY_LFOM };
 
+/* A model with trace_params and the trace of one of its test tasks. */
+struct trace_case {
+	struct ms_config c;
+	struct task_dist dist;
+	struct task_batch tb;
+	struct model m;
+	struct trace tr;
+};
+
+static void
+case_open(struct trace_case *tc, enum ms_param p, enum ms_memory mem,
+    int task)
+{
+	tc->c = trace_config(p, mem);
+	test_batch(&tc->c, &tc->dist, &tc->tb);
+	model_init(&tc->m, &tc->c);
+	trace_params(&tc->m);
+	trace_init(&tc->tr);
+	trace_set_task(&tc->tr, &tc->c, &tc->tb, task, NULL);
+	assert_int_equal(trace_set_model(&tc->tr, &tc->m), 0);
+}
+
+static void
+case_close(struct trace_case *tc)
+{
+	trace_free(&tc->tr);
+	model_free(&tc->m);
+	task_batch_free(&tc->tb);
+	task_dist_free(&tc->dist);
+}
+
 /* ℓ = 0: nothing has moved, every method predicts 0. */
 static void
 test_layer0_predicts_zero(void **state)
@@ -90,30 +121,18 @@ test_layer0_predicts_zero(void **state)
 	(void)state;
 	for (int pi = 0; pi < 4; pi++) {
 		for (int mi = 0; mi < 3; mi++) {
-			struct ms_config c = trace_config(all_params[pi],
-			    all_memories[mi]);
-			struct task_dist dist;
-			struct task_batch tb;
-			struct model m;
-			struct trace tr;
+			struct trace_case tc;
+			const struct trace *tr = &tc.tr;
 
-			test_batch(&c, &dist, &tb);
-			model_init(&m, &c);
-			trace_params(&m);
-			trace_init(&tr);
-			trace_set_task(&tr, &c, &tb, 2, NULL);
-			assert_int_equal(trace_set_model(&tr, &m), 0);
+			case_open(&tc, all_params[pi], all_memories[mi], 2);
 			for (int k = 0; k < TRACE_METHODS; k++) {
-				assert_true(tr.col[k].pred[0] == 0.0);
-				assert_close(tr.col[k].err[0], tr.yq * tr.yq,
+				assert_true(tr->col[k].pred[0] == 0.0);
+				assert_close(tr->col[k].err[0], tr->yq * tr->yq,
 				    1e-15);
 			}
 			/* and the model did move afterwards */
-			assert_true(tr.col[TRACE_MODEL].pred[1] != 0.0);
-			trace_free(&tr);
-			model_free(&m);
-			task_batch_free(&tb);
-			task_dist_free(&dist);
+			assert_true(tr->col[TRACE_MODEL].pred[1] != 0.0);
+			case_close(&tc);
 		}
 	}
 }
@@ -266,42 +285,33 @@ test_contributions_add_up(void **state)
 	(void)state;
 	for (int pi = 0; pi < 4; pi++) {
 		for (int mi = 0; mi < 3; mi++) {
-			struct ms_config c = trace_config(all_params[pi],
-			    all_memories[mi]);
-			struct task_dist dist;
-			struct task_batch tb;
-			struct model m;
-			struct trace tr;
-			int L = c.layers, n1 = c.context + 1, n = c.context;
+			struct trace_case tc;
+			const struct trace *tr = &tc.tr;
+			int L, n1, n;
 
-			test_batch(&c, &dist, &tb);
-			model_init(&m, &c);
-			trace_params(&m);
-			trace_init(&tr);
-			trace_set_task(&tr, &c, &tb, 1, NULL);
-			assert_int_equal(trace_set_model(&tr, &m), 0);
+			case_open(&tc, all_params[pi], all_memories[mi], 1);
+			L = tc.c.layers;
+			n = tc.c.context;
+			n1 = n + 1;
 			for (int l = 0; l < L; l++) {
 				double sum = 0.0, upd;
 
 				for (int j = 0; j < L; j++) {
-					sum += tr.contrib[l * L + j];
+					sum += tr->contrib[l * L + j];
 					if (j > l)
 						assert_true(
-						    tr.coef[l * L + j] == 0.0);
+						    tr->coef[l * L + j] == 0.0);
 				}
-				upd = tr.label[(l + 1) * n1 + n] -
-				    tr.label[l * n1 + n];
+				upd = tr->label[(l + 1) * n1 + n] -
+				    tr->label[l * n1 + n];
 				assert_close(sum, upd, 1e-10);
 			}
 			/* the implied w exists for scalar and pre only */
-			assert_int_equal(tr.model_has_w, pi < 2);
+			assert_int_equal(tr->model_has_w, pi < 2);
 			if (pi >= 2)
 				assert_true(
-				    isnan(tr.col[TRACE_MODEL].wdist[1]));
-			trace_free(&tr);
-			model_free(&m);
-			task_batch_free(&tb);
-			task_dist_free(&dist);
+				    isnan(tr->col[TRACE_MODEL].wdist[1]));
+			case_close(&tc);
 		}
 	}
 }
@@ -458,24 +468,18 @@ assert_matrix(json_t *a, size_t rows, size_t cols)
 static void
 check_json(enum ms_param p, enum ms_memory mem)
 {
-	struct ms_config c = trace_config(p, mem);
-	struct task_dist dist;
-	struct task_batch tb;
-	struct model m;
-	struct trace tr;
+	struct trace_case tc;
 	json_error_t jerr;
 	json_t *root, *back, *meth, *col, *mo;
 	char *text;
-	size_t L = c.layers, d = c.dim, n1 = c.context + 1;
+	size_t L, d, n1;
 	static const char *cols[] = { "model", "cg", "gd", "nesterov" };
 
-	test_batch(&c, &dist, &tb);
-	model_init(&m, &c);
-	trace_params(&m);
-	trace_init(&tr);
-	trace_set_task(&tr, &c, &tb, 0, NULL);
-	assert_int_equal(trace_set_model(&tr, &m), 0);
-	root = trace_json(&tr);
+	case_open(&tc, p, mem, 0);
+	L = tc.c.layers;
+	d = tc.c.dim;
+	n1 = tc.c.context + 1;
+	root = trace_json(&tc.tr);
 	text = json_dumps(root, JSON_COMPACT);
 	assert_non_null(text);
 	back = json_loads(text, 0, &jerr);
@@ -528,14 +532,11 @@ check_json(enum ms_param p, enum ms_memory mem)
 	if (mem == MS_MEMORY_LFOM)
 		assert_matrix(get(mo, "gamma_label_rows"), L, n1);
 	/* a number survives the round trip exactly */
-	assert_true(json_real_value(get(back, "query_label")) == tr.yq);
+	assert_true(json_real_value(get(back, "query_label")) == tc.tr.yq);
 	free(text);
 	json_decref(back);
 	json_decref(root);
-	trace_free(&tr);
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	case_close(&tc);
 }
 
 static void

@@ -111,37 +111,44 @@ struct golden_case {
 	bool ascii, mono, roles;
 	enum ms_param param;
 	enum ms_memory memory;
+	int layer;		/* the step-through screen's ℓ */
 };
 
 static const struct golden_case golden_cases[] = {
 	{ "loss-60x16", &panel_loss, 0, false, 60, 16, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "loss-60x16-ascii", &panel_loss, 0, false, 60, 16, true, true,
-	    false, MS_PARAM_PRE, MS_MEMORY_CGD },
+	    false, MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "layers-40x8", &panel_layers, 0, false, 40, 8, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "matrices-pre-60x12", &panel_matrices, 0, false, 60, 12, false,
-	    false, true, MS_PARAM_PRE, MS_MEMORY_CGD },
+	    false, true, MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "matrices-gdpp-70x12-mono", &panel_matrices, 0, false, 70, 12,
-	    false, true, false, MS_PARAM_GDPP, MS_MEMORY_NONE },
+	    false, true, false, MS_PARAM_GDPP, MS_MEMORY_NONE, 0 },
 	{ "matrices-scalar-40x8", &panel_matrices, 0, false, 40, 8, true,
-	    true, false, MS_PARAM_SCALAR, MS_MEMORY_NONE },
+	    true, false, MS_PARAM_SCALAR, MS_MEMORY_NONE, 0 },
 	{ "memory-cgd-36x10", &panel_memory, 0, false, 36, 10, false, false,
-	    false, MS_PARAM_PRE, MS_MEMORY_CGD },
+	    false, MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "memory-lfom-50x10", &panel_memory, 0, false, 50, 10, false, false,
-	    true, MS_PARAM_PRE, MS_MEMORY_LFOM },
+	    true, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "memory-lfom-36x10-mono", &panel_memory, 0, false, 36, 10, true,
-	    true, false, MS_PARAM_PRE, MS_MEMORY_LFOM },
+	    true, false, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "dashboard-80x24", NULL, 0, false, 80, 24, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "dashboard-120x40-ascii", NULL, 0, false, 120, 40, true, true,
-	    false, MS_PARAM_PRE, MS_MEMORY_LFOM },
+	    false, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "help-80x24", NULL, 0, true, 80, 24, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "step-80x24", NULL, 3, false, 80, 24, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 2 },
+	{ "step-160x50", NULL, 3, false, 160, 50, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 3 },
+	{ "step-100x30-ascii", NULL, 3, false, 100, 30, true, true, false,
+	    MS_PARAM_FULL, MS_MEMORY_NONE, 1 },
+	{ "step-80x24-layer0", NULL, 3, false, 80, 24, false, false, false,
+	    MS_PARAM_SCALAR, MS_MEMORY_NONE, 0 },
 	{ "small-60x20", NULL, 0, false, 60, 20, false, false, false,
-	    MS_PARAM_PRE, MS_MEMORY_CGD },
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 };
 
 static void
@@ -150,14 +157,18 @@ test_golden(void **state)
 	const struct golden_case *gc = *state;
 	struct ms_config cfg;
 	struct snapshot s;
-	struct screen_state st = { gc->screen, gc->help, "dark", NULL };
-	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL };
+	struct step_view view;
+	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view };
+	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL };
 	struct canvas c;
 	char *text;
 
 	golden_config(&cfg, gc->param, gc->memory);
 	snapshot_init(&s);
 	fixture_snapshot(&s, &cfg);
+	step_view_init(&view);
+	view.task = 7;
+	view.layer = gc->layer;
 	ctx.s = &s;
 	canvas_init(&c, gc->w, gc->h, gc->ascii ? &canvas_glyphs_ascii :
 	    &canvas_glyphs_utf8);
@@ -176,6 +187,7 @@ test_golden(void **state)
 	}
 	canvas_free(&c);
 	snapshot_free(&s);
+	step_view_free(&view);
 }
 
 int

@@ -46,8 +46,11 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 		s->sigma_cos[l] = 0.5 + 0.1 * l;
 	}
 	for (b = 0; b < BASELINE_COUNT; b++)
-		for (l = 0; l <= L; l++)
+		for (l = 0; l <= L; l++) {
 			s->base_mse[b][l] = exp(1.6 - l * (0.3 + 0.2 * b));
+			s->base_step[b][l] = l > 0 ? 0.05 - 0.005 * l : 0.0;
+		}
+	s->test_draws = 1;
 	for (l = 0; l < L; l++)
 		for (j = 0; j < L; j++)
 			s->cgd_coef[l * L + j] = j <= l ? pow(0.5, l - j) *

@@ -22,7 +22,8 @@ void backend_set_theme(const struct theme *t);
 void backend_size(int *w, int *h);
 /* Copy the canvas to the screen and show it. */
 void backend_blit(const struct canvas *c);
-/* The next key, or -1 if none is waiting; BACKEND_KEY_RESIZE on a resize. */
+/* The next key, or -1 if none is waiting; BACKEND_KEY_RESIZE on a resize,
+ * KEYS_LEFT .. KEYS_DOWN for the cursor keys. */
 int backend_key(void);
 /* Colours the terminal has (0 without colour). */
 int backend_colours(void);

@@ -12,13 +12,16 @@
 #define LAYOUT_MIN_W 80
 #define LAYOUT_MIN_H 24
 #define LAYOUT_SCREENS 4
+#define LAYOUT_SCREEN_STEP 3	/* the step-through screen (0-based) */
 
 enum layout_slot {
 	LAYOUT_LOSS,
 	LAYOUT_LAYERS,
 	LAYOUT_MATRICES,
 	LAYOUT_MEMORY,
-	LAYOUT_STEP,
+	LAYOUT_STEP,		/* step-through: the task, the methods at ℓ */
+	LAYOUT_STEP_CHART,	/* step-through: squared error against ℓ */
+	LAYOUT_STEP_MEMORY,	/* step-through: the registers at layer ℓ */
 	LAYOUT_MESSAGE,
 	LAYOUT_STATUS,
 	LAYOUT_NSLOTS

@@ -7,7 +7,9 @@
 #define MEMSCOPE_PANEL_H
 
 #include "memscope/canvas.h"
+#include "memscope/plot.h"
 #include "memscope/snapshot.h"
+#include "memscope/stepview.h"
 
 struct panel_ctx {
 	const struct snapshot *s;
@@ -15,6 +17,7 @@ struct panel_ctx {
 	int screen;		/* 0-based screen number */
 	int nscreens;
 	const char *note;	/* a UI message shown instead of the snapshot's */
+	const struct step_view *step;	/* the step-through screen's, or NULL */
 };
 
 struct panel_class {
@@ -29,7 +32,9 @@ extern const struct panel_class panel_loss;	/* loss curves */
 extern const struct panel_class panel_layers;	/* per-layer test losses */
 extern const struct panel_class panel_matrices;	/* parameter heatmaps */
 extern const struct panel_class panel_memory;	/* memory coefficients */
-extern const struct panel_class panel_step;	/* the step-through slot */
+extern const struct panel_class panel_step;	/* step-through: methods */
+extern const struct panel_class panel_step_chart;	/* error against ℓ */
+extern const struct panel_class panel_step_memory;	/* registers at ℓ */
 extern const struct panel_class panel_message;	/* the last event / hints */
 extern const struct panel_class panel_status;	/* the status line */
 
@@ -38,6 +43,16 @@ extern const struct panel_class panel_status;	/* the status line */
 struct rect panel_frame(struct canvas *c, struct rect r, const char *title);
 /* ln(v) as text ("-1.48"), "-" for missing or non-positive v. */
 const char *panel_log(double v, char *buf, int len);
+/* Tick labels at the top, middle and bottom of plot p's range [lo, hi],
+ * right-aligned in the columns from x0 to the plot's left edge. */
+void panel_y_ticks(struct canvas *c, const struct plot *p, int x0,
+    double lo, double hi);
+/* Widen a (log) range [lo, hi] by 5% of its width, at least 0.05. */
+void panel_pad_range(double *lo, double *hi);
+/* Write s at (x, y) if all of it fits before column end; returns the x
+ * after it (x unchanged if it does not fit). */
+int panel_segment(struct canvas *c, int x, int y, int end,
+    enum colour_role col, const char *s);
 /* Draw a centred line of text in r's row y. */
 void panel_centre(struct canvas *c, struct rect r, int y, enum colour_role fg,
     const char *s);

@@ -11,16 +11,19 @@
 #include "memscope/canvas.h"
 #include "memscope/layout.h"
 #include "memscope/snapshot.h"
+#include "memscope/stepview.h"
 
 struct screen_state {
 	int screen;		/* 0-based */
 	bool help;
 	const char *theme;	/* name shown in the status line */
 	const char *note;	/* a UI message (theme errors), or NULL */
+	struct step_view *step;	/* the step-through screen's state, or NULL */
 };
 
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout
- * used (may be NULL). */
+ * used (may be NULL). On the step-through screen st->step is first brought
+ * up to date with s. */
 void screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *lo);
 

@@ -13,6 +13,7 @@
 
 #include "memscope/backend.h"
 #include "memscope/colour.h"
+#include "memscope/keys.h"
 
 #define BACKEND_NC 257		/* colour numbers -1..255, shifted by one */
 
@@ -191,7 +192,17 @@ backend_key(void)
 
 	if (ch == ERR)
 		return -1;
-	if (ch == KEY_RESIZE)
+	switch (ch) {
+	case KEY_RESIZE:
 		return BACKEND_KEY_RESIZE;
+	case KEY_LEFT:
+		return KEYS_LEFT;
+	case KEY_RIGHT:
+		return KEYS_RIGHT;
+	case KEY_UP:
+		return KEYS_UP;
+	case KEY_DOWN:
+		return KEYS_DOWN;
+	}
 	return ch;
 }

@@ -6,7 +6,10 @@
  *     the width (34 to 64 cells), the top row 55% of the height (at least 11);
  *   2 parameters: the heatmaps alone;
  *   3 memory: memory left (60%), per-layer table right;
- *   4 step-through: its slot.
+ *   4 step-through: the task and the methods at ℓ top-left, the error
+ *     chart top-right (35% of the width, 28 to 80 cells), the memory view
+ *     below across the width; the top row 45% of the height (at least 10,
+ *     leaving the memory view at least 10).
  * Splits are computed from the remaining size, so neighbours share edges
  * exactly and nothing overlaps; below the minimum size only "too small" is
  * reported and nothing is laid out.
@@ -77,8 +80,12 @@ layout_compute(struct layout *lo, int w, int h, int screen)
 		layout_add(lo, LAYOUT_MEMORY, 0, 0, lw, bh);
 		layout_add(lo, LAYOUT_LAYERS, lw, 0, w - lw, bh);
 		break;
-	case 3:
-		layout_add(lo, LAYOUT_STEP, 0, 0, w, bh);
+	case LAYOUT_SCREEN_STEP:
+		rw = layout_clamp(w * 7 / 20, 28, 80);
+		th = layout_clamp(bh * 45 / 100, 10, bh - 10);
+		layout_add(lo, LAYOUT_STEP, 0, 0, w - rw, th);
+		layout_add(lo, LAYOUT_STEP_CHART, w - rw, 0, rw, th);
+		layout_add(lo, LAYOUT_STEP_MEMORY, 0, th, w, bh - th);
 		break;
 	}
 	layout_add(lo, LAYOUT_MESSAGE, 0, h - 2, w, 1);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "memscope/panel.h"
+#include "memscope/plot.h"
 
 /* Frame r with a title and return the inside. */
 struct rect
@@ -25,6 +26,54 @@ panel_log(double v, char *buf, int len)
 	else
 		snprintf(buf, len, "%.2f", log(v));
 	return buf;
+}
+
+/* Tick labels at the top, middle and bottom of plot p's y range. */
+void
+panel_y_ticks(struct canvas *c, const struct plot *p, int x0, double lo,
+    double hi)
+{
+	const struct rect pr = p->r;
+	char buf[32];
+	int i, row, x;
+
+	for (i = 0; i < 3; i++) {
+		double v = hi - (hi - lo) * i / 2;
+
+		row = plot_row(p, v);
+		if (row >= pr.y + pr.h)
+			row = pr.y + pr.h - 1;
+		plot_label(v, buf, sizeof buf);
+		x = pr.x - 1 - canvas_text_width(buf);
+		canvas_text(c, x < x0 ? x0 : x, row, pr.x - x0 - 1, COL_AXIS,
+		    buf);
+		canvas_put(c, pr.x - 1, row, c->g->tee_right, COL_AXIS);
+	}
+}
+
+/* Widen a (log) range by 5% of its width, at least 0.05. */
+void
+panel_pad_range(double *lo, double *hi)
+{
+	double pad = (*hi - *lo) * 0.05;
+
+	if (pad < 0.05)
+		pad = 0.05;
+	*lo -= pad;
+	*hi += pad;
+}
+
+/* Write s at (x, y) if all of it fits before end; returns the new x. */
+int
+panel_segment(struct canvas *c, int x, int y, int end, enum colour_role col,
+    const char *s)
+{
+	int w = canvas_text_width(s);
+
+	if (x + w > end)
+		return x;
+	canvas_text(c, x, y, w, col, s);
+	return x + w;
 }
 
 /* Draw a centred line of text in r's row y. */

@@ -114,7 +114,7 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	const struct glyphs *g = c->g;
 	struct rect in, pr;
 	struct plot p;
-	double lo = INFINITY, hi = -INFINITY, xmax = 1, pad, *tmp;
+	double lo = INFINITY, hi = -INFINITY, xmax = 1, *tmp;
 	char buf[32], title[64];
 	int i, row, col, x, y, L = s->cfg.layers, maxn;
 
@@ -143,26 +143,11 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		    "waiting for the first loss...");
 		return;
 	}
-	pad = (hi - lo) * 0.05;
-	if (pad < 0.05)
-		pad = 0.05;
-	lo -= pad;
-	hi += pad;
+	panel_pad_range(&lo, &hi);
 	plot_init(&p, c, pr, 0, xmax, lo, hi);
 
 	/* y ticks: top, middle, bottom; x ticks: 0, middle, end */
-	for (i = 0; i < 3; i++) {
-		double v = hi - (hi - lo) * i / 2;
-
-		row = plot_row(&p, v);
-		if (row >= pr.y + pr.h)
-			row = pr.y + pr.h - 1;
-		plot_label(v, buf, sizeof buf);
-		x = pr.x - 1 - canvas_text_width(buf);
-		canvas_text(c, x < in.x ? in.x : x, row, pr.x - in.x - 1,
-		    COL_AXIS, buf);
-		canvas_put(c, pr.x - 1, row, g->tee_right, COL_AXIS);
-	}
+	panel_y_ticks(c, &p, in.x, lo, hi);
 	y = pr.y + pr.h;
 	for (i = 0; i < 3; i++) {
 		double v = xmax * i / 2;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memscope/layout.h"
 #include "memscope/panel.h"
 
 static enum colour_role
@@ -47,19 +48,6 @@ status_glyph(const struct canvas *c, enum engine_state st)
 	return u ? "…" : ".";
 }
 
-/* Write a segment if it fits before end; returns the new x. */
-static int
-status_seg(struct canvas *c, int x, int y, int end, enum colour_role col,
-    const char *s)
-{
-	int w = canvas_text_width(s);
-
-	if (x + w > end)
-		return x;
-	canvas_text(c, x, y, w, col, s);
-	return x + w;
-}
-
 static void
 status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
@@ -74,38 +62,38 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	canvas_fill(c, r, COL_STATUS);
 	snprintf(buf, sizeof buf, " %s %s ", status_glyph(c, s->state),
 	    snapshot_state_name(s->state));
-	x = status_seg(c, x, y, end, col, buf);
+	x = panel_segment(c, x, y, end, col, buf);
 	{
 		struct rect b = { r.x, y, x - r.x, 1 };
 
 		canvas_attr(c, b, CATTR_BOLD);
 	}
 	snprintf(buf, sizeof buf, " step %ld/%ld", s->step, s->target);
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	if (s->speed_cap > 0)
 		snprintf(speed, sizeof speed, " (cap %d)", s->speed_cap);
 	else
 		speed[0] = '\0';
 	snprintf(buf, sizeof buf, "  %.0f steps/s%s", s->steps_per_sec,
 	    speed);
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	config_data_name(&s->cfg, data, sizeof data);
 	snprintf(buf, sizeof buf, "  d%d n%d L%d H%d %s %s", s->cfg.dim,
 	    s->cfg.context, s->cfg.layers, s->cfg.heads,
 	    config_param_name(s->cfg.param), config_memory_name(s->cfg.memory));
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  data %s %s%.3g", data, u ? "κ" : "kappa ",
 	    s->kappa);
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  seed %llu",
 	    (unsigned long long)s->cfg.seed);
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  theme %s", ctx->theme != NULL ?
 	    ctx->theme : "?");
-	x = status_seg(c, x, y, end, COL_STATUS, buf);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
 	    ctx->nscreens);
-	status_seg(c, x, y, end, COL_STATUS, buf);
+	panel_segment(c, x, y, end, COL_STATUS, buf);
 }
 
 static void
@@ -115,8 +103,16 @@ message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	    "c data", "[ ] heads", "l L layers", "m memory", "p param",
 	    "n step", "< > speed", "r restart", "s save", "e export",
 	    "t theme", "Tab screen" };
+	/* the step-through screen's own keys first (UTF-8, ASCII) */
+	static const char *step_hints[][2] = { { "← → layer", "Lt Rt layer" },
+	    { "↑ ↓ task", "Up Dn task" }, { "d random task", "d random task" },
+	    { "f follow/freeze", "f follow/freeze" }, { "? help", "? help" },
+	    { "q quit", "q quit" }, { "space pause", "space pause" },
+	    { "Tab screen", "Tab screen" } };
 	const struct snapshot *s = ctx->s;
-	int x, i, w;
+	const char *h;
+	int x, i, w, n;
+	bool step = ctx->screen == LAYOUT_SCREEN_STEP;
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
@@ -130,11 +126,14 @@ message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		return;
 	}
 	x = r.x + 1;
-	for (i = 0; i < (int)(sizeof hints / sizeof hints[0]); i++) {
-		w = canvas_text_width(hints[i]);
+	n = step ? (int)(sizeof step_hints / sizeof step_hints[0]) :
+	    (int)(sizeof hints / sizeof hints[0]);
+	for (i = 0; i < n; i++) {
+		h = step ? step_hints[i][c->g->utf8 ? 0 : 1] : hints[i];
+		w = canvas_text_width(h);
 		if (x + w > r.x + r.w - 1)
 			break;
-		canvas_text(c, x, r.y, r.x + r.w - x, COL_DIM, hints[i]);
+		canvas_text(c, x, r.y, r.x + r.w - x, COL_DIM, h);
 		x += w + 2;
 	}
 }

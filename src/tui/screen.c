@@ -12,6 +12,8 @@ static const struct panel_class *screen_panels[LAYOUT_NSLOTS] = {
 	[LAYOUT_MATRICES] = &panel_matrices,
 	[LAYOUT_MEMORY] = &panel_memory,
 	[LAYOUT_STEP] = &panel_step,
+	[LAYOUT_STEP_CHART] = &panel_step_chart,
+	[LAYOUT_STEP_MEMORY] = &panel_step_memory,
 	[LAYOUT_MESSAGE] = &panel_message,
 	[LAYOUT_STATUS] = &panel_status,
 };
@@ -57,7 +59,8 @@ screen_help(struct canvas *c)
 		y = box.y + 1 + i;
 		if (y >= box.y + box.h - 2)
 			break;
-		canvas_text(c, box.x + 2, y, 8, COL_KEY, ka[i].name);
+		canvas_text(c, box.x + 2, y, 8, COL_KEY, c->g->utf8 &&
+		    ka[i].name_utf8 != NULL ? ka[i].name_utf8 : ka[i].name);
 		canvas_text(c, box.x + 10, y, box.w - 12, COL_HELP, ka[i].help);
 	}
 	y = box.y + box.h - 2;
@@ -72,7 +75,7 @@ screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *out)
 {
 	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note };
+	    st->note, st->step };
 	struct layout lo;
 	int i;
 
@@ -84,6 +87,9 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 		screen_too_small(c);
 		return;
 	}
+	/* the step-through screen's trace is computed on the UI's side */
+	if (st->screen == LAYOUT_SCREEN_STEP && st->step != NULL)
+		step_view_sync(st->step, s);
 	for (i = 0; i < lo.n; i++)
 		screen_panels[lo.item[i].slot]->draw(&ctx, c, lo.item[i].r);
 	if (st->help)

@@ -76,7 +76,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 {
 	struct sigaction sa, old_int, old_term;
 	struct snapshot *snap = engine_first_snapshot(e);
-	struct keys_ui ui = { 0, false, tui_send, e };
+	struct step_view step;
+	struct keys_ui ui = { 0, false, tui_send, e, &step };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -117,6 +118,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		return 1;
 	}
 	t0 = tui_now();
+	step_view_init(&step);
 
 	while (!quit && !tui_signalled) {
 		now = tui_now();
@@ -125,6 +127,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.help = ui.help;
 			st.theme = theme.name;
 			st.note = note;
+			st.step = &step;
 			screen_draw(&c, snap, &st, NULL);
 			backend_blit(&c);
 			last_frame = now;
@@ -182,6 +185,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	sigaction(SIGTERM, &old_term, NULL);
 	canvas_free(&c);
 	engine_free(e);
+	step_view_free(&step);
 	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
 		fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s)\n",
 		    frames, now - t0, frames / (now - t0));
