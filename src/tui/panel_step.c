@@ -428,9 +428,11 @@ step_memory_summary(struct canvas *c, struct rect in, int y,
 		break;
 	case MS_MEMORY_LFOM:
 		snprintf(line, sizeof line, "layer %d adds (1/n) %s_j %s_j %s "
-		    "R_j, j %s %d: each register weighted token by token", l,
-		    step_sym(c, "Σ", "sum"), step_sym(c, "Γ", "Gamma"),
-		    step_sym(c, "⊙", "*"), step_sym(c, "≤", "<="), l);
+		    "R_j, j %s %d", l, step_sym(c, "Σ", "sum"),
+		    step_sym(c, "Γ", "Gamma"), step_sym(c, "⊙", "*"),
+		    step_sym(c, "≤", "<="), l);
+		if (canvas_text_width(line) + 40 <= in.w)
+			strcat(line, ": each register weighted token by token");
 		break;
 	case MS_MEMORY_NONE:
 	default:
@@ -575,9 +577,12 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 	lj = l - 1;	/* trace.h's 0-based layer */
 	step_memory_summary(c, in, y, tr, l);
 
-	/* widths: name, register strip, Γ strip (lfom), coef, bar, value */
-	sw = n1 < (in.w - STEP_NAME_W) * 2 / 5 ? n1 :
-	    (in.w - STEP_NAME_W) * 2 / 5;
+	/* widths: name, register strip, Γ strip (lfom), coef, bar, value;
+	 * the strips give way to a bar of at least a third of the rest */
+	x = in.w - STEP_NAME_W - 16;
+	sw = (x - x / 3) / (lfom ? 2 : 1) - 1;
+	if (sw > n1)
+		sw = n1;
 	gw = lfom ? sw : 0;
 	bw = in.w - STEP_NAME_W - sw - 1 - (lfom ? gw + 1 : 0) - 8 - 8;
 	if (bw > 61)
@@ -624,8 +629,9 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 		    "contribution to the query cell" : "contribution");
 
 	if (first > 0 && ++y < end)
-		canvas_printf(c, in.x, y, in.w, COL_DIM, "... R_1 to R_%d "
-		    "above (enlarge the terminal)", first);
+		canvas_printf(c, in.x, y, in.w, COL_DIM, first > 1 ?
+		    "... R_1 to R_%d not shown (enlarge the terminal)" :
+		    "... R_%d not shown (enlarge the terminal)", first);
 	for (j = first; j <= lj && ++y < end; j++) {
 		double cf = tr->coef[lj * L + j], cb = tr->contrib[lj * L + j];
 
