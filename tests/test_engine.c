@@ -291,6 +291,47 @@ test_snapshot_rebuilds_test_tasks(void **state)
 	engine_free(e);
 }
 
+/* A finished run handed over (as from a checkpoint) waits, unchanged, for
+ * space; an unfinished one trains on. */
+static void
+test_loaded_finished_run_waits(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine *e;
+	struct snapshot *s;
+	struct trainer *t;
+	char err[256];
+
+	(void)state;
+	small_config(&cfg);
+	cfg.steps = 3;
+	for (int finished = 1; finished >= 0; finished--) {
+		t = calloc(1, sizeof *t);
+		assert_non_null(t);
+		assert_int_equal(trainer_init(t, &cfg, err, sizeof err), 0);
+		for (int k = 0; k < (finished ? 3 : 1); k++)
+			assert_int_equal(trainer_step(t), 0);
+		e = engine_create(&cfg, t, &eo, err, sizeof err);
+		assert_non_null(e);
+		s = engine_first_snapshot(e);
+		assert_int_equal(engine_start(e), 0);
+		assert_true(wait_for(e, &s, has_baselines, 0));
+		usleep(100000);
+		engine_take(e, &s);
+		if (finished) {
+			assert_int_equal(s->state, ENGINE_PAUSED);
+			assert_int_equal(s->step, 3);
+			assert_non_null(strstr(s->message, "finished run"));
+			engine_send(e, ENGINE_CMD_TOGGLE, 0);
+			assert_true(wait_for(e, &s, step_at_least, 4));
+		} else
+			assert_true(wait_for(e, &s, state_is,
+			    ENGINE_FINISHED));
+		engine_free(e);
+	}
+}
+
 static void
 test_finish_and_export(void **state)
 {
@@ -422,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_pause_stops_steps),
 		cmocka_unit_test(test_new_run_keeps_previous),
 		cmocka_unit_test(test_snapshot_rebuilds_test_tasks),
+		cmocka_unit_test(test_loaded_finished_run_waits),
 		cmocka_unit_test(test_finish_and_export),
 		cmocka_unit_test(test_speed_cap),
 		cmocka_unit_test(test_data_cycle),

@@ -41,7 +41,8 @@ struct engine;
 
 /*
  * An engine for cfg, or for the trainer `loaded` (taken over, e.g. from a
- * checkpoint) if not NULL. The first run is set up here, so a bad
+ * checkpoint) if not NULL; a loaded trainer that has reached its step
+ * target starts paused. The first run is set up here, so a bad
  * configuration is reported before any thread starts: NULL and a message.
  */
 struct engine *engine_create(const struct ms_config *cfg,

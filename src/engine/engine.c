@@ -915,10 +915,14 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	e->state = e->opts.start_paused ? ENGINE_PAUSED : ENGINE_RUNNING;
 	e->rate_time = engine_now();
 	engine_begin_run(e, NULL);
+	/* a finished run loaded from a checkpoint is there to be looked at
+	 * (screen 4 shows the saved model itself): it waits for space */
 	if (e->t->step >= e->t->cfg.steps && e->t->step > 0 &&
-	    e->state == ENGINE_RUNNING)
-		engine_message(e, false, "continuing from step %ld",
-		    e->t->step);
+	    e->state == ENGINE_RUNNING) {
+		e->state = ENGINE_PAUSED;
+		engine_message(e, false, "loaded a finished run at step %ld: "
+		    "space trains on", e->t->step);
+	}
 	/* the UI's first snapshot says what is being set up */
 	e->front->cfg = e->t->cfg;
 	e->front->kappa = config_condition(&e->t->cfg);
