@@ -75,7 +75,7 @@ random_params(struct model *m, uint64_t seed)
 }
 
 static void
-check_fd(enum ms_param p, enum ms_memory mem, int heads)
+check_fd(enum ms_param p, enum ms_memory mem, int heads, int dim)
 {
 	struct ms_config c = small_config(p, mem, heads);
 	struct task_dist dist;
@@ -85,6 +85,9 @@ check_fd(enum ms_param p, enum ms_memory mem, int heads)
 	const double h = 1e-6;
 	double worst = 0.0;
 
+	c.dim = dim;
+	if (dim > 3)	/* kernels for larger d: generic label, BLAS dense */
+		c.layers = 2;
 	make_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
 	random_params(&m, 11 + (uint64_t)p * 7 + (uint64_t)mem * 3 + heads);
@@ -130,7 +133,17 @@ test_gradients_match_finite_differences(void **state)
 	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_FULL; p++)
 		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++)
 			for (int heads = 1; heads <= 2; heads++)
-				check_fd(p, mem, heads);
+				check_fd(p, mem, heads, 3);
+}
+
+/* The same above MODEL_SMALL_D (8): the kernels with d not a constant. */
+static void
+test_gradients_match_finite_differences_large_d(void **state)
+{
+	(void)state;
+	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_FULL; p++)
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++)
+			check_fd(p, mem, 2, 9);
 }
 
 /* scalar and pre: the label-row path and the dense path agree exactly. */
@@ -635,38 +648,75 @@ test_blocked_lanes_bit_identical(void **state)
 	pool_free(pools[2]);
 }
 
-/* The dense path: gradients bit-identical for 1, 2 and 3 threads. */
+/*
+ * The dense path, in lanes (d 3) and one task at a time (d 9): each task's
+ * prediction is the same bits whatever the batch size and thread count,
+ * and so are the batch's loss and gradients for 1, 2 and 3 threads.
+ */
 static void
-test_dense_path_same_bits_for_any_thread_count(void **state)
+check_dense_same_bits(enum ms_param p, int dim)
 {
-	struct ms_config c = small_config(MS_PARAM_GDPP, MS_MEMORY_LFOM, 2);
+	static const int sizes[] = { 1, 3, 5, 7, 37 };
+	struct ms_config c = small_config(p, MS_MEMORY_LFOM, 2);
 	struct task_dist dist;
-	struct task_batch tb;
+	struct task_batch tb, sub;
 	struct model m;
 	struct pool *pools[3] = { NULL, pool_create(2), pool_create(3) };
-	double loss[3], *g1;
+	double *g1, *want, *pred, *label;
+	int n1;
 
-	(void)state;
+	c.dim = dim;
 	c.batch = 37;
 	make_batch(&tb, &dist, &c, 13);
 	model_init(&m, &c);
-	random_params(&m, 71);
+	assert_int_equal(m.path, MODEL_PATH_DENSE);
+	random_params(&m, 71 + dim);
+	n1 = c.context + 1;
 	g1 = xdoubles(m.nparams);
-	for (int t = 0; t < 3; t++) {
-		loss[t] = model_loss_grad(&m, &tb, pools[t]);
-		if (t == 0)
-			memcpy(g1, m.grads, m.nparams * sizeof *g1);
-		else
-			assert_memory_equal(g1, m.grads, m.nparams * sizeof *g1);
+	want = xdoubles((size_t)tb.B);
+	pred = xdoubles((size_t)tb.B);
+	label = xdoubles((size_t)(c.layers + 1) * n1);
+	for (int b = 0; b < tb.B; b++) {
+		model_trace_task(&m, &tb, b, label, NULL);
+		want[b] = -label[c.layers * n1 + c.context];
 	}
-	assert_memory_equal(&loss[0], &loss[1], sizeof loss[0]);
-	assert_memory_equal(&loss[0], &loss[2], sizeof loss[0]);
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		double loss[3];
+
+		sub = tb;
+		sub.B = sizes[k];
+		for (int t = 0; t < 3; t++) {
+			model_predict(&m, &sub, pools[t], pred);
+			assert_memory_equal(pred, want,
+			    (size_t)sub.B * sizeof *pred);
+			loss[t] = model_loss_grad(&m, &sub, pools[t]);
+			if (t == 0)
+				memcpy(g1, m.grads, m.nparams * sizeof *g1);
+			else
+				assert_memory_equal(g1, m.grads,
+				    m.nparams * sizeof *g1);
+		}
+		assert_memory_equal(&loss[0], &loss[1], sizeof loss[0]);
+		assert_memory_equal(&loss[0], &loss[2], sizeof loss[0]);
+	}
 	free(g1);
+	free(want);
+	free(pred);
+	free(label);
 	pool_free(pools[1]);
 	pool_free(pools[2]);
 	model_free(&m);
 	task_batch_free(&tb);
 	task_dist_free(&dist);
+}
+
+static void
+test_dense_path_same_bits_for_any_thread_count(void **state)
+{
+	(void)state;
+	check_dense_same_bits(MS_PARAM_GDPP, 3);
+	check_dense_same_bits(MS_PARAM_FULL, 3);
+	check_dense_same_bits(MS_PARAM_FULL, 9);
 }
 
 /* The table: shapes per parametrization and memory; initialisation. */
@@ -710,6 +760,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parameter_table_and_init),
 		cmocka_unit_test(test_gradients_match_finite_differences),
+		cmocka_unit_test(test_gradients_match_finite_differences_large_d),
 		cmocka_unit_test(test_label_path_matches_dense_path),
 		cmocka_unit_test(test_lemma1_pre_is_preconditioned_gd),
 		cmocka_unit_test(test_lemma1_scalar_is_gd),

@@ -96,7 +96,9 @@ struct model_worker {
 	vlane *err;		/* (1) ŷ_L − y_q of each lane */
 	vlane *sum;		/* (slot_len) the shard's sums, per lane */
 	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
-	/* dense path, one task at a time */
+	/* dense path in lanes (small d): as below, one vlane per entry */
+	vlane *Zv, *Rv, *Uv, *Cv, *Kv, *gKv, *gCv, *tmpv, *gZv, *gSv, *gaccv;
+	/* dense path, one task at a time (large d: BLAS) */
 	double *Z;		/* (L+1, n+1, d+1) token matrix after each layer */
 	double *R;		/* (L, n+1, d+1) registers */
 	double *U;		/* (n+1, d+1) lfom running sum */
@@ -106,16 +108,21 @@ struct model_worker {
 	double *gZ, *gS, *gacc;	/* (n+1, d+1) */
 };
 
+/* How a pass runs: label path in lanes; dense path in lanes (d ≤
+ * MODEL_SMALL_D) or one task at a time with BLAS for the products. */
+enum model_kernel { KERNEL_LABEL, KERNEL_DENSE_LANES, KERNEL_DENSE_TASK };
+
 /*
  * Scratch of a model: per-worker buffers, the pass-wide inputs derived from
  * the parameters, and one slot of sums per shard. A slot (slot_len doubles,
  * padded to a cache line) holds, in order: the attention gradient sums
  * (label: Σ_h A_h's, (L, d, d) or (L); dense: P then Q, (L, H, d+1, d+1)
  * each), the memory gradient sums (lfom: Γ, label (L, n+1) or dense
- * (L, d+1, n+1); cgd: (L, 2) α, γ), the squared error after each layer (L)
- * and the loss sum (1).
+ * token-major (L, n+1, d+1); cgd: (L, 2) α, γ; both before the 1/n of α
+ * and Γ), the squared error after each layer (L) and the loss sum (1).
  */
 struct model_work {
+	enum model_kernel kernel;
 	int nworkers;
 	struct model_worker *wk;	/* (nworkers) */
 	size_t attn_len, mem_len, slot_len;
@@ -125,6 +132,8 @@ struct model_work {
 	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n */
 	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n, token-major */
 	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) */
+	vlane *Pv, *Qv;		/* dense lanes: the same, lanes equal */
+	vlane *Gdv;		/* dense lanes lfom: Gd, lanes equal */
 	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ */
 };
 
@@ -239,7 +248,8 @@ model_work_free(struct model *m)
 		void *bufs[] = { w->x, w->yt, w->lab, w->reg, w->s, w->v, w->u,
 		    w->gy, w->gr, w->acc, w->gv, w->gs, w->err, w->sum, w->Z,
 		    w->R, w->U, w->C, w->K, w->gK, w->gC, w->tmp, w->gZ, w->gS,
-		    w->gacc, w->zero };
+		    w->gacc, w->zero, w->Zv, w->Rv, w->Uv, w->Cv, w->Kv, w->gKv,
+		    w->gCv, w->tmpv, w->gZv, w->gSv, w->gaccv };
 
 		for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
 			free(bufs[k]);
@@ -252,6 +262,9 @@ model_work_free(struct model *m)
 	free(mw->Gd);
 	free(mw->Pd);
 	free(mw->Qd);
+	free(mw->Pv);
+	free(mw->Qv);
+	free(mw->Gdv);
 	free(mw->mem_a);
 	free(mw->mem_g);
 	free(mw);
@@ -285,7 +298,7 @@ static void
 model_work_ensure(struct model *m, int nworkers)
 {
 	size_t d = m->d, n1 = m->n + 1, L = m->L, H = m->H, d1 = d + 1;
-	int label = m->path == MODEL_PATH_LABEL;
+	size_t zlen = n1 * d1;
 	struct model_work *mw;
 
 	if (m->work != NULL && m->work->nworkers >= nworkers)
@@ -293,7 +306,9 @@ model_work_ensure(struct model *m, int nworkers)
 	model_work_free(m);
 	mw = m->work = xcalloc(1, sizeof *mw);
 	mw->nworkers = m->nwork = nworkers;
-	if (label) {
+	mw->kernel = m->path == MODEL_PATH_LABEL ? KERNEL_LABEL :
+	    d <= MODEL_SMALL_D ? KERNEL_DENSE_LANES : KERNEL_DENSE_TASK;
+	if (mw->kernel == KERNEL_LABEL) {
 		mw->attn_len = m->cfg.param == MS_PARAM_SCALAR ? L : L * d * d;
 		mw->mem_len = m->cfg.memory == MS_MEMORY_LFOM ? L * n1 :
 		    m->cfg.memory == MS_MEMORY_CGD ? 2 * L : 0;
@@ -301,11 +316,16 @@ model_work_ensure(struct model *m, int nworkers)
 		mw->Gv = lanes_alloc(L * n1);
 	} else {
 		mw->attn_len = 2 * L * H * d1 * d1;
-		mw->mem_len = m->cfg.memory == MS_MEMORY_LFOM ? L * d1 * n1 :
+		mw->mem_len = m->cfg.memory == MS_MEMORY_LFOM ? L * zlen :
 		    m->cfg.memory == MS_MEMORY_CGD ? 2 * L : 0;
 		mw->Pd = xdoubles(L * H * d1 * d1);
 		mw->Qd = xdoubles(L * H * d1 * d1);
-		mw->Gd = xdoubles(L * n1 * d1);
+		mw->Gd = xdoubles(L * zlen);
+		if (mw->kernel == KERNEL_DENSE_LANES) {
+			mw->Pv = lanes_alloc(L * H * d1 * d1);
+			mw->Qv = lanes_alloc(L * H * d1 * d1);
+			mw->Gdv = lanes_alloc(L * zlen);
+		}
 	}
 	mw->mem_a = xdoubles(L);
 	mw->mem_g = xdoubles(L);
@@ -317,9 +337,15 @@ model_work_ensure(struct model *m, int nworkers)
 	for (int i = 0; i < nworkers; i++) {
 		struct model_worker *w = &mw->wk[i];
 
-		if (label) {
+		if (mw->kernel != KERNEL_DENSE_TASK) {
 			w->x = lanes_alloc(n1 * d);
 			w->yt = lanes_alloc(n1);
+			w->err = lanes_alloc(1);
+			w->sum = lanes_alloc(mw->slot_len);
+			w->zero = xdoubles(n1 * d);
+		}
+		switch (mw->kernel) {
+		case KERNEL_LABEL:
 			w->lab = lanes_alloc((L + 1) * n1);
 			w->reg = lanes_alloc(L * n1);
 			w->s = lanes_alloc(L * d);
@@ -330,21 +356,33 @@ model_work_ensure(struct model *m, int nworkers)
 			w->acc = lanes_alloc(n1);
 			w->gv = lanes_alloc(d);
 			w->gs = lanes_alloc(d);
-			w->err = lanes_alloc(1);
-			w->sum = lanes_alloc(mw->slot_len);
-			w->zero = xdoubles(n1 * d);
-		} else {
-			w->Z = xdoubles((L + 1) * n1 * d1);
-			w->R = xdoubles(L * n1 * d1);
-			w->U = xdoubles(n1 * d1);
+			break;
+		case KERNEL_DENSE_LANES:
+			w->Zv = lanes_alloc((L + 1) * zlen);
+			w->Rv = lanes_alloc(L * zlen);
+			w->Uv = lanes_alloc(zlen);
+			w->Cv = lanes_alloc(L * d1 * d1);
+			w->Kv = lanes_alloc(L * d1 * d1);
+			w->gKv = lanes_alloc(d1 * d1);
+			w->gCv = lanes_alloc(d1 * d1);
+			w->tmpv = lanes_alloc(d1 * d1);
+			w->gZv = lanes_alloc(zlen);
+			w->gSv = lanes_alloc(zlen);
+			w->gaccv = lanes_alloc(zlen);
+			break;
+		case KERNEL_DENSE_TASK:
+			w->Z = xdoubles((L + 1) * zlen);
+			w->R = xdoubles(L * zlen);
+			w->U = xdoubles(zlen);
 			w->C = xdoubles(L * d1 * d1);
 			w->K = xdoubles(L * d1 * d1);
 			w->gK = xdoubles(d1 * d1);
 			w->gC = xdoubles(d1 * d1);
 			w->tmp = xdoubles(d1 * d1);
-			w->gZ = xdoubles(n1 * d1);
-			w->gS = xdoubles(n1 * d1);
-			w->gacc = xdoubles(n1 * d1);
+			w->gZ = xdoubles(zlen);
+			w->gS = xdoubles(zlen);
+			w->gacc = xdoubles(zlen);
+			break;
 		}
 	}
 }
@@ -419,12 +457,13 @@ model_cgd_coefficients(const struct model *m, double *coef)
 		}
 	}
 }
+
 /* ------------------------------------------------------------------------ */
-/* Label path: a block of MODEL_LANES tasks, forward and backward */
+/* Blocks of MODEL_LANES tasks: loading, memory */
 
 /* Tasks b0 .. b0+nreal-1 into the block's lanes; further lanes are zero tasks. */
 static void MODEL_CLONES
-label_block_load(const struct model_pass *ps, struct model_worker *w, int b0,
+block_load(const struct model_pass *ps, struct model_worker *w, int b0,
     int nreal)
 {
 	int n1 = ps->m->n + 1, d = ps->m->d;
@@ -451,6 +490,103 @@ label_block_load(const struct model_pass *ps, struct model_worker *w, int b0,
 		w->yt[i] = v;
 	}
 }
+
+/*
+ * Memory update of layer l on len entries per lane (the label row, or the
+ * token matrix): Zn from Z and the register R = R_ℓ (R − len is R_{ℓ−1};
+ * for cgd R_ℓ gets its carry here), U the lfom running sum, G = Γ_ℓ/n.
+ */
+static inline __attribute__((always_inline)) void
+lane_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
+    int len, vlane *Zn, const vlane *Z, vlane *R, vlane *U, const vlane *G,
+    double inv_n)
+{
+	switch (kind) {
+	case MS_MEMORY_NONE:
+		for (int e = 0; e < len; e++)
+			Zn[e] = Z[e] + inv_n * R[e];
+		break;
+	case MS_MEMORY_CGD:
+		if (l > 0)
+			for (int e = 0; e < len; e++)
+				R[e] += mw->mem_g[l] * R[e - len];
+		for (int e = 0; e < len; e++)
+			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
+		break;
+	case MS_MEMORY_LFOM:
+		for (int e = 0; e < len; e++) {
+			U[e] += G[e] * R[e];
+			Zn[e] = Z[e] + U[e];
+		}
+		break;
+	}
+}
+
+/*
+ * Backward of lane_memory_forward. gZ is dL/dZ_{ℓ+1} (it stays the identity
+ * part of dL/dZ_ℓ); writes dL/dS_ℓ into gS, carries acc between layers
+ * (lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: γ_{ℓ+1} dL/dR_{ℓ+1}) and adds the
+ * memory gradient sums into gm (cgd: (L, 2); lfom: (L, len); α and Γ
+ * before their 1/n).
+ */
+static inline __attribute__((always_inline)) void
+lane_memory_backward(const struct model_work *mw, enum ms_memory kind, int l,
+    int len, vlane *gS, vlane *acc, vlane *gm, const vlane *gZ,
+    const vlane *R, const vlane *G, double inv_n)
+{
+	const vlane zero = { 0 };
+
+	switch (kind) {
+	case MS_MEMORY_NONE:
+		for (int e = 0; e < len; e++)
+			gS[e] = inv_n * gZ[e];
+		break;
+	case MS_MEMORY_CGD: {
+		vlane ga = zero, gg = zero;
+
+		/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1} */
+		for (int e = 0; e < len; e++) {
+			vlane g = acc[e] + mw->mem_a[l] * gZ[e];
+
+			ga += gZ[e] * R[e];
+			if (l > 0)
+				gg += g * R[e - len];
+			gS[e] = g;
+			acc[e] = mw->mem_g[l] * g;
+		}
+		gm[2 * l] += ga;
+		gm[2 * l + 1] += gg;
+		break;
+	}
+	case MS_MEMORY_LFOM: {
+		vlane *gG = gm + (size_t)l * len;
+
+		/* dΓ_ℓ = (1/n) acc ⊙ R_ℓ */
+		for (int e = 0; e < len; e++) {
+			acc[e] += gZ[e];
+			gG[e] += acc[e] * R[e];
+			gS[e] = G[e] * acc[e];
+		}
+		break;
+	}
+	}
+}
+
+/* out[g] = the sum of sum[g]'s lanes, in lane order. */
+static void
+lanes_reduce(const vlane *sum, double *out, size_t len)
+{
+	for (size_t g = 0; g < len; g++) {
+		double t = sum[g][0];
+
+		for (int k = 1; k < MODEL_LANES; k++)
+			t += sum[g][k];
+		out[g] = t;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Label path: a block of MODEL_LANES tasks, forward and backward */
 
 /*
  * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
@@ -519,28 +655,8 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 				a += x[i * d + k] * v[k];
 			r[i] = -a;
 		}
-		switch (kind) {
-		case MS_MEMORY_NONE:
-			for (int e = 0; e < n1; e++)
-				yn[e] = y[e] + inv_n * r[e];
-			break;
-		case MS_MEMORY_CGD:
-			if (l > 0)
-				for (int e = 0; e < n1; e++)
-					r[e] += mw->mem_g[l] * r[e - n1];
-			for (int e = 0; e < n1; e++)
-				yn[e] = y[e] + mw->mem_a[l] * r[e];
-			break;
-		case MS_MEMORY_LFOM: {
-			const vlane *G = mw->Gv + (size_t)l * n1;
-
-			for (int e = 0; e < n1; e++) {
-				u[e] += G[e] * r[e];
-				yn[e] = y[e] + u[e];
-			}
-			break;
-		}
-		}
+		lane_memory_forward(mw, kind, l, n1, yn, y, r, u,
+		    mw->Gv + (size_t)l * n1, inv_n);
 		if (ps->want_layers) {
 			vlane e = -yn[n] - yt[n];
 
@@ -581,41 +697,8 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		const vlane *s = w->s + (size_t)l * d;
 
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
-		switch (kind) {
-		case MS_MEMORY_NONE:
-			for (int e = 0; e < n1; e++)
-				gr[e] = inv_n * gy[e];
-			break;
-		case MS_MEMORY_CGD: {
-			vlane ga = zero, gg = zero;
-
-			/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1} */
-			for (int e = 0; e < n1; e++) {
-				vlane g = acc[e] + mw->mem_a[l] * gy[e];
-
-				ga += gy[e] * R[e];
-				if (l > 0)
-					gg += g * R[e - n1];
-				gr[e] = g;
-				acc[e] = mw->mem_g[l] * g;
-			}
-			gm[2 * l] += ga;
-			gm[2 * l + 1] += gg;
-			break;
-		}
-		case MS_MEMORY_LFOM: {
-			const vlane *G = mw->Gv + (size_t)l * n1;
-			vlane *gG = gm + (size_t)l * n1;
-
-			/* acc = Σ_{m≥ℓ} dL/dZ_{m+1}; dΓ_ℓ = (1/n) acc ⊙ R_ℓ */
-			for (int e = 0; e < n1; e++) {
-				acc[e] += gy[e];
-				gG[e] += acc[e] * R[e];
-				gr[e] = G[e] * acc[e];
-			}
-			break;
-		}
-		}
+		lane_memory_backward(mw, kind, l, n1, gr, acc, gm, gy, R,
+		    mw->Gv + (size_t)l * n1, inv_n);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
 		for (int k = 0; k < d; k++)
 			gv[k] = zero;
@@ -721,7 +804,7 @@ label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 
 		if (nreal > MODEL_LANES)
 			nreal = MODEL_LANES;
-		label_block_load(ps, w, b0, nreal);
+		block_load(ps, w, b0, nreal);
 		if (blk + 1 < hi)
 			label_block_prefetch(ps, b0 + MODEL_LANES);
 		label_block_forward(ps, w);
@@ -731,13 +814,7 @@ label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 		if (ps->backward)
 			label_block_backward(ps, w);
 	}
-	for (size_t g = 0; g < len; g++) {
-		double sum = w->sum[g][0];
-
-		for (int t = 1; t < MODEL_LANES; t++)
-			sum += w->sum[g][t];
-		slot[g] = sum;
-	}
+	lanes_reduce(w->sum, slot, len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -999,6 +1076,198 @@ dense_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 
 
 /* ------------------------------------------------------------------------ */
+/* Dense path in lanes: a block of MODEL_LANES tasks (small d) */
+
+/*
+ * C (m, nj) = Σ_p A(i, p) B(p, j), or C += that when add; A(i, p) is
+ * A[i*sai + p*sap], B(p, j) is B[p*sbp + j*sbj], C has nj columns. The nj
+ * running sums of a row are independent chains, in registers when nj is a
+ * constant; each runs over p in ascending order from zero.
+ */
+static inline __attribute__((always_inline)) void
+lane_mm(int m, const int nj, int k, const vlane *A, int sai, int sap,
+    const vlane *B, int sbp, int sbj, int add, vlane *C)
+{
+	vlane acc[MODEL_SMALL_D + 1];
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < m; i++) {
+		for (int j = 0; j < nj; j++)
+			acc[j] = zero;
+		for (int p = 0; p < k; p++) {
+			vlane a = A[i * sai + p * sap];
+
+			for (int j = 0; j < nj; j++)
+				acc[j] += a * B[p * sbp + j * sbj];
+		}
+		for (int j = 0; j < nj; j++)
+			C[i * nj + j] = add ? C[i * nj + j] + acc[j] : acc[j];
+	}
+}
+
+/*
+ * Forward of a block through every layer, as dense_task_forward for one
+ * task: C = Σ_{j<n} z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, then memory.
+ */
+static inline __attribute__((always_inline)) void
+dense_lane_forward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
+	int zlen = n1 * d1, dd = d1 * d1;
+	const double inv_n = 1.0 / n;
+	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < n1; i++) {
+		for (int f = 0; f < d; f++)
+			w->Zv[i * d1 + f] = w->x[i * d + f];
+		w->Zv[i * d1 + d] = i < n ? w->yt[i] : zero;
+	}
+	for (int e = 0; e < zlen; e++)
+		w->Uv[e] = zero;
+	for (int l = 0; l < L; l++) {
+		vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
+		vlane *K = w->Kv + l * dd, *R = w->Rv + (size_t)l * zlen;
+
+		/* C = Z_ctxᵀ Z_ctx */
+		lane_mm(d1, d1, n, Z, 1, d1, Z, d1, 1, 0, C);
+		for (int e = 0; e < dd; e++)
+			K[e] = zero;
+		for (int h = 0; h < H; h++) {
+			const vlane *P = mw->Pv + (size_t)(l * H + h) * dd;
+			const vlane *Q = mw->Qv + (size_t)(l * H + h) * dd;
+
+			lane_mm(d1, d1, d1, P, d1, 1, C, d1, 1, 0, w->tmpv);
+			lane_mm(d1, d1, d1, w->tmpv, d1, 1, Q, 1, d1, 1, K);
+		}
+		/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
+		lane_mm(n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
+		lane_memory_forward(mw, m->cfg.memory, l, zlen, Z + zlen, Z, R,
+		    w->Uv, mw->Gdv + (size_t)l * zlen, inv_n);
+		if (ps->want_layers) {
+			vlane e = -Z[zlen + n * d1 + d] - w->yt[n];
+
+			sse[l] += e * e;
+		}
+	}
+	w->err[0] = -w->Zv[(size_t)L * zlen + n * d1 + d] - w->yt[n];
+	sse[L] += w->err[0] * w->err[0];
+}
+
+/* Backward of dense_lane_forward_d; adds the gradient sums into w->sum. */
+static inline __attribute__((always_inline)) void
+dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
+	int zlen = n1 * d1, dd = d1 * d1;
+	const double inv_n = 1.0 / n;
+	vlane *gZ = w->gZv, *gS = w->gSv, *gK = w->gKv, *gC = w->gCv;
+	vlane *tmp = w->tmpv, *gm = w->sum + mw->attn_len;
+	const vlane zero = { 0 };
+
+	for (int e = 0; e < zlen; e++)
+		gZ[e] = w->gaccv[e] = zero;
+	gZ[n * d1 + d] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = L - 1; l >= 0; l--) {
+		const vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
+		const vlane *K = w->Kv + l * dd;
+
+		lane_memory_backward(mw, m->cfg.memory, l, zlen, gS, w->gaccv,
+		    gm, gZ, w->Rv + (size_t)l * zlen,
+		    mw->Gdv + (size_t)l * zlen, inv_n);
+		/* S = Z Kᵀ: gZ += gS K, gK = gSᵀ Z */
+		lane_mm(n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
+		lane_mm(d1, d1, n1, gS, 1, d1, Z, d1, 1, 0, gK);
+		for (int e = 0; e < dd; e++)
+			gC[e] = zero;
+		for (int h = 0; h < H; h++) {
+			size_t lh = (size_t)(l * H + h) * dd;
+			const vlane *P = mw->Pv + lh, *Q = mw->Qv + lh;
+			vlane *gP = w->sum + lh;
+			vlane *gQ = w->sum + (size_t)L * H * dd + lh;
+
+			/* K = P C Qᵀ: gP += gK Q C; gQ += gKᵀ P C; gC += Pᵀ gK Q */
+			lane_mm(d1, d1, d1, gK, d1, 1, Q, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gP);
+			lane_mm(d1, d1, d1, gK, 1, d1, P, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gQ);
+			lane_mm(d1, d1, d1, P, 1, d1, gK, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, Q, d1, 1, 1, gC);
+		}
+		/* C = Σ_{j<n} z_j z_jᵀ: gz_j += (gC + gCᵀ) z_j */
+		for (int a = 0; a < d1; a++)
+			for (int c = 0; c < d1; c++)
+				tmp[a * d1 + c] = gC[a * d1 + c] + gC[c * d1 + a];
+		lane_mm(n, d1, d1, Z, d1, 1, tmp, 1, d1, 1, gZ);
+	}
+}
+
+/* dense_lane_forward_d with d + 1 a constant (d ≤ MODEL_SMALL_D here). */
+static void MODEL_CLONES
+dense_lane_forward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: dense_lane_forward_d(ps, w, 2); break;
+	case 2: dense_lane_forward_d(ps, w, 3); break;
+	case 3: dense_lane_forward_d(ps, w, 4); break;
+	case 4: dense_lane_forward_d(ps, w, 5); break;
+	case 5: dense_lane_forward_d(ps, w, 6); break;
+	case 6: dense_lane_forward_d(ps, w, 7); break;
+	case 7: dense_lane_forward_d(ps, w, 8); break;
+	default: dense_lane_forward_d(ps, w, MODEL_SMALL_D + 1); break;
+	}
+}
+
+/* dense_lane_backward_d with d + 1 a constant (d ≤ MODEL_SMALL_D here). */
+static void MODEL_CLONES
+dense_lane_backward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: dense_lane_backward_d(ps, w, 2); break;
+	case 2: dense_lane_backward_d(ps, w, 3); break;
+	case 3: dense_lane_backward_d(ps, w, 4); break;
+	case 4: dense_lane_backward_d(ps, w, 5); break;
+	case 5: dense_lane_backward_d(ps, w, 6); break;
+	case 6: dense_lane_backward_d(ps, w, 7); break;
+	case 7: dense_lane_backward_d(ps, w, 8); break;
+	default: dense_lane_backward_d(ps, w, MODEL_SMALL_D + 1); break;
+	}
+}
+
+/* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
+static void
+dense_lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
+    int hi, double *slot)
+{
+	const struct model *m = ps->m;
+	size_t len = m->work->slot_len;
+	size_t top = (size_t)m->L * (m->n + 1) * (m->d + 1) +
+	    (size_t)m->n * (m->d + 1) + m->d;	/* the query's label at L */
+
+	memset(w->sum, 0, len * sizeof *w->sum);
+	for (int blk = lo; blk < hi; blk++) {
+		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
+
+		if (nreal > MODEL_LANES)
+			nreal = MODEL_LANES;
+		block_load(ps, w, b0, nreal);
+		dense_lane_forward(ps, w);
+		if (ps->pred != NULL)
+			for (int t = 0; t < nreal; t++)
+				ps->pred[b0 + t] = -w->Zv[top][t];
+		if (ps->backward)
+			dense_lane_backward(ps, w);
+	}
+	lanes_reduce(w->sum, slot, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Batch passes */
 
 /* Expand each layer's heads into dense P and Q (dense path). */
@@ -1085,7 +1354,7 @@ model_prepare(struct model *m)
 			mw->mem_g[l] = p[m->off_mem1[l]];
 		}
 	}
-	if (m->path == MODEL_PATH_LABEL) {
+	if (mw->kernel == KERNEL_LABEL) {
 		size_t sz = m->cfg.param == MS_PARAM_SCALAR ? 1 : (size_t)d * d;
 
 		/* heads are summed: only Σ_h A_h matters on the label row */
@@ -1114,14 +1383,26 @@ model_prepare(struct model *m)
 		return;
 	}
 	model_expand_pq(m, mw->Pd, mw->Qd);
-	if (m->cfg.memory != MS_MEMORY_LFOM)
+	if (m->cfg.memory == MS_MEMORY_LFOM) {
+		/* Γ_ℓ is stored feature-major (d+1, n+1); Z is token-major */
+		for (int l = 0; l < L; l++)
+			for (int i = 0; i < n1; i++)
+				for (int f = 0; f < d1; f++)
+					mw->Gd[((size_t)l * n1 + i) * d1 + f] =
+					    inv_n * p[m->off_mem0[l] +
+					    (long)f * n1 + i];
+	}
+	if (mw->kernel != KERNEL_DENSE_LANES)
 		return;
-	/* Γ_ℓ is stored feature-major (d+1, n+1); the tokens are token-major */
-	for (int l = 0; l < L; l++)
-		for (int i = 0; i < n1; i++)
-			for (int f = 0; f < d1; f++)
-				mw->Gd[((size_t)l * n1 + i) * d1 + f] = inv_n *
-				    p[m->off_mem0[l] + (long)f * n1 + i];
+	for (size_t e = 0; e < (size_t)L * H * d1 * d1; e++)
+		for (int t = 0; t < MODEL_LANES; t++) {
+			mw->Pv[e][t] = mw->Pd[e];
+			mw->Qv[e][t] = mw->Qd[e];
+		}
+	if (m->cfg.memory == MS_MEMORY_LFOM)
+		for (size_t e = 0; e < (size_t)L * n1 * d1; e++)
+			for (int t = 0; t < MODEL_LANES; t++)
+				mw->Gdv[e][t] = mw->Gd[e];
 }
 
 /* Gradients from the summed slot: heads, 1/n of α and Γ, Γ's layout. */
@@ -1213,10 +1494,17 @@ model_pass_worker(void *ctx, int worker, int nworkers)
 		if (sh >= ps->nshards)
 			break;
 		pool_split(ps->nblocks, sh, ps->nshards, &lo, &hi);
-		if (ps->m->path == MODEL_PATH_LABEL)
+		switch (mw->kernel) {
+		case KERNEL_LABEL:
 			label_shard(ps, w, lo, hi, slot);
-		else
+			break;
+		case KERNEL_DENSE_LANES:
+			dense_lane_shard(ps, w, lo, hi, slot);
+			break;
+		case KERNEL_DENSE_TASK:
 			dense_shard(ps, w, lo, hi, slot);
+			break;
+		}
 	}
 	atomic_fetch_add_explicit(&ps->done, 1, memory_order_release);
 	if (worker == 0)
@@ -1237,8 +1525,8 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	model_work_ensure(m, pool_size(pool));
 	mw = m->work;
 	model_prepare(m);
-	ps.nblocks = m->path == MODEL_PATH_LABEL ?
-	    (tb->B + MODEL_LANES - 1) / MODEL_LANES : tb->B;
+	ps.nblocks = mw->kernel == KERNEL_DENSE_TASK ? tb->B :
+	    (tb->B + MODEL_LANES - 1) / MODEL_LANES;
 	ps.nshards = ps.nblocks < MODEL_SHARDS ? ps.nblocks : MODEL_SHARDS;
 	atomic_init(&ps.next, 0);
 	atomic_init(&ps.done, 0);
@@ -1353,8 +1641,8 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	struct task_batch one = *tb;
 	int n1 = m->n + 1, d1 = m->d + 1;
 	size_t zl = (size_t)n1 * d1;
-	int lp = m->path == MODEL_PATH_LABEL;
 	const struct model_worker *w;
+	enum model_kernel kernel;
 
 	/* a batch of one task: seek to task b; it runs in lane 0 of worker 0 */
 	one.B = 1;
@@ -1363,14 +1651,30 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	one.w = tb->w ? tb->w + (size_t)b * m->d : NULL;
 	model_pass(m, &one, NULL, 0, NULL, NULL);
 	w = &m->work->wk[0];
+	kernel = m->work->kernel;
 	for (int l = 0; l <= m->L; l++) {
 		for (int i = 0; i < n1; i++) {
 			size_t e = (size_t)l * n1 + i;
 			size_t ez = l * zl + (size_t)i * d1 + m->d;
+			int more = reg != NULL && l < m->L;
 
-			label[e] = lp ? w->lab[e][0] : w->Z[ez];
-			if (reg && l < m->L)
-				reg[e] = lp ? w->reg[e][0] : w->R[ez];
+			switch (kernel) {
+			case KERNEL_LABEL:
+				label[e] = w->lab[e][0];
+				if (more)
+					reg[e] = w->reg[e][0];
+				break;
+			case KERNEL_DENSE_LANES:
+				label[e] = w->Zv[ez][0];
+				if (more)
+					reg[e] = w->Rv[ez][0];
+				break;
+			case KERNEL_DENSE_TASK:
+				label[e] = w->Z[ez];
+				if (more)
+					reg[e] = w->R[ez];
+				break;
+			}
 		}
 	}
 }
