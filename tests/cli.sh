@@ -187,6 +187,118 @@ if has_python; then
 	    "$tmp/b.json" || fail "baselines json"
 fi
 
+# Reliability (README.md): bad input found by fuzzing, memory refusals,
+# divergence at --lr 100, damaged checkpoints, no terminal.
+
+# fuzzing found a heap overflow: a bundle of short flags ("-hhh...") gave
+# more options than arguments
+hs=$(printf 'h%.0s' $(seq 1 300))
+run "bundled -h" 0 train "-$hs"
+grep -q '^Usage: memscope train' "$tmp/out" || fail "bundled -h: no help"
+run "bundled -V" 0 baselines "-$(printf 'V%.0s' $(seq 1 300))"
+grep -q '^memscope [0-9]' "$tmp/out" || fail "bundled -V: no version"
+usage "bundled unknown" train "-${hs}x"
+# and a checkpoint key with a newline gave a two-line message: whatever an
+# argument or a file holds, the message is one line
+usage "newline in a value" train --param "$(printf 'pre\nfull')"
+grep -q "parametrization 'pre?full'" "$tmp/err" || fail "newline: $(cat "$tmp/err")"
+usage "newline in an option" train "$(printf -- '--la\nyers')" 2
+
+# more memory than the machine has: refused before allocating, with sizes
+usage "huge test batch" train --test-batch 10000000 --context 100000 --data iso
+grep -q 'GiB of memory (batches' "$tmp/err" || fail "huge test batch: $(cat "$tmp/err")"
+grep -q -- '--test-batch' "$tmp/err" || fail "huge test batch: option"
+usage "huge context" baselines --context 100000 --dim 512 --data iso
+grep -q 'GiB of memory' "$tmp/err" || fail "huge context: $(cat "$tmp/err")"
+usage "huge model" train --dim 512 --layers 64 --heads 64 --param full --data iso
+grep -q -- '--dim, --layers, --heads' "$tmp/err" || fail "huge model: $(cat "$tmp/err")"
+usage "huge threads" train --threads 256 --dim 512 --context 100000 \
+    --batch 1 --test-batch 1 --param full --data iso
+grep -q 'reduce --threads' "$tmp/err" || fail "huge threads: $(cat "$tmp/err")"
+usage "runs x threads" train --runs 1000 --threads 256 --batch 1000000 \
+    --context 1000 --data iso
+grep -q 'runs going at once' "$tmp/err" || fail "runs x threads: $(cat "$tmp/err")"
+usage "csv history" train --steps 100000000 --runs 100 --csv "$tmp/h2.csv"
+grep -q 'history' "$tmp/err" || fail "csv history: $(cat "$tmp/err")"
+usage "tui huge batch" tui --batch 10000000 --context 100000
+grep -q 'GiB of memory' "$tmp/err" || fail "tui huge batch: $(cat "$tmp/err")"
+[ -e "$tmp/h2.csv" ] && fail "a refused run wrote its csv"
+
+# --lr 100: gdpp overflows within a few steps (exit 1, nothing on stdout,
+# no checkpoint); pre stays finite because Adam moves each parameter by
+# about lr per step, and the table shows a model far worse than GD
+run "lr 100 gdpp" 1 train --steps 50 --batch 50 --test-batch 50 \
+    --param gdpp --lr 100 --save "$tmp/d.json"
+grep -q 'diverged at step [0-9]*: the training loss is not finite' \
+    "$tmp/err" || fail "lr 100 gdpp: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "lr 100 gdpp: printed a table"
+[ -e "$tmp/d.json" ] && fail "lr 100 gdpp: saved a checkpoint"
+run "lr 100 pre" 0 train --steps 50 --batch 50 --test-batch 50 --layers 2 \
+    --lr 100
+awk '$1 == "model" { exit !($2 > 5 && $3 > 5) }' "$tmp/out" ||
+	fail "lr 100 pre: the model row is not visibly bad: $(grep '^model' "$tmp/out")"
+
+# damaged checkpoints: each says what is wrong, exit 2
+sed 's/"step": 5,/"step": 6,/' "$tmp/m.json" >"$tmp/c3.json"
+usage "edited checkpoint" eval --load "$tmp/c3.json"
+grep -q 'checksum mismatch' "$tmp/err" || fail "edited: $(cat "$tmp/err")"
+sed 's/"version": 2,/"version": 1,/' "$tmp/m.json" >"$tmp/c4.json"
+usage "old version" eval --load "$tmp/c4.json"
+grep -q 'wrong version: checkpoint version 1' "$tmp/err" ||
+	fail "old version: $(cat "$tmp/err")"
+: >"$tmp/c5.json"
+usage "empty checkpoint" eval --load "$tmp/c5.json"
+grep -q 'empty' "$tmp/err" || fail "empty: $(cat "$tmp/err")"
+usage "directory checkpoint" eval --load "$tmp"
+grep -q 'is a directory' "$tmp/err" || fail "directory: $(cat "$tmp/err")"
+usage "truncated checkpoint" eval --load "$tmp/c2.json"
+grep -q 'truncated' "$tmp/err" || fail "truncated: $(cat "$tmp/err")"
+if has_python; then
+	# the checksum as README.md defines it, computed outside memscope:
+	# a block of the wrong shape then gets past it to the shape check
+	python3 - "$tmp/m.json" "$tmp/c6.json" <<'PY' || fail "checksum by hand"
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+at = raw.rindex(b'"checksum"')
+assert json.loads(raw)["checksum"] == "fnv1a64:%016x" % fnv(raw[:at])
+m = json.loads(raw)
+del m["checksum"]
+m["params"][0]["rows"] += 1
+text = json.dumps(m, indent=1)
+body = text[:-2] + ',\n '
+out = body + '"checksum": "fnv1a64:%016x"\n}\n' % fnv(body.encode())
+open(sys.argv[2], "w").write(out)
+PY
+	usage "wrong shape" eval --load "$tmp/c6.json"
+	grep -q 'wrong shape: params\[0\]' "$tmp/err" ||
+		fail "wrong shape: $(cat "$tmp/err")"
+fi
+
+# bad config files
+usage "config missing" train --config "$tmp/absent.ini"
+printf 'lr = 1e999\n' >"$tmp/inf.ini"
+usage "config overflow" train --config "$tmp/inf.ini"
+grep -q 'inf.ini:1: --lr' "$tmp/err" || fail "config overflow: $(cat "$tmp/err")"
+head -c 300 "$MEMSCOPE" >"$tmp/binary.ini"
+usage "config binary" train --config "$tmp/binary.ini"
+
+# no terminal, or TERM=dumb on one: refused, pointing at memscope train
+run "tui no tty" 2 --steps 1 </dev/null
+grep -q 'memscope train' "$tmp/err" || fail "tui no tty: $(cat "$tmp/err")"
+if command -v script >/dev/null 2>&1; then
+	TERM=dumb script -qec "'$MEMSCOPE' --steps 1" /dev/null \
+	    </dev/null >"$tmp/out" 2>&1
+	got=$?
+	[ "$got" -eq 2 ] || fail "TERM=dumb: exit status $got"
+	grep -q 'TERM not dumb.*memscope train' "$tmp/out" ||
+		fail "TERM=dumb: $(cat "$tmp/out")"
+fi
+
 if [ "$failures" -ne 0 ]; then
 	echo "cli.sh: $failures failure(s)" >&2
 	exit 1

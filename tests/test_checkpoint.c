@@ -361,6 +361,15 @@ test_corrupt(void **state)
 	json_object_set_new(json_object_get(root, "config"), "colour",
 	    json_integer(1));
 	check_rejected(root, "config: unknown key 'colour'");
+	/* found by fuzzing: a key with a newline made a two-line message */
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "co\\\ntext",
+	    json_integer(2));
+	check_rejected(root, "config: unknown key 'co\\?text'");
+	root = valid_json();
+	json_object_set_new(json_object_get(root, "config"), "param",
+	    json_string("pre\nfull\r"));
+	check_rejected(root, "unknown parametrization 'pre?full?'");
 	root = valid_json();
 	json_object_set_new(json_object_get(root, "config"), "lr",
 	    json_array());

@@ -253,6 +253,10 @@ test_bad_values(void **state)
 	check_bad("nest-eta", "-1", "--nest-eta");
 	check_bad("nest-beta", "-0.5", "--nest-beta");
 	check_bad("colour", "red", "unknown option '--colour'");
+	/* a value with control characters is quoted on one line */
+	check_bad("param", "pre\nfull", "unknown parametrization 'pre?full'");
+	check_bad("data", "kappa:\r\n5", "got 'kappa:??5'");
+	check_bad("co\nlour", "red", "unknown option '--co?lour'");
 }
 
 static void
@@ -359,6 +363,19 @@ test_validate(void **state)
 	assert_non_null(strstr(err, "--quirks"));
 }
 
+static char err_last[512];
+
+/* c is refused for its memory with a one-line message holding want. */
+static void
+check_memory_refused(const struct ms_config *c, const char *want)
+{
+	assert_int_equal(config_validate(c, err_last, sizeof err_last), -1);
+	if (strstr(err_last, "GiB of memory") == NULL ||
+	    strstr(err_last, want) == NULL)
+		fail_msg("'%s' lacks '%s'", err_last, want);
+	assert_null(strchr(err_last, '\n'));
+}
+
 static void
 test_memory(void **state)
 {
@@ -386,6 +403,47 @@ test_memory(void **state)
 	assert_non_null(strstr(err, "GiB"));
 	assert_non_null(strstr(err, "--batch"));
 	assert_null(strchr(err, '\n'));
+
+	/* each kind of size is refused before anything is allocated, and the
+	 * message names what to reduce (sizes far beyond any machine) */
+	config_defaults(&c);
+	c.data = MS_DATA_ISO;
+	c.test_batch = 10000000;
+	c.context = 100000;
+	check_memory_refused(&c, "--test-batch");
+	config_defaults(&c);
+	c.data = MS_DATA_ISO;
+	c.context = 100000;
+	c.dim = 512;
+	check_memory_refused(&c, "--context");
+	config_defaults(&c);
+	c.data = MS_DATA_ISO;
+	c.dim = 512;
+	c.layers = 64;
+	c.heads = 64;
+	c.param = MS_PARAM_FULL;
+	check_memory_refused(&c, "--dim, --layers, --heads");
+	config_defaults(&c);
+	c.data = MS_DATA_ISO;
+	c.dim = 512;
+	c.context = 100000;
+	c.batch = c.test_batch = 1;
+	c.param = MS_PARAM_FULL;
+	c.threads = 256;
+	check_memory_refused(&c, "--threads");
+	/* with several runs, --threads runs that many at once: 256 runs'
+	 * batches at the same time */
+	config_defaults(&c);
+	c.data = MS_DATA_ISO;
+	c.batch = 1000000;
+	c.context = 1000;
+	c.runs = 1000;
+	c.threads = 256;
+	check_memory_refused(&c, "for the runs going at once");
+	assert_non_null(strstr(err_last, "(or --threads"));
+	/* the default experiment is not refused */
+	config_defaults(&c);
+	assert_int_equal(config_validate(&c, err, sizeof err), 0);
 }
 
 int

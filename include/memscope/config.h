@@ -78,6 +78,10 @@ const char *config_memory_name(enum ms_memory m);
 /* The data option as text ("iso", "paper", "kappa:100") into buf. */
 const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len);
 
+/* Replace control characters in msg by '?', so that a message quoting
+ * input stays one line. */
+void config_one_line(char *msg);
+
 /* Eigenvalue condition number of Σ for this configuration. */
 double config_condition(const struct ms_config *cfg);
 

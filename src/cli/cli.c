@@ -301,12 +301,14 @@ int
 cli_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fprintf(stderr, "memscope %s: ", cmd);
+	/* one line, whatever the arguments it quotes hold */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	config_one_line(msg);
+	fprintf(stderr, "memscope %s: %s\n", cmd, msg);
 	return CLI_EXIT_USAGE;
 }
 
@@ -705,6 +707,18 @@ cli_collect(const struct cli_command *c, int argc, char **argv,
 	return 0;
 }
 
+/* The most option occurrences argv can hold: one argument may bundle
+ * several short flags ("-hVh"), at most one per character. */
+static size_t
+cli_max_values(int argc, char **argv)
+{
+	size_t n = 1;
+
+	for (int i = 1; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	return n;
+}
+
 /* Parse subcommand cmd's options: defaults, --config, the command line. */
 int
 cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
@@ -718,7 +732,7 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 	config_defaults(&o->cfg);
 	if (c == NULL)
 		return cli_error(cmd, "unknown command");
-	vals = xcalloc((size_t)argc + 1, sizeof *vals);
+	vals = xcalloc(cli_max_values(argc, argv), sizeof *vals);
 	if ((r = cli_collect(c, argc, argv, vals, &nvals)) != 0)
 		goto out;
 	r = CLI_CONTINUE;

@@ -54,6 +54,7 @@ checkpoint_error(char *err, size_t errlen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		config_one_line(err);	/* names and keys from the file */
 	}
 	return -1;
 }

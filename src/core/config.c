@@ -91,7 +91,17 @@ static const char *config_wstar_names[] = { "invsigma", "identity" };
 
 #define CONFIG_GIB (1024.0 * 1024.0 * 1024.0)
 
-/* Format a message into err (which may be NULL); returns -1. */
+/* Replace control characters in msg by '?', so that a message quoting
+ * input (a value, a key, a file's text) stays one line. */
+void
+config_one_line(char *msg)
+{
+	for (unsigned char *p = (unsigned char *)msg; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+/* Format a one-line message into err (which may be NULL); returns -1. */
 static int
 config_error(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -101,6 +111,7 @@ config_error(char *err, size_t errlen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		config_one_line(err);
 	}
 	return -1;
 }
@@ -560,30 +571,45 @@ config_nparams(const struct ms_config *cfg)
 	return cfg->layers * (cfg->heads * per_head + per_layer);
 }
 
-/* config_memory_bytes as a double, which cannot overflow. */
-static double
-config_memory_doubles(const struct ms_config *cfg)
+/* What one run holds, in doubles (as doubles, which cannot overflow). */
+struct config_memory {
+	double batches;		/* tasks and the baselines' quadratics */
+	double model;		/* parameters, gradients, Adam, the backup */
+	double scratch;		/* per compute worker, all workers */
+};
+
+static void
+config_memory_parts(const struct ms_config *cfg, struct config_memory *mem)
 {
 	double d = cfg->dim, n1 = cfg->context + 1.0, d1 = d + 1;
 	double L = cfg->layers, H = cfg->heads;
 	double task = n1 * d + n1 + d;	/* X, y, w of one task */
 	double quad = d * d + 2 * d + 1;	/* a baseline's H, b, x_q, y_q */
-	double np = config_nparams(cfg), act, total;
+	double np = config_nparams(cfg), act;
 
 	if (cfg->param == MS_PARAM_SCALAR || cfg->param == MS_PARAM_PRE)
 		act = (L + 1) * n1 + L * n1 + 2 * L * d + L * d * d + 3 * n1;
 	else
 		act = (2 * L + 1) * n1 * d1 + 2 * L * d1 * d1 +
 		    2 * L * H * d1 * d1 + 3 * d1 * d1 + 3 * n1 * d1;
-	/* training and test batches, the baselines' tuning batch */
-	total = (cfg->batch + 2.0 * cfg->test_batch) * task;
-	/* the baselines' per-task quadratics, test and tuning */
-	total += 2.0 * cfg->test_batch * quad;
+	/* training and test batches, the baselines' tuning batch, and the
+	 * baselines' per-task quadratics, test and tuning */
+	mem->batches = (cfg->batch + 2.0 * cfg->test_batch) * task +
+	    2.0 * cfg->test_batch * quad;
 	/* parameters, gradients, Adam's two moments, the backup */
-	total += 5 * np;
+	mem->model = 5 * np;
 	/* per compute worker: a gradient sum and one task's activations */
-	total += cfg->threads * (np + act + cfg->layers + 2 * d1);
-	return total;
+	mem->scratch = cfg->threads * (np + act + cfg->layers + 2 * d1);
+}
+
+/* config_memory_bytes as a double, which cannot overflow. */
+static double
+config_memory_doubles(const struct ms_config *cfg)
+{
+	struct config_memory mem;
+
+	config_memory_parts(cfg, &mem);
+	return mem.batches + mem.model + mem.scratch;
 }
 
 /* Estimated bytes one run needs: batches, parameters, per-worker scratch. */
@@ -613,6 +639,7 @@ int
 config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 {
 	struct ms_config one = *cfg;
+	struct config_memory mem;
 	double need, have, runs_at_once = 1;
 
 	if (config_check_ranges(cfg, err, errlen) != 0)
@@ -635,14 +662,30 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		    cfg->threads;
 		one.threads = 1;
 	}
-	need = runs_at_once * config_memory_doubles(&one) * sizeof(double);
+	config_memory_parts(&one, &mem);
+	need = runs_at_once * (mem.batches + mem.model + mem.scratch) *
+	    sizeof(double);
 	have = config_physical_bytes();
-	if (have > 0 && need > have)
-		return config_error(err, errlen, "this run needs about %.1f GiB "
-		    "of memory but the machine has %.1f GiB: reduce --batch, "
-		    "--test-batch or --context%s", need / CONFIG_GIB,
-		    have / CONFIG_GIB, runs_at_once > 1 ?
+	if (have > 0 && need > have) {
+		/* name the options behind the largest part */
+		const char *what = "--batch, --test-batch or --context";
+
+		if (mem.model >= mem.batches && mem.model >= mem.scratch)
+			what = "--dim, --layers, --heads, or --param/--memory "
+			    "for a smaller model";
+		else if (mem.scratch >= mem.batches)
+			what = "--threads, --dim or --context";
+		return config_error(err, errlen, "this run needs about %.1f "
+		    "GiB of memory (batches %.1f, model and Adam %.1f, "
+		    "per-thread scratch %.1f GiB%s) but the machine has %.1f "
+		    "GiB: reduce %s%s", need / CONFIG_GIB,
+		    runs_at_once * mem.batches * sizeof(double) / CONFIG_GIB,
+		    runs_at_once * mem.model * sizeof(double) / CONFIG_GIB,
+		    runs_at_once * mem.scratch * sizeof(double) / CONFIG_GIB,
+		    runs_at_once > 1 ? ", for the runs going at once" : "",
+		    have / CONFIG_GIB, what, runs_at_once > 1 ?
 		    " (or --threads, which runs that many seeds at once)" : "");
+	}
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
 	    INT_MAX || (double)cfg->test_batch * (cfg->context + 1.0) *
 	    (cfg->dim + 1.0) > INT_MAX)
