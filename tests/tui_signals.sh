@@ -1,0 +1,90 @@
+#!/bin/sh
+# The visualizer gives the terminal back on SIGINT (C-c) and SIGTERM: in a
+# tmux pane, a shell records `stty -a`, runs memscope, and records it again
+# after the signal; the modes must be the same, the pane back on the normal
+# screen with the cursor shown and keypad mode off, and the exit status
+# 128 + the signal. Also: TERM=dumb on a real terminal is refused (status 2,
+# pointing at memscope train), and a diverging run shows "diverged".
+# Skipped (77) without tmux. MEMSCOPE names the binary (make check sets it).
+set -u
+MEMSCOPE=${MEMSCOPE:-./memscope}
+command -v tmux >/dev/null 2>&1 || { echo "tmux not found: skipped"; exit 77; }
+[ -x "$MEMSCOPE" ] || { echo "no binary at $MEMSCOPE"; exit 1; }
+
+dir=$(mktemp -d /tmp/memscope-sig.XXXXXX)
+sock="$dir/tmux.sock"
+t() { tmux -S "$sock" "$@"; }
+cleanup() { t kill-server >/dev/null 2>&1; rm -rf "$dir"; }
+trap cleanup EXIT INT TERM
+failures=0
+fail() {
+	echo "FAIL: $*"
+	t capture-pane -p -t sig 2>/dev/null | grep -v '^$' | tail -5
+	failures=$((failures + 1))
+}
+screen() { t capture-pane -p -t sig; }
+# wait_for PATTERN [FILE]: up to 10 s for the screen (or FILE) to match
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if [ $# -gt 1 ]; then
+			grep -Eq -- "$1" "$2" 2>/dev/null && return 0
+		else
+			screen | grep -Eq -- "$1" && return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+t -f /dev/null new-session -d -s sig -x 100 -y 30 "sh" || {
+	echo "tmux did not start"; exit 1; }
+cd "$dir" || exit 1
+run="TERM=tmux-256color LC_ALL=C.UTF-8 '$MEMSCOPE' --batch 100 --test-batch 100 --steps 100000000"
+
+# signal NAME STATUS: start memscope, wait until it runs, send the signal
+signal() {
+	rm -f "$dir/before" "$dir/after" "$dir/status"
+	t send-keys -t sig "stty -a >'$dir/before'; $run; echo \$? >'$dir/status'; stty -a >'$dir/after'; clear" Enter
+	wait_for 'running' || { fail "$1: memscope did not start"; return; }
+	if [ "$1" = C-c ]; then
+		t send-keys -t sig C-c
+	else
+		pkill -"$1" -f -x \
+		    "$MEMSCOPE --batch 100 --test-batch 100 --steps 100000000" ||
+		    fail "$1: no process to signal"
+	fi
+	wait_for '.' "$dir/after" || { fail "$1: memscope did not exit"; return; }
+	[ "$(cat "$dir/status")" = "$2" ] ||
+		fail "$1: exit status $(cat "$dir/status"), expected $2"
+	cmp -s "$dir/before" "$dir/after" ||
+		fail "$1: terminal modes changed: $(diff "$dir/before" "$dir/after")"
+	flags=$(t display -p -t sig '#{alternate_on} #{cursor_flag} #{keypad_flag}')
+	[ "$flags" = "0 1 0" ] ||
+		fail "$1: alternate screen, cursor, keypad: $flags (want 0 1 0)"
+}
+signal C-c 130
+signal TERM 143
+signal INT 130
+
+# TERM=dumb on a terminal: refused, pointing at the headless command
+t send-keys -t sig "TERM=dumb '$MEMSCOPE' --steps 1; echo status=\$?" Enter
+wait_for 'status=' || fail "TERM=dumb: no exit"
+screen | grep -q 'status=2' || fail "TERM=dumb: not status 2"
+screen | grep -q 'memscope train' || fail "TERM=dumb: no pointer to memscope train"
+t send-keys -t sig clear Enter
+
+# a learning rate that overflows: the status line says so, q still quits
+t send-keys -t sig "TERM=tmux-256color LC_ALL=C.UTF-8 '$MEMSCOPE' --param gdpp --lr 100 --batch 100 --test-batch 100; echo status=\$?" Enter
+wait_for 'diverged at step [0-9]+; the last finite parameters are kept' ||
+	fail "lr 100: no divergence message"
+screen | grep -q 'diverged  step' || fail "lr 100: status not diverged"
+t send-keys -t sig q
+wait_for 'status=0' || fail "lr 100: q did not quit"
+
+if [ "$failures" -ne 0 ]; then
+	echo "tui_signals.sh: $failures failure(s)"
+	exit 1
+fi
+echo "tui_signals.sh: all passed"
