@@ -589,6 +589,92 @@ lanes_reduce(const vlane *sum, double *out, size_t len)
 /* Label path: a block of MODEL_LANES tasks, forward and backward */
 
 /*
+ * acc[k] += sign · Σ_j c_j x_jk over rows j < rows (sign ±1: acc += or −=
+ * each term, in ascending j). Rows are taken four at a time, so each
+ * acc[k] is loaded and stored once per four terms; the order is the same.
+ */
+static inline __attribute__((always_inline)) void
+label_axpy_rows(vlane *acc, const vlane *c, const vlane *x, int rows,
+    const int d, int sign)
+{
+	int j = 0;
+
+	for (; j + 4 <= rows; j += 4) {
+		const vlane *x0 = x + (size_t)j * d;
+
+		for (int k = 0; k < d; k++) {
+			vlane a = acc[k];
+
+			if (sign > 0) {
+				a += c[j] * x0[k];
+				a += c[j + 1] * x0[d + k];
+				a += c[j + 2] * x0[2 * d + k];
+				a += c[j + 3] * x0[3 * d + k];
+			} else {
+				a -= c[j] * x0[k];
+				a -= c[j + 1] * x0[d + k];
+				a -= c[j + 2] * x0[2 * d + k];
+				a -= c[j + 3] * x0[3 * d + k];
+			}
+			acc[k] = a;
+		}
+	}
+	for (; j < rows; j++)
+		for (int k = 0; k < d; k++) {
+			if (sign > 0)
+				acc[k] += c[j] * x[(size_t)j * d + k];
+			else
+				acc[k] -= c[j] * x[(size_t)j * d + k];
+		}
+}
+
+/*
+ * The dot product of each row i < rows of x with v (summed over k in
+ * ascending order from zero): out[i] = −dot when mode < 0, out[i] += dot
+ * when mode == 0. Four rows at a time: four independent chains.
+ */
+static inline __attribute__((always_inline)) void
+label_row_dots(vlane *out, const vlane *x, const vlane *v, int rows,
+    const int d, int mode)
+{
+	const vlane zero = { 0 };
+	int i = 0;
+
+	for (; i + 4 <= rows; i += 4) {
+		const vlane *x0 = x + (size_t)i * d;
+		vlane a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+
+		for (int k = 0; k < d; k++) {
+			a0 += x0[k] * v[k];
+			a1 += x0[d + k] * v[k];
+			a2 += x0[2 * d + k] * v[k];
+			a3 += x0[3 * d + k] * v[k];
+		}
+		if (mode < 0) {
+			out[i] = -a0;
+			out[i + 1] = -a1;
+			out[i + 2] = -a2;
+			out[i + 3] = -a3;
+		} else {
+			out[i] += a0;
+			out[i + 1] += a1;
+			out[i + 2] += a2;
+			out[i + 3] += a3;
+		}
+	}
+	for (; i < rows; i++) {
+		vlane a = zero;
+
+		for (int k = 0; k < d; k++)
+			a += x[(size_t)i * d + k] * v[k];
+		if (mode < 0)
+			out[i] = -a;
+		else
+			out[i] += a;
+	}
+}
+
+/*
  * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
  * then the memory update of the label row. Leaves each lane's ŷ_L − y_q in
  * w->err and adds the squared errors into w->sum.
@@ -628,9 +714,7 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 
 		for (int k = 0; k < d; k++)
 			s[k] = zero;
-		for (int j = 0; j < n; j++)
-			for (int k = 0; k < d; k++)
-				s[k] += y[j] * x[j * d + k];
+		label_axpy_rows(s, y, x, n, d, 1);
 		if (d <= MODEL_SMALL_D)
 			for (int k = 0; k < d; k++)
 				w->s[(size_t)l * d + k] = s[k];
@@ -648,13 +732,7 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 				v[k] = a;
 			}
 		}
-		for (int i = 0; i <= n; i++) {
-			vlane a = zero;
-
-			for (int k = 0; k < d; k++)
-				a += x[i * d + k] * v[k];
-			r[i] = -a;
-		}
+		label_row_dots(r, x, v, n1, d, -1);
 		lane_memory_forward(mw, kind, l, n1, yn, y, r, u,
 		    mw->Gv + (size_t)l * n1, inv_n);
 		if (ps->want_layers) {
@@ -702,9 +780,7 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
 		for (int k = 0; k < d; k++)
 			gv[k] = zero;
-		for (int i = 0; i <= n; i++)
-			for (int k = 0; k < d; k++)
-				gv[k] -= gr[i] * x[i * d + k];
+		label_axpy_rows(gv, gr, x, n1, d, -1);
 		if (scalar) {
 			vlane a = zero;
 
@@ -728,13 +804,7 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 					gs[c] += A[k * d + c] * gv[k];
 		}
 		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
-		for (int j = 0; j < n; j++) {
-			vlane a = zero;
-
-			for (int k = 0; k < d; k++)
-				a += x[j * d + k] * gs[k];
-			gy[j] += a;
-		}
+		label_row_dots(gy, x, gs, n, d, 0);
 	}
 }
 
