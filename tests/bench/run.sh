@@ -1,0 +1,167 @@
+#!/bin/sh
+# memscope's training step against the PyTorch peer (../shared/peer/
+# torch_step.py: --impl naive and --impl structured), on the same
+# experiments, single thread each, double precision, one fixed batch of
+# the same size. Each round runs every program once per experiment, in
+# turn, so a change in the machine's load hits all of them alike; the
+# tables give medians over the rounds and the ratios of the medians.
+# Then memscope alone: time per step against B and L, and 2 threads
+# against 1. Not part of make check (several minutes): make bench.
+#
+# Environment: MEMSCOPE (the binary), PEER (torch_step.py), PYTHON (an
+# interpreter with torch; default /usr/bin/python3, Debian's python3-torch),
+# ROUNDS (default 5; a round takes about three minutes), NAIVE_BIG=1 to
+# run the naive peer on d 64, n 256 too (its (n+1)x(n+1) attention per
+# task needs gigabytes and minutes a step; skipped by default).
+set -eu
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+MEMSCOPE=${MEMSCOPE:-./memscope}
+PEER=${PEER:-$top_srcdir/../shared/peer/torch_step.py}
+PYTHON=${PYTHON:-/usr/bin/python3}
+ROUNDS=${ROUNDS:-5}
+NAIVE_BIG=${NAIVE_BIG:-0}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memscope-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if [ ! -x "$MEMSCOPE" ]; then
+	echo "run.sh: no memscope binary at $MEMSCOPE (set MEMSCOPE)" >&2
+	exit 1
+fi
+have_peer=1
+if [ ! -f "$PEER" ] || ! "$PYTHON" -c 'import torch' 2>/dev/null; then
+	echo "run.sh: no PyTorch peer ($PEER with $PYTHON and torch):" \
+	    "memscope's figures only" >&2
+	have_peer=0
+fi
+
+# The median of the numbers in file $1 (one a line).
+median() {
+	sort -g "$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ms/step of memscope bench with arguments "$@" (the mean over its steps).
+ms_memscope() {
+	"$MEMSCOPE" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
+}
+
+# ms/step of the peer with arguments "$@".
+ms_peer() {
+	"$PYTHON" "$PEER" --threads 1 "$@" |
+	    sed -n 's/.*ms_per_step=\([0-9.eE+-]*\).*/\1/p'
+}
+
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+echo "# memscope bench: $("$MEMSCOPE" --version)," \
+    "kernels $("$MEMSCOPE" bench --steps 1 --warmup 0 --batch 4 |
+    sed -n 's/.*(\(.*\) kernels).*/\1/p')"
+echo "# machine: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) CPUs;" \
+    "$(date -u +%Y-%m-%d)"
+if [ "$have_peer" = 1 ]; then
+	echo "# peer: $PEER, torch $("$PYTHON" -c \
+	    'import torch; print(torch.__version__)')"
+fi
+echo "# $ROUNDS rounds, each program once per round in turn; medians"
+echo
+
+# name | memscope options | peer options | memscope steps | peer steps
+# (structured) | peer steps (naive). The peer draws d = 5 tasks from the
+# paper spectrum and other d from the isotropic one; so does memscope here.
+experiments() {
+	cat <<'EOF'
+default-lfom||--memory lfom|2000|60|20
+default-none|--memory none|--memory none|2000|60|20
+default-cgd|--memory cgd|--memory cgd|2000|60|20
+heads-5|--heads 5|--heads 5|2000|40|10
+layers-8|--layers 8|--layers 8|1000|30|10
+d20-n80|--dim 20 --context 80 --data iso|--dim 20 --context 80|200|5|3
+d64-n256|--dim 64 --context 256 --data iso|--dim 64 --context 256|10|2|1
+EOF
+}
+
+: >"$tmp/names"
+for r in $(seq 1 "$ROUNDS"); do
+	echo "round $r of $ROUNDS ..." >&2
+	experiments | while IFS='|' read -r name mopt popt msteps ssteps nsteps
+	do
+		[ "$r" = 1 ] && echo "$name" >>"$tmp/names"
+		# shellcheck disable=SC2086
+		ms_memscope $mopt --steps "$msteps" >>"$tmp/$name.memscope"
+		[ "$have_peer" = 1 ] || continue
+		# shellcheck disable=SC2086
+		ms_peer --impl structured $popt --steps "$ssteps" \
+		    >>"$tmp/$name.structured"
+		if [ "$name" = d64-n256 ] && [ "$NAIVE_BIG" = 0 ]; then
+			continue
+		fi
+		# shellcheck disable=SC2086
+		ms_peer --impl naive $popt --steps "$nsteps" \
+		    >>"$tmp/$name.naive"
+	done
+done
+
+echo "Training step, ms (single thread; B 1000; default d 5, n 20, L 4, H 1, pre)"
+printf '%-14s %10s %12s %10s %14s %10s\n' experiment memscope \
+    structured naive "x structured" "x naive"
+while read -r name; do
+	m=$(median "$tmp/$name.memscope")
+	s=nan n=nan
+	[ -s "$tmp/$name.structured" ] && s=$(median "$tmp/$name.structured")
+	[ -s "$tmp/$name.naive" ] && n=$(median "$tmp/$name.naive")
+	awk -v name="$name" -v m="$m" -v s="$s" -v n="$n" 'BEGIN {
+		rs = (s == "nan") ? "-" : sprintf("%.0f", s / m);
+		rn = (n == "nan") ? "-" : sprintf("%.0f", n / m);
+		printf "%-14s %10.4f %12s %10s %14s %10s\n", name, m,
+		    (s == "nan") ? "-" : sprintf("%.2f", s),
+		    (n == "nan") ? "-" : sprintf("%.2f", n), rs, rn }'
+done <"$tmp/names"
+echo
+
+# d 64, n 256 against this machine's DGEMM (memscope alone).
+"$MEMSCOPE" bench --dim 64 --context 256 --data iso --steps 10 |
+    sed -n 's/^DGEMM  */d64-n256 pre: DGEMM /p'
+"$MEMSCOPE" bench --dim 64 --context 256 --data iso --param full \
+    --steps 2 --warmup 1 | sed -n 's/^DGEMM  */d64-n256 full: DGEMM /p'
+echo
+
+# Linear in B and L: memscope alone, rounds interleaved over the sizes.
+sizes="B=250 B=500 B=1000 B=2000 B=4000 L=1 L=2 L=4 L=8 L=16"
+for r in $(seq 1 "$ROUNDS"); do
+	for sz in $sizes; do
+		case $sz in
+		B=*) b=${sz#B=}; l=4 ;;
+		L=*) b=1000; l=${sz#L=} ;;
+		esac
+		steps=$((2000000 / (b * l)))
+		ms_memscope --batch "$b" --layers "$l" --steps "$steps" \
+		    >>"$tmp/lin.$sz"
+	done
+done
+echo "Time per step against B (L 4) and L (B 1000), default experiment"
+printf '%-8s %10s %18s\n' size "ms/step" "us per task-layer"
+for sz in $sizes; do
+	case $sz in
+	B=*) b=${sz#B=}; l=4 ;;
+	L=*) b=1000; l=${sz#L=} ;;
+	esac
+	m=$(median "$tmp/lin.$sz")
+	awk -v sz="$sz" -v m="$m" -v b="$b" -v l="$l" 'BEGIN {
+		printf "%-8s %10.4f %18.5f\n", sz, m, 1000 * m / (b * l) }'
+done
+echo
+
+# Two threads against one on the default experiment.
+for r in $(seq 1 "$ROUNDS"); do
+	ms_memscope --threads 1 --steps 4000 >>"$tmp/thr.1"
+	ms_memscope --threads 2 --steps 4000 >>"$tmp/thr.2"
+done
+t1=$(median "$tmp/thr.1")
+t2=$(median "$tmp/thr.2")
+awk -v a="$t1" -v b="$t2" 'BEGIN {
+	printf "Threads, default experiment: 1: %.4f ms, 2: %.4f ms, " \
+	    "speed-up %.2fx\n", a, b, a / b }'
