@@ -21,28 +21,34 @@
  *   lfom: Z_{ℓ+1} = Z_ℓ + U_ℓ,  U_ℓ = U_{ℓ−1} + (Γ_ℓ/n) ⊙ R_ℓ  (the running
  *         sum of (1/n) Σ_{j≤ℓ} Γ_j ⊙ R_j: O(L) per entry, not O(L²))
  *
- * Lanes. The per-task work of the label path is a chain of tiny (d = 5)
- * dot products: on its own it keeps a core's vector units idle. So tasks
- * are processed in blocks of MODEL_LANES, interleaved: the block's arrays
- * hold one vector (type vlane) per entry, lane t belonging to task b0 + t
- * (x[(i*d + k)][t] is token i, feature k of task b0 + t). Every lane runs
- * exactly the scalar operation sequence of its task, in the same order, so
- * a task's forward values do not depend on the batch size, its position in
- * the batch, the thread count or the instruction set: the kernels are built
- * twice (target_clones: AVX2 and baseline x86-64) from the same source,
- * without FMA contraction (C11 mode keeps -ffp-contract=off), and the
- * vector width is fixed by the type, not by the machine. A partial last
- * block is padded with zero tasks, whose contributions are exact zeros.
+ * Lanes. The per-task work is a chain of tiny (d = 5) dot products: on its
+ * own it keeps a core's vector units idle. So tasks are processed in blocks
+ * of MODEL_LANES, interleaved: the block's arrays hold one vector (type
+ * vlane) per entry, lane t belonging to task b0 + t (x[(i*d + k)][t] is
+ * token i, feature k of task b0 + t). Every lane runs exactly the scalar
+ * operation sequence of its task, in the same order, so a task's values do
+ * not depend on the batch size, its position in the batch, the thread count
+ * or the instruction set: the kernels are built twice (target_clones: AVX2
+ * and baseline x86-64) from the same source, without FMA contraction (the
+ * C11 mode of -std=c11 keeps GCC at -ffp-contract=off; the AVX2 clone has
+ * no FMA anyway), and the vector width is fixed by the type, not by the
+ * machine. A partial last block is padded with zero tasks, whose
+ * contributions are exact zeros. Both paths run in lanes for d ≤
+ * MODEL_SMALL_D, with d a compile-time constant in each kernel instance
+ * (the running sums then live in registers); above it the label path runs
+ * the same kernels with d a variable, and the dense path runs one task at a
+ * time with its products in OpenBLAS.
  *
  * Shards. The batch's blocks are cut into at most MODEL_SHARDS contiguous
- * shards, a function of B only. Pool workers take shards from an atomic
+ * shards (MODEL_SHARDS_TASK for the one-task-at-a-time kernel, whose slots
+ * are large), a function of B and the shapes only. Pool workers take shards from an atomic
  * counter (a late-waking thread takes fewer); a shard's gradient, loss and
  * error sums are reduced over its lanes into the shard's own slot, and the
  * slots are added in shard order. So the whole pass, gradients included,
  * is bit-identical for any number of threads, and work is balanced.
  *
- * A block's activations stay in L1: each worker runs its block forward
- * through every layer and straight back.
+ * A block's activations stay in L1 (for small d): each worker runs its block
+ * forward through every layer and straight back.
  */
 #include <math.h>
 #include <sched.h>
@@ -57,9 +63,11 @@
 #include "memscope/model.h"
 #include "memscope/xmalloc.h"
 
-/* Tasks per block (the vector width of the label path) and shards per pass. */
+/* Tasks per block (the vector width of the kernels) and shards per pass:
+ * enough that two threads end within a small shard of each other. */
 #define MODEL_LANES 4
-#define MODEL_SHARDS 16
+#define MODEL_SHARDS 32
+#define MODEL_SHARDS_TASK 8
 /* How long the caller spins for the other workers before it yields. */
 #define MODEL_SPIN_NS 100000L
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
@@ -126,7 +134,8 @@ struct model_work {
 	int nworkers;
 	struct model_worker *wk;	/* (nworkers) */
 	size_t attn_len, mem_len, slot_len;
-	double *slots;		/* (MODEL_SHARDS, slot_len) */
+	int max_shards;		/* MODEL_SHARDS or MODEL_SHARDS_TASK */
+	double *slots;		/* (max_shards, slot_len) */
 	double *total;		/* (slot_len) slots added in shard order */
 	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a; lanes equal */
 	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n */
@@ -331,7 +340,9 @@ model_work_ensure(struct model *m, int nworkers)
 	mw->mem_g = xdoubles(L);
 	/* slots padded to a cache line: workers write different slots */
 	mw->slot_len = (mw->attn_len + mw->mem_len + L + 1 + 7) & ~(size_t)7;
-	mw->slots = xdoubles(MODEL_SHARDS * mw->slot_len);
+	mw->max_shards = mw->kernel == KERNEL_DENSE_TASK ? MODEL_SHARDS_TASK :
+	    MODEL_SHARDS;
+	mw->slots = xdoubles((size_t)mw->max_shards * mw->slot_len);
 	mw->total = xdoubles(mw->slot_len);
 	mw->wk = xcalloc((size_t)nworkers, sizeof *mw->wk);
 	for (int i = 0; i < nworkers; i++) {
@@ -1597,7 +1608,8 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	model_prepare(m);
 	ps.nblocks = mw->kernel == KERNEL_DENSE_TASK ? tb->B :
 	    (tb->B + MODEL_LANES - 1) / MODEL_LANES;
-	ps.nshards = ps.nblocks < MODEL_SHARDS ? ps.nblocks : MODEL_SHARDS;
+	ps.nshards = ps.nblocks < mw->max_shards ? ps.nblocks :
+	    mw->max_shards;
 	atomic_init(&ps.next, 0);
 	atomic_init(&ps.done, 0);
 	pool_run(pool, model_pass_worker, &ps);
