@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -729,12 +731,85 @@ remove_temporaries(void)
 	return n;
 }
 
+/* Wait up to `timeout` seconds for an inotify event of the test directory:
+ * IN_CREATE of a temporary file, or IN_MOVED_TO of `name`; 0 if seen. */
+static int
+wait_event(int fd, uint32_t mask, const char *name, double timeout)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	double end = seconds_now() + timeout;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	ssize_t n;
+
+	while (seconds_now() < end) {
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			for (char *p = buf; p < buf + n;) {
+				struct inotify_event *ev = (void *)p;
+
+				p += sizeof *ev + ev->len;
+				if ((ev->mask & mask) == 0 || ev->len == 0)
+					continue;
+				if ((mask & IN_CREATE) != 0 && strncmp(ev->name,
+				    ".memscope-", 10) == 0)
+					return 0;
+				if ((mask & IN_MOVED_TO) != 0 &&
+				    strcmp(ev->name, name) == 0)
+					return 0;
+			}
+	}
+	return -1;
+}
+
+/* Read and drop the pending inotify events. */
+static void
+drain_events(int fd)
+{
+	char buf[4096] __attribute__((aligned(8)));
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+/* A child that saves a, then b, to target, over and over. */
+static pid_t
+start_saver(const char *target, const struct trainer *a,
+    const struct trainer *b)
+{
+	char err[512];
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;) {
+			checkpoint_save(target, a, err, sizeof err);
+			checkpoint_save(target, b, err, sizeof err);
+		}
+	}
+	return pid;
+}
+
+static void
+sleep_for(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
 /*
  * A child saves two large checkpoints (A at step 2, B at step 3) to the
- * same path, over and over; it is killed with SIGKILL at a random moment,
- * MEMSCOPE_KILLS times (default 100), each time a new child on the file
- * the last one left. After each kill the target must be absent (only
- * before any save finished) or a whole, valid checkpoint equal to A or B.
+ * same path, over and over, and is killed with SIGKILL, MEMSCOPE_KILLS
+ * times (default 100), each time a new child on the file the last one
+ * left. Even kills come at a moment uniform over three save times; odd
+ * ones aim at the write itself: inotify says when the child's temporary
+ * file appears, and the kill follows after a moment uniform over the time
+ * from that to the rename (measured first). After each kill the target
+ * must be absent (only before any save finished) or a whole, valid
+ * checkpoint equal to A or B.
  */
 static void
 test_killed_save(void **state)
@@ -743,11 +818,14 @@ test_killed_save(void **state)
 	struct trainer a, b, got;
 	const char *env;
 	char err[512], target[512];
-	double t0, save_time;
-	int kills = 100, mid = 0, absent = 0, as_a = 0, as_b = 0;
+	double t0, save_time, write_time;
+	int kills = 100, mid = 0, absent = 0, as_a = 0, as_b = 0, aimed = 0;
+	int ino;
 	struct stat st;
+	pid_t pid;
 
 	(void)state;
+	memset(&st, 0, sizeof st);
 	snprintf(target, sizeof target, "%s", in_dir("killed.json"));
 	if ((env = getenv("MEMSCOPE_KILLS")) != NULL && atoi(env) > 0)
 		kills = atoi(env);
@@ -768,23 +846,37 @@ test_killed_save(void **state)
 			save_time = seconds_now() - t0;
 	}
 	unlink(target);
+	/* how long the temporary file lives: from its creation to the rename */
+	ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	assert_true(ino >= 0);
+	assert_true(inotify_add_watch(ino, test_dir, IN_CREATE |
+	    IN_MOVED_TO) >= 0);
+	pid = start_saver(target, &a, &b);
+	write_time = 0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(wait_event(ino, IN_CREATE, NULL, 10), 0);
+		t0 = seconds_now();
+		assert_int_equal(wait_event(ino, IN_MOVED_TO, "killed.json",
+		    10), 0);
+		if (seconds_now() - t0 > write_time)
+			write_time = seconds_now() - t0;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	remove_temporaries();
+	unlink(target);
+
 	srand((unsigned)getpid());
 	for (int k = 0; k < kills; k++) {
-		struct timespec delay;
-		double wait = save_time * 3.0 * rand() / RAND_MAX;
-		pid_t pid = fork();
 		int status;
 
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			for (;;) {
-				checkpoint_save(target, &a, err, sizeof err);
-				checkpoint_save(target, &b, err, sizeof err);
-			}
-		}
-		delay.tv_sec = (time_t)wait;
-		delay.tv_nsec = (long)((wait - (double)delay.tv_sec) * 1e9);
-		nanosleep(&delay, NULL);
+		drain_events(ino);
+		pid = start_saver(target, &a, &b);
+		if (k % 2 == 1 && wait_event(ino, IN_CREATE, NULL, 10) == 0) {
+			aimed++;
+			sleep_for(write_time * rand() / RAND_MAX);
+		} else
+			sleep_for(save_time * 3.0 * rand() / RAND_MAX);
 		assert_int_equal(kill(pid, SIGKILL), 0);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFSIGNALED(status));
@@ -807,12 +899,15 @@ test_killed_save(void **state)
 			fail_msg("after kill %d the target is neither save", k + 1);
 		trainer_free(&got);
 	}
+	close(ino);
 	print_message("killed a saving process %d times (a save takes %.1f ms, "
-	    "%.0f kB): %d mid-write (a temporary file left), the target %d "
-	    "times absent, %d times save A, %d times save B, never partial\n",
-	    kills, save_time * 1e3, (double)st.st_size / 1e3, mid, absent,
+	    "its write %.1f ms, %.0f kB), %d aimed at the write: %d mid-write "
+	    "(a temporary file left), the target %d times absent, %d times "
+	    "save A, %d times save B, never partial\n", kills, save_time * 1e3,
+	    write_time * 1e3, (double)st.st_size / 1e3, aimed, mid, absent,
 	    as_a, as_b);
 	assert_int_equal(absent + as_a + as_b, kills);
+	assert_true(mid > 0 || kills < 10);
 	trainer_free(&a);
 	trainer_free(&b);
 }
