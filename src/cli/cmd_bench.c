@@ -11,9 +11,15 @@
  * threads, so the step's rate can be read against what this machine's best
  * kernel does.
  *
+ * --speedup compares --threads N with one thread inside one process: two
+ * trainers of the same run, stepped in alternating chunks, so a change in
+ * the machine's load (it may be shared) hits both alike; the figures are
+ * medians over the chunks, and the two runs must end with the same bits.
+ *
  * Options: the experiment options of train, as --KEY VALUE or --KEY=VALUE
  * for every key of config.h (and their usual short forms), --config FILE;
- * then --steps N (timed steps), --warmup N, --json, --dgemm, --no-dgemm.
+ * then --steps N (timed steps), --warmup N, --json, --dgemm, --no-dgemm,
+ * --speedup.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -53,6 +59,8 @@ static const char bench_usage[] =
 "      --json            print one JSON object instead of the text\n"
 "      --dgemm           always time the reference DGEMM\n"
 "      --no-dgemm        never time it\n"
+"      --speedup         compare --threads N (>= 2) with one thread: both\n"
+"                        in this process, in alternating chunks of steps\n"
 "  -h, --help            this help\n"
 "  -V, --version         the version\n"
 "\n"
@@ -81,7 +89,8 @@ static const struct {
 };
 
 enum {
-	OPT_WARMUP = 256, OPT_JSON, OPT_DGEMM, OPT_NO_DGEMM, OPT_KEY = 512
+	OPT_WARMUP = 256, OPT_JSON, OPT_DGEMM, OPT_NO_DGEMM, OPT_SPEEDUP,
+	OPT_KEY = 512
 };
 
 struct bench_opts {
@@ -89,6 +98,7 @@ struct bench_opts {
 	long steps, warmup;
 	bool json;
 	int dgemm;		/* -1 auto, 0 never, 1 always */
+	bool speedup;
 };
 
 struct bench_result {
@@ -130,7 +140,7 @@ static int
 bench_parse(int argc, char **argv, struct bench_opts *o)
 {
 	int nkeys = config_key_count(), nopt = 0, c;
-	struct option *opts = xcalloc((size_t)nkeys + 8, sizeof *opts);
+	struct option *opts = xcalloc((size_t)nkeys + 10, sizeof *opts);
 	const char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
 	const char **vals = xcalloc((size_t)argc + 1, sizeof *vals);
 	const char *config_path = NULL;
@@ -157,6 +167,8 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 	opts[nopt++] = (struct option){ "dgemm", no_argument, NULL, OPT_DGEMM };
 	opts[nopt++] = (struct option){ "no-dgemm", no_argument, NULL,
 	    OPT_NO_DGEMM };
+	opts[nopt++] = (struct option){ "speedup", no_argument, NULL,
+	    OPT_SPEEDUP };
 	opts[nopt++] = (struct option){ "help", no_argument, NULL, 'h' };
 	opts[nopt++] = (struct option){ "version", no_argument, NULL, 'V' };
 
@@ -202,6 +214,9 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 		case OPT_NO_DGEMM:
 			o->dgemm = 0;
 			break;
+		case OPT_SPEEDUP:
+			o->speedup = true;
+			break;
 		case 'h':
 			fputs(bench_usage, stdout);
 			status = CLI_EXIT_OK;
@@ -233,6 +248,9 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 	if (status == CLI_CONTINUE &&
 	    config_validate(&o->cfg, err, sizeof err) != 0)
 		status = cli_error("bench", "%s", err);
+	if (status == CLI_CONTINUE && o->speedup && o->cfg.threads < 2)
+		status = cli_error("bench", "--speedup compares --threads N "
+		    "with one thread: give --threads 2 or more");
 	o->cfg.steps = (int)(o->warmup + o->steps < INT_MAX ?
 	    o->warmup + o->steps : INT_MAX);	/* what the trainer runs */
 	free(opts);
@@ -385,6 +403,83 @@ bench_print_json(const struct bench_opts *o, const struct trainer *t,
 	json_decref(root);
 }
 
+/*
+ * --speedup: one trainer on one thread and one on cfg.threads, the same run,
+ * stepped in turn BENCH_CHUNKS * 2 times for steps / that many steps each.
+ */
+static int
+bench_speedup(const struct bench_opts *o)
+{
+	enum { NCH = 2 * BENCH_CHUNKS };
+	struct ms_config c1 = o->cfg;
+	struct trainer t[2];
+	double ms[2][NCH], ratio[NCH], med[2];
+	long per = o->steps / NCH > 0 ? o->steps / NCH : 1;
+	char err[512];
+	bool same;
+
+	c1.threads = 1;
+	if (trainer_init(&t[0], &c1, err, sizeof err) != 0)
+		return cli_error("bench", "%s", err);
+	if (trainer_init(&t[1], &o->cfg, err, sizeof err) != 0) {
+		trainer_free(&t[0]);
+		return cli_error("bench", "%s", err);
+	}
+	for (int k = 0; k < 2; k++)
+		for (long i = 0; i < o->warmup; i++)
+			trainer_step(&t[k]);
+	for (int c = 0; c < NCH; c++) {
+		for (int k = 0; k < 2; k++) {
+			double t0 = report_now();
+
+			for (long i = 0; i < per; i++)
+				trainer_step(&t[k]);
+			ms[k][c] = 1e3 * (report_now() - t0) / per;
+		}
+		ratio[c] = ms[0][c] / ms[1][c];
+	}
+	same = !t[0].diverged && !t[1].diverged && memcmp(t[0].model.params,
+	    t[1].model.params, t[0].model.nparams * sizeof(double)) == 0;
+	for (int k = 0; k < 2; k++) {
+		qsort(ms[k], NCH, sizeof ms[k][0], bench_cmp);
+		med[k] = 0.5 * (ms[k][NCH / 2 - 1] + ms[k][NCH / 2]);
+	}
+	qsort(ratio, NCH, sizeof ratio[0], bench_cmp);
+	if (o->json) {
+		json_t *root = json_object();
+
+		json_object_set_new(root, "format",
+		    json_string("memscope-bench-speedup"));
+		json_object_set_new(root, "version", json_integer(1));
+		json_object_set_new(root, "config",
+		    checkpoint_config_json(&o->cfg));
+		json_object_set_new(root, "chunks", json_integer(NCH));
+		json_object_set_new(root, "steps_per_chunk", json_integer(per));
+		json_object_set_new(root, "ms_per_step_1", json_real(med[0]));
+		json_object_set_new(root, "ms_per_step_n", json_real(med[1]));
+		json_object_set_new(root, "speedup", json_real(0.5 *
+		    (ratio[NCH / 2 - 1] + ratio[NCH / 2])));
+		json_object_set_new(root, "same_bits", json_boolean(same));
+		json_dumpf(root, stdout, JSON_INDENT(2) |
+		    JSON_REAL_PRECISION(9));
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		report_config_line(stdout, "bench", &o->cfg, true);
+		printf("chunks         %d of %ld steps each, in turn\n", NCH,
+		    per);
+		printf("1 thread       %.4f ms/step (median)\n", med[0]);
+		printf("%d threads      %.4f ms/step (median)\n",
+		    o->cfg.threads, med[1]);
+		printf("speed-up       %.2fx (median of the chunks' ratios)\n",
+		    0.5 * (ratio[NCH / 2 - 1] + ratio[NCH / 2]));
+		printf("same bits      %s\n", same ? "yes" : "NO");
+	}
+	trainer_free(&t[0]);
+	trainer_free(&t[1]);
+	return same ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
 /* memscope bench: time the training step of an experiment. */
 int
 cmd_bench(int argc, char **argv)
@@ -397,6 +492,8 @@ cmd_bench(int argc, char **argv)
 
 	if (status != CLI_CONTINUE)
 		return status;
+	if (o.speedup)
+		return bench_speedup(&o);
 	if (trainer_init(&t, &o.cfg, err, sizeof err) != 0)
 		return cli_error("bench", "%s", err);
 	if (bench_run(&o, &t, &r) != 0) {

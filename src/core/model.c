@@ -51,7 +51,6 @@
  * forward through every layer and straight back.
  */
 #include <math.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +67,8 @@
 #define MODEL_LANES 4
 #define MODEL_SHARDS 32
 #define MODEL_SHARDS_TASK 8
-/* How long the caller spins for the other workers before it yields. */
-#define MODEL_SPIN_NS 100000L
+/* How long the caller spins for the other workers before it sleeps. */
+#define MODEL_SPIN_NS 50000L
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
 #define MODEL_SMALL_D 8
 
@@ -155,6 +154,7 @@ struct model_pass {
 	double *pred;		/* (B) each task's prediction, or NULL */
 	int nblocks, nshards;
 	atomic_int next;	/* the next shard to take */
+	atomic_int started;	/* workers that have entered the pass */
 	atomic_int done;	/* workers that found no shard left */
 };
 
@@ -1536,7 +1536,9 @@ model_store_grads(struct model *m, const double *total)
  * The caller (worker 0) waits for the other workers here, spinning, rather
  * than asleep in pool_run: waking a sleeping thread costs tens of
  * microseconds (more in a virtual machine), a large part of a default step
- * on two threads. After MODEL_SPIN_NS it yields, in case they share its core.
+ * on two threads. It spins only while every worker is running (a worker
+ * that has not started may be waiting for this very core) and for at most
+ * MODEL_SPIN_NS; then pool_run's sleep takes over.
  */
 static void
 model_wait_workers(struct model_pass *ps, int nworkers)
@@ -1546,6 +1548,9 @@ model_wait_workers(struct model_pass *ps, int nworkers)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned i = 1; atomic_load_explicit(&ps->done,
 	    memory_order_acquire) < nworkers; i++) {
+		if (atomic_load_explicit(&ps->started,
+		    memory_order_relaxed) < nworkers)
+			return;
 		if (i % 64 != 0) {
 #if defined(__x86_64__) || defined(__i386__)
 			__builtin_ia32_pause();
@@ -1555,7 +1560,7 @@ model_wait_workers(struct model_pass *ps, int nworkers)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec -
 		    t0.tv_nsec > MODEL_SPIN_NS)
-			sched_yield();
+			return;
 	}
 }
 
@@ -1566,6 +1571,7 @@ model_pass_worker(void *ctx, int worker, int nworkers)
 	struct model_work *mw = ps->m->work;
 	struct model_worker *w = &mw->wk[worker];
 
+	atomic_fetch_add_explicit(&ps->started, 1, memory_order_relaxed);
 	for (;;) {
 		int sh = atomic_fetch_add_explicit(&ps->next, 1,
 		    memory_order_relaxed);
@@ -1611,6 +1617,7 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	ps.nshards = ps.nblocks < mw->max_shards ? ps.nblocks :
 	    mw->max_shards;
 	atomic_init(&ps.next, 0);
+	atomic_init(&ps.started, 0);
 	atomic_init(&ps.done, 0);
 	pool_run(pool, model_pass_worker, &ps);
 
