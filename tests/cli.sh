@@ -3,39 +3,8 @@
 # (exit 2, one line on stderr, nothing written), a tiny training run,
 # byte-identical output for the same seed, CSV/JSON exports, checkpoints
 # through eval, the baselines command and --config.
-MEMSCOPE=${MEMSCOPE:-./memscope}
-if [ ! -x "$MEMSCOPE" ]; then
-	echo "cli.sh: $MEMSCOPE is not built" >&2
-	exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/memscope-cli.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run NAME EXPECTED-STATUS ARGS...: stdout to $tmp/out, stderr to $tmp/err
-run() {
-	name=$1 want=$2
-	shift 2
-	"$MEMSCOPE" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" -eq "$want" ] || fail "$name: exit status $got, expected $want"
-}
-
-# usage NAME ARGS...: must exit 2 with exactly one line on stderr, no stdout
-usage() {
-	name=$1
-	shift
-	run "$name" 2 "$@"
-	[ -s "$tmp/out" ] && fail "$name: printed on stdout"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] ||
-		fail "$name: stderr is not one line: $(cat "$tmp/err")"
-	grep -q '^memscope' "$tmp/err" || fail "$name: stderr: $(cat "$tmp/err")"
-}
+suite=cli
+. "${top_srcdir:-$(dirname "$0")/..}/tests/clilib.sh"
 
 has_python() {
 	command -v python3 >/dev/null 2>&1 &&

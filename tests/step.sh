@@ -2,40 +2,9 @@
 # End-to-end tests of memscope step: the trace of a saved model's test task
 # as tables and as JSON, the same bytes twice, the task that eval's batch
 # holds, and bad input (exit 2, one line on stderr, nothing on stdout).
-MEMSCOPE=${MEMSCOPE:-./memscope}
-if [ ! -x "$MEMSCOPE" ]; then
-	echo "step.sh: $MEMSCOPE is not built" >&2
-	exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/memscope-step.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run NAME EXPECTED-STATUS ARGS...: stdout to $tmp/out, stderr to $tmp/err
-run() {
-	name=$1 want=$2
-	shift 2
-	"$MEMSCOPE" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" -eq "$want" ] || fail "$name: exit status $got, expected $want"
-}
-
-# usage NAME ARGS...: must exit 2 with exactly one line on stderr, no stdout
-usage() {
-	name=$1
-	shift
-	run "$name" 2 "$@"
-	[ -s "$tmp/out" ] && fail "$name: printed on stdout"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] ||
-		fail "$name: stderr is not one line: $(cat "$tmp/err")"
-	grep -q '^memscope step' "$tmp/err" ||
-		fail "$name: stderr: $(cat "$tmp/err")"
-}
+suite=step
+usage_prefix='memscope step'
+. "${top_srcdir:-$(dirname "$0")/..}/tests/clilib.sh"
 
 run "step --help" 0 step --help
 grep -q '^Usage: memscope step' "$tmp/out" || fail "step --help: usage"
