@@ -482,6 +482,7 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 {
 	int d = m->d, n = m->n, n1 = n + 1, L = m->L, H = m->H;
 	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	const char *name = scalar ? "a" : "A";
 	double inv_n = 1.0 / n, s[16], v[16], A[256], r[64], rp[64], u[64];
 
 	assert_true(d <= 16 && n1 <= 64);
@@ -496,7 +497,7 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 		for (int e = 0; e < sz; e++) {
 			A[e] = 0.0;
 			for (int h = 0; h < H; h++)
-				A[e] += model_param(m, scalar ? "a" : "A", l, h)[e];
+				A[e] += model_param(m, name, l, h)[e];
 		}
 		for (int k = 0; k < d; k++) {
 			s[k] = 0.0;
@@ -535,7 +536,8 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 				break;
 			}
 			case MS_MEMORY_LFOM: {
-				const double *G = model_param(m, "Gamma", l, -1);
+				const double *G = model_param(m, "Gamma", l,
+				    -1);
 
 				u[i] += inv_n * G[d * n1 + i] * r[i];
 				yn[i] = y[i] + u[i];
@@ -555,95 +557,96 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
  * thread counts and equal to the per-task sums up to rounding.
  */
 static void
-test_blocked_lanes_bit_identical(void **state)
+check_blocked(enum ms_param p, enum ms_memory mem, struct pool **pools)
 {
 	static const int sizes[] = { 1, 3, 5, 7, 101 };
+	struct ms_config c = small_config(p, mem, 2);
+	struct task_dist dist;
+	struct task_batch tb;
+	struct model m;
+	size_t rows, np;
+	int n1, d;
+	double *want, *pred, *lab, *trace, *g1, *gsum;
+
+	c.dim = 5;
+	c.context = 9;
+	c.layers = 3;
+	c.batch = 101;
+	make_batch(&tb, &dist, &c, 12);
+	model_init(&m, &c);
+	assert_int_equal(m.path, MODEL_PATH_LABEL);
+	random_params(&m, 61 + p * 3 + mem);
+	n1 = c.context + 1;
+	d = c.dim;
+	rows = (size_t)(c.layers + 1) * n1;
+	np = m.nparams;
+	want = xdoubles((size_t)tb.B);
+	pred = xdoubles((size_t)tb.B);
+	lab = xdoubles(rows);
+	trace = xdoubles(rows);
+	g1 = xdoubles(np);
+	gsum = xdoubles(np);
+	for (int b = 0; b < tb.B; b++) {
+		want[b] = reference_label_task(&m, tb.X + (size_t)b * n1 * d,
+		    tb.y + (size_t)b * n1, lab);
+		model_trace_task(&m, &tb, b, trace, NULL);
+		assert_memory_equal(trace, lab, rows * sizeof *lab);
+	}
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		struct task_batch sub = tb;
+		double loss[3];
+
+		sub.B = sizes[k];
+		for (int t = 0; t < 3; t++) {
+			memset(pred, 0, (size_t)tb.B * sizeof *pred);
+			model_predict(&m, &sub, pools[t], pred);
+			assert_memory_equal(pred, want,
+			    (size_t)sub.B * sizeof *pred);
+			loss[t] = model_loss_grad(&m, &sub, pools[t]);
+			if (t == 0)
+				memcpy(g1, m.grads, np * sizeof *g1);
+			else
+				assert_memory_equal(g1, m.grads,
+				    np * sizeof *g1);
+		}
+		assert_memory_equal(&loss[0], &loss[1], sizeof loss[0]);
+		assert_memory_equal(&loss[0], &loss[2], sizeof loss[0]);
+		/* the batch gradient is the mean of the tasks' */
+		memset(gsum, 0, np * sizeof *gsum);
+		for (int b = 0; b < sub.B; b++) {
+			struct task_batch one = tb;
+
+			one.B = 1;
+			one.X = tb.X + (size_t)b * n1 * d;
+			one.y = tb.y + (size_t)b * n1;
+			model_loss_grad(&m, &one, NULL);
+			for (size_t i = 0; i < np; i++)
+				gsum[i] += m.grads[i] / sub.B;
+		}
+		for (size_t i = 0; i < np; i++)
+			assert_true(fabs(gsum[i] - g1[i]) <=
+			    1e-12 * (1 + fabs(g1[i])));
+	}
+	free(want);
+	free(pred);
+	free(lab);
+	free(trace);
+	free(g1);
+	free(gsum);
+	model_free(&m);
+	task_batch_free(&tb);
+	task_dist_free(&dist);
+}
+
+static void
+test_blocked_lanes_bit_identical(void **state)
+{
 	struct pool *pools[3] = { NULL, pool_create(2), pool_create(3) };
 
 	(void)state;
-	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_PRE; p++) {
-		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++) {
-			struct ms_config c = small_config(p, mem, 2);
-			struct task_dist dist;
-			struct task_batch tb, sub;
-			struct model m;
-			int n1, d;
-			double *want, *pred, *lab, *trace, *g1, *gsum;
-
-			c.dim = 5;
-			c.context = 9;
-			c.layers = 3;
-			c.batch = 101;
-			make_batch(&tb, &dist, &c, 12);
-			model_init(&m, &c);
-			assert_int_equal(m.path, MODEL_PATH_LABEL);
-			random_params(&m, 61 + p * 3 + mem);
-			n1 = c.context + 1;
-			d = c.dim;
-			want = xdoubles((size_t)tb.B);
-			pred = xdoubles((size_t)tb.B);
-			lab = xdoubles((size_t)(c.layers + 1) * n1);
-			trace = xdoubles((size_t)(c.layers + 1) * n1);
-			g1 = xdoubles(m.nparams);
-			gsum = xdoubles(m.nparams);
-			for (int b = 0; b < tb.B; b++) {
-				want[b] = reference_label_task(&m,
-				    tb.X + (size_t)b * n1 * d,
-				    tb.y + (size_t)b * n1, lab);
-				model_trace_task(&m, &tb, b, trace, NULL);
-				assert_memory_equal(trace, lab, (size_t)(c.layers +
-				    1) * n1 * sizeof *lab);
-			}
-			for (size_t k = 0; k < sizeof sizes / sizeof sizes[0];
-			    k++) {
-				double loss[3];
-
-				sub = tb;
-				sub.B = sizes[k];
-				for (int t = 0; t < 3; t++) {
-					memset(pred, 0, (size_t)tb.B * sizeof *pred);
-					model_predict(&m, &sub, pools[t], pred);
-					assert_memory_equal(pred, want,
-					    (size_t)sub.B * sizeof *pred);
-					loss[t] = model_loss_grad(&m, &sub, pools[t]);
-					if (t == 0)
-						memcpy(g1, m.grads,
-						    m.nparams * sizeof *g1);
-					else
-						assert_memory_equal(g1, m.grads,
-						    m.nparams * sizeof *g1);
-				}
-				assert_memory_equal(&loss[0], &loss[1],
-				    sizeof loss[0]);
-				assert_memory_equal(&loss[0], &loss[2],
-				    sizeof loss[0]);
-				/* the batch gradient is the mean of the tasks' */
-				memset(gsum, 0, m.nparams * sizeof *gsum);
-				for (int b = 0; b < sub.B; b++) {
-					struct task_batch one = tb;
-
-					one.B = 1;
-					one.X = tb.X + (size_t)b * n1 * d;
-					one.y = tb.y + (size_t)b * n1;
-					model_loss_grad(&m, &one, NULL);
-					for (size_t i = 0; i < m.nparams; i++)
-						gsum[i] += m.grads[i] / sub.B;
-				}
-				for (size_t i = 0; i < m.nparams; i++)
-					assert_true(fabs(gsum[i] - g1[i]) <=
-					    1e-12 * (1 + fabs(g1[i])));
-			}
-			free(want);
-			free(pred);
-			free(lab);
-			free(trace);
-			free(g1);
-			free(gsum);
-			model_free(&m);
-			task_batch_free(&tb);
-			task_dist_free(&dist);
-		}
-	}
+	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_PRE; p++)
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++)
+			check_blocked(p, mem, pools);
 	pool_free(pools[1]);
 	pool_free(pools[2]);
 }
@@ -760,7 +763,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parameter_table_and_init),
 		cmocka_unit_test(test_gradients_match_finite_differences),
-		cmocka_unit_test(test_gradients_match_finite_differences_large_d),
+		cmocka_unit_test(
+		    test_gradients_match_finite_differences_large_d),
 		cmocka_unit_test(test_label_path_matches_dense_path),
 		cmocka_unit_test(test_lemma1_pre_is_preconditioned_gd),
 		cmocka_unit_test(test_lemma1_scalar_is_gd),
@@ -769,7 +773,8 @@ main(void)
 		cmocka_unit_test(test_pre_heads_sum),
 		cmocka_unit_test(test_deterministic_for_seed_and_threads),
 		cmocka_unit_test(test_blocked_lanes_bit_identical),
-		cmocka_unit_test(test_dense_path_same_bits_for_any_thread_count),
+		cmocka_unit_test(
+		    test_dense_path_same_bits_for_any_thread_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,8 +52,8 @@ struct model {
 	long *off_attn1;	/* (L, H) - | - | B | Q */
 	long *off_mem0;		/* (L) alpha | Gamma */
 	long *off_mem1;		/* (L) gamma */
-	int nwork;			/* pool workers the scratch is sized for */
-	struct model_work *work;	/* scratch: activations, gradient sums */
+	int nwork;		/* pool workers the scratch is sized for */
+	struct model_work *work;	/* scratch: activations, sums */
 };
 
 /* Build the parameter table for cfg and allocate; parameters are zero. */

@@ -52,7 +52,8 @@ static const char bench_usage[] =
 "\n"
 "Experiment options are those of memscope train (--dim, --context, --layers,\n"
 "--heads, --param, --memory, --data, --batch, --threads, --seed, --resample,\n"
-"--lr, --clip, ..., --config FILE; short forms -d -n -L -H -p -m -b -s -j -c).\n"
+"--lr, --clip, ..., --config FILE; short forms -d -n -L -H -p -m -b -s -j\n"
+"-c).\n"
 "\n"
 "  -S, --steps N         timed steps, 1 to 100000000 (default 200)\n"
 "      --warmup N        untimed steps first (default 20)\n"
@@ -65,8 +66,8 @@ static const char bench_usage[] =
 "  -V, --version         the version\n"
 "\n"
 "Output: ms_per_step is the mean over the timed steps; median and min are\n"
-"over ten equal chunks of them. The figures vary with the load of the machine:\n"
-"compare programs by alternating runs (tests/bench/run.sh does).\n"
+"over ten equal chunks of them. The figures vary with the load of the\n"
+"machine: compare programs by alternating runs (tests/bench/run.sh does).\n"
 "\n"
 "  memscope bench\n"
 "  memscope bench --memory none --threads 2 --steps 1000\n"
@@ -332,7 +333,8 @@ bench_run(const struct bench_opts *o, struct trainer *t,
 	r->final_loss = t->train_loss;
 	r->dgemm_gflops = NAN;
 	r->dgemm_size = 0;
-	if (o->dgemm == 1 || (o->dgemm == -1 && r->flops >= BENCH_DGEMM_FLOPS)) {
+	if (o->dgemm == 1 ||
+	    (o->dgemm == -1 && r->flops >= BENCH_DGEMM_FLOPS)) {
 		double s = cbrt(r->flops / 2.0);
 
 		r->dgemm_size = s < 64 ? 64 : s > 4096 ? 4096 : (int)lround(s);
@@ -397,7 +399,8 @@ bench_print_json(const struct bench_opts *o, const struct trainer *t,
 	    report_json_real(r->dgemm_gflops));
 	json_object_set_new(root, "dgemm_fraction", report_json_real(gflops /
 	    r->dgemm_gflops));
-	json_object_set_new(root, "final_loss", report_json_real(r->final_loss));
+	json_object_set_new(root, "final_loss",
+	    report_json_real(r->final_loss));
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
 	fputc('\n', stdout);
 	json_decref(root);

@@ -41,9 +41,10 @@
  *
  * Shards. The batch's blocks are cut into at most MODEL_SHARDS contiguous
  * shards (MODEL_SHARDS_TASK for the one-task-at-a-time kernel, whose slots
- * are large), a function of B and the shapes only. Pool workers take shards from an atomic
- * counter (a late-waking thread takes fewer); a shard's gradient, loss and
- * error sums are reduced over its lanes into the shard's own slot, and the
+ * are large), a function of B and the shapes only. Pool workers take shards
+ * from an atomic counter (a late-waking thread takes fewer); a shard's
+ * gradient, loss and error sums are reduced over its lanes into the
+ * shard's own slot, and the
  * slots are added in shard order. So the whole pass, gradients included,
  * is bit-identical for any number of threads, and work is balanced.
  *
@@ -98,7 +99,7 @@ struct model_worker {
 	vlane *u;		/* (n+1) lfom: running Σ (Γ_j/n) ⊙ R_j */
 	vlane *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
 	vlane *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
-	vlane *acc;		/* (n+1) lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: carry */
+	vlane *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
 	vlane *gv, *gs;		/* (d) */
 	vlane *err;		/* (1) ŷ_L − y_q of each lane */
 	vlane *sum;		/* (slot_len) the shard's sums, per lane */
@@ -136,9 +137,9 @@ struct model_work {
 	int max_shards;		/* MODEL_SHARDS or MODEL_SHARDS_TASK */
 	double *slots;		/* (max_shards, slot_len) */
 	double *total;		/* (slot_len) slots added in shard order */
-	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a; lanes equal */
+	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a */
 	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n */
-	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n, token-major */
+	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n */
 	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) */
 	vlane *Pv, *Qv;		/* dense lanes: the same, lanes equal */
 	vlane *Gdv;		/* dense lanes lfom: Gd, lanes equal */
@@ -472,7 +473,7 @@ model_cgd_coefficients(const struct model *m, double *coef)
 /* ------------------------------------------------------------------------ */
 /* Blocks of MODEL_LANES tasks: loading, memory */
 
-/* Tasks b0 .. b0+nreal-1 into the block's lanes; further lanes are zero tasks. */
+/* Tasks b0 .. b0+nreal-1 into the block's lanes; the others: zero tasks. */
 static void MODEL_CLONES
 block_load(const struct model_pass *ps, struct model_worker *w, int b0,
     int nreal)
@@ -483,8 +484,10 @@ block_load(const struct model_pass *ps, struct model_worker *w, int b0,
 
 	for (int t = 0; t < MODEL_LANES; t++) {
 		/* seek to task b0 + t: tokens (n+1, d), labels (n+1) */
-		x[t] = t < nreal ? ps->tb->X + (size_t)(b0 + t) * xlen : w->zero;
-		y[t] = t < nreal ? ps->tb->y + (size_t)(b0 + t) * n1 : w->zero;
+		size_t b = (size_t)(b0 + t);
+
+		x[t] = t < nreal ? ps->tb->X + b * xlen : w->zero;
+		y[t] = t < nreal ? ps->tb->y + b * n1 : w->zero;
 	}
 	for (size_t e = 0; e < xlen; e++) {
 		vlane v;
@@ -798,16 +801,23 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 			for (int k = 0; k < d; k++)
 				a += gv[k] * s[k];
 			gA[l] += a;
+		} else {
+			vlane *g = gA + (size_t)l * d * d;
+
+			/* v = A s: gA += gv sᵀ */
+			for (int k = 0; k < d; k++)
+				for (int c = 0; c < d; c++)
+					g[k * d + c] += gv[k] * s[c];
+		}
+		if (l == 0)
+			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
+		if (scalar) {
 			for (int c = 0; c < d; c++)
 				gs[c] = mw->Av[l] * gv[c];
 		} else {
 			const vlane *A = mw->Av + (size_t)l * d * d;
-			vlane *g = gA + (size_t)l * d * d;
 
-			/* v = A s: gA += gv sᵀ, gs = Aᵀ gv */
-			for (int k = 0; k < d; k++)
-				for (int c = 0; c < d; c++)
-					g[k * d + c] += gv[k] * s[c];
+			/* gs = Aᵀ gv */
 			for (int c = 0; c < d; c++)
 				gs[c] = zero;
 			for (int k = 0; k < d; k++)
@@ -853,24 +863,6 @@ label_block_backward(const struct model_pass *ps, struct model_worker *w)
 	}
 }
 
-/* Ask for the next block's tasks while this one computes (they stream from L3). */
-static void
-label_block_prefetch(const struct model_pass *ps, int b0)
-{
-	const struct task_batch *tb = ps->tb;
-	int n1 = tb->n + 1, nt = tb->B - b0 < MODEL_LANES ? tb->B - b0 :
-	    MODEL_LANES;
-	const char *x = (const char *)(tb->X + (size_t)b0 * n1 * tb->d);
-	const char *y = (const char *)(tb->y + (size_t)b0 * n1);
-	size_t xb = (size_t)nt * n1 * tb->d * sizeof(double);
-	size_t yb = (size_t)nt * n1 * sizeof(double);
-
-	for (size_t o = 0; o < xb; o += 64)
-		__builtin_prefetch(x + o);
-	for (size_t o = 0; o < yb; o += 64)
-		__builtin_prefetch(y + o);
-}
-
 /* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
 static void
 label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
@@ -886,8 +878,6 @@ label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 		if (nreal > MODEL_LANES)
 			nreal = MODEL_LANES;
 		block_load(ps, w, b0, nreal);
-		if (blk + 1 < hi)
-			label_block_prefetch(ps, b0 + MODEL_LANES);
 		label_block_forward(ps, w);
 		if (ps->pred != NULL)
 			for (int t = 0; t < nreal; t++)
@@ -955,8 +945,8 @@ dense_attn_forward(double *S, double *C, double *K, double *tmp,
 }
 
 /*
- * Backward of dense_attn_forward: from gS adds into gZ (all tokens) and into
- * the per-head gP, gQ sums.
+ * Backward of dense_attn_forward: from gS adds into the per-head gP, gQ sums
+ * and, if gZ is not NULL, into gZ (all tokens).
  */
 static void
 dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
@@ -965,7 +955,8 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
     int d1)
 {
 	/* S = Z Kᵀ: gZ += gS K, gK = gSᵀ Z */
-	mat_mul(0, 0, n + 1, d1, d1, 1.0, gS, d1, K, d1, 1.0, gZ, d1);
+	if (gZ != NULL)
+		mat_mul(0, 0, n + 1, d1, d1, 1.0, gS, d1, K, d1, 1.0, gZ, d1);
 	mat_mul(1, 0, d1, d1, n + 1, 1.0, gS, d1, Z, d1, 0.0, gK, d1);
 	memset(gC, 0, (size_t)d1 * d1 * sizeof(double));
 	for (int h = 0; h < H; h++) {
@@ -979,9 +970,13 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gP, d1);
 		mat_mul(1, 0, d1, d1, d1, 1.0, gK, d1, P, d1, 0.0, tmp, d1);
 		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gQ, d1);
+		if (gZ == NULL)
+			continue;
 		mat_mul(1, 0, d1, d1, d1, 1.0, P, d1, gK, d1, 0.0, tmp, d1);
 		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, Q, d1, 1.0, gC, d1);
 	}
+	if (gZ == NULL)
+		return;
 	/* C = Σ_{j<n} z_j z_jᵀ: gz_j += (gC + gCᵀ) z_j */
 	for (int a = 0; a < d1; a++)
 		for (int c = 0; c < d1; c++)
@@ -1125,10 +1120,12 @@ dense_task_backward(const struct model_pass *ps, struct model_worker *w,
 	for (int l = L - 1; l >= 0; l--) {
 		dense_memory_backward(m, l, zlen, w->gS, w->gacc, gm, w->gZ,
 		    w->R);
-		dense_attn_backward(w->gZ, gP + l * hl, gQ + l * hl, w->gS,
-		    w->Z + (size_t)l * zlen, w->C + (size_t)l * d1 * d1,
-		    w->K + (size_t)l * d1 * d1, mw->Pd + l * hl,
-		    mw->Qd + l * hl, w->gK, w->gC, w->tmp, H, n, d1);
+		/* dL/dZ_0 is not needed: Z_0 is the input */
+		dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
+		    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
+		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
+		    mw->Pd + l * hl, mw->Qd + l * hl, w->gK, w->gC, w->tmp, H,
+		    n, d1);
 	}
 }
 
@@ -1262,8 +1259,9 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 		lane_memory_backward(mw, m->cfg.memory, l, zlen, gS, w->gaccv,
 		    gm, gZ, w->Rv + (size_t)l * zlen,
 		    mw->Gdv + (size_t)l * zlen, inv_n);
-		/* S = Z Kᵀ: gZ += gS K, gK = gSᵀ Z */
-		lane_mm(n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
+		/* S = Z Kᵀ: gZ += gS K (not needed for Z_0), gK = gSᵀ Z */
+		if (l > 0)
+			lane_mm(n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
 		lane_mm(d1, d1, n1, gS, 1, d1, Z, d1, 1, 0, gK);
 		for (int e = 0; e < dd; e++)
 			gC[e] = zero;
@@ -1273,18 +1271,24 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 			vlane *gP = w->sum + lh;
 			vlane *gQ = w->sum + (size_t)L * H * dd + lh;
 
-			/* K = P C Qᵀ: gP += gK Q C; gQ += gKᵀ P C; gC += Pᵀ gK Q */
+			/* K = P C Qᵀ: gP += gK Q C, gQ += gKᵀ P C,
+			 * gC += Pᵀ gK Q */
 			lane_mm(d1, d1, d1, gK, d1, 1, Q, d1, 1, 0, tmp);
 			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gP);
 			lane_mm(d1, d1, d1, gK, 1, d1, P, d1, 1, 0, tmp);
 			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gQ);
+			if (l == 0)
+				continue;
 			lane_mm(d1, d1, d1, P, 1, d1, gK, d1, 1, 0, tmp);
 			lane_mm(d1, d1, d1, tmp, d1, 1, Q, d1, 1, 1, gC);
 		}
+		if (l == 0)
+			break;
 		/* C = Σ_{j<n} z_j z_jᵀ: gz_j += (gC + gCᵀ) z_j */
 		for (int a = 0; a < d1; a++)
 			for (int c = 0; c < d1; c++)
-				tmp[a * d1 + c] = gC[a * d1 + c] + gC[c * d1 + a];
+				tmp[a * d1 + c] = gC[a * d1 + c] +
+				    gC[c * d1 + a];
 		lane_mm(n, d1, d1, Z, d1, 1, tmp, 1, d1, 1, gZ);
 	}
 }
@@ -1705,19 +1709,27 @@ model_flops_per_step(const struct model *m, int batch)
 			/* s = Σ y_j x_j, v = A s, r_i = −x_i·v, memory */
 			task += 2 * n * d + (scalar ? d : 2 * d * d) +
 			    2 * n1 * d + mf * n1;
-			/* memory, gv = −Σ gr_i x_i, dA and Aᵀ gv, gy_j += x_j·gs */
+			/* memory, gv = −Σ gr_i x_i, dA; above layer 0 also
+			 * gs = Aᵀ gv and gy_j += x_j·gs */
 			task += mb * n1 + 2 * n1 * d +
-			    (scalar ? 3 * d : 4 * d * d) + 2 * n * d + n;
+			    (scalar ? 2 * d : 2 * d * d);
+			if (l > 0)
+				task += (scalar ? d : 2 * d * d) +
+				    2 * n * d + n;
 			continue;
 		}
 		/* C = Σ z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, memory */
 		task += 2 * n * d1 * d1 + H * (4 * d1 * d1 * d1 + d1 * d1) +
 		    2 * n1 * d1 * d1 + mf * n1 * d1;
-		/* memory, gZ += gS K, gK = gSᵀ Z, six products a head,
+		/* memory, gK = gSᵀ Z, four products a head (gP, gQ); above
+		 * layer 0 also gZ += gS K, two more a head (gC) and
 		 * gZ += Z (gC + gCᵀ) */
-		task += mb * n1 * d1 + (2 * n1 * d1 * d1 + n1 * d1) +
-		    2 * n1 * d1 * d1 + H * (12 * d1 * d1 * d1 + 3 * d1 * d1) +
-		    d1 * d1 + 2 * n * d1 * d1 + n * d1;
+		task += mb * n1 * d1 + 2 * n1 * d1 * d1 +
+		    H * (8 * d1 * d1 * d1 + 2 * d1 * d1);
+		if (l > 0)
+			task += (2 * n1 * d1 * d1 + n1 * d1) +
+			    H * (4 * d1 * d1 * d1 + d1 * d1) + d1 * d1 +
+			    2 * n * d1 * d1 + n * d1;
 	}
 	/* Adam: 13 per parameter */
 	return task * batch + 13.0 * (double)m->nparams;

@@ -105,7 +105,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-echo "Training step, ms (single thread; B 1000; default d 5, n 20, L 4, H 1, pre)"
+echo "Training step, ms (single thread; B 1000; default: d 5, n 20, L 4," \
+    "H 1, pre)"
 printf '%-14s %10s %12s %10s %14s %10s\n' experiment memscope \
     structured naive "x structured" "x naive"
 while read -r name; do
