@@ -586,16 +586,22 @@ lane_memory_backward(const struct model_work *mw, enum ms_memory kind, int l,
 	}
 }
 
-/* out[g] = the sum of sum[g]'s lanes, in lane order. */
+/*
+ * out[g] = the sum of sum[g]'s lanes, in lane order; sum is left zero, ready
+ * for the next shard (a worker's sums start zero when allocated).
+ */
 static void
-lanes_reduce(const vlane *sum, double *out, size_t len)
+lanes_reduce(vlane *sum, double *out, size_t len)
 {
+	const vlane zero = { 0 };
+
 	for (size_t g = 0; g < len; g++) {
 		double t = sum[g][0];
 
 		for (int k = 1; k < MODEL_LANES; k++)
 			t += sum[g][k];
 		out[g] = t;
+		sum[g] = zero;
 	}
 }
 
@@ -871,7 +877,6 @@ label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 	const struct model *m = ps->m;
 	size_t len = m->work->slot_len, top = (size_t)m->L * (m->n + 1) + m->n;
 
-	memset(w->sum, 0, len * sizeof *w->sum);
 	for (int blk = lo; blk < hi; blk++) {
 		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
 
@@ -1335,7 +1340,6 @@ dense_lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 	size_t top = (size_t)m->L * (m->n + 1) * (m->d + 1) +
 	    (size_t)m->n * (m->d + 1) + m->d;	/* the query's label at L */
 
-	memset(w->sum, 0, len * sizeof *w->sum);
 	for (int blk = lo; blk < hi; blk++) {
 		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
 
