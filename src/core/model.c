@@ -835,64 +835,6 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 	}
 }
 
-/* label_forward_d with d a constant for each small d. */
-static void MODEL_CLONES
-label_block_forward(const struct model_pass *ps, struct model_worker *w)
-{
-	switch (ps->m->d) {
-	case 1: label_forward_d(ps, w, 1); break;
-	case 2: label_forward_d(ps, w, 2); break;
-	case 3: label_forward_d(ps, w, 3); break;
-	case 4: label_forward_d(ps, w, 4); break;
-	case 5: label_forward_d(ps, w, 5); break;
-	case 6: label_forward_d(ps, w, 6); break;
-	case 7: label_forward_d(ps, w, 7); break;
-	case 8: label_forward_d(ps, w, 8); break;
-	default: label_forward_d(ps, w, ps->m->d); break;
-	}
-}
-
-/* label_backward_d with d a constant for each small d. */
-static void MODEL_CLONES
-label_block_backward(const struct model_pass *ps, struct model_worker *w)
-{
-	switch (ps->m->d) {
-	case 1: label_backward_d(ps, w, 1); break;
-	case 2: label_backward_d(ps, w, 2); break;
-	case 3: label_backward_d(ps, w, 3); break;
-	case 4: label_backward_d(ps, w, 4); break;
-	case 5: label_backward_d(ps, w, 5); break;
-	case 6: label_backward_d(ps, w, 6); break;
-	case 7: label_backward_d(ps, w, 7); break;
-	case 8: label_backward_d(ps, w, 8); break;
-	default: label_backward_d(ps, w, ps->m->d); break;
-	}
-}
-
-/* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
-static void
-label_shard(const struct model_pass *ps, struct model_worker *w, int lo,
-    int hi, double *slot)
-{
-	const struct model *m = ps->m;
-	size_t len = m->work->slot_len, top = (size_t)m->L * (m->n + 1) + m->n;
-
-	for (int blk = lo; blk < hi; blk++) {
-		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
-
-		if (nreal > MODEL_LANES)
-			nreal = MODEL_LANES;
-		block_load(ps, w, b0, nreal);
-		label_block_forward(ps, w);
-		if (ps->pred != NULL)
-			for (int t = 0; t < nreal; t++)
-				ps->pred[b0 + t] = -w->lab[top][t];
-		if (ps->backward)
-			label_block_backward(ps, w);
-	}
-	lanes_reduce(w->sum, slot, len);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Small dense kernels */
 
@@ -1298,9 +1240,49 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 	}
 }
 
-/* dense_lane_forward_d with d + 1 a constant (d ≤ MODEL_SMALL_D here). */
+/* ------------------------------------------------------------------------ */
+/* Blocks of MODEL_LANES tasks: running them */
+
+/*
+ * The kernel instances, forward and backward: one for each d ≤
+ * MODEL_SMALL_D, and for the label path one for larger d (the dense path
+ * runs those a task at a time). The label and dense kernels are kept in
+ * separate functions: together in one, the label kernels ran 10% slower.
+ */
 static void MODEL_CLONES
-dense_lane_forward(const struct model_pass *ps, struct model_worker *w)
+label_block_forward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: label_forward_d(ps, w, 1); break;
+	case 2: label_forward_d(ps, w, 2); break;
+	case 3: label_forward_d(ps, w, 3); break;
+	case 4: label_forward_d(ps, w, 4); break;
+	case 5: label_forward_d(ps, w, 5); break;
+	case 6: label_forward_d(ps, w, 6); break;
+	case 7: label_forward_d(ps, w, 7); break;
+	case 8: label_forward_d(ps, w, 8); break;
+	default: label_forward_d(ps, w, ps->m->d); break;
+	}
+}
+
+static void MODEL_CLONES
+label_block_backward(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: label_backward_d(ps, w, 1); break;
+	case 2: label_backward_d(ps, w, 2); break;
+	case 3: label_backward_d(ps, w, 3); break;
+	case 4: label_backward_d(ps, w, 4); break;
+	case 5: label_backward_d(ps, w, 5); break;
+	case 6: label_backward_d(ps, w, 6); break;
+	case 7: label_backward_d(ps, w, 7); break;
+	case 8: label_backward_d(ps, w, 8); break;
+	default: label_backward_d(ps, w, ps->m->d); break;
+	}
+}
+
+static void MODEL_CLONES
+dense_block_forward(const struct model_pass *ps, struct model_worker *w)
 {
 	switch (ps->m->d) {
 	case 1: dense_lane_forward_d(ps, w, 2); break;
@@ -1314,9 +1296,8 @@ dense_lane_forward(const struct model_pass *ps, struct model_worker *w)
 	}
 }
 
-/* dense_lane_backward_d with d + 1 a constant (d ≤ MODEL_SMALL_D here). */
 static void MODEL_CLONES
-dense_lane_backward(const struct model_pass *ps, struct model_worker *w)
+dense_block_backward(const struct model_pass *ps, struct model_worker *w)
 {
 	switch (ps->m->d) {
 	case 1: dense_lane_backward_d(ps, w, 2); break;
@@ -1332,13 +1313,12 @@ dense_lane_backward(const struct model_pass *ps, struct model_worker *w)
 
 /* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
 static void
-dense_lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
+lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
     int hi, double *slot)
 {
 	const struct model *m = ps->m;
-	size_t len = m->work->slot_len;
-	size_t top = (size_t)m->L * (m->n + 1) * (m->d + 1) +
-	    (size_t)m->n * (m->d + 1) + m->d;	/* the query's label at L */
+	size_t d1 = m->d + 1, top = (size_t)m->L * (m->n + 1) + m->n;
+	int label = m->work->kernel == KERNEL_LABEL;
 
 	for (int blk = lo; blk < hi; blk++) {
 		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
@@ -1346,14 +1326,22 @@ dense_lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 		if (nreal > MODEL_LANES)
 			nreal = MODEL_LANES;
 		block_load(ps, w, b0, nreal);
-		dense_lane_forward(ps, w);
-		if (ps->pred != NULL)
-			for (int t = 0; t < nreal; t++)
-				ps->pred[b0 + t] = -w->Zv[top][t];
-		if (ps->backward)
-			dense_lane_backward(ps, w);
+		if (label)
+			label_block_forward(ps, w);
+		else
+			dense_block_forward(ps, w);
+		/* the prediction: minus the query's label cell after layer L */
+		for (int t = 0; ps->pred != NULL && t < nreal; t++)
+			ps->pred[b0 + t] = label ? -w->lab[top][t] :
+			    -w->Zv[top * d1 + m->d][t];
+		if (!ps->backward)
+			continue;
+		if (label)
+			label_block_backward(ps, w);
+		else
+			dense_block_backward(ps, w);
 	}
-	lanes_reduce(w->sum, slot, len);
+	lanes_reduce(w->sum, slot, m->work->slot_len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1591,10 +1579,8 @@ model_pass_worker(void *ctx, int worker, int nworkers)
 		pool_split(ps->nblocks, sh, ps->nshards, &lo, &hi);
 		switch (mw->kernel) {
 		case KERNEL_LABEL:
-			label_shard(ps, w, lo, hi, slot);
-			break;
 		case KERNEL_DENSE_LANES:
-			dense_lane_shard(ps, w, lo, hi, slot);
+			lane_shard(ps, w, lo, hi, slot);
 			break;
 		case KERNEL_DENSE_TASK:
 			dense_shard(ps, w, lo, hi, slot);
