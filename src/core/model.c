@@ -89,9 +89,13 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 
 /* One worker's scratch: a block's activations and its gradient sums. */
 struct model_worker {
-	/* label path, one vlane per entry */
+	/* both lane kernels, one vlane per entry */
 	vlane *x;		/* (n+1, d) the block's tokens */
 	vlane *yt;		/* (n+1) true labels, query included */
+	vlane *err;		/* (1) ŷ_L − y_q of each lane */
+	vlane *sum;		/* (slot_len) the shard's sums, per lane */
+	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
+	/* label path in lanes */
 	vlane *lab;		/* (L+1, n+1) label row after each layer */
 	vlane *reg;		/* (L, n+1) register label rows */
 	vlane *s;		/* (L, d) Σ_{j<n} y_j x_j per layer */
@@ -100,10 +104,7 @@ struct model_worker {
 	vlane *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
 	vlane *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
 	vlane *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
-	vlane *gv, *gs;		/* (d) */
-	vlane *err;		/* (1) ŷ_L − y_q of each lane */
-	vlane *sum;		/* (slot_len) the shard's sums, per lane */
-	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
+	vlane *gv, *gs;		/* (d) for d > MODEL_SMALL_D */
 	/* dense path in lanes (small d): as below, one vlane per entry */
 	vlane *Zv, *Rv, *Uv, *Cv, *Kv, *gKv, *gCv, *tmpv, *gZv, *gSv, *gaccv;
 	/* dense path, one task at a time (large d: BLAS) */
