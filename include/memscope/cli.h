@@ -23,6 +23,8 @@ struct cli_opts {
 	int iters;			/* --iters (baselines), 0 = --layers */
 	int task;			/* --task (step) */
 	bool json_stdout;		/* --json without a file (step) */
+	bool stdout_taken;		/* an output FILE is standard output
+					 * ("-"): the table is not printed */
 	bool ascii, mono;		/* --ascii, --mono */
 	bool given_data;		/* --data was on the command line or in --config */
 	uint64_t given;			/* bit i: config key i (config_key_name)
@@ -48,6 +50,13 @@ struct cli_opts {
  * returns CLI_EXIT_USAGE; otherwise CLI_CONTINUE.
  */
 int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o);
+
+/* Refuse (CLI_EXIT_USAGE, one line) an output that is the same file as
+ * an input or as another output (fileid.h); 0 if all differ. NULL paths
+ * are not given. */
+int cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
+    const char *const *ins, int nout, const char *const *out_names,
+    const char *const *outs);
 
 /* Whether config key `key` was given on the command line or in --config. */
 bool cli_given(const struct cli_opts *o, const char *key);

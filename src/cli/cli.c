@@ -19,8 +19,10 @@
 
 #include <ini.h>
 
-#include "memscope/atomicfile.h"
 #include "memscope/cli.h"
+#include "memscope/fileid.h"
+#include "memscope/output.h"
+#include "memscope/theme.h"
 #include "memscope/xmalloc.h"
 
 #ifndef PACKAGE_VERSION
@@ -491,22 +493,14 @@ cli_check_input(const char *cmd, const char *opt, const char *path)
 	return 0;
 }
 
-/* A path for writing: not a directory, and a file can be made beside it
- * (tried with the very temporary file the atomic write would use). */
+/* A path for writing: output_check's verdict (output.h). */
 static int
 cli_check_output(const char *cmd, const char *opt, const char *path)
 {
-	struct atomicfile af;
-	struct stat st;
 	char err[512];
 
-	if (*path == '\0')
-		return cli_error(cmd, "--%s: the file name is empty", opt);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return cli_error(cmd, "--%s: '%s' is a directory", opt, path);
-	if (atomicfile_open(&af, path, err, sizeof err) != 0)
+	if (output_check(path, err, sizeof err) != 0)
 		return cli_error(cmd, "--%s: %s", opt, err);
-	atomicfile_abort(&af);
 	return 0;
 }
 
@@ -581,32 +575,85 @@ cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
 	return 0;
 }
 
+/* Refuse files that are the same: an output over an input, or two outputs
+ * in one file (character devices such as /dev/null aside), by device and
+ * inode, not by name. ins/outs name the options; NULL paths are absent. */
+int
+cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
+    const char *const *ins, int nout, const char *const *out_names,
+    const char *const *outs)
+{
+	struct fileid *iid = xcalloc((size_t)nin + 1, sizeof *iid);
+	struct fileid *oid = xcalloc((size_t)nout + 1, sizeof *oid);
+	int r = 0;
+
+	for (int i = 0; i < nin; i++)
+		if (ins[i] != NULL)
+			fileid_of(ins[i], &iid[i]);
+	for (int i = 0; i < nout && r == 0; i++) {
+		if (outs[i] == NULL)
+			continue;
+		fileid_of(outs[i], &oid[i]);
+		for (int j = 0; j < i && r == 0; j++)
+			if (outs[j] != NULL && fileid_same(&oid[i], &oid[j]) &&
+			    !oid[i].chardev)
+				r = cli_error(cmd, "--%s and --%s are the same "
+				    "file ('%s', '%s'); give each its own",
+				    out_names[j], out_names[i], outs[j],
+				    outs[i]);
+		for (int j = 0; j < nin && r == 0; j++)
+			if (ins[j] != NULL && fileid_same(&oid[i], &iid[j]) &&
+			    !oid[i].chardev)
+				r = cli_error(cmd, "--%s '%s' would overwrite "
+				    "the --%s file '%s'", out_names[i], outs[i],
+				    in_names[j], ins[j]);
+	}
+	for (int i = 0; i < nin; i++)
+		fileid_free(&iid[i]);
+	for (int i = 0; i < nout; i++)
+		fileid_free(&oid[i]);
+	free(iid);
+	free(oid);
+	return r;
+}
+
 /* Check the file options once everything is known. */
 static int
 cli_check_files(const char *cmd, struct cli_opts *o)
 {
 	const char *outs[] = { o->csv_path, o->json_path, o->save_path };
-	const char *names[] = { "csv", "json", "save" };
+	const char *out_names[] = { "csv", "json", "save" };
+	const char *ins[] = { o->load_path, o->config_path, NULL };
+	const char *in_names[] = { "load", "config", "theme" };
 	int r;
 
+	char theme_file[4096];
+
+	/* the theme file a name or path resolves to */
+	if (o->theme != NULL && theme_find(o->theme, theme_file,
+	    sizeof theme_file) == 0)
+		ins[2] = theme_file;
+	/* the visualizer may save back over the checkpoint it continues */
+	if (strcmp(cmd, "tui") == 0 && o->save_path != NULL &&
+	    o->load_path != NULL)
+		ins[0] = NULL;
 	if (o->load_path != NULL &&
 	    (r = cli_check_input(cmd, "load", o->load_path)) != 0)
 		return r;
 	for (int i = 0; i < 3; i++) {
 		if (outs[i] == NULL)
 			continue;
-		if ((r = cli_check_output(cmd, names[i], outs[i])) != 0)
+		if ((r = cli_check_output(cmd, out_names[i], outs[i])) != 0)
 			return r;
-		for (int j = 0; j < i; j++)
-			if (outs[j] != NULL && strcmp(outs[i], outs[j]) == 0)
-				return cli_error(cmd, "--%s and --%s name the "
-				    "same file '%s'", names[j], names[i],
-				    outs[i]);
-		if (o->load_path != NULL && strcmp(outs[i], o->load_path) == 0 &&
-		    strcmp(cmd, "tui") != 0)
-			return cli_error(cmd, "--%s would overwrite the --load "
-			    "file '%s'", names[i], outs[i]);
+		if (output_is_stdout(outs[i]))
+			o->stdout_taken = true;
 	}
+	if ((r = cli_check_same_files(cmd, 3, in_names, ins, 3, out_names,
+	    outs)) != 0)
+		return r;
+	if (o->stdout_taken && strcmp(cmd, "tui") == 0)
+		return cli_error(cmd, "standard output is the visualizer's "
+		    "terminal; give --csv/--save a file name");
 	return 0;
 }
 

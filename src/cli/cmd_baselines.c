@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
@@ -93,9 +93,9 @@ static int
 bl_write_csv(const char *path, const struct ms_config *cfg,
     const struct bl_results *res, char *err, size_t errlen)
 {
-	struct atomicfile af;
+	struct output af;
 
-	if (atomicfile_open(&af, path, err, errlen) != 0)
+	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
 	fprintf(af.fp, "run,seed,method,k,mse,log_mse,step\n");
 	for (int run = 0; run < res->runs; run++)
@@ -108,7 +108,7 @@ bl_write_csv(const char *path, const struct ms_config *cfg,
 				    baseline_name((enum baseline)b), k,
 				    res->mse[i], log(res->mse[i]), res->step[i]);
 			}
-	return atomicfile_commit(&af, err, errlen);
+	return output_commit(&af, err, errlen);
 }
 
 /* {"gd": [iters+1], ...}: run `run`'s log mse (which 0), mean (1), std (2). */
@@ -205,22 +205,7 @@ cmd_baselines(int argc, char **argv)
 		}
 	logs = bl_logs(&res);
 
-	report_config_line(stdout, "baselines", &o.cfg, false);
-	if (res.runs > 1)
-		printf("# %d runs (seeds %llu to %llu)", res.runs,
-		    (unsigned long long)o.cfg.seed,
-		    (unsigned long long)(o.cfg.seed + res.runs - 1));
-	else
-		printf("# 1 run (seed %llu)", (unsigned long long)o.cfg.seed);
-	printf(", %d test prompts%s; natural log of the mean\n# squared "
-	    "query error after k iterations from w = 0%s%s%s\n",
-	    o.cfg.test_batch, o.cfg.quirks ? ", first n-1 points (--quirks)" :
-	    "", res.runs > 1 ? ", mean " : "",
-	    res.runs > 1 ? report_plus_minus() : "",
-	    res.runs > 1 ? " std over runs" : "");
-	bl_print(&res, logs);
-	fflush(stdout);
-
+	/* the files first: a reader closing stdout early loses none */
 	if (o.csv_path != NULL && bl_write_csv(o.csv_path, &o.cfg, &res, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "memscope baselines: --csv: %s\n", err);
@@ -230,6 +215,24 @@ cmd_baselines(int argc, char **argv)
 	    logs, err, sizeof err) != 0) {
 		fprintf(stderr, "memscope baselines: --json: %s\n", err);
 		status = CLI_EXIT_FAIL;
+	}
+	if (status == CLI_EXIT_OK && !o.stdout_taken) {
+		report_config_line(stdout, "baselines", &o.cfg, false);
+		if (res.runs > 1)
+			printf("# %d runs (seeds %llu to %llu)", res.runs,
+			    (unsigned long long)o.cfg.seed,
+			    (unsigned long long)(o.cfg.seed + res.runs - 1));
+		else
+			printf("# 1 run (seed %llu)",
+			    (unsigned long long)o.cfg.seed);
+		printf(", %d test prompts%s; natural log of the mean\n# squared "
+		    "query error after k iterations from w = 0%s%s%s\n",
+		    o.cfg.test_batch, o.cfg.quirks ?
+		    ", first n-1 points (--quirks)" : "",
+		    res.runs > 1 ? ", mean " : "",
+		    res.runs > 1 ? report_plus_minus() : "",
+		    res.runs > 1 ? " std over runs" : "");
+		bl_print(&res, logs);
 	}
 	free(logs);
 	free(res.mse);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
@@ -32,9 +32,9 @@ static int
 eval_write_csv(const char *path, int L, const double *mse, char *err,
     size_t errlen)
 {
-	struct atomicfile af;
+	struct output af;
 
-	if (atomicfile_open(&af, path, err, errlen) != 0)
+	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
 	fprintf(af.fp, "method,k,mse,log_mse\n");
 	for (int r = 0; r < REPORT_ROWS; r++)
@@ -44,7 +44,7 @@ eval_write_csv(const char *path, int L, const double *mse, char *err,
 			fprintf(af.fp, "%s,%d,%.17g,%.17g\n", report_row_name(r),
 			    l + 1, v, log(v));
 		}
-	return atomicfile_commit(&af, err, errlen);
+	return output_commit(&af, err, errlen);
 }
 
 /* --json: the checkpoint, the test configuration and the table. */
@@ -139,17 +139,7 @@ cmd_eval(int argc, char **argv)
 			mse[(size_t)(1 + b) * L + l] = bt.mse[b][l + 1];
 	report_layers_fill(logs, L, mse, &bt);
 
-	report_config_line(stdout, "eval", &ecfg, true);
-	printf("# model: %s, trained %ld steps on data=%s (seed %llu); test: "
-	    "%d prompts, seed %llu\n", o.load_path, t.step,
-	    config_data_name(&t.cfg, data, sizeof data),
-	    (unsigned long long)t.cfg.seed, ecfg.test_batch,
-	    (unsigned long long)ecfg.seed);
-	printf("# natural log of the mean squared query error after k layers "
-	    "(model) or k iterations (methods)\n");
-	report_layers_print(stdout, L, 1, logs);
-	fflush(stdout);
-
+	/* the files first: a reader closing stdout early loses none */
 	if (o.csv_path != NULL && eval_write_csv(o.csv_path, L, mse, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "memscope eval: --csv: %s\n", err);
@@ -159,6 +149,17 @@ cmd_eval(int argc, char **argv)
 	    &t, &ecfg, logs, err, sizeof err) != 0) {
 		fprintf(stderr, "memscope eval: --json: %s\n", err);
 		status = CLI_EXIT_FAIL;
+	}
+	if (status == CLI_EXIT_OK && !o.stdout_taken) {
+		report_config_line(stdout, "eval", &ecfg, true);
+		printf("# model: %s, trained %ld steps on data=%s (seed %llu); "
+		    "test: %d prompts, seed %llu\n", o.load_path, t.step,
+		    config_data_name(&t.cfg, data, sizeof data),
+		    (unsigned long long)t.cfg.seed, ecfg.test_batch,
+		    (unsigned long long)ecfg.seed);
+		printf("# natural log of the mean squared query error after "
+		    "k layers (model) or k iterations (methods)\n");
+		report_layers_print(stdout, L, 1, logs);
 	}
 	baseline_table_free(&bt);
 	task_batch_free(&test);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "memscope/cli.h"
+#include "memscope/output.h"
 #include "memscope/reproduce.h"
 
 static const char reproduce_usage[] =
@@ -200,6 +201,11 @@ cmd_reproduce(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "memscope reproduce: unexpected argument '%s' "
 		    "(see memscope reproduce --help)\n", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	/* before the work: --out must be (or become) a writable directory */
+	if (output_check_dir(o.outdir, err, sizeof err) != 0) {
+		fprintf(stderr, "memscope reproduce: --out: %s\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (quiet)

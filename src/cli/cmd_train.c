@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
@@ -159,9 +159,9 @@ static int
 train_write_csv(const char *path, const struct train_job *job, char *err,
     size_t errlen)
 {
-	struct atomicfile af;
+	struct output af;
 
-	if (atomicfile_open(&af, path, err, errlen) != 0)
+	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
 	fprintf(af.fp, "run,step,train_loss,test_loss,seconds\n");
 	for (int r = 0; r < job->nruns; r++) {
@@ -177,7 +177,7 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 			fprintf(af.fp, ",%.6f\n", h[2]);
 		}
 	}
-	return atomicfile_commit(&af, err, errlen);
+	return output_commit(&af, err, errlen);
 }
 
 /* --json: configuration, each run's results, mean and std. */
@@ -324,21 +324,37 @@ cmd_train(int argc, char **argv)
 		    job.runs[r].steps_done + 1);
 		status = CLI_EXIT_FAIL;
 	}
-	if (job.history && train_write_csv(o.csv_path, &job, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "memscope train: --csv: %s\n", err);
-		status = CLI_EXIT_FAIL;
-	}
-	if (status != CLI_EXIT_OK) {
-		train_job_free(&job);
-		return status;
-	}
-
 	/* all runs' logs side by side, in run order */
 	logs = xdoubles((size_t)R * REPORT_ROWS * L);
 	for (int r = 0; r < R; r++)
 		memcpy(logs + (size_t)r * REPORT_ROWS * L, job.runs[r].logs,
 		    (size_t)REPORT_ROWS * L * sizeof(double));
+
+	/* the files first, so that a reader that closes stdout early
+	 * (memscope train --save m.json | head -1) loses none of them */
+	if (job.history && train_write_csv(o.csv_path, &job, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --csv: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (status == CLI_EXIT_OK && o.json_path != NULL &&
+	    train_write_json(o.json_path, &o, &job, logs, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --json: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (status == CLI_EXIT_OK && o.save_path != NULL &&
+	    checkpoint_save(o.save_path, &job.runs[0].t, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --save: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (status != CLI_EXIT_OK || o.stdout_taken) {
+		free(logs);
+		train_job_free(&job);
+		return status;
+	}
+
 	report_config_line(stdout, "train", &o.cfg, true);
 	if (R > 1)
 		printf("# %d runs (seeds %llu to %llu)", R,
@@ -351,18 +367,6 @@ cmd_train(int argc, char **argv)
 	    "\n", o.cfg.steps, o.cfg.test_batch, R > 1 ? ", mean " : "",
 	    R > 1 ? report_plus_minus() : "", R > 1 ? " std over runs" : "");
 	report_layers_print(stdout, L, R, logs);
-	fflush(stdout);
-
-	if (o.json_path != NULL && train_write_json(o.json_path, &o, &job,
-	    logs, err, sizeof err) != 0) {
-		fprintf(stderr, "memscope train: --json: %s\n", err);
-		status = CLI_EXIT_FAIL;
-	}
-	if (o.save_path != NULL && checkpoint_save(o.save_path, &job.runs[0].t,
-	    err, sizeof err) != 0) {
-		fprintf(stderr, "memscope train: --save: %s\n", err);
-		status = CLI_EXIT_FAIL;
-	}
 	free(logs);
 	train_job_free(&job);
 	return status;

@@ -3,11 +3,16 @@
  * command line (argv[0] of the subcommand is its name). No command, or an
  * option first, runs the visualizer.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memscope/cli.h"
+#include "memscope/output.h"
 
 struct main_command {
 	const char *name;
@@ -36,14 +41,54 @@ main_unknown(const char *name)
 	return CLI_EXIT_USAGE;
 }
 
-int
-main(int argc, char **argv)
+/* Open /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
+ * file memscope opens lands on one (a closed stderr would otherwise send
+ * messages into an output file); whether stdout was closed. */
+static bool
+main_std_fds(void)
+{
+	bool stdout_closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			stdout_closed = true;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(CLI_EXIT_FAIL);
+	}
+	return stdout_closed;
+}
+
+/* Standard output must have taken everything written to it (a write error
+ * other than a closed pipe, such as >/dev/full or a closed stdout, is the
+ * command's failure); the command's status, or CLI_EXIT_FAIL. */
+static int
+main_close_stdout(const char *cmd, bool stdout_closed, int status)
+{
+	int failed = ferror(stdout), errnum = 0;
+
+	if (fflush(stdout) != 0) {
+		failed = 1;
+		errnum = errno;
+	}
+	if (stdout_closed) {
+		failed = 1;
+		errnum = EBADF;
+	}
+	if (!failed || errnum == EPIPE)
+		return status;
+	fprintf(stderr, "memscope%s%s: cannot write standard output: %s\n",
+	    cmd != NULL ? " " : "", cmd != NULL ? cmd : "",
+	    errnum != 0 ? strerror(errnum) : "write error");
+	return status == CLI_EXIT_OK ? CLI_EXIT_FAIL : status;
+}
+
+/* Pick the subcommand and run it. */
+static int
+main_run(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
-
-	setlocale(LC_ALL, "");
-	/* numbers in files and tables keep the C locale's decimal point */
-	setlocale(LC_NUMERIC, "C");
 
 	if (name != NULL && (strcmp(name, "--help") == 0 ||
 	    strcmp(name, "-h") == 0)) {
@@ -77,4 +122,21 @@ main(int argc, char **argv)
 		if (strcmp(name, main_commands[i].name) == 0)
 			return main_commands[i].run(argc - 1, argv + 1);
 	return main_unknown(name);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *name = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	bool stdout_closed = main_std_fds();
+	int status;
+
+	setlocale(LC_ALL, "");
+	/* numbers in files and tables keep the C locale's decimal point */
+	setlocale(LC_NUMERIC, "C");
+	/* a fatal signal during a write leaves no temporary behind (the
+	 * visualizer installs its own handlers, which do the same) */
+	output_signals_install();
+	status = main_run(argc, argv);
+	return main_close_stdout(name, stdout_closed, status);
 }

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/report.h"
 #include "memscope/xmalloc.h"
 
@@ -241,17 +241,15 @@ report_json_reals(const double *x, int n)
 int
 report_write_json(const char *path, json_t *root, char *err, size_t errlen)
 {
-	struct atomicfile af;
+	struct output af;
 
-	if (atomicfile_open(&af, path, err, errlen) != 0)
+	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
 	if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17))
 	    != 0 || fputc('\n', af.fp) == EOF) {
-		atomicfile_abort(&af);
-		snprintf(err, errlen, "cannot write '%s'", path);
-		return -1;
+		return output_fail_write(&af, err, errlen);
 	}
-	return atomicfile_commit(&af, err, errlen);
+	return output_commit(&af, err, errlen);
 }
 
 /* A CSV number: empty if NaN (not measured), else %.17g. */

@@ -41,7 +41,7 @@
 
 #include <jansson.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/checkpoint.h"
 #include "memscope/xmalloc.h"
 
@@ -187,7 +187,7 @@ int
 checkpoint_save(const char *path, const struct trainer *t, char *err,
     size_t errlen)
 {
-	struct atomicfile af;
+	struct output af;
 	json_t *root = checkpoint_json(t);
 	char *text, tail[64];
 	size_t len;
@@ -213,17 +213,16 @@ checkpoint_save(const char *path, const struct trainer *t, char *err,
 	len++;
 	snprintf(tail, sizeof tail, "\"checksum\": \"fnv1a64:%016" PRIx64
 	    "\"\n}\n", checkpoint_fnv1a64(text, len));
-	if (atomicfile_open(&af, path, err, errlen) != 0) {
+	if (output_open(&af, path, err, errlen) != 0) {
 		free(text);
 		return -1;
 	}
 	if (fwrite(text, 1, len, af.fp) != len || fputs(tail, af.fp) == EOF) {
-		atomicfile_abort(&af);
 		free(text);
-		return checkpoint_error(err, errlen, "cannot write '%s'", path);
+		return output_fail_write(&af, err, errlen);
 	}
 	free(text);
-	return atomicfile_commit(&af, err, errlen);
+	return output_commit(&af, err, errlen);
 }
 
 /* The text config_set wants for a config value, or -1 for a bad type. */

@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "memscope/atomicfile.h"
+#include "memscope/output.h"
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 #include "memscope/pool.h"
@@ -941,7 +941,7 @@ fail:
 	return -1;
 }
 
-/* Write dir/name atomically (atomicfile.h) with writer. */
+/* Write dir/name with writer, through the one writer (output.h). */
 static int
 rp_write_file(const char *dir, const char *name,
     int (*writer)(FILE *, const void *), const void *ctx, char *err,
@@ -949,16 +949,15 @@ rp_write_file(const char *dir, const char *name,
 {
 	size_t len = strlen(dir) + strlen(name) + 2;
 	char *path = xmalloc(len);
-	struct atomicfile af;
+	struct output af;
 	int rc = -1;
 
 	snprintf(path, len, "%s/%s", dir, name);
-	if (atomicfile_open(&af, path, err, errlen) == 0) {
-		if (writer(af.fp, ctx) != 0) {
-			snprintf(err, errlen, "cannot write '%s'", path);
-			atomicfile_abort(&af);
-		} else
-			rc = atomicfile_commit(&af, err, errlen);
+	if (output_open(&af, path, err, errlen) == 0) {
+		if (writer(af.fp, ctx) != 0)
+			output_fail_write(&af, err, errlen);
+		else
+			rc = output_commit(&af, err, errlen);
 	}
 	free(path);
 	return rc;

@@ -43,6 +43,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/engine.h"
+#include "memscope/output.h"
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
@@ -575,45 +576,29 @@ engine_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The `e` key: the loss history as CSV, through the one writer. */
 static int
 engine_export(struct engine *e, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX + 16];
-	FILE *f;
-	long i;
-	int fd;
+	struct output out;
+	char why[512];
 
-	engine_errf(tmp, sizeof tmp, "%s.XXXXXX", e->csv_path);
-	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		engine_errf(err, errlen, "export %s: %s", e->csv_path,
-		    strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
+	if (output_open(&out, e->csv_path, why, sizeof why) != 0) {
+		engine_errf(err, errlen, "export: %s", why);
 		return -1;
 	}
-	fprintf(f, "step,train_mse,test_mse\n");
-	for (i = 0; i < e->hn; i++) {
-		fprintf(f, "%.0f,", e->hstep[i]);
+	fprintf(out.fp, "step,train_mse,test_mse\n");
+	for (long i = 0; i < e->hn; i++) {
+		fprintf(out.fp, "%.0f,", e->hstep[i]);
 		if (!isnan(e->htrain[i]))
-			fprintf(f, "%.17g", e->htrain[i]);
-		fputc(',', f);
+			fprintf(out.fp, "%.17g", e->htrain[i]);
+		fputc(',', out.fp);
 		if (!isnan(e->htest[i]))
-			fprintf(f, "%.17g", e->htest[i]);
-		fputc('\n', f);
+			fprintf(out.fp, "%.17g", e->htest[i]);
+		fputc('\n', out.fp);
 	}
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		engine_errf(err, errlen, "export %s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	fclose(f);
-	if (rename(tmp, e->csv_path) != 0) {
-		engine_errf(err, errlen, "export %s: %s", e->csv_path,
-		    strerror(errno));
-		unlink(tmp);
+	if (output_commit(&out, why, sizeof why) != 0) {
+		engine_errf(err, errlen, "export: %s", why);
 		return -1;
 	}
 	return 0;

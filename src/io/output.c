@@ -1,0 +1,638 @@
+/*
+ * The one writer (output.h). Design notes:
+ *
+ * - What a target is decides how it is written, once, when the write starts
+ *   (stat follows symlinks): a regular file or a new name is replaced by a
+ *   renamed temporary; anything else that can be written (a character
+ *   device, a FIFO, standard output) is written straight through, because
+ *   renaming a file over /dev/null or a pipe destroys it.
+ * - The stream is a glibc cookie stream over the descriptor, so the first
+ *   failing write(2)'s errno is kept and the message can say "No space left
+ *   on device" instead of stdio's bare error flag (which a later fflush
+ *   may even clear).
+ * - Temporaries under way are listed in a fixed table that a signal handler
+ *   may read: a slot's path is filled before its flag is set, and the
+ *   fatal signals are blocked while a temporary is created and registered
+ *   and while it is renamed and unregistered, so no signal finds a
+ *   temporary that the table does not list.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "memscope/output.h"
+#include "memscope/xmalloc.h"
+
+#define OUTPUT_SLOTS 32
+#define OUTPUT_TMP_NAME ".memscope-XXXXXX"
+
+static struct {
+	volatile sig_atomic_t used;
+	char path[PATH_MAX];
+} output_slots[OUTPUT_SLOTS];
+static pthread_mutex_t output_slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const int output_fatal_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE
+};
+#define OUTPUT_NSIGNALS \
+	((int)(sizeof output_fatal_signals / sizeof output_fatal_signals[0]))
+
+/* The process's umask. umask() can only be read by setting it, which races
+ * with another thread creating a file, so it is read from /proc (Linux 4.7
+ * and later); where that fails, once with umask() at the first write. */
+static mode_t output_umask_value;
+static pthread_once_t output_umask_once = PTHREAD_ONCE_INIT;
+
+static void
+output_umask_read(void)
+{
+	output_umask_value = umask(022);
+	umask(output_umask_value);
+}
+
+static mode_t
+output_umask(void)
+{
+	char line[128];
+	unsigned mask;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (f != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			if (sscanf(line, "Umask: %o", &mask) == 1) {
+				fclose(f);
+				return (mode_t)mask & 0777;
+			}
+		fclose(f);
+	}
+	pthread_once(&output_umask_once, output_umask_read);
+	return output_umask_value;
+}
+
+/* Block the fatal signals in this thread; the old mask in old. */
+static void
+output_block(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (int i = 0; i < OUTPUT_NSIGNALS; i++)
+		sigaddset(&set, output_fatal_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void
+output_unblock(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* List tmp for the signal handlers; its slot, or -1 if the table is full
+ * or the path too long (then a signal can leave it behind). */
+static int
+output_register(const char *tmp)
+{
+	int slot = -1;
+
+	if (strlen(tmp) >= PATH_MAX)
+		return -1;
+	pthread_mutex_lock(&output_slots_lock);
+	for (int i = 0; i < OUTPUT_SLOTS; i++)
+		if (!output_slots[i].used) {
+			strcpy(output_slots[i].path, tmp);
+			output_slots[i].used = 1;
+			slot = i;
+			break;
+		}
+	pthread_mutex_unlock(&output_slots_lock);
+	return slot;
+}
+
+static void
+output_unregister(int slot)
+{
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&output_slots_lock);
+	output_slots[slot].used = 0;
+	pthread_mutex_unlock(&output_slots_lock);
+}
+
+/* Remove every temporary of a write under way (async-signal-safe). */
+void
+output_signal_cleanup(void)
+{
+	for (int i = 0; i < OUTPUT_SLOTS; i++)
+		if (output_slots[i].used)
+			unlink(output_slots[i].path);
+}
+
+static void
+output_on_signal(int sig)
+{
+	output_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Headless commands: the fatal signals remove the temporaries first. */
+void
+output_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = output_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < OUTPUT_NSIGNALS; i++)
+		sigaddset(&sa.sa_mask, output_fatal_signals[i]);
+	for (int i = 0; i < OUTPUT_NSIGNALS; i++) {
+		struct sigaction old;
+
+		/* a signal ignored by whoever started us stays ignored */
+		if (sigaction(output_fatal_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(output_fatal_signals[i], &sa, NULL);
+	}
+}
+
+/* The cookie stream's write. The first failing write(2)'s errno is kept
+ * and later writes are dropped, but the stream is told every write went
+ * through: glibc's fwrite reads past its buffer when a cookie write fails
+ * in the middle of a large fwrite (seen with glibc 2.36), and stdio would
+ * lose the errno anyway. output_commit checks errnum. */
+static ssize_t
+output_cookie_write(void *cookie, const char *buf, size_t size)
+{
+	struct output *out = cookie;
+	size_t done = 0;
+
+	while (done < size && out->errnum == 0) {
+		ssize_t n = write(out->fd, buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			out->errnum = n < 0 ? errno : EIO;
+		else
+			done += (size_t)n;
+	}
+	return (ssize_t)size;
+}
+
+static void
+output_free(struct output *out)
+{
+	free(out->name);
+	free(out->target);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+	out->fd = -1;
+	out->slot = -1;
+}
+
+static int
+output_fail(struct output *out, char *err, size_t errlen, const char *what,
+    int errnum)
+{
+	snprintf(err, errlen, "cannot write '%s': %s", out->name,
+	    what != NULL ? what : strerror(errnum));
+	output_free(out);
+	return -1;
+}
+
+/* The stream over out->fd. */
+static int
+output_stream(struct output *out)
+{
+	cookie_io_functions_t io = { NULL, output_cookie_write, NULL, NULL };
+
+	out->fp = fopencookie(out, "w", io);
+	return out->fp != NULL ? 0 : -1;
+}
+
+/* Whether st is the file one of our standard descriptors is open on; that
+ * descriptor, or -1. */
+static int
+output_std_fd(const struct stat *st)
+{
+	struct stat fs;
+
+	for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fstat(fd, &fs) == 0 && fs.st_dev == st->st_dev &&
+		    fs.st_ino == st->st_ino)
+			return fd;
+	return -1;
+}
+
+/* Whether path names standard output. */
+bool
+output_is_stdout(const char *path)
+{
+	struct stat st, fs;
+
+	if (strcmp(path, "-") == 0)
+		return true;
+	return stat(path, &st) == 0 && fstat(STDOUT_FILENO, &fs) == 0 &&
+	    st.st_dev == fs.st_dev && st.st_ino == fs.st_ino;
+}
+
+/* The name of a file type that is never written, or NULL. */
+static const char *
+output_refused_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "it is a directory";
+	if (S_ISBLK(mode))
+		return "it is a block device (memscope writes regular files, "
+		    "character devices, FIFOs and standard output)";
+	if (S_ISSOCK(mode))
+		return "it is a socket";
+	return NULL;
+}
+
+/* Write straight through an existing non-regular file (a device, a FIFO). */
+static int
+output_open_through(struct output *out, char *err, size_t errlen)
+{
+	int fd, flags;
+
+	/* O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) */
+	fd = open(out->name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return output_fail(out, err, errlen, errno == ENXIO ?
+		    "no process is reading from it" : NULL, errno);
+	if ((flags = fcntl(fd, F_GETFL)) >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	out->fd = fd;
+	out->own_fd = true;
+	return 0;
+}
+
+/* The directory part of path ("." if none), newly allocated. */
+static char *
+output_dirname(const char *path)
+{
+	char *copy = xstrdup(path), *dir = xstrdup(dirname(copy));
+
+	free(copy);
+	return dir;
+}
+
+/* The last component of path, newly allocated. */
+static char *
+output_basename(const char *path)
+{
+	char *copy = xstrdup(path), *base = xstrdup(basename(copy));
+
+	free(copy);
+	return base;
+}
+
+/* Whether name fits the directory's NAME_MAX. */
+static int
+output_name_fits(const char *dir, const char *name)
+{
+	long max = pathconf(dir, _PC_NAME_MAX);
+
+	if (max < 0)
+		max = NAME_MAX;
+	return strlen(name) <= (size_t)max;
+}
+
+/* Replace a regular file, or create a new one, through a temporary. */
+static int
+output_open_atomic(struct output *out, const struct stat *st, char *err,
+    size_t errlen)
+{
+	char *dir, *base;
+	sigset_t old;
+	size_t len;
+	int fd, saved;
+
+	/* a symlink stays a link: the temporary goes beside its target */
+	out->target = st != NULL ? realpath(out->name, NULL) :
+	    xstrdup(out->name);
+	if (out->target == NULL)
+		return output_fail(out, err, errlen, NULL, errno);
+	dir = output_dirname(out->target);
+	base = output_basename(out->target);
+	if (!output_name_fits(dir, base)) {
+		free(dir);
+		free(base);
+		return output_fail(out, err, errlen, "the file name is longer "
+		    "than the file system allows (NAME_MAX)", 0);
+	}
+	free(base);
+	len = strlen(dir) + sizeof OUTPUT_TMP_NAME + 1;
+	out->tmp = xmalloc(len);
+	snprintf(out->tmp, len, "%s/%s", dir, OUTPUT_TMP_NAME);
+	free(dir);
+	output_block(&old);
+	fd = mkostemp(out->tmp, O_CLOEXEC);
+	saved = errno;
+	if (fd >= 0)
+		out->slot = output_register(out->tmp);
+	output_unblock(&old);
+	if (fd < 0)
+		return output_fail(out, err, errlen, NULL, saved);
+	out->fd = fd;
+	out->own_fd = true;
+	if (st != NULL) {
+		out->keep = true;
+		out->mode = st->st_mode & 07777;
+		out->uid = st->st_uid;
+		out->gid = st->st_gid;
+	}
+	return 0;
+}
+
+/* Start writing path; 0, or -1 with a message. */
+int
+output_open(struct output *out, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *refused;
+	int rc, fd;
+
+	memset(out, 0, sizeof *out);
+	out->fd = -1;
+	out->slot = -1;
+	out->name = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
+	if (*path == '\0')
+		return output_fail(out, err, errlen, "the file name is empty",
+		    0);
+	if (strcmp(path, "-") == 0) {
+		fflush(stdout);
+		out->fd = STDOUT_FILENO;
+		rc = 0;
+	} else if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return output_fail(out, err, errlen, NULL, errno);
+		if (lstat(path, &st) == 0)
+			return output_fail(out, err, errlen, "it is a symbolic "
+			    "link to a file that does not exist", 0);
+		rc = output_open_atomic(out, NULL, err, errlen);
+	} else if ((refused = output_refused_type(st.st_mode)) != NULL) {
+		return output_fail(out, err, errlen, refused, 0);
+	} else if ((fd = output_std_fd(&st)) >= 0) {
+		/* e.g. /dev/stdout with stdout redirected to a file */
+		fflush(fd == STDOUT_FILENO ? stdout : stderr);
+		out->fd = fd;
+		rc = 0;
+	} else if (S_ISREG(st.st_mode)) {
+		rc = output_open_atomic(out, &st, err, errlen);
+	} else {
+		rc = output_open_through(out, err, errlen);
+	}
+	if (rc != 0)
+		return rc;
+	if (output_stream(out) != 0) {
+		int saved = errno;
+
+		output_abort(out);
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+		    strerror(saved));
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the temporary (signals blocked, so the table stays true). */
+static void
+output_remove_tmp(struct output *out)
+{
+	sigset_t old;
+
+	if (out->tmp == NULL)
+		return;
+	output_block(&old);
+	unlink(out->tmp);
+	output_unregister(out->slot);
+	out->slot = -1;
+	output_unblock(&old);
+}
+
+/* Give up after a failed write, saying why; -1. */
+int
+output_fail_write(struct output *out, char *err, size_t errlen)
+{
+	int saved;
+
+	fflush(out->fp);
+	saved = out->errnum != 0 ? out->errnum : EIO;
+	snprintf(err, errlen, "cannot write '%s': %s", out->name,
+	    strerror(saved));
+	output_abort(out);
+	return -1;
+}
+
+/* Give the temporary the target's mode and owner, or the usual new mode. */
+static int
+output_set_mode(struct output *out)
+{
+	if (!out->keep)
+		return fchmod(out->fd, 0666 & ~output_umask());
+	/* the owner where we may set it (root), else the group, else ours;
+	 * fchown clears set-id bits, so the mode comes after it */
+	if (fchown(out->fd, out->uid, out->gid) != 0)
+		(void)!fchown(out->fd, (uid_t)-1, out->gid);
+	return fchmod(out->fd, out->mode);
+}
+
+/* Finish writing; 0, or -1 with a message and the target untouched. */
+int
+output_commit(struct output *out, char *err, size_t errlen)
+{
+	char *dir;
+	sigset_t old;
+	int fd, rc, saved;
+
+	rc = fflush(out->fp);
+	if (rc != 0 || ferror(out->fp) || out->errnum != 0)
+		return output_fail_write(out, err, errlen);
+	fclose(out->fp);
+	out->fp = NULL;
+	if (out->tmp == NULL) {
+		/* written through: a device or a pipe has nothing to sync */
+		if (out->own_fd && close(out->fd) != 0 && errno != EINTR)
+			return output_fail(out, err, errlen, NULL, errno);
+		output_free(out);
+		return 0;
+	}
+	if (output_set_mode(out) != 0 || fsync(out->fd) != 0) {
+		saved = errno;
+		snprintf(err, errlen, "cannot write '%s': %s", out->name,
+		    strerror(saved));
+		output_abort(out);
+		return -1;
+	}
+	close(out->fd);
+	out->fd = -1;
+	output_block(&old);
+	rc = rename(out->tmp, out->target);
+	saved = errno;
+	if (rc != 0)
+		unlink(out->tmp);
+	output_unregister(out->slot);
+	out->slot = -1;
+	output_unblock(&old);
+	if (rc != 0)
+		return output_fail(out, err, errlen, NULL, saved);
+	/* make the rename itself durable */
+	dir = output_dirname(out->target);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	output_free(out);
+	return 0;
+}
+
+/* Remove the temporary and leave the target alone. */
+void
+output_abort(struct output *out)
+{
+	if (out->fp != NULL)
+		fclose(out->fp);
+	if (out->own_fd && out->fd >= 0)
+		close(out->fd);
+	output_remove_tmp(out);
+	output_free(out);
+}
+
+/* Whether path can be written as output_open would; 0 or -1. */
+int
+output_check(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *refused;
+	char *dir, *base, *tmp, *real = NULL;
+	size_t len;
+	int fd;
+
+	if (*path == '\0') {
+		snprintf(err, errlen, "the file name is empty");
+		return -1;
+	}
+	if (strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0) {
+		/* a symlink's temporary goes beside its final target */
+		real = realpath(path, NULL);
+		if ((refused = output_refused_type(st.st_mode)) != NULL) {
+			snprintf(err, errlen, "cannot write '%s': %s", path,
+			    refused);
+			free(real);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode) || output_std_fd(&st) >= 0) {
+			/* written through: it must take our writes */
+			int rc = access(path, W_OK);
+
+			if (rc != 0)
+				snprintf(err, errlen, "cannot write '%s': %s",
+				    path, strerror(errno));
+			free(real);
+			return rc != 0 ? -1 : 0;
+		}
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	} else if (lstat(path, &st) == 0) {
+		snprintf(err, errlen, "cannot write '%s': it is a symbolic "
+		    "link to a file that does not exist", path);
+		return -1;
+	}
+	dir = output_dirname(real != NULL ? real : path);
+	base = output_basename(real != NULL ? real : path);
+	free(real);
+	if (!output_name_fits(dir, base)) {
+		snprintf(err, errlen, "cannot write '%s': the file name is "
+		    "longer than the file system allows (NAME_MAX)", path);
+		free(dir);
+		free(base);
+		return -1;
+	}
+	free(base);
+	/* the very temporary the write would make, made and removed */
+	len = strlen(dir) + sizeof OUTPUT_TMP_NAME + 1;
+	tmp = xmalloc(len);
+	snprintf(tmp, len, "%s/%s", dir, OUTPUT_TMP_NAME);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+		    strerror(errno));
+	else {
+		close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(dir);
+	return fd < 0 ? -1 : 0;
+}
+
+/* Whether dir is, or can be made, a directory that takes new files. */
+int
+output_check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	char *copy, *p;
+
+	if (*dir == '\0') {
+		snprintf(err, errlen, "the directory name is empty");
+		return -1;
+	}
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "'%s' exists and is not a "
+			    "directory", dir);
+			return -1;
+		}
+		if (access(dir, W_OK | X_OK) != 0) {
+			snprintf(err, errlen, "cannot write in '%s': %s", dir,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		snprintf(err, errlen, "cannot use '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	/* the nearest existing ancestor must be a writable directory */
+	copy = xstrdup(dir);
+	for (;;) {
+		p = output_dirname(copy);
+		free(copy);
+		copy = p;
+		if (stat(copy, &st) == 0 || errno != ENOENT ||
+		    strcmp(copy, ".") == 0 || strcmp(copy, "/") == 0)
+			break;
+	}
+	if (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(copy, W_OK | X_OK) != 0) {
+		int saved = errno;
+
+		snprintf(err, errlen, "cannot create '%s': %s", dir,
+		    stat(copy, &st) == 0 && !S_ISDIR(st.st_mode) ?
+		    "a part of the path is not a directory" : strerror(saved));
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	return 0;
+}
