@@ -25,6 +25,9 @@ run devfull 1 train $Q --csv "$full"
 grep -q "cannot write '$full': No space left on device" "$tmp/err" ||
 	fail "devfull: message: $(cat "$tmp/err")"
 [ -c "$full" ] || fail "devfull: $full is no longer a device"
+run save-full 1 train $Q --save "$full"
+grep -q "save: cannot write '$full': No space left on device" "$tmp/err" ||
+	fail "save-full: message: $(cat "$tmp/err")"
 ln -s /proc/self/fd/1 stdout-link
 "$MEMSCOPE" train $Q --csv stdout-link >csv-stdout.txt 2>/dev/null ||
 	fail "dev-stdout: exit status $?"
