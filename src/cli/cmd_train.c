@@ -32,7 +32,8 @@ struct train_run {
 	bool failed;			/* trainer_init failed: err says why */
 	char err[512];
 	long steps_done;
-	bool diverged;
+	bool diverged;			/* trainer_diverged: why says how */
+	char why[160];
 	double *hist;			/* (steps, 3): train, test, seconds */
 	double *logs;			/* (REPORT_ROWS, L) */
 	double final_train;		/* the last step's training loss */
@@ -94,6 +95,7 @@ train_one(struct train_job *job, int i)
 		pthread_mutex_unlock(&job->lock);
 	}
 	run->final_train = t->train_loss;
+	run->diverged = trainer_diverged(t, run->why, sizeof run->why);
 	if (!run->diverged) {
 		trainer_test(t, mse);
 		baselines_evaluate(&run->cfg, &t->dist, &t->test, L, &bt);
@@ -317,11 +319,9 @@ cmd_train(int argc, char **argv)
 	for (int r = 0; r < R; r++) {
 		if (!job.runs[r].diverged)
 			continue;
-		fprintf(stderr, "memscope train: run %d (seed %llu) diverged at "
-		    "step %ld: the training loss is not finite; try a smaller "
-		    "--lr or set --clip\n", r,
-		    (unsigned long long)job.runs[r].cfg.seed,
-		    job.runs[r].steps_done + 1);
+		fprintf(stderr, "memscope train: run %d (seed %llu) diverged: "
+		    "%s; try a smaller --lr or set --clip\n", r,
+		    (unsigned long long)job.runs[r].cfg.seed, job.runs[r].why);
 		status = CLI_EXIT_FAIL;
 	}
 	if (job.history && train_write_csv(o.csv_path, &job, err,
