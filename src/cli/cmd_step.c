@@ -207,6 +207,53 @@ step_memory(FILE *fp, const struct trace *tr)
 	free(toks);
 }
 
+/*
+ * Every value that is defined must be a number before anything is printed:
+ * 0, or CLI_EXIT_FAIL after naming the first that is not (report.h). NaN
+ * is how a trace says "not defined" (GD at a count without a step, the
+ * implied w_l of a model whose features move); those print as "-".
+ */
+static int
+step_check(const struct trace *tr)
+{
+	static const char *what[] = { "prediction", "squared error",
+	    "residual norm" };
+	int L = tr->L, n1 = tr->n + 1;
+	long i;
+
+	if (!isfinite(tr->yq))
+		return report_not_finite("step", tr->yq, "the task overflowed",
+		    "the query label");
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		const struct trace_column *c = &tr->col[m];
+		const double *v[] = { c->pred, c->err, c->resid };
+		const char *name = trace_method_name(m);
+
+		for (int l = 0; l <= L; l++)
+			for (int q = 0; q < 3; q++) {
+				if (m == TRACE_GD && isnan(tr->gd_step[l]))
+					continue;	/* no step: not defined */
+				if (!isfinite(v[q][l]))
+					return report_not_finite("step",
+					    v[q][l], report_overflow_hint(name),
+					    "%s's %s at l=%d", name, what[q], l);
+			}
+	}
+	if ((i = report_first_bad(tr->label, (size_t)(L + 1) * n1,
+	    false)) >= 0)
+		return report_not_finite("step", tr->label[i],
+		    report_overflow_hint("model"), "the label row of Z after "
+		    "layer %ld", i / n1);
+	if ((i = report_first_bad(tr->reg, (size_t)L * n1, false)) >= 0)
+		return report_not_finite("step", tr->reg[i],
+		    report_overflow_hint("model"), "register R_%ld", i / n1 + 1);
+	if ((i = report_first_bad(tr->contrib, (size_t)L * L, false)) >= 0)
+		return report_not_finite("step", tr->contrib[i],
+		    report_overflow_hint("model"), "layer %ld's contribution "
+		    "from R_%ld", i / L + 1, i % L + 1);
+	return 0;
+}
+
 /* The whole trace as text tables. */
 static void
 step_print(FILE *fp, const struct cli_opts *o, const struct trainer *t,
@@ -317,12 +364,15 @@ cmd_step(int argc, char **argv)
 	trace_init(&tr);
 	trace_set_task(&tr, &scfg, &one, 0, bt.step[BASELINE_GD]);
 	trace_set_model(&tr, &t.model);
-	if (o.json_stdout)
+	if ((rc = step_check(&tr)) != 0)
+		;
+	else if (o.json_stdout)
 		step_json(&o, &t, &scfg, &tr);
 	else
 		step_print(stdout, &o, &t, &scfg, &tr);
-	rc = fflush(stdout) != 0 || ferror(stdout) ? CLI_EXIT_FAIL :
-	    CLI_EXIT_OK;
+	if (rc == 0)
+		rc = fflush(stdout) != 0 || ferror(stdout) ? CLI_EXIT_FAIL :
+		    CLI_EXIT_OK;
 	trace_free(&tr);
 	baseline_table_free(&bt);
 	task_batch_free(&one);
