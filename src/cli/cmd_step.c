@@ -207,6 +207,16 @@ step_memory(FILE *fp, const struct trace *tr)
 	free(toks);
 }
 
+/* The index of the first infinite of n values, or -1. */
+static long
+step_infinite(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isinf(v[i]))
+			return (long)i;
+	return -1;
+}
+
 /*
  * Every value that is defined must be a number before anything is printed:
  * 0, or CLI_EXIT_FAIL after naming the first that is not (report.h). NaN
@@ -239,6 +249,40 @@ step_check(const struct trace *tr)
 					    "%s's %s at l=%d", name, what[q], l);
 			}
 	}
+	/* the rest may be NaN where not defined, but never infinite */
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		const struct trace_column *c = &tr->col[m];
+		const char *name = trace_method_name(m);
+
+		if ((i = step_infinite(c->w, (size_t)(L + 1) * tr->d)) >= 0)
+			return report_not_finite("step", c->w[i],
+			    report_overflow_hint(name), "%s's iterate w_%ld",
+			    name, i / tr->d);
+		if ((i = step_infinite(c->wdist, (size_t)L + 1)) >= 0)
+			return report_not_finite("step", c->wdist[i],
+			    report_overflow_hint(name), "%s's distance to w* "
+			    "at l=%ld", name, i);
+	}
+	{
+		const double *v[] = { tr->wstar, tr->eig, tr->gd_step,
+		    tr->cg_alpha, tr->cg_beta, tr->misfit, tr->coef, tr->alpha,
+		    tr->gamma, tr->gamma_row };
+		const size_t len[] = { (size_t)tr->d, (size_t)tr->d,
+		    (size_t)L + 1, (size_t)L, (size_t)L, (size_t)L + 1,
+		    (size_t)L * L, (size_t)L, (size_t)L, (size_t)L * n1 };
+		static const char *names[] = { "w*", "an eigenvalue of XX'/n",
+		    "a GD step", "CG's alpha", "CG's beta", "the model's "
+		    "misfit", "a memory coefficient", "the learned alpha",
+		    "the learned gamma", "a Gamma label row" };
+
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			if (v[k] != NULL && (i = step_infinite(v[k], len[k])) >= 0)
+				return report_not_finite("step", v[k][i],
+				    "the computation overflowed", "%s",
+				    names[k]);
+	}
+	if (!tr->have_model)
+		return 0;
 	if ((i = report_first_bad(tr->label, (size_t)(L + 1) * n1,
 	    false)) >= 0)
 		return report_not_finite("step", tr->label[i],

@@ -177,6 +177,10 @@ train_check(const struct train_job *job)
 			    "%s's log test error at k=%d", r, seed, row,
 			    (int)(i % L) + 1);
 		}
+		if (run->steps_done > 0 && !isfinite(run->final_train))
+			return report_not_finite("train", run->final_train,
+			    report_overflow_hint("model"), "run %d (seed %llu): "
+			    "the final training loss", r, seed);
 		if ((i = report_first_bad(run->gd_steps, 2 * (size_t)L,
 		    false)) >= 0)
 			return report_not_finite("train", run->gd_steps[i],
