@@ -544,11 +544,10 @@ cmd_bench(int argc, char **argv)
 		trainer_free(&t);
 		return CLI_EXIT_FAIL;
 	}
-	if ((status = bench_check(&o, &r)) != 0)
-		;
-	else if (o.json)
+	status = bench_check(&o, &r);
+	if (status == CLI_EXIT_OK && o.json)
 		bench_print_json(&o, &t, &r);
-	else
+	else if (status == CLI_EXIT_OK)
 		bench_print_text(&o, &t, &r);
 	trainer_free(&t);
 	return status;
