@@ -78,8 +78,10 @@ const char *config_memory_name(enum ms_memory m);
 /* The data option as text ("iso", "paper", "kappa:100") into buf. */
 const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len);
 
-/* Replace control characters in msg by '?', so that a message quoting
- * input stays one line. */
+/* Replace, by one '?' each, the control characters of msg, its invisible
+ * and bidirectional formatting characters (U+200E, U+202A-U+202E,
+ * U+2066-U+2069, ...) and any byte that is not well-formed UTF-8, so that
+ * a message quoting input is one line that shows what it quotes. */
 void config_one_line(char *msg);
 
 /* Eigenvalue condition number of Σ for this configuration. */

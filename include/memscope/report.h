@@ -89,4 +89,25 @@ void report_progress_update(struct report_progress *p, long done,
 /* Clear the live bar (if any). */
 void report_progress_end(struct report_progress *p);
 
+/*
+ * Results that are not numbers. Every headless command checks what it is
+ * about to print or write with these before it prints or writes anything,
+ * so no table, CSV or JSON holds an overflow (inf, NaN) as a success.
+ */
+
+/* Whether x can be reported as a result: a finite number, or -inf where
+ * x is the log of an error (log_error) that is exactly 0. */
+bool report_result_ok(double x, bool log_error);
+/* The index of the first of n values that report_result_ok refuses, or -1. */
+long report_first_bad(const double *x, size_t n, bool log_error);
+/* What to change when method `name` ("model", "gd", ..., "lsq") overflowed. */
+const char *report_overflow_hint(const char *name);
+/*
+ * Refuse the result x: one line on stderr, "memscope CMD: WHAT is inf, not
+ * a finite number (HINT); nothing was printed or written", with WHAT from
+ * fmt; returns CLI_EXIT_FAIL.
+ */
+int report_not_finite(const char *cmd, double x, const char *hint,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 #endif

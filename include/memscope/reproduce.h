@@ -40,6 +40,7 @@ struct reproduce_opts {
 	int batch;			/* training prompts (figures at B = 1000) */
 	int test_batch;			/* test prompts */
 	int depths;			/* train depths 1..depths only */
+	double lr;			/* Adam learning rate (0: 0.01) */
 };
 
 /* Defaults: every figure, 5 runs, code protocol, no quirks, all cores. */
@@ -64,9 +65,11 @@ void reproduce_plan(const struct reproduce_opts *o, int *trainings,
  * Run the experiments of o: train on o->threads workers (progress and a
  * closing summary on `progress`, may be NULL), write DIR/figX.csv and
  * DIR/figX.svg atomically, print the tables and the claims on `out`. Returns 0; -2 with a message in
- * err for bad options (nothing done: no runs or figures, no output
- * directory); -1 with a message when the work failed (a training could not
- * start, a file could not be written).
+ * err for bad options (nothing done: no runs or figures, a seed past
+ * 2^63-1, no output directory); -1 with a message when the work failed (a
+ * training could not start, a file could not be written), or when a
+ * training diverged (trainer.h) or a value is not finite: then the tables,
+ * claims and files are complete and mark them, and err counts them.
  */
 int reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
     char *err, size_t errlen);

@@ -27,6 +27,8 @@ struct trainer {
 	struct pool *pool;	/* cfg.threads workers */
 	long step;		/* optimizer steps taken */
 	double train_loss;	/* batch loss at the last step, before its update */
+	double first_loss;	/* train_loss of this trainer's first step (NaN:
+				 * none yet; again NaN after trainer_set_data) */
 	bool diverged;		/* a non-finite loss or parameter was met */
 	double *backup;		/* (nparams) parameters before the last update */
 };
@@ -42,6 +44,36 @@ void trainer_free(struct trainer *t);
  * last finite loss and t->diverged is set. A diverged trainer does not step.
  */
 int trainer_step(struct trainer *t);
+
+/*
+ * Divergence, defined here once for every caller (train, reproduce, the
+ * visualizer). A run has diverged if a loss or parameter was not finite
+ * (t->diverged), or if its final training loss is more than
+ * TRAINER_DIVERGED_FACTOR times its reference
+ *
+ *     max(first_loss, trainer_zero_loss(t)),
+ *
+ * where first_loss is the loss of the first step (at the initial
+ * parameters, which are of order 1e-4 and predict about 0) and the zero
+ * loss is the expected loss of predicting 0, E[y_q^2]. Taking the larger of
+ * the two keeps a small first batch that happened to be easy (--batch 1
+ * with --resample) from making ordinary batch noise look like divergence.
+ * 100: a model whose error is 100 times that of predicting 0 (10 times the
+ * labels' scale) has learnt nothing and is running away. Measured with the
+ * defaults (1000 steps) before choosing it: ordinary runs end far below 1x
+ * (0.009x at lr 0.3, 0.2x at lr 1), runaway ones far above 100x (630x at
+ * lr 2, 7.5e3x at lr 3, 2.4e9x at lr 10, 1.6e27x at lr 100); 300 runs of
+ * --batch 1 --resample 1 ended at most at 7x.
+ */
+#define TRAINER_DIVERGED_FACTOR 100.0
+
+/* E[y_q^2], the loss of predicting 0: d for the invsigma prior of w*, the
+ * trace of Sigma for the identity prior. */
+double trainer_zero_loss(const struct trainer *t);
+
+/* Whether the run has diverged (see above); if so and why is not NULL, one
+ * line saying how ("the training loss ended at ..."), without a newline. */
+bool trainer_diverged(const struct trainer *t, char *why, size_t len);
 
 /* Mean squared query error after each layer on the test batch: mse[ℓ-1]. */
 void trainer_test(struct trainer *t, double *layer_mse);

@@ -97,7 +97,9 @@ static const struct cli_option cli_options[] = {
 	{ "data", 0, "KIND", CLI_SET, GROUP_DATA, CLI_TESTS,
 	    "covariance spectrum of x: iso (identity), paper\n"
 	    "(d = 5, eigenvalues 1, 1, 1/4, 1/16, 1) or\n"
-	    "kappa:K (geometric from 1 to 1/K, K >= 1, d >= 2)",
+	    "kappa:K (geometric from 1 to 1/K, 1 <= K <= 1e12,\n"
+	    "d >= 2; beyond 1e12 double precision cannot\n"
+	    "resolve the spectrum)",
 	    "the test tasks' spectrum: iso, paper or kappa:K\n"
 	    "(default: the checkpoint's; the rotation U is kept)",
 	    CLI_CHECKPOINT },
@@ -124,7 +126,8 @@ static const struct cli_option cli_options[] = {
 	    "0: one fixed batch", NULL, 0 },
 	{ "seed", 's', "N", CLI_SET, GROUP_RUNS, CLI_TESTS,
 	    "seed of the first run, 0 to 2^63-1: it draws the\n"
-	    "rotation U, the tasks and the initial parameters",
+	    "rotation U, the tasks and the initial parameters;\n"
+	    "the last run's, seed + runs - 1, must be a seed too",
 	    "seed of the fresh test tasks (default: the\n"
 	    "checkpoint's, which gives its own test batch)", CLI_CHECKPOINT },
 	{ "task", 'k', "K", CLI_TASK, GROUP_RUNS, CLI_STEP,
@@ -203,7 +206,10 @@ static const struct cli_command cli_commands[] = {
 	    "and the learned algorithm beside CG, GD, momentum and Nesterov\n"
 	    "on the same tasks. Press ? inside for the keys.\n",
 	    "--csv FILE is where the history export key writes; --save FILE\n"
-	    "is where the save key writes a checkpoint.\n",
+	    "is where the save key writes a checkpoint. A run that diverges\n"
+	    "(a loss that is not finite, or a last loss above 100 times its\n"
+	    "start: see memscope train --help) stops with 'diverged' on the\n"
+	    "status line and the reason on the message line.\n",
 	    "  memscope\n"
 	    "  memscope --memory cgd --heads 2\n"
 	    "  memscope --load model.json --mono\n" },
@@ -226,8 +232,14 @@ static const struct cli_command cli_commands[] = {
 	    "one, and left empty in the other rows; seconds since the run\n"
 	    "started. --json: the configuration, each run's log test losses\n"
 	    "per layer and baseline, and their mean and std. --save: run 0.\n"
-	    "If training diverges (a non-finite loss), a message says so,\n"
-	    "the exit status is 1 and only --csv is written.\n",
+	    "A run diverged if its training loss was not finite, or if its\n"
+	    "last step's loss is more than 100 times max(its first step's\n"
+	    "loss, the loss of predicting 0, E[y^2]); then a message on\n"
+	    "stderr says so, the exit status is 1 and only --csv is written.\n"
+	    "A result that is not a finite number (an overflow) is never\n"
+	    "printed: a message names it, the exit status is 1 and nothing is\n"
+	    "written. -inf is printed where an error is exactly 0 (the log of\n"
+	    "an exact solution; null in JSON).\n",
 	    "  memscope train\n"
 	    "  memscope train --memory none --runs 5 --threads 2\n"
 	    "  memscope train --data kappa:100 --dim 8 --csv hist.csv\n"
@@ -243,7 +255,8 @@ static const struct cli_command cli_commands[] = {
 	    "model's shape, training) are ignored: they come from the file.\n",
 	    "stdout: the same table as train. --csv: one row per method and\n"
 	    "layer, header method,k,mse,log_mse. --json: the configuration\n"
-	    "and the table.\n",
+	    "and the table. A result that is not finite (an overflow) is\n"
+	    "never printed: a message names it and the exit status is 1.\n",
 	    "  memscope eval --load model.json\n"
 	    "  memscope eval --load model.json --data iso\n"
 	    "  memscope eval --load model.json --data kappa:50 --seed 7\n" },
@@ -258,7 +271,9 @@ static const struct cli_command cli_commands[] = {
 	    "'mean +- std' with several runs). --csv: header\n"
 	    "run,seed,method,k,mse,log_mse,step (step: the step size used,\n"
 	    "0 for CG and lsq). --json: the configuration, each run's values\n"
-	    "and their mean and std.\n",
+	    "and their mean and std. A result that is not finite (a method\n"
+	    "that overflowed, e.g. with too large a step) is never printed:\n"
+	    "a message names it and the exit status is 1.\n",
 	    "  memscope baselines\n"
 	    "  memscope baselines --data iso --iters 10\n"
 	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n" },

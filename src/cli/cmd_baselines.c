@@ -74,6 +74,36 @@ bl_logs(const struct bl_results *res)
 	return logs;
 }
 
+/* Every value printed or written must be a number: 0, or CLI_EXIT_FAIL
+ * after naming the first that is not (report.h). */
+static int
+bl_check(const struct ms_config *cfg, const struct bl_results *res,
+    const double *logs)
+{
+	int K = res->iters + 1;
+	size_t n = (size_t)res->runs * K * BASELINE_COUNT;
+	long i;
+
+	if ((i = report_first_bad(logs, n, true)) >= 0) {
+		int run = (int)(i / ((long)K * BASELINE_COUNT));
+		int k = (int)(i / BASELINE_COUNT % K);
+		const char *m = baseline_name((enum baseline)(i % BASELINE_COUNT));
+
+		return report_not_finite("baselines", logs[i],
+		    report_overflow_hint(m), "run %d (seed %llu): %s's log "
+		    "error after k=%d iterations", run,
+		    (unsigned long long)(cfg->seed + (uint64_t)run), m, k);
+	}
+	if ((i = report_first_bad(res->step, n, false)) >= 0) {
+		const char *m = baseline_name((enum baseline)(i / K %
+		    BASELINE_COUNT));
+
+		return report_not_finite("baselines", res->step[i],
+		    report_overflow_hint(m), "%s's step size", m);
+	}
+	return 0;
+}
+
 /* Rows k = 0..iters, one column per method. */
 static void
 bl_print(const struct bl_results *res, const double *logs)
@@ -204,6 +234,12 @@ cmd_baselines(int argc, char **argv)
 			return rc;
 		}
 	logs = bl_logs(&res);
+	if ((rc = bl_check(&o.cfg, &res, logs)) != 0) {
+		free(logs);
+		free(res.mse);
+		free(res.step);
+		return rc;
+	}
 
 	/* the files first: a reader closing stdout early loses none */
 	if (o.csv_path != NULL && bl_write_csv(o.csv_path, &o.cfg, &res, err,

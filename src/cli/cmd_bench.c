@@ -59,9 +59,10 @@ static const char bench_usage[] =
 "      --warmup N        untimed steps first (default 20)\n"
 "      --json            print one JSON object instead of the text\n"
 "      --dgemm           always time the reference DGEMM\n"
-"      --no-dgemm        never time it\n"
+"      --no-dgemm        never time it (not with --dgemm)\n"
 "      --speedup         compare --threads N (>= 2) with one thread: both\n"
 "                        in this process, in alternating chunks of steps\n"
+"                        (no DGEMM: not with --dgemm)\n"
 "  -h, --help            this help\n"
 "  -V, --version         the version\n"
 "\n"
@@ -210,10 +211,13 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 			o->json = true;
 			break;
 		case OPT_DGEMM:
-			o->dgemm = 1;
-			break;
 		case OPT_NO_DGEMM:
-			o->dgemm = 0;
+			/* the last would silently win: refuse instead */
+			if (o->dgemm == (c == OPT_DGEMM ? 0 : 1))
+				status = cli_error("bench", "--dgemm and "
+				    "--no-dgemm contradict each other: give one "
+				    "(neither: a DGEMM for large steps only)");
+			o->dgemm = c == OPT_DGEMM ? 1 : 0;
 			break;
 		case OPT_SPEEDUP:
 			o->speedup = true;
@@ -249,6 +253,9 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 	if (status == CLI_CONTINUE &&
 	    config_validate(&o->cfg, err, sizeof err) != 0)
 		status = cli_error("bench", "%s", err);
+	if (status == CLI_CONTINUE && o->speedup && o->dgemm == 1)
+		status = cli_error("bench", "--speedup times no DGEMM, so "
+		    "--dgemm would be ignored: give one of them");
 	if (status == CLI_CONTINUE && o->speedup && o->cfg.threads < 2)
 		status = cli_error("bench", "--speedup compares --threads N "
 		    "with one thread: give --threads 2 or more");
@@ -341,6 +348,25 @@ bench_run(const struct bench_opts *o, struct trainer *t,
 		r->dgemm_gflops = bench_dgemm(r->dgemm_size, o->cfg.threads);
 	}
 	return 0;
+}
+
+/* Every figure printed must be a number: 0, or CLI_EXIT_FAIL after naming
+ * the first that is not (report.h). The DGEMM rate is NaN when not timed. */
+static int
+bench_check(const struct bench_opts *o, const struct bench_result *r)
+{
+	const double v[] = { r->ms_mean, r->ms_median, r->ms_min, r->flops,
+	    o->cfg.batch / (r->ms_mean * 1e-3), r->flops / (r->ms_mean * 1e-3),
+	    r->final_loss, isnan(r->dgemm_gflops) ? 0.0 : r->dgemm_gflops };
+	static const char *names[] = { "ms/step", "the median ms/step",
+	    "the minimum ms/step", "FLOP/step", "tasks/s", "FLOP/s",
+	    "the final loss", "the DGEMM rate" };
+	long i = report_first_bad(v, sizeof v / sizeof v[0], false);
+
+	if (i < 0)
+		return 0;
+	return report_not_finite("bench", v[i], "a timer or count out of "
+	    "range", "%s", names[i]);
 }
 
 static void
@@ -448,6 +474,19 @@ bench_speedup(const struct bench_opts *o)
 		med[k] = 0.5 * (ms[k][NCH / 2 - 1] + ms[k][NCH / 2]);
 	}
 	qsort(ratio, NCH, sizeof ratio[0], bench_cmp);
+	{
+		const double v[] = { med[0], med[1], 0.5 * (ratio[NCH / 2 - 1] +
+		    ratio[NCH / 2]) };
+		long i = report_first_bad(v, 3, false);
+
+		if (i >= 0) {
+			trainer_free(&t[0]);
+			trainer_free(&t[1]);
+			return report_not_finite("bench", v[i], "a timer out of "
+			    "range", "%s", i == 2 ? "the speed-up" :
+			    "the ms/step");
+		}
+	}
 	if (o->json) {
 		json_t *root = json_object();
 
@@ -505,10 +544,11 @@ cmd_bench(int argc, char **argv)
 		trainer_free(&t);
 		return CLI_EXIT_FAIL;
 	}
-	if (o.json)
+	status = bench_check(&o, &r);
+	if (status == CLI_EXIT_OK && o.json)
 		bench_print_json(&o, &t, &r);
-	else
+	else if (status == CLI_EXIT_OK)
 		bench_print_text(&o, &t, &r);
 	trainer_free(&t);
-	return CLI_EXIT_OK;
+	return status;
 }

@@ -109,6 +109,7 @@ cmd_eval(int argc, char **argv)
 	char err[512], data[48];
 	double *mse, *logs;
 	int rc, L, status = CLI_EXIT_OK;
+	long i;
 
 	if ((rc = cli_parse("eval", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
@@ -138,6 +139,14 @@ cmd_eval(int argc, char **argv)
 		for (int l = 0; l < L; l++)
 			mse[(size_t)(1 + b) * L + l] = bt.mse[b][l + 1];
 	report_layers_fill(logs, L, mse, &bt);
+	if ((i = report_first_bad(logs, (size_t)REPORT_ROWS * L, true)) >= 0) {
+		const char *row = report_row_name((int)(i / L));
+
+		status = report_not_finite("eval", logs[i],
+		    report_overflow_hint(row), "%s's log error at k=%d", row,
+		    (int)(i % L) + 1);
+		goto out;
+	}
 
 	/* the files first: a reader closing stdout early loses none */
 	if (o.csv_path != NULL && eval_write_csv(o.csv_path, L, mse, err,
@@ -161,6 +170,7 @@ cmd_eval(int argc, char **argv)
 		    "k layers (model) or k iterations (methods)\n");
 		report_layers_print(stdout, L, 1, logs);
 	}
+out:
 	baseline_table_free(&bt);
 	task_batch_free(&test);
 	free(mse);

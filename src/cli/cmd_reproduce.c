@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,11 @@ static const char reproduce_usage[] =
 "\n"
 "  -f, --figure LIST     1a, 1b, 2a, 2b, 3, 4, 5, momentum, nesterov or all\n"
 "                        (default), or several separated by commas\n"
-"  -r, --runs K          runs (seeds) per curve (default 5)\n"
+"  -r, --runs K          runs (seeds) per curve, 1 to 1000 (default 5); with\n"
+"                        one run there is no spread: the tables show no\n"
+"                        +-, the CSV's std rows are empty, and nothing that\n"
+"                        needs a spread (the ! against the paper, the heads\n"
+"                        claim's gaps) is checked\n"
 "      --protocol P      code: the authors' notebooks (default; one fixed\n"
 "                        batch of 1000, 1000 Adam steps, lr 0.01, no clipping)\n"
 "                        text: the paper's text (clip 0.01, batch redrawn\n"
@@ -37,7 +42,8 @@ static const char reproduce_usage[] =
 "                        authors' code did (to match their CG curve)\n"
 "  -j, --threads N       worker threads, each training whole models\n"
 "                        (default: the number of CPUs)\n"
-"      --seed S          base seed; run r uses S + r (default 1)\n"
+"      --seed S          base seed; run r uses S + r, so S + K - 1 must\n"
+"                        be at most 2^63-1 (default 1)\n"
 "  -q, --quiet           no progress on stderr\n"
 "\n"
 "Quick looks (the numbers are then not comparable with the paper's):\n"
@@ -45,13 +51,19 @@ static const char reproduce_usage[] =
 "      --batch N         training prompts where the figure uses 1000\n"
 "      --test-batch N    test prompts (default 1000)\n"
 "      --depths N        train depths 1..N only\n"
+"      --lr X            Adam learning rate (default 0.01)\n"
+"\n"
+"Exit status: 0 on success; 1 if the work failed, or if a training diverged\n"
+"(its loss not finite, or ending above 100 times its start: see memscope\n"
+"train --help) or a value is not finite, after everything is printed and\n"
+"written with those marked; 2 on bad input (nothing is done or written).\n"
 "\n"
 "  -h, --help            this help\n"
 "      --version         the version\n";
 
 enum {
 	OPT_PROTOCOL = 256, OPT_QUIRKS, OPT_SEED, OPT_STEPS, OPT_BATCH,
-	OPT_TEST_BATCH, OPT_DEPTHS, OPT_VERSION
+	OPT_TEST_BATCH, OPT_DEPTHS, OPT_LR, OPT_VERSION
 };
 
 static const struct option reproduce_options[] = {
@@ -67,6 +79,7 @@ static const struct option reproduce_options[] = {
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "test-batch", required_argument, NULL, OPT_TEST_BATCH },
 	{ "depths", required_argument, NULL, OPT_DEPTHS },
+	{ "lr", required_argument, NULL, OPT_LR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -82,8 +95,8 @@ reproduce_int(const char *opt, const char *arg, long lo, long hi, int *out)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi) {
-		fprintf(stderr, "memscope reproduce: --%s: expected an integer "
-		    "from %ld to %ld, got '%s'\n", opt, lo, hi, arg);
+		cli_error("reproduce", "--%s: expected an integer from %ld to "
+		    "%ld, got '%s'", opt, lo, hi, arg);
 		return -1;
 	}
 	*out = (int)v;
@@ -109,10 +122,8 @@ cmd_reproduce(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (reproduce_parse_figures(optarg, &o.figures, err,
-			    sizeof err) != 0) {
-				fprintf(stderr, "memscope reproduce: %s\n", err);
-				return CLI_EXIT_USAGE;
-			}
+			    sizeof err) != 0)
+				return cli_error("reproduce", "%s", err);
 			break;
 		case 'r':
 			if (reproduce_int("runs", optarg, 1, 1000, &o.runs) != 0)
@@ -123,11 +134,9 @@ cmd_reproduce(int argc, char **argv)
 				o.protocol = REPRODUCE_PROTOCOL_CODE;
 			else if (strcmp(optarg, "text") == 0)
 				o.protocol = REPRODUCE_PROTOCOL_TEXT;
-			else {
-				fprintf(stderr, "memscope reproduce: --protocol: "
-				    "expected code or text, got '%s'\n", optarg);
-				return CLI_EXIT_USAGE;
-			}
+			else
+				return cli_error("reproduce", "--protocol: "
+				    "expected code or text, got '%s'", optarg);
 			break;
 		case 'o':
 			if (*optarg == '\0') {
@@ -149,12 +158,11 @@ cmd_reproduce(int argc, char **argv)
 			errno = 0;
 			seed = strtoull(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "memscope reproduce: --seed: "
-				    "expected a non-negative integer, got "
-				    "'%s'\n", optarg);
-				return CLI_EXIT_USAGE;
-			}
+			    optarg[0] < '0' || optarg[0] > '9' ||
+			    seed > INT64_MAX)
+				return cli_error("reproduce", "--seed: expected "
+				    "an integer from 0 to %" PRId64 ", got '%s'",
+				    INT64_MAX, optarg);
 			o.seed = seed;
 			break;
 		case 'q':
@@ -175,6 +183,14 @@ cmd_reproduce(int argc, char **argv)
 			    &o.test_batch) != 0)
 				return CLI_EXIT_USAGE;
 			break;
+		case OPT_LR:
+			errno = 0;
+			o.lr = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !isfinite(o.lr) || !(o.lr > 0))
+				return cli_error("reproduce", "--lr: expected a "
+				    "finite number > 0, got '%s'", optarg);
+			break;
 		case OPT_DEPTHS:
 			if (reproduce_int("depths", optarg, 1, 6,
 			    &o.depths) != 0)
@@ -187,36 +203,31 @@ cmd_reproduce(int argc, char **argv)
 			cli_version(stdout);
 			return CLI_EXIT_OK;
 		case ':':
-			fprintf(stderr, "memscope reproduce: %s needs a value "
-			    "(see memscope reproduce --help)\n",
-			    argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_error("reproduce", "%s needs a value (see "
+			    "memscope reproduce --help)", argv[optind - 1]);
 		default:
-			fprintf(stderr, "memscope reproduce: unknown option "
-			    "'%s' (see memscope reproduce --help)\n",
-			    argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_error("reproduce", "unknown option '%s' (see "
+			    "memscope reproduce --help)", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "memscope reproduce: unexpected argument '%s' "
-		    "(see memscope reproduce --help)\n", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_error("reproduce", "unexpected argument '%s' (see "
+		    "memscope reproduce --help)", argv[optind]);
 	/* before the work: --out must be (or become) a writable directory */
-	if (output_check_dir(o.outdir, err, sizeof err) != 0) {
-		fprintf(stderr, "memscope reproduce: --out: %s\n", err);
-		return CLI_EXIT_USAGE;
-	}
+	if (output_check_dir(o.outdir, err, sizeof err) != 0)
+		return cli_error("reproduce", "--out: %s", err);
 	if (quiet)
 		o.progress = REPRODUCE_PROGRESS_NONE;
 	else
 		o.progress = isatty(STDERR_FILENO) ? REPRODUCE_PROGRESS_TTY :
 		    REPRODUCE_PROGRESS_LINES;
 	rc = reproduce_run(&o, stdout, stderr, err, sizeof err);
+	if (rc == -2)
+		return cli_error("reproduce", "%s", err);
 	if (rc != 0) {
+		config_one_line(err);	/* it may quote a path */
 		fprintf(stderr, "memscope reproduce: %s\n", err);
-		return rc == -2 ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
 }

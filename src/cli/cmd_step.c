@@ -207,6 +207,97 @@ step_memory(FILE *fp, const struct trace *tr)
 	free(toks);
 }
 
+/* The index of the first infinite of n values, or -1. */
+static long
+step_infinite(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isinf(v[i]))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Every value that is defined must be a number before anything is printed:
+ * 0, or CLI_EXIT_FAIL after naming the first that is not (report.h). NaN
+ * is how a trace says "not defined" (GD at a count without a step, the
+ * implied w_l of a model whose features move); those print as "-".
+ */
+static int
+step_check(const struct trace *tr)
+{
+	static const char *what[] = { "prediction", "squared error",
+	    "residual norm" };
+	int L = tr->L, n1 = tr->n + 1;
+	long i;
+
+	if (!isfinite(tr->yq))
+		return report_not_finite("step", tr->yq, "the task overflowed",
+		    "the query label");
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		const struct trace_column *c = &tr->col[m];
+		const double *v[] = { c->pred, c->err, c->resid };
+		const char *name = trace_method_name(m);
+
+		for (int l = 0; l <= L; l++)
+			for (int q = 0; q < 3; q++) {
+				if (m == TRACE_GD && isnan(tr->gd_step[l]))
+					continue;	/* no step: not defined */
+				if (!isfinite(v[q][l]))
+					return report_not_finite("step",
+					    v[q][l], report_overflow_hint(name),
+					    "%s's %s at l=%d", name, what[q], l);
+			}
+	}
+	/* the rest may be NaN where not defined, but never infinite */
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		const struct trace_column *c = &tr->col[m];
+		const char *name = trace_method_name(m);
+
+		if ((i = step_infinite(c->w, (size_t)(L + 1) * tr->d)) >= 0)
+			return report_not_finite("step", c->w[i],
+			    report_overflow_hint(name), "%s's iterate w_%ld",
+			    name, i / tr->d);
+		if ((i = step_infinite(c->wdist, (size_t)L + 1)) >= 0)
+			return report_not_finite("step", c->wdist[i],
+			    report_overflow_hint(name), "%s's distance to w* "
+			    "at l=%ld", name, i);
+	}
+	{
+		const double *v[] = { tr->wstar, tr->eig, tr->gd_step,
+		    tr->cg_alpha, tr->cg_beta, tr->misfit, tr->coef, tr->alpha,
+		    tr->gamma, tr->gamma_row };
+		const size_t len[] = { (size_t)tr->d, (size_t)tr->d,
+		    (size_t)L + 1, (size_t)L, (size_t)L, (size_t)L + 1,
+		    (size_t)L * L, (size_t)L, (size_t)L, (size_t)L * n1 };
+		static const char *names[] = { "w*", "an eigenvalue of XX'/n",
+		    "a GD step", "CG's alpha", "CG's beta", "the model's "
+		    "misfit", "a memory coefficient", "the learned alpha",
+		    "the learned gamma", "a Gamma label row" };
+
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			if (v[k] != NULL && (i = step_infinite(v[k], len[k])) >= 0)
+				return report_not_finite("step", v[k][i],
+				    "the computation overflowed", "%s",
+				    names[k]);
+	}
+	if (!tr->have_model)
+		return 0;
+	if ((i = report_first_bad(tr->label, (size_t)(L + 1) * n1,
+	    false)) >= 0)
+		return report_not_finite("step", tr->label[i],
+		    report_overflow_hint("model"), "the label row of Z after "
+		    "layer %ld", i / n1);
+	if ((i = report_first_bad(tr->reg, (size_t)L * n1, false)) >= 0)
+		return report_not_finite("step", tr->reg[i],
+		    report_overflow_hint("model"), "register R_%ld", i / n1 + 1);
+	if ((i = report_first_bad(tr->contrib, (size_t)L * L, false)) >= 0)
+		return report_not_finite("step", tr->contrib[i],
+		    report_overflow_hint("model"), "layer %ld's contribution "
+		    "from R_%ld", i / L + 1, i % L + 1);
+	return 0;
+}
+
 /* The whole trace as text tables. */
 static void
 step_print(FILE *fp, const struct cli_opts *o, const struct trainer *t,
@@ -317,12 +408,15 @@ cmd_step(int argc, char **argv)
 	trace_init(&tr);
 	trace_set_task(&tr, &scfg, &one, 0, bt.step[BASELINE_GD]);
 	trace_set_model(&tr, &t.model);
-	if (o.json_stdout)
-		step_json(&o, &t, &scfg, &tr);
-	else
-		step_print(stdout, &o, &t, &scfg, &tr);
-	rc = fflush(stdout) != 0 || ferror(stdout) ? CLI_EXIT_FAIL :
-	    CLI_EXIT_OK;
+	rc = step_check(&tr);
+	if (rc == CLI_EXIT_OK) {
+		if (o.json_stdout)
+			step_json(&o, &t, &scfg, &tr);
+		else
+			step_print(stdout, &o, &t, &scfg, &tr);
+		rc = fflush(stdout) != 0 || ferror(stdout) ? CLI_EXIT_FAIL :
+		    CLI_EXIT_OK;
+	}
 	trace_free(&tr);
 	baseline_table_free(&bt);
 	task_batch_free(&one);

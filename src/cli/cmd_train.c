@@ -32,7 +32,8 @@ struct train_run {
 	bool failed;			/* trainer_init failed: err says why */
 	char err[512];
 	long steps_done;
-	bool diverged;
+	bool diverged;			/* trainer_diverged: why says how */
+	char why[160];
 	double *hist;			/* (steps, 3): train, test, seconds */
 	double *logs;			/* (REPORT_ROWS, L) */
 	double final_train;		/* the last step's training loss */
@@ -94,6 +95,7 @@ train_one(struct train_job *job, int i)
 		pthread_mutex_unlock(&job->lock);
 	}
 	run->final_train = t->train_loss;
+	run->diverged = trainer_diverged(t, run->why, sizeof run->why);
 	if (!run->diverged) {
 		trainer_test(t, mse);
 		baselines_evaluate(&run->cfg, &t->dist, &t->test, L, &bt);
@@ -152,6 +154,54 @@ train_wait(struct train_job *job, long total)
 	}
 	pthread_mutex_unlock(&job->lock);
 	report_progress_end(&p);
+}
+
+/* Every value printed or written must be a number: 0, or CLI_EXIT_FAIL
+ * after naming the first that is not (report.h). Runs that diverged are
+ * reported as such instead, before this. */
+static int
+train_check(const struct train_job *job)
+{
+	for (int r = 0; r < job->nruns; r++) {
+		const struct train_run *run = &job->runs[r];
+		unsigned long long seed = (unsigned long long)run->cfg.seed;
+		int L = run->cfg.layers;
+		long i;
+
+		if ((i = report_first_bad(run->logs, (size_t)REPORT_ROWS * L,
+		    true)) >= 0) {
+			const char *row = report_row_name((int)(i / L));
+
+			return report_not_finite("train", run->logs[i],
+			    report_overflow_hint(row), "run %d (seed %llu): "
+			    "%s's log test error at k=%d", r, seed, row,
+			    (int)(i % L) + 1);
+		}
+		if (run->steps_done > 0 && !isfinite(run->final_train))
+			return report_not_finite("train", run->final_train,
+			    report_overflow_hint("model"), "run %d (seed %llu): "
+			    "the final training loss", r, seed);
+		if ((i = report_first_bad(run->gd_steps, 2 * (size_t)L,
+		    false)) >= 0)
+			return report_not_finite("train", run->gd_steps[i],
+			    report_overflow_hint("gd"), "run %d (seed %llu): "
+			    "the GD step at k=%d", r, seed, (int)(i % L) + 1);
+		for (long s = 0; job->history && s < run->steps_done; s++) {
+			const double *h = run->hist + 3 * s;
+			/* the steps train_one measured the test loss after;
+			 * in the others h[1] is NaN, written as "" */
+			bool tested = (s + 1) % job->test_every == 0 ||
+			    s + 1 == run->cfg.steps;
+
+			if (!isfinite(h[0]) || (tested && !isfinite(h[1])))
+				return report_not_finite("train",
+				    isfinite(h[0]) ? h[1] : h[0],
+				    report_overflow_hint("model"), "run %d (seed "
+				    "%llu): the %s loss at step %ld", r, seed,
+				    isfinite(h[0]) ? "test" : "training", s + 1);
+		}
+	}
+	return 0;
 }
 
 /* --csv: the per-step history of every run. */
@@ -317,12 +367,15 @@ cmd_train(int argc, char **argv)
 	for (int r = 0; r < R; r++) {
 		if (!job.runs[r].diverged)
 			continue;
-		fprintf(stderr, "memscope train: run %d (seed %llu) diverged at "
-		    "step %ld: the training loss is not finite; try a smaller "
-		    "--lr or set --clip\n", r,
-		    (unsigned long long)job.runs[r].cfg.seed,
-		    job.runs[r].steps_done + 1);
+		fprintf(stderr, "memscope train: run %d (seed %llu) diverged: "
+		    "%s; try a smaller --lr or set --clip\n", r,
+		    (unsigned long long)job.runs[r].cfg.seed, job.runs[r].why);
 		status = CLI_EXIT_FAIL;
+	}
+	/* no result that is not a finite number is reported as one */
+	if (status == CLI_EXIT_OK && (rc = train_check(&job)) != 0) {
+		train_job_free(&job);
+		return rc;
 	}
 	/* all runs' logs side by side, in run order */
 	logs = xdoubles((size_t)R * REPORT_ROWS * L);

@@ -108,6 +108,9 @@ main_run(int argc, char **argv)
 			cli_help(NULL, stdout);
 			return CLI_EXIT_OK;
 		}
+		if (argc > 3)
+			return cli_error("help", "unexpected argument '%s' "
+			    "(usage: memscope help [COMMAND])", argv[3]);
 		for (int i = 0; i < MAIN_NCOMMANDS; i++)
 			if (strcmp(argv[2], main_commands[i].name) == 0)
 				return main_commands[i].run(2, args);

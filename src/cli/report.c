@@ -5,6 +5,7 @@
  */
 #include <langinfo.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memscope/cli.h"
 #include "memscope/output.h"
 #include "memscope/report.h"
 #include "memscope/xmalloc.h"
@@ -348,4 +350,63 @@ report_progress_end(struct report_progress *p)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	p->drawn = false;
+}
+
+/* Whether x can be reported as a result (finite; -inf for a log error). */
+bool
+report_result_ok(double x, bool log_error)
+{
+	return isfinite(x) || (log_error && x == -INFINITY);
+}
+
+/* The index of the first of n values that report_result_ok refuses, or -1. */
+long
+report_first_bad(const double *x, size_t n, bool log_error)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!report_result_ok(x[i], log_error))
+			return (long)i;
+	return -1;
+}
+
+/* What to change when method `name` overflowed. */
+const char *
+report_overflow_hint(const char *name)
+{
+	static const struct {
+		const char *name, *hint;
+	} hints[] = {
+		{ "model", "the model's predictions overflowed on these tasks" },
+		{ "gd", "GD diverged: a smaller --gd-step, or fewer iterations" },
+		{ "gd-oracle", "oracle GD diverged: a smaller --gd-step, or "
+		    "fewer iterations" },
+		{ "momentum", "momentum diverged: a smaller --mom-eta or "
+		    "--mom-beta, or fewer iterations" },
+		{ "nesterov", "Nesterov diverged: a smaller --nest-eta or "
+		    "--nest-beta, or fewer iterations" },
+		{ "cg", "the tasks are too ill-conditioned: a smaller kappa" },
+		{ "lsq", "the tasks are too ill-conditioned: a smaller kappa" },
+	};
+
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+		if (strcmp(name, hints[i].name) == 0)
+			return hints[i].hint;
+	return "the computation overflowed";
+}
+
+/* Refuse the result x with one line on stderr; CLI_EXIT_FAIL. */
+int
+report_not_finite(const char *cmd, double x, const char *hint,
+    const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "memscope %s: %s is %s, not a finite number (%s); "
+	    "nothing was printed or written\n", cmd, what, isnan(x) ? "nan" :
+	    x > 0 ? "inf" : "-inf", hint);
+	return CLI_EXIT_FAIL;
 }

@@ -91,14 +91,101 @@ static const char *config_wstar_names[] = { "invsigma", "identity" };
 
 #define CONFIG_GIB (1024.0 * 1024.0 * 1024.0)
 
-/* Replace control characters in msg by '?', so that a message quoting
- * input (a value, a key, a file's text) stays one line. */
+/*
+ * The largest condition number kappa:K takes. Beyond it the smallest
+ * eigenvalue 1/K is too small for double precision: the normal equations
+ * keep fewer than four of their sixteen digits (eps K > 1e-4), the
+ * least-squares floor measured at K = 1e14 is no better than predicting 0,
+ * and from about 1e100 the errors themselves overflow (inf, NaN).
+ */
+#define CONFIG_KAPPA_MAX 1e12
+
+/*
+ * Characters a message must not carry although they are valid UTF-8: they
+ * are invisible, or reorder or break the line on a terminal. The C1
+ * controls (0x9b is a CSI to some terminals), the bidirectional embeddings,
+ * overrides, isolates and marks, the line and paragraph separators, and
+ * Unicode's other default-ignorable code points (zero-width spaces and
+ * joiners, the soft hyphen, fillers, variation selectors, tags).
+ */
+static bool
+config_hidden(uint32_t c)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x0080, 0x009f }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f },
+		{ 0x061c, 0x061c }, { 0x115f, 0x1160 }, { 0x17b4, 0x17b5 },
+		{ 0x180b, 0x180f }, { 0x200b, 0x200f }, { 0x2028, 0x202e },
+		{ 0x2060, 0x206f }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+		{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff0, 0xfffb },
+		{ 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a },
+		{ 0xe0000, 0xe0fff },
+	};
+
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+		if (c >= ranges[i][0] && c <= ranges[i][1])
+			return true;
+	return false;
+}
+
+/* The length of the well-formed UTF-8 character at p (2 to 4 bytes) and
+ * its code point, or 0 if the bytes there are not one. */
+static size_t
+config_utf8(const unsigned char *p, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		len = 2;
+		c = *p & 0x1f;
+		min = 0x80;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		len = 3;
+		c = *p & 0x0f;
+		min = 0x800;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		len = 4;
+		c = *p & 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;	/* overlong, too large, or a surrogate */
+	*cp = c;
+	return len;
+}
+
+/* Replace in msg, by one '?' each, the control characters, the invisible
+ * and bidirectional formatting characters (config_hidden) and every byte
+ * that is not part of well-formed UTF-8, so that a message quoting input
+ * (a value, a key, a file's text) is one line that reads as it is stored. */
 void
 config_one_line(char *msg)
 {
-	for (unsigned char *p = (unsigned char *)msg; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	unsigned char *r = (unsigned char *)msg, *w = r;
+	uint32_t cp;
+	size_t len;
+
+	while (*r != '\0') {
+		if (*r < 0x80) {
+			*w++ = *r < 0x20 || *r == 0x7f ? '?' : *r;
+			r++;
+		} else if ((len = config_utf8(r, &cp)) == 0) {
+			*w++ = '?';
+			r++;
+		} else if (config_hidden(cp)) {
+			*w++ = '?';
+			r += len;
+		} else
+			for (size_t i = 0; i < len; i++)
+				*w++ = *r++;
+	}
+	*w = '\0';
 }
 
 /* Format a one-line message into err (which may be NULL); returns -1. */
@@ -265,16 +352,17 @@ config_set_data(struct ms_config *cfg, const char *value, char *err,
 		return 0;
 	}
 	if (strncmp(value, "kappa:", 6) == 0) {
-		if (config_parse_real(value + 6, &k) != 0 || k < 1)
+		if (config_parse_real(value + 6, &k) != 0 || k < 1 ||
+		    k > CONFIG_KAPPA_MAX)
 			return config_error(err, errlen, "--data: expected "
-			    "kappa:K with K a finite number >= 1, got '%s'",
+			    "kappa:K with K a number from 1 to 1e12, got '%s'",
 			    value);
 		cfg->data = MS_DATA_KAPPA;
 		cfg->kappa = k;
 		return 0;
 	}
 	return config_error(err, errlen, "--data: unknown distribution '%s' "
-	    "(accepted: iso, paper, kappa:K with K >= 1)", value);
+	    "(accepted: iso, paper, kappa:K with K from 1 to 1e12)", value);
 }
 
 /* Set one option by its long name from its text value; -1 with a message. */
@@ -524,7 +612,7 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 		case CONFIG_DATA:
 			bad = (unsigned)cfg->data > MS_DATA_KAPPA ||
 			    (cfg->data == MS_DATA_KAPPA &&
-			    !(isfinite(cfg->kappa) && cfg->kappa >= 1));
+			    !(cfg->kappa >= 1 && cfg->kappa <= CONFIG_KAPPA_MAX));
 			break;
 		case CONFIG_WSTAR:
 			bad = (unsigned)cfg->wstar > MS_WSTAR_IDENTITY;
@@ -644,6 +732,13 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 
 	if (config_check_ranges(cfg, err, errlen) != 0)
 		return -1;
+	/* run i has seed + i: every run's seed is checked before any work */
+	if (cfg->seed > (uint64_t)INT64_MAX - (uint64_t)(cfg->runs - 1))
+		return config_error(err, errlen, "--seed: with --runs %d the "
+		    "last run's seed would be %" PRIu64 ", past %" PRId64
+		    "; give --seed at most %" PRIu64, cfg->runs, cfg->seed +
+		    (uint64_t)(cfg->runs - 1), INT64_MAX, (uint64_t)INT64_MAX -
+		    (uint64_t)(cfg->runs - 1));
 	if (cfg->data == MS_DATA_PAPER && cfg->dim != 5)
 		return config_error(err, errlen, "--data paper is the paper's "
 		    "d = 5 spectrum and needs --dim 5 (got --dim %d); for "

@@ -246,9 +246,10 @@ struct rp_job {
 	double test_loss;	/* log mse of the last read-out, test batch */
 	double train_loss;	/* the same on the training batch */
 	double base[BASELINE_COUNT][RP_ITERS + 1];	/* log mse after k iterations */
-	bool diverged;
+	bool diverged;		/* trainer_diverged: why says how */
 	bool failed;
 	char err[200];
+	char why[160];
 };
 
 /* One figure's values: val[(line * D + L-1) * K + run]. */
@@ -384,7 +385,7 @@ rp_config(const struct reproduce_opts *o, const struct rp_figure *f,
 	cfg->batch = ln->batch > 0 ? ln->batch : o->batch > 0 ? o->batch :
 	    RP_BATCH;
 	cfg->test_batch = o->test_batch > 0 ? o->test_batch : RP_TEST_BATCH;
-	cfg->lr = 0.01;
+	cfg->lr = o->lr > 0 ? o->lr : 0.01;
 	if (o->protocol == REPRODUCE_PROTOCOL_TEXT) {
 		cfg->clip = RP_TEXT_CLIP;
 		cfg->resample = RP_TEXT_RESAMPLE;
@@ -618,11 +619,9 @@ rp_job_run(const struct reproduce_opts *o, struct rp_job *j)
 	}
 	if (j->key.kind == RP_MODEL) {
 		for (int s = 0; s < cfg.steps; s++)
-			if (trainer_step(&t) != 0) {
-				/* parameters are the last finite ones */
-				j->diverged = true;
-				break;
-			}
+			if (trainer_step(&t) != 0)
+				break;	/* the parameters are the last finite ones */
+		j->diverged = trainer_diverged(&t, j->why, sizeof j->why);
 		trainer_test(&t, mse);
 		j->test_loss = rp_log(mse[cfg.layers - 1]);
 		model_evaluate(&t.model, &t.train, t.pool, mse);
@@ -726,7 +725,8 @@ rp_worker(void *ctx, int worker, int nworkers)
 	}
 }
 
-/* Mean and sample standard deviation over the finite values. */
+/* Mean and sample standard deviation over the finite values; the std is
+ * NaN (not defined) with fewer than two. */
 static void
 rp_stats(const double *v, int n, double *mean, double *std, int *finite)
 {
@@ -747,7 +747,7 @@ rp_stats(const double *v, int n, double *mean, double *std, int *finite)
 	for (int i = 0; i < n; i++)
 		if (isfinite(v[i]))
 			ss += (v[i] - *mean) * (v[i] - *mean);
-	*std = k > 1 ? sqrt(ss / (k - 1)) : 0.0;
+	*std = k > 1 ? sqrt(ss / (k - 1)) : NAN;	/* one run: no spread */
 }
 
 /* Gather each figure's values from the jobs, and their statistics. */
@@ -829,7 +829,9 @@ rp_write_csv(FILE *f, const void *ctx)
 			fprintf(f, "%s,%s,%d,mean,", fg->id, fg->lines[l].name, L);
 			rp_csv_num(f, r->mean[l * D + L - 1]);
 			fprintf(f, "\n%s,%s,%d,std,", fg->id, fg->lines[l].name, L);
-			rp_csv_num(f, r->std[l * D + L - 1]);
+			/* empty: no spread (fewer than two finite runs) */
+			if (!isnan(r->std[l * D + L - 1]))
+				rp_csv_num(f, r->std[l * D + L - 1]);
 			fputc('\n', f);
 		}
 	return ferror(f) ? -1 : 0;
@@ -978,18 +980,24 @@ rp_print_table(FILE *out, const struct reproduce_opts *o,
     const struct rp_result *r, int *flagged)
 {
 	const struct rp_figure *f = &rp_figures[r->fig];
-	int w = 5, D = r->D, any_flag = 0, any_floor = 0;
+	int w = 5, D = r->D, any_flag = 0, any_floor = 0, unchecked = 0;
 	char m[32], s[32], p[32], d[32];
 
 	for (int l = 0; l < f->nlines; l++)
 		if ((int)strlen(f->lines[l].name) > w)
 			w = (int)strlen(f->lines[l].name);
 	fprintf(out, "\nFigure %s: %s\n", f->id, f->what);
-	fprintf(out, "  natural log of the mean squared query error; mean \xc2\xb1 "
-	    "std over %d run%s (seeds %llu..%llu); paper: MATH.md \xc2\xa7" "7 "
-	    "(read off the plots, \xc2\xb1" "0.05)\n", r->K, r->K == 1 ? "" : "s",
-	    (unsigned long long)o->seed,
-	    (unsigned long long)(o->seed + r->K - 1));
+	if (r->K == 1)
+		fprintf(out, "  natural log of the mean squared query error; one "
+		    "run (seed %llu), so no spread; paper: MATH.md \xc2\xa7" "7 "
+		    "(read off the plots, \xc2\xb1" "0.05)\n",
+		    (unsigned long long)o->seed);
+	else
+		fprintf(out, "  natural log of the mean squared query error; mean "
+		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); paper: "
+		    "MATH.md \xc2\xa7" "7 (read off the plots, \xc2\xb1" "0.05)\n",
+		    r->K, (unsigned long long)o->seed,
+		    (unsigned long long)(o->seed + r->K - 1));
 	fprintf(out, "  %-*s  %2s  %17s  %7s  %7s\n", w, "model", "L",
 	    "memscope", "paper", "diff");
 	for (int l = 0; l < f->nlines; l++) {
@@ -1002,22 +1010,34 @@ rp_print_table(FILE *out, const struct reproduce_opts *o,
 			bool flag = false;
 
 			rp_signed(m, sizeof m, mean, 3);
-			snprintf(s, sizeof s, "%.3f", sd);
+			/* no spread from fewer than two finite runs */
+			if (isnan(sd))
+				snprintf(s, sizeof s, "-");
+			else
+				snprintf(s, sizeof s, "%.3f", sd);
 			if (ln->paper != NULL && L <= RP_PAPER_DEPTHS) {
 				double pv = ln->paper[L - 1];
 
 				rp_signed(p, sizeof p, pv, 2);
 				rp_signed(d, sizeof d, mean - pv, 2);
-				/* beyond run-to-run spread and read-off error */
-				flag = !(fabs(mean - pv) <= 2 * sd + 0.05);
+				/* beyond run-to-run spread and read-off error;
+				 * without a spread, not checked */
+				if (isnan(sd))
+					unchecked++;
+				else
+					flag = !(fabs(mean - pv) <= 2 * sd + 0.05);
 			} else {
 				snprintf(p, sizeof p, "-");
 				snprintf(d, sizeof d, "-");
 			}
 			any_flag |= flag;
-			fprintf(out, "  %-*s  %2d  %8s \xc2\xb1 %6s  %7s  %7s%s",
-			    w, L == 1 ? ln->name : "", L, m, s, p, d,
-			    flag ? " !" : "");
+			if (r->K == 1)	/* no "± 0.000" */
+				fprintf(out, "  %-*s  %2d  %17s  %7s  %7s", w,
+				    L == 1 ? ln->name : "", L, m, p, d);
+			else
+				fprintf(out, "  %-*s  %2d  %8s \xc2\xb1 %6s  %7s  "
+				    "%7s%s", w, L == 1 ? ln->name : "", L, m, s,
+				    p, d, flag ? " !" : "");
 			if (fin < r->K)
 				fprintf(out, "  (%d of %d runs non-finite)",
 				    r->K - fin, r->K);
@@ -1035,6 +1055,10 @@ rp_print_table(FILE *out, const struct reproduce_opts *o,
 	if (any_flag)
 		fprintf(out, "  ! differs from the paper by more than 2 std + "
 		    "0.05\n");
+	if (unchecked > 0)
+		fprintf(out, "  %d value%s not checked against the paper: 2 std + "
+		    "0.05 needs a spread, which one run does not give (--runs 2 "
+		    "or more)\n", unchecked, unchecked == 1 ? "" : "s");
 	if (any_floor)
 		fprintf(out, "  floor: errors below %.1e (double round-off) "
 		    "count as %.1e, log %.1f\n", RP_MSE_FLOOR, RP_MSE_FLOOR,
@@ -1197,7 +1221,7 @@ rp_claim_heads(FILE *out, const struct rp_plan *pl)
 	static const char *names[] = { "pre+lfom H=1 test", "pre+lfom H=2 test",
 	    "pre+lfom H=3 test" };
 	int ln[3];
-	bool holds = true, beyond = true;
+	bool holds = true, beyond = true, spread = true;
 
 	if (r == NULL)
 		return;
@@ -1209,6 +1233,8 @@ rp_claim_heads(FILE *out, const struct rp_plan *pl)
 
 			if (!(gain > 0))
 				holds = false;
+			if (isnan(rp_sd(r, ln[0], L)) || isnan(rp_sd(r, ln[h], L)))
+				spread = false;
 			if (!(gain > rp_sd(r, ln[0], L) + rp_sd(r, ln[h], L)))
 				beyond = false;
 		}
@@ -1217,12 +1243,21 @@ rp_claim_heads(FILE *out, const struct rp_plan *pl)
 	for (int h = 0; h < 3; h++) {
 		fprintf(out, "  H=%d test:", h + 1);
 		for (int L = 1; L <= r->D; L++)
-			fprintf(out, "  L=%d %.3f \xc2\xb1 %.3f", L,
-			    rp_mean(r, ln[h], L), rp_sd(r, ln[h], L));
+			if (isnan(rp_sd(r, ln[h], L)))
+				fprintf(out, "  L=%d %.3f", L,
+				    rp_mean(r, ln[h], L));
+			else
+				fprintf(out, "  L=%d %.3f \xc2\xb1 %.3f", L,
+				    rp_mean(r, ln[h], L), rp_sd(r, ln[h], L));
 		fputc('\n', out);
 	}
-	fprintf(out, "  every gap larger than the two runs' std added: %s\n",
-	    beyond ? "yes" : "no");
+	if (!spread)
+		fprintf(out, "  every gap larger than the two runs' std added: "
+		    "not checkable (one run gives no spread; --runs 2 or "
+		    "more)\n");
+	else
+		fprintf(out, "  every gap larger than the two runs' std added: "
+		    "%s\n", beyond ? "yes" : "no");
 }
 
 /* "with B = 1 or 10 the Memformer fits its training prompts far below CG" */
@@ -1256,6 +1291,50 @@ rp_claim_fit(FILE *out, const struct rp_plan *pl)
 	}
 }
 
+/*
+ * Whether the results can stand as a success: 0, or -1 with a message if a
+ * training diverged or a value is not finite (the tables mark them).
+ */
+static int
+rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
+{
+	const struct rp_job *first = NULL;
+	int diverged = 0, bad = 0, values = 0;
+	size_t used;
+
+	for (int i = 0; i < pl->njobs; i++)
+		if (pl->jobs[i].key.kind == RP_MODEL && pl->jobs[i].diverged) {
+			if (first == NULL)
+				first = &pl->jobs[i];
+			diverged++;
+		}
+	for (int fi = 0; fi < pl->nfig; fi++) {
+		const struct rp_result *r = &pl->res[fi];
+		int n = rp_figures[r->fig].nlines * r->D * r->K;
+
+		for (int i = 0; i < n; i++)
+			bad += !isfinite(r->val[i]);
+		values += n;
+	}
+	if (diverged == 0 && bad == 0)
+		return 0;
+	used = 0;
+	err[0] = '\0';
+	if (diverged > 0)
+		used += (size_t)snprintf(err, errlen, "%d of %d "
+		    "trainings diverged, e.g. fig %s %s L=%d run %d: %s",
+		    diverged, pl->trainings, rp_figures[first->fig].id,
+		    rp_figures[first->fig].lines[first->line].name,
+		    first->depth, first->run, first->why);
+	if (bad > 0 && used < errlen)
+		used += (size_t)snprintf(err + used, errlen - used, "%s%d of %d "
+		    "values are not finite", diverged > 0 ? "; " : "", bad,
+		    values);
+	if (used < errlen)
+		snprintf(err + used, errlen - used, "; the tables mark them");
+	return -1;
+}
+
 /* Run the experiments of o; see reproduce.h. */
 int
 reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
@@ -1275,6 +1354,18 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
 	}
 	if (o->figures == 0) {
 		snprintf(err, errlen, "--figure: no figure selected");
+		return -2;
+	}
+	/* run r has seed + r: every run's seed must be a seed (up front) */
+	if (o->seed > (uint64_t)INT64_MAX - (uint64_t)(o->runs - 1)) {
+		snprintf(err, errlen, "--seed: with --runs %d the seeds go up to "
+		    "%llu, past 2^63-1; give --seed at most %llu", o->runs,
+		    (unsigned long long)o->seed + (unsigned long long)(o->runs -
+		    1), (unsigned long long)INT64_MAX - (unsigned long long)(o->runs - 1));
+		return -2;
+	}
+	if (!(o->lr >= 0 && isfinite(o->lr))) {
+		snprintf(err, errlen, "--lr: expected a finite number > 0");
 		return -2;
 	}
 	if (rp_mkdirs(o->outdir, err, errlen) != 0)
@@ -1359,6 +1450,7 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
 		fprintf(out, "  (none of the figures the claims rest on "
 		    "was run)\n");
 	fflush(out);
+	rc = rp_failures(&pl, err, errlen);
 	if (pg.mode != REPRODUCE_PROGRESS_NONE) {
 		fprintf(pg.f, "memscope reproduce: %d trainings (%.0f steps) in "
 		    "%.1f s on %d thread%s; files in %s/\n", pl.trainings,
@@ -1366,7 +1458,6 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
 		    "s", o->outdir);
 		fflush(pg.f);
 	}
-	rc = 0;
 restore:
 	if (c_loc != (locale_t)0) {
 		uselocale(old);

@@ -36,6 +36,7 @@ trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
 	t->pool = pool_create(cfg->threads);
 	t->backup = xdoubles(t->model.nparams);
 	t->train_loss = NAN;
+	t->first_loss = NAN;
 	return 0;
 }
 
@@ -81,6 +82,8 @@ trainer_step(struct trainer *t)
 		return 1;
 	}
 	t->train_loss = loss;
+	if (isnan(t->first_loss))
+		t->first_loss = loss;
 	memcpy(t->backup, m->params, m->nparams * sizeof(double));
 	if (t->cfg.clip > 0)
 		clip_blocks(m, t->cfg.clip);
@@ -92,6 +95,47 @@ trainer_step(struct trainer *t)
 		return 1;
 	}
 	return 0;
+}
+
+double
+trainer_zero_loss(const struct trainer *t)
+{
+	double s = 0.0;
+
+	/* y_q = x'w: with w ~ N(0, Sigma^-1), E[(x'w)^2] = tr(Sigma Sigma^-1) */
+	if (t->dist.wstar == MS_WSTAR_INVSIGMA)
+		return t->dist.d;
+	for (int k = 0; k < t->dist.d; k++)
+		s += t->dist.D[k] * t->dist.D[k];	/* tr(Sigma) */
+	return s;
+}
+
+bool
+trainer_diverged(const struct trainer *t, char *why, size_t len)
+{
+	double zero = trainer_zero_loss(t), ref;
+
+	if (t->diverged) {
+		if (why != NULL)
+			snprintf(why, len, "the training loss is not finite at "
+			    "step %ld", t->step + 1);
+		return true;
+	}
+	if (isnan(t->first_loss))	/* no step yet */
+		return false;
+	ref = t->first_loss > zero ? t->first_loss : zero;
+	if (!(t->train_loss > TRAINER_DIVERGED_FACTOR * ref))
+		return false;
+	if (why != NULL && ref == t->first_loss)
+		snprintf(why, len, "the training loss ended at %.3g, more than "
+		    "%.0f times its first value %.3g", t->train_loss,
+		    TRAINER_DIVERGED_FACTOR, t->first_loss);
+	else if (why != NULL)
+		snprintf(why, len, "the training loss ended at %.3g, more than "
+		    "%.0f times %.3g, the loss of predicting 0 (its first value "
+		    "was %.3g)", t->train_loss, TRAINER_DIVERGED_FACTOR, zero,
+		    t->first_loss);
+	return true;
 }
 
 void
@@ -117,6 +161,7 @@ trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
 	t->model.cfg.data = next.data;
 	t->model.cfg.kappa = next.kappa;
 	t->model.cfg.wstar = next.wstar;
+	t->first_loss = NAN;	/* new data, new scale: it begins again here */
 	task_batch_sample(&t->train, &t->dist, &t->rng_train);
 	task_batch_sample(&t->test, &t->dist, &t->rng_test);
 	return 0;

@@ -755,6 +755,15 @@ engine_burst(struct engine *e)
 		now = engine_now();
 		e->last_step_time = now;
 		if (e->t->step >= e->target) {
+			char why[160];
+
+			/* finished, unless the loss ran away (trainer.h) */
+			if (trainer_diverged(e->t, why, sizeof why)) {
+				e->state = ENGINE_DIVERGED;
+				engine_message(e, true, "training diverged: %s; "
+				    "r restarts", why);
+				break;
+			}
 			e->state = ENGINE_FINISHED;
 			engine_message(e, false, "finished %ld steps: space "
 			    "continues", e->t->step);

@@ -519,8 +519,9 @@ output_check(const char *path, char *err, size_t errlen)
 	struct stat st;
 	const char *refused;
 	char *dir, *base, *tmp, *real = NULL;
+	sigset_t old;
 	size_t len;
-	int fd;
+	int fd, saved;
 
 	if (*path == '\0') {
 		snprintf(err, errlen, "the file name is empty");
@@ -571,14 +572,18 @@ output_check(const char *path, char *err, size_t errlen)
 	len = strlen(dir) + sizeof OUTPUT_TMP_NAME + 1;
 	tmp = xmalloc(len);
 	snprintf(tmp, len, "%s/%s", dir, OUTPUT_TMP_NAME);
+	/* signals blocked: one arriving now must not find it there */
+	output_block(&old);
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		snprintf(err, errlen, "cannot write '%s': %s", path,
-		    strerror(errno));
-	else {
+	saved = errno;
+	if (fd >= 0) {
 		close(fd);
 		unlink(tmp);
 	}
+	output_unblock(&old);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+		    strerror(saved));
 	free(tmp);
 	free(dir);
 	return fd < 0 ? -1 : 0;

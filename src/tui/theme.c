@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "memscope/colour.h"
+#include "memscope/config.h"
 #include "memscope/theme.h"
 #include "memscope/xmalloc.h"
 
@@ -454,10 +455,15 @@ theme_load(const char *name, struct theme *t, char *err, size_t errlen)
 		}
 		snprintf(err, errlen, "theme '%s' not found (try a name from "
 		    "the themes directory or a path to a .theme file)", name);
+		config_one_line(err);	/* it quotes the name */
 		theme_default(t);
 		return -1;
 	}
-	return theme_load_file(path, t, err, errlen);
+	if (theme_load_file(path, t, err, errlen) != 0) {
+		config_one_line(err);	/* it quotes the file's text */
+		return -1;
+	}
+	return 0;
 }
 
 struct theme_list_arg {
