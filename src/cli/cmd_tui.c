@@ -12,6 +12,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/engine.h"
+#include "memscope/theme.h"
 #include "memscope/tui.h"
 #include "memscope/xmalloc.h"
 
@@ -23,6 +24,7 @@ cmd_tui(int argc, char **argv)
 	struct engine_opts eo;
 	struct tui_opts to;
 	struct trainer *loaded = NULL;
+	struct theme theme;
 	struct engine *e;
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char err[512];
@@ -30,6 +32,10 @@ cmd_tui(int argc, char **argv)
 
 	if ((rc = cli_parse("tui", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
+	/* read once, here: a bad theme is bad input, refused */
+	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
+	    sizeof err) != 0)
+		return cli_error("tui", "--theme: %s", err);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
 	    *term == '\0' || strcmp(term, "dumb") == 0) {
 		fprintf(stderr, "memscope: the visualizer needs a terminal "
@@ -50,7 +56,7 @@ cmd_tui(int argc, char **argv)
 	if ((e = engine_create(&o.cfg, loaded, &eo, err, sizeof err)) == NULL)
 		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);
-	to.theme = o.theme;
+	to.theme = &theme;
 	to.ascii = o.ascii;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);
