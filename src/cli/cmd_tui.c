@@ -24,6 +24,7 @@ cmd_tui(int argc, char **argv)
 	struct engine_opts eo;
 	struct tui_opts to;
 	struct trainer *loaded = NULL;
+	struct checkpoint_info info;
 	struct theme theme;
 	struct engine *e;
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
@@ -45,9 +46,10 @@ cmd_tui(int argc, char **argv)
 	}
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
-		if (checkpoint_load(o.load_path, loaded, err, sizeof err) != 0) {
+		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY,
+		    &info, err, sizeof err) != 0) {
 			free(loaded);
-			return cli_error("tui", "%s", err);
+			return cli_error("tui", "--load: %s", err);
 		}
 	}
 	memset(&eo, 0, sizeof eo);
@@ -57,6 +59,7 @@ cmd_tui(int argc, char **argv)
 		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);
 	to.theme = &theme;
+	to.note = loaded != NULL && !info.exact ? info.note : NULL;
 	to.ascii = o.ascii;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);
