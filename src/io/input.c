@@ -204,13 +204,17 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 				waited = true;
 				if ((r = input_wait(fd, deadline)) > 0)
 					continue;
-				if (r == 0) {
+				/* a writer that came but wrote nothing
+				 * leaves the FIFO unreadable too */
+				if (r == 0 && read(fd, buf, 1) == 0) {
 					input_error(err, errlen, "%s: a FIFO "
 					    "with no writer: nothing to read "
 					    "within %g s", path,
 					    lim->wait_ms / 1000.0);
 					goto fail;
 				}
+				if (r == 0)
+					goto too_slow;
 				input_error(err, errlen, "%s: %s", path,
 				    strerror(errno));
 				goto fail;
@@ -228,12 +232,8 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 		if ((r = input_wait(fd, deadline)) > 0)
 			continue;
 		if (r == 0)
-			input_error(err, errlen, "%s: the writer did not "
-			    "deliver the whole file within %g s (%zu bytes "
-			    "so far)", path, lim->wait_ms / 1000.0, n);
-		else
-			input_error(err, errlen, "%s: %s", path,
-			    strerror(errno));
+			goto too_slow;
+		input_error(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	close(fd);
@@ -246,6 +246,11 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 	*len = n;
 	return 0;
 
+too_slow:
+	input_error(err, errlen, "%s: the writer did not deliver the whole "
+	    "file within %g s (%zu bytes so far)", path,
+	    lim->wait_ms / 1000.0, n);
+	goto fail;
 too_big:
 	input_error(err, errlen, "%s: more than %zu bytes: too large for %s",
 	    path, lim->max_bytes, lim->what);
