@@ -214,6 +214,51 @@ test_resume_after_data_change(void **state)
 	resume(2, 5, 5, 4);	/* changed just before the save */
 }
 
+/* The same through the visualizer's engine: c, a step, c, a step, s (the
+ * commands are carried out in order; engine_free waits for them). The
+ * file resumes as the run would have gone on. */
+static void
+test_engine_save_after_data_change(void **state)
+{
+	struct ms_config c;
+	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine *e;
+	struct trainer a, r;
+	char err[512];
+	const char *path = in_dir("engine.json");
+
+	(void)state;
+	small_config(&c, 1);
+	c.dim = 5;		/* the data cycle goes through paper */
+	eo.save_path = path;
+	e = engine_create(&c, NULL, &eo, err, sizeof err);
+	assert_non_null(e);
+	assert_int_equal(engine_start(e), 0);
+	engine_send(e, ENGINE_CMD_DATA, 0);
+	engine_send(e, ENGINE_CMD_STEP, 0);
+	engine_send(e, ENGINE_CMD_DATA, 0);
+	engine_send(e, ENGINE_CMD_STEP, 0);
+	engine_send(e, ENGINE_CMD_SAVE, 0);
+	engine_free(e);
+	if (checkpoint_load(path, &r, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	start(&a, &c);
+	change_data(&a);
+	steps(&a, 1);
+	change_data(&a);
+	steps(&a, 1);
+	assert_int_equal(r.cfg.data, MS_DATA_KAPPA);
+	for (int s = 0; s < 4; s++) {
+		steps(&a, 1);
+		steps(&r, 1);
+		assert_memory_equal(&a.train_loss, &r.train_loss,
+		    sizeof(double));
+	}
+	assert_same_run(&a, &r);
+	trainer_free(&a);
+	trainer_free(&r);
+}
+
 /* A valid checkpoint at step 3 as a JSON tree, to edit. */
 static json_t *
 saved_json(int resample)
@@ -412,6 +457,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_resample),
 		cmocka_unit_test(test_resume_after_data_change),
+		cmocka_unit_test(test_engine_save_after_data_change),
 		cmocka_unit_test(test_step_overflow_refused),
 		cmocka_unit_test(test_version2_resumes),
 		cmocka_unit_test(test_huge_step_no_replay),
