@@ -124,7 +124,7 @@ change_data(struct trainer *t)
 /* The two runs are in the same state, bit for bit: parameters, Adam,
  * both batches and both streams (the next numbers they give). */
 static void
-assert_same_run(struct trainer *a, struct trainer *b)
+assert_same_run(const struct trainer *a, const struct trainer *b)
 {
 	const struct task_batch *ta = &a->train, *tb = &b->train;
 
@@ -141,8 +141,8 @@ assert_same_run(struct trainer *a, struct trainer *b)
 	    (ta->n + 1));
 	assert_memory_equal(a->test.X, b->test.X, sizeof(double) *
 	    (size_t)a->test.B * (a->test.n + 1) * a->test.d);
-	assert_true(rng_next(&a->rng_train) == rng_next(&b->rng_train));
-	assert_true(rng_next(&a->rng_test) == rng_next(&b->rng_test));
+	assert_true(rng_same(&a->rng_train, &b->rng_train));
+	assert_true(rng_same(&a->rng_test, &b->rng_test));
 }
 
 /* Train `before` steps (changing the data after `change_at` of them if
@@ -425,7 +425,7 @@ test_huge_step_no_replay(void **state)
 static void
 test_version2_resumes(void **state)
 {
-	struct trainer v2, a;
+	struct trainer v2, v3, a;
 	char err[512];
 
 	(void)state;
@@ -435,6 +435,13 @@ test_version2_resumes(void **state)
 		fail_msg("load: %s", err);
 	assert_int_equal(v2.step, 12);
 	assert_int_equal(v2.cfg.resample, 2);
+	/* saved again (the current version) it reloads to the same run */
+	if (checkpoint_save(in_dir("v3.json"), &v2, err, sizeof err) != 0)
+		fail_msg("save: %s", err);
+	if (checkpoint_load(in_dir("v3.json"), &v3, err, sizeof err) != 0)
+		fail_msg("load: %s", err);
+	assert_same_run(&v2, &v3);
+	trainer_free(&v3);
 	start(&a, &v2.cfg);
 	steps(&a, 12);
 	/* the parameters are the file's: equal to the run's to 17 digits */

@@ -149,7 +149,9 @@ checkpoint_rng_json(const struct rng *r)
 		json_array_append_new(words, json_string(hex));
 	}
 	json_object_set_new(obj, "state", words);
-	json_object_set_new(obj, "spare", json_real(r->spare));
+	/* a spent spare is never read again: 0 */
+	json_object_set_new(obj, "spare", json_real(r->has_spare ? r->spare :
+	    0.0));
 	json_object_set_new(obj, "has_spare", json_boolean(r->has_spare));
 	return obj;
 }
@@ -496,8 +498,10 @@ checkpoint_replay(struct trainer *t, unsigned flags,
 		return;
 	}
 	/* the trainer redraws before each step s = N, 2N, ... < K */
-	for (long k = 0; k < redraws; k++)
+	for (long k = 0; k < redraws; k++) {
+		t->train_from = t->rng_train;
 		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	}
 	info->replayed = redraws;
 }
 
