@@ -17,8 +17,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "memscope/config.h"
 #include "memscope/input.h"
 

@@ -132,6 +132,7 @@ trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
 	return 0;
 }
 
+/* Redraw the batches from the states they were drawn from (a checkpoint's). */
 void
 trainer_restore_batches(struct trainer *t, const struct rng *train_from,
     const struct rng *test_from)

@@ -457,7 +457,7 @@ theme_find(const char *name, char *buf, size_t len)
 	return theme_dirs(theme_find_in, &fa) ? 0 : -1;
 }
 
-/* ", available: a, b, c" (the themes found) into buf. */
+/* "available: a, b, c" (the themes found) into buf. */
 static void
 theme_available(char *buf, size_t len)
 {
