@@ -5,7 +5,8 @@
  * recording a huge step loads without replaying it; a step that would
  * overflow the counters that go on from it is refused, naming the field
  * and its range; version-2 files (tests/data) still load and resume.
- * Only checkpoint_load, checkpoint_save and the trainer are used.
+ * Only checkpoint_load, checkpoint_save, the trainer and the engine are
+ * used, as they were before version 3.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -121,6 +122,15 @@ change_data(struct trainer *t)
 		fail_msg("trainer_set_data: %s", err);
 }
 
+/* Two generators give the same numbers from here on. */
+static bool
+same_stream(const struct rng *a, const struct rng *b)
+{
+	return memcmp(a->s, b->s, sizeof a->s) == 0 &&
+	    a->has_spare == b->has_spare &&
+	    (!a->has_spare || memcmp(&a->spare, &b->spare, sizeof a->spare) == 0);
+}
+
 /* The two runs are in the same state, bit for bit: parameters, Adam,
  * both batches and both streams (the next numbers they give). */
 static void
@@ -141,8 +151,8 @@ assert_same_run(const struct trainer *a, const struct trainer *b)
 	    (ta->n + 1));
 	assert_memory_equal(a->test.X, b->test.X, sizeof(double) *
 	    (size_t)a->test.B * (a->test.n + 1) * a->test.d);
-	assert_true(rng_same(&a->rng_train, &b->rng_train));
-	assert_true(rng_same(&a->rng_test, &b->rng_test));
+	assert_true(same_stream(&a->rng_train, &b->rng_train));
+	assert_true(same_stream(&a->rng_test, &b->rng_test));
 }
 
 /* Train `before` steps (changing the data after `change_at` of them if
