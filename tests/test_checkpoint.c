@@ -339,10 +339,10 @@ test_corrupt(void **state)
 	root = valid_json();
 	json_object_set_new(root, "version", json_integer(1));
 	check_rejected(root, "wrong version: checkpoint version 1 is not "
-	    "supported (this memscope reads version 2)");
+	    "supported (this memscope reads versions 2 to 3)");
 	root = valid_json();
-	json_object_set_new(root, "version", json_integer(3));
-	check_rejected(root, "checkpoint version 3 is not supported");
+	json_object_set_new(root, "version", json_integer(4));
+	check_rejected(root, "checkpoint version 4 is not supported");
 	root = valid_json();
 	json_object_set_new(root, "version", json_string("1"));
 	check_rejected(root, "\"version\" is missing or not an integer");
@@ -385,7 +385,7 @@ test_corrupt(void **state)
 	check_rejected(root, "\"seed\" 7 differs from the config's seed 42");
 	root = valid_json();
 	json_object_set_new(root, "step", json_integer(-1));
-	check_rejected(root, "\"step\" is negative");
+	check_rejected(root, "\"step\" must be an integer from 0 to");
 	root = valid_json();
 	json_object_del(root, "step");
 	check_rejected(root, "\"step\" is missing or not an integer");
@@ -618,7 +618,7 @@ test_checksum_definition(void **state)
 	snprintf(want, sizeof want, "\"checksum\": \"fnv1a64:%016" PRIx64
 	    "\"\n}\n", reference_fnv1a64(buf, (size_t)(key - buf)));
 	assert_string_equal(key, want);
-	assert_non_null(strstr(buf, "\"version\": 2"));
+	assert_non_null(strstr(buf, "\"version\": 3"));
 	free(buf);
 }
 

@@ -277,7 +277,7 @@ test_ini(void **state)
 	    "[other]\n"
 	    "quirks = yes\n"
 	    "# done\n");
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), 0);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), 0);
 	unlink(path);
 	assert_int_equal(c.dim, 8);
 	assert_int_equal(c.data, MS_DATA_KAPPA);
@@ -290,7 +290,7 @@ test_ini(void **state)
 	config_defaults(&c);
 	before = c;
 	path = write_temp("dim = 6\n\nlayerz = 3\n");
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), -1);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, ":3: unknown key 'layerz'"));
 	assert_memory_equal(&c, &before, sizeof c);
@@ -298,24 +298,24 @@ test_ini(void **state)
 
 	/* bad value: the option's own message, with file and line */
 	path = write_temp("[x]\nparam = foo\n");
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), -1);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":2: --param: unknown parametrization"));
 	unlink(path);
 
 	/* a line that is not key = value */
 	path = write_temp("dim = 5\njust words\nlayers = 2\n");
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), -1);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":2: expected 'key = value'"));
 	unlink(path);
 
 	/* a syntax error before a bad key: the first error is reported */
 	path = write_temp("oops\nfoo = 1\n");
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), -1);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":1: expected 'key = value'"));
 	unlink(path);
 
 	/* a missing file */
-	assert_int_equal(config_load_ini(&c, "/nonexistent/x.ini", err,
+	assert_int_equal(config_load_ini(&c, "/nonexistent/x.ini", NULL, err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "/nonexistent/x.ini: "));
 	assert_memory_equal(&c, &before, sizeof c);

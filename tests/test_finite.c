@@ -372,7 +372,7 @@ test_messages_from_files(void **state)
 	fputs("param = pre\xe2\x80\xae" "lluf\n", f);
 	fclose(f);
 	config_defaults(&c);
-	assert_int_equal(config_load_ini(&c, path, err, sizeof err), -1);
+	assert_int_equal(config_load_ini(&c, path, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, "'pre?lluf'"));
 	assert_null(strstr(err, "\xe2\x80\xae"));
 	remove(path);

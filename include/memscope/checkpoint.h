@@ -8,6 +8,7 @@
 #ifndef MEMSCOPE_CHECKPOINT_H
 #define MEMSCOPE_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,16 +18,46 @@
 #include "memscope/trainer.h"
 
 #define CHECKPOINT_FORMAT "memscope-checkpoint"
-#define CHECKPOINT_VERSION 2
+#define CHECKPOINT_VERSION 3	/* version 2 (no "streams") still loads */
+
+/* The largest "step" a checkpoint may hold: far beyond any run, and low
+ * enough that no counter going on from it can overflow (a long, or a
+ * double's exact integers up to 2^53). */
+#define CHECKPOINT_STEP_MAX 1000000000000000LL
+/* The most work (multiply-adds and normals) a version-2 file's batch
+ * replay may take: about a second. */
+#define CHECKPOINT_REPLAY_BUDGET 1e9
+
+/* checkpoint_read's flags. */
+#define CHECKPOINT_REPLAY 1	/* a version-2 file: replay the training
+				 * batch's redraws if that is cheap */
+
+/* What a load restored. */
+struct checkpoint_info {
+	int version;		/* of the file */
+	long replayed;		/* batch redraws replayed (version 2) */
+	bool exact;		/* the batches and their streams are the saved
+				 * run's, so training resumes bit for bit */
+	char note[256];		/* one line when !exact: what was not restored */
+};
 
 /* Write t to path atomically; 0, or -1 with a message (the target untouched). */
 int checkpoint_save(const char *path, const struct trainer *t, char *err,
     size_t errlen);
 
-/* Read path into a new trainer (trainer_init with the file's config, then its
- * parameters, Adam state and step). 0, or -1 with a message saying what is
- * wrong: truncated, corrupted, checksum mismatch, wrong version, wrong shape,
- * a bad value (t then holds nothing to free). */
+/*
+ * Read path into a new trainer (trainer_init with the file's config, then
+ * its parameters, Adam state, step and batches). The cost is that of the
+ * file and of one draw of each batch, never of the training the file
+ * records: a version-2 file's redraws are replayed only with
+ * CHECKPOINT_REPLAY and within CHECKPOINT_REPLAY_BUDGET (info, if not
+ * NULL, says what was restored). 0, or -1 with a message saying what is
+ * wrong: truncated, corrupted, checksum mismatch, wrong version, wrong
+ * shape, a bad value or count (t then holds nothing to free).
+ */
+int checkpoint_read(const char *path, struct trainer *t, unsigned flags,
+    struct checkpoint_info *info, char *err, size_t errlen);
+/* checkpoint_read(path, t, CHECKPOINT_REPLAY, NULL, ...): to train on. */
 int checkpoint_load(const char *path, struct trainer *t, char *err,
     size_t errlen);
 

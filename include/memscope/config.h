@@ -62,9 +62,12 @@ int config_key_count(void);
 const char *config_key_name(int i);
 const char *config_key_canonical(const char *key);
 
-/* Read an INI file of key = value lines (same keys as the long options). */
-int config_load_ini(struct ms_config *cfg, const char *path, char *err,
-    size_t errlen);
+/* Read an INI file of key = value lines (same keys as the long options),
+ * once, through input_read (so a pipe works); bit i of *given (if not
+ * NULL) is set for each config key i (config_key_name) the file sets.
+ * 0, or -1 with a message naming the file and line; cfg is then unchanged. */
+int config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
+    char *err, size_t errlen);
 
 /* Check the whole configuration for consistency; 0 or -1 with a message. */
 int config_validate(const struct ms_config *cfg, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #ifndef MEMSCOPE_RNG_H
 #define MEMSCOPE_RNG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct rng {
@@ -32,5 +33,7 @@ uint64_t rng_next(struct rng *r);
 double rng_uniform(struct rng *r);
 /* Standard normal. */
 double rng_normal(struct rng *r);
+/* Whether a and b give the same numbers from here on. */
+bool rng_same(const struct rng *a, const struct rng *b);
 
 #endif

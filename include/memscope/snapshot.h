@@ -11,6 +11,7 @@
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 #include "memscope/model.h"
+#include "memscope/rng.h"
 
 enum engine_state {
 	ENGINE_STARTING,	/* the first run is being set up */
@@ -71,6 +72,8 @@ struct snapshot {
 						 * k iterations (0: none) */
 	int test_draws;		/* the test batch is the test stream's
 				 * test_draws-th batch (1 + changes of data) */
+	struct rng test_from;	/* the test stream just before the test batch
+				 * was drawn (trainer.h) */
 	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */
 	double *sigma_cos;	/* (L) cosine of Σ_h A_ℓh with Σ⁻¹, pre/gdpp only */
 	int cap_L;		/* allocated layers for the per-layer arrays */

@@ -29,7 +29,7 @@ struct step_view {
 	int src_run;
 	long src_step;
 	struct ms_config cfg;
-	int test_draws;
+	struct rng test_from;	/* where the test batch was drawn from */
 	size_t nparams;
 	double *params;		/* (nparams) */
 	bool have_gd;
@@ -45,7 +45,8 @@ struct step_view {
 	struct trace trace;
 	bool task_valid;	/* trace's task part matches the keys below */
 	struct ms_config task_cfg;
-	int task_index, task_draws;
+	int task_index;
+	struct rng task_from;
 	bool task_gd;
 	unsigned long model_gen;	/* gen of the trace's model part */
 };

@@ -99,6 +99,10 @@ int trace_set_model(struct trace *tr, struct model *m);
  */
 void trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
     int draws, int k, int n, struct task_batch *one);
+/* Task k of the batch drawn from stream state *from (a trainer's
+ * test_from): the same task, bit for bit, as that batch's task k. */
+void trace_test_task_from(const struct task_dist *dist, const struct rng *from,
+    long long k, int n, struct task_batch *one);
 
 /* Everything in the trace as JSON (NaN as null). */
 json_t *trace_json(const struct trace *tr);

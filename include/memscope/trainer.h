@@ -20,6 +20,8 @@ struct trainer {
 	struct task_dist dist;
 	struct rng rng_train;	/* training batches */
 	struct rng rng_test;	/* test batches */
+	struct rng train_from;	/* rng_train just before `train` was drawn */
+	struct rng test_from;	/* rng_test just before `test` was drawn */
 	struct task_batch train;
 	struct task_batch test;
 	struct model model;
@@ -77,6 +79,12 @@ bool trainer_diverged(const struct trainer *t, char *why, size_t len);
 
 /* Mean squared query error after each layer on the test batch: mse[ℓ-1]. */
 void trainer_test(struct trainer *t, double *layer_mse);
+
+/* Redraw the batches from the stream states they were drawn from (as a
+ * checkpoint holds them), which also puts each stream where it stood after
+ * its draw; a batch already drawn from that state is kept. */
+void trainer_restore_batches(struct trainer *t, const struct rng *train_from,
+    const struct rng *test_from);
 
 /* Switch the data distribution (data, kappa, wstar of cfg), keeping U; the
  * training and test batches are redrawn. Training continues from here. */

@@ -8,11 +8,14 @@
 #include <stdbool.h>
 
 #include "memscope/engine.h"
+#include "memscope/theme.h"
 
 struct tui_opts {
-	const char *theme;	/* name or path; NULL: the default */
+	const struct theme *theme;	/* NULL: the default */
 	bool ascii;		/* ASCII glyphs even in a UTF-8 locale */
 	bool mono;		/* no colour */
+	const char *note;	/* NULL, or a line shown until the first key
+				 * (e.g. what a checkpoint did not restore) */
 };
 
 /* Run the visualizer on the terminal until q or a signal; starts the

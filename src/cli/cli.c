@@ -17,8 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "memscope/cli.h"
 #include "memscope/fileid.h"
 #include "memscope/output.h"
@@ -480,17 +478,6 @@ cli_mark_given(struct cli_opts *o, const char *key)
 		o->given |= (uint64_t)1 << bit;
 }
 
-/* inih handler: note which keys a config file sets (already validated). */
-static int
-cli_ini_given(void *user, const char *section, const char *name,
-    const char *value)
-{
-	(void)section;
-	(void)value;
-	cli_mark_given(user, name);
-	return 1;
-}
-
 /* A path for reading: it must be a readable regular file. */
 static int
 cli_check_input(const char *cmd, const char *opt, const char *path)
@@ -813,12 +800,13 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			o->config_path = vals[i].arg;
 	}
 	if (o->config_path != NULL) {
-		if (config_load_ini(&o->cfg, o->config_path, err,
+		/* read once: the values and which keys were given (a pipe
+		 * cannot be read twice) */
+		if (config_load_ini(&o->cfg, o->config_path, &o->given, err,
 		    sizeof err) != 0) {
 			r = cli_error(cmd, "--config: %s", err);
 			goto out;
 		}
-		ini_parse(o->config_path, cli_ini_given, o);
 	}
 	for (int i = 0; i < nvals; i++)
 		if ((r = cli_apply(cmd, &vals[i], o)) != 0)

@@ -245,7 +245,7 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 		    argv[optind]);
 	/* defaults < --config FILE < the command line */
 	if (status == CLI_CONTINUE && config_path != NULL &&
-	    config_load_ini(&o->cfg, config_path, err, sizeof err) != 0)
+	    config_load_ini(&o->cfg, config_path, NULL, err, sizeof err) != 0)
 		status = cli_error("bench", "%s", err);
 	for (int i = 0; status == CLI_CONTINUE && i < nvals; i++)
 		if (config_set(&o->cfg, keys[i], vals[i], err, sizeof err))

@@ -113,7 +113,7 @@ cmd_eval(int argc, char **argv)
 
 	if ((rc = cli_parse("eval", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
-	if (checkpoint_load(o.load_path, &t, err, sizeof err) != 0)
+	if (checkpoint_read(o.load_path, &t, 0, NULL, err, sizeof err) != 0)
 		return cli_error("eval", "--load: %s", err);
 	if ((rc = eval_config(&o, &t, &ecfg)) != 0) {
 		trainer_free(&t);

@@ -387,7 +387,7 @@ cmd_step(int argc, char **argv)
 
 	if ((rc = cli_parse("step", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
-	if (checkpoint_load(o.load_path, &t, err, sizeof err) != 0)
+	if (checkpoint_read(o.load_path, &t, 0, NULL, err, sizeof err) != 0)
 		return cli_error("step", "--load: %s", err);
 	if ((rc = step_config(&o, &t, &scfg)) != 0) {
 		trainer_free(&t);

@@ -12,6 +12,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/engine.h"
+#include "memscope/theme.h"
 #include "memscope/tui.h"
 #include "memscope/xmalloc.h"
 
@@ -23,6 +24,8 @@ cmd_tui(int argc, char **argv)
 	struct engine_opts eo;
 	struct tui_opts to;
 	struct trainer *loaded = NULL;
+	struct checkpoint_info info;
+	struct theme theme;
 	struct engine *e;
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char err[512];
@@ -30,6 +33,10 @@ cmd_tui(int argc, char **argv)
 
 	if ((rc = cli_parse("tui", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
+	/* read once, here: a bad theme is bad input, refused */
+	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
+	    sizeof err) != 0)
+		return cli_error("tui", "--theme: %s", err);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
 	    *term == '\0' || strcmp(term, "dumb") == 0) {
 		fprintf(stderr, "memscope: the visualizer needs a terminal "
@@ -39,9 +46,10 @@ cmd_tui(int argc, char **argv)
 	}
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
-		if (checkpoint_load(o.load_path, loaded, err, sizeof err) != 0) {
+		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY,
+		    &info, err, sizeof err) != 0) {
 			free(loaded);
-			return cli_error("tui", "%s", err);
+			return cli_error("tui", "--load: %s", err);
 		}
 	}
 	memset(&eo, 0, sizeof eo);
@@ -50,7 +58,8 @@ cmd_tui(int argc, char **argv)
 	if ((e = engine_create(&o.cfg, loaded, &eo, err, sizeof err)) == NULL)
 		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);
-	to.theme = o.theme;
+	to.theme = &theme;
+	to.note = loaded != NULL && !info.exact ? info.note : NULL;
 	to.ascii = o.ascii;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);

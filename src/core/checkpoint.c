@@ -1,17 +1,21 @@
 /*
  * Checkpoints as JSON (jansson):
  *
- *   { "format": "memscope-checkpoint", "version": 2,
+ *   { "format": "memscope-checkpoint", "version": 3,
  *     "config": { every option key: its value },
- *     "seed": S, "step": K,
+ *     "seed": S, "step": K, "train_loss": x or null,
+ *     "streams": { "train": R, "test": R },
  *     "params": [ { "name", "layer", "head", "rows", "cols",
  *                   "data": [rows*cols numbers, row-major] }, ... ],
  *     "adam": { "t": T, "m": [nparams], "v": [nparams] },
  *     "checksum": "fnv1a64:0123456789abcdef" }
  *
- * "params" follows the model's block table, so "m" and "v" (in the flat
- * parameter order of that table) line up with it. Reals are written with 17
- * significant digits, which reads back as the same double.
+ * with R = { "state": [four 64-bit words as 16 hex digits], "spare": x,
+ * "has_spare": bool }, a generator (rng.h) as it stood just before the
+ * current training or test batch was drawn from it. "params" follows the
+ * model's block table, so "m" and "v" (in the flat parameter order of that
+ * table) line up with it. Reals are written with 17 significant digits,
+ * which reads back as the same double.
  *
  * The checksum: 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime
  * 0x100000001b3, one byte at a time) over the bytes of the file from its
@@ -21,29 +25,48 @@
  * change to the content (a flipped bit, a cut, an edit) is caught before
  * any of it is used; re-indenting the file counts as an edit.
  *
- * Loading reads the whole file, tells a truncated file from a corrupted
- * one, checks format, version and checksum, then everything else before
- * any of it is used, and rebuilds the run with trainer_init from the file's
- * config: the rotation U, the test batch and the first training batch come
- * from the seed. With --resample N the trainer has redrawn the training
- * batch at every step s = N, 2N, ... < K (trainer_step redraws before step
- * s when s > 0 and s % N == 0), so those draws are replayed to put the
- * batch and its random stream where they were.
+ * Loading reads the whole file once (input_read, at most 1 GiB), tells a
+ * truncated file from a corrupted one, checks format, version and checksum,
+ * then everything else before any of it is used, and rebuilds the run with
+ * trainer_init from the file's config (the rotation U from the seed). Every
+ * count is bounded: "step" (and Adam's "t", equal to it) at most
+ * CHECKPOINT_STEP_MAX, so no counter that goes on from it can overflow; the
+ * config's values by their options' ranges; every array by the model's
+ * shape. The batches are redrawn from "streams", which leaves both streams
+ * where the run had them: the cost is one draw of each batch, whatever the
+ * step, and a run saved after a change of data (the visualizer's c key,
+ * which redraws both batches) resumes with its very batches.
+ *
+ * Version 2 (the same without "train_loss" and "streams") still loads. Its
+ * batches can only be had by replaying the run's redraws from the seed
+ * (with --resample N the trainer redraws before each step s = N, 2N, ...
+ * < K). checkpoint_load does that when it costs at most
+ * CHECKPOINT_REPLAY_BUDGET (about a second), and otherwise keeps the first
+ * batch and says so in its note; checkpoint_read without CHECKPOINT_REPLAY
+ * (eval and step, which use no training batch) never replays. A version-2
+ * run saved after a change of data never had its streams recorded: its
+ * batches are those of the seed (the note says a version-2 file cannot
+ * tell).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "memscope/output.h"
 #include "memscope/checkpoint.h"
+#include "memscope/input.h"
 #include "memscope/xmalloc.h"
+
+/* the step goes on from a checkpoint's as a long, and through doubles */
+_Static_assert(CHECKPOINT_STEP_MAX <= LONG_MAX / 2 &&
+    CHECKPOINT_STEP_MAX < (1LL << 53), "CHECKPOINT_STEP_MAX too large");
 
 static int
 checkpoint_error(char *err, size_t errlen, const char *fmt, ...)
@@ -110,18 +133,56 @@ checkpoint_reals(const double *x, size_t n)
 	return a;
 }
 
+/* A generator's state as R (see the top), or NULL if spare is not finite. */
+static json_t *
+checkpoint_rng_json(const struct rng *r)
+{
+	json_t *obj, *words;
+	char hex[17];
+
+	if (!isfinite(r->spare))
+		return NULL;
+	obj = json_object();
+	words = json_array();
+	for (int i = 0; i < 4; i++) {
+		snprintf(hex, sizeof hex, "%016" PRIx64, r->s[i]);
+		json_array_append_new(words, json_string(hex));
+	}
+	json_object_set_new(obj, "state", words);
+	/* a spent spare is never read again: 0 */
+	json_object_set_new(obj, "spare", json_real(r->has_spare ? r->spare :
+	    0.0));
+	json_object_set_new(obj, "has_spare", json_boolean(r->has_spare));
+	return obj;
+}
+
 /* The whole checkpoint as a JSON document, or NULL if a value is not finite. */
 static json_t *
 checkpoint_json(const struct trainer *t)
 {
 	const struct model *m = &t->model;
-	json_t *root = json_object(), *params = json_array(), *adam, *a;
+	json_t *train = checkpoint_rng_json(&t->train_from);
+	json_t *test = checkpoint_rng_json(&t->test_from);
+	json_t *root, *params, *adam, *a, *streams;
 
+	if (train == NULL || test == NULL) {
+		json_decref(train);
+		json_decref(test);
+		return NULL;
+	}
+	root = json_object();
+	params = json_array();
 	json_object_set_new(root, "format", json_string(CHECKPOINT_FORMAT));
 	json_object_set_new(root, "version", json_integer(CHECKPOINT_VERSION));
 	json_object_set_new(root, "config", checkpoint_config_json(&t->cfg));
 	json_object_set_new(root, "seed", json_integer((json_int_t)t->cfg.seed));
 	json_object_set_new(root, "step", json_integer(t->step));
+	json_object_set_new(root, "train_loss", isfinite(t->train_loss) ?
+	    json_real(t->train_loss) : json_null());
+	streams = json_object();
+	json_object_set_new(root, "streams", streams);
+	json_object_set_new(streams, "train", train);
+	json_object_set_new(streams, "test", test);
 	json_object_set_new(root, "params", params);
 	for (int k = 0; k < m->nblocks; k++) {
 		const struct param_block *pb = &m->blocks[k];
@@ -211,6 +272,12 @@ checkpoint_save(const char *path, const struct trainer *t, char *err,
 	text = xrealloc(text, len + 2);
 	memcpy(text + len - 2, ",\n ", 4);
 	len++;
+	if (len + 64 > INPUT_CHECKPOINT_BYTES) {
+		free(text);
+		return checkpoint_error(err, errlen, "cannot save '%s': the "
+		    "checkpoint would be %zu bytes, more than the %zu a load "
+		    "accepts", path, len + 64, INPUT_CHECKPOINT_BYTES);
+	}
 	snprintf(tail, sizeof tail, "\"checksum\": \"fnv1a64:%016" PRIx64
 	    "\"\n}\n", checkpoint_fnv1a64(text, len));
 	if (output_open(&af, path, err, errlen) != 0) {
@@ -350,21 +417,130 @@ checkpoint_read_block(json_t *obj, int k, const struct param_block *pb,
 	    (size_t)pb->rows * pb->cols, dst, what, err, errlen);
 }
 
-/* Everything after the config: blocks, Adam, step; into a fresh trainer. */
+/* R (see the top) into *r; -1 with a message naming what. */
 static int
-checkpoint_read_state(json_t *root, struct trainer *t, char *err,
+checkpoint_read_rng(json_t *obj, const char *what, struct rng *r, char *err,
     size_t errlen)
 {
+	json_t *words, *spare, *has;
+	const char *hex;
+	char *end;
+
+	if (!json_is_object(obj))
+		return checkpoint_error(err, errlen, "%s is missing or not an "
+		    "object", what);
+	words = json_object_get(obj, "state");
+	if (!json_is_array(words) || json_array_size(words) != 4)
+		return checkpoint_error(err, errlen, "%s: \"state\" must be an "
+		    "array of 4 words", what);
+	for (int i = 0; i < 4; i++) {
+		hex = json_string_value(json_array_get(words, i));
+		if (hex == NULL || strlen(hex) != 16 ||
+		    strspn(hex, "0123456789abcdef") != 16)
+			return checkpoint_error(err, errlen, "%s: \"state\"[%d] "
+			    "must be 16 lowercase hex digits", what, i);
+		r->s[i] = strtoull(hex, &end, 16);
+	}
+	if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)
+		return checkpoint_error(err, errlen, "%s: \"state\" is all "
+		    "zero, which no generator reaches", what);
+	spare = json_object_get(obj, "spare");
+	has = json_object_get(obj, "has_spare");
+	if (!json_is_number(spare) || !isfinite(json_number_value(spare)))
+		return checkpoint_error(err, errlen, "%s: \"spare\" is missing "
+		    "or not a finite number", what);
+	if (!json_is_boolean(has))
+		return checkpoint_error(err, errlen, "%s: \"has_spare\" is "
+		    "missing or not a boolean", what);
+	r->spare = json_number_value(spare);
+	r->has_spare = json_is_true(has);
+	return 0;
+}
+
+/* The batch redraws a version-2 file's run made, and what replaying them
+ * costs (multiply-adds and normals, as a double: it cannot overflow). */
+static double
+checkpoint_replay_cost(const struct trainer *t, long *redraws)
+{
+	const struct ms_config *c = &t->cfg;
+
+	*redraws = c->resample > 0 && t->step > 0 ?
+	    (t->step - 1) / c->resample : 0;
+	/* each task: (n + 2) d normals, each token rotated by U */
+	return (double)*redraws * c->batch * (c->context + 2.0) * c->dim *
+	    (c->dim + 4.0);
+}
+
+/* A version-2 file's batches: the seed's, or its redraws replayed. */
+static void
+checkpoint_replay(struct trainer *t, unsigned flags,
+    struct checkpoint_info *info)
+{
+	long redraws;
+	double cost = checkpoint_replay_cost(t, &redraws);
+
+	if (redraws == 0)
+		return;
+	if ((flags & CHECKPOINT_REPLAY) == 0) {
+		info->exact = false;
+		snprintf(info->note, sizeof info->note, "a version-2 "
+		    "checkpoint: its training batch was not restored");
+		return;
+	}
+	if (cost > CHECKPOINT_REPLAY_BUDGET) {
+		info->exact = false;
+		snprintf(info->note, sizeof info->note, "a version-2 "
+		    "checkpoint: its training batch is not restored (that "
+		    "would replay %ld redraws); training goes on from the "
+		    "first batch, and a save writes version %d, which "
+		    "resumes exactly", redraws, CHECKPOINT_VERSION);
+		return;
+	}
+	/* the trainer redraws before each step s = N, 2N, ... < K */
+	for (long k = 0; k < redraws; k++) {
+		t->train_from = t->rng_train;
+		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	}
+	info->replayed = redraws;
+}
+
+/* Everything after the config: step, streams, blocks, Adam; into a fresh
+ * trainer. */
+static int
+checkpoint_read_state(json_t *root, int version, struct trainer *t,
+    char *err, size_t errlen)
+{
 	struct model *m = &t->model;
+	struct rng train_from, test_from;
 	json_t *params = json_object_get(root, "params");
 	json_t *adam = json_object_get(root, "adam");
+	json_t *streams = json_object_get(root, "streams"), *loss;
 	json_int_t step = 0, adam_t = 0;
 
 	if (checkpoint_integer(root, "", "step", &step, err, errlen) != 0)
 		return -1;
-	if (step < 0)
-		return checkpoint_error(err, errlen, "\"step\" is negative (%"
-		    JSON_INTEGER_FORMAT ")", step);
+	if (step < 0 || step > CHECKPOINT_STEP_MAX)
+		return checkpoint_error(err, errlen, "\"step\" must be an "
+		    "integer from 0 to %lld (got %" JSON_INTEGER_FORMAT ")",
+		    (long long)CHECKPOINT_STEP_MAX, step);
+	if (version >= 3) {
+		if (!json_is_object(streams))
+			return checkpoint_error(err, errlen, "\"streams\" is "
+			    "missing or not an object");
+		if (checkpoint_read_rng(json_object_get(streams, "train"),
+		    "streams: \"train\"", &train_from, err, errlen) != 0 ||
+		    checkpoint_read_rng(json_object_get(streams, "test"),
+		    "streams: \"test\"", &test_from, err, errlen) != 0)
+			return -1;
+		loss = json_object_get(root, "train_loss");
+		if (!json_is_null(loss) && (!json_is_number(loss) ||
+		    !isfinite(json_number_value(loss)) ||
+		    json_number_value(loss) < 0))
+			return checkpoint_error(err, errlen, "\"train_loss\" "
+			    "must be a finite number >= 0 or null");
+		if (json_is_number(loss))
+			t->train_loss = json_number_value(loss);
+	}
 	if (!json_is_array(params))
 		return checkpoint_error(err, errlen, "\"params\" is missing or "
 		    "not an array");
@@ -399,51 +575,9 @@ checkpoint_read_state(json_t *root, struct trainer *t, char *err,
 	t->adam.t = (long)adam_t;
 	t->step = (long)step;
 	memcpy(t->backup, m->params, m->nparams * sizeof(double));
-	/* replay the training batch redraws of steps resample, 2·resample, ... */
-	if (t->cfg.resample > 0 && t->step > 0)
-		for (long s = t->cfg.resample; s < t->step; s += t->cfg.resample)
-			task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	if (version >= 3)
+		trainer_restore_batches(t, &train_from, &test_from);
 	return 0;
-}
-
-/* The whole of path into a new buffer (*len bytes, NUL-terminated); NULL
- * with a message. */
-static char *
-checkpoint_read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	FILE *f;
-	char *buf;
-	size_t n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		checkpoint_error(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		checkpoint_error(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return NULL;
-	}
-	/* malloc, not xmalloc: a file too big to hold is an error, not fatal */
-	if ((uint64_t)st.st_size >= SIZE_MAX / 2 ||
-	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		checkpoint_error(err, errlen, "%s: too large to read (%jd "
-		    "bytes)", path, (intmax_t)st.st_size);
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		checkpoint_error(err, errlen, "%s: read error", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 /* Parse the text of a checkpoint, telling a truncated file from a corrupted
@@ -463,6 +597,14 @@ checkpoint_parse(const char *path, const char *buf, size_t len, char *err,
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root != NULL)
 		return root;
+	/* a checkpoint is an object: text that does not even start as one
+	 * (a /proc file, a log, a config) is something else altogether */
+	if (buf[strspn(buf, " \t\r\n")] != '{') {
+		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		    "(not a JSON object: %s at line %d)", path, jerr.text,
+		    jerr.line);
+		return NULL;
+	}
 	/* an error at the very end, other than trailing bytes, means the
 	 * text stopped before the document was complete */
 	if (jerr.position >= 0 && (size_t)jerr.position >= len &&
@@ -504,21 +646,30 @@ checkpoint_verify(json_t *root, const char *buf, size_t len, char *err,
 	return 0;
 }
 
-/* Read path into a new trainer; 0, or -1 with a message saying what is wrong. */
+/* Read path into a new trainer; 0, or -1 with a message saying what is wrong
+ * (see checkpoint.h). */
 int
-checkpoint_load(const char *path, struct trainer *t, char *err,
-    size_t errlen)
+checkpoint_read(const char *path, struct trainer *t, unsigned flags,
+    struct checkpoint_info *info, char *err, size_t errlen)
 {
+	static const struct input_limits lim = { "a checkpoint",
+	    INPUT_CHECKPOINT_BYTES, 0, INPUT_WAIT_MS };
+	struct checkpoint_info mine;
 	struct ms_config cfg;
 	json_t *root, *v;
-	json_int_t seed = 0;
+	json_int_t seed = 0, version = 0;
 	char msg[512], *buf;
 	size_t len;
-	int r = -1;
+	int r = -1, got;
 
 	memset(t, 0, sizeof *t);
-	if ((buf = checkpoint_read_file(path, &len, err, errlen)) == NULL)
-		return -1;
+	if (info == NULL)
+		info = &mine;
+	memset(info, 0, sizeof *info);
+	info->exact = true;
+	if ((got = input_read(path, &lim, &buf, &len, msg, sizeof msg)) != 0)
+		return checkpoint_error(err, errlen, "%s%s", got == -2 ?
+		    "not a memscope checkpoint: " : "", msg);
 	if ((root = checkpoint_parse(path, buf, len, err, errlen)) == NULL) {
 		free(buf);
 		return -1;
@@ -539,17 +690,21 @@ checkpoint_load(const char *path, struct trainer *t, char *err,
 		goto out;
 	}
 	v = json_object_get(root, "version");
-	if (!json_is_integer(v) || json_integer_value(v) != CHECKPOINT_VERSION) {
+	if (json_is_integer(v))
+		version = json_integer_value(v);
+	if (!json_is_integer(v) || version < 2 ||
+	    version > CHECKPOINT_VERSION) {
 		if (json_is_integer(v))
 			checkpoint_error(err, errlen, "%s: wrong version: "
 			    "checkpoint version %" JSON_INTEGER_FORMAT " is not "
-			    "supported (this memscope reads version %d)", path,
-			    json_integer_value(v), CHECKPOINT_VERSION);
+			    "supported (this memscope reads versions 2 to %d)",
+			    path, version, CHECKPOINT_VERSION);
 		else
 			checkpoint_error(err, errlen, "%s: \"version\" is missing "
 			    "or not an integer", path);
 		goto out;
 	}
+	info->version = (int)version;
 	if (checkpoint_verify(root, buf, len, msg, sizeof msg) != 0) {
 		checkpoint_error(err, errlen, "%s: %s", path, msg);
 		goto out;
@@ -570,14 +725,25 @@ checkpoint_load(const char *path, struct trainer *t, char *err,
 		checkpoint_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
-	if (checkpoint_read_state(root, t, msg, sizeof msg) != 0) {
+	if (checkpoint_read_state(root, info->version, t, msg,
+	    sizeof msg) != 0) {
 		checkpoint_error(err, errlen, "%s: %s", path, msg);
 		trainer_free(t);
 		goto out;
 	}
+	if (info->version == 2)
+		checkpoint_replay(t, flags, info);
 	r = 0;
 out:
 	json_decref(root);
 	free(buf);
 	return r;
+}
+
+/* checkpoint_read to train on: a version-2 file's redraws replayed if cheap. */
+int
+checkpoint_load(const char *path, struct trainer *t, char *err,
+    size_t errlen)
+{
+	return checkpoint_read(path, t, CHECKPOINT_REPLAY, NULL, err, errlen);
 }

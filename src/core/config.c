@@ -17,9 +17,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "memscope/config.h"
+#include "memscope/input.h"
 
 enum config_kind {
 	CONFIG_INT,		/* int in [min, max] */
@@ -84,6 +83,7 @@ static const struct config_key config_keys[] = {
 	    "a number from 0 up to but not including 1" },
 };
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
+_Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
 
 static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full" };
 static const char *config_memory_names[] = { "none", "cgd", "lfom" };
@@ -505,76 +505,73 @@ config_get(const struct ms_config *cfg, const char *key, char *buf,
 	return 0;
 }
 
-/* State of one INI read: the file, the line being parsed, the first error. */
+/* State of one INI read: the parse, the keys set, the first error. */
 struct config_ini {
 	struct ms_config *cfg;
-	FILE *f;
-	int line;		/* lines handed to inih so far */
+	struct input_ini ii;	/* ii.line: the line being parsed */
+	uint64_t given;		/* bit i: config key i was set */
 	int err_line;		/* line of the first handler error, 0 if none */
 	char err[256];
 };
-
-/* inih's reader: fgets, counting lines so the handler knows where it is. */
-static char *
-config_ini_read(char *str, int num, void *stream)
-{
-	struct config_ini *ci = stream;
-	char *s = fgets(str, num, ci->f);
-
-	if (s != NULL)
-		ci->line++;
-	return s;
-}
 
 static int
 config_ini_handler(void *user, const char *section, const char *name,
     const char *value)
 {
 	struct config_ini *ci = user;
+	const struct config_key *k = config_find(name);
 	char msg[256];
 
 	(void)section;
-	if (config_find(name) == NULL) {
+	if (k == NULL) {
 		snprintf(msg, sizeof msg, "unknown key '%s' (accepted: the long "
 		    "option names, e.g. dim, context, layers, param, data)",
 		    name);
-	} else if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0)
+	} else if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0) {
+		ci->given |= (uint64_t)1 << (k - config_keys);
 		return 1;
+	}
 	if (ci->err_line == 0) {
-		ci->err_line = ci->line;
+		ci->err_line = ci->ii.line;
 		snprintf(ci->err, sizeof ci->err, "%s", msg);
 	}
 	return 0;
 }
 
-/* Apply an INI file's keys (any or no section); cfg is unchanged on error. */
+/* Apply an INI file's keys (any or no section), read once; cfg and *given
+ * are unchanged on error. */
 int
-config_load_ini(struct ms_config *cfg, const char *path, char *err,
-    size_t errlen)
+config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
+    char *err, size_t errlen)
 {
+	static const struct input_limits lim = { "a config file",
+	    INPUT_INI_BYTES, INPUT_INI_LINE, INPUT_WAIT_MS };
 	struct config_ini ci;
 	struct ms_config work = *cfg;
+	char *text;
+	size_t len;
 	int r;
 
 	memset(&ci, 0, sizeof ci);
 	ci.cfg = &work;
-	if ((ci.f = fopen(path, "r")) == NULL)
-		return config_error(err, errlen, "%s: %s", path,
-		    strerror(errno));
-	r = ini_parse_stream(config_ini_read, &ci, config_ini_handler, &ci);
-	if (r == 0 && ferror(ci.f))
-		r = -1;
-	fclose(ci.f);
-	if (r == -1)
-		return config_error(err, errlen, "%s: read error", path);
+	if (input_read(path, &lim, &text, &len, err, errlen) != 0)
+		return -1;
+	r = input_ini_parse(&ci.ii, text, config_ini_handler, &ci);
+	free(text);
+	if (r > 0 && r == ci.ii.long_line)
+		return config_error(err, errlen, "%s:%d: the line is longer "
+		    "than the INI reader's %d bytes", path, r,
+		    ci.ii.buffer - 3);
 	if (r == -2)
 		return config_error(err, errlen, "%s: out of memory", path);
 	if (r > 0 && r == ci.err_line)
 		return config_error(err, errlen, "%s:%d: %s", path, r, ci.err);
-	if (r > 0)
+	if (r != 0)
 		return config_error(err, errlen, "%s:%d: expected 'key = value' "
 		    "or '[section]'", path, r);
 	*cfg = work;
+	if (given != NULL)
+		*given |= ci.given;
 	return 0;
 }
 

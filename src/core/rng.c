@@ -22,7 +22,9 @@
  * order of calls.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "memscope/rng.h"
 
@@ -106,4 +108,14 @@ rng_normal(struct rng *r)
 	r->spare = v * m;
 	r->has_spare = 1;
 	return u * m;
+}
+
+/* Whether a and b give the same numbers from here on. */
+bool
+rng_same(const struct rng *a, const struct rng *b)
+{
+	return memcmp(a->s, b->s, sizeof a->s) == 0 &&
+	    a->has_spare == b->has_spare &&
+	    (!a->has_spare || memcmp(&a->spare, &b->spare,
+	    sizeof a->spare) == 0);
 }

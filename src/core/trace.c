@@ -381,17 +381,16 @@ trace_set_model(struct trace *tr, struct model *m)
 	return 0;
 }
 
-/* Task k of the draws-th test batch of B tasks of (seed, RNG_STREAM_TEST). */
+/* Task k of the batch drawn from stream state *from (left as it was). */
 void
-trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
-    int draws, int k, int n, struct task_batch *one)
+trace_test_task_from(const struct task_dist *dist, const struct rng *from,
+    long long k, int n, struct task_batch *one)
 {
 	struct task_batch skip;
-	struct rng r;
-	long long left = (long long)(draws - 1) * B + k;
+	struct rng r = *from;
+	long long left = k;
 	int chunk = left < TRACE_CHUNK ? (int)left : TRACE_CHUNK;
 
-	rng_seed(&r, seed, RNG_STREAM_TEST);
 	/* a task's draws do not depend on the spectrum or on its place in
 	 * the batch: sampling in chunks and discarding replays the stream */
 	if (chunk > 0) {
@@ -405,6 +404,17 @@ trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
 	}
 	task_batch_alloc(one, 1, n, dist->d);
 	task_batch_sample(one, dist, &r);
+}
+
+/* Task k of the draws-th test batch of B tasks of (seed, RNG_STREAM_TEST). */
+void
+trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
+    int draws, int k, int n, struct task_batch *one)
+{
+	struct rng r;
+
+	rng_seed(&r, seed, RNG_STREAM_TEST);
+	trace_test_task_from(dist, &r, (long long)(draws - 1) * B + k, n, one);
 }
 
 /* ---- JSON ---- */

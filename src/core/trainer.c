@@ -11,6 +11,15 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+/* Draw batch tb from stream r, noting in *from where r stood before. */
+static void
+trainer_draw(struct task_batch *tb, const struct task_dist *dist,
+    struct rng *r, struct rng *from)
+{
+	*from = *r;
+	task_batch_sample(tb, dist, r);
+}
+
 int
 trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
     size_t errlen)
@@ -27,8 +36,8 @@ trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
 	rng_seed(&t->rng_test, cfg->seed, RNG_STREAM_TEST);
 	task_batch_alloc(&t->train, cfg->batch, cfg->context, cfg->dim);
 	task_batch_alloc(&t->test, cfg->test_batch, cfg->context, cfg->dim);
-	task_batch_sample(&t->train, &t->dist, &t->rng_train);
-	task_batch_sample(&t->test, &t->dist, &t->rng_test);
+	trainer_draw(&t->train, &t->dist, &t->rng_train, &t->train_from);
+	trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
 	model_init(&t->model, cfg);
 	rng_seed(&rinit, cfg->seed, RNG_STREAM_INIT);
 	model_init_params(&t->model, &rinit);
@@ -71,7 +80,8 @@ trainer_step(struct trainer *t)
 	if (t->diverged)
 		return 1;
 	if (t->cfg.resample > 0 && t->step > 0 && t->step % t->cfg.resample == 0)
-		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+		trainer_draw(&t->train, &t->dist, &t->rng_train,
+		    &t->train_from);
 	loss = model_loss_grad(m, &t->train, t->pool);
 	if (!isfinite(loss) || !all_finite(m->grads, m->nparams)) {
 		/* these parameters already give a non-finite loss: go back to
@@ -162,7 +172,24 @@ trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
 	t->model.cfg.kappa = next.kappa;
 	t->model.cfg.wstar = next.wstar;
 	t->first_loss = NAN;	/* new data, new scale: it begins again here */
-	task_batch_sample(&t->train, &t->dist, &t->rng_train);
-	task_batch_sample(&t->test, &t->dist, &t->rng_test);
+	trainer_draw(&t->train, &t->dist, &t->rng_train, &t->train_from);
+	trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
 	return 0;
+}
+
+/* Redraw the batches from the states they were drawn from (a checkpoint's). */
+void
+trainer_restore_batches(struct trainer *t, const struct rng *train_from,
+    const struct rng *test_from)
+{
+	/* a batch already drawn from that state is not drawn again */
+	if (!rng_same(train_from, &t->train_from)) {
+		t->rng_train = *train_from;
+		trainer_draw(&t->train, &t->dist, &t->rng_train,
+		    &t->train_from);
+	}
+	if (!rng_same(test_from, &t->test_from)) {
+		t->rng_test = *test_from;
+		trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
+	}
 }

@@ -447,6 +447,7 @@ engine_publish(struct engine *e)
 			    (L + 1) * sizeof(double));
 		}
 	s->test_draws = e->test_draws;
+	s->test_from = t->test_from;
 	if (t->cfg.memory == MS_MEMORY_CGD)
 		model_cgd_coefficients(&t->model, s->cgd_coef);
 	engine_sigma_cos(e, s);

@@ -51,7 +51,11 @@ step_view_take(struct step_view *v, const struct snapshot *s)
 	v->src_seq = s->seq;
 	v->src_run = s->run;
 	v->src_step = s->step;
-	v->test_draws = s->test_draws > 0 ? s->test_draws : 1;
+	v->test_from = s->test_from;
+	/* a snapshot that does not say: the run's first test batch */
+	if ((v->test_from.s[0] | v->test_from.s[1] | v->test_from.s[2] |
+	    v->test_from.s[3]) == 0)
+		rng_seed(&v->test_from, s->cfg.seed, RNG_STREAM_TEST);
 	if (s->nparams != v->nparams || v->params == NULL)
 		v->params = xrealloc(v->params, (s->nparams + 1) *
 		    sizeof *v->params);
@@ -112,7 +116,8 @@ step_view_task_part(struct step_view *v)
 	bool same_gd = true;
 
 	if (v->task_valid && v->task_index == v->task &&
-	    v->task_draws == v->test_draws && v->task_gd == v->have_gd &&
+	    rng_same(&v->task_from, &v->test_from) &&
+	    v->task_gd == v->have_gd &&
 	    step_view_same_tasks(&v->task_cfg, &v->cfg)) {
 		/* GD's steps arrive with the baselines: compare them too */
 		for (int l = 1; l <= v->cfg.layers && v->have_gd; l++)
@@ -135,15 +140,15 @@ step_view_task_part(struct step_view *v)
 			return;
 		}
 	}
-	trace_test_task(&v->dist, v->cfg.seed, v->cfg.test_batch,
-	    v->test_draws, v->task, v->cfg.context, &one);
+	trace_test_task_from(&v->dist, &v->test_from, v->task,
+	    v->cfg.context, &one);
 	trace_set_task(&v->trace, &v->cfg, &one, 0,
 	    v->have_gd ? v->gd_step : NULL);
 	task_batch_free(&one);
 	v->task_valid = true;
 	v->task_cfg = v->cfg;
 	v->task_index = v->task;
-	v->task_draws = v->test_draws;
+	v->task_from = v->test_from;
 	v->task_gd = v->have_gd;
 	v->model_gen = 0;	/* the model part is gone with it */
 }

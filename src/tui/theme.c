@@ -15,10 +15,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <ini.h>
-
 #include "memscope/colour.h"
 #include "memscope/config.h"
+#include "memscope/input.h"
 #include "memscope/theme.h"
 #include "memscope/xmalloc.h"
 
@@ -331,19 +330,35 @@ theme_default(struct theme *t)
 int
 theme_load_file(const char *path, struct theme *t, char *err, size_t errlen)
 {
+	static const struct input_limits lim = { "a theme file",
+	    INPUT_INI_BYTES, INPUT_INI_LINE, INPUT_WAIT_MS };
 	struct theme_parse tp;
+	struct input_ini ii;
 	const char *base;
+	char *text, msg[512];
+	size_t len;
 	int rc;
 
 	theme_default(t);
+	if (input_read(path, &lim, &text, &len, msg, sizeof msg) != 0) {
+		snprintf(err, errlen, "theme %s", msg);
+		return -1;
+	}
 	memset(&tp, 0, sizeof tp);
 	tp.t = t;
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
 	snprintf(t->name, sizeof t->name, "%.*s", (int)strcspn(base, "."), base);
-	rc = ini_parse(path, theme_handler, &tp);
+	rc = input_ini_parse(&ii, text, theme_handler, &tp);
+	free(text);
+	if (rc > 0 && rc == ii.long_line) {
+		snprintf(err, errlen, "theme %s:%d: the line is longer than the "
+		    "INI reader's %d bytes", path, rc, ii.buffer - 3);
+		theme_default(t);
+		return -1;
+	}
 	if (rc < 0) {
-		snprintf(err, errlen, "theme %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "theme %s: out of memory", path);
 		theme_default(t);
 		return -1;
 	}
@@ -442,28 +457,45 @@ theme_find(const char *name, char *buf, size_t len)
 	return theme_dirs(theme_find_in, &fa) ? 0 : -1;
 }
 
-/* Load a theme by name or path; on error t is the default theme. */
+/* "available: a, b, c" (the themes found) into buf. */
+static void
+theme_available(char *buf, size_t len)
+{
+	char **names;
+	size_t used;
+	int n;
+
+	n = theme_list(&names);
+	snprintf(buf, len, "available:");
+	for (int i = 0; i < n; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s %s", i > 0 ? "," : "",
+		    names[i]);
+	}
+	theme_list_free(names, n);
+}
+
+/* Load a theme by name or path; on error t is the default theme and the
+ * message lists the themes there are. */
 int
 theme_load(const char *name, struct theme *t, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], msg[768], avail[512];
 
 	if (theme_find(name, path, sizeof path) != 0) {
 		if (!theme_is_path(name) && strcmp(name, THEME_DEFAULT) == 0) {
 			theme_default(t);
 			return 0;
 		}
-		snprintf(err, errlen, "theme '%s' not found (try a name from "
-		    "the themes directory or a path to a .theme file)", name);
-		config_one_line(err);	/* it quotes the name */
-		theme_default(t);
-		return -1;
-	}
-	if (theme_load_file(path, t, err, errlen) != 0) {
-		config_one_line(err);	/* it quotes the file's text */
-		return -1;
-	}
-	return 0;
+		snprintf(msg, sizeof msg, "theme '%s' not found", name);
+	} else if (theme_load_file(path, t, msg, sizeof msg) == 0)
+		return 0;
+	theme_available(avail, sizeof avail);
+	snprintf(err, errlen, "%s (%s; or a path to a .theme file)", msg,
+	    avail);
+	config_one_line(err);	/* a path may hold anything */
+	theme_default(t);
+	return -1;
 }
 
 struct theme_list_arg {

@@ -87,10 +87,11 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	bool dirty = true, utf8, colour, quit = false;
 	int w, h, key, flags, timeout, frames = 0;
 
-	note[0] = '\0';
-	if (theme_load(o->theme != NULL ? o->theme : THEME_DEFAULT, &theme,
-	    err, sizeof err) != 0)
-		snprintf(note, sizeof note, "%s (using the default theme)", err);
+	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
+	if (o->theme != NULL)
+		theme = *o->theme;	/* loaded (and checked) by the caller */
+	else
+		theme_default(&theme);
 	utf8 = !o->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	colour = !o->mono;
 
