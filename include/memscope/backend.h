@@ -11,8 +11,10 @@
 #include "memscope/canvas.h"
 #include "memscope/theme.h"
 
-/* Start curses on the terminal: 0, or -1 with a message in err. With
- * colour false no colours are used (NO_COLOR, --mono). */
+/* Start curses on the terminal: 0, or -1 with a message in err if TERM
+ * names no usable terminal or its size is not 1x1 to CANVAS_MAX_W x
+ * CANVAS_MAX_H (then nothing was changed on the terminal). With colour
+ * false no colours are used (NO_COLOR, --mono). */
 int backend_init(bool colour, char *err, size_t errlen);
 /* End curses and restore the terminal (safe to call twice, or never). */
 void backend_end(void);

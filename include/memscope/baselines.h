@@ -6,6 +6,8 @@
 #ifndef MEMSCOPE_BASELINES_H
 #define MEMSCOPE_BASELINES_H
 
+#include <stdatomic.h>
+
 #include "memscope/config.h"
 #include "memscope/task.h"
 
@@ -58,6 +60,11 @@ struct baseline_table {
 void baselines_evaluate(const struct ms_config *cfg,
     const struct task_dist *dist, const struct task_batch *test, int iters,
     struct baseline_table *out);
+/* The same, but if *cancel (not NULL) is raised it stops within one task's
+ * work: -1, with nothing left in out; else 0. */
+int baselines_evaluate_cancel(const struct ms_config *cfg,
+    const struct task_dist *dist, const struct task_batch *test, int iters,
+    struct baseline_table *out, const atomic_int *cancel);
 void baseline_table_free(struct baseline_table *t);
 
 #endif

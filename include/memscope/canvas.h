@@ -94,9 +94,15 @@ struct canvas {
 	const struct glyphs *g;
 };
 
-/* A canvas of w × h blank cells drawing with glyphs g. */
+/* The largest canvas: a terminal beyond it is refused at start, and a
+ * resize beyond it draws in its top-left part. */
+#define CANVAS_MAX_W 2000
+#define CANVAS_MAX_H 1000
+
+/* A canvas of w × h blank cells drawing with glyphs g (at most
+ * CANVAS_MAX_W × CANVAS_MAX_H). */
 void canvas_init(struct canvas *c, int w, int h, const struct glyphs *g);
-/* Resize (contents cleared). */
+/* Resize (contents cleared), within the same bounds. */
 void canvas_resize(struct canvas *c, int w, int h);
 void canvas_free(struct canvas *c);
 /* Blank every cell (COL_DEFAULT). */

@@ -42,15 +42,20 @@ struct engine;
 /*
  * An engine for cfg, or for the trainer `loaded` (taken over, e.g. from a
  * checkpoint) if not NULL; a loaded trainer that has reached its step
- * target starts paused. The first run is set up here, so a bad
- * configuration is reported before any thread starts: NULL and a message.
+ * target starts paused. The first run is checked and built here, so a bad
+ * configuration is reported before any thread starts: NULL and a message;
+ * the long part of its set-up (drawing the batches, the baselines) is the
+ * worker's, so this returns at once whatever the model's size.
  */
 struct engine *engine_create(const struct ms_config *cfg,
     struct trainer *loaded, const struct engine_opts *opts, char *err,
     size_t errlen);
 /* Start the worker thread; 0, or -1 with errno set. */
 int engine_start(struct engine *e);
-/* Queue a command for the worker (never blocks on training). */
+/* Queue a command for the worker (never blocks on training, never drops
+ * one; the same key repeated may be merged into one entry, with the same
+ * effect, and the status message says so). May be called before
+ * engine_start. */
 void engine_send(struct engine *e, enum engine_cmd cmd, int arg);
 /* If a newer snapshot was published, swap it into *snap and return true.
  * *snap must come from engine_create's snapshots (engine_first_snapshot). */

@@ -13,6 +13,7 @@
 #ifndef MEMSCOPE_MODEL_H
 #define MEMSCOPE_MODEL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,6 +55,11 @@ struct model {
 	long *off_mem1;		/* (L) gamma */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
+	/* Raised by another thread: a pass stops within a task per worker
+	 * and sets `interrupted` (NULL: never). */
+	const atomic_int *cancel;
+	bool interrupted;	/* the last pass stopped early: its loss,
+				 * gradients, errors or predictions are void */
 };
 
 /* Build the parameter table for cfg and allocate; parameters are zero. */
@@ -73,6 +79,9 @@ double *model_param(struct model *m, const char *name, int layer, int head);
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.
  * The batch is split over the pool's workers (pool may be NULL: one worker).
+ * If m->cancel is raised during a pass (this or the two below), the pass
+ * stops early, sets m->interrupted and leaves m->grads (and the outputs)
+ * untouched or undefined; model_loss_grad then returns NAN.
  */
 double model_loss_grad(struct model *m, const struct task_batch *tb,
     struct pool *pool);

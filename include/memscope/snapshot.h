@@ -50,6 +50,10 @@ struct snapshot {
 	int speed_cap;		/* steps per second, 0 = unlimited */
 	char message[256];	/* the last event for the status line, or "" */
 	bool message_error;
+	char busy[48];		/* the set-up under way ("drawing the batches"),
+				 * or "" */
+	unsigned long commands;	/* keys the worker has carried out (a merged
+				 * entry counts its keys) */
 
 	struct snapshot_curve hist;	/* this run */
 	struct snapshot_curve prev;	/* the previous run, n = 0 if none */

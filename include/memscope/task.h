@@ -7,6 +7,8 @@
 #ifndef MEMSCOPE_TASK_H
 #define MEMSCOPE_TASK_H
 
+#include <stdatomic.h>
+
 #include "memscope/config.h"
 #include "memscope/rng.h"
 
@@ -41,5 +43,9 @@ void task_batch_free(struct task_batch *tb);
 /* Fill every task of the batch with fresh draws. */
 void task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
     struct rng *r);
+/* The same, but if *cancel (not NULL) is raised before a task, stop: -1,
+ * with *r as it was on entry and the batch's contents undefined; else 0. */
+int task_batch_sample_cancel(struct task_batch *tb,
+    const struct task_dist *dist, struct rng *r, const atomic_int *cancel);
 
 #endif

@@ -19,7 +19,9 @@ struct tui_opts {
 };
 
 /* Run the visualizer on the terminal until q or a signal; starts the
- * engine's thread and frees the engine. Returns an exit status. */
+ * engine's thread and frees the engine. Returns an exit status: 0; 2 if
+ * the terminal is unusable (a line on stderr says why); 128 + the signal
+ * that ended it (SIGINT, SIGTERM, SIGHUP, SIGQUIT). */
 int tui_run(struct engine *e, const struct tui_opts *o);
 
 #endif

@@ -202,12 +202,23 @@ static const struct cli_command cli_commands[] = {
 	    "Train a model in a background thread and watch it learn: loss\n"
 	    "curves, per-layer preconditioner heatmaps, memory coefficients,\n"
 	    "and the learned algorithm beside CG, GD, momentum and Nesterov\n"
-	    "on the same tasks. Press ? inside for the keys.\n",
+	    "on the same tasks. Press ? inside for the keys.\n"
+	    "\n"
+	    "With --load FILE the run continues from the checkpoint, which\n"
+	    "fixes its shape, data, batches and seed: --dim, --context,\n"
+	    "--layers, --heads, --param, --memory, --data, --wstar, --batch,\n"
+	    "--test-batch, --resample or --seed (or a --config key) that\n"
+	    "differs from the file is refused, naming the file's value;\n"
+	    "--steps, --lr, --clip, --threads and the baseline options apply\n"
+	    "to the loaded run.\n",
 	    "--csv FILE is where the history export key writes; --save FILE\n"
 	    "is where the save key writes a checkpoint. A run that diverges\n"
 	    "(a loss that is not finite, or a last loss above 100 times its\n"
 	    "start: see memscope train --help) stops with 'diverged' on the\n"
-	    "status line and the reason on the message line.\n",
+	    "status line and the reason on the message line. A terminal it\n"
+	    "cannot draw on (an unknown TERM, more than 2000x1000 cells) is\n"
+	    "refused with status 2. SIGINT, SIGTERM, SIGHUP and SIGQUIT\n"
+	    "restore the terminal and exit with 128 + the signal.\n",
 	    "  memscope\n"
 	    "  memscope --memory cgd --heads 2\n"
 	    "  memscope --load model.json --mono\n" },
@@ -813,7 +824,9 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			goto out;
 	r = CLI_CONTINUE;
 	o->given_data = cli_given(o, "data");
-	if (config_validate(&o->cfg, err, sizeof err) != 0) {
+	/* tui --load checks the options against the file's (cmd_tui.c) */
+	if (!(c->bit == CLI_TUI && o->load_path != NULL) &&
+	    config_validate(&o->cfg, err, sizeof err) != 0) {
 		r = cli_error(cmd, "%s", err);
 		goto out;
 	}

@@ -3,6 +3,12 @@
  * `memscope train`, --load FILE to continue from a checkpoint, --theme,
  * --ascii and --mono. Refuses to start without a terminal (TERM unset or
  * dumb, or stdin/stdout not a tty) and points to `memscope train`.
+ *
+ * With --load, the checkpoint records the run: its shape, data, batches
+ * and seed. Options for those (on the command line or in --config) that
+ * differ from the file are refused, all named in one line with the file's
+ * values; the options of continued training (steps, lr, clip, threads and
+ * the baselines' settings) are applied to the loaded run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +21,66 @@
 #include "memscope/theme.h"
 #include "memscope/tui.h"
 #include "memscope/xmalloc.h"
+
+/* What a checkpoint records of the run: never changed by an option. */
+static const char *tui_load_fixed[] = { "dim", "context", "layers", "heads",
+    "param", "memory", "data", "wstar", "batch", "test-batch", "resample",
+    "seed" };
+/* What continuing a loaded run may change. */
+static const char *tui_load_applied[] = { "steps", "lr", "clip", "threads",
+    "quirks", "gd-step", "mom-eta", "mom-beta", "nest-eta", "nest-beta" };
+
+#define TUI_NELEMS(a) (sizeof (a) / sizeof (a)[0])
+
+/* Refuse the options that contradict the loaded run t, apply the others;
+ * 0 or an exit status (the message printed). */
+static int
+tui_load_options(const struct cli_opts *o, struct trainer *t)
+{
+	char given[512] = "", file[512] = "", mine[64], theirs[64], err[512];
+	struct ms_config cfg = t->cfg;
+	size_t i, n = 0;
+
+	for (i = 0; i < TUI_NELEMS(tui_load_fixed); i++) {
+		const char *key = tui_load_fixed[i];
+		size_t lg = strlen(given), lf = strlen(file);
+
+		if (!cli_given(o, key))
+			continue;
+		config_get(&o->cfg, key, mine, sizeof mine);
+		config_get(&t->cfg, key, theirs, sizeof theirs);
+		if (strcmp(mine, theirs) == 0)
+			continue;
+		snprintf(given + lg, sizeof given - lg, "%s--%s %s",
+		    n > 0 ? ", " : "", key, mine);
+		snprintf(file + lf, sizeof file - lf, "%s%s %s",
+		    n > 0 ? ", " : "", key, theirs);
+		n++;
+	}
+	if (n > 0)
+		return cli_error("tui", "--load %s: %s %s the checkpoint, which "
+		    "has %s; a loaded run keeps its shape, data, batches and "
+		    "seed (only --steps, --lr, --clip, --threads and the "
+		    "baseline options apply to it)", o->load_path, given,
+		    n > 1 ? "contradict" : "contradicts", file);
+	for (i = 0; i < TUI_NELEMS(tui_load_applied); i++) {
+		if (!cli_given(o, tui_load_applied[i]))
+			continue;
+		config_get(&o->cfg, tui_load_applied[i], mine, sizeof mine);
+		if (config_set(&cfg, tui_load_applied[i], mine, err,
+		    sizeof err) != 0)
+			return cli_error("tui", "%s", err);
+	}
+	if (config_validate(&cfg, err, sizeof err) != 0)
+		return cli_error("tui", "--load %s: %s", o->load_path, err);
+	t->adam.lr = cfg.lr;
+	if (cfg.threads != t->cfg.threads) {
+		pool_free(t->pool);
+		t->pool = pool_create(cfg.threads);
+	}
+	t->cfg = cfg;
+	return 0;
+}
 
 /* The visualizer subcommand. */
 int
@@ -37,13 +103,7 @@ cmd_tui(int argc, char **argv)
 	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
 	    sizeof err) != 0)
 		return cli_error("tui", "--theme: %s", err);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
-	    *term == '\0' || strcmp(term, "dumb") == 0) {
-		fprintf(stderr, "memscope: the visualizer needs a terminal "
-		    "(stdin and stdout a tty, TERM not dumb); for headless "
-		    "training use `memscope train`\n");
-		return CLI_EXIT_USAGE;
-	}
+	/* bad input first: a --load that the options contradict */
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
 		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY,
@@ -51,6 +111,22 @@ cmd_tui(int argc, char **argv)
 			free(loaded);
 			return cli_error("tui", "--load: %s", err);
 		}
+		if ((rc = tui_load_options(&o, loaded)) != 0) {
+			trainer_free(loaded);
+			free(loaded);
+			return rc;
+		}
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
+	    *term == '\0' || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "memscope: the visualizer needs a terminal "
+		    "(stdin and stdout a tty, TERM not dumb); for headless "
+		    "training use `memscope train`\n");
+		if (loaded != NULL) {
+			trainer_free(loaded);
+			free(loaded);
+		}
+		return CLI_EXIT_USAGE;
 	}
 	memset(&eo, 0, sizeof eo);
 	eo.save_path = o.save_path;

@@ -41,9 +41,15 @@
  * The oracle's is relative to 1/m because Σ⁻¹H ≈ m I, so its useful steps
  * sit near 1/m. step[k] records the step used for k iterations; at k = 0 no
  * step is taken and tuned methods record 0.
+ *
+ * baselines_evaluate_cancel looks at its cancel flag before each task of
+ * every loop over a batch (drawing, forming quadratics, running a method),
+ * so it stops within one task's work once the flag is raised.
  */
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,10 +435,19 @@ baseline_task(enum baseline b, const struct baseline_params *p,
 	free(H);
 }
 
-/* Form the quadratics of every task of tb. */
-static void
+/* Whether *cancel (if any) is raised. */
+static bool
+baseline_stop(const atomic_int *cancel)
+{
+	return cancel != NULL &&
+	    atomic_load_explicit(cancel, memory_order_relaxed) != 0;
+}
+
+/* Form the quadratics of every task of tb; -1 if cancel stopped it (s is
+ * then to be freed all the same). */
+static int
 baseline_set_init(struct baseline_set *s, const struct baseline_params *p,
-    const struct task_batch *tb)
+    const struct task_batch *tb, const atomic_int *cancel)
 {
 	int B = tb->B, n = tb->n, d = tb->d, m = baseline_points(p, n);
 
@@ -447,12 +462,15 @@ baseline_set_init(struct baseline_set *s, const struct baseline_params *p,
 		const double *X = tb->X + (size_t)t * (n + 1) * d; /* task t */
 		const double *y = tb->y + (size_t)t * (n + 1);
 
+		if (baseline_stop(cancel))
+			return -1;
 		baseline_quadratic(X, y, m, d, s->H + (size_t)t * d * d,
 		    s->b + (size_t)t * d);
 		memcpy(s->xq + (size_t)t * d, X + (size_t)n * d,
 		    sizeof *X * (size_t)d);
 		s->yq[t] = y[n];
 	}
+	return 0;
 }
 
 static void
@@ -465,17 +483,20 @@ baseline_set_free(struct baseline_set *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* mse (iters+1): mean over the set of method m's err. err is (iters+1) scratch. */
-static void
+/* mse (iters+1): mean over the set of method m's err. err is (iters+1)
+ * scratch. -1 if cancel stopped it (mse is then undefined). */
+static int
 baseline_set_mse(enum baseline m, const struct baseline_params *p,
     const struct baseline_set *s, int iters, struct baseline_work *wk,
-    double *err, double *mse)
+    double *err, double *mse, const atomic_int *cancel)
 {
 	int d = s->d;
 
 	for (int k = 0; k <= iters; k++)
 		mse[k] = 0.0;
 	for (int t = 0; t < s->B; t++) {
+		if (baseline_stop(cancel))
+			return -1;
 		baseline_run(m, p, s->H + (size_t)t * d * d,
 		    s->b + (size_t)t * d, s->m, s->xq + (size_t)t * d, s->yq[t],
 		    d, iters, wk, err, NULL, NULL, NULL);
@@ -485,6 +506,7 @@ baseline_set_mse(enum baseline m, const struct baseline_params *p,
 	if (s->B > 0)
 		for (int k = 0; k <= iters; k++)
 			mse[k] /= s->B;
+	return 0;
 }
 
 /* Mean over the batch of baseline_task's err: mse[k], k = 0..iters. */
@@ -496,9 +518,9 @@ baseline_batch(enum baseline b, const struct baseline_params *p,
 	struct baseline_work wk;
 	double *err = xdoubles((size_t)iters + 1);
 
-	baseline_set_init(&s, p, tb);
+	baseline_set_init(&s, p, tb, NULL);
 	baseline_work_init(&wk, tb->d);
-	baseline_set_mse(b, p, &s, iters, &wk, err, mse);
+	baseline_set_mse(b, p, &s, iters, &wk, err, mse, NULL);
 	baseline_work_free(&wk);
 	baseline_set_free(&s);
 	free(err);
@@ -515,23 +537,23 @@ baseline_grid_step(enum baseline m, int i, int points)
 
 /*
  * GD or oracle GD on the test set: a fixed step, or per k the best grid step
- * on the tuning set. mse and step (iters+1).
+ * on the tuning set. mse and step (iters+1). -1 if cancel stopped it.
  */
-static void
+static int
 baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
     const struct baseline_set *tune, const struct baseline_set *test,
     int points, int iters, struct baseline_work *wk, double *err,
-    double *mse, double *step)
+    double *mse, double *step, const atomic_int *cancel)
 {
 	double *grid_mse, *run;
-	int *best;
+	int *best, rc = -1;
 
 	if (fixed != 0.0) {
 		p->eta = fixed;
-		baseline_set_mse(m, p, test, iters, wk, err, mse);
 		for (int k = 0; k <= iters; k++)
 			step[k] = fixed;
-		return;
+		return baseline_set_mse(m, p, test, iters, wk, err, mse,
+		    cancel);
 	}
 
 	grid_mse = xdoubles((size_t)BASELINE_GRID * (iters + 1));
@@ -539,8 +561,9 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 	best = xcalloc((size_t)iters + 1, sizeof *best);
 	for (int i = 0; i < BASELINE_GRID; i++) {
 		p->eta = baseline_grid_step(m, i, points);
-		baseline_set_mse(m, p, tune, iters, wk, err,
-		    grid_mse + (size_t)i * (iters + 1));
+		if (baseline_set_mse(m, p, tune, iters, wk, err,
+		    grid_mse + (size_t)i * (iters + 1), cancel) != 0)
+			goto out;
 	}
 	for (int k = 1; k <= iters; k++) {
 		double lo = INFINITY;
@@ -562,7 +585,8 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 	best[0] = -1;
 	step[0] = 0.0;
 	p->eta = 0.0;
-	baseline_set_mse(m, p, test, 0, wk, err, run);
+	if (baseline_set_mse(m, p, test, 0, wk, err, run, cancel) != 0)
+		goto out;
 	mse[0] = run[0];
 	for (int i = 0; i < BASELINE_GRID; i++) {
 		int used = 0;
@@ -572,7 +596,9 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 		if (!used)
 			continue;
 		p->eta = baseline_grid_step(m, i, points);
-		baseline_set_mse(m, p, test, iters, wk, err, run);
+		if (baseline_set_mse(m, p, test, iters, wk, err, run,
+		    cancel) != 0)
+			goto out;
 		for (int k = 1; k <= iters; k++) {
 			if (best[k] == i) {
 				mse[k] = run[k];
@@ -580,9 +606,12 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 			}
 		}
 	}
+	rc = 0;
+out:
 	free(grid_mse);
 	free(run);
 	free(best);
+	return rc;
 }
 
 /* Evaluate every baseline on `test` for k = 0..iters. */
@@ -591,16 +620,25 @@ baselines_evaluate(const struct ms_config *cfg,
     const struct task_dist *dist, const struct task_batch *test, int iters,
     struct baseline_table *out)
 {
+	baselines_evaluate_cancel(cfg, dist, test, iters, out, NULL);
+}
+
+/* The same, stopping early if *cancel is raised: -1, out holding nothing. */
+int
+baselines_evaluate_cancel(const struct ms_config *cfg,
+    const struct task_dist *dist, const struct task_batch *test, int iters,
+    struct baseline_table *out, const atomic_int *cancel)
+{
 	int d = test->d, n = test->n;
 	int points = cfg->quirks && n > 1 ? n - 1 : n;
 	struct baseline_params p = { 0 };
-	struct baseline_set tune_set, test_set;
+	struct baseline_set tune_set = { 0 }, test_set = { 0 };
 	struct baseline_work wk;
-	struct task_batch tune;
+	struct task_batch tune = { 0 };
 	struct rng r;
 	double *sigma_inv = xdoubles((size_t)d * d);
 	double *err = xdoubles((size_t)iters + 1);
-	int tune_needed = cfg->gd_step == 0.0;
+	int tune_needed = cfg->gd_step == 0.0, rc = -1;
 
 	out->iters = iters;
 	for (int m = 0; m < BASELINE_COUNT; m++) {
@@ -611,22 +649,26 @@ baselines_evaluate(const struct ms_config *cfg,
 	p.points = points;
 	p.sigma_inv = sigma_inv;
 	baseline_work_init(&wk, d);
-	baseline_set_init(&test_set, &p, test);
+	if (baseline_set_init(&test_set, &p, test, cancel) != 0)
+		goto out;
 
 	if (tune_needed) {
 		int B = cfg->test_batch > 0 ? cfg->test_batch : test->B;
 
 		task_batch_alloc(&tune, B, n, d);
 		rng_seed(&r, cfg->seed, RNG_STREAM_TUNE);
-		task_batch_sample(&tune, dist, &r);
-		baseline_set_init(&tune_set, &p, &tune);
+		if (task_batch_sample_cancel(&tune, dist, &r, cancel) != 0 ||
+		    baseline_set_init(&tune_set, &p, &tune, cancel) != 0)
+			goto out;
 	}
-	baseline_tuned(BASELINE_GD, &p, cfg->gd_step,
+	if (baseline_tuned(BASELINE_GD, &p, cfg->gd_step,
 	    tune_needed ? &tune_set : NULL, &test_set, points, iters, &wk, err,
-	    out->mse[BASELINE_GD], out->step[BASELINE_GD]);
-	baseline_tuned(BASELINE_GD_ORACLE, &p, cfg->gd_step,
+	    out->mse[BASELINE_GD], out->step[BASELINE_GD], cancel) != 0 ||
+	    baseline_tuned(BASELINE_GD_ORACLE, &p, cfg->gd_step,
 	    tune_needed ? &tune_set : NULL, &test_set, points, iters, &wk, err,
-	    out->mse[BASELINE_GD_ORACLE], out->step[BASELINE_GD_ORACLE]);
+	    out->mse[BASELINE_GD_ORACLE], out->step[BASELINE_GD_ORACLE],
+	    cancel) != 0)
+		goto out;
 	if (tune_needed) {
 		baseline_set_free(&tune_set);
 		task_batch_free(&tune);
@@ -634,27 +676,36 @@ baselines_evaluate(const struct ms_config *cfg,
 
 	p.eta = cfg->mom_eta;
 	p.beta = cfg->mom_beta;
-	baseline_set_mse(BASELINE_MOMENTUM, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_MOMENTUM]);
+	if (baseline_set_mse(BASELINE_MOMENTUM, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_MOMENTUM], cancel) != 0)
+		goto out;
 	p.eta = cfg->nest_eta;
 	p.beta = cfg->nest_beta;
-	baseline_set_mse(BASELINE_NESTEROV, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_NESTEROV]);
+	if (baseline_set_mse(BASELINE_NESTEROV, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_NESTEROV], cancel) != 0)
+		goto out;
 	for (int k = 0; k <= iters; k++) {
 		out->step[BASELINE_MOMENTUM][k] = cfg->mom_eta;
 		out->step[BASELINE_NESTEROV][k] = cfg->nest_eta;
 	}
 	p.eta = p.beta = 0.0;
-	baseline_set_mse(BASELINE_CG, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_CG]);
-	baseline_set_mse(BASELINE_LSQ, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_LSQ]);
+	if (baseline_set_mse(BASELINE_CG, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_CG], cancel) != 0 ||
+	    baseline_set_mse(BASELINE_LSQ, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_LSQ], cancel) != 0)
+		goto out;
 	/* CG and LSQ take no step: their step arrays stay 0. */
-
+	rc = 0;
+out:
+	baseline_set_free(&tune_set);
+	task_batch_free(&tune);
 	baseline_set_free(&test_set);
 	baseline_work_free(&wk);
 	free(sigma_inv);
 	free(err);
+	if (rc != 0)
+		baseline_table_free(out);
+	return rc;
 }
 
 /* Free the arrays of a table filled by baselines_evaluate. */

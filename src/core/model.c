@@ -154,6 +154,8 @@ struct model_pass {
 	int backward;		/* compute gradients too */
 	int want_layers;	/* squared error after every layer */
 	double *pred;		/* (B) each task's prediction, or NULL */
+	const atomic_int *cancel;	/* m->cancel: raised, workers stop */
+	atomic_int stopped;	/* a worker stopped early: the pass is void */
 	int nblocks, nshards;
 	atomic_int next;	/* the next shard to take */
 	atomic_int started;	/* workers that have entered the pass */
@@ -1077,6 +1079,20 @@ dense_task_backward(const struct model_pass *ps, struct model_worker *w,
 	}
 }
 
+/* Whether the pass is to stop (m->cancel raised); checked before each task
+ * or block, so a pass stops within one task's work per worker. */
+static bool
+model_pass_stop(const struct model_pass *ps)
+{
+	struct model_pass *mp = (struct model_pass *)ps;
+
+	if (ps->cancel == NULL ||
+	    !atomic_load_explicit(ps->cancel, memory_order_relaxed))
+		return false;
+	atomic_store_explicit(&mp->stopped, 1, memory_order_relaxed);
+	return true;
+}
+
 /* Run tasks [lo, hi) one at a time, summing straight into slot. */
 static void
 dense_shard(const struct model_pass *ps, struct model_worker *w, int lo,
@@ -1090,7 +1106,11 @@ dense_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 
 	memset(slot, 0, mw->slot_len * sizeof *slot);
 	for (int b = lo; b < hi; b++) {
-		double err = dense_task_forward(ps, w, sse, b);
+		double err;
+
+		if (model_pass_stop(ps))
+			return;
+		err = dense_task_forward(ps, w, sse, b);
 
 		sse[m->L] += err * err;
 		if (ps->pred != NULL)
@@ -1326,6 +1346,8 @@ lane_shard(const struct model_pass *ps, struct model_worker *w, int lo,
 
 		if (nreal > MODEL_LANES)
 			nreal = MODEL_LANES;
+		if (model_pass_stop(ps))
+			break;	/* still reduce: it leaves w->sum zero */
 		block_load(ps, w, b0, nreal);
 		if (label)
 			label_block_forward(ps, w);
@@ -1599,7 +1621,8 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
     int backward, double *layer_mse, double *pred)
 {
 	struct model_pass ps = { .m = m, .tb = tb, .backward = backward,
-	    .want_layers = layer_mse != NULL, .pred = pred };
+	    .want_layers = layer_mse != NULL, .pred = pred,
+	    .cancel = m->cancel };
 	struct model_work *mw;
 	const double *sse;
 	int L = m->L;
@@ -1614,7 +1637,14 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	atomic_init(&ps.next, 0);
 	atomic_init(&ps.started, 0);
 	atomic_init(&ps.done, 0);
+	atomic_init(&ps.stopped, 0);
+	m->interrupted = false;
 	pool_run(pool, model_pass_worker, &ps);
+	if (atomic_load(&ps.stopped)) {
+		/* some tasks were left out: nothing of this pass is used */
+		m->interrupted = true;
+		return NAN;
+	}
 
 	/* add the slots in shard order: the same for any thread count */
 	memcpy(mw->total, mw->slots, mw->slot_len * sizeof(double));

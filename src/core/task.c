@@ -240,14 +240,31 @@ void
 task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
     struct rng *r)
 {
+	task_batch_sample_cancel(tb, dist, r, NULL);
+}
+
+/* The same, stopping before a task if *cancel is raised: then -1, with *r
+ * as it was on entry (the batch's contents are undefined). */
+int
+task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
+    struct rng *r, const atomic_int *cancel)
+{
 	int B = tb->B, n = tb->n, d = tb->d;
 	double *g = xdoubles((size_t)d);
 	double *Dinv = xdoubles((size_t)d);
+	struct rng start = *r;
 
 	for (int k = 0; k < d; k++)
 		Dinv[k] = 1.0 / dist->D[k];
 
 	for (int b = 0; b < B; b++) {
+		if (cancel != NULL &&
+		    atomic_load_explicit(cancel, memory_order_relaxed)) {
+			*r = start;
+			free(g);
+			free(Dinv);
+			return -1;
+		}
 		double *w = tb->w + (size_t)b * d;		/* task b's w* */
 		double *X = tb->X + (size_t)b * (n + 1) * d;	/* its tokens */
 		double *y = tb->y + (size_t)b * (n + 1);	/* its labels */
@@ -274,4 +291,5 @@ task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
 	}
 	free(g);
 	free(Dinv);
+	return 0;
 }

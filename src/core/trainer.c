@@ -2,6 +2,15 @@
  * A training run. Streams of the run's seed: the rotation U, the training
  * batches, the test batch and the initial parameters each come from their own
  * stream (rng.h), so the test tasks do not depend on how long one trains.
+ *
+ * Interruption (the visualizer's worker). A batch draw the run owes its
+ * stream is counted in train_due / test_due and made by trainer_prepare;
+ * a draw, a step and a test stop early when *cancel is raised and leave
+ * the run exactly as it was before them (the generator states included),
+ * so doing them again later gives the same bits as an uninterrupted run.
+ * Because the streams are separate and a draw takes the same number of
+ * normals whatever the spectrum, owing draws and making them later is the
+ * same as making them at once.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,18 +20,10 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
-/* Draw batch tb from stream r, noting in *from where r stood before. */
-static void
-trainer_draw(struct task_batch *tb, const struct task_dist *dist,
-    struct rng *r, struct rng *from)
-{
-	*from = *r;
-	task_batch_sample(tb, dist, r);
-}
-
+/* Set up a run from cfg but draw no batch yet: they are owed. */
 int
-trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
-    size_t errlen)
+trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
+    char *err, size_t errlen)
 {
 	struct rng rinit;
 
@@ -34,10 +35,9 @@ trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
 		return -1;
 	rng_seed(&t->rng_train, cfg->seed, RNG_STREAM_TRAIN);
 	rng_seed(&t->rng_test, cfg->seed, RNG_STREAM_TEST);
-	task_batch_alloc(&t->train, cfg->batch, cfg->context, cfg->dim);
-	task_batch_alloc(&t->test, cfg->test_batch, cfg->context, cfg->dim);
-	trainer_draw(&t->train, &t->dist, &t->rng_train, &t->train_from);
-	trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
+	/* the batches are allocated (a gigabyte for a large model: it
+	 * takes a while to clear) and drawn by trainer_prepare */
+	t->train_due = t->test_due = 1;
 	model_init(&t->model, cfg);
 	rng_seed(&rinit, cfg->seed, RNG_STREAM_INIT);
 	model_init_params(&t->model, &rinit);
@@ -47,6 +47,62 @@ trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
 	t->train_loss = NAN;
 	t->first_loss = NAN;
 	return 0;
+}
+
+int
+trainer_init(struct trainer *t, const struct ms_config *cfg, char *err,
+    size_t errlen)
+{
+	if (trainer_init_deferred(t, cfg, err, errlen) != 0)
+		return -1;
+	trainer_prepare(t);	/* no cancel flag yet: always completes */
+	return 0;
+}
+
+/* Watch *cancel (NULL: nothing) in draws, steps and tests. */
+void
+trainer_set_cancel(struct trainer *t, const atomic_int *cancel)
+{
+	t->cancel = cancel;
+	t->model.cancel = cancel;
+}
+
+/* Make the batch draws the run owes; 0, or TRAINER_INTERRUPTED. */
+int
+trainer_prepare(struct trainer *t)
+{
+	const struct ms_config *c = &t->cfg;
+
+	if (t->train.X == NULL)
+		task_batch_alloc(&t->train, c->batch, c->context, c->dim);
+	if (t->test.X == NULL)
+		task_batch_alloc(&t->test, c->test_batch, c->context, c->dim);
+	while (t->train_due > 0) {
+		struct rng from = t->rng_train;
+
+		if (task_batch_sample_cancel(&t->train, &t->dist, &t->rng_train,
+		    t->cancel) != 0)
+			return TRAINER_INTERRUPTED;
+		t->train_from = from;
+		t->train_due--;
+	}
+	while (t->test_due > 0) {
+		struct rng from = t->rng_test;
+
+		if (task_batch_sample_cancel(&t->test, &t->dist, &t->rng_test,
+		    t->cancel) != 0)
+			return TRAINER_INTERRUPTED;
+		t->test_from = from;
+		t->test_due--;
+	}
+	return 0;
+}
+
+/* Whether the run owes no batch draw. */
+bool
+trainer_ready(const struct trainer *t)
+{
+	return t->train_due == 0 && t->test_due == 0;
 }
 
 void
@@ -75,14 +131,30 @@ int
 trainer_step(struct trainer *t)
 {
 	struct model *m = &t->model;
+	struct rng before;
+	bool redraw;
 	double loss;
 
 	if (t->diverged)
 		return 1;
-	if (t->cfg.resample > 0 && t->step > 0 && t->step % t->cfg.resample == 0)
-		trainer_draw(&t->train, &t->dist, &t->rng_train,
-		    &t->train_from);
+	if (trainer_prepare(t) != 0)
+		return TRAINER_INTERRUPTED;
+	before = t->rng_train;
+	redraw = t->cfg.resample > 0 && t->step > 0 &&
+	    t->step % t->cfg.resample == 0;
+	if (redraw && task_batch_sample_cancel(&t->train, &t->dist,
+	    &t->rng_train, t->cancel) != 0)
+		return TRAINER_INTERRUPTED;
 	loss = model_loss_grad(m, &t->train, t->pool);
+	if (m->interrupted) {
+		/* the redraw (if any) is made again by the next attempt; until
+		 * then train_from still names the batch a checkpoint restores,
+		 * the one whose state the stream has gone back to */
+		t->rng_train = before;
+		return TRAINER_INTERRUPTED;
+	}
+	if (redraw)
+		t->train_from = before;
 	if (!isfinite(loss) || !all_finite(m->grads, m->nparams)) {
 		/* these parameters already give a non-finite loss: go back to
 		 * the ones before the last update, whose loss was finite */
@@ -148,10 +220,13 @@ trainer_diverged(const struct trainer *t, char *why, size_t len)
 	return true;
 }
 
-void
+int
 trainer_test(struct trainer *t, double *layer_mse)
 {
+	if (trainer_prepare(t) != 0)
+		return TRAINER_INTERRUPTED;
 	model_evaluate(&t->model, &t->test, t->pool, layer_mse);
+	return t->model.interrupted ? TRAINER_INTERRUPTED : 0;
 }
 
 int
@@ -172,8 +247,9 @@ trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
 	t->model.cfg.kappa = next.kappa;
 	t->model.cfg.wstar = next.wstar;
 	t->first_loss = NAN;	/* new data, new scale: it begins again here */
-	trainer_draw(&t->train, &t->dist, &t->rng_train, &t->train_from);
-	trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
+	t->train_due++;
+	t->test_due++;
+	trainer_prepare(t);	/* what it leaves undone stays owed */
 	return 0;
 }
 
@@ -185,11 +261,12 @@ trainer_restore_batches(struct trainer *t, const struct rng *train_from,
 	/* a batch already drawn from that state is not drawn again */
 	if (!rng_same(train_from, &t->train_from)) {
 		t->rng_train = *train_from;
-		trainer_draw(&t->train, &t->dist, &t->rng_train,
-		    &t->train_from);
+		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+		t->train_from = *train_from;
 	}
 	if (!rng_same(test_from, &t->test_from)) {
 		t->rng_test = *test_from;
-		trainer_draw(&t->test, &t->dist, &t->rng_test, &t->test_from);
+		task_batch_sample(&t->test, &t->dist, &t->rng_test);
+		t->test_from = *test_from;
 	}
 }

@@ -14,13 +14,36 @@
  * A byte written to a pipe after each publication lets the UI sleep in
  * poll() until there is something new to draw, or a key.
  *
+ * Commands: the queue grows as needed, so no key is ever dropped. A key
+ * repeated while the worker is busy is merged into the queue's last entry
+ * when carrying it out once per press gives the same result as carrying
+ * the merged entry out once: heads, layers, memory, parametrization and
+ * restart (the presses are walked through config_validate, so refused ones
+ * are refused alike, and one run is built, for the final configuration),
+ * speed (clamped per press), pause, resume, save and export (idempotent).
+ * Space, n and c are not merged (they do not commute with a count). The
+ * status line says "N keys merged into 1".
+ *
  * Stepping: while running, the worker steps in bursts until the next
- * publication is due (~30 ms) or a command is pending (an atomic flag, so
- * keys are answered within one step). Test losses are evaluated at a
- * publication when the time since the last evaluation is at least fifty
- * times what an evaluation takes, which bounds their cost to about 2% of
- * training time whatever the model's size; they are forced at pauses, the
- * end of a run and changes of data.
+ * publication is due (~30 ms) or a command is pending. Test losses are
+ * evaluated at a publication when the time since the last evaluation is at
+ * least fifty times what an evaluation takes, which bounds their cost to
+ * about 2% of training time whatever the model's size; they are forced at
+ * pauses, the end of a run and changes of data.
+ *
+ * Interruption: `pending` (an atomic flag, raised by engine_send) is the
+ * trainer's cancel flag, so a step, a test evaluation, a batch draw or the
+ * baselines stop within one task's work when a key arrives, and an
+ * interrupted one leaves the run exactly as it was (trainer.h): the
+ * worker carries the command out and does the work again from its start.
+ * An uninterrupted run is therefore the same bits as before. The set-up of
+ * a run (drawing its batches, the forced test, the baselines) is done here
+ * in the worker, a piece at a time between commands (engine_catch_up), so
+ * engine_create returns at once and the UI draws while it goes on; the
+ * snapshot's `busy` says what is under way. A command's own work (n's
+ * step) is not interrupted by later keys, only by a quit with no save or
+ * export queued (`quitting`); a save first makes the batch draws the run
+ * owes, so the checkpoint is that of an eager run.
  *
  * History: every step's training loss (and test loss where evaluated) is
  * kept in full for CSV export; the curve the screens draw is decimated
@@ -47,7 +70,7 @@
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
-#define ENGINE_QUEUE 64
+#define ENGINE_QUEUE 64		/* initial queue capacity; it grows */
 #define ENGINE_DECIM (SNAPSHOT_MAX_POINTS)	/* decimated points kept: 1..2× */
 
 static const int engine_speeds[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
@@ -57,6 +80,7 @@ static const int engine_speeds[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
 struct engine_qitem {
 	enum engine_cmd cmd;
 	int arg;
+	int count;		/* keys merged into this entry */
 };
 
 /* The decimated curve for display. */
@@ -76,9 +100,10 @@ struct engine {
 	/* The command queue. */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct engine_qitem q[ENGINE_QUEUE];
-	int qhead, qlen;
-	atomic_int pending;
+	struct engine_qitem *q;	/* (qcap) a ring */
+	int qhead, qlen, qcap;
+	atomic_int pending;	/* a command is queued: stop background work */
+	atomic_int quitting;	/* quit with no save or export queued */
 
 	/* The snapshot slot. */
 	pthread_mutex_t slot_mu;
@@ -100,6 +125,8 @@ struct engine {
 	unsigned long seq;
 	char message[256];
 	bool message_error;
+	char busy[48];		/* the set-up piece under way, or "" */
+	unsigned long commands;	/* keys carried out */
 
 	long hn, hcap;		/* the full history of this run */
 	double *hstep, *htrain, *htest;
@@ -110,6 +137,7 @@ struct engine {
 	struct snapshot_mark marks[SNAPSHOT_MAX_MARKS];
 
 	double *layer_mse;	/* (L) */
+	bool test_due;		/* a forced test evaluation is owed */
 	long test_step;
 	double last_test_end, test_dur;
 	bool have_base;
@@ -310,33 +338,48 @@ engine_record_test(struct engine *e, double test)
 
 /* ---- evaluation ---- */
 
-static void
-engine_test(struct engine *e, bool force)
+/* Evaluate the test batch now; false if a command interrupted it. */
+static bool
+engine_test_run(struct engine *e)
 {
-	double start, now = engine_now();
+	double start = engine_now(), now;
 
-	if (e->test_step == e->t->step)
-		return;
-	if (!force && now - e->last_test_end < 50 * e->test_dur)
-		return;
-	start = now;
-	trainer_test(e->t, e->layer_mse);
+	if (trainer_test(e->t, e->layer_mse) != 0)
+		return false;
 	e->test_step = e->t->step;
 	now = engine_now();
 	e->test_dur = now - start;
 	e->last_test_end = now;
 	engine_record_test(e, e->layer_mse[e->t->cfg.layers - 1]);
+	return true;
 }
 
-/* The classical methods on the current test batch, for k = 0..L. */
+/* A test evaluation at this step, unless it is not forced and not cheap
+ * enough yet; a forced one that a command interrupts is owed to
+ * engine_catch_up (made before the next step). */
 static void
+engine_test(struct engine *e, bool force)
+{
+	if (e->test_step == e->t->step)
+		return;
+	if (!force && engine_now() - e->last_test_end < 50 * e->test_dur)
+		return;
+	if (!engine_test_run(e) && force)
+		e->test_due = true;
+}
+
+/* The classical methods on the current test batch, for k = 0..L; false if
+ * a command interrupted them. */
+static bool
 engine_baselines(struct engine *e)
 {
 	struct baseline_table tab;
 	int b, L = e->t->cfg.layers;
 
 	memset(&tab, 0, sizeof tab);
-	baselines_evaluate(&e->t->cfg, &e->t->dist, &e->t->test, L, &tab);
+	if (baselines_evaluate_cancel(&e->t->cfg, &e->t->dist, &e->t->test, L,
+	    &tab, &e->pending) != 0)
+		return false;
 	for (b = 0; b < BASELINE_COUNT; b++) {
 		e->base[b] = xrealloc(e->base[b], (L + 1) * sizeof(double));
 		e->base_step[b] = xrealloc(e->base_step[b], (L + 1) *
@@ -347,6 +390,7 @@ engine_baselines(struct engine *e)
 	e->base_L = L;
 	e->have_base = true;
 	baseline_table_free(&tab);
+	return true;
 }
 
 /* Cosine similarity of Σ_h A_ℓh with Σ⁻¹ for each layer (pre, gdpp). */
@@ -419,6 +463,8 @@ engine_publish(struct engine *e)
 	s->speed_cap = engine_speed_cap(e->speed);
 	snprintf(s->message, sizeof s->message, "%s", e->message);
 	s->message_error = e->message_error;
+	snprintf(s->busy, sizeof s->busy, "%s", e->busy);
+	s->commands = e->commands;
 
 	/* the curve: flushed points plus the open bucket */
 	snapshot_curve_set(&s->hist, d->c.step, d->c.train, d->c.test, d->c.n,
@@ -492,6 +538,7 @@ engine_begin_run(struct engine *e, const struct ms_config *old)
 	e->run++;
 	e->layer_mse = xrealloc(e->layer_mse, e->t->cfg.layers *
 	    sizeof(double));
+	e->test_due = true;
 	e->test_step = -1;
 	e->test_dur = 0;
 	e->have_base = false;
@@ -514,11 +561,13 @@ engine_new_run(struct engine *e, const struct ms_config *cfg,
 	struct ms_config old = e->t->cfg;
 	char err[256], desc[64];
 
-	if (trainer_init(nt, cfg, err, sizeof err) != 0) {
+	/* its batches, test and baselines come from engine_catch_up */
+	if (trainer_init_deferred(nt, cfg, err, sizeof err) != 0) {
 		free(nt);
 		engine_message(e, true, "%s", err);
 		return;
 	}
+	trainer_set_cancel(nt, &e->pending);
 	trainer_free(e->t);
 	free(e->t);
 	e->t = nt;
@@ -528,9 +577,81 @@ engine_new_run(struct engine *e, const struct ms_config *cfg,
 	engine_describe(cfg, desc, sizeof desc);
 	engine_message(e, false, "%s: new run %s (previous curve faded)",
 	    what, desc);
-	engine_test(e, true);
-	engine_publish(e);
-	engine_baselines(e);
+}
+
+/* The configuration after one press of a new-run key (heads, layers,
+ * memory, parametrization, restart) from cur, as config_validate and
+ * engine_new_run would take it: 0, or -1 with the refusal in err. */
+static int
+engine_press(enum engine_cmd cmd, int arg, const struct ms_config *cur,
+    struct ms_config *next, char *err, size_t errlen)
+{
+	*next = *cur;
+	switch (cmd) {
+	case ENGINE_CMD_HEADS:
+		next->heads += arg < 0 ? -1 : 1;
+		if (next->heads < 1) {
+			snprintf(err, errlen, "heads: at least 1");
+			return -1;
+		}
+		break;
+	case ENGINE_CMD_LAYERS:
+		next->layers += arg < 0 ? -1 : 1;
+		if (next->layers < 1) {
+			snprintf(err, errlen, "layers: at least 1");
+			return -1;
+		}
+		break;
+	case ENGINE_CMD_MEMORY:
+		next->memory = cur->memory == MS_MEMORY_NONE ? MS_MEMORY_CGD :
+		    cur->memory == MS_MEMORY_CGD ? MS_MEMORY_LFOM :
+		    MS_MEMORY_NONE;
+		break;
+	case ENGINE_CMD_PARAM:
+		next->param = cur->param == MS_PARAM_SCALAR ? MS_PARAM_PRE :
+		    cur->param == MS_PARAM_PRE ? MS_PARAM_GDPP :
+		    cur->param == MS_PARAM_GDPP ? MS_PARAM_FULL :
+		    MS_PARAM_SCALAR;
+		break;
+	default:
+		break;
+	}
+	return config_validate(next, err, errlen);
+}
+
+/* count presses of a new-run key: each refused press keeps the
+ * configuration, as it would alone, and one run is built for the final
+ * configuration (none if every press was refused). */
+static void
+engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count,
+    const char *what)
+{
+	struct ms_config cfg = e->t->cfg, next;
+	char err[256] = "", why[256], run[256];
+	int i, applied = 0;
+	bool last_refused = false;
+
+	for (i = 0; i < count; i++) {
+		last_refused = engine_press(cmd, arg, &cfg, &next, why,
+		    sizeof why) != 0;
+		if (last_refused) {
+			snprintf(err, sizeof err, "%s", why);
+			continue;
+		}
+		cfg = next;
+		applied++;
+	}
+	if (applied > 0)
+		engine_new_run(e, &cfg, what);
+	if (applied == count || e->message_error)
+		return;
+	if (applied == 0) {
+		engine_message(e, true, "%s", err);
+		return;
+	}
+	snprintf(run, sizeof run, "%s", e->message);
+	engine_message(e, last_refused, "%s; %d of the keys refused: %s", run,
+	    count - applied, err);
 }
 
 static void
@@ -550,7 +671,7 @@ engine_set_data(struct engine *e)
 		    sizeof *e->marks);
 		e->nmarks--;
 	}
-	e->test_draws++;	/* trainer_set_data redrew the test batch */
+	e->test_draws++;	/* trainer_set_data redrew (or owes) it */
 	e->marks[e->nmarks].step = e->t->step;
 	snprintf(e->marks[e->nmarks].label, sizeof e->marks[0].label, "%s",
 	    name);
@@ -558,8 +679,8 @@ engine_set_data(struct engine *e)
 	engine_message(e, false, "data: %s (kappa %g); training continues",
 	    name, config_condition(&e->t->cfg));
 	e->test_step = -1;
-	engine_baselines(e);
-	engine_test(e, true);
+	e->have_base = false;	/* engine_catch_up: test, then baselines */
+	e->test_due = true;
 }
 
 /* snprintf for messages that may name long paths (truncation is fine). */
@@ -617,15 +738,30 @@ engine_abs(const char *path, char *buf, size_t len)
 	return buf;
 }
 
-/* Carry out one command; true for quit. */
-static bool
-engine_do(struct engine *e, enum engine_cmd cmd, int arg)
+/* Append "N keys merged into 1" to the message of a merged command. */
+static void
+engine_note_merged(struct engine *e, int count)
 {
-	struct ms_config cfg = e->t->cfg;
+	size_t len = strlen(e->message);
+
+	if (len == 0)
+		snprintf(e->message, sizeof e->message, "%d keys merged into 1",
+		    count);
+	else if (len < sizeof e->message)
+		snprintf(e->message + len, sizeof e->message - len,
+		    " (%d keys merged into 1)", count);
+}
+
+/* Carry out one queue entry (it->count keys); true for quit. */
+static bool
+engine_do(struct engine *e, const struct engine_qitem *it)
+{
+	enum engine_cmd cmd = it->cmd;
 	char err[512], abs[PATH_MAX + 256];
-	int n;
+	int n, rc;
 
 	e->message[0] = '\0';
+	e->message_error = false;
 	switch (cmd) {
 	case ENGINE_CMD_QUIT:
 		return true;
@@ -661,7 +797,13 @@ engine_do(struct engine *e, enum engine_cmd cmd, int arg)
 		}
 		if (e->state == ENGINE_DIVERGED)
 			break;
-		if (trainer_step(e->t) != 0) {
+		/* the key's own step: later keys do not interrupt it */
+		trainer_set_cancel(e->t, &e->quitting);
+		rc = trainer_step(e->t);
+		trainer_set_cancel(e->t, &e->pending);
+		if (rc == TRAINER_INTERRUPTED)
+			return false;	/* quitting */
+		if (rc != 0) {
 			e->state = ENGINE_DIVERGED;
 			engine_message(e, true, "training diverged at step %ld; "
 			    "the last finite parameters are kept", e->t->step);
@@ -674,9 +816,13 @@ engine_do(struct engine *e, enum engine_cmd cmd, int arg)
 		engine_test(e, true);
 		break;
 	case ENGINE_CMD_SPEED:
-		n = e->speed + (arg < 0 ? -1 : 1);
-		if (n >= 0 && n < ENGINE_NSPEEDS)
-			e->speed = n;
+		/* each press moves one level, clamped at both ends */
+		n = e->speed + (it->arg < 0 ? -it->count : it->count);
+		if (n < 0)
+			n = 0;
+		if (n >= ENGINE_NSPEEDS)
+			n = ENGINE_NSPEEDS - 1;
+		e->speed = n;
 		if (engine_speed_cap(e->speed) > 0)
 			engine_message(e, false, "speed: at most %d steps/s",
 			    engine_speed_cap(e->speed));
@@ -684,41 +830,28 @@ engine_do(struct engine *e, enum engine_cmd cmd, int arg)
 			engine_message(e, false, "speed: unlimited");
 		break;
 	case ENGINE_CMD_HEADS:
-		cfg.heads += arg < 0 ? -1 : 1;
-		if (cfg.heads < 1) {
-			engine_message(e, true, "heads: at least 1");
-			break;
-		}
-		engine_new_run(e, &cfg, "heads");
+		engine_new_runs(e, cmd, it->arg, it->count, "heads");
 		break;
 	case ENGINE_CMD_LAYERS:
-		cfg.layers += arg < 0 ? -1 : 1;
-		if (cfg.layers < 1) {
-			engine_message(e, true, "layers: at least 1");
-			break;
-		}
-		engine_new_run(e, &cfg, "layers");
+		engine_new_runs(e, cmd, it->arg, it->count, "layers");
 		break;
 	case ENGINE_CMD_MEMORY:
-		cfg.memory = cfg.memory == MS_MEMORY_NONE ? MS_MEMORY_CGD :
-		    cfg.memory == MS_MEMORY_CGD ? MS_MEMORY_LFOM :
-		    MS_MEMORY_NONE;
-		engine_new_run(e, &cfg, "memory");
+		engine_new_runs(e, cmd, it->arg, it->count, "memory");
 		break;
 	case ENGINE_CMD_PARAM:
-		cfg.param = cfg.param == MS_PARAM_SCALAR ? MS_PARAM_PRE :
-		    cfg.param == MS_PARAM_PRE ? MS_PARAM_GDPP :
-		    cfg.param == MS_PARAM_GDPP ? MS_PARAM_FULL :
-		    MS_PARAM_SCALAR;
-		engine_new_run(e, &cfg, "parametrization");
+		engine_new_runs(e, cmd, it->arg, it->count, "parametrization");
 		break;
 	case ENGINE_CMD_RESTART:
-		engine_new_run(e, &cfg, "restart");
+		engine_new_runs(e, cmd, it->arg, it->count, "restart");
 		break;
 	case ENGINE_CMD_DATA:
 		engine_set_data(e);
 		break;
 	case ENGINE_CMD_SAVE:
+		/* the draws the run owes first: the file is an eager run's */
+		trainer_set_cancel(e->t, NULL);
+		trainer_prepare(e->t);
+		trainer_set_cancel(e->t, &e->pending);
 		if (checkpoint_save(e->save_path, e->t, err, sizeof err) != 0)
 			engine_message(e, true, "%s", err);
 		else
@@ -734,6 +867,8 @@ engine_do(struct engine *e, enum engine_cmd cmd, int arg)
 			    e->hn, engine_abs(e->csv_path, abs, sizeof abs));
 		break;
 	}
+	if (it->count > 1)
+		engine_note_merged(e, it->count);
 	return false;
 }
 
@@ -746,7 +881,11 @@ engine_burst(struct engine *e)
 	int cap = engine_speed_cap(e->speed);
 
 	for (;;) {
-		if (trainer_step(e->t) != 0) {
+		int rc = trainer_step(e->t);
+
+		if (rc == TRAINER_INTERRUPTED)
+			return;	/* a command: the step is made again later */
+		if (rc != 0) {
 			e->state = ENGINE_DIVERGED;
 			engine_message(e, true, "training diverged at step %ld; "
 			    "the last finite parameters are kept", e->t->step);
@@ -794,6 +933,56 @@ engine_abstime(struct timespec *ts, double at_mono)
 	}
 }
 
+/* Say what set-up piece is under way (NULL: none), publishing if that
+ * changed, so the UI shows it while the piece runs. */
+static void
+engine_busy(struct engine *e, const char *what)
+{
+	if (what == NULL)
+		what = "";
+	if (strcmp(e->busy, what) == 0)
+		return;
+	snprintf(e->busy, sizeof e->busy, "%s", what);
+	engine_publish(e);
+}
+
+/*
+ * One piece of the set-up the run still lacks, in order: the batch draws
+ * it owes, the forced test evaluation, the baselines. A command interrupts
+ * a piece, which is then done again from its start. Returns false when
+ * there is nothing left to do.
+ */
+static bool
+engine_catch_up(struct engine *e)
+{
+	if (!trainer_ready(e->t)) {
+		engine_busy(e, "drawing the batches");
+		trainer_prepare(e->t);
+		return true;
+	}
+	if (e->test_due) {
+		if (e->test_step != e->t->step) {
+			engine_busy(e, "testing the model");
+			if (!engine_test_run(e))
+				return true;
+		}
+		e->test_due = false;
+		engine_publish(e);
+		return true;
+	}
+	if (!e->have_base) {
+		engine_busy(e, "evaluating the baselines");
+		if (engine_baselines(e))
+			engine_publish(e);
+		return true;
+	}
+	if (e->busy[0] != '\0') {
+		engine_busy(e, NULL);
+		return true;
+	}
+	return false;
+}
+
 static void *
 engine_main(void *arg)
 {
@@ -804,21 +993,21 @@ engine_main(void *arg)
 	double due, now;
 	int cap;
 
-	engine_test(e, true);
-	engine_publish(e);
-	engine_baselines(e);
-	engine_publish(e);
-
 	pthread_mutex_lock(&e->mu);
 	for (;;) {
 		dirty = false;
 		while (e->qlen > 0 && !quit) {
 			it = e->q[e->qhead];
-			e->qhead = (e->qhead + 1) % ENGINE_QUEUE;
+			e->qhead = (e->qhead + 1) % e->qcap;
 			e->qlen--;
 			atomic_store(&e->pending, e->qlen > 0);
+			/* quitting: nothing queued outlives the process */
+			if (atomic_load(&e->quitting) &&
+			    it.cmd != ENGINE_CMD_QUIT)
+				continue;
 			pthread_mutex_unlock(&e->mu);
-			quit = engine_do(e, it.cmd, it.arg);
+			quit = engine_do(e, &it);
+			e->commands += (unsigned long)it.count;
 			dirty = true;
 			pthread_mutex_lock(&e->mu);
 		}
@@ -830,6 +1019,17 @@ engine_main(void *arg)
 			pthread_mutex_lock(&e->mu);
 			continue;
 		}
+		if (!atomic_load(&e->pending)) {
+			bool more;
+
+			pthread_mutex_unlock(&e->mu);
+			more = engine_catch_up(e);
+			pthread_mutex_lock(&e->mu);
+			if (more)
+				continue;
+		}
+		if (e->qlen > 0)
+			continue;
 		if (e->state != ENGINE_RUNNING) {
 			pthread_cond_wait(&e->cv, &e->mu);
 			continue;
@@ -867,13 +1067,15 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	if (loaded != NULL)
 		e->t = loaded;
 	else {
+		/* the batches are drawn by the worker: this returns at once */
 		e->t = xcalloc(1, sizeof *e->t);
-		if (trainer_init(e->t, cfg, err, errlen) != 0) {
+		if (trainer_init_deferred(e->t, cfg, err, errlen) != 0) {
 			free(e->t);
 			free(e);
 			return NULL;
 		}
 	}
+	trainer_set_cancel(e->t, &e->pending);
 	if (pipe(e->pipe) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		trainer_free(e->t);
@@ -919,6 +1121,7 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 		    "space trains on", e->t->step);
 	}
 	/* the UI's first snapshot says what is being set up */
+	snprintf(e->front->busy, sizeof e->front->busy, "setting up the run");
 	e->front->cfg = e->t->cfg;
 	e->front->kappa = config_condition(&e->t->cfg);
 	e->front->step = e->t->step;
@@ -939,16 +1142,81 @@ engine_start(struct engine *e)
 	return 0;
 }
 
-/* Queue a command for the worker (never blocks on training). */
+/* Whether count presses of cmd (with arg) do what one entry carrying a
+ * count does (see the top of the file). */
+static bool
+engine_mergeable(enum engine_cmd cmd)
+{
+	switch (cmd) {
+	case ENGINE_CMD_PAUSE:
+	case ENGINE_CMD_RESUME:
+	case ENGINE_CMD_SPEED:
+	case ENGINE_CMD_HEADS:
+	case ENGINE_CMD_LAYERS:
+	case ENGINE_CMD_MEMORY:
+	case ENGINE_CMD_PARAM:
+	case ENGINE_CMD_RESTART:
+	case ENGINE_CMD_SAVE:
+	case ENGINE_CMD_EXPORT:
+		return true;
+	case ENGINE_CMD_TOGGLE:
+	case ENGINE_CMD_STEP:
+	case ENGINE_CMD_DATA:
+	case ENGINE_CMD_QUIT:
+		break;
+	}
+	return false;
+}
+
+/* Double the queue's capacity (called with e->mu held). */
+static void
+engine_queue_grow(struct engine *e)
+{
+	int cap = e->qcap > 0 ? 2 * e->qcap : ENGINE_QUEUE, i;
+	struct engine_qitem *q = xcalloc((size_t)cap, sizeof *q);
+
+	for (i = 0; i < e->qlen; i++)
+		q[i] = e->q[(e->qhead + i) % e->qcap];
+	free(e->q);
+	e->q = q;
+	e->qcap = cap;
+	e->qhead = 0;
+}
+
+/* Queue a command for the worker (never blocks on training, never drops
+ * it: a repeated key may be merged into the last entry). */
 void
 engine_send(struct engine *e, enum engine_cmd cmd, int arg)
 {
+	struct engine_qitem *last;
+	int i;
+	bool keep = false;
+
 	pthread_mutex_lock(&e->mu);
-	if (e->qlen < ENGINE_QUEUE) {
-		e->q[(e->qhead + e->qlen) % ENGINE_QUEUE].cmd = cmd;
-		e->q[(e->qhead + e->qlen) % ENGINE_QUEUE].arg = arg;
+	last = e->qlen > 0 ? &e->q[(e->qhead + e->qlen - 1) % e->qcap] : NULL;
+	if (last != NULL && last->cmd == cmd && engine_mergeable(cmd) &&
+	    (last->arg < 0) == (arg < 0) && last->count < INT_MAX)
+		last->count++;
+	else {
+		if (e->qlen == e->qcap)
+			engine_queue_grow(e);
+		last = &e->q[(e->qhead + e->qlen) % e->qcap];
+		last->cmd = cmd;
+		last->arg = arg;
+		last->count = 1;
 		e->qlen++;
-		atomic_store(&e->pending, 1);
+	}
+	atomic_store(&e->pending, 1);
+	if (cmd == ENGINE_CMD_QUIT) {
+		/* a save or export still queued is carried out first, with
+		 * all that precedes it; otherwise the worker drops its work */
+		for (i = 0; i < e->qlen; i++) {
+			enum engine_cmd c = e->q[(e->qhead + i) % e->qcap].cmd;
+
+			keep |= c == ENGINE_CMD_SAVE || c == ENGINE_CMD_EXPORT;
+		}
+		if (!keep)
+			atomic_store(&e->quitting, 1);
 	}
 	pthread_cond_signal(&e->cv);
 	pthread_mutex_unlock(&e->mu);
@@ -1026,6 +1294,7 @@ engine_free(struct engine *e)
 	}
 	close(e->pipe[0]);
 	close(e->pipe[1]);
+	free(e->q);
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->cv);
 	pthread_mutex_destroy(&e->slot_mu);

@@ -4,11 +4,18 @@
  * in a table; when the terminal has no pairs left the default pair is used.
  * Cells go out as cchar_t through setcchar, whose pair argument is not
  * limited to the 256 pairs that fit in a chtype.
+ *
+ * The terminal is opened with setupterm, whose failures come back as a
+ * code, then newterm; initscr would print ncurses' own message and exit.
+ * The size (COLUMNS and LINES override the terminal's) is checked against
+ * what the canvas takes before any screen is set up.
  */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "memscope/backend.h"
@@ -49,14 +56,60 @@ backend_atexit(void)
 	backend_end();
 }
 
+/* Whether TERM names a terminal memscope can draw on, of a size the
+ * canvas takes: 0, or -1 with the reason in err. */
+static int
+backend_check(char *err, size_t errlen)
+{
+	/* not "lines": term.h makes that a macro */
+	const char *term = getenv("TERM"), *ecols = getenv("COLUMNS");
+	const char *elines = getenv("LINES");
+	char env[96] = "";
+	int rc = 0, w, h;
+
+	if (term == NULL)
+		term = "";
+	if (setupterm(NULL, STDOUT_FILENO, &rc) != OK) {
+		if (rc == 1)
+			snprintf(err, errlen, "TERM=%.64s is a hardcopy "
+			    "terminal: the visualizer needs a screen; for "
+			    "headless training use `memscope train`", term);
+		else if (rc == 0)
+			snprintf(err, errlen, "TERM=%.64s: no such terminal "
+			    "type in the terminfo database; set TERM to your "
+			    "terminal's type (e.g. xterm-256color), or use "
+			    "`memscope train`", term);
+		else
+			snprintf(err, errlen, "TERM=%.64s: no terminfo "
+			    "database found; install ncurses-base (or set "
+			    "TERMINFO), or use `memscope train`", term);
+		return -1;
+	}
+	w = COLS;
+	h = LINES;
+	del_curterm(cur_term);
+	if (w >= 1 && h >= 1 && w <= CANVAS_MAX_W && h <= CANVAS_MAX_H)
+		return 0;
+	if (ecols != NULL || elines != NULL)
+		snprintf(env, sizeof env, " (COLUMNS=%.16s LINES=%.16s)",
+		    ecols != NULL ? ecols : "unset",
+		    elines != NULL ? elines : "unset");
+	snprintf(err, errlen, "the terminal is %dx%d%s: memscope draws on "
+	    "1x1 to %dx%d cells", w, h, env, CANVAS_MAX_W, CANVAS_MAX_H);
+	return -1;
+}
+
 /* Start curses on the terminal. */
 int
 backend_init(bool colour, char *err, size_t errlen)
 {
 	static bool registered;
 
-	if (initscr() == NULL) {
-		snprintf(err, errlen, "cannot start the terminal");
+	if (backend_check(err, errlen) != 0)
+		return -1;
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		snprintf(err, errlen, "TERM=%.64s: cannot start the terminal",
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
 		return -1;
 	}
 	backend.active = true;

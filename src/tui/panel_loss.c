@@ -115,7 +115,7 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	struct rect in, pr;
 	struct plot p;
 	double lo = INFINITY, hi = -INFINITY, xmax = 1, *tmp;
-	char buf[32], title[64];
+	char buf[32], title[64], wait[64];
 	int i, row, col, x, y, L = s->cfg.layers, maxn;
 
 	snprintf(title, sizeof title, "loss: ln MSE, L = %d after each step",
@@ -138,9 +138,10 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	if (s->target > xmax)
 		xmax = (double)s->target;
 	if (!isfinite(lo)) {
-		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM,
-		    s->state == ENGINE_STARTING ? "setting up the run..." :
-		    "waiting for the first loss...");
+		snprintf(wait, sizeof wait, "%s...", s->busy[0] != '\0' ?
+		    s->busy : s->state == ENGINE_STARTING ?
+		    "setting up the run" : "waiting for the first loss");
+		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM, wait);
 		return;
 	}
 	panel_pad_range(&lo, &hi);

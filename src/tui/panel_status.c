@@ -68,6 +68,10 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 
 		canvas_attr(c, b, CATTR_BOLD);
 	}
+	if (s->busy[0] != '\0') {
+		snprintf(buf, sizeof buf, " %s%s ", s->busy, u ? "…" : "...");
+		x = panel_segment(c, x, y, end, COL_STATUS, buf);
+	}
 	snprintf(buf, sizeof buf, " step %ld/%ld", s->step, s->target);
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	if (s->speed_cap > 0)

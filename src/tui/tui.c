@@ -1,17 +1,23 @@
 /*
- * The UI thread's loop. It sleeps in poll() on the terminal and the
- * engine's notification pipe, so a paused visualizer uses no CPU: it wakes
- * for a key, a new snapshot, a signal (SIGWINCH, SIGINT, SIGTERM interrupt
- * poll) or, as a safety net, once a second. Frames are drawn only when a
- * snapshot or a key changed something, and at most 30 times a second: a
- * change arriving sooner than 33 ms after the last frame shortens the poll
- * timeout instead of drawing at once.
+ * The UI thread's loop. It sleeps in poll() on the terminal, the engine's
+ * notification pipe and the signal pipe, so a paused visualizer uses no
+ * CPU: it wakes for a key, a new snapshot, a signal or, as a safety net,
+ * once a second. Frames are drawn only when a snapshot or a key changed
+ * something, and at most 30 times a second: a change arriving sooner than
+ * 33 ms after the last frame shortens the poll timeout instead of drawing
+ * at once.
  *
- * SIGINT and SIGTERM only set a flag; the loop then ends curses normally.
- * Fatal errors exit through xmalloc, whose exit runs the backend's atexit
- * handler, so the terminal is restored on every path.
+ * Signals. SIGINT, SIGTERM, SIGHUP and SIGQUIT all go to one handler,
+ * tui_on_signal, the only code that runs in a signal's context: it records
+ * the signal and writes a byte to a pipe the loop polls (whichever thread
+ * took the signal), and the loop then ends curses normally and exits with
+ * 128 + the signal. The handler stays installed until the engine has
+ * stopped, so no signal finds a write under way without it. Fatal errors
+ * exit through xmalloc, whose exit runs the backend's atexit handler, so
+ * the terminal is restored on every path.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <math.h>
 #include <poll.h>
@@ -23,19 +29,96 @@
 #include <unistd.h>
 
 #include "memscope/backend.h"
+#include "memscope/config.h"
 #include "memscope/keys.h"
+#include "memscope/output.h"
 #include "memscope/screen.h"
 #include "memscope/theme.h"
 #include "memscope/tui.h"
 
 #define TUI_FRAME_MS 33
 
-static volatile sig_atomic_t tui_signalled;
+/* The signals that end the visualizer, each like q but with status
+ * 128 + the signal. */
+static const int tui_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define TUI_NSIGNALS ((int)(sizeof tui_signals / sizeof tui_signals[0]))
 
+static volatile sig_atomic_t tui_signalled;
+static int tui_sigpipe[2] = { -1, -1 };
+
+/* The handler of every signal in tui_signals (async-signal-safe). */
 static void
 tui_on_signal(int sig)
 {
+	int saved = errno;
+	char c = 1;
+
+	/*
+	 * The first signal ends the visualizer like q: the UI loop sees the
+	 * pipe, stops the engine (which finishes a save or export under way,
+	 * so no temporary is left) and restores the terminal. A second one
+	 * while that has not happened (an output stuck writing into a FIFO
+	 * nobody reads) ends the process at once: the temporaries of writes
+	 * under way are removed first (output.h), the terminal is left as is.
+	 */
+	if (tui_signalled != 0) {
+		output_signal_cleanup();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	tui_signalled = sig;
+	if (tui_sigpipe[1] >= 0 && write(tui_sigpipe[1], &c, 1) < 0)
+		c = 0;	/* full: the loop will see the flag all the same */
+	errno = saved;
+}
+
+/* Install tui_on_signal for tui_signals (old[] gets the previous
+ * actions), with the pipe it writes to; -1 if the pipe cannot be made. */
+static int
+tui_signals_install(struct sigaction *old)
+{
+	struct sigaction sa;
+	int i, fl;
+
+	if (pipe(tui_sigpipe) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fl = fcntl(tui_sigpipe[i], F_GETFL);
+		fcntl(tui_sigpipe[i], F_SETFL, fl | O_NONBLOCK);
+		fcntl(tui_sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < TUI_NSIGNALS; i++)
+		sigaddset(&sa.sa_mask, tui_signals[i]);
+	for (i = 0; i < TUI_NSIGNALS; i++)
+		sigaction(tui_signals[i], &sa, &old[i]);
+	return 0;
+}
+
+/* Put back the actions tui_signals_install replaced, close its pipe. */
+static void
+tui_signals_restore(const struct sigaction *old)
+{
+	int i, fd[2] = { tui_sigpipe[0], tui_sigpipe[1] };
+
+	for (i = 0; i < TUI_NSIGNALS; i++)
+		sigaction(tui_signals[i], &old[i], NULL);
+	tui_sigpipe[0] = tui_sigpipe[1] = -1;
+	close(fd[0]);
+	close(fd[1]);
+}
+
+/* Empty the signal pipe. */
+static void
+tui_signals_drain(void)
+{
+	char buf[16];
+
+	while (read(tui_sigpipe[0], buf, sizeof buf) > 0)
+		;
 }
 
 static double
@@ -74,14 +157,14 @@ tui_next_theme(struct theme *t, char *note, size_t len)
 int
 tui_run(struct engine *e, const struct tui_opts *o)
 {
-	struct sigaction sa, old_int, old_term;
+	struct sigaction old_sig[TUI_NSIGNALS];
 	struct snapshot *snap = engine_first_snapshot(e);
 	struct step_view step;
 	struct keys_ui ui = { 0, false, tui_send, e, &step };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char err[512], note[600];
 	double last_frame = 0, now, t0;
 	bool dirty = true, utf8, colour, quit = false;
@@ -95,16 +178,18 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	utf8 = !o->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	colour = !o->mono;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = tui_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-
-	if (backend_init(colour, err, sizeof err) != 0) {
-		fprintf(stderr, "memscope: %s\n", err);
+	if (tui_signals_install(old_sig) != 0) {
+		fprintf(stderr, "memscope: pipe: %s\n", strerror(errno));
 		engine_free(e);
 		return 1;
+	}
+	if (backend_init(colour, err, sizeof err) != 0) {
+		/* an unusable terminal is bad input: status 2 */
+		config_one_line(err);
+		fprintf(stderr, "memscope tui: %s\n", err);
+		engine_free(e);
+		tui_signals_restore(old_sig);
+		return 2;
 	}
 	backend_set_theme(&theme);
 	backend_size(&w, &h);
@@ -116,6 +201,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		fprintf(stderr, "memscope: cannot start the training thread: "
 		    "%s\n", strerror(errno));
 		engine_free(e);
+		tui_signals_restore(old_sig);
 		return 1;
 	}
 	t0 = tui_now();
@@ -146,8 +232,14 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = engine_notify_fd(e);
 		pfd[1].events = POLLIN;
-		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+		pfd[2].fd = tui_sigpipe[0];
+		pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[2].revents & POLLIN)
+			tui_signals_drain();
+		if (tui_signalled)
 			break;
 		if (pfd[1].revents & POLLIN) {
 			engine_notify_drain(e);
@@ -182,11 +274,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	}
 	now = tui_now();
 	backend_end();
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	canvas_free(&c);
 	engine_free(e);
 	step_view_free(&step);
+	tui_signals_restore(old_sig);
 	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
 		fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s)\n",
 		    frames, now - t0, frames / (now - t0));
