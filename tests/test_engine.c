@@ -13,54 +13,19 @@
 
 #include <cmocka.h>
 
+#include "engine_fixture.h"
 #include "memscope/engine.h"
 #include "memscope/trace.h"
 
-static void
-small_config(struct ms_config *cfg)
-{
-	config_defaults(cfg);
-	cfg->dim = 5;
-	cfg->context = 10;
-	cfg->layers = 2;
-	cfg->heads = 1;
-	cfg->batch = 40;
-	cfg->test_batch = 40;
-	cfg->steps = 1000000;
-	cfg->param = MS_PARAM_PRE;
-	cfg->memory = MS_MEMORY_CGD;
-	cfg->data = MS_DATA_ISO;
-	cfg->threads = 1;
-}
 
-static double
-now(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
-typedef bool (*pred_fn)(const struct snapshot *s, long arg);
 
 /* Take snapshots until pred holds (true) or 10 s pass (false). */
 static bool
-wait_for(struct engine *e, struct snapshot **s, pred_fn pred, long arg)
+wait_for(struct engine *e, struct snapshot **s, fixture_pred pred, long arg)
 {
-	double end = now() + 10;
-	struct pollfd pfd;
-
-	while (now() < end) {
-		pfd.fd = engine_notify_fd(e);
-		pfd.events = POLLIN;
-		poll(&pfd, 1, 50);
-		engine_notify_drain(e);
-		engine_take(e, s);
-		if ((*s)->seq > 0 && pred(*s, arg))
-			return true;
-	}
-	return false;
+	return fixture_wait(e, s, pred, arg, 10);
 }
 
 static bool
@@ -70,17 +35,7 @@ has_baselines(const struct snapshot *s, long arg)
 	return s->have_baselines;
 }
 
-static bool
-step_at_least(const struct snapshot *s, long arg)
-{
-	return s->step >= arg;
-}
 
-static bool
-state_is(const struct snapshot *s, long arg)
-{
-	return s->state == (enum engine_state)arg;
-}
 
 static bool
 heads_are(const struct snapshot *s, long arg)
@@ -96,11 +51,6 @@ data_changed(const struct snapshot *s, long arg)
 	    s->nmarks == 1;
 }
 
-static bool
-message_has(const struct snapshot *s, long arg)
-{
-	return strstr(s->message, (const char *)arg) != NULL;
-}
 
 /* The snapshot describes one consistent model state. */
 static void
@@ -134,7 +84,7 @@ test_paused_steps_one(void **state)
 	char err[256];
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
@@ -145,7 +95,7 @@ test_paused_steps_one(void **state)
 	engine_take(e, &s);
 	assert_int_equal(s->step, 0);
 	engine_send(e, ENGINE_CMD_STEP, 0);
-	assert_true(wait_for(e, &s, step_at_least, 1));
+	assert_true(wait_for(e, &s, fixture_step_at_least, 1));
 	usleep(100000);
 	engine_take(e, &s);
 	assert_int_equal(s->step, 1);
@@ -168,23 +118,23 @@ test_pause_stops_steps(void **state)
 	long at;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, step_at_least, 50));
+	assert_true(wait_for(e, &s, fixture_step_at_least, 50));
 	assert_int_equal(s->state, ENGINE_RUNNING);
 	check_consistent(s);
 	engine_send(e, ENGINE_CMD_TOGGLE, 0);
-	assert_true(wait_for(e, &s, state_is, ENGINE_PAUSED));
+	assert_true(wait_for(e, &s, fixture_state_is, ENGINE_PAUSED));
 	at = s->step;
 	usleep(300000);
 	engine_take(e, &s);
 	assert_int_equal(s->step, at);
 	assert_int_equal(s->test_step, at);	/* tested at the pause */
 	engine_send(e, ENGINE_CMD_TOGGLE, 0);
-	assert_true(wait_for(e, &s, step_at_least, at + 20));
+	assert_true(wait_for(e, &s, fixture_step_at_least, at + 20));
 	engine_free(e);
 }
 
@@ -198,12 +148,12 @@ test_new_run_keeps_previous(void **state)
 	char err[256];
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, step_at_least, 30));
+	assert_true(wait_for(e, &s, fixture_step_at_least, 30));
 	engine_send(e, ENGINE_CMD_HEADS, +1);
 	assert_true(wait_for(e, &s, heads_are, 2));
 	assert_int_equal(s->run, 2);
@@ -220,7 +170,7 @@ test_new_run_keeps_previous(void **state)
 	/* heads cannot go below one */
 	engine_send(e, ENGINE_CMD_HEADS, -1);
 	engine_send(e, ENGINE_CMD_HEADS, -1);
-	assert_true(wait_for(e, &s, message_has, (long)"at least 1"));
+	assert_true(wait_for(e, &s, fixture_message_has, (long)"at least 1"));
 	assert_int_equal(s->cfg.heads, 1);
 	engine_free(e);
 }
@@ -248,7 +198,7 @@ test_snapshot_rebuilds_test_tasks(void **state)
 	int d, n1, L;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
@@ -304,7 +254,7 @@ test_loaded_finished_run_waits(void **state)
 	char err[256];
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	cfg.steps = 3;
 	for (int finished = 1; finished >= 0; finished--) {
 		t = calloc(1, sizeof *t);
@@ -324,9 +274,9 @@ test_loaded_finished_run_waits(void **state)
 			assert_int_equal(s->step, 3);
 			assert_non_null(strstr(s->message, "finished run"));
 			engine_send(e, ENGINE_CMD_TOGGLE, 0);
-			assert_true(wait_for(e, &s, step_at_least, 4));
+			assert_true(wait_for(e, &s, fixture_step_at_least, 4));
 		} else
-			assert_true(wait_for(e, &s, state_is,
+			assert_true(wait_for(e, &s, fixture_state_is,
 			    ENGINE_FINISHED));
 		engine_free(e);
 	}
@@ -348,17 +298,17 @@ test_finish_and_export(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	eo.csv_path = path;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	cfg.steps = 25;
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, state_is, ENGINE_FINISHED));
+	assert_true(wait_for(e, &s, fixture_state_is, ENGINE_FINISHED));
 	assert_int_equal(s->step, 25);
 	assert_int_equal(s->test_step, 25);
 	engine_send(e, ENGINE_CMD_EXPORT, 0);
-	assert_true(wait_for(e, &s, message_has, (long)"exported 26 rows"));
+	assert_true(wait_for(e, &s, fixture_message_has, (long)"exported 26 rows"));
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof line, f));
@@ -370,7 +320,7 @@ test_finish_and_export(void **state)
 	assert_int_equal(rows, 26);
 	/* space continues a finished run */
 	engine_send(e, ENGINE_CMD_TOGGLE, 0);
-	assert_true(wait_for(e, &s, step_at_least, 30));
+	assert_true(wait_for(e, &s, fixture_step_at_least, 30));
 	engine_free(e);
 	unlink(path);
 }
@@ -387,7 +337,7 @@ test_speed_cap(void **state)
 	int i;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = engine_create(&cfg, NULL, &eo, err, sizeof err);
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
@@ -418,7 +368,7 @@ test_data_cycle(void **state)
 	int i;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	for (i = 0; i < 5; i++) {
 		engine_next_data(&cfg, &next);
 		config_data_name(&next, buf, sizeof buf);
@@ -427,7 +377,7 @@ test_data_cycle(void **state)
 		assert_string_equal(buf, want5[i]);
 		cfg = next;
 	}
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	cfg.dim = 4;
 	for (i = 0; i < 4; i++) {
 		engine_next_data(&cfg, &next);
@@ -447,7 +397,7 @@ test_bad_config_refused(void **state)
 	char err[256] = "";
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	cfg.data = MS_DATA_PAPER;
 	cfg.dim = 3;
 	e = engine_create(&cfg, NULL, NULL, err, sizeof err);

@@ -23,24 +23,9 @@
 
 #include <cmocka.h>
 
+#include "engine_fixture.h"
 #include "memscope/engine.h"
 
-static void
-small_config(struct ms_config *cfg)
-{
-	config_defaults(cfg);
-	cfg->dim = 5;
-	cfg->context = 10;
-	cfg->layers = 2;
-	cfg->heads = 1;
-	cfg->batch = 40;
-	cfg->test_batch = 40;
-	cfg->steps = 1000000;
-	cfg->param = MS_PARAM_PRE;
-	cfg->memory = MS_MEMORY_CGD;
-	cfg->data = MS_DATA_ISO;
-	cfg->threads = 1;
-}
 
 /* A model whose step takes two seconds or so here (d 128, n 512, full P
  * and Q, 300 tasks) and whose set-up stays short: a small test batch, and
@@ -61,54 +46,11 @@ large_config(struct ms_config *cfg)
 	cfg->threads = 1;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
-typedef bool (*pred_fn)(const struct snapshot *s, long arg);
 
-/* Take snapshots until pred holds (true) or `limit` seconds pass. */
-static bool
-wait_for(struct engine *e, struct snapshot **s, pred_fn pred, long arg,
-    double limit)
-{
-	double end = now() + limit;
-	struct pollfd pfd;
 
-	while (now() < end) {
-		pfd.fd = engine_notify_fd(e);
-		pfd.events = POLLIN;
-		poll(&pfd, 1, 20);
-		engine_notify_drain(e);
-		engine_take(e, s);
-		if ((*s)->seq > 0 && pred(*s, arg))
-			return true;
-	}
-	return false;
-}
 
-static bool
-message_has(const struct snapshot *s, long arg)
-{
-	return strstr(s->message, (const char *)arg) != NULL;
-}
-
-static bool
-step_at_least(const struct snapshot *s, long arg)
-{
-	return s->step >= arg;
-}
-
-static bool
-state_is(const struct snapshot *s, long arg)
-{
-	return s->state == (enum engine_state)arg;
-}
 
 static bool
 tested_not_based(const struct snapshot *s, long arg)
@@ -175,7 +117,7 @@ test_hundred_heads_then_save(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(pa, sizeof pa, "%s/merged.json", dir);
 	snprintf(pb, sizeof pb, "%s/separate.json", dir);
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 
 	a = paused_engine(&cfg, pa);
 	sa = engine_first_snapshot(a);
@@ -183,7 +125,7 @@ test_hundred_heads_then_save(void **state)
 		engine_send(a, ENGINE_CMD_HEADS, +1);
 	engine_send(a, ENGINE_CMD_SAVE, 0);
 	assert_int_equal(engine_start(a), 0);
-	assert_true(wait_for(a, &sa, message_has, (long)"saved step 0", 20));
+	assert_true(fixture_wait(a, &sa, fixture_message_has, (long)"saved step 0", 20));
 	assert_int_equal(sa->cfg.heads, 64);
 
 	b = paused_engine(&cfg, pb);
@@ -194,7 +136,7 @@ test_hundred_heads_then_save(void **state)
 	}
 	engine_send(b, ENGINE_CMD_SAVE, 0);
 	assert_int_equal(engine_start(b), 0);
-	assert_true(wait_for(b, &sb, message_has, (long)"saved step 0", 60));
+	assert_true(fixture_wait(b, &sb, fixture_message_has, (long)"saved step 0", 60));
 	assert_int_equal(sb->cfg.heads, 64);
 	assert_true(strstr(sb->message, "merged") == NULL);
 
@@ -221,13 +163,13 @@ test_merge_is_shown(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = paused_engine(&cfg, "/nonexistent/never-saved.json");
 	s = engine_first_snapshot(e);
 	for (int i = 0; i < 100; i++)
 		engine_send(e, ENGINE_CMD_HEADS, +1);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, message_has,
+	assert_true(fixture_wait(e, &s, fixture_message_has,
 	    (long)"100 keys merged into 1", 20));
 	assert_non_null(strstr(s->message, "37 of the keys refused"));
 	assert_non_null(strstr(s->message, "H64"));
@@ -247,14 +189,14 @@ test_three_hundred_steps_then_save(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/steps.json", dir);
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = paused_engine(&cfg, path);
 	s = engine_first_snapshot(e);
 	for (int i = 0; i < 300; i++)
 		engine_send(e, ENGINE_CMD_STEP, 0);
 	engine_send(e, ENGINE_CMD_SAVE, 0);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, message_has, (long)"saved step 300", 20));
+	assert_true(fixture_wait(e, &s, fixture_message_has, (long)"saved step 300", 20));
 	assert_int_equal(s->step, 300);
 	assert_int_equal(s->state, ENGINE_PAUSED);
 	engine_free(e);
@@ -273,7 +215,7 @@ test_speed_keys_clamp_per_press(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	small_config(&cfg);
+	fixture_small_config(&cfg);
 	e = paused_engine(&cfg, "/nonexistent/never-saved.json");
 	s = engine_first_snapshot(e);
 	for (int i = 0; i < 100; i++)
@@ -281,7 +223,7 @@ test_speed_keys_clamp_per_press(void **state)
 	for (int i = 0; i < 3; i++)
 		engine_send(e, ENGINE_CMD_SPEED, +1);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, message_has, (long)"3 keys merged", 20));
+	assert_true(fixture_wait(e, &s, fixture_message_has, (long)"3 keys merged", 20));
 	assert_int_equal(s->speed_cap, engine_speed_cap(3));
 	engine_free(e);
 }
@@ -308,10 +250,10 @@ test_pause_inside_a_step(void **state)
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
 	/* a step is published as it ends; the next one starts at once */
-	assert_true(wait_for(e, &s, step_at_least, 1, 120));
+	assert_true(fixture_wait(e, &s, fixture_step_at_least, 1, 120));
 	at = s->step;
 	engine_send(e, ENGINE_CMD_PAUSE, 0);
-	assert_true(wait_for(e, &s, state_is, ENGINE_PAUSED, 120));
+	assert_true(fixture_wait(e, &s, fixture_state_is, ENGINE_PAUSED, 120));
 	assert_int_equal(s->step, at);
 	engine_free(e);
 }
@@ -338,9 +280,9 @@ test_pause_inside_the_set_up(void **state)
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, tested_not_based, 0, 120));
+	assert_true(fixture_wait(e, &s, tested_not_based, 0, 120));
 	engine_send(e, ENGINE_CMD_PAUSE, 0);
-	assert_true(wait_for(e, &s, state_is, ENGINE_PAUSED, 120));
+	assert_true(fixture_wait(e, &s, fixture_state_is, ENGINE_PAUSED, 120));
 	assert_false(s->have_baselines);
 	assert_int_equal(s->step, 0);
 	engine_free(e);

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "engine_fixture.h"
 #include "memscope/canvas.h"
 #include "memscope/config.h"
 #include "memscope/engine.h"
@@ -159,36 +160,7 @@ test_divergence_reference(void **state)
 	trainer_free(&t);
 }
 
-/* ---- the visualizer's status ---- */
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Take snapshots until the run stops (finished or diverged) or 20 s pass. */
-static bool
-wait_stopped(struct engine *e, struct snapshot **s)
-{
-	double end = now() + 20;
-	struct pollfd pfd;
-
-	while (now() < end) {
-		pfd.fd = engine_notify_fd(e);
-		pfd.events = POLLIN;
-		poll(&pfd, 1, 50);
-		engine_notify_drain(e);
-		engine_take(e, s);
-		if ((*s)->seq > 0 && ((*s)->state == ENGINE_FINISHED ||
-		    (*s)->state == ENGINE_DIVERGED))
-			return true;
-	}
-	return false;
-}
 
 /* The status and message lines of snapshot s, as text. */
 static char *
@@ -219,7 +191,7 @@ engine_end(const struct ms_config *cfg, enum engine_state *st)
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_stopped(e, &s));
+	assert_true(fixture_wait(e, &s, fixture_stopped, 0, 20));
 	*st = s->state;
 	text = status_text(s);
 	engine_free(e);
