@@ -44,8 +44,10 @@ struct cli_opts {
  * from argv[1..]: the defaults, then --config FILE, then the command line in
  * order, whatever the position of --config. Options that cmd does not take
  * are refused; keys of --config that it does not take are ignored. The
- * configuration is validated and output paths checked (their directory
- * exists and is writable). --help and --version print and return
+ * configuration is validated (tui with --load: not here, since its options
+ * combine with the file's values; cmd_tui validates the result), and the
+ * files checked: inputs readable, outputs writable as output_check says,
+ * no output the same file as an input or another output. --help and --version print and return
  * CLI_EXIT_OK; bad input prints one line "memscope CMD: ..." on stderr and
  * returns CLI_EXIT_USAGE; otherwise CLI_CONTINUE.
  */

@@ -11,10 +11,12 @@
  *   on device" instead of stdio's bare error flag (which a later fflush
  *   may even clear).
  * - Temporaries under way are listed in a fixed table that a signal handler
- *   may read: a slot's path is filled before its flag is set, and the
- *   fatal signals are blocked while a temporary is created and registered
- *   and while it is renamed and unregistered, so no signal finds a
- *   temporary that the table does not list.
+ *   may read, in whichever thread the signal lands: a temporary's name is
+ *   made and listed (path filled, then the flag set with release order)
+ *   before the file is created with O_EXCL, and unlisted only after it is
+ *   renamed or removed, so no signal finds a temporary that the table does
+ *   not list. A listed name with no file (yet, or any more) costs the
+ *   handler an unlink that fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,20 +24,25 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memscope/output.h"
 #include "memscope/xmalloc.h"
 
 #define OUTPUT_SLOTS 32
-#define OUTPUT_TMP_NAME ".memscope-XXXXXX"
+#define OUTPUT_TMP_PREFIX ".memscope-"
+#define OUTPUT_TMP_RANDOM 12	/* characters after the prefix */
 
 static struct {
-	volatile sig_atomic_t used;
+	atomic_int used;	/* lock-free, so a handler may read it */
 	char path[PATH_MAX];
 } output_slots[OUTPUT_SLOTS];
 static pthread_mutex_t output_slots_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -78,24 +85,6 @@ output_umask(void)
 	return output_umask_value;
 }
 
-/* Block the fatal signals in this thread; the old mask in old. */
-static void
-output_block(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (int i = 0; i < OUTPUT_NSIGNALS; i++)
-		sigaddset(&set, output_fatal_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
-static void
-output_unblock(const sigset_t *old)
-{
-	pthread_sigmask(SIG_SETMASK, old, NULL);
-}
-
 /* List tmp for the signal handlers; its slot, or -1 if the table is full
  * or the path too long (then a signal can leave it behind). */
 static int
@@ -107,9 +96,11 @@ output_register(const char *tmp)
 		return -1;
 	pthread_mutex_lock(&output_slots_lock);
 	for (int i = 0; i < OUTPUT_SLOTS; i++)
-		if (!output_slots[i].used) {
+		if (!atomic_load_explicit(&output_slots[i].used,
+		    memory_order_relaxed)) {
 			strcpy(output_slots[i].path, tmp);
-			output_slots[i].used = 1;
+			atomic_store_explicit(&output_slots[i].used, 1,
+			    memory_order_release);
 			slot = i;
 			break;
 		}
@@ -123,8 +114,61 @@ output_unregister(int slot)
 	if (slot < 0)
 		return;
 	pthread_mutex_lock(&output_slots_lock);
-	output_slots[slot].used = 0;
+	atomic_store_explicit(&output_slots[slot].used, 0,
+	    memory_order_release);
 	pthread_mutex_unlock(&output_slots_lock);
+}
+
+/* Create a new temporary in dir, listed before it exists; its descriptor
+ * (*tmp and *slot set), or -1 with errno set. */
+static int
+output_create_temp(const char *dir, char **tmp, int *slot)
+{
+	static const char alphabet[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(dir) + sizeof OUTPUT_TMP_PREFIX +
+	    OUTPUT_TMP_RANDOM + 2;
+	char *path = xmalloc(len);
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char r[OUTPUT_TMP_RANDOM];
+		char name[OUTPUT_TMP_RANDOM + 1];
+		int fd, saved;
+
+		if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+			/* no entropy yet: time and address suffice here,
+			 * O_EXCL guarantees the file is new */
+			unsigned long x = (unsigned long)time(NULL) ^
+			    (unsigned long)(uintptr_t)&r ^
+			    (unsigned long)attempt * 2654435761UL ^
+			    (unsigned long)getpid() << 16;
+
+			for (size_t i = 0; i < sizeof r; i++, x >>= 5)
+				r[i] = (unsigned char)(x * (i + 7));
+		}
+		for (size_t i = 0; i < sizeof r; i++)
+			name[i] = alphabet[r[i] % (sizeof alphabet - 1)];
+		name[OUTPUT_TMP_RANDOM] = '\0';
+		snprintf(path, len, "%s/%s%s", dir, OUTPUT_TMP_PREFIX, name);
+		*slot = output_register(path);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
+		    O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*tmp = path;
+			return fd;
+		}
+		saved = errno;
+		output_unregister(*slot);
+		*slot = -1;
+		if (saved != EEXIST) {
+			free(path);
+			errno = saved;
+			return -1;
+		}
+	}
+	free(path);
+	errno = EEXIST;
+	return -1;
 }
 
 /* Remove every temporary of a write under way (async-signal-safe). */
@@ -132,7 +176,8 @@ void
 output_signal_cleanup(void)
 {
 	for (int i = 0; i < OUTPUT_SLOTS; i++)
-		if (output_slots[i].used)
+		if (atomic_load_explicit(&output_slots[i].used,
+		    memory_order_acquire))
 			unlink(output_slots[i].path);
 }
 
@@ -316,8 +361,6 @@ output_open_atomic(struct output *out, const struct stat *st, char *err,
     size_t errlen)
 {
 	char *dir, *base;
-	sigset_t old;
-	size_t len;
 	int fd, saved;
 
 	/* a symlink stays a link: the temporary goes beside its target */
@@ -334,16 +377,9 @@ output_open_atomic(struct output *out, const struct stat *st, char *err,
 		    "than the file system allows (NAME_MAX)", 0);
 	}
 	free(base);
-	len = strlen(dir) + sizeof OUTPUT_TMP_NAME + 1;
-	out->tmp = xmalloc(len);
-	snprintf(out->tmp, len, "%s/%s", dir, OUTPUT_TMP_NAME);
-	free(dir);
-	output_block(&old);
-	fd = mkostemp(out->tmp, O_CLOEXEC);
+	fd = output_create_temp(dir, &out->tmp, &out->slot);
 	saved = errno;
-	if (fd >= 0)
-		out->slot = output_register(out->tmp);
-	output_unblock(&old);
+	free(dir);
 	if (fd < 0)
 		return output_fail(out, err, errlen, NULL, saved);
 	out->fd = fd;
@@ -408,19 +444,15 @@ output_open(struct output *out, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* Remove the temporary (signals blocked, so the table stays true). */
+/* Remove the temporary, then unlist it. */
 static void
 output_remove_tmp(struct output *out)
 {
-	sigset_t old;
-
 	if (out->tmp == NULL)
 		return;
-	output_block(&old);
 	unlink(out->tmp);
 	output_unregister(out->slot);
 	out->slot = -1;
-	output_unblock(&old);
 }
 
 /* Give up after a failed write, saying why; -1. */
@@ -455,7 +487,6 @@ int
 output_commit(struct output *out, char *err, size_t errlen)
 {
 	char *dir;
-	sigset_t old;
 	int fd, rc, saved;
 
 	rc = fflush(out->fp);
@@ -479,14 +510,12 @@ output_commit(struct output *out, char *err, size_t errlen)
 	}
 	close(out->fd);
 	out->fd = -1;
-	output_block(&old);
 	rc = rename(out->tmp, out->target);
 	saved = errno;
 	if (rc != 0)
 		unlink(out->tmp);
-	output_unregister(out->slot);
+	output_unregister(out->slot);	/* only now: see the top */
 	out->slot = -1;
-	output_unblock(&old);
 	if (rc != 0)
 		return output_fail(out, err, errlen, NULL, saved);
 	/* make the rename itself durable */
@@ -518,10 +547,8 @@ output_check(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	const char *refused;
-	char *dir, *base, *tmp, *real = NULL;
-	sigset_t old;
-	size_t len;
-	int fd, saved;
+	char *dir, *base, *tmp = NULL, *real = NULL;
+	int fd, slot;
 
 	if (*path == '\0') {
 		snprintf(err, errlen, "the file name is empty");
@@ -569,22 +596,17 @@ output_check(const char *path, char *err, size_t errlen)
 	}
 	free(base);
 	/* the very temporary the write would make, made and removed */
-	len = strlen(dir) + sizeof OUTPUT_TMP_NAME + 1;
-	tmp = xmalloc(len);
-	snprintf(tmp, len, "%s/%s", dir, OUTPUT_TMP_NAME);
-	/* signals blocked: one arriving now must not find it there */
-	output_block(&old);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	saved = errno;
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	output_unblock(&old);
+	fd = output_create_temp(dir, &tmp, &slot);
 	if (fd < 0)
 		snprintf(err, errlen, "cannot write '%s': %s", path,
-		    strerror(saved));
-	free(tmp);
+		    strerror(errno));
+	else {
+		close(fd);
+		unlink(tmp);
+		output_unregister(slot);
+	}
+	if (fd >= 0)
+		free(tmp);
 	free(dir);
 	return fd < 0 ? -1 : 0;
 }
