@@ -7,8 +7,9 @@
  *   "-", or the file standard output (or error) already is
  *       written straight through that descriptor, nothing renamed;
  *   a regular file, or a name that does not exist yet
- *       replaced atomically: a temporary ".memscope-XXXXXX" beside the
- *       file (beside a symlink's final target, so the link stays a link) is
+ *       replaced atomically: a temporary ".memscope-" and 12 random
+ *       characters beside the file (beside a symlink's final target, so
+ *       the link stays a link) is
  *       written, flushed, fsynced, given the old file's mode and owner (a
  *       new file: 0666 less the umask) and renamed over it; a reader sees
  *       the old file or the new one, never half of one;
