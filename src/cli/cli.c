@@ -162,14 +162,18 @@ static const struct cli_option cli_options[] = {
 	    "names as keys, applied before the command line", NULL, 0 },
 	{ "csv", 0, "FILE", CLI_CSV, GROUP_FILES,
 	    CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
-	    "write a CSV table to FILE (see Output below)", NULL, 0 },
+	    "write a CSV table to FILE (see Output below);\n"
+	    "- is standard output (then no table is printed)", NULL, 0 },
 	{ "json", 0, "FILE", CLI_JSON, GROUP_FILES,
 	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
-	    "write a JSON summary to FILE (see Output below)", NULL, 0 },
+	    "write a JSON summary to FILE (see Output below);\n"
+	    "- is standard output (then no table is printed)", NULL, 0 },
 	{ "json", 0, NULL, CLI_JSON_STDOUT, GROUP_FILES, CLI_STEP,
 	    "print JSON on stdout instead of the tables", NULL, 0 },
 	{ "save", 0, "FILE", CLI_SAVE, GROUP_FILES, CLI_TRAINING,
-	    "write a checkpoint of the (first) run to FILE", NULL, 0 },
+	    "write a checkpoint of the (first) run to FILE;\n"
+	    "a regular file is replaced atomically, keeping its\n"
+	    "mode and owner; a device or FIFO is written through", NULL, 0 },
 	{ "load", 0, "FILE", CLI_LOAD, GROUP_FILES, CLI_TUI | CLI_CHECKPOINT,
 	    "start from the checkpoint FILE",
 	    "the checkpoint to evaluate (required)", CLI_CHECKPOINT },
