@@ -103,11 +103,6 @@ bool trainer_diverged(const struct trainer *t, char *why, size_t len);
  * 0, or TRAINER_INTERRUPTED (layer_mse untouched). */
 int trainer_test(struct trainer *t, double *layer_mse);
 
-/* Redraw the batches from the stream states they were drawn from (as a
- * checkpoint holds them), which also puts each stream where it stood after
- * its draw; a batch already drawn from that state is kept. */
-void trainer_restore_batches(struct trainer *t, const struct rng *train_from,
-    const struct rng *test_from);
 
 /* Switch the data distribution (data, kappa, wstar of cfg), keeping U; the
  * training and test batches are redrawn (if *cancel interrupts that, the

@@ -28,7 +28,8 @@
  * Loading reads the whole file once (input_read, at most 1 GiB), tells a
  * truncated file from a corrupted one, checks format, version and checksum,
  * then everything else before any of it is used, and rebuilds the run with
- * trainer_init from the file's config (the rotation U from the seed). Every
+ * trainer_init_deferred from the file's config (the rotation U from the
+ * seed, no batch drawn yet). Every
  * count is bounded: "step" (and Adam's "t", equal to it) at most
  * CHECKPOINT_STEP_MAX, so no counter that goes on from it can overflow; the
  * config's values by their options' ranges; every array by the model's
@@ -575,8 +576,11 @@ checkpoint_read_state(json_t *root, int version, struct trainer *t,
 	t->adam.t = (long)adam_t;
 	t->step = (long)step;
 	memcpy(t->backup, m->params, m->nparams * sizeof(double));
-	if (version >= 3)
-		trainer_restore_batches(t, &train_from, &test_from);
+	/* the batches the trainer owes are drawn from these (trainer_prepare) */
+	if (version >= 3) {
+		t->rng_train = train_from;
+		t->rng_test = test_from;
+	}
 	return 0;
 }
 
@@ -721,7 +725,9 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 		    cfg.seed);
 		goto out;
 	}
-	if (trainer_init(t, &cfg, msg, sizeof msg) != 0) {
+	/* no batch drawn yet: each is drawn once, from the file's streams
+	 * (version 3) or the seed's (version 2) */
+	if (trainer_init_deferred(t, &cfg, msg, sizeof msg) != 0) {
 		checkpoint_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
@@ -731,6 +737,7 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 		trainer_free(t);
 		goto out;
 	}
+	trainer_prepare(t);	/* no cancel flag: it completes */
 	if (info->version == 2)
 		checkpoint_replay(t, flags, info);
 	r = 0;

@@ -252,21 +252,3 @@ trainer_set_data(struct trainer *t, const struct ms_config *cfg, char *err,
 	trainer_prepare(t);	/* what it leaves undone stays owed */
 	return 0;
 }
-
-/* Redraw the batches from the states they were drawn from (a checkpoint's). */
-void
-trainer_restore_batches(struct trainer *t, const struct rng *train_from,
-    const struct rng *test_from)
-{
-	/* a batch already drawn from that state is not drawn again */
-	if (!rng_same(train_from, &t->train_from)) {
-		t->rng_train = *train_from;
-		task_batch_sample(&t->train, &t->dist, &t->rng_train);
-		t->train_from = *train_from;
-	}
-	if (!rng_same(test_from, &t->test_from)) {
-		t->rng_test = *test_from;
-		task_batch_sample(&t->test, &t->dist, &t->rng_test);
-		t->test_from = *test_from;
-	}
-}
