@@ -176,9 +176,9 @@ test_new_run_keeps_previous(void **state)
 }
 
 static bool
-draws_are(const struct snapshot *s, long arg)
+data_is(const struct snapshot *s, long arg)
 {
-	return s->test_draws == arg && s->have_baselines;
+	return s->cfg.data == (enum ms_data)arg && s->have_baselines;
 }
 
 /* What the step-through screen rebuilds from a snapshot alone is the
@@ -203,10 +203,10 @@ test_snapshot_rebuilds_test_tasks(void **state)
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	assert_true(wait_for(e, &s, draws_are, 1));
+	assert_true(wait_for(e, &s, data_is, MS_DATA_ISO));
 	engine_send(e, ENGINE_CMD_DATA, 0);	/* iso -> paper */
 	engine_send(e, ENGINE_CMD_DATA, 0);	/* paper -> kappa:10 */
-	assert_true(wait_for(e, &s, draws_are, 3));
+	assert_true(wait_for(e, &s, data_is, MS_DATA_KAPPA));
 	assert_int_equal(s->cfg.data, MS_DATA_KAPPA);
 	/* the same run outside the engine */
 	assert_int_equal(trainer_init(&t, &cfg, err, sizeof err), 0);
@@ -221,8 +221,8 @@ test_snapshot_rebuilds_test_tasks(void **state)
 	d = cfg.dim;
 	n1 = cfg.context + 1;
 	for (int k = 0; k < cfg.test_batch; k += 13) {
-		trace_test_task(&dist, s->cfg.seed, s->cfg.test_batch,
-		    s->test_draws, k, s->cfg.context, &one);
+		trace_test_task_from(&dist, &s->test_from, k, s->cfg.context,
+		    &one);
 		assert_memory_equal(one.X, t.test.X + (size_t)k * n1 * d,
 		    sizeof *one.X * (size_t)n1 * d);
 		assert_memory_equal(one.y, t.test.y + (size_t)k * n1,

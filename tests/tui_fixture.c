@@ -50,7 +50,6 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 			s->base_mse[b][l] = exp(1.6 - l * (0.3 + 0.2 * b));
 			s->base_step[b][l] = l > 0 ? 0.05 - 0.005 * l : 0.0;
 		}
-	s->test_draws = 1;
 	for (l = 0; l < L; l++)
 		for (j = 0; j < L; j++)
 			s->cgd_coef[l * L + j] = j <= l ? pow(0.5, l - j) *

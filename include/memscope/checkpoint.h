@@ -48,8 +48,8 @@ int checkpoint_save(const char *path, const struct trainer *t, char *err,
 /*
  * Read path into a new trainer (trainer_init_deferred with the file's
  * config, then its parameters, Adam state, step and batches). The cost is
- * that of the file and of one draw of each batch, never of the training the file
- * records: a version-2 file's redraws are replayed only with
+ * that of the file and of one draw of each batch, never of the training
+ * the file records: a version-2 file's redraws are replayed only with
  * CHECKPOINT_REPLAY and within CHECKPOINT_REPLAY_BUDGET (info, if not
  * NULL, says what was restored). 0, or -1 with a message saying what is
  * wrong: truncated, corrupted, checksum mismatch, wrong version, wrong

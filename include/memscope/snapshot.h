@@ -74,8 +74,6 @@ struct snapshot {
 	double *base_mse[BASELINE_COUNT];	/* each (L+1): after k iterations */
 	double *base_step[BASELINE_COUNT];	/* each (L+1): the step used for
 						 * k iterations (0: none) */
-	int test_draws;		/* the test batch is the test stream's
-				 * test_draws-th batch (1 + changes of data) */
 	struct rng test_from;	/* the test stream just before the test batch
 				 * was drawn (trainer.h) */
 	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */

@@ -144,7 +144,6 @@ struct engine {
 	int base_L;
 	double *base[BASELINE_COUNT];	/* (L+1) */
 	double *base_step[BASELINE_COUNT];	/* (L+1) */
-	int test_draws;		/* batches drawn from the test stream */
 
 	double last_publish, last_step_time;
 	double rate_time, sps;
@@ -492,7 +491,6 @@ engine_publish(struct engine *e)
 			memcpy(s->base_step[b], e->base_step[b],
 			    (L + 1) * sizeof(double));
 		}
-	s->test_draws = e->test_draws;
 	s->test_from = t->test_from;
 	if (t->cfg.memory == MS_MEMORY_CGD)
 		model_cgd_coefficients(&t->model, s->cgd_coef);
@@ -542,7 +540,6 @@ engine_begin_run(struct engine *e, const struct ms_config *old)
 	e->test_step = -1;
 	e->test_dur = 0;
 	e->have_base = false;
-	e->test_draws = 1;	/* trainer_init (or the checkpoint's) */
 	e->target = e->t->cfg.steps;
 	if (e->t->step >= e->target)
 		e->target = e->t->step + e->t->cfg.steps;
@@ -671,7 +668,6 @@ engine_set_data(struct engine *e)
 		    sizeof *e->marks);
 		e->nmarks--;
 	}
-	e->test_draws++;	/* trainer_set_data redrew (or owes) it */
 	e->marks[e->nmarks].step = e->t->step;
 	snprintf(e->marks[e->nmarks].label, sizeof e->marks[0].label, "%s",
 	    name);
