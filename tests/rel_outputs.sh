@@ -136,6 +136,10 @@ rm -f piped.json
 [ $? -eq 1 ] || fail "dev-full-stdout: exit status not 1"
 grep -q "cannot write standard output: No space left on device" err.txt ||
 	fail "dev-full-stdout: message: $(cat err.txt)"
+"$MEMSCOPE" step --load v.json >"$full" 2>err.txt
+[ $? -eq 1 ] || fail "step-full-stdout: exit status not 1"
+grep -q "step: cannot write standard output: No space left on device" \
+    err.txt || fail "step-full-stdout: message: $(cat err.txt)"
 "$MEMSCOPE" train $Q >&- 2>err.txt
 [ $? -eq 1 ] || fail "closed-stdout: exit status not 1"
 grep -q "cannot write standard output" err.txt ||

@@ -408,15 +408,12 @@ cmd_step(int argc, char **argv)
 	trace_init(&tr);
 	trace_set_task(&tr, &scfg, &one, 0, bt.step[BASELINE_GD]);
 	trace_set_model(&tr, &t.model);
+	/* a failed write to stdout is main's to report, with its reason */
 	rc = step_check(&tr);
-	if (rc == CLI_EXIT_OK) {
-		if (o.json_stdout)
-			step_json(&o, &t, &scfg, &tr);
-		else
-			step_print(stdout, &o, &t, &scfg, &tr);
-		rc = fflush(stdout) != 0 || ferror(stdout) ? CLI_EXIT_FAIL :
-		    CLI_EXIT_OK;
-	}
+	if (rc == CLI_EXIT_OK && o.json_stdout)
+		step_json(&o, &t, &scfg, &tr);
+	else if (rc == CLI_EXIT_OK)
+		step_print(stdout, &o, &t, &scfg, &tr);
 	trace_free(&tr);
 	baseline_table_free(&bt);
 	task_batch_free(&one);
