@@ -138,9 +138,11 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	if (s->target > xmax)
 		xmax = (double)s->target;
 	if (!isfinite(lo)) {
-		snprintf(wait, sizeof wait, "%s...", s->busy[0] != '\0' ?
+		/* the status line's ellipsis: one glyph where UTF-8 has it */
+		snprintf(wait, sizeof wait, "%s%s", s->busy[0] != '\0' ?
 		    s->busy : s->state == ENGINE_STARTING ?
-		    "setting up the run" : "waiting for the first loss");
+		    "setting up the run" : "waiting for the first loss",
+		    c->g->utf8 ? "\xe2\x80\xa6" : "...");
 		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM, wait);
 		return;
 	}
