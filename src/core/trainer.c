@@ -67,6 +67,24 @@ trainer_set_cancel(struct trainer *t, const atomic_int *cancel)
 	t->model.cancel = cancel;
 }
 
+/* Draw batch tb from stream *r the *due times it is owed, noting in *from
+ * where the stream stood before the last draw; 0, or TRAINER_INTERRUPTED
+ * with the draw under way undone. */
+static int
+trainer_draw_owed(struct trainer *t, struct task_batch *tb, struct rng *r,
+    struct rng *from, int *due)
+{
+	while (*due > 0) {
+		struct rng before = *r;
+
+		if (task_batch_sample_cancel(tb, &t->dist, r, t->cancel) != 0)
+			return TRAINER_INTERRUPTED;
+		*from = before;
+		(*due)--;
+	}
+	return 0;
+}
+
 /* Make the batch draws the run owes; 0, or TRAINER_INTERRUPTED. */
 int
 trainer_prepare(struct trainer *t)
@@ -77,25 +95,11 @@ trainer_prepare(struct trainer *t)
 		task_batch_alloc(&t->train, c->batch, c->context, c->dim);
 	if (t->test.X == NULL)
 		task_batch_alloc(&t->test, c->test_batch, c->context, c->dim);
-	while (t->train_due > 0) {
-		struct rng from = t->rng_train;
-
-		if (task_batch_sample_cancel(&t->train, &t->dist, &t->rng_train,
-		    t->cancel) != 0)
-			return TRAINER_INTERRUPTED;
-		t->train_from = from;
-		t->train_due--;
-	}
-	while (t->test_due > 0) {
-		struct rng from = t->rng_test;
-
-		if (task_batch_sample_cancel(&t->test, &t->dist, &t->rng_test,
-		    t->cancel) != 0)
-			return TRAINER_INTERRUPTED;
-		t->test_from = from;
-		t->test_due--;
-	}
-	return 0;
+	if (trainer_draw_owed(t, &t->train, &t->rng_train, &t->train_from,
+	    &t->train_due) != 0)
+		return TRAINER_INTERRUPTED;
+	return trainer_draw_owed(t, &t->test, &t->rng_test, &t->test_from,
+	    &t->test_due);
 }
 
 /* Whether the run owes no batch draw. */
