@@ -106,7 +106,7 @@ done
 
 # -- no temporary left by a fatal signal during a write -------------------
 # a 3-million-row --csv takes about a second to write; the signal is sent
-# when the temporary appears (env --default-signal undoes the shell's
+# once its temporary holds data (env --default-signal undoes the shell's
 # ignoring of SIGINT in background jobs)
 BIG="--data iso --dim 1 --context 1 --batch 1 --test-batch 1 --layers 1 --steps 3000000"
 mkdir sig
@@ -116,7 +116,10 @@ for s in INT TERM HUP PIPE QUIT; do
 	    >/dev/null 2>&1 &
 	pid=$!
 	n=0
-	while ! ls -a sig | grep -q '^\.memscope-' && [ $n -lt 4000 ]; do
+	# a temporary with data in it: the CSV's own (not the up-front
+	# probe's, which is empty and gone at once)
+	while [ -z "$(find sig -name '.memscope-*' -size +0 2>/dev/null)" ] &&
+	    [ $n -lt 4000 ]; do
 		sleep 0.005
 		n=$((n + 1))
 	done
