@@ -284,12 +284,11 @@ output_std_fd(const struct stat *st)
 bool
 output_is_stdout(const char *path)
 {
-	struct stat st, fs;
+	struct stat st;
 
 	if (strcmp(path, "-") == 0)
 		return true;
-	return stat(path, &st) == 0 && fstat(STDOUT_FILENO, &fs) == 0 &&
-	    st.st_dev == fs.st_dev && st.st_ino == fs.st_ino;
+	return stat(path, &st) == 0 && output_std_fd(&st) == STDOUT_FILENO;
 }
 
 /* The name of a file type that is never written, or NULL. */
