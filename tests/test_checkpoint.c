@@ -28,56 +28,19 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "dir_fixture.h"
 #include "memscope/checkpoint.h"
 #include "memscope/trainer.h"
 
-static char test_dir[64];
 
-static int
-setup_dir(void **state)
-{
-	(void)state;
-	snprintf(test_dir, sizeof test_dir, "/tmp/test_checkpoint.XXXXXX");
-	return mkdtemp(test_dir) == NULL ? -1 : 0;
-}
 
-static int
-remove_dir(void **state)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *e;
-	char path[512];
 
-	(void)state;
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
-		if (rmdir(path) != 0)
-			unlink(path);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(test_dir);
-	return 0;
-}
-
-static const char *
-in_dir(const char *name)
-{
-	static char path[4][512];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, 512, "%s/%s", test_dir, name);
-	return p;
-}
 
 /* No temporary file was left in the test directory. */
 static void
 assert_no_temporaries(void)
 {
-	DIR *d = opendir(test_dir);
+	DIR *d = opendir(fixture_dir);
 	struct dirent *e;
 
 	assert_non_null(d);
@@ -146,7 +109,7 @@ round_trip(enum ms_param p, enum ms_memory m, int heads, int resample)
 	struct ms_config c;
 	struct trainer a, b;
 	char err[512];
-	const char *path = in_dir("round.json");
+	const char *path = fixture_in_dir("round.json");
 
 	small_config(&c, p, m, heads, resample);
 	start(&a, &c, 5);
@@ -199,7 +162,7 @@ test_exact_doubles(void **state)
 	struct ms_config c;
 	struct trainer a, b;
 	char err[512];
-	const char *path = in_dir("exact.json");
+	const char *path = fixture_in_dir("exact.json");
 
 	(void)state;
 	small_config(&c, MS_PARAM_PRE, MS_MEMORY_LFOM, 1, 0);
@@ -229,7 +192,7 @@ valid_json(void)
 	char err[512];
 	json_error_t jerr;
 	json_t *root;
-	const char *path = in_dir("valid.json");
+	const char *path = fixture_in_dir("valid.json");
 
 	small_config(&c, MS_PARAM_PRE, MS_MEMORY_CGD, 2, 0);
 	start(&t, &c, 3);
@@ -247,7 +210,7 @@ check_rejected_text(const char *text, const char *expect)
 {
 	struct trainer t;
 	char err[512] = "";
-	const char *path = in_dir("bad.json");
+	const char *path = fixture_in_dir("bad.json");
 	FILE *f = fopen(path, "w");
 
 	assert_non_null(f);
@@ -474,7 +437,8 @@ test_corrupt(void **state)
 		struct trainer t;
 		char err[512];
 
-		assert_int_equal(checkpoint_load(in_dir("absent.json"), &t,
+		assert_int_equal(checkpoint_load(fixture_in_dir("absent.json"),
+		    &t,
 		    err, sizeof err), -1);
 		assert_non_null(strstr(err, "absent.json"));
 	}
@@ -499,8 +463,8 @@ test_failed_save(void **state)
 	struct ms_config c;
 	struct trainer t;
 	char err[512], before[64], after[64];
-	const char *target = in_dir("keep.json");
-	const char *dirpath = in_dir("a-directory");
+	const char *target = fixture_in_dir("keep.json");
+	const char *dirpath = fixture_in_dir("a-directory");
 	FILE *f;
 	struct stat st;
 
@@ -593,7 +557,7 @@ test_checksum_definition(void **state)
 {
 	struct ms_config c;
 	struct trainer t;
-	const char *path = in_dir("sum.json");
+	const char *path = fixture_in_dir("sum.json");
 	char err[512], want[64], *buf, *key;
 	size_t len;
 
@@ -642,7 +606,7 @@ test_bit_flips(void **state)
 {
 	struct trainer t;
 	json_t *root = valid_json();
-	const char *path = in_dir("flip.json");
+	const char *path = fixture_in_dir("flip.json");
 	char err[512], *good, *bad;
 	size_t len, i;
 	int checksum = 0;
@@ -680,7 +644,7 @@ test_cuts(void **state)
 {
 	struct trainer t;
 	json_t *root = valid_json();
-	const char *path = in_dir("cut.json");
+	const char *path = fixture_in_dir("cut.json");
 	char err[512], *good;
 	size_t len, cut;
 
@@ -717,14 +681,14 @@ seconds_now(void)
 static int
 remove_temporaries(void)
 {
-	DIR *d = opendir(test_dir);
+	DIR *d = opendir(fixture_dir);
 	struct dirent *e;
 	int n = 0;
 
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL)
 		if (strncmp(e->d_name, ".memscope-", 10) == 0) {
-			unlink(in_dir(e->d_name));
+			unlink(fixture_in_dir(e->d_name));
 			n++;
 		}
 	closedir(d);
@@ -826,7 +790,7 @@ test_killed_save(void **state)
 
 	(void)state;
 	memset(&st, 0, sizeof st);
-	snprintf(target, sizeof target, "%s", in_dir("killed.json"));
+	snprintf(target, sizeof target, "%s", fixture_in_dir("killed.json"));
 	if ((env = getenv("MEMSCOPE_KILLS")) != NULL && atoi(env) > 0)
 		kills = atoi(env);
 	small_config(&c, MS_PARAM_GDPP, MS_MEMORY_LFOM, 2, 0);
@@ -849,7 +813,7 @@ test_killed_save(void **state)
 	/* how long the temporary file lives: from its creation to the rename */
 	ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(ino >= 0);
-	assert_true(inotify_add_watch(ino, test_dir, IN_CREATE |
+	assert_true(inotify_add_watch(ino, fixture_dir, IN_CREATE |
 	    IN_MOVED_TO) >= 0);
 	pid = start_saver(target, &a, &b);
 	write_time = 0;
@@ -927,5 +891,6 @@ main(void)
 		cmocka_unit_test(test_killed_save),
 	};
 
-	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+	return cmocka_run_group_tests(tests, fixture_dir_setup,
+	    fixture_dir_remove);
 }

@@ -24,56 +24,22 @@
 
 #include <cmocka.h>
 
+#include "dir_fixture.h"
 #include "memscope/checkpoint.h"
 #include "memscope/config.h"
 #include "memscope/input.h"
 #include "memscope/theme.h"
 #include "memscope/trainer.h"
 
-static char test_dir[64];
 
-static int
-setup_dir(void **state)
-{
-	(void)state;
-	snprintf(test_dir, sizeof test_dir, "/tmp/test_input.XXXXXX");
-	return mkdtemp(test_dir) == NULL ? -1 : 0;
-}
 
-static int
-remove_dir(void **state)
-{
-	char cmd[128];
 
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
-static const char *
-in_dir(const char *name)
-{
-	static char path[4][512];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, 512, "%s/%s", test_dir, name);
-	return p;
-}
-
-static const char *
-data_file(const char *name)
-{
-	static char path[1024];
-
-	snprintf(path, sizeof path, "%s/tests/data/%s", MEMSCOPE_SRCDIR, name);
-	return path;
-}
 
 static const char *
 write_file(const char *name, const char *text, size_t len)
 {
-	const char *path = in_dir(name);
+	const char *path = fixture_in_dir(name);
 	FILE *f = fopen(path, "wb");
 
 	assert_non_null(f);
@@ -143,7 +109,7 @@ test_refusals(void **state)
 	struct input_limits small = text_limits;
 
 	(void)state;
-	assert_int_equal(read_with(test_dir, &text_limits, err, sizeof err,
+	assert_int_equal(read_with(fixture_dir, &text_limits, err, sizeof err,
 	    &len), -1);
 	assert_contains(err, "is a directory");
 	assert_int_equal(read_with(write_file("nul", "a\nb\nc\0d\n", 8),
@@ -152,7 +118,7 @@ test_refusals(void **state)
 	assert_int_equal(read_with("/dev/zero", &text_limits, err, sizeof err,
 	    &len), -2);
 	assert_contains(err, "/dev/zero:1: a NUL byte");
-	assert_int_equal(read_with(in_dir("absent"), &text_limits, err,
+	assert_int_equal(read_with(fixture_in_dir("absent"), &text_limits, err,
 	    sizeof err, &len), -1);
 	assert_contains(err, "absent: No such file or directory");
 	/* size: exactly the bound, then one more */
@@ -179,7 +145,7 @@ test_refusals(void **state)
 static void
 test_fifo_without_a_writer(void **state)
 {
-	const char *fifo = in_dir("fifo");
+	const char *fifo = fixture_in_dir("fifo");
 	char err[512];
 	size_t len;
 	int fd;
@@ -207,7 +173,7 @@ test_fifo_without_a_writer(void **state)
 static void
 test_fifo_writer_comes_later(void **state)
 {
-	const char *fifo = in_dir("later");
+	const char *fifo = fixture_in_dir("later");
 	struct input_limits lim = text_limits;
 	char err[512], *data;
 	size_t len;
@@ -341,7 +307,7 @@ test_theme_refusal_lists_themes(void **state)
 	char err[1024];
 
 	(void)state;
-	assert_int_equal(theme_load(test_dir, &t, err, sizeof err), -1);
+	assert_int_equal(theme_load(fixture_dir, &t, err, sizeof err), -1);
 	assert_contains(err, "is a directory");
 	assert_contains(err, "available: ");
 	assert_contains(err, "dark");
@@ -361,7 +327,7 @@ test_checkpoint_info(void **state)
 	struct trainer t;
 	struct checkpoint_info info;
 	char err[512];
-	const char *path = in_dir("v3.json");
+	const char *path = fixture_in_dir("v3.json");
 
 	(void)state;
 	config_defaults(&c);
@@ -386,7 +352,7 @@ test_checkpoint_info(void **state)
 	trainer_free(&t);
 
 	/* version 2, 12 steps redrawn every 2: 5 redraws, cheap */
-	path = data_file("ckpt-v2-resample.json");
+	path = fixture_data_file("ckpt-v2-resample.json");
 	if (checkpoint_read(path, &t, CHECKPOINT_REPLAY, &info, err,
 	    sizeof err) != 0)
 		fail_msg("%s", err);
@@ -402,7 +368,7 @@ test_checkpoint_info(void **state)
 	trainer_free(&t);
 
 	/* version 2 at step 10^12, redrawn every step: too dear, not done */
-	path = data_file("ckpt-v2-huge-step.json");
+	path = fixture_data_file("ckpt-v2-huge-step.json");
 	if (checkpoint_read(path, &t, CHECKPOINT_REPLAY, &info, err,
 	    sizeof err) != 0)
 		fail_msg("%s", err);
@@ -437,5 +403,6 @@ main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+	return cmocka_run_group_tests(tests, fixture_dir_setup,
+	    fixture_dir_remove);
 }

@@ -15,41 +15,16 @@
 
 #include <cmocka.h>
 
+#include "dir_fixture.h"
 #include "memscope/engine.h"
 #include "memscope/fileid.h"
 #include "memscope/output.h"
 
-static char dir[] = "/tmp/memscope-output-XXXXXX";
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
-}
 
-static int
-teardown(void **state)
-{
-	char cmd[64];
 
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
-static const char *
-path_in(const char *name)
-{
-	static char buf[4][256];
-	static int next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, 256, "%s/%s", dir, name);
-	return p;
-}
-
-/* The number of ".memscope-" temporaries in dir. */
+/* The number of ".memscope-" temporaries in fixture_dir. */
 static int
 temporaries(void)
 {
@@ -57,7 +32,8 @@ temporaries(void)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '^\\.memscope-'", dir);
+	snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '^\\.memscope-'",
+	    fixture_dir);
 	if ((p = popen(cmd, "r")) != NULL) {
 		if (fgets(line, sizeof line, p) != NULL)
 			n = atoi(line);
@@ -93,7 +69,7 @@ assert_file_text(const char *path, const char *text)
 static void
 test_new_file_mode(void **state)
 {
-	const char *p = path_in("new.csv");
+	const char *p = fixture_in_dir("new.csv");
 	mode_t old = umask(027);
 	struct stat st;
 
@@ -110,7 +86,7 @@ test_new_file_mode(void **state)
 static void
 test_keeps_mode_and_owner(void **state)
 {
-	const char *p = path_in("kept.csv");
+	const char *p = fixture_in_dir("kept.csv");
 	struct stat st;
 
 	(void)state;
@@ -132,7 +108,8 @@ test_keeps_mode_and_owner(void **state)
 static void
 test_symlink_stays(void **state)
 {
-	const char *target = path_in("target.csv"), *link = path_in("link.csv");
+	const char *target = fixture_in_dir("target.csv");
+	const char *link = fixture_in_dir("link.csv");
 	struct stat st;
 
 	(void)state;
@@ -149,7 +126,7 @@ test_symlink_stays(void **state)
 static void
 test_fifo_through(void **state)
 {
-	const char *p = path_in("fifo");
+	const char *p = fixture_in_dir("fifo");
 	struct output out;
 	struct stat st;
 	char err[512], buf[16] = "";
@@ -198,20 +175,21 @@ test_refused(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(output_check(dir, err, sizeof err), -1);
+	assert_int_equal(output_check(fixture_dir, err, sizeof err), -1);
 	assert_non_null(strstr(err, "directory"));
-	assert_int_equal(output_open(&out, dir, err, sizeof err), -1);
+	assert_int_equal(output_open(&out, fixture_dir, err, sizeof err), -1);
 	assert_int_equal(output_check("", err, sizeof err), -1);
-	assert_int_equal(output_check(path_in("no/such/x.csv"), err,
+	assert_int_equal(output_check(fixture_in_dir("no/such/x.csv"), err,
 	    sizeof err), -1);
-	assert_int_equal(output_check(path_in("ok.csv"), err, sizeof err), 0);
-	assert_int_equal(temporaries(), 0);
-	assert_int_equal(output_check_dir(path_in("new/sub"), err,
+	assert_int_equal(output_check(fixture_in_dir("ok.csv"), err,
 	    sizeof err), 0);
-	write_text(path_in("plain"), "x\n");
-	assert_int_equal(output_check_dir(path_in("plain"), err, sizeof err),
-	    -1);
-	assert_int_equal(output_check_dir(path_in("plain/sub"), err,
+	assert_int_equal(temporaries(), 0);
+	assert_int_equal(output_check_dir(fixture_in_dir("new/sub"), err,
+	    sizeof err), 0);
+	write_text(fixture_in_dir("plain"), "x\n");
+	assert_int_equal(output_check_dir(fixture_in_dir("plain"), err,
+	    sizeof err), -1);
+	assert_int_equal(output_check_dir(fixture_in_dir("plain/sub"), err,
 	    sizeof err), -1);
 }
 
@@ -220,7 +198,7 @@ test_refused(void **state)
 static void
 test_signal_cleanup(void **state)
 {
-	const char *p = path_in("partial.csv");
+	const char *p = fixture_in_dir("partial.csv");
 	struct output out;
 	char err[512];
 
@@ -244,20 +222,21 @@ test_fileid(void **state)
 	char dotted[300];
 
 	(void)state;
-	write_text(path_in("id.csv"), "x\n");
-	assert_int_equal(link(path_in("id.csv"), path_in("hard.csv")), 0);
-	fileid_of(path_in("id.csv"), &a);
-	fileid_of(path_in("hard.csv"), &b);
+	write_text(fixture_in_dir("id.csv"), "x\n");
+	assert_int_equal(link(fixture_in_dir("id.csv"),
+	    fixture_in_dir("hard.csv")), 0);
+	fileid_of(fixture_in_dir("id.csv"), &a);
+	fileid_of(fixture_in_dir("hard.csv"), &b);
 	assert_true(fileid_same(&a, &b));
 	fileid_free(&a);
 	fileid_free(&b);
-	snprintf(dotted, sizeof dotted, "%s/./sub/../none.csv", dir);
-	assert_int_equal(mkdir(path_in("sub"), 0700), 0);
+	snprintf(dotted, sizeof dotted, "%s/./sub/../none.csv", fixture_dir);
+	assert_int_equal(mkdir(fixture_in_dir("sub"), 0700), 0);
 	fileid_of(dotted, &a);
-	fileid_of(path_in("none.csv"), &b);
+	fileid_of(fixture_in_dir("none.csv"), &b);
 	assert_true(fileid_same(&a, &b));
 	fileid_free(&b);
-	fileid_of(path_in("other.csv"), &b);
+	fileid_of(fixture_in_dir("other.csv"), &b);
 	assert_false(fileid_same(&a, &b));
 	fileid_free(&a);
 	fileid_free(&b);
@@ -272,7 +251,7 @@ test_engine_export_mode(void **state)
 	struct engine_opts eo = { NULL, NULL, 10, false };
 	struct engine *e;
 	struct snapshot *s;
-	const char *p = path_in("export.csv");
+	const char *p = fixture_in_dir("export.csv");
 	char err[256];
 	struct stat st;
 	mode_t old = umask(022);
@@ -328,5 +307,6 @@ main(void)
 		cmocka_unit_test(test_engine_export_mode),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_dir_setup,
+	    fixture_dir_remove);
 }

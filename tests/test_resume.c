@@ -8,7 +8,6 @@
  * Only checkpoint_load, checkpoint_save, the trainer and the engine are
  * used, as they were before version 3.
  */
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,60 +21,15 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "dir_fixture.h"
 #include "memscope/checkpoint.h"
 #include "memscope/engine.h"
 #include "memscope/trainer.h"
 
-static char test_dir[64];
 
-static int
-setup_dir(void **state)
-{
-	(void)state;
-	snprintf(test_dir, sizeof test_dir, "/tmp/test_resume.XXXXXX");
-	return mkdtemp(test_dir) == NULL ? -1 : 0;
-}
 
-static int
-remove_dir(void **state)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *e;
-	char path[512];
 
-	(void)state;
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
-		unlink(path);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(test_dir);
-	return 0;
-}
 
-static const char *
-in_dir(const char *name)
-{
-	static char path[4][512];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, 512, "%s/%s", test_dir, name);
-	return p;
-}
-
-/* A fixture file of tests/data. */
-static const char *
-data_file(const char *name)
-{
-	static char path[1024];
-
-	snprintf(path, sizeof path, "%s/tests/data/%s", MEMSCOPE_SRCDIR, name);
-	return path;
-}
 
 static void
 small_config(struct ms_config *c, int resample)
@@ -122,14 +76,6 @@ change_data(struct trainer *t)
 		fail_msg("trainer_set_data: %s", err);
 }
 
-/* Two generators give the same numbers from here on. */
-static bool
-same_stream(const struct rng *a, const struct rng *b)
-{
-	return memcmp(a->s, b->s, sizeof a->s) == 0 &&
-	    a->has_spare == b->has_spare &&
-	    (!a->has_spare || memcmp(&a->spare, &b->spare, sizeof a->spare) == 0);
-}
 
 /* The two runs are in the same state, bit for bit: parameters, Adam,
  * both batches and both streams (the next numbers they give). */
@@ -151,8 +97,8 @@ assert_same_run(const struct trainer *a, const struct trainer *b)
 	    (ta->n + 1));
 	assert_memory_equal(a->test.X, b->test.X, sizeof(double) *
 	    (size_t)a->test.B * (a->test.n + 1) * a->test.d);
-	assert_true(same_stream(&a->rng_train, &b->rng_train));
-	assert_true(same_stream(&a->rng_test, &b->rng_test));
+	assert_true(rng_same(&a->rng_train, &b->rng_train));
+	assert_true(rng_same(&a->rng_test, &b->rng_test));
 }
 
 /* Train `before` steps (changing the data after `change_at` of them if
@@ -164,7 +110,7 @@ resume(int resample, int before, int change_at, int after)
 	struct ms_config c;
 	struct trainer a, b, r;
 	char err[512];
-	const char *path = in_dir("resume.json");
+	const char *path = fixture_in_dir("resume.json");
 
 	small_config(&c, resample);
 	start(&a, &c);
@@ -235,7 +181,7 @@ test_engine_save_after_data_change(void **state)
 	struct engine *e;
 	struct trainer a, r;
 	char err[512];
-	const char *path = in_dir("engine.json");
+	const char *path = fixture_in_dir("engine.json");
 
 	(void)state;
 	small_config(&c, 1);
@@ -278,7 +224,7 @@ saved_json(int resample)
 	char err[512];
 	json_error_t jerr;
 	json_t *root;
-	const char *path = in_dir("valid.json");
+	const char *path = fixture_in_dir("valid.json");
 
 	small_config(&c, resample);
 	start(&t, &c);
@@ -295,7 +241,7 @@ saved_json(int resample)
 static const char *
 write_with_checksum(json_t *root, const char *name)
 {
-	const char *path = in_dir(name);
+	const char *path = fixture_in_dir(name);
 	char *text, *out;
 	size_t len;
 	FILE *f;
@@ -414,7 +360,8 @@ test_huge_step_no_replay(void **state)
 
 	(void)state;
 	/* version 2, written by memscope 30f844f and edited to step 10^12 */
-	if (checkpoint_load(data_file("ckpt-v2-huge-step.json"), &t, err,
+	if (checkpoint_load(fixture_data_file("ckpt-v2-huge-step.json"), &t,
+	    err,
 	    sizeof err) != 0)
 		fail_msg("load: %s", err);
 	assert_true(t.step == 1000000000000L);
@@ -440,15 +387,18 @@ test_version2_resumes(void **state)
 
 	(void)state;
 
-	if (checkpoint_load(data_file("ckpt-v2-resample.json"), &v2, err,
+	if (checkpoint_load(fixture_data_file("ckpt-v2-resample.json"), &v2,
+	    err,
 	    sizeof err) != 0)
 		fail_msg("load: %s", err);
 	assert_int_equal(v2.step, 12);
 	assert_int_equal(v2.cfg.resample, 2);
 	/* saved again (the current version) it reloads to the same run */
-	if (checkpoint_save(in_dir("v3.json"), &v2, err, sizeof err) != 0)
+	if (checkpoint_save(fixture_in_dir("v3.json"), &v2, err,
+	    sizeof err) != 0)
 		fail_msg("save: %s", err);
-	if (checkpoint_load(in_dir("v3.json"), &v3, err, sizeof err) != 0)
+	if (checkpoint_load(fixture_in_dir("v3.json"), &v3, err,
+	    sizeof err) != 0)
 		fail_msg("load: %s", err);
 	assert_same_run(&v2, &v3);
 	trainer_free(&v3);
@@ -480,5 +430,6 @@ main(void)
 		cmocka_unit_test(test_huge_step_no_replay),
 	};
 
-	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+	return cmocka_run_group_tests(tests, fixture_dir_setup,
+	    fixture_dir_remove);
 }

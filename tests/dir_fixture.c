@@ -1,0 +1,54 @@
+/* A scratch directory for tests that write files (dir_fixture.h). */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dir_fixture.h"
+
+char fixture_dir[64];
+
+int
+fixture_dir_setup(void **state)
+{
+	(void)state;
+	snprintf(fixture_dir, sizeof fixture_dir, "/tmp/memscope-test.XXXXXX");
+	return mkdtemp(fixture_dir) == NULL ? -1 : 0;
+}
+
+static int
+fixture_remove_one(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
+}
+
+int
+fixture_dir_remove(void **state)
+{
+	(void)state;
+	return nftw(fixture_dir, fixture_remove_one, 16,
+	    FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+const char *
+fixture_in_dir(const char *name)
+{
+	static char path[4][512];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, sizeof path[0], "%s/%s", fixture_dir, name);
+	return p;
+}
+
+const char *
+fixture_data_file(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof path, "%s/tests/data/%s", MEMSCOPE_SRCDIR, name);
+	return path;
+}

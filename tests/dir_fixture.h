@@ -1,0 +1,20 @@
+/*
+ * What the tests that write files share: a scratch directory made before
+ * the group and removed, with all it holds, after it; names in it; and the
+ * fixture files of tests/data.
+ */
+#ifndef MEMSCOPE_TESTS_DIR_FIXTURE_H
+#define MEMSCOPE_TESTS_DIR_FIXTURE_H
+
+/* The scratch directory, once fixture_dir_setup has made it. */
+extern char fixture_dir[64];
+
+/* cmocka group setup and teardown: make the directory; remove it. */
+int fixture_dir_setup(void **state);
+int fixture_dir_remove(void **state);
+/* fixture_dir/name (one of four rotating buffers: four may be in use). */
+const char *fixture_in_dir(const char *name);
+/* The source tree's tests/data/name. */
+const char *fixture_data_file(const char *name);
+
+#endif
