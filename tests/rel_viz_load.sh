@@ -9,19 +9,8 @@
 # the checkpoint the save key writes has --lr's rate.
 # MEMSCOPE names the binary (make check sets it).
 set -u
-MEMSCOPE=${MEMSCOPE:-./memscope}
-[ -x "$MEMSCOPE" ] || { echo "no binary at $MEMSCOPE"; exit 1; }
-
-dir=$(mktemp -d /tmp/memscope-relload.XXXXXX)
-sock="$dir/tmux.sock"
-t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server >/dev/null 2>&1; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
-failures=0
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
+suite=rel_viz_load pane=ld wait_tenths=200 tmux_optional=1
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tmuxlib.sh"
 cd "$dir" || exit 1
 "$MEMSCOPE" train --steps 3 --save m.json >/dev/null 2>&1 ||
 	{ echo "train --save failed"; exit 1; }
@@ -60,21 +49,7 @@ for args in "--dim 5 --layers 4 --data paper" "--steps 40 --lr 0.5 --threads 2";
 		fail "$args: not accepted: status $st, $(cat err)"
 done
 
-if command -v tmux >/dev/null 2>&1; then
-	screen() { t capture-pane -p -t ld; }
-	wait_for() {
-		i=0
-		while [ $i -lt 200 ]; do
-			if [ $# -gt 1 ]; then
-				grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-			else
-				screen | grep -Eq -- "$1" && return 0
-			fi
-			sleep 0.1
-			i=$((i + 1))
-		done
-		return 1
-	}
+if [ "$have_tmux" = 1 ]; then
 	t -f /dev/null new-session -d -s ld -x 120 -y 40 "sh" || {
 		echo "tmux did not start"; exit 1; }
 	t send-keys -t ld "TERM=tmux-256color '$MEMSCOPE' --load m.json --steps 40 --lr 0.5 --save saved.json; echo status=\$? >status" Enter

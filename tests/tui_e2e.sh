@@ -3,32 +3,15 @@
 # driven by keys, checked through the screen's text. Skipped (77) without
 # tmux. MEMSCOPE names the binary (make check sets it).
 set -u
-MEMSCOPE=${MEMSCOPE:-./memscope}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not found: skipped"; exit 77; }
-[ -x "$MEMSCOPE" ] || { echo "no binary at $MEMSCOPE"; exit 1; }
+suite=tui_e2e pane=e2e
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tmuxlib.sh"
 
-dir=$(mktemp -d /tmp/memscope-e2e.XXXXXX)
-sock="$dir/tmux.sock"
-t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server >/dev/null 2>&1; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
-
+# here the first failure ends the test, with the whole screen
 fail() {
 	echo "FAIL: $*"
 	echo "--- screen:"
-	t capture-pane -p -t e2e 2>/dev/null
+	t capture-pane -p -t "$pane" 2>/dev/null
 	exit 1
-}
-screen() { t capture-pane -p -t e2e; }
-# wait_for PATTERN: up to 10 s for the screen to match (grep -E)
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 status() { screen | tail -n 1; }
 step() { status | sed -n 's/.*step \([0-9]*\)\/.*/\1/p'; }

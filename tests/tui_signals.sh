@@ -7,36 +7,8 @@
 # pointing at memscope train), and a diverging run shows "diverged".
 # Skipped (77) without tmux. MEMSCOPE names the binary (make check sets it).
 set -u
-MEMSCOPE=${MEMSCOPE:-./memscope}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not found: skipped"; exit 77; }
-[ -x "$MEMSCOPE" ] || { echo "no binary at $MEMSCOPE"; exit 1; }
-
-dir=$(mktemp -d /tmp/memscope-sig.XXXXXX)
-sock="$dir/tmux.sock"
-t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server >/dev/null 2>&1; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
-failures=0
-fail() {
-	echo "FAIL: $*"
-	t capture-pane -p -t sig 2>/dev/null | grep -v '^$' | tail -5
-	failures=$((failures + 1))
-}
-screen() { t capture-pane -p -t sig; }
-# wait_for PATTERN [FILE]: up to 10 s for the screen (or FILE) to match
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		if [ $# -gt 1 ]; then
-			grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-		else
-			screen | grep -Eq -- "$1" && return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+suite=tui_signals pane=sig
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tmuxlib.sh"
 
 t -f /dev/null new-session -d -s sig -x 100 -y 30 "sh" || {
 	echo "tmux did not start"; exit 1; }
