@@ -99,7 +99,7 @@ ref_query_err(const double *X, const double *y, int n, int d, const double *w)
 
 /*
  * The reference iterates of GD, oracle GD, momentum or Nesterov, written
- * from MATH.md §6 without the H, b form: W (iters+1, d), err (iters+1).
+ * from doc/math.md §6 without the H, b form: W (iters+1, d), err (iters+1).
  */
 static void
 ref_run(enum baseline b, double eta, double beta, const double *Sinv,

@@ -345,7 +345,7 @@ test_proposition1_cgd_memformer_runs_cg(void **state)
 	task_dist_free(&dist);
 }
 
-/* MATH.md §4: cgd unrolled is an LFOM with coefficients α_ℓ Π γ_k. */
+/* doc/math.md §4: cgd unrolled is an LFOM with coefficients α_ℓ Π γ_k. */
 static void
 test_cgd_unrolls_to_lfom_coefficients(void **state)
 {

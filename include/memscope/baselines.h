@@ -1,6 +1,6 @@
 /*
  * Classical first-order methods on each task's least squares problem
- * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0 (MATH.md §6).
+ * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0 (doc/math.md §6).
  * Errors are the squared query error (x_qᵀ w_k − y_q)² after k iterations.
  */
 #ifndef MEMSCOPE_BASELINES_H

@@ -1,5 +1,5 @@
 /*
- * Linear transformers and Memformers (MATH.md §2–§4): the parameter table,
+ * Linear transformers and Memformers (doc/math.md §2–§4): the parameter table,
  * the loss and its gradient, evaluation and the per-task trace.
  *
  * Memory layout after llm.c: one table of named blocks {name, layer, head,
@@ -65,7 +65,7 @@ struct model {
 /* Build the parameter table for cfg and allocate; parameters are zero. */
 void model_init(struct model *m, const struct ms_config *cfg);
 void model_free(struct model *m);
-/* Initialise as MATH.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0. */
+/* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0. */
 void model_init_params(struct model *m, struct rng *r);
 /* Force a computation path (tests compare the two); DENSE works for all. */
 void model_set_path(struct model *m, enum model_path path);
@@ -114,7 +114,7 @@ double model_flops_per_step(const struct model *m, int batch);
 const char *model_kernel_isa(void);
 
 /* For cgd: the effective LFOM coefficient of register j at layer ℓ,
- * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (MATH.md §4). */
+ * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (doc/math.md §4). */
 void model_cgd_coefficients(const struct model *m, double *coef);
 
 #endif

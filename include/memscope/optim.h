@@ -1,4 +1,4 @@
-/* Adam and per-block gradient clipping (MATH.md §5). */
+/* Adam and per-block gradient clipping (doc/math.md §5). */
 #ifndef MEMSCOPE_OPTIM_H
 #define MEMSCOPE_OPTIM_H
 

@@ -1,5 +1,5 @@
 /*
- * The paper's experiments (MATH.md §5, §7), run as one batch of trainings:
+ * The paper's experiments (doc/math.md §5, §7), run as one batch of trainings:
  * every figure's models at every depth for every run, the classical
  * baselines on the same tasks, then per figure a CSV, an SVG and a table
  * beside the paper's values, and the paper's claims checked.
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Which training protocol (MATH.md §5). */
+/* Which training protocol (doc/math.md §5). */
 enum reproduce_protocol {
 	REPRODUCE_PROTOCOL_CODE,	/* the authors' notebooks: fixed batch, no clipping */
 	REPRODUCE_PROTOCOL_TEXT		/* the paper's text: clip 0.01, batch redrawn every 100 steps */

@@ -1,5 +1,5 @@
 /*
- * Random in-context linear-regression tasks (MATH.md §1). A distribution holds
+ * Random in-context linear-regression tasks (doc/math.md §1). A distribution holds
  * the run's rotation U and spectrum D (Σ = U D² Uᵀ); a batch holds B tasks,
  * token-major: task b's token i is the d-vector X[(b*(n+1) + i)*d ...], its
  * label y[b*(n+1) + i]; token n is the query, whose label is the target.

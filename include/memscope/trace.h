@@ -5,7 +5,7 @@
  * visualizer's step-through screen and `memscope step`.
  *
  * Registers: R_j is layer j's attention output S_j(Z_j) (0-based j < L),
- * the register of the unrolled LFOM (MATH.md §4). Layer ℓ updates the query
+ * the register of the unrolled LFOM (doc/math.md §4). Layer ℓ updates the query
  * label cell by Σ_{j≤ℓ} coef[ℓ][j] R_j[query] / n; contrib holds the terms.
  * For cgd the model's own register is S_ℓ + γ_ℓ R_{ℓ−1}; the trace undoes
  * the carry so that every memory kind shows the same registers.

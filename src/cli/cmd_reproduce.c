@@ -21,7 +21,7 @@ static const char reproduce_usage[] =
 "usage: memscope reproduce [--figure LIST] [--runs K] [--protocol code|text]\n"
 "                          [--out DIR] [--quirks] [--threads N] [--seed S]\n"
 "\n"
-"Run the experiments of the paper's figures (MATH.md section 7): one model per\n"
+"Run the experiments of the paper's figures (doc/math.md section 7): one model per\n"
 "depth L = 1..4 and run, the classical baselines on the same tasks. Writes\n"
 "DIR/figX.csv and DIR/figX.svg per figure and prints, per figure, memscope's\n"
 "mean +- std beside the paper's value, then checks the paper's claims.\n"

@@ -1,5 +1,5 @@
 /*
- * Classical methods on each task's least squares problem (MATH.md §6).
+ * Classical methods on each task's least squares problem (doc/math.md §6).
  *
  * Every method sees the task only through the d×d quadratic it defines:
  * with the first m context points (m = p->points; n, or n − 1 for the

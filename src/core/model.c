@@ -4,7 +4,7 @@
  * Two computation paths share one parameter table.
  *
  * LABEL path (scalar, pre). P's top-left block is zero, so only the label row
- * of Z ever changes (MATH.md §3). With s = Σ_{j<n} y_j x_j and A the sum of
+ * of Z ever changes (doc/math.md §3). With s = Σ_{j<n} y_j x_j and A the sum of
  * the layer's heads, token i's attention output is r_i = −x_iᵀ A s, and the
  * state of a task is just its label row y (n+1) plus the registers' label
  * rows. Per task and layer: O(nd + d²).
@@ -15,7 +15,7 @@
  * scalar/pre/gdpp are expanded into P and Q, and their gradients contracted
  * back, so this path also cross-checks the label path in the tests.
  *
- * Memory (MATH.md §4), with register R_ℓ the layer's attention output:
+ * Memory (doc/math.md §4), with register R_ℓ the layer's attention output:
  *   none: Z_{ℓ+1} = Z_ℓ + R_ℓ/n
  *   cgd:  R_ℓ = S_ℓ + γ_ℓ R_{ℓ−1},  Z_{ℓ+1} = Z_ℓ + (α_ℓ/n) R_ℓ
  *   lfom: Z_{ℓ+1} = Z_ℓ + U_ℓ,  U_ℓ = U_{ℓ−1} + (Γ_ℓ/n) ⊙ R_ℓ  (the running

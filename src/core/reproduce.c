@@ -3,7 +3,7 @@
  *
  * Each figure is a table of lines (models or classical baselines), each
  * evaluated at depths L = 1..D for runs r = 0..K-1. A model line trains one
- * model per depth and run (MATH.md §5: a separate model for each L); its
+ * model per depth and run (doc/math.md §5: a separate model for each L); its
  * value is the natural log of the mean squared query error of that model's
  * last read-out, on the run's test batch or, for lines marked on_train, on
  * its training batch. A baseline line's value at L is that of L iterations
@@ -66,7 +66,7 @@ struct rp_line {
 	int batch;		/* training prompts; 0: the protocol's */
 	enum baseline method;	/* RP_BASELINE */
 	bool on_train;		/* evaluated on the training batch */
-	const double *paper;	/* (RP_PAPER_DEPTHS) MATH.md §7, or NULL */
+	const double *paper;	/* (RP_PAPER_DEPTHS) doc/math.md §7, or NULL */
 };
 
 struct rp_figure {
@@ -81,7 +81,7 @@ struct rp_figure {
 	const char *note;	/* printed under the table, or NULL */
 };
 
-/* MATH.md §7, read off the authors' plots (about ±0.05). */
+/* doc/math.md §7, read off the authors' plots (about ±0.05). */
 static const double rp_p1a_cg[] = { 0.73, 0.20, -0.53, -1.48 };
 static const double rp_p1a_mem[] = { 0.81, 0.48, 0.19, -0.14 };
 static const double rp_p1a_lt[] = { 0.81, 0.48, 0.22, -0.01 };
@@ -162,7 +162,7 @@ static const struct rp_figure rp_figures[] = {
 		{ .name = "pre linear transformer", .kind = RP_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE },
 		{ .name = "CG", .kind = RP_BASELINE, .method = BASELINE_CG } },
-	  "MATH.md does not define Fig. 3; memscope takes it as Fig. 2a's "
+	  "The paper does not define Fig. 3; memscope takes it as Fig. 2a's "
 	  "models trained deeper (L = 5, 6 added); no paper values" },
 	{ "4", "Fig. 4: few training prompts (B = 1, 10)",
 	  "pre+lfom Memformer trained on B = 1 or 10 prompts vs CG on those "
@@ -178,8 +178,8 @@ static const struct rp_figure rp_figures[] = {
 		  .batch = 10, .on_train = true },
 		{ .name = "CG B=10", .kind = RP_BASELINE, .method = BASELINE_CG,
 		  .batch = 10, .on_train = true } },
-	  "evaluated on the training prompts (MATH.md \xc2\xa7" "5); no "
-	  "paper values in MATH.md" },
+	  "evaluated on the training prompts (doc/math.md \xc2\xa7" "5); no "
+	  "paper values" },
 	{ "5", "Fig. 5: attention heads",
 	  "pre+lfom Memformer with 1, 2, 3 heads; non-isotropic data; "
 	  "training batch and test batch",
@@ -201,9 +201,8 @@ static const struct rp_figure rp_figures[] = {
 		{ .name = "pre+lfom H=3 test", .kind = RP_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
 		  .heads = 3 } },
-	  "heads are summed (MATH.md \xc2\xa7" "2); one training gives both "
-	  "the training-batch and the test-batch value; no paper values in "
-	  "MATH.md" },
+	  "heads are summed (doc/math.md \xc2\xa7" "2); one training gives both "
+	  "the training-batch and the test-batch value; no paper values" },
 	{ "momentum", "Appendix: Memformer vs heavy-ball momentum",
 	  "momentum (eta 0.005, beta 0.9) vs pre+lfom Memformer; "
 	  "non-isotropic data; test batch",
@@ -212,7 +211,7 @@ static const struct rp_figure rp_figures[] = {
 		  .method = BASELINE_MOMENTUM, .paper = rp_pmom },
 		{ .name = "pre+lfom Memformer", .kind = RP_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
-	  "momentum's step and coefficient are the paper's (MATH.md "
+	  "momentum's step and coefficient are the paper's (doc/math.md "
 	  "\xc2\xa7" "6)" },
 	{ "nesterov", "Appendix: Memformer vs Nesterov",
 	  "Nesterov (eta 0.03, beta 0.9) vs pre+lfom Memformer; "
@@ -222,7 +221,7 @@ static const struct rp_figure rp_figures[] = {
 		  .method = BASELINE_NESTEROV, .paper = rp_pnest },
 		{ .name = "pre+lfom Memformer", .kind = RP_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
-	  "Nesterov's step and coefficient are the paper's (MATH.md "
+	  "Nesterov's step and coefficient are the paper's (doc/math.md "
 	  "\xc2\xa7" "6)" },
 };
 #define RP_NFIGURES ((int)(sizeof rp_figures / sizeof rp_figures[0]))
@@ -989,13 +988,13 @@ rp_print_table(FILE *out, const struct reproduce_opts *o,
 	fprintf(out, "\nFigure %s: %s\n", f->id, f->what);
 	if (r->K == 1)
 		fprintf(out, "  natural log of the mean squared query error; one "
-		    "run (seed %llu), so no spread; paper: MATH.md \xc2\xa7" "7 "
+		    "run (seed %llu), so no spread; paper: doc/math.md \xc2\xa7" "7 "
 		    "(read off the plots, \xc2\xb1" "0.05)\n",
 		    (unsigned long long)o->seed);
 	else
 		fprintf(out, "  natural log of the mean squared query error; mean "
 		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); paper: "
-		    "MATH.md \xc2\xa7" "7 (read off the plots, \xc2\xb1" "0.05)\n",
+		    "doc/math.md \xc2\xa7" "7 (read off the plots, \xc2\xb1" "0.05)\n",
 		    r->K, (unsigned long long)o->seed,
 		    (unsigned long long)(o->seed + r->K - 1));
 	fprintf(out, "  %-*s  %2s  %17s  %7s  %7s\n", w, "model", "L",
@@ -1438,7 +1437,7 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
 	}
 	for (int fi = 0; fi < pl.nfig; fi++)
 		rp_print_table(out, o, &pl.res[fi], &flagged);
-	fprintf(out, "\nClaims of the paper (MATH.md \xc2\xa7" "7), checked "
+	fprintf(out, "\nClaims of the paper (doc/math.md \xc2\xa7" "7), checked "
 	    "on the means above\n");
 	rp_claim_beat_cg(out, &pl);
 	rp_claim_iso(out, &pl);

@@ -1,5 +1,5 @@
 /*
- * Random in-context linear-regression tasks (MATH.md §1).
+ * Random in-context linear-regression tasks (doc/math.md §1).
  *
  * The rotation. U is Haar-distributed on O(d): a d×d matrix G of standard
  * normals from stream RNG_STREAM_ROTATION of the seed, then G = Q R by

@@ -1,7 +1,7 @@
 /*
  * The memory panel. For `cgd`: the learned α_ℓ and γ_ℓ of every layer, then
  * the L × L lower-triangular matrix of effective LFOM coefficients
- * α_ℓ Π_{k=j+1..ℓ} γ_k (MATH.md §4) as numbers, or as a heatmap when the
+ * α_ℓ Π_{k=j+1..ℓ} γ_k (doc/math.md §4) as numbers, or as a heatmap when the
  * numbers do not fit. For `lfom`: the label-row entries of each Γ_j (the
  * ones that act when only the label row moves), layers down and tokens
  * across, the query last.
