@@ -44,33 +44,37 @@ test_clip_blocks_limits_each_block(void **state)
 {
 	struct ms_config c;
 	struct model m;
-	double n0 = 0, n1 = 0;
-	const struct param_block *b0, *b1;
+	double n0 = 0, n1 = 0, n2 = 0;
+	const struct param_block *b0, *b1, *b2;
 
 	(void)state;
 	memset(&c, 0, sizeof c);
 	c.dim = 2;
 	c.context = 3;
-	c.layers = 2;
+	c.layers = 3;
 	c.heads = 1;
 	c.param = MS_PARAM_PRE;
 	c.memory = MS_MEMORY_NONE;
 	model_init(&m, &c);
 	b0 = model_block(&m, "A", 0, 0);
 	b1 = model_block(&m, "A", 1, 0);
+	b2 = model_block(&m, "A", 2, 0);
 	for (int i = 0; i < 4; i++) {
 		m.grads[b0->offset + i] = 3.0;		/* norm 6: clipped */
 		m.grads[b1->offset + i] = 0.001;	/* norm 0.002: kept */
+		m.grads[b2->offset + i] = 0.0075;	/* norm 0.015: clipped */
 	}
 	clip_blocks(&m, 0.01);
 	for (int i = 0; i < 4; i++) {
 		n0 += m.grads[b0->offset + i] * m.grads[b0->offset + i];
 		n1 += m.grads[b1->offset + i] * m.grads[b1->offset + i];
+		n2 += m.grads[b2->offset + i] * m.grads[b2->offset + i];
 		/* direction kept */
 		assert_true(fabs(m.grads[b0->offset + i] - 0.005) < 1e-15);
 	}
 	assert_true(fabs(sqrt(n0) - 0.01) < 1e-15);
 	assert_true(fabs(sqrt(n1) - 0.002) < 1e-15);
+	assert_true(fabs(sqrt(n2) - 0.01) < 1e-15);	/* just over: clipped too */
 	model_free(&m);
 }
 
