@@ -21,8 +21,9 @@ struct panel_ctx {
 };
 
 struct panel_class {
-	const char *name;
-	int min_w, min_h;	/* below this the panel draws only its frame */
+	const char *name;	/* in the notice shown when it does not fit */
+	int min_w, min_h;	/* below this layout marks it as not fitting
+				 * and the screen shows "NAME needs WxH" */
 	/* Draw ctx->s into r (clipped to r; r may be any size, even empty). */
 	void (*draw)(const struct panel_ctx *ctx, struct canvas *c,
 	    struct rect r);

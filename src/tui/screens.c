@@ -1,0 +1,57 @@
+/*
+ * The screens that draw the snapshot as it is, each a module (screen.h):
+ *   1 dashboard: loss plot top-left, per-layer table top-right, parameter
+ *     heatmaps bottom-left, memory bottom-right; the right column is 40% of
+ *     the width (34 to 64 cells), the top row 55% of the height (at least 11);
+ *   2 parameters: the heatmaps alone;
+ *   3 memory: memory left (60%), per-layer table right.
+ * Splits are computed from the remaining size, so neighbours share edges
+ * exactly and nothing overlaps. These screens have no keys of their own
+ * and no state to keep.
+ */
+#include <stddef.h>
+
+#include "memscope/layout.h"
+#include "memscope/screen.h"
+
+static void
+screen_dashboard_layout(struct layout *lo, int w, int h)
+{
+	int rw = layout_clamp(w * 2 / 5, 34, 64);
+	int th = layout_clamp(h * 55 / 100, 11, h - 6);
+
+	layout_place(lo, LAYOUT_LOSS, 0, 0, w - rw, th);
+	layout_place(lo, LAYOUT_LAYERS, w - rw, 0, rw, th);
+	layout_place(lo, LAYOUT_MATRICES, 0, th, w - rw, h - th);
+	layout_place(lo, LAYOUT_MEMORY, w - rw, th, rw, h - th);
+}
+
+static void
+screen_parameters_layout(struct layout *lo, int w, int h)
+{
+	layout_place(lo, LAYOUT_MATRICES, 0, 0, w, h);
+}
+
+static void
+screen_memory_layout(struct layout *lo, int w, int h)
+{
+	int lw = w * 3 / 5;
+
+	layout_place(lo, LAYOUT_MEMORY, 0, 0, lw, h);
+	layout_place(lo, LAYOUT_LAYERS, lw, 0, w - lw, h);
+}
+
+const struct screen_module screen_dashboard = {
+	.layout = screen_dashboard_layout,
+	.draw = screen_draw_panels,
+};
+
+const struct screen_module screen_parameters = {
+	.layout = screen_parameters_layout,
+	.draw = screen_draw_panels,
+};
+
+const struct screen_module screen_memory = {
+	.layout = screen_memory_layout,
+	.draw = screen_draw_panels,
+};
