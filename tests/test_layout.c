@@ -31,105 +31,74 @@ overlap(struct rect a, struct rect b)
 }
 
 
-struct placed {
-	enum layout_slot slot;
-	struct rect r;
+/* What each screen shows at 80×24, 120×40 and 200×60: each panel's name
+ * (panel.h) and rectangle "x,y WxH" in the order placed; the message and
+ * status lines take the two bottom rows of every screen. */
+static const char *const layout_want[] = {
+	"80x24 1: loss 0,0 46x12; layers 46,0 34x12; matrices 0,12 46x10; "
+	    "memory 46,12 34x10; message 0,22 80x1; status 0,23 80x1",
+	"80x24 2: matrices 0,0 80x22; message 0,22 80x1; status 0,23 80x1",
+	"80x24 3: memory 0,0 48x22; layers 48,0 32x22; message 0,22 80x1; "
+	    "status 0,23 80x1",
+	"80x24 4: step-through 0,0 52x10; step-chart 52,0 28x10; "
+	    "step-memory 0,10 80x12; message 0,22 80x1; status 0,23 80x1",
+	"120x40 1: loss 0,0 72x20; layers 72,0 48x20; matrices 0,20 72x18; "
+	    "memory 72,20 48x18; message 0,38 120x1; status 0,39 120x1",
+	"120x40 2: matrices 0,0 120x38; message 0,38 120x1; "
+	    "status 0,39 120x1",
+	"120x40 3: memory 0,0 72x38; layers 72,0 48x38; message 0,38 120x1; "
+	    "status 0,39 120x1",
+	"120x40 4: step-through 0,0 78x17; step-chart 78,0 42x17; "
+	    "step-memory 0,17 120x21; message 0,38 120x1; status 0,39 120x1",
+	"200x60 1: loss 0,0 136x31; layers 136,0 64x31; "
+	    "matrices 0,31 136x27; memory 136,31 64x27; message 0,58 200x1; "
+	    "status 0,59 200x1",
+	"200x60 2: matrices 0,0 200x58; message 0,58 200x1; "
+	    "status 0,59 200x1",
+	"200x60 3: memory 0,0 120x58; layers 120,0 80x58; "
+	    "message 0,58 200x1; status 0,59 200x1",
+	"200x60 4: step-through 0,0 130x26; step-chart 130,0 70x26; "
+	    "step-memory 0,26 200x32; message 0,58 200x1; status 0,59 200x1",
+	/* below 80×24 nothing is placed */
+	"79x24 1:", "79x24 4:", "80x23 2:", "80x23 3:", "40x12 1:", "1x1 4:",
 };
 
-/* What each screen shows at 80×24, 120×40 and 200×60 (the message and
- * status lines in the two bottom rows of every screen). */
-static const struct {
-	int w, h, screen, n;
-	struct placed p[6];
-} layout_want[] = {
-	{ 80, 24, 0, 6, { { LAYOUT_LOSS, { 0, 0, 46, 12 } },
-	    { LAYOUT_LAYERS, { 46, 0, 34, 12 } },
-	    { LAYOUT_MATRICES, { 0, 12, 46, 10 } },
-	    { LAYOUT_MEMORY, { 46, 12, 34, 10 } },
-	    { LAYOUT_MESSAGE, { 0, 22, 80, 1 } },
-	    { LAYOUT_STATUS, { 0, 23, 80, 1 } } } },
-	{ 80, 24, 1, 3, { { LAYOUT_MATRICES, { 0, 0, 80, 22 } },
-	    { LAYOUT_MESSAGE, { 0, 22, 80, 1 } },
-	    { LAYOUT_STATUS, { 0, 23, 80, 1 } } } },
-	{ 80, 24, 2, 4, { { LAYOUT_MEMORY, { 0, 0, 48, 22 } },
-	    { LAYOUT_LAYERS, { 48, 0, 32, 22 } },
-	    { LAYOUT_MESSAGE, { 0, 22, 80, 1 } },
-	    { LAYOUT_STATUS, { 0, 23, 80, 1 } } } },
-	{ 80, 24, 3, 5, { { LAYOUT_STEP, { 0, 0, 52, 10 } },
-	    { LAYOUT_STEP_CHART, { 52, 0, 28, 10 } },
-	    { LAYOUT_STEP_MEMORY, { 0, 10, 80, 12 } },
-	    { LAYOUT_MESSAGE, { 0, 22, 80, 1 } },
-	    { LAYOUT_STATUS, { 0, 23, 80, 1 } } } },
-	{ 120, 40, 0, 6, { { LAYOUT_LOSS, { 0, 0, 72, 20 } },
-	    { LAYOUT_LAYERS, { 72, 0, 48, 20 } },
-	    { LAYOUT_MATRICES, { 0, 20, 72, 18 } },
-	    { LAYOUT_MEMORY, { 72, 20, 48, 18 } },
-	    { LAYOUT_MESSAGE, { 0, 38, 120, 1 } },
-	    { LAYOUT_STATUS, { 0, 39, 120, 1 } } } },
-	{ 120, 40, 1, 3, { { LAYOUT_MATRICES, { 0, 0, 120, 38 } },
-	    { LAYOUT_MESSAGE, { 0, 38, 120, 1 } },
-	    { LAYOUT_STATUS, { 0, 39, 120, 1 } } } },
-	{ 120, 40, 2, 4, { { LAYOUT_MEMORY, { 0, 0, 72, 38 } },
-	    { LAYOUT_LAYERS, { 72, 0, 48, 38 } },
-	    { LAYOUT_MESSAGE, { 0, 38, 120, 1 } },
-	    { LAYOUT_STATUS, { 0, 39, 120, 1 } } } },
-	{ 120, 40, 3, 5, { { LAYOUT_STEP, { 0, 0, 78, 17 } },
-	    { LAYOUT_STEP_CHART, { 78, 0, 42, 17 } },
-	    { LAYOUT_STEP_MEMORY, { 0, 17, 120, 21 } },
-	    { LAYOUT_MESSAGE, { 0, 38, 120, 1 } },
-	    { LAYOUT_STATUS, { 0, 39, 120, 1 } } } },
-	{ 200, 60, 0, 6, { { LAYOUT_LOSS, { 0, 0, 136, 31 } },
-	    { LAYOUT_LAYERS, { 136, 0, 64, 31 } },
-	    { LAYOUT_MATRICES, { 0, 31, 136, 27 } },
-	    { LAYOUT_MEMORY, { 136, 31, 64, 27 } },
-	    { LAYOUT_MESSAGE, { 0, 58, 200, 1 } },
-	    { LAYOUT_STATUS, { 0, 59, 200, 1 } } } },
-	{ 200, 60, 1, 3, { { LAYOUT_MATRICES, { 0, 0, 200, 58 } },
-	    { LAYOUT_MESSAGE, { 0, 58, 200, 1 } },
-	    { LAYOUT_STATUS, { 0, 59, 200, 1 } } } },
-	{ 200, 60, 2, 4, { { LAYOUT_MEMORY, { 0, 0, 120, 58 } },
-	    { LAYOUT_LAYERS, { 120, 0, 80, 58 } },
-	    { LAYOUT_MESSAGE, { 0, 58, 200, 1 } },
-	    { LAYOUT_STATUS, { 0, 59, 200, 1 } } } },
-	{ 200, 60, 3, 5, { { LAYOUT_STEP, { 0, 0, 130, 26 } },
-	    { LAYOUT_STEP_CHART, { 130, 0, 70, 26 } },
-	    { LAYOUT_STEP_MEMORY, { 0, 26, 200, 32 } },
-	    { LAYOUT_MESSAGE, { 0, 58, 200, 1 } },
-	    { LAYOUT_STATUS, { 0, 59, 200, 1 } } } },
-};
+/* A layout in the form of layout_want. */
+static void
+layout_describe(const struct layout *lo, char *buf, size_t len)
+{
+	size_t at;
+	int i;
+
+	at = (size_t)snprintf(buf, len, "%dx%d %d:", lo->w, lo->h,
+	    lo->screen + 1);
+	for (i = 0; i < lo->n && at < len; i++) {
+		const struct layout_item *it = &lo->item[i];
+
+		at += (size_t)snprintf(buf + at, len - at, "%s %s %d,%d %dx%d",
+		    i ? ";" : "", layout_panel(it->slot)->name, it->r.x,
+		    it->r.y, it->r.w, it->r.h);
+		assert_true(it->fits);
+	}
+}
 
 static void
 test_what_each_size_shows(void **state)
 {
 	struct layout lo;
-	int t, i, sc;
-	const int tiny[][2] = { { 79, 24 }, { 80, 23 }, { 40, 12 }, { 1, 1 } };
+	char got[512];
+	int t, w, h, sc;
 
 	(void)state;
 	for (t = 0; t < (int)(sizeof layout_want / sizeof layout_want[0]);
 	    t++) {
-		layout_compute(&lo, layout_want[t].w, layout_want[t].h,
-		    layout_want[t].screen);
-		assert_false(lo.too_small);
-		assert_int_equal(lo.n, layout_want[t].n);
-		for (i = 0; i < lo.n; i++) {
-			const struct placed *p = &layout_want[t].p[i];
-
-			assert_int_equal(lo.item[i].slot, p->slot);
-			assert_int_equal(lo.item[i].r.x, p->r.x);
-			assert_int_equal(lo.item[i].r.y, p->r.y);
-			assert_int_equal(lo.item[i].r.w, p->r.w);
-			assert_int_equal(lo.item[i].r.h, p->r.h);
-			assert_true(lo.item[i].fits);
-		}
+		assert_int_equal(sscanf(layout_want[t], "%dx%d %d:", &w, &h,
+		    &sc), 3);
+		layout_compute(&lo, w, h, sc - 1);
+		assert_int_equal(lo.too_small, w < 80 || h < 24);
+		layout_describe(&lo, got, sizeof got);
+		assert_string_equal(got, layout_want[t]);
 	}
-	/* below 80×24: nothing is placed */
-	for (t = 0; t < 4; t++)
-		for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
-			layout_compute(&lo, tiny[t][0], tiny[t][1], sc);
-			assert_true(lo.too_small);
-			assert_int_equal(lo.n, 0);
-		}
 }
 
 static void

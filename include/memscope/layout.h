@@ -50,8 +50,23 @@ void layout_compute(struct layout *lo, int w, int h, int screen);
  * whether it fits its panel's minimum size. */
 void layout_place(struct layout *lo, enum layout_slot slot, int x, int y,
     int w, int h);
-/* v clamped to [lo, hi] (lo wins if hi < lo). */
-int layout_clamp(int v, int lo, int hi);
+
+/* A screen in two rows: the top row split into a left panel and a right
+ * column, the bottom row one panel across or split at the same column. */
+struct layout_grid {
+	/* the right column: right_pct % of the width, right_min to right_max
+	 * cells */
+	int right_pct, right_min, right_max;
+	/* the top row: top_pct % of the height, at least top_min rows and
+	 * leaving at least bottom_min below */
+	int top_pct, top_min, bottom_min;
+	enum layout_slot top_left, top_right, bottom_left;
+	enum layout_slot bottom_right;	/* LAYOUT_NSLOTS: bottom_left spans */
+};
+
+/* Place g's panels in a w × h area (for the screens' layouts). */
+void layout_grid(struct layout *lo, const struct layout_grid *g, int w,
+    int h);
 /* The panel drawn in slot. */
 const struct panel_class *layout_panel(enum layout_slot slot);
 

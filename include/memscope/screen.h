@@ -26,8 +26,10 @@ struct screen_state {
 };
 
 struct screen_module {
-	/* Place the screen's panels (layout_place) in the w × h area above
-	 * the message and status lines. */
+	/* The layout of the w × h area above the message and status lines:
+	 * a grid (data), or if that is NULL a function placing the panels
+	 * (layout_place). */
+	const struct layout_grid *grid;
 	void (*layout)(struct layout *lo, int w, int h);
 	const struct key_line *keys;	/* the screen's own keys (nkeys lines) */
 	int nkeys;

@@ -49,17 +49,38 @@ layout_place(struct layout *lo, enum layout_slot slot, int x, int y, int w,
 	it->fits = w >= pc->min_w && h >= pc->min_h;
 }
 
-/* v clamped to [lo, hi]. */
-int
+/* v clamped to [lo, hi] (lo wins if hi < lo). */
+static int
 layout_clamp(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Place g's panels in a w × h area. */
+void
+layout_grid(struct layout *lo, const struct layout_grid *g, int w, int h)
+{
+	int rw = layout_clamp(w * g->right_pct / 100, g->right_min,
+	    g->right_max);
+	int th = layout_clamp(h * g->top_pct / 100, g->top_min,
+	    h - g->bottom_min);
+
+	layout_place(lo, g->top_left, 0, 0, w - rw, th);
+	layout_place(lo, g->top_right, w - rw, 0, rw, th);
+	if (g->bottom_right == LAYOUT_NSLOTS) {
+		layout_place(lo, g->bottom_left, 0, th, w, h - th);
+		return;
+	}
+	layout_place(lo, g->bottom_left, 0, th, w - rw, h - th);
+	layout_place(lo, g->bottom_right, w - rw, th, rw, h - th);
 }
 
 /* Lay out screen (0-based) on a w × h terminal. */
 void
 layout_compute(struct layout *lo, int w, int h, int screen)
 {
+	const struct screen_module *m;
+
 	lo->w = w;
 	lo->h = h;
 	lo->screen = screen;
@@ -67,7 +88,11 @@ layout_compute(struct layout *lo, int w, int h, int screen)
 	lo->too_small = w < LAYOUT_MIN_W || h < LAYOUT_MIN_H;
 	if (lo->too_small)
 		return;
-	screen_module(screen)->layout(lo, w, h - 2);
+	m = screen_module(screen);
+	if (m->grid != NULL)
+		layout_grid(lo, m->grid, w, h - 2);
+	else
+		m->layout(lo, w, h - 2);
 	layout_place(lo, LAYOUT_MESSAGE, 0, h - 2, w, 1);
 	layout_place(lo, LAYOUT_STATUS, 0, h - 1, w, 1);
 }

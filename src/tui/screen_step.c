@@ -13,16 +13,11 @@
 #include "memscope/screen.h"
 #include "memscope/stepview.h"
 
-static void
-screen_step_layout(struct layout *lo, int w, int h)
-{
-	int rw = layout_clamp(w * 7 / 20, 28, 80);
-	int th = layout_clamp(h * 45 / 100, 10, h - 10);
-
-	layout_place(lo, LAYOUT_STEP, 0, 0, w - rw, th);
-	layout_place(lo, LAYOUT_STEP_CHART, w - rw, 0, rw, th);
-	layout_place(lo, LAYOUT_STEP_MEMORY, 0, th, w, h - th);
-}
+static const struct layout_grid screen_step_grid = {
+	35, 28, 80,	/* right column: 35% of the width, 28 to 80 cells */
+	45, 10, 10,	/* top row: 45% of the height, >= 10, leaving >= 10 */
+	LAYOUT_STEP, LAYOUT_STEP_CHART, LAYOUT_STEP_MEMORY, LAYOUT_NSLOTS
+};
 
 static void
 screen_step_sync(const struct screen_state *st, const struct snapshot *s)
@@ -31,61 +26,52 @@ screen_step_sync(const struct screen_state *st, const struct snapshot *s)
 		step_view_sync(st->step, s);
 }
 
-/* ℓ − 1 or ℓ + 1 (k->arg). */
+/* The row's function of the step view, with the row's argument. */
 static int
-screen_step_layer(struct keys_ui *ui, const struct key_row *k)
+screen_step_key(struct keys_ui *ui, const struct key_row *k)
 {
 	if (ui->step == NULL)
 		return 0;
-	step_view_move_layer(ui->step, k->arg);
+	k->view(ui->step, k->arg);
 	return KEYS_REDRAW;
 }
 
-/* The previous or next test task (k->arg). */
-static int
-screen_step_task(struct keys_ui *ui, const struct key_row *k)
+static void
+screen_step_random(struct step_view *v, int arg)
 {
-	if (ui->step == NULL)
-		return 0;
-	step_view_move_task(ui->step, k->arg);
-	return KEYS_REDRAW;
+	(void)arg;
+	step_view_random_task(v);
 }
 
-static int
-screen_step_random(struct keys_ui *ui, const struct key_row *k)
+static void
+screen_step_follow(struct step_view *v, int arg)
 {
-	(void)k;
-	if (ui->step == NULL)
-		return 0;
-	step_view_random_task(ui->step);
-	return KEYS_REDRAW;
+	(void)arg;
+	step_view_toggle_follow(v);
 }
 
-static int
-screen_step_follow(struct keys_ui *ui, const struct key_row *k)
-{
-	(void)k;
-	if (ui->step == NULL)
-		return 0;
-	step_view_toggle_follow(ui->step);
-	return KEYS_REDRAW;
-}
-
+/* Rows: key, name, name with arrows, what it does, the action, no engine
+ * command, the argument, the step view's function. */
 static const struct key_line screen_step_keys[] = {
 	{ .prefix = "step-through: layer l ", .keys = {
-	    { KEYS_LEFT, "Lt", "←", "-", screen_step_layer, 0, -1 },
-	    { KEYS_RIGHT, "Rt", "→", "+", screen_step_layer, 0, +1 } } },
+	    { KEYS_LEFT, "Lt", "←", "-", screen_step_key, 0, -1,
+		step_view_move_layer },
+	    { KEYS_RIGHT, "Rt", "→", "+", screen_step_key, 0, +1,
+		step_view_move_layer } } },
 	{ .prefix = "step-through: ", .suffix = " test task", .keys = {
-	    { KEYS_UP, "Up", "↑", "previous", screen_step_task, 0, -1 },
-	    { KEYS_DOWN, "Dn", "↓", "next", screen_step_task, 0, +1 },
-	    { 'd', "d", NULL, "random", screen_step_random, 0, 0 } } },
+	    { KEYS_UP, "Up", "↑", "previous", screen_step_key, 0, -1,
+		step_view_move_task },
+	    { KEYS_DOWN, "Dn", "↓", "next", screen_step_key, 0, +1,
+		step_view_move_task },
+	    { 'd', "d", NULL, "random", screen_step_key, 0, 0,
+		screen_step_random } } },
 	{ .keys = {
 	    { 'f', "f", NULL, "step-through: follow training / freeze this "
-	    "model", screen_step_follow, 0, 0 } } },
+	    "model", screen_step_key, 0, 0, screen_step_follow } } },
 };
 
 const struct screen_module screen_step = {
-	.layout = screen_step_layout,
+	.grid = &screen_step_grid,
 	.keys = screen_step_keys,
 	.nkeys = (int)(sizeof screen_step_keys / sizeof screen_step_keys[0]),
 	.sync = screen_step_sync,

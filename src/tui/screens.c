@@ -14,17 +14,11 @@
 #include "memscope/layout.h"
 #include "memscope/screen.h"
 
-static void
-screen_dashboard_layout(struct layout *lo, int w, int h)
-{
-	int rw = layout_clamp(w * 2 / 5, 34, 64);
-	int th = layout_clamp(h * 55 / 100, 11, h - 6);
-
-	layout_place(lo, LAYOUT_LOSS, 0, 0, w - rw, th);
-	layout_place(lo, LAYOUT_LAYERS, w - rw, 0, rw, th);
-	layout_place(lo, LAYOUT_MATRICES, 0, th, w - rw, h - th);
-	layout_place(lo, LAYOUT_MEMORY, w - rw, th, rw, h - th);
-}
+static const struct layout_grid screen_dashboard_grid = {
+	40, 34, 64,	/* right column: 40% of the width, 34 to 64 cells */
+	55, 11, 6,	/* top row: 55% of the height, >= 11, leaving >= 6 */
+	LAYOUT_LOSS, LAYOUT_LAYERS, LAYOUT_MATRICES, LAYOUT_MEMORY
+};
 
 static void
 screen_parameters_layout(struct layout *lo, int w, int h)
@@ -42,7 +36,7 @@ screen_memory_layout(struct layout *lo, int w, int h)
 }
 
 const struct screen_module screen_dashboard = {
-	.layout = screen_dashboard_layout,
+	.grid = &screen_dashboard_grid,
 	.draw = screen_draw_panels,
 };
 
