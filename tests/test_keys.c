@@ -354,6 +354,69 @@ test_step_keys(void **state)
 	snapshot_free(&snap);
 }
 
+/* The key a row name stands for on any line, or 0. */
+static int
+key_named(const char *name)
+{
+	const struct key_line *lines[MAX_LINES];
+	int n = keys_help_lines(lines, MAX_LINES), i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < KEYS_PER_LINE && lines[i]->keys[j].key; j++) {
+			const struct key_row *k = &lines[i]->keys[j];
+
+			if (strcmp(k->name, name) == 0 || (k->name_utf8 != NULL &&
+			    strcmp(k->name_utf8, name) == 0))
+				return k->key;
+		}
+	return 0;
+}
+
+/* Every screen's message-line hints begin with keys that the screen takes
+ * ("l L layers", "← → layer"), in both spellings. */
+static void
+test_hints_name_keys(void **state)
+{
+	struct ms_config cfg;
+	struct snapshot snap;
+	struct step_view v;
+	struct sent s;
+	struct keys_ui ui;
+	char word[64];
+	int sc, i, sp, keys, key;
+
+	(void)state;
+	config_defaults(&cfg);
+	snapshot_init(&snap);
+	fixture_snapshot(&snap, &cfg);
+	step_view_init(&v);
+	step_view_sync(&v, &snap);
+	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
+		const struct screen_module *m = screen_module(sc);
+
+		assert_true(m->nhints > 4);
+		for (i = 0; i < 2 * m->nhints; i++) {
+			const struct panel_hint *h = &m->hints[i / 2];
+			const char *p = i % 2 && h->ascii != NULL ? h->ascii :
+			    h->text;
+
+			for (keys = 0;; keys++) {
+				sp = (int)strcspn(p, " ");
+				snprintf(word, sizeof word, "%.*s", sp, p);
+				if ((key = key_named(word)) == 0)
+					break;
+				ui = ui_on(sc, &s, &v);
+				assert_int_not_equal(keys_dispatch(&ui, key), 0);
+				p += sp + (p[sp] == ' ');
+			}
+			assert_true(keys > 0);
+			assert_true(*p != '\0');
+		}
+	}
+	step_view_free(&v);
+	snapshot_free(&snap);
+}
+
 int
 main(void)
 {
@@ -364,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_directions),
 		cmocka_unit_test(test_ui_keys),
 		cmocka_unit_test(test_step_keys),
+		cmocka_unit_test(test_hints_name_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,12 @@
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
+/* A key hint of the message line ("l L layers"). */
+struct panel_hint {
+	const char *text;
+	const char *ascii;	/* without arrows, or NULL: the same */
+};
+
 struct panel_ctx {
 	const struct snapshot *s;
 	const char *theme;	/* the theme's name, for the status line */
@@ -18,6 +24,8 @@ struct panel_ctx {
 	int nscreens;
 	const char *note;	/* a UI message shown instead of the snapshot's */
 	const struct step_view *step;	/* the step-through screen's, or NULL */
+	const struct panel_hint *hints;	/* the screen's (nhints), for the */
+	int nhints;			/* message line when idle */
 };
 
 struct panel_class {

@@ -33,6 +33,8 @@ struct screen_module {
 	void (*layout)(struct layout *lo, int w, int h);
 	const struct key_line *keys;	/* the screen's own keys (nkeys lines) */
 	int nkeys;
+	const struct panel_hint *hints;	/* the message line's (nhints) */
+	int nhints;
 	/* Bring the screen's UI state up to date with s before a frame;
 	 * NULL: nothing to keep. */
 	void (*sync)(const struct screen_state *st, const struct snapshot *s);

@@ -110,9 +110,9 @@ void
 screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *out)
 {
-	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step };
 	const struct screen_module *m = screen_module(st->screen);
+	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
+	    st->note, st->step, m->hints, m->nhints };
 	struct layout lo;
 
 	canvas_clear(c);

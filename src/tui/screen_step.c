@@ -70,10 +70,21 @@ static const struct key_line screen_step_keys[] = {
 	    "model", screen_step_key, 0, 0, screen_step_follow } } },
 };
 
+/* The message line's hints: this screen's keys first (UTF-8, ASCII). */
+static const struct panel_hint screen_step_hints[] = {
+	{ "← → layer", "Lt Rt layer" }, { "↑ ↓ task", "Up Dn task" },
+	{ "d random task", NULL }, { "f follow/freeze", NULL },
+	{ "? help", NULL }, { "q quit", NULL }, { "space pause", NULL },
+	{ "Tab screen", NULL },
+};
+
 const struct screen_module screen_step = {
 	.grid = &screen_step_grid,
 	.keys = screen_step_keys,
 	.nkeys = (int)(sizeof screen_step_keys / sizeof screen_step_keys[0]),
+	.hints = screen_step_hints,
+	.nhints = (int)(sizeof screen_step_hints /
+	    sizeof screen_step_hints[0]),
 	.sync = screen_step_sync,
 	.draw = screen_draw_panels,
 };

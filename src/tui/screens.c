@@ -14,6 +14,16 @@
 #include "memscope/layout.h"
 #include "memscope/screen.h"
 
+/* The message line's hints on these screens. */
+static const struct panel_hint screen_hints[] = {
+	{ "? help", NULL }, { "q quit", NULL }, { "space pause", NULL },
+	{ "c data", NULL }, { "[ ] heads", NULL }, { "l L layers", NULL },
+	{ "m memory", NULL }, { "p param", NULL }, { "n step", NULL },
+	{ "< > speed", NULL }, { "r restart", NULL }, { "s save", NULL },
+	{ "e export", NULL }, { "t theme", NULL }, { "Tab screen", NULL },
+};
+#define SCREEN_NHINTS ((int)(sizeof screen_hints / sizeof screen_hints[0]))
+
 static const struct layout_grid screen_dashboard_grid = {
 	40, 34, 64,	/* right column: 40% of the width, 34 to 64 cells */
 	55, 11, 6,	/* top row: 55% of the height, >= 11, leaving >= 6 */
@@ -36,16 +46,22 @@ screen_memory_layout(struct layout *lo, int w, int h)
 }
 
 const struct screen_module screen_dashboard = {
+	.hints = screen_hints,
+	.nhints = SCREEN_NHINTS,
 	.grid = &screen_dashboard_grid,
 	.draw = screen_draw_panels,
 };
 
 const struct screen_module screen_parameters = {
+	.hints = screen_hints,
+	.nhints = SCREEN_NHINTS,
 	.layout = screen_parameters_layout,
 	.draw = screen_draw_panels,
 };
 
 const struct screen_module screen_memory = {
+	.hints = screen_hints,
+	.nhints = SCREEN_NHINTS,
 	.layout = screen_memory_layout,
 	.draw = screen_draw_panels,
 };
