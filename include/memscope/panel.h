@@ -24,8 +24,9 @@ struct panel_ctx {
 	int nscreens;
 	const char *note;	/* a UI message shown instead of the snapshot's */
 	const struct step_view *step;	/* the step-through screen's, or NULL */
-	const struct panel_hint *hints;	/* the screen's (nhints), for the */
-	int nhints;			/* message line when idle */
+	/* the screen's key hints, for the message line when idle */
+	const struct panel_hint *hints;	/* (nhints) */
+	int nhints;
 };
 
 struct panel_class {
