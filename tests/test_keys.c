@@ -130,7 +130,7 @@ test_help_from_rows(void **state)
 	const struct key_row *k;
 	struct key_line copy;
 	struct canvas c;
-	char got[256], want[256], name[64], text[192];
+	char got[256], want[300], name[64], text[192];
 	int n, i, y0;
 
 	(void)state;
