@@ -166,7 +166,7 @@ test_divergence_reference(void **state)
 static char *
 status_text(const struct snapshot *s)
 {
-	struct panel_ctx ctx = { s, "dark", 0, 4, NULL, NULL };
+	struct panel_ctx ctx = { s, "dark", 0, 4, NULL, NULL, NULL, 0 };
 	struct canvas c;
 	char *text;
 

@@ -159,7 +159,7 @@ test_golden(void **state)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view };
-	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL };
+	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0 };
 	struct canvas c;
 	char *text;
 

@@ -109,8 +109,6 @@ void canvas_free(struct canvas *c);
 void canvas_clear(struct canvas *c);
 /* Fill a rectangle with blanks of colour bg. */
 void canvas_fill(struct canvas *c, struct rect r, enum colour_role bg);
-/* The cell at (x, y), or NULL outside the canvas. */
-struct cell *canvas_cell(struct canvas *c, int x, int y);
 /* Set one cell's glyph and colour (clipped). */
 void canvas_put(struct canvas *c, int x, int y, uint32_t ch,
     enum colour_role fg);
@@ -134,8 +132,6 @@ char *canvas_to_text(const struct canvas *c);
 
 /* Cells UTF-8 text s takes (code points). */
 int canvas_text_width(const char *s);
-/* Encode code point ch as UTF-8 into buf (at least 5 bytes); returns bytes. */
-int canvas_utf8_encode(uint32_t ch, char *buf);
 /* The inner rectangle of r shrunk by n cells on every side (may be empty). */
 struct rect canvas_inset(struct rect r, int n);
 

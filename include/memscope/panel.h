@@ -11,6 +11,12 @@
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
+/* A key hint of the message line ("l L layers"). */
+struct panel_hint {
+	const char *text;
+	const char *ascii;	/* without arrows, or NULL: the same */
+};
+
 struct panel_ctx {
 	const struct snapshot *s;
 	const char *theme;	/* the theme's name, for the status line */
@@ -18,11 +24,15 @@ struct panel_ctx {
 	int nscreens;
 	const char *note;	/* a UI message shown instead of the snapshot's */
 	const struct step_view *step;	/* the step-through screen's, or NULL */
+	/* the screen's key hints, for the message line when idle */
+	const struct panel_hint *hints;	/* (nhints) */
+	int nhints;
 };
 
 struct panel_class {
-	const char *name;
-	int min_w, min_h;	/* below this the panel draws only its frame */
+	const char *name;	/* in the notice shown when it does not fit */
+	int min_w, min_h;	/* below this layout marks it as not fitting
+				 * and the screen shows "NAME needs WxH" */
 	/* Draw ctx->s into r (clipped to r; r may be any size, even empty). */
 	void (*draw)(const struct panel_ctx *ctx, struct canvas *c,
 	    struct rect r);

@@ -1,7 +1,9 @@
 /*
- * A whole frame: the layout of the current screen, its panels, the message
- * and status lines, the help overlay, or the "too small" notice, drawn from
- * one snapshot into the canvas. No curses here: tests render frames.
+ * Screens as modules, after htop's meters and panels: each screen of the
+ * visualizer is a table of {layout, keys, sync from snapshot, draw}. A
+ * whole frame is the current screen's layout, its panels, the message and
+ * status lines, the help overlay, or the "too small" notice, drawn from one
+ * snapshot into the canvas. No curses here: tests render frames.
  */
 #ifndef MEMSCOPE_SCREEN_H
 #define MEMSCOPE_SCREEN_H
@@ -9,7 +11,9 @@
 #include <stdbool.h>
 
 #include "memscope/canvas.h"
+#include "memscope/keys.h"
 #include "memscope/layout.h"
+#include "memscope/panel.h"
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
@@ -21,13 +25,45 @@ struct screen_state {
 	struct step_view *step;	/* the step-through screen's state, or NULL */
 };
 
+struct screen_module {
+	/* The layout of the w × h area above the message and status lines:
+	 * a grid (data), or if that is NULL a function placing the panels
+	 * (layout_place). */
+	const struct layout_grid *grid;
+	void (*layout)(struct layout *lo, int w, int h);
+	const struct key_line *keys;	/* the screen's own keys (nkeys lines) */
+	int nkeys;
+	const struct panel_hint *hints;	/* the message line's (nhints) */
+	int nhints;
+	/* Bring the screen's UI state up to date with s before a frame;
+	 * NULL: nothing to keep. */
+	void (*sync)(const struct screen_state *st, const struct snapshot *s);
+	/* Draw the panels lo placed. */
+	void (*draw)(const struct panel_ctx *ctx, struct canvas *c,
+	    const struct layout *lo);
+};
+
+extern const struct screen_module screen_dashboard;	/* 1 */
+extern const struct screen_module screen_parameters;	/* 2 */
+extern const struct screen_module screen_memory;	/* 3 */
+extern const struct screen_module screen_step;	/* 4, step-through */
+
+/* Screen i (0-based, LAYOUT_SCREENS of them); the dashboard if out of
+ * range. */
+const struct screen_module *screen_module(int i);
+
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout
- * used (may be NULL). On the step-through screen st->step is first brought
- * up to date with s. */
+ * used (may be NULL). The screen's sync runs first (on the step-through
+ * screen st->step is brought up to date with s). */
 void screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *lo);
 
-/* The help overlay (from the key table) centred in the canvas. */
+/* Each panel of lo in its rectangle; one that is below its minimum size
+ * shows a line "NAME needs WxH" instead (the screens' draw). */
+void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
+    const struct layout *lo);
+
+/* The help overlay (from the key lines) centred in the canvas. */
 void screen_help(struct canvas *c);
 
 #endif

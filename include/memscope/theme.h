@@ -64,8 +64,4 @@ int theme_find(const char *name, char *buf, size_t len);
 int theme_list(char ***names);
 void theme_list_free(char **names, int n);
 
-/* The key a role has in a theme file ("title", "ref-cg", ...), NULL for the
- * heatmap levels (set through stops). */
-const char *theme_role_name(enum colour_role role);
-
 #endif

@@ -91,7 +91,7 @@ canvas_clear(struct canvas *c)
 }
 
 /* The cell at (x, y), or NULL outside the canvas. */
-struct cell *
+static struct cell *
 canvas_cell(struct canvas *c, int x, int y)
 {
 	if (x < 0 || y < 0 || x >= c->w || y >= c->h)
@@ -188,7 +188,7 @@ canvas_text_width(const char *s)
 }
 
 /* Encode code point ch as UTF-8 into buf (at least 5 bytes); returns bytes. */
-int
+static int
 canvas_utf8_encode(uint32_t ch, char *buf)
 {
 	if (ch < 0x80) {

@@ -1,58 +1,85 @@
 /*
  * Layouts. Every screen keeps the two bottom rows for the message and status
- * lines and splits the rest:
- *   1 dashboard: loss plot top-left, per-layer table top-right, parameter
- *     heatmaps bottom-left, memory bottom-right; the right column is 40% of
- *     the width (34 to 64 cells), the top row 55% of the height (at least 11);
- *   2 parameters: the heatmaps alone;
- *   3 memory: memory left (60%), per-layer table right;
- *   4 step-through: the task and the methods at ℓ top-left, the error
- *     chart top-right (35% of the width, 28 to 80 cells), the memory view
- *     below across the width; the top row 45% of the height (at least 10,
- *     leaving the memory view at least 10).
- * Splits are computed from the remaining size, so neighbours share edges
- * exactly and nothing overlaps; below the minimum size only "too small" is
- * reported and nothing is laid out.
+ * lines; the screen's module (screen.h) splits the rest. Below the minimum
+ * size only "too small" is reported and nothing is laid out. A panel placed
+ * below its class's minimum size is kept in the layout but marked as not
+ * fitting, and the screen draws a one-line notice in its place.
  */
-#include "memscope/layout.h"
+#include <stddef.h>
 
-static const char *layout_names[LAYOUT_SCREENS] = {
-	"dashboard", "parameters", "memory", "step-through"
+#include "memscope/layout.h"
+#include "memscope/panel.h"
+#include "memscope/screen.h"
+
+static const struct panel_class *layout_panels[LAYOUT_NSLOTS] = {
+	[LAYOUT_LOSS] = &panel_loss,
+	[LAYOUT_LAYERS] = &panel_layers,
+	[LAYOUT_MATRICES] = &panel_matrices,
+	[LAYOUT_MEMORY] = &panel_memory,
+	[LAYOUT_STEP] = &panel_step,
+	[LAYOUT_STEP_CHART] = &panel_step_chart,
+	[LAYOUT_STEP_MEMORY] = &panel_step_memory,
+	[LAYOUT_MESSAGE] = &panel_message,
+	[LAYOUT_STATUS] = &panel_status,
 };
 
-/* The name of a screen for the help and status lines. */
-const char *
-layout_screen_name(int screen)
+/* The panel drawn in slot. */
+const struct panel_class *
+layout_panel(enum layout_slot slot)
 {
-	if (screen < 0 || screen >= LAYOUT_SCREENS)
-		return "?";
-	return layout_names[screen];
+	return layout_panels[slot];
 }
 
-static void
-layout_add(struct layout *lo, enum layout_slot slot, int x, int y, int w,
+/* Add slot's panel at (x, y), w × h; marks whether it fits. */
+void
+layout_place(struct layout *lo, enum layout_slot slot, int x, int y, int w,
     int h)
 {
-	struct layout_item *it = &lo->item[lo->n++];
+	const struct panel_class *pc = layout_panels[slot];
+	struct layout_item *it;
 
+	if (lo->n >= LAYOUT_NSLOTS)
+		return;
+	it = &lo->item[lo->n++];
 	it->slot = slot;
 	it->r.x = x;
 	it->r.y = y;
 	it->r.w = w;
 	it->r.h = h;
+	it->fits = w >= pc->min_w && h >= pc->min_h;
 }
 
+/* v clamped to [lo, hi] (lo wins if hi < lo). */
 static int
 layout_clamp(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Place g's panels in a w × h area. */
+void
+layout_grid(struct layout *lo, const struct layout_grid *g, int w, int h)
+{
+	int rw = layout_clamp(w * g->right_pct / 100, g->right_min,
+	    g->right_max);
+	int th = layout_clamp(h * g->top_pct / 100, g->top_min,
+	    h - g->bottom_min);
+
+	layout_place(lo, g->top_left, 0, 0, w - rw, th);
+	layout_place(lo, g->top_right, w - rw, 0, rw, th);
+	if (g->bottom_right == LAYOUT_NSLOTS) {
+		layout_place(lo, g->bottom_left, 0, th, w, h - th);
+		return;
+	}
+	layout_place(lo, g->bottom_left, 0, th, w - rw, h - th);
+	layout_place(lo, g->bottom_right, w - rw, th, rw, h - th);
+}
+
 /* Lay out screen (0-based) on a w × h terminal. */
 void
 layout_compute(struct layout *lo, int w, int h, int screen)
 {
-	int bh, rw, th, lw;
+	const struct screen_module *m;
 
 	lo->w = w;
 	lo->h = h;
@@ -61,33 +88,11 @@ layout_compute(struct layout *lo, int w, int h, int screen)
 	lo->too_small = w < LAYOUT_MIN_W || h < LAYOUT_MIN_H;
 	if (lo->too_small)
 		return;
-	bh = h - 2;
-	switch (screen) {
-	case 0:
-	default:
-		rw = layout_clamp(w * 2 / 5, 34, 64);
-		th = layout_clamp(bh * 55 / 100, 11, bh - 6);
-		layout_add(lo, LAYOUT_LOSS, 0, 0, w - rw, th);
-		layout_add(lo, LAYOUT_LAYERS, w - rw, 0, rw, th);
-		layout_add(lo, LAYOUT_MATRICES, 0, th, w - rw, bh - th);
-		layout_add(lo, LAYOUT_MEMORY, w - rw, th, rw, bh - th);
-		break;
-	case 1:
-		layout_add(lo, LAYOUT_MATRICES, 0, 0, w, bh);
-		break;
-	case 2:
-		lw = w * 3 / 5;
-		layout_add(lo, LAYOUT_MEMORY, 0, 0, lw, bh);
-		layout_add(lo, LAYOUT_LAYERS, lw, 0, w - lw, bh);
-		break;
-	case LAYOUT_SCREEN_STEP:
-		rw = layout_clamp(w * 7 / 20, 28, 80);
-		th = layout_clamp(bh * 45 / 100, 10, bh - 10);
-		layout_add(lo, LAYOUT_STEP, 0, 0, w - rw, th);
-		layout_add(lo, LAYOUT_STEP_CHART, w - rw, 0, rw, th);
-		layout_add(lo, LAYOUT_STEP_MEMORY, 0, th, w, bh - th);
-		break;
-	}
-	layout_add(lo, LAYOUT_MESSAGE, 0, h - 2, w, 1);
-	layout_add(lo, LAYOUT_STATUS, 0, h - 1, w, 1);
+	m = screen_module(screen);
+	if (m->grid != NULL)
+		layout_grid(lo, m->grid, w, h - 2);
+	else
+		m->layout(lo, w, h - 2);
+	layout_place(lo, LAYOUT_MESSAGE, 0, h - 2, w, 1);
+	layout_place(lo, LAYOUT_STATUS, 0, h - 1, w, 1);
 }

@@ -1,13 +1,13 @@
 /*
- * The bottom lines: the message line (the last event, or key hints) and the
- * status line (state, step, speed, the experiment, the theme). Segments of
- * the status line are dropped from the right when the terminal is narrow.
+ * The bottom lines: the message line (the last event, or the screen's key
+ * hints) and the status line (state, step, speed, the experiment, the
+ * theme). Segments of the status line and hints are dropped from the right
+ * when the terminal is narrow.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "memscope/layout.h"
 #include "memscope/panel.h"
 
 static enum colour_role
@@ -103,20 +103,9 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 static void
 message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
-	static const char *hints[] = { "? help", "q quit", "space pause",
-	    "c data", "[ ] heads", "l L layers", "m memory", "p param",
-	    "n step", "< > speed", "r restart", "s save", "e export",
-	    "t theme", "Tab screen" };
-	/* the step-through screen's own keys first (UTF-8, ASCII) */
-	static const char *step_hints[][2] = { { "← → layer", "Lt Rt layer" },
-	    { "↑ ↓ task", "Up Dn task" }, { "d random task", "d random task" },
-	    { "f follow/freeze", "f follow/freeze" }, { "? help", "? help" },
-	    { "q quit", "q quit" }, { "space pause", "space pause" },
-	    { "Tab screen", "Tab screen" } };
 	const struct snapshot *s = ctx->s;
 	const char *h;
-	int x, i, w, n;
-	bool step = ctx->screen == LAYOUT_SCREEN_STEP;
+	int x, i, w;
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
@@ -130,10 +119,9 @@ message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		return;
 	}
 	x = r.x + 1;
-	n = step ? (int)(sizeof step_hints / sizeof step_hints[0]) :
-	    (int)(sizeof hints / sizeof hints[0]);
-	for (i = 0; i < n; i++) {
-		h = step ? step_hints[i][c->g->utf8 ? 0 : 1] : hints[i];
+	for (i = 0; i < ctx->nhints; i++) {
+		h = c->g->utf8 || ctx->hints[i].ascii == NULL ?
+		    ctx->hints[i].text : ctx->hints[i].ascii;
 		w = canvas_text_width(h);
 		if (x + w > r.x + r.w - 1)
 			break;

@@ -1,4 +1,7 @@
-/* Frames: layout, panels, overlays. */
+/*
+ * Frames: the screen modules' table, the panels in their rectangles, the
+ * overlays (help, "too small").
+ */
 #include <stdio.h>
 
 #include "memscope/keys.h"
@@ -6,17 +9,23 @@
 #include "memscope/panel.h"
 #include "memscope/screen.h"
 
-static const struct panel_class *screen_panels[LAYOUT_NSLOTS] = {
-	[LAYOUT_LOSS] = &panel_loss,
-	[LAYOUT_LAYERS] = &panel_layers,
-	[LAYOUT_MATRICES] = &panel_matrices,
-	[LAYOUT_MEMORY] = &panel_memory,
-	[LAYOUT_STEP] = &panel_step,
-	[LAYOUT_STEP_CHART] = &panel_step_chart,
-	[LAYOUT_STEP_MEMORY] = &panel_step_memory,
-	[LAYOUT_MESSAGE] = &panel_message,
-	[LAYOUT_STATUS] = &panel_status,
+#define SCREEN_HELP_LINES 32	/* more than the key lines there are */
+
+static const struct screen_module *const screen_modules[LAYOUT_SCREENS] = {
+	&screen_dashboard,
+	&screen_parameters,
+	&screen_memory,
+	&screen_step,
 };
+
+/* Screen i (0-based); the dashboard if out of range. */
+const struct screen_module *
+screen_module(int i)
+{
+	if (i < 0 || i >= LAYOUT_SCREENS)
+		i = 0;
+	return screen_modules[i];
+}
 
 static void
 screen_too_small(struct canvas *c)
@@ -35,15 +44,18 @@ screen_too_small(struct canvas *c)
 	panel_centre(c, all, y + 2, COL_DIM, "q quits");
 }
 
-/* The help overlay (from the key table) centred in the canvas. */
+/* The help overlay (from the key lines) centred in the canvas. */
 void
 screen_help(struct canvas *c)
 {
-	const struct key_action *ka;
+	const struct key_line *lines[SCREEN_HELP_LINES];
+	char name[64], text[256];
 	struct rect box;
 	int n, i, w = 64, h, y;
 
-	ka = keys_table(&n);
+	n = keys_help_lines(lines, SCREEN_HELP_LINES);
+	if (n > SCREEN_HELP_LINES)
+		n = SCREEN_HELP_LINES;
 	h = n + 4;
 	if (w > c->w)
 		w = c->w;
@@ -59,9 +71,10 @@ screen_help(struct canvas *c)
 		y = box.y + 1 + i;
 		if (y >= box.y + box.h - 2)
 			break;
-		canvas_text(c, box.x + 2, y, 8, COL_KEY, c->g->utf8 &&
-		    ka[i].name_utf8 != NULL ? ka[i].name_utf8 : ka[i].name);
-		canvas_text(c, box.x + 10, y, box.w - 12, COL_HELP, ka[i].help);
+		canvas_text(c, box.x + 2, y, 8, COL_KEY,
+		    keys_line_name(lines[i], c->g->utf8, name, sizeof name));
+		canvas_text(c, box.x + 10, y, box.w - 12, COL_HELP,
+		    keys_line_text(lines[i], text, sizeof text));
 	}
 	y = box.y + box.h - 2;
 	if (y > box.y)
@@ -69,15 +82,38 @@ screen_help(struct canvas *c)
 		    "? or Esc closes this help");
 }
 
+/* Each panel of lo in its rectangle, or the line saying what it needs. */
+void
+screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
+    const struct layout *lo)
+{
+	const struct panel_class *pc;
+	char buf[96];
+	int i;
+
+	for (i = 0; i < lo->n; i++) {
+		struct rect r = lo->item[i].r;
+
+		pc = layout_panel(lo->item[i].slot);
+		if (lo->item[i].fits) {
+			pc->draw(ctx, c, r);
+			continue;
+		}
+		snprintf(buf, sizeof buf, "%s needs %dx%d", pc->name,
+		    pc->min_w, pc->min_h);
+		panel_centre(c, r, r.y + (r.h - 1) / 2, COL_DIM, buf);
+	}
+}
+
 /* Draw the frame for snapshot s on the whole canvas. */
 void
 screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *out)
 {
+	const struct screen_module *m = screen_module(st->screen);
 	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step };
+	    st->note, st->step, m->hints, m->nhints };
 	struct layout lo;
-	int i;
 
 	canvas_clear(c);
 	layout_compute(&lo, c->w, c->h, st->screen);
@@ -87,11 +123,9 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 		screen_too_small(c);
 		return;
 	}
-	/* the step-through screen's trace is computed on the UI's side */
-	if (st->screen == LAYOUT_SCREEN_STEP && st->step != NULL)
-		step_view_sync(st->step, s);
-	for (i = 0; i < lo.n; i++)
-		screen_panels[lo.item[i].slot]->draw(&ctx, c, lo.item[i].r);
+	if (m->sync != NULL)
+		m->sync(st, s);
+	m->draw(&ctx, c, &lo);
 	if (st->help)
 		screen_help(c);
 }

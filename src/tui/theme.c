@@ -91,15 +91,6 @@ struct theme_parse {
 	char err[200];		/* the first error, without its line */
 };
 
-/* The key a role has in a theme file, NULL for the heatmap levels. */
-const char *
-theme_role_name(enum colour_role role)
-{
-	if ((int)role < 0 || role >= COL_COUNT)
-		return NULL;
-	return theme_role_names[role];
-}
-
 static int
 theme_attr(const char *word)
 {

@@ -1,0 +1,90 @@
+/*
+ * The step-through screen (screen 4) as a module: the task and the methods
+ * at ℓ top-left, the error chart top-right (35% of the width, 28 to 80
+ * cells), the memory view below across the width; the top row 45% of the
+ * height (at least 10, leaving the memory view at least 10). Its keys move
+ * the step view (stepview.h) and its sync brings that view up to date with
+ * the snapshot; its panels are panel_step.c's.
+ */
+#include <stddef.h>
+
+#include "memscope/keys.h"
+#include "memscope/layout.h"
+#include "memscope/screen.h"
+#include "memscope/stepview.h"
+
+static const struct layout_grid screen_step_grid = {
+	35, 28, 80,	/* right column: 35% of the width, 28 to 80 cells */
+	45, 10, 10,	/* top row: 45% of the height, >= 10, leaving >= 10 */
+	LAYOUT_STEP, LAYOUT_STEP_CHART, LAYOUT_STEP_MEMORY, LAYOUT_NSLOTS
+};
+
+static void
+screen_step_sync(const struct screen_state *st, const struct snapshot *s)
+{
+	if (st->step != NULL)
+		step_view_sync(st->step, s);
+}
+
+/* The row's function of the step view, with the row's argument. */
+static int
+screen_step_key(struct keys_ui *ui, const struct key_row *k)
+{
+	if (ui->step == NULL)
+		return 0;
+	k->view(ui->step, k->arg);
+	return KEYS_REDRAW;
+}
+
+static void
+screen_step_random(struct step_view *v, int arg)
+{
+	(void)arg;
+	step_view_random_task(v);
+}
+
+static void
+screen_step_follow(struct step_view *v, int arg)
+{
+	(void)arg;
+	step_view_toggle_follow(v);
+}
+
+/* Rows: key, name, name with arrows, what it does, the action, no engine
+ * command, the argument, the step view's function. */
+static const struct key_line screen_step_keys[] = {
+	{ .prefix = "step-through: layer l ", .keys = {
+	    { KEYS_LEFT, "Lt", "←", "-", screen_step_key, 0, -1,
+		step_view_move_layer },
+	    { KEYS_RIGHT, "Rt", "→", "+", screen_step_key, 0, +1,
+		step_view_move_layer } } },
+	{ .prefix = "step-through: ", .suffix = " test task", .keys = {
+	    { KEYS_UP, "Up", "↑", "previous", screen_step_key, 0, -1,
+		step_view_move_task },
+	    { KEYS_DOWN, "Dn", "↓", "next", screen_step_key, 0, +1,
+		step_view_move_task },
+	    { 'd', "d", NULL, "random", screen_step_key, 0, 0,
+		screen_step_random } } },
+	{ .keys = {
+	    { 'f', "f", NULL, "step-through: follow training / freeze this "
+	    "model", screen_step_key, 0, 0, screen_step_follow } } },
+};
+
+/* The message line's hints: this screen's keys first (UTF-8, ASCII). */
+static const struct panel_hint screen_step_hints[] = {
+	{ "← → layer", "Lt Rt layer" }, { "↑ ↓ task", "Up Dn task" },
+	{ "d random task", NULL }, { "f follow/freeze", NULL },
+	{ "? help", NULL }, { "q quit", NULL }, { "space pause", NULL },
+	{ "Tab screen", NULL },
+};
+
+const struct screen_module screen_step = {
+	.grid = &screen_step_grid,
+	.keys = screen_step_keys,
+	.nkeys = (int)(sizeof screen_step_keys / sizeof screen_step_keys[0]),
+	.hints = screen_step_hints,
+	.nhints = (int)(sizeof screen_step_hints /
+	    sizeof screen_step_hints[0]),
+	.sync = screen_step_sync,
+	.draw = screen_draw_panels,
+};

@@ -1,0 +1,434 @@
+/*
+ * The key table: each key does what its row says (the engine command and
+ * argument are the row's data), each row's name is the key it binds, the
+ * words of a row agree with the direction it moves, and the help overlay is
+ * generated from the same rows the dispatcher walks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "memscope/config.h"
+#include "memscope/keys.h"
+#include "memscope/layout.h"
+#include "memscope/screen.h"
+#include "tui_fixture.h"
+
+#define MAX_LINES 64
+
+/* What a dispatch queued for the engine. */
+struct sent {
+	int n;
+	enum engine_cmd cmd;
+	int arg;
+};
+
+static void
+record(void *arg, enum engine_cmd cmd, int val)
+{
+	struct sent *s = arg;
+
+	s->n++;
+	s->cmd = cmd;
+	s->arg = val;
+}
+
+static struct keys_ui
+ui_on(int screen, struct sent *s, struct step_view *v)
+{
+	struct keys_ui ui = { screen, false, record, s, v };
+
+	memset(s, 0, sizeof *s);
+	return ui;
+}
+
+/* The help line holding key, and the row (NULL if none). */
+static const struct key_line *
+line_of(int key, const struct key_row **row)
+{
+	const struct key_line *lines[MAX_LINES];
+	int n = keys_help_lines(lines, MAX_LINES), i, j;
+
+	assert_true(n <= MAX_LINES);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < KEYS_PER_LINE && lines[i]->keys[j].key; j++)
+			if (lines[i]->keys[j].key == key) {
+				*row = &lines[i]->keys[j];
+				return lines[i];
+			}
+	*row = NULL;
+	return NULL;
+}
+
+/* The text of the canvas row y from column x, trailing blanks dropped. */
+static void
+canvas_row(const struct canvas *c, int y, char *out, size_t len)
+{
+	char *text = canvas_to_text(c), *p = text, *nl, *end;
+	int i;
+
+	for (i = 0; i < y; i++)
+		p = strchr(p, '\n') + 1;
+	nl = strchr(p, '\n');
+	*nl = '\0';
+	end = nl;
+	while (end > p && end[-1] == ' ')
+		*--end = '\0';
+	snprintf(out, len, "%s", p);
+	free(text);
+}
+
+/* The issue's survivor: l and L swapped. l takes a layer away and L adds
+ * one, as the help says, through the row's own data. */
+static void
+test_l_and_L(void **state)
+{
+	const struct key_row *k;
+	const struct key_line *l;
+	struct sent s;
+	struct keys_ui ui;
+	char buf[128];
+	int sc;
+
+	(void)state;
+	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
+		ui = ui_on(sc, &s, NULL);
+		assert_int_equal(keys_dispatch(&ui, 'l'), KEYS_REDRAW);
+		assert_int_equal(s.n, 1);
+		assert_int_equal(s.cmd, ENGINE_CMD_LAYERS);
+		assert_int_equal(s.arg, -1);
+		assert_int_equal(keys_dispatch(&ui, 'L'), KEYS_REDRAW);
+		assert_int_equal(s.n, 2);
+		assert_int_equal(s.cmd, ENGINE_CMD_LAYERS);
+		assert_int_equal(s.arg, +1);
+	}
+	l = line_of('l', &k);
+	assert_non_null(l);
+	assert_string_equal(keys_row_text(l, k, buf, sizeof buf),
+	    "layers - (new run)");
+	assert_int_equal(k->arg, -1);
+	l = line_of('L', &k);
+	assert_string_equal(keys_row_text(l, k, buf, sizeof buf),
+	    "layers + (new run)");
+	assert_int_equal(k->arg, +1);
+	assert_string_equal(keys_line_name(l, false, buf, sizeof buf), "l L");
+	assert_string_equal(keys_line_text(l, buf, sizeof buf),
+	    "layers - / + (new run)");
+}
+
+/* The help overlay is the key lines, one a row, name then text; a line
+ * whose row says something else reads differently. */
+static void
+test_help_from_rows(void **state)
+{
+	const struct key_line *lines[MAX_LINES];
+	const struct key_row *k;
+	struct key_line copy;
+	struct canvas c;
+	char got[256], want[300], name[64], text[192];
+	int n, i, y0;
+
+	(void)state;
+	n = keys_help_lines(lines, MAX_LINES);
+	assert_true(n > 10 && n <= MAX_LINES);
+	for (int utf8 = 0; utf8 < 2; utf8++) {
+		canvas_init(&c, 80, 30, utf8 ? &canvas_glyphs_utf8 :
+		    &canvas_glyphs_ascii);
+		screen_help(&c);
+		y0 = (c.h - (n + 4)) / 2 + 1;
+		for (i = 0; i < n; i++) {
+			keys_line_name(lines[i], utf8, name, sizeof name);
+			keys_line_text(lines[i], text, sizeof text);
+			/* after the box's edge: a blank, the name in 8 cells,
+			 * the text */
+			snprintf(want, sizeof want, " %s%*s%s", name,
+			    8 - canvas_text_width(name), "", text);
+			canvas_row(&c, y0 + i, got, sizeof got);
+			assert_non_null(strstr(got, want));
+		}
+		canvas_free(&c);
+	}
+	/* one row's words changed: its line's text changes with it */
+	copy = *line_of('L', &k);
+	copy.keys[1].what = "more";
+	assert_string_equal(keys_line_text(&copy, text, sizeof text),
+	    "layers - / more (new run)");
+	copy.keys[0].name = "x";
+	assert_string_equal(keys_line_name(&copy, false, name, sizeof name),
+	    "x L");
+	/* the lines the help shows in order: training, screens, screen 4's,
+	 * help and quit */
+	assert_string_equal(keys_line_name(lines[0], false, name, sizeof name),
+	    "space");
+	assert_string_equal(keys_line_name(lines[n - 1], false, name,
+	    sizeof name), "q");
+	assert_string_equal(keys_line_text(lines[n - 2], text, sizeof text),
+	    "this help / close it");
+	assert_string_equal(keys_line_name(lines[13], false, name,
+	    sizeof name), "1-4");
+	assert_string_equal(keys_line_text(lines[13], text, sizeof text),
+	    "dashboard, parameters, memory, step-through");
+	assert_string_equal(keys_line_name(lines[14], true, name, sizeof name),
+	    "← →");
+	assert_string_equal(keys_line_name(lines[14], false, name,
+	    sizeof name), "Lt Rt");
+}
+
+/* Each row is named by the key it binds, and no key is bound twice. */
+static void
+test_names_are_keys(void **state)
+{
+	static const struct {
+		const char *name;
+		int key;
+	} named[] = { { "space", ' ' }, { "Tab", '\t' }, { "Esc", KEYS_ESC },
+	    { "Lt", KEYS_LEFT }, { "Rt", KEYS_RIGHT }, { "Up", KEYS_UP },
+	    { "Dn", KEYS_DOWN } };
+	const struct key_line *lines[MAX_LINES];
+	int keys[MAX_LINES * KEYS_PER_LINE], nk = 0, n, i, j, m, a;
+
+	(void)state;
+	n = keys_help_lines(lines, MAX_LINES);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < KEYS_PER_LINE && lines[i]->keys[j].key; j++) {
+			const struct key_row *k = &lines[i]->keys[j];
+			int want = -1;
+
+			if (strlen(k->name) == 1)
+				want = (unsigned char)k->name[0];
+			for (m = 0; m < (int)(sizeof named / sizeof named[0]);
+			    m++)
+				if (strcmp(named[m].name, k->name) == 0)
+					want = named[m].key;
+			assert_int_equal(k->key, want);
+			assert_non_null(k->act);
+			assert_non_null(k->what);
+			for (a = 0; a < nk; a++)
+				assert_int_not_equal(keys[a], k->key);
+			keys[nk++] = k->key;
+		}
+	}
+}
+
+/* A row's words agree with the direction it sends the engine. */
+static void
+test_directions(void **state)
+{
+	static const char *minus[] = { "-", "slower" };
+	static const char *plus[] = { "+", "faster" };
+	const struct key_line *lines[MAX_LINES];
+	struct sent s;
+	struct keys_ui ui;
+	int n, i, j, w, sign, flags, checked = 0;
+
+	(void)state;
+	n = keys_help_lines(lines, MAX_LINES);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < KEYS_PER_LINE && lines[i]->keys[j].key; j++) {
+			const struct key_row *k = &lines[i]->keys[j];
+
+			ui = ui_on(0, &s, NULL);
+			flags = keys_dispatch(&ui, k->key);
+			if (s.n == 0)
+				continue;
+			assert_int_equal(s.n, 1);
+			assert_int_equal(flags, KEYS_REDRAW);
+			assert_int_equal(s.cmd, k->cmd);
+			assert_int_equal(s.arg, k->arg);
+			sign = 0;
+			for (w = 0; w < 2; w++) {
+				if (strcmp(k->what, minus[w]) == 0)
+					sign = -1;
+				if (strcmp(k->what, plus[w]) == 0)
+					sign = +1;
+			}
+			assert_int_equal(s.arg, sign);
+			checked++;
+		}
+	}
+	/* space n < > [ ] l L m p c r s e */
+	assert_int_equal(checked, 14);
+	ui = ui_on(0, &s, NULL);
+	keys_dispatch(&ui, '<');
+	assert_int_equal(s.cmd, ENGINE_CMD_SPEED);
+	assert_int_equal(s.arg, -1);
+	keys_dispatch(&ui, ']');
+	assert_int_equal(s.cmd, ENGINE_CMD_HEADS);
+	assert_int_equal(s.arg, +1);
+	keys_dispatch(&ui, ' ');
+	assert_int_equal(s.cmd, ENGINE_CMD_TOGGLE);
+	keys_dispatch(&ui, 'c');
+	assert_int_equal(s.cmd, ENGINE_CMD_DATA);
+}
+
+/* Screens, help, theme and quit act on the UI and say how to react. */
+static void
+test_ui_keys(void **state)
+{
+	struct sent s;
+	struct keys_ui ui = ui_on(0, &s, NULL);
+	int i;
+
+	(void)state;
+	for (i = 0; i < LAYOUT_SCREENS; i++) {
+		assert_int_equal(keys_dispatch(&ui, '1' + i),
+		    KEYS_LAYOUT | KEYS_REDRAW);
+		assert_int_equal(ui.screen, i);
+	}
+	assert_int_equal(keys_dispatch(&ui, '\t'), KEYS_LAYOUT | KEYS_REDRAW);
+	assert_int_equal(ui.screen, 0);
+	keys_dispatch(&ui, '\t');
+	assert_int_equal(ui.screen, 1);
+	assert_int_equal(keys_dispatch(&ui, '?'), KEYS_REDRAW);
+	assert_true(ui.help);
+	keys_dispatch(&ui, '?');
+	assert_false(ui.help);
+	keys_dispatch(&ui, '?');
+	assert_int_equal(keys_dispatch(&ui, KEYS_ESC), KEYS_REDRAW);
+	assert_false(ui.help);
+	keys_dispatch(&ui, KEYS_ESC);
+	assert_false(ui.help);
+	assert_int_equal(keys_dispatch(&ui, 't'), KEYS_THEME | KEYS_REDRAW);
+	assert_int_equal(keys_dispatch(&ui, 'q'), KEYS_QUIT);
+	assert_int_equal(keys_dispatch(&ui, 'z'), 0);
+	assert_int_equal(s.n, 0);
+}
+
+/* The step-through screen's own keys: taken there only, moving the view
+ * the way their words say. */
+static void
+test_step_keys(void **state)
+{
+	struct ms_config cfg;
+	struct snapshot snap;
+	struct step_view v;
+	struct sent s;
+	struct keys_ui ui;
+	int sc;
+
+	(void)state;
+	config_defaults(&cfg);
+	cfg.layers = 3;
+	cfg.test_batch = 10;
+	snapshot_init(&snap);
+	fixture_snapshot(&snap, &cfg);
+	step_view_init(&v);
+	step_view_sync(&v, &snap);
+	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
+		if (sc == LAYOUT_SCREEN_STEP)
+			continue;
+		ui = ui_on(sc, &s, &v);
+		assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), 0);
+		assert_int_equal(keys_dispatch(&ui, KEYS_DOWN), 0);
+		assert_int_equal(keys_dispatch(&ui, 'f'), 0);
+		assert_int_equal(keys_dispatch(&ui, 'd'), 0);
+	}
+	assert_int_equal(v.layer, 0);
+	assert_int_equal(v.task, 0);
+	ui = ui_on(LAYOUT_SCREEN_STEP, &s, &v);
+	assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), KEYS_REDRAW);
+	keys_dispatch(&ui, KEYS_RIGHT);
+	assert_int_equal(v.layer, 2);
+	keys_dispatch(&ui, KEYS_LEFT);
+	assert_int_equal(v.layer, 1);
+	assert_int_equal(keys_dispatch(&ui, KEYS_DOWN), KEYS_REDRAW);
+	keys_dispatch(&ui, KEYS_DOWN);
+	assert_int_equal(v.task, 2);
+	keys_dispatch(&ui, KEYS_UP);
+	assert_int_equal(v.task, 1);
+	assert_true(v.follow);
+	assert_int_equal(keys_dispatch(&ui, 'f'), KEYS_REDRAW);
+	assert_false(v.follow);
+	assert_int_equal(keys_dispatch(&ui, 'd'), KEYS_REDRAW);
+	assert_true(v.task >= 0 && v.task < cfg.test_batch);
+	assert_int_equal(s.n, 0);
+	/* without a step view the keys are not taken */
+	ui = ui_on(LAYOUT_SCREEN_STEP, &s, NULL);
+	assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), 0);
+	step_view_free(&v);
+	snapshot_free(&snap);
+}
+
+/* The key a row name stands for on any line, or 0. */
+static int
+key_named(const char *name)
+{
+	const struct key_line *lines[MAX_LINES];
+	int n = keys_help_lines(lines, MAX_LINES), i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < KEYS_PER_LINE && lines[i]->keys[j].key; j++) {
+			const struct key_row *k = &lines[i]->keys[j];
+
+			if (strcmp(k->name, name) == 0 || (k->name_utf8 != NULL &&
+			    strcmp(k->name_utf8, name) == 0))
+				return k->key;
+		}
+	return 0;
+}
+
+/* Every screen's message-line hints begin with keys that the screen takes
+ * ("l L layers", "← → layer"), in both spellings. */
+static void
+test_hints_name_keys(void **state)
+{
+	struct ms_config cfg;
+	struct snapshot snap;
+	struct step_view v;
+	struct sent s;
+	struct keys_ui ui;
+	char word[64];
+	int sc, i, sp, keys, key;
+
+	(void)state;
+	config_defaults(&cfg);
+	snapshot_init(&snap);
+	fixture_snapshot(&snap, &cfg);
+	step_view_init(&v);
+	step_view_sync(&v, &snap);
+	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
+		const struct screen_module *m = screen_module(sc);
+
+		assert_true(m->nhints > 4);
+		for (i = 0; i < 2 * m->nhints; i++) {
+			const struct panel_hint *h = &m->hints[i / 2];
+			const char *p = i % 2 && h->ascii != NULL ? h->ascii :
+			    h->text;
+
+			for (keys = 0;; keys++) {
+				sp = (int)strcspn(p, " ");
+				snprintf(word, sizeof word, "%.*s", sp, p);
+				if ((key = key_named(word)) == 0)
+					break;
+				ui = ui_on(sc, &s, &v);
+				assert_int_not_equal(keys_dispatch(&ui, key), 0);
+				p += sp + (p[sp] == ' ');
+			}
+			assert_true(keys > 0);
+			assert_true(*p != '\0');
+		}
+	}
+	step_view_free(&v);
+	snapshot_free(&snap);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_l_and_L),
+		cmocka_unit_test(test_help_from_rows),
+		cmocka_unit_test(test_names_are_keys),
+		cmocka_unit_test(test_directions),
+		cmocka_unit_test(test_ui_keys),
+		cmocka_unit_test(test_step_keys),
+		cmocka_unit_test(test_hints_name_keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
