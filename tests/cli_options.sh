@@ -84,6 +84,26 @@ for s in --steps -S; do
 	    "$tmp/err" || fail "train $s -1: $(cat "$tmp/err")"
 done
 
+# eval and step lay the keys they take over the checkpoint's, as typed
+# values (kappa with its data); other keys of --config are ignored
+tiny="--steps 5 --batch 50 --test-batch 50 --layers 2"
+run "train to save" 0 train $tiny --save "$tmp/m.json"
+run "eval plain" 0 eval --load "$tmp/m.json"
+cp "$tmp/out" "$tmp/plain.txt"
+printf 'layers = 3\nsteps = 9\nlr = 5\nruns = 4\n' >"$tmp/other.ini"
+for cmd in eval step; do
+	run "$cmd plain" 0 $cmd --load "$tmp/m.json"
+	cp "$tmp/out" "$tmp/plain.txt"
+	run "$cmd other keys" 0 $cmd --load "$tmp/m.json" --config "$tmp/other.ini"
+	cmp -s "$tmp/plain.txt" "$tmp/out" || fail "$cmd: --config keys it does not take changed the output"
+	run "$cmd kappa" 0 $cmd --load "$tmp/m.json" --data kappa:10 --seed 3
+	cp "$tmp/out" "$tmp/kappa.txt"
+	grep -q 'kappa:10' "$tmp/kappa.txt" || fail "$cmd kappa: $(head -n 2 "$tmp/kappa.txt")"
+	printf 'data = kappa:10\nseed = 3\n' >"$tmp/kappa.ini"
+	run "$cmd kappa ini" 0 $cmd --load "$tmp/m.json" --config "$tmp/kappa.ini"
+	cmp -s "$tmp/kappa.txt" "$tmp/out" || fail "$cmd: --config data = kappa:10 differs from --data kappa:10"
+done
+
 # the generated layout for bench and reproduce: sections, defaults, the
 # exit status and examples
 for cmd in bench reproduce; do
