@@ -35,21 +35,24 @@ reproduce_options(const struct cli_opts *co, struct reproduce_opts *o)
 		    "name");
 	if (co->outdir != NULL)
 		o->outdir = co->outdir;
-	/* the config keys reproduce takes, where given (0: the protocol's) */
-	if (cli_given(co, "runs"))
-		o->runs = co->cfg.runs;
-	if (cli_given(co, "threads"))
-		o->threads = co->cfg.threads;
-	if (cli_given(co, "seed"))
-		o->seed = co->cfg.seed;
-	if (cli_given(co, "quirks"))
-		o->quirks = co->cfg.quirks;
-	if (cli_given(co, "batch"))
-		o->batch = co->cfg.batch;
-	if (cli_given(co, "test-batch"))
-		o->test_batch = co->cfg.test_batch;
-	if (cli_given(co, "lr"))
-		o->lr = co->cfg.lr;
+	/* the config keys reproduce takes, where given (the integers' 0 and
+	 * the lr's: the protocol's) */
+	const struct {
+		const char *key;
+		int *to, from;
+	} ints[] = {
+		{ "runs", &o->runs, co->cfg.runs },
+		{ "threads", &o->threads, co->cfg.threads },
+		{ "batch", &o->batch, co->cfg.batch },
+		{ "test-batch", &o->test_batch, co->cfg.test_batch },
+	};
+
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		if (cli_given(co, ints[i].key))
+			*ints[i].to = ints[i].from;
+	o->seed = cli_given(co, "seed") ? co->cfg.seed : o->seed;
+	o->quirks = cli_given(co, "quirks") ? co->cfg.quirks : o->quirks;
+	o->lr = cli_given(co, "lr") ? co->cfg.lr : o->lr;
 	o->steps = co->steps;
 	o->depths = co->depths;
 	return 0;
