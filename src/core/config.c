@@ -1,9 +1,12 @@
 /*
  * The experiment configuration. One table lists every option key with its
  * kind, its place in struct ms_config and its accepted range; config_set,
- * config_get, config_validate and the INI reader all walk it, so the command
- * line, a --config file and a checkpoint accept exactly the same spellings
- * and ranges. Numbers are parsed strictly: the whole text must be the number.
+ * config_get, config_copy_key and config_validate walk it, and the command
+ * line, a --config file (src/io/config_ini.c) and a checkpoint all set keys
+ * through config_set, so they accept exactly the same spellings and ranges.
+ * Numbers are parsed strictly by the one integer and the one real parser
+ * here: the whole text must be the number. The memory estimate is
+ * config_memory.c.
  */
 #include <ctype.h>
 #include <errno.h>
