@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "memscope/config.h"
+#include "memscope/config_ini.h"
 
 /* Write text to a fresh temporary file; returns its path (static buffer). */
 static const char *

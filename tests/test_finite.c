@@ -23,6 +23,7 @@
 #include "engine_fixture.h"
 #include "memscope/canvas.h"
 #include "memscope/config.h"
+#include "memscope/config_ini.h"
 #include "memscope/engine.h"
 #include "memscope/panel.h"
 #include "memscope/theme.h"

@@ -27,6 +27,7 @@
 #include "dir_fixture.h"
 #include "memscope/checkpoint.h"
 #include "memscope/config.h"
+#include "memscope/config_ini.h"
 #include "memscope/input.h"
 #include "memscope/theme.h"
 #include "memscope/trainer.h"

@@ -1,6 +1,7 @@
 /*
  * The command line shared by every subcommand: the experiment options of
- * struct ms_config plus the file and display options. Subcommands are
+ * struct ms_config plus the file, display and command options, all parsed
+ * from one option table (cli_table.h). Subcommands are
  * int cmd_NAME(int argc, char **argv) returning the exit status.
  */
 #ifndef MEMSCOPE_CLI_H
@@ -26,6 +27,16 @@ struct cli_opts {
 	bool stdout_taken;		/* an output FILE is standard output
 					 * ("-"): the table is not printed */
 	bool ascii, mono;		/* --ascii, --mono */
+	int steps;			/* --steps of bench (timed) and of
+					 * reproduce (0: the protocol's) */
+	int warmup;			/* --warmup (bench) */
+	int depths;			/* --depths (reproduce), 0: all */
+	const char *figures;		/* --figure LIST (reproduce) */
+	const char *protocol;		/* --protocol (reproduce) */
+	const char *outdir;		/* --out DIR (reproduce) */
+	bool quiet;			/* --quiet (reproduce) */
+	bool dgemm, no_dgemm, speedup;	/* --dgemm, --no-dgemm, --speedup
+					 * (bench) */
 	bool given_data;		/* --data was on the command line or in --config */
 	uint64_t given;			/* bit i: config key i (config_key_name)
 					 * was on the command line or in --config */
@@ -40,12 +51,15 @@ struct cli_opts {
 #define CLI_CONTINUE (-1)
 
 /*
- * Parse the options of subcommand cmd ("tui", "train", "eval", "baselines")
- * from argv[1..]: the defaults, then --config FILE, then the command line in
+ * Parse the options of subcommand cmd ("tui", "train", "eval", "baselines",
+ * "step", "reproduce", "bench") from argv[1..]: the defaults (the table's
+ * for an option that is not a config key), then --config FILE, then the
+ * command line in
  * order, whatever the position of --config. Options that cmd does not take
  * are refused; keys of --config that it does not take are ignored. The
  * configuration is validated (tui with --load: not here, since its options
- * combine with the file's values; cmd_tui validates the result), and the
+ * combine with the file's values; cmd_tui validates the result; nor for
+ * reproduce, whose figures make their own), and the
  * files checked: inputs readable, outputs writable as output_check says,
  * no output the same file as an input or another output. --help and --version print and return
  * CLI_EXIT_OK; bad input prints one line "memscope CMD: ..." on stderr and
@@ -62,6 +76,13 @@ int cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
 
 /* Whether config key `key` was given on the command line or in --config. */
 bool cli_given(const struct cli_opts *o, const char *key);
+
+/* The configuration a checkpoint's model is tested with (eval, step):
+ * the trained one, one run, with the config keys cmd takes that the user
+ * gave laid over it as typed values, validated. 0, or the exit status
+ * after a one-line message naming the model's d and n. */
+int cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
+    const struct ms_config *trained, struct ms_config *out);
 
 /* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
 int cli_error(const char *cmd, const char *fmt, ...)

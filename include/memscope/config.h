@@ -1,7 +1,9 @@
 /*
  * The experiment configuration: one struct holding every option of the command
- * line, of the INI --config file and of a checkpoint. Every key is set through
- * config_set(), so the three sources accept exactly the same spellings.
+ * line, of the INI --config file (config_ini.h) and of a checkpoint. Every key
+ * given as text is set through config_set(), so the three sources accept
+ * exactly the same spellings; a configuration overlays another by typed
+ * values (config_copy_key).
  */
 #ifndef MEMSCOPE_CONFIG_H
 #define MEMSCOPE_CONFIG_H
@@ -61,19 +63,32 @@ int config_get(const struct ms_config *cfg, const char *key, char *buf,
 int config_key_count(void);
 const char *config_key_name(int i);
 const char *config_key_canonical(const char *key);
+/* The index i of a key (config_key_name(i) is its canonical name), or -1. */
+int config_key_index(const char *key);
 
-/* Read an INI file of key = value lines (same keys as the long options),
- * once, through input_read (so a pipe works); bit i of *given (if not
- * NULL) is set for each config key i (config_key_name) the file sets.
- * 0, or -1 with a message naming the file and line; cfg is then unchanged. */
-int config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
-    char *err, size_t errlen);
+/* Copy one key's value (data: with kappa) from src to dst, as typed
+ * values; -1 for an unknown key. */
+int config_copy_key(struct ms_config *dst, const struct ms_config *src,
+    const char *key);
+/* Whether a and b hold the same value of key (data: with kappa). */
+bool config_key_equal(const struct ms_config *a, const struct ms_config *b,
+    const char *key);
+
+/* The one integer parser: the whole of s (no blank first, nothing after)
+ * as an integer in [min, max]; 0, or -1. */
+int config_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* The one real parser: the whole of s as a finite double; 0, or -1. */
+int config_parse_real(const char *s, double *out);
 
 /* Check the whole configuration for consistency; 0 or -1 with a message. */
 int config_validate(const struct ms_config *cfg, char *err, size_t errlen);
 
 /* Bytes of memory a training run with this configuration needs (estimate). */
 size_t config_memory_bytes(const struct ms_config *cfg);
+/* Refuse a run (or the runs going at once) needing more memory than the
+ * machine has: -1 with a message naming what to reduce, else 0. */
+int config_memory_check(const struct ms_config *cfg, char *err,
+    size_t errlen);
 
 /* Names, as accepted by config_set. */
 const char *config_param_name(enum ms_param p);
@@ -86,6 +101,9 @@ const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len)
  * U+2066-U+2069, ...) and any byte that is not well-formed UTF-8, so that
  * a message quoting input is one line that shows what it quotes. */
 void config_one_line(char *msg);
+/* Format a message into err (may be NULL), made one line; returns -1. */
+int config_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Eigenvalue condition number of Σ for this configuration. */
 double config_condition(const struct ms_config *cfg);

@@ -1,98 +1,65 @@
 /*
- * The shared command line. One table lists every option: its long and short
- * names, the subcommands that take it, the config key it sets (if any) and
- * its help text; getopt_long's option array, the parser and every --help page
- * are made from it, so they cannot drift apart.
- *
- * Order of precedence: defaults < --config FILE < the command line. The
- * command line is read completely first (collecting the values), then the
- * config file is applied, then the collected values in their order.
+ * The one option table of the command line: every option of every
+ * subcommand with its long and short names, the subcommands that take it,
+ * where its value goes (a config key, or a field of struct cli_opts with
+ * its range) and its help text; and the subcommands with their help pages.
+ * cli_parse.c makes getopt_long's option array and the parser from it,
+ * cli_help.c every --help page, so they cannot drift apart. An option has
+ * one range everywhere: a config key's is config.c's, another's is here.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "memscope/cli.h"
-#include "memscope/fileid.h"
-#include "memscope/output.h"
-#include "memscope/theme.h"
-#include "memscope/xmalloc.h"
+#include "memscope/cli_table.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
-
-/* Subcommands, as bits of cli_option.cmds. */
-enum {
-	CLI_TUI = 1 << 0,
-	CLI_TRAIN = 1 << 1,
-	CLI_EVAL = 1 << 2,
-	CLI_BASELINES = 1 << 3,
-	CLI_STEP = 1 << 4,
-	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
-};
-
-/* What an option does when given. */
-enum cli_action {
-	CLI_SET,		/* config_set(name, value) */
-	CLI_FLAG_SET,		/* a config flag: --quirks[=BOOL] */
-	CLI_CONFIG, CLI_CSV, CLI_JSON, CLI_JSON_STDOUT, CLI_SAVE, CLI_LOAD,
-	CLI_THEME, CLI_ITERS, CLI_TASK, CLI_ASCII, CLI_MONO, CLI_HELP,
-	CLI_VERSION
-};
-
-/* Help sections, in the order printed. */
-enum cli_group {
-	GROUP_MODEL, GROUP_DATA, GROUP_TRAINING, GROUP_RUNS, GROUP_BASELINES,
-	GROUP_FILES, GROUP_DISPLAY, GROUP_GENERAL, GROUP_COUNT
-};
-
-static const char *cli_group_names[GROUP_COUNT] = {
-	"Model", "Data", "Training", "Runs", "Baselines", "Files", "Display",
-	"General"
-};
-
-struct cli_option {
-	const char *name;		/* long name; for CLI_SET the config key */
-	int short_name;			/* 0 if none */
-	const char *arg;		/* metavariable, NULL for a flag */
-	enum cli_action action;
-	enum cli_group group;
-	unsigned cmds;			/* CLI_* subcommands that take it */
-	const char *help;		/* may hold '\n' */
-	const char *help_alt;		/* the text for alt_cmds, if not NULL */
-	unsigned alt_cmds;
+const char *const cli_group_names[GROUP_COUNT] = {
+	"Figures", "Model", "Data", "Training", "Runs", "Baselines", "Timing",
+	"Files", "Display", "General"
 };
 
 #define CLI_TRAINING (CLI_TUI | CLI_TRAIN)
+#define CLI_TRAINERS (CLI_TRAINING | CLI_BENCH)	/* set up a trainer */
 #define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
 #define CLI_TESTS (CLI_ALL | CLI_STEP)
-#define CLI_CHECKPOINT (CLI_EVAL | CLI_STEP)	/* test a saved model */
+#define CLI_EVERY (CLI_ALL | CLI_STEP | CLI_REPRODUCE | CLI_BENCH)
 
-static const struct cli_option cli_options[] = {
-	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+const struct cli_option cli_options[] = {
+	{ "figure", 'f', "LIST", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, figures), 0, 0, 0 },
+	    "1a, 1b, 2a, 2b, 3, 4, 5, momentum, nesterov or\n"
+	    "all, or several separated by commas (default: all)",
+	    NULL, 0 },
+	{ "protocol", 0, "P", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, protocol), 0, 0, 0 },
+	    "code: the authors' notebooks (default; one fixed\n"
+	    "batch of 1000, 1000 Adam steps, lr 0.01, no\n"
+	    "clipping); text: the paper's text (clip 0.01,\n"
+	    "batch redrawn every 100 steps)", NULL, 0 },
+	{ "depths", 0, "N", CLI_INT, GROUP_FIGURES, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, depths), 1, 6, 0 },
+	    "train depths L = 1..N only, 1 to 6 (default: the\n"
+	    "figure's)", NULL, 0 },
+	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH, { 0 },
 	    "feature dimension d, 1 to 512", NULL, 0 },
-	{ "context", 'n', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+	{ "context", 'n', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
+	    { 0 },
 	    "context points n per task, 1 to 100000", NULL, 0 },
-	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS,
+	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
+	    { 0 },
 	    "layers L, 1 to 64; the table has a column for\n"
 	    "each layer's read-out",
 	    "iterations when --iters is not given, 1 to 64", CLI_BASELINES },
-	{ "heads", 'H', "N", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	{ "heads", 'H', "N", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "attention heads per layer (summed), 1 to 64", NULL, 0 },
-	{ "param", 'p', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	{ "param", 'p', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "parametrization of each head's P, Q:\n"
 	    "scalar (GD step a), pre (preconditioner A),\n"
 	    "gdpp (A and B), full (any P, Q)", NULL, 0 },
-	{ "memory", 'm', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINING,
+	{ "memory", 'm', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "none (linear transformer), cgd (CG-like memory\n"
 	    "alpha, gamma per layer) or lfom (Gamma per layer)", NULL, 0 },
-	{ "data", 0, "KIND", CLI_SET, GROUP_DATA, CLI_TESTS,
+	{ "data", 0, "KIND", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "covariance spectrum of x: iso (identity), paper\n"
 	    "(d = 5, eigenvalues 1, 1, 1/4, 1/16, 1) or\n"
 	    "kappa:K (geometric from 1 to 1/K, 1 <= K <= 1e12,\n"
@@ -101,106 +68,159 @@ static const struct cli_option cli_options[] = {
 	    "the test tasks' spectrum: iso, paper or kappa:K\n"
 	    "(default: the checkpoint's; the rotation U is kept)",
 	    CLI_CHECKPOINT },
-	{ "wstar", 0, "PRIOR", CLI_SET, GROUP_DATA, CLI_TESTS,
+	{ "wstar", 0, "PRIOR", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "prior of w*: invsigma (N(0, inverse of Sigma)) or\n"
 	    "identity (N(0, I))",
 	    "prior of the test tasks' w*: invsigma or identity\n"
 	    "(default: the checkpoint's)", CLI_CHECKPOINT },
-	{ "batch", 'b', "N", CLI_SET, GROUP_DATA, CLI_TRAINING,
-	    "training prompts per step, 1 to 10000000", NULL, 0 },
-	{ "test-batch", 0, "N", CLI_SET, GROUP_DATA, CLI_TESTS,
+	{ "batch", 'b', "N", CLI_SET, GROUP_DATA, CLI_TRAINERS | CLI_REPRODUCE,
+	    { 0 },
+	    "training prompts per step, 1 to 10000000",
+	    "training prompts where the figure uses 1000,\n"
+	    "1 to 10000000 (default: the figure's)", CLI_REPRODUCE },
+	{ "test-batch", 0, "N", CLI_SET, GROUP_DATA,
+	    CLI_TESTS | CLI_BENCH | CLI_REPRODUCE, { 0 },
 	    "prompts in the test batch, 1 to 10000000",
 	    "prompts in the fresh test batch (default: the\n"
 	    "checkpoint's)", CLI_CHECKPOINT },
-	{ "steps", 'S', "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	{ "steps", 'S', "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING, { 0 },
 	    "Adam steps, 0 to 100000000", NULL, 0 },
-	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	{ "steps", 'S', "N", CLI_INT, GROUP_TRAINING, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, steps), 1, 100000000, 0 },
+	    NULL, "optimizer steps per training, 1 to 100000000\n"
+	    "(default: 1000)", CLI_REPRODUCE },
+	{ "steps", 'S', "N", CLI_INT, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, steps), 1, 100000000, 200 },
+	    "timed steps, 1 to 100000000 (default: 200)", NULL, 0 },
+	{ "warmup", 0, "N", CLI_INT, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, warmup), 0, 100000000, 20 },
+	    "untimed steps first, 0 to 100000000\n"
+	    "(default: 20)", NULL, 0 },
+	{ "dgemm", 0, NULL, CLI_FLAG, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, dgemm), 0, 0, 0 },
+	    "always time the reference DGEMM (default: only\n"
+	    "for a step of 1e8 FLOPs or more)", NULL, 0 },
+	{ "no-dgemm", 0, NULL, CLI_FLAG, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, no_dgemm), 0, 0, 0 },
+	    "never time it (not with --dgemm)", NULL, 0 },
+	{ "speedup", 0, NULL, CLI_FLAG, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, speedup), 0, 0, 0 },
+	    "compare --threads N (>= 2) with one thread: both\n"
+	    "in this process, in alternating chunks of steps\n"
+	    "(no DGEMM: not with --dgemm)", NULL, 0 },
+	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS | CLI_REPRODUCE,
+	    { 0 },
 	    "Adam learning rate, > 0 (beta1 0.9, beta2 0.999)", NULL, 0 },
-	{ "clip", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	{ "clip", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
 	    "clip each parameter block's gradient to this\n"
 	    "Frobenius norm, >= 0; 0: no clipping", NULL, 0 },
-	{ "resample", 0, "N", CLI_SET, GROUP_TRAINING, CLI_TRAINING,
+	{ "resample", 0, "N", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
 	    "redraw the training batch every N steps;\n"
 	    "0: one fixed batch", NULL, 0 },
-	{ "seed", 's', "N", CLI_SET, GROUP_RUNS, CLI_TESTS,
+	{ "seed", 's', "N", CLI_SET, GROUP_RUNS,
+	    CLI_TESTS | CLI_BENCH | CLI_REPRODUCE, { 0 },
 	    "seed of the first run, 0 to 2^63-1: it draws the\n"
 	    "rotation U, the tasks and the initial parameters;\n"
 	    "the last run's, seed + runs - 1, must be a seed too",
 	    "seed of the fresh test tasks (default: the\n"
 	    "checkpoint's, which gives its own test batch)", CLI_CHECKPOINT },
-	{ "task", 'k', "K", CLI_TASK, GROUP_RUNS, CLI_STEP,
+	{ "task", 'k', "K", CLI_INT, GROUP_RUNS, CLI_STEP,
+	    { offsetof(struct cli_opts, task), 0, 9999999, 0 },
 	    "the test task to trace, 0 to test-batch - 1\n"
 	    "(default: 0)", NULL, 0 },
-	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS, CLI_TRAIN | CLI_BASELINES,
+	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS,
+	    CLI_TRAIN | CLI_BASELINES | CLI_REPRODUCE, { 0 },
 	    "runs with seeds seed, seed+1, ..., 1 to 1000;\n"
-	    "the table gives mean +- std over runs", NULL, 0 },
-	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_TRAINING | CLI_EVAL,
+	    "the table gives mean +- std over runs",
+	    "runs (seeds) per curve, 1 to 1000 (default: 5);\n"
+	    "with one run there is no spread: the tables show\n"
+	    "no +-, the CSV's std rows are empty, and nothing\n"
+	    "that needs a spread (the ! against the paper, the\n"
+	    "heads claim's gaps) is checked", CLI_REPRODUCE },
+	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_TRAINERS | CLI_EVAL,
+	    { 0 },
 	    "worker threads, 1 to 256: with several runs, that\n"
 	    "many runs at once (one thread each); with one run,\n"
 	    "the batch is split among them",
 	    "threads that split the test batch, 1 to 256\n"
 	    "(default: 1)", CLI_EVAL },
-	{ "iters", 0, "N", CLI_ITERS, GROUP_BASELINES, CLI_BASELINES,
+	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_REPRODUCE, { 0 },
+	    NULL, "worker threads, 1 to 256, each training whole\n"
+	    "models (default: the number of CPUs, at most 64)",
+	    CLI_REPRODUCE },
+	{ "iters", 0, "N", CLI_INT, GROUP_BASELINES, CLI_BASELINES,
+	    { offsetof(struct cli_opts, iters), 1, 10000, 0 },
 	    "iterations k = 0..N of each method, 1 to 10000\n"
 	    "(default: --layers)", NULL, 0 },
-	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
+	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES,
+	    CLI_ALL | CLI_STEP | CLI_REPRODUCE, { 0 },
 	    "the authors' off-by-one: baselines use only the\n"
 	    "first n - 1 context points (--quirks=false: off)", NULL, 0 },
 	{ "gd-step", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
+	    { 0 },
 	    "GD step (and oracle GD's); 0: for each iteration\n"
 	    "count the best of a grid, on a separate batch", NULL, 0 },
-	{ "mom-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	{ "mom-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL, { 0 },
 	    "heavy-ball momentum step, > 0", NULL, 0 },
-	{ "mom-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL,
+	{ "mom-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL, { 0 },
 	    "heavy-ball momentum coefficient, 0 <= beta < 1", NULL, 0 },
 	{ "nest-eta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
+	    { 0 },
 	    "Nesterov step, > 0", NULL, 0 },
 	{ "nest-beta", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
+	    { 0 },
 	    "Nesterov coefficient, 0 <= beta < 1", NULL, 0 },
-	{ "config", 'c', "FILE", CLI_CONFIG, GROUP_FILES, CLI_ALL | CLI_STEP,
+	{ "config", 'c', "FILE", CLI_CONFIG, GROUP_FILES,
+	    CLI_ALL | CLI_STEP | CLI_BENCH,
+	    { offsetof(struct cli_opts, config_path), 0, 0, 0 },
 	    "INI file of key = value lines with the long option\n"
 	    "names as keys, applied before the command line", NULL, 0 },
-	{ "csv", 0, "FILE", CLI_CSV, GROUP_FILES,
+	{ "csv", 0, "FILE", CLI_TEXT, GROUP_FILES,
 	    CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
+	    { offsetof(struct cli_opts, csv_path), 0, 0, 0 },
 	    "write a CSV table to FILE (see Output below);\n"
 	    "- is standard output (then no table is printed)", NULL, 0 },
-	{ "json", 0, "FILE", CLI_JSON, GROUP_FILES,
+	{ "json", 0, "FILE", CLI_TEXT, GROUP_FILES,
 	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
+	    { offsetof(struct cli_opts, json_path), 0, 0, 0 },
 	    "write a JSON summary to FILE (see Output below);\n"
 	    "- is standard output (then no table is printed)", NULL, 0 },
-	{ "json", 0, NULL, CLI_JSON_STDOUT, GROUP_FILES, CLI_STEP,
+	{ "json", 0, NULL, CLI_FLAG, GROUP_FILES, CLI_STEP | CLI_BENCH,
+	    { offsetof(struct cli_opts, json_stdout), 0, 0, 0 },
 	    "print JSON on stdout instead of the tables", NULL, 0 },
-	{ "save", 0, "FILE", CLI_SAVE, GROUP_FILES, CLI_TRAINING,
+	{ "save", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TRAINING,
+	    { offsetof(struct cli_opts, save_path), 0, 0, 0 },
 	    "write a checkpoint of the (first) run to FILE;\n"
 	    "a regular file is replaced atomically, keeping its\n"
 	    "mode and owner; a device or FIFO is written through", NULL, 0 },
-	{ "load", 0, "FILE", CLI_LOAD, GROUP_FILES, CLI_TUI | CLI_CHECKPOINT,
+	{ "load", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI | CLI_CHECKPOINT,
+	    { offsetof(struct cli_opts, load_path), 0, 0, 0 },
 	    "start from the checkpoint FILE",
 	    "the checkpoint to evaluate (required)", CLI_CHECKPOINT },
-	{ "theme", 0, "NAME|PATH", CLI_THEME, GROUP_DISPLAY, CLI_TUI,
+	{ "out", 'o', "DIR", CLI_TEXT, GROUP_FILES, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, outdir), 0, 0, 0 },
+	    "output directory, made if missing (default:\n"
+	    "./reproduce)", NULL, 0 },
+	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_TUI,
+	    { offsetof(struct cli_opts, theme), 0, 0, 0 },
 	    "colour theme by name or as a path to a .theme file", NULL, 0 },
-	{ "ascii", 0, NULL, CLI_ASCII, GROUP_DISPLAY, CLI_TUI,
+	{ "ascii", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TUI,
+	    { offsetof(struct cli_opts, ascii), 0, 0, 0 },
 	    "draw with ASCII only (no braille or block glyphs)", NULL, 0 },
-	{ "mono", 0, NULL, CLI_MONO, GROUP_DISPLAY, CLI_TUI,
+	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TUI,
+	    { offsetof(struct cli_opts, mono), 0, 0, 0 },
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
-	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_ALL | CLI_STEP,
+	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_REPRODUCE,
+	    { offsetof(struct cli_opts, quiet), 0, 0, 0 },
+	    "no progress on stderr", NULL, 0 },
+	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_EVERY, { 0 },
 	    "show this help and exit", NULL, 0 },
-	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_ALL | CLI_STEP,
+	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_EVERY, { 0 },
 	    "show the version and exit", NULL, 0 },
 };
-#define CLI_NOPTIONS ((int)(sizeof cli_options / sizeof cli_options[0]))
+const int cli_noptions = (int)(sizeof cli_options / sizeof cli_options[0]);
 
-struct cli_command {
-	const char *name;
-	unsigned bit;
-	const char *usage;
-	const char *summary;		/* one line for memscope --help */
-	const char *description;	/* paragraphs for its own --help */
-	const char *output;		/* the OUTPUT section */
-	const char *examples;
-};
-
-static const struct cli_command cli_commands[] = {
+const struct cli_command cli_commands[] = {
 	{ "tui", CLI_TUI, "memscope [tui] [OPTIONS]",
 	    "the live visualizer (the default command)",
 	    "Train a model in a background thread and watch it learn: loss\n"
@@ -225,7 +245,7 @@ static const struct cli_command cli_commands[] = {
 	    "restore the terminal and exit with 128 + the signal.\n",
 	    "  memscope\n"
 	    "  memscope --memory cgd --heads 2\n"
-	    "  memscope --load model.json --mono\n" },
+	    "  memscope --load model.json --mono\n", NULL },
 	{ "train", CLI_TRAIN, "memscope train [OPTIONS]",
 	    "headless training: progress on stderr, results on stdout",
 	    "Train --runs models (seeds seed, seed+1, ...) for --steps Adam\n"
@@ -256,7 +276,7 @@ static const struct cli_command cli_commands[] = {
 	    "  memscope train\n"
 	    "  memscope train --memory none --runs 5 --threads 2\n"
 	    "  memscope train --data kappa:100 --dim 8 --csv hist.csv\n"
-	    "  memscope train --steps 200 --save model.json\n" },
+	    "  memscope train --steps 200 --save model.json\n", NULL },
 	{ "eval", CLI_EVAL, "memscope eval --load FILE [OPTIONS]",
 	    "evaluate a saved model against the baselines",
 	    "Load a checkpoint and evaluate its model and the classical\n"
@@ -272,7 +292,7 @@ static const struct cli_command cli_commands[] = {
 	    "never printed: a message names it and the exit status is 1.\n",
 	    "  memscope eval --load model.json\n"
 	    "  memscope eval --load model.json --data iso\n"
-	    "  memscope eval --load model.json --data kappa:50 --seed 7\n" },
+	    "  memscope eval --load model.json --data kappa:50 --seed 7\n", NULL },
 	{ "baselines", CLI_BASELINES, "memscope baselines [OPTIONS]",
 	    "GD, CG, momentum and Nesterov per iteration",
 	    "Run the classical methods alone (GD, GD preconditioned by the\n"
@@ -289,7 +309,7 @@ static const struct cli_command cli_commands[] = {
 	    "a message names it and the exit status is 1.\n",
 	    "  memscope baselines\n"
 	    "  memscope baselines --data iso --iters 10\n"
-	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n" },
+	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n", NULL },
 	{ "step", CLI_STEP, "memscope step --load FILE [--task K] [OPTIONS]",
 	    "the step-through trace of one task, as text or JSON",
 	    "Follow one test task through a saved model layer by layer,\n"
@@ -316,533 +336,75 @@ static const struct cli_command cli_commands[] = {
 	    "gamma_label_rows), and the checkpoint, task and configuration.\n",
 	    "  memscope step --load model.json\n"
 	    "  memscope step --load model.json --task 17\n"
-	    "  memscope step --load model.json --seed 5 --data iso --json\n" },
+	    "  memscope step --load model.json --seed 5 --data iso --json\n", NULL },
+	{ "reproduce", CLI_REPRODUCE, "memscope reproduce [OPTIONS]",
+	    "the paper's experiments: tables, CSV, SVG figures",
+	    "Run the experiments of the paper's figures (doc/math.md section\n"
+	    "7): one model per depth L = 1..4 and run, the classical baselines\n"
+	    "on the same tasks. Writes DIR/figX.csv and DIR/figX.svg per\n"
+	    "figure and prints, per figure, memscope's mean +- std beside the\n"
+	    "paper's value, then checks the paper's claims.\n"
+	    "\n"
+	    "--steps, --batch, --test-batch, --depths and --lr are for quick\n"
+	    "looks: the numbers are then not comparable with the paper's.\n",
+	    "stdout: per figure a table of memscope's mean +- std beside the\n"
+	    "paper's value, then the paper's claims checked. stderr: the\n"
+	    "progress (a line rewritten in place on a terminal, otherwise a\n"
+	    "line per finished training; none with --quiet). --out DIR:\n"
+	    "figX.csv and figX.svg per figure, each written atomically.\n",
+	    "  memscope reproduce\n"
+	    "  memscope reproduce --figure 1a,2b --runs 3 --out figs\n"
+	    "  memscope reproduce --figure 4 --steps 100 --depths 2 -q\n",
+	    "Exit status: 0 on success; 1 if the work failed, or if a training\n"
+	    "diverged (its loss not finite, or ending above 100 times its\n"
+	    "start: see memscope train --help) or a value is not finite, after\n"
+	    "everything is printed and written with those marked; 2 on bad\n"
+	    "input (a line on stderr names the option; nothing is done or\n"
+	    "written).\n" },
+	{ "bench", CLI_BENCH, "memscope bench [OPTIONS]",
+	    "throughput of the training step",
+	    "Time the training step (forward, backward and Adam over the batch)\n"
+	    "of an experiment: milliseconds per step, tasks per second,\n"
+	    "floating-point operations per step counted from the model's\n"
+	    "shapes, and the FLOP rate. For a large step it also times one\n"
+	    "OpenBLAS DGEMM of as many FLOPs, on as many threads, as a\n"
+	    "yardstick for this machine. The experiment options are those of\n"
+	    "memscope train that shape a training step.\n",
+	    "stdout: the configuration, the path and kernels, ms/step,\n"
+	    "tasks/s, FLOP/step, GFLOP/s, the DGEMM's rate and the final loss;\n"
+	    "with --json one object instead. ms_per_step is the mean over the\n"
+	    "timed steps; median and min are over ten equal chunks of them.\n"
+	    "The figures vary with the load of the machine: compare programs\n"
+	    "by alternating runs (tests/bench/run.sh does).\n",
+	    "  memscope bench\n"
+	    "  memscope bench --memory none --threads 2 --steps 1000\n"
+	    "  memscope bench --dim 64 --context 256 --data iso --param full "
+	    "--steps 3\n", NULL },
 };
-#define CLI_NCOMMANDS ((int)(sizeof cli_commands / sizeof cli_commands[0]))
+const int cli_ncommands =
+    (int)(sizeof cli_commands / sizeof cli_commands[0]);
 
-/* One option occurrence on the command line. */
-struct cli_value {
-	int option;		/* index into cli_options */
-	const char *arg;	/* NULL for a flag without =VALUE */
-};
-
-/* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
-int
-cli_error(const char *cmd, const char *fmt, ...)
+/* The subcommand called name, or NULL. */
+const struct cli_command *
+cli_command(const char *name)
 {
-	va_list ap;
-	char msg[1024];
-
-	/* one line, whatever the arguments it quotes hold */
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	config_one_line(msg);
-	fprintf(stderr, "memscope %s: %s\n", cmd, msg);
-	return CLI_EXIT_USAGE;
-}
-
-static const struct cli_command *
-cli_command(const char *cmd)
-{
-	for (int i = 0; i < CLI_NCOMMANDS; i++)
-		if (cmd != NULL && strcmp(cli_commands[i].name, cmd) == 0)
+	for (int i = 0; name != NULL && i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
 			return &cli_commands[i];
 	return NULL;
 }
 
-/* "memscope VERSION". */
-void
-cli_version(FILE *fp)
-{
-	fprintf(fp, "memscope %s\n", PACKAGE_VERSION);
-}
-
-/* Print text with every line after the first indented by indent columns. */
-static void
-cli_print_indented(FILE *fp, const char *text, int indent)
-{
-	for (const char *p = text; *p != '\0'; p++) {
-		fputc(*p, fp);
-		if (*p == '\n' && p[1] != '\0')
-			fprintf(fp, "%*s", indent, "");
-	}
-}
-
-/* The "  -d, --dim N" column of an option, into buf. */
-static void
-cli_option_label(const struct cli_option *op, char *buf, size_t len)
-{
-	char shortpart[8] = "    ";
-
-	if (op->short_name != 0)
-		snprintf(shortpart, sizeof shortpart, "-%c, ", op->short_name);
-	if (op->action == CLI_FLAG_SET)
-		snprintf(buf, len, "  %s--%s[=BOOL]", shortpart, op->name);
-	else if (op->arg != NULL)
-		snprintf(buf, len, "  %s--%s %s", shortpart, op->name, op->arg);
-	else
-		snprintf(buf, len, "  %s--%s", shortpart, op->name);
-}
-
-#define CLI_HELP_COLUMN 26
-
-/* The --help page of subcommand cmd, or of memscope itself (cmd NULL). */
-void
-cli_help(const char *cmd, FILE *fp)
-{
-	const struct cli_command *c = cli_command(cmd);
-	struct ms_config def;
-	char label[64], value[64];
-
-	if (c == NULL) {
-		fprintf(fp, "Usage: memscope [COMMAND] [OPTIONS]\n\n"
-		    "Watch Transformers learn optimization algorithms: train\n"
-		    "linear transformers and Memformers on random in-context\n"
-		    "linear regression and compare what they learn with CG,\n"
-		    "GD, momentum and Nesterov.\n\nCommands:\n");
-		for (int i = 0; i < CLI_NCOMMANDS; i++)
-			fprintf(fp, "  %-12s%s\n", cli_commands[i].name,
-			    cli_commands[i].summary);
-		/* commands that parse their own options */
-		fprintf(fp, "  %-12s%s\n  %-12s%s\n", "reproduce",
-		    "the paper's experiments: tables, CSV, SVG figures",
-		    "bench", "throughput of the training step");
-		fprintf(fp, "\nWithout a command, or with an option first, "
-		    "memscope runs tui.\n"
-		    "'memscope COMMAND --help' lists the command's options, "
-		    "their defaults\nand accepted values.\n\n"
-		    "  -h, --help              show this help and exit\n"
-		    "  -V, --version           show the version and exit\n\n"
-		    "Exit status: 0 on success, 1 if the work failed (e.g. "
-		    "training\ndiverged), 2 on bad input (nothing is done or "
-		    "written).\n");
-		return;
-	}
-	config_defaults(&def);
-	fprintf(fp, "Usage: %s\n\n", c->usage);
-	fputs(c->description, fp);
-	for (int g = 0; g < GROUP_COUNT; g++) {
-		bool any = false;
-
-		for (int i = 0; i < CLI_NOPTIONS; i++) {
-			const struct cli_option *op = &cli_options[i];
-			const char *help = op->help;
-
-			if (op->group != (enum cli_group)g ||
-			    (op->cmds & c->bit) == 0)
-				continue;
-			if (!any)
-				fprintf(fp, "\n%s:\n", cli_group_names[g]);
-			any = true;
-			if ((op->alt_cmds & c->bit) != 0)
-				help = op->help_alt;
-			cli_option_label(op, label, sizeof label);
-			if (strlen(label) >= CLI_HELP_COLUMN)
-				fprintf(fp, "%s\n%*s", label, CLI_HELP_COLUMN,
-				    "");
-			else
-				fprintf(fp, "%-*s", CLI_HELP_COLUMN, label);
-			cli_print_indented(fp, help, CLI_HELP_COLUMN);
-			if ((op->action == CLI_SET ||
-			    op->action == CLI_FLAG_SET) &&
-			    !((c->bit & CLI_CHECKPOINT) &&
-			    (op->alt_cmds & c->bit))) {
-				config_get(&def, op->name, value, sizeof value);
-				fprintf(fp, "\n%*s(default: %s)", CLI_HELP_COLUMN,
-				    "", value);
-			}
-			fputc('\n', fp);
-		}
-	}
-	fprintf(fp, "\nOutput:\n");
-	cli_print_indented(fp, c->output, 0);
-	fprintf(fp, "\nExit status: 0 on success, 1 if the work failed, "
-	    "2 on bad input (a\nline on stderr names the option; nothing is "
-	    "written).\n\nExamples:\n%s", c->examples);
-}
-
-/* The bit of config key `key` in cli_opts.given, or -1. */
-static int
-cli_key_bit(const char *key)
+/* Whether subcommand bit takes config key `key` (on its command line). */
+bool
+cli_takes(unsigned bit, const char *key)
 {
 	const char *canon = config_key_canonical(key);
 
-	for (int i = 0; canon != NULL && i < config_key_count(); i++)
-		if (strcmp(config_key_name(i), canon) == 0)
-			return i;
-	return -1;
-}
-
-/* Whether config key `key` was on the command line or in --config. */
-bool
-cli_given(const struct cli_opts *o, const char *key)
-{
-	int bit = cli_key_bit(key);
-
-	return bit >= 0 && (o->given >> bit & 1) != 0;
-}
-
-/* Mark config key `key` as given. */
-static void
-cli_mark_given(struct cli_opts *o, const char *key)
-{
-	int bit = cli_key_bit(key);
-
-	if (bit >= 0)
-		o->given |= (uint64_t)1 << bit;
-}
-
-/* A path for reading: it must be a readable regular file. */
-static int
-cli_check_input(const char *cmd, const char *opt, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return cli_error(cmd, "--%s: cannot read '%s': %s", opt, path,
-		    strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return cli_error(cmd, "--%s: '%s' is a directory", opt, path);
-	if (access(path, R_OK) != 0)
-		return cli_error(cmd, "--%s: cannot read '%s': %s", opt, path,
-		    strerror(errno));
-	return 0;
-}
-
-/* A path for writing: output_check's verdict (output.h). */
-static int
-cli_check_output(const char *cmd, const char *opt, const char *path)
-{
-	char err[512];
-
-	if (output_check(path, err, sizeof err) != 0)
-		return cli_error(cmd, "--%s: %s", opt, err);
-	return 0;
-}
-
-/* Apply one command-line value to o; 0 or an exit status. */
-static int
-cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
-{
-	const struct cli_option *op = &cli_options[v->option];
-	char err[512];
-	long iters;
-	char *end;
-
-	switch (op->action) {
-	case CLI_SET:
-		if (config_set(&o->cfg, op->name, v->arg, err, sizeof err) != 0)
-			return cli_error(cmd, "%s", err);
-		cli_mark_given(o, op->name);
-		break;
-	case CLI_FLAG_SET:
-		if (config_set(&o->cfg, op->name, v->arg ? v->arg : "true", err,
-		    sizeof err) != 0)
-			return cli_error(cmd, "%s", err);
-		cli_mark_given(o, op->name);
-		break;
-	case CLI_CSV:
-		o->csv_path = v->arg;
-		break;
-	case CLI_JSON:
-		o->json_path = v->arg;
-		break;
-	case CLI_JSON_STDOUT:
-		o->json_stdout = true;
-		break;
-	case CLI_SAVE:
-		o->save_path = v->arg;
-		break;
-	case CLI_LOAD:
-		o->load_path = v->arg;
-		break;
-	case CLI_THEME:
-		o->theme = v->arg;
-		break;
-	case CLI_ITERS:
-		errno = 0;
-		iters = strtol(v->arg, &end, 10);
-		if (*v->arg == '\0' || *end != '\0' || errno != 0 ||
-		    iters < 1 || iters > 10000)
-			return cli_error(cmd, "--iters: expected an integer "
-			    "from 1 to 10000, got '%s'", v->arg);
-		o->iters = (int)iters;
-		break;
-	case CLI_TASK:
-		errno = 0;
-		iters = strtol(v->arg, &end, 10);
-		if (*v->arg == '\0' || *end != '\0' || errno != 0 ||
-		    iters < 0 || iters >= 10000000)
-			return cli_error(cmd, "--task: expected an integer "
-			    "from 0 to 9999999, got '%s'", v->arg);
-		o->task = (int)iters;
-		break;
-	case CLI_ASCII:
-		o->ascii = true;
-		break;
-	case CLI_MONO:
-		o->mono = true;
-		break;
-	case CLI_CONFIG:
-	case CLI_HELP:
-	case CLI_VERSION:
-		break;
-	}
-	return 0;
-}
-
-/* Refuse files that are the same: an output over an input, or two outputs
- * in one file (character devices such as /dev/null aside), by device and
- * inode, not by name. ins/outs name the options; NULL paths are absent. */
-int
-cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
-    const char *const *ins, int nout, const char *const *out_names,
-    const char *const *outs)
-{
-	struct fileid *iid = xcalloc((size_t)nin + 1, sizeof *iid);
-	struct fileid *oid = xcalloc((size_t)nout + 1, sizeof *oid);
-	int r = 0;
-
-	for (int i = 0; i < nin; i++)
-		if (ins[i] != NULL)
-			fileid_of(ins[i], &iid[i]);
-	for (int i = 0; i < nout && r == 0; i++) {
-		if (outs[i] == NULL)
-			continue;
-		fileid_of(outs[i], &oid[i]);
-		for (int j = 0; j < i && r == 0; j++)
-			if (outs[j] != NULL && fileid_same(&oid[i], &oid[j]) &&
-			    !oid[i].chardev)
-				r = cli_error(cmd, "--%s and --%s are the same "
-				    "file ('%s', '%s'); give each its own",
-				    out_names[j], out_names[i], outs[j],
-				    outs[i]);
-		for (int j = 0; j < nin && r == 0; j++)
-			if (ins[j] != NULL && fileid_same(&oid[i], &iid[j]) &&
-			    !oid[i].chardev)
-				r = cli_error(cmd, "--%s '%s' would overwrite "
-				    "the --%s file '%s'", out_names[i], outs[i],
-				    in_names[j], ins[j]);
-	}
-	for (int i = 0; i < nin; i++)
-		fileid_free(&iid[i]);
-	for (int i = 0; i < nout; i++)
-		fileid_free(&oid[i]);
-	free(iid);
-	free(oid);
-	return r;
-}
-
-/* Check the file options once everything is known. */
-static int
-cli_check_files(const char *cmd, struct cli_opts *o)
-{
-	const char *outs[] = { o->csv_path, o->json_path, o->save_path };
-	const char *out_names[] = { "csv", "json", "save" };
-	const char *ins[] = { o->load_path, o->config_path, NULL };
-	const char *in_names[] = { "load", "config", "theme" };
-	int r;
-
-	char theme_file[4096];
-
-	/* the theme file a name or path resolves to */
-	if (o->theme != NULL && theme_find(o->theme, theme_file,
-	    sizeof theme_file) == 0)
-		ins[2] = theme_file;
-	/* the visualizer may save back over the checkpoint it continues */
-	if (strcmp(cmd, "tui") == 0 && o->save_path != NULL &&
-	    o->load_path != NULL)
-		ins[0] = NULL;
-	if (o->load_path != NULL &&
-	    (r = cli_check_input(cmd, "load", o->load_path)) != 0)
-		return r;
-	for (int i = 0; i < 3; i++) {
-		if (outs[i] == NULL)
-			continue;
-		if ((r = cli_check_output(cmd, out_names[i], outs[i])) != 0)
-			return r;
-		if (output_is_stdout(outs[i]))
-			o->stdout_taken = true;
-	}
-	if ((r = cli_check_same_files(cmd, 3, in_names, ins, 3, out_names,
-	    outs)) != 0)
-		return r;
-	if (o->stdout_taken && strcmp(cmd, "tui") == 0)
-		return cli_error(cmd, "standard output is the visualizer's "
-		    "terminal; give --csv/--save a file name");
-	return 0;
-}
-
-/* Whether option i gives way to another of the same name that command
- * bit takes (--json FILE elsewhere, --json alone for step). */
-static bool
-cli_shadowed(int i, unsigned bit)
-{
-	if ((cli_options[i].cmds & bit) != 0)
-		return false;
-	for (int j = 0; j < CLI_NOPTIONS; j++)
-		if (j != i && (cli_options[j].cmds & bit) != 0 &&
-		    strcmp(cli_options[j].name, cli_options[i].name) == 0)
+	for (int i = 0; canon != NULL && i < cli_noptions; i++)
+		if ((cli_options[i].action == CLI_SET ||
+		    cli_options[i].action == CLI_FLAG_SET) &&
+		    (cli_options[i].cmds & bit) != 0 &&
+		    strcmp(cli_options[i].name, canon) == 0)
 			return true;
 	return false;
-}
-
-/* Collect argv's options into vals; 0 or an exit status. */
-static int
-cli_collect(const struct cli_command *c, int argc, char **argv,
-    struct cli_value *vals, int *nvals)
-{
-	struct option longopts[CLI_NOPTIONS + 1];
-	char shortopts[3 * CLI_NOPTIONS + 2], *sp = shortopts;
-	int ch, index, nlong = 0;
-
-	*sp++ = ':';	/* report a missing argument as ':' */
-	for (int i = 0; i < CLI_NOPTIONS; i++) {
-		const struct cli_option *op = &cli_options[i];
-
-		if (cli_shadowed(i, c->bit))
-			continue;
-		longopts[nlong].name = op->name;
-		longopts[nlong].has_arg = op->action == CLI_FLAG_SET ?
-		    optional_argument : op->arg != NULL ? required_argument :
-		    no_argument;
-		longopts[nlong].flag = NULL;
-		longopts[nlong].val = 256 + i;
-		nlong++;
-		if (op->short_name != 0) {
-			*sp++ = (char)op->short_name;
-			if (op->arg != NULL)
-				*sp++ = ':';
-		}
-	}
-	*sp = '\0';
-	memset(&longopts[nlong], 0, sizeof longopts[0]);
-
-	*nvals = 0;
-	optind = 0;	/* glibc: restart scanning, even if parsed before */
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, &index)) !=
-	    -1) {
-		const char *bad = argv[optind - 1];
-		int opt = -1;
-
-		if (ch == '?') {
-			if (optopt >= 256 && optopt < 256 + CLI_NOPTIONS)
-				return cli_error(c->name, "--%s takes no value",
-				    cli_options[optopt - 256].name);
-			if (optopt != 0 && optopt < 256)
-				return cli_error(c->name, "unknown option '-%c' "
-				    "(see memscope %s --help)", optopt, c->name);
-			return cli_error(c->name, "unknown or ambiguous option "
-			    "'%s' (see memscope %s --help)", bad, c->name);
-		}
-		if (ch == ':') {
-			for (int i = 0; i < CLI_NOPTIONS; i++)
-				if (optopt == 256 + i ||
-				    optopt == cli_options[i].short_name)
-					opt = i;
-			if (opt < 0)
-				return cli_error(c->name, "'%s' needs a value",
-				    bad);
-			return cli_error(c->name, "--%s needs a value %s (see "
-			    "memscope %s --help)", cli_options[opt].name,
-			    cli_options[opt].arg, c->name);
-		}
-		if (ch >= 256)
-			opt = ch - 256;
-		else
-			for (int i = 0; i < CLI_NOPTIONS; i++)
-				if (ch == cli_options[i].short_name)
-					opt = i;
-		if (opt < 0)
-			return cli_error(c->name, "unknown option '%s'", bad);
-		if ((cli_options[opt].cmds & c->bit) == 0)
-			return cli_error(c->name, "--%s does not apply to "
-			    "'memscope %s' (see memscope %s --help)",
-			    cli_options[opt].name, c->name, c->name);
-		vals[*nvals].option = opt;
-		vals[*nvals].arg = optarg;
-		(*nvals)++;
-	}
-	if (optind < argc)
-		return cli_error(c->name, "unexpected argument '%s' (see "
-		    "memscope %s --help)", argv[optind], c->name);
-	return 0;
-}
-
-/* The most option occurrences argv can hold: one argument may bundle
- * several short flags ("-hVh"), at most one per character. */
-static size_t
-cli_max_values(int argc, char **argv)
-{
-	size_t n = 1;
-
-	for (int i = 1; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	return n;
-}
-
-/* Parse subcommand cmd's options: defaults, --config, the command line. */
-int
-cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
-{
-	const struct cli_command *c = cli_command(cmd);
-	struct cli_value *vals;
-	char err[512];
-	int nvals, r = CLI_CONTINUE;
-
-	memset(o, 0, sizeof *o);
-	config_defaults(&o->cfg);
-	if (c == NULL)
-		return cli_error(cmd, "unknown command");
-	vals = xcalloc(cli_max_values(argc, argv), sizeof *vals);
-	if ((r = cli_collect(c, argc, argv, vals, &nvals)) != 0)
-		goto out;
-	r = CLI_CONTINUE;
-	for (int i = 0; i < nvals; i++) {
-		enum cli_action a = cli_options[vals[i].option].action;
-
-		if (a == CLI_HELP || a == CLI_VERSION) {
-			if (a == CLI_HELP)
-				cli_help(cmd, stdout);
-			else
-				cli_version(stdout);
-			r = CLI_EXIT_OK;
-			goto out;
-		}
-		if (a == CLI_CONFIG)
-			o->config_path = vals[i].arg;
-	}
-	if (o->config_path != NULL) {
-		/* read once: the values and which keys were given (a pipe
-		 * cannot be read twice) */
-		if (config_load_ini(&o->cfg, o->config_path, &o->given, err,
-		    sizeof err) != 0) {
-			r = cli_error(cmd, "--config: %s", err);
-			goto out;
-		}
-	}
-	for (int i = 0; i < nvals; i++)
-		if ((r = cli_apply(cmd, &vals[i], o)) != 0)
-			goto out;
-	r = CLI_CONTINUE;
-	o->given_data = cli_given(o, "data");
-	/* tui --load checks the options against the file's (cmd_tui.c) */
-	if (!(c->bit == CLI_TUI && o->load_path != NULL) &&
-	    config_validate(&o->cfg, err, sizeof err) != 0) {
-		r = cli_error(cmd, "%s", err);
-		goto out;
-	}
-	if ((c->bit & CLI_CHECKPOINT) && o->load_path == NULL) {
-		r = cli_error(cmd, "--load FILE is required (the checkpoint "
-		    "to evaluate)");
-		goto out;
-	}
-	if ((r = cli_check_files(cmd, o)) != 0)
-		goto out;
-	r = CLI_CONTINUE;
-out:
-	free(vals);
-	return r;
 }

@@ -16,12 +16,10 @@
  * the machine's load (it may be shared) hits both alike; the figures are
  * medians over the chunks, and the two runs must end with the same bits.
  *
- * Options: the experiment options of train, as --KEY VALUE or --KEY=VALUE
- * for every key of config.h (and their usual short forms), --config FILE;
- * then --steps N (timed steps), --warmup N, --json, --dgemm, --no-dgemm,
- * --speedup.
+ * Options (cli.c's table): the experiment options of train that shape a
+ * step, --config FILE, then --steps N (timed steps), --warmup N, --json,
+ * --dgemm, --no-dgemm, --speedup.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -41,60 +39,6 @@
 #define BENCH_CHUNKS 10
 #define BENCH_DGEMM_FLOPS 1e8	/* steps at least this large get a DGEMM */
 
-static const char bench_usage[] =
-"usage: memscope bench [EXPERIMENT OPTIONS] [--steps N] [--warmup N] [--json]\n"
-"\n"
-"Time the training step (forward, backward and Adam over the batch) of an\n"
-"experiment: milliseconds per step, tasks per second, floating-point\n"
-"operations per step counted from the model's shapes, and the FLOP rate.\n"
-"For a large step it also times one OpenBLAS DGEMM of as many FLOPs, on as\n"
-"many threads, as a yardstick for this machine.\n"
-"\n"
-"Experiment options are those of memscope train (--dim, --context, --layers,\n"
-"--heads, --param, --memory, --data, --batch, --threads, --seed, --resample,\n"
-"--lr, --clip, ..., --config FILE; short forms -d -n -L -H -p -m -b -s -j\n"
-"-c).\n"
-"\n"
-"  -S, --steps N         timed steps, 1 to 100000000 (default 200)\n"
-"      --warmup N        untimed steps first (default 20)\n"
-"      --json            print one JSON object instead of the text\n"
-"      --dgemm           always time the reference DGEMM\n"
-"      --no-dgemm        never time it (not with --dgemm)\n"
-"      --speedup         compare --threads N (>= 2) with one thread: both\n"
-"                        in this process, in alternating chunks of steps\n"
-"                        (no DGEMM: not with --dgemm)\n"
-"  -h, --help            this help\n"
-"  -V, --version         the version\n"
-"\n"
-"Output: ms_per_step is the mean over the timed steps; median and min are\n"
-"over ten equal chunks of them. The figures vary with the load of the\n"
-"machine: compare programs by alternating runs (tests/bench/run.sh does).\n"
-"\n"
-"  memscope bench\n"
-"  memscope bench --memory none --threads 2 --steps 1000\n"
-"  memscope bench --dim 64 --context 256 --data iso --param full --steps 3\n";
-
-/* Keys of config.h that bench does not take (they do not change a step). */
-static const char *const bench_skip_keys[] = {
-	"steps", "runs", "quirks", "gd-step", "mom-eta", "mom-beta",
-	"nest-eta", "nest-beta"
-};
-
-/* Short forms, as train has them. */
-static const struct {
-	int c;
-	const char *key;
-} bench_short[] = {
-	{ 'd', "dim" }, { 'n', "context" }, { 'L', "layers" },
-	{ 'H', "heads" }, { 'p', "param" }, { 'm', "memory" },
-	{ 'b', "batch" }, { 's', "seed" }, { 'j', "threads" },
-};
-
-enum {
-	OPT_WARMUP = 256, OPT_JSON, OPT_DGEMM, OPT_NO_DGEMM, OPT_SPEEDUP,
-	OPT_KEY = 512
-};
-
 struct bench_opts {
 	struct ms_config cfg;
 	long steps, warmup;
@@ -111,160 +55,37 @@ struct bench_result {
 	double final_loss;
 };
 
-static bool
-bench_skipped(const char *key)
-{
-	for (size_t i = 0; i < sizeof bench_skip_keys /
-	    sizeof bench_skip_keys[0]; i++)
-		if (strcmp(key, bench_skip_keys[i]) == 0)
-			return true;
-	return false;
-}
-
-/* A whole number in [min, max] from text, or -1. */
-static int
-bench_parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Parse argv; CLI_CONTINUE, or the exit status to return. */
+/* Parse argv through the option table (cli_table.h); CLI_CONTINUE, or the
+ * exit status to return. */
 static int
 bench_parse(int argc, char **argv, struct bench_opts *o)
 {
-	int nkeys = config_key_count(), nopt = 0, c;
-	struct option *opts = xcalloc((size_t)nkeys + 10, sizeof *opts);
-	const char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
-	const char **vals = xcalloc((size_t)argc + 1, sizeof *vals);
-	const char *config_path = NULL;
-	int nvals = 0, status = CLI_CONTINUE;
-	char err[512];
+	struct cli_opts co;
+	int status = cli_parse("bench", argc, argv, &co);
 
-	memset(o, 0, sizeof *o);
-	config_defaults(&o->cfg);
-	o->steps = 200;
-	o->warmup = 20;
-	o->dgemm = -1;
-	for (int i = 0; i < nkeys; i++) {
-		if (bench_skipped(config_key_name(i)))
-			continue;
-		opts[nopt++] = (struct option){ config_key_name(i),
-		    required_argument, NULL, OPT_KEY + i };
-	}
-	opts[nopt++] = (struct option){ "config", required_argument, NULL,
-	    'c' };
-	opts[nopt++] = (struct option){ "steps", required_argument, NULL, 'S' };
-	opts[nopt++] = (struct option){ "warmup", required_argument, NULL,
-	    OPT_WARMUP };
-	opts[nopt++] = (struct option){ "json", no_argument, NULL, OPT_JSON };
-	opts[nopt++] = (struct option){ "dgemm", no_argument, NULL, OPT_DGEMM };
-	opts[nopt++] = (struct option){ "no-dgemm", no_argument, NULL,
-	    OPT_NO_DGEMM };
-	opts[nopt++] = (struct option){ "speedup", no_argument, NULL,
-	    OPT_SPEEDUP };
-	opts[nopt++] = (struct option){ "help", no_argument, NULL, 'h' };
-	opts[nopt++] = (struct option){ "version", no_argument, NULL, 'V' };
-
-	opterr = 0;
-	optind = 1;
-	while (status == CLI_CONTINUE && (c = getopt_long(argc, argv,
-	    ":d:n:L:H:p:m:b:s:j:c:S:hV", opts, NULL)) != -1) {
-		const char *key = NULL;
-
-		for (size_t i = 0; i < sizeof bench_short /
-		    sizeof bench_short[0]; i++)
-			if (c == bench_short[i].c)
-				key = bench_short[i].key;
-		if (c >= OPT_KEY)
-			key = config_key_name(c - OPT_KEY);
-		if (key != NULL) {
-			keys[nvals] = key;
-			vals[nvals++] = optarg;
-			continue;
-		}
-		switch (c) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'S':
-			if (bench_parse_long(optarg, 1, 100000000, &o->steps))
-				status = cli_error("bench", "--steps: '%s' is "
-				    "not a whole number from 1 to 100000000",
-				    optarg);
-			break;
-		case OPT_WARMUP:
-			if (bench_parse_long(optarg, 0, 100000000, &o->warmup))
-				status = cli_error("bench", "--warmup: '%s' is "
-				    "not a whole number from 0 to 100000000",
-				    optarg);
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_DGEMM:
-		case OPT_NO_DGEMM:
-			/* the last would silently win: refuse instead */
-			if (o->dgemm == (c == OPT_DGEMM ? 0 : 1))
-				status = cli_error("bench", "--dgemm and "
-				    "--no-dgemm contradict each other: give one "
-				    "(neither: a DGEMM for large steps only)");
-			o->dgemm = c == OPT_DGEMM ? 1 : 0;
-			break;
-		case OPT_SPEEDUP:
-			o->speedup = true;
-			break;
-		case 'h':
-			fputs(bench_usage, stdout);
-			status = CLI_EXIT_OK;
-			break;
-		case 'V':
-			cli_version(stdout);
-			status = CLI_EXIT_OK;
-			break;
-		case ':':
-			status = cli_error("bench", "option '%s' needs a value",
-			    argv[optind - 1]);
-			break;
-		default:
-			status = cli_error("bench", "unknown option '%s' (see "
-			    "memscope bench --help)", argv[optind - 1]);
-			break;
-		}
-	}
-	if (status == CLI_CONTINUE && optind < argc)
-		status = cli_error("bench", "unexpected argument '%s'",
-		    argv[optind]);
-	/* defaults < --config FILE < the command line */
-	if (status == CLI_CONTINUE && config_path != NULL &&
-	    config_load_ini(&o->cfg, config_path, NULL, err, sizeof err) != 0)
-		status = cli_error("bench", "%s", err);
-	for (int i = 0; status == CLI_CONTINUE && i < nvals; i++)
-		if (config_set(&o->cfg, keys[i], vals[i], err, sizeof err))
-			status = cli_error("bench", "%s", err);
-	if (status == CLI_CONTINUE &&
-	    config_validate(&o->cfg, err, sizeof err) != 0)
-		status = cli_error("bench", "%s", err);
-	if (status == CLI_CONTINUE && o->speedup && o->dgemm == 1)
-		status = cli_error("bench", "--speedup times no DGEMM, so "
+	if (status != CLI_CONTINUE)
+		return status;
+	/* the last would silently win: refuse instead */
+	if (co.dgemm && co.no_dgemm)
+		return cli_error("bench", "--dgemm and --no-dgemm contradict "
+		    "each other: give one (neither: a DGEMM for large steps "
+		    "only)");
+	if (co.speedup && co.dgemm)
+		return cli_error("bench", "--speedup times no DGEMM, so "
 		    "--dgemm would be ignored: give one of them");
-	if (status == CLI_CONTINUE && o->speedup && o->cfg.threads < 2)
-		status = cli_error("bench", "--speedup compares --threads N "
+	if (co.speedup && co.cfg.threads < 2)
+		return cli_error("bench", "--speedup compares --threads N "
 		    "with one thread: give --threads 2 or more");
+	memset(o, 0, sizeof *o);
+	o->cfg = co.cfg;
+	o->steps = co.steps;
+	o->warmup = co.warmup;
+	o->json = co.json_stdout;
+	o->dgemm = co.dgemm ? 1 : co.no_dgemm ? 0 : -1;
+	o->speedup = co.speedup;
 	o->cfg.steps = (int)(o->warmup + o->steps < INT_MAX ?
 	    o->warmup + o->steps : INT_MAX);	/* what the trainer runs */
-	free(opts);
-	free(keys);
-	free(vals);
-	return status;
+	return CLI_CONTINUE;
 }
 
 static int

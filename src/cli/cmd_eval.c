@@ -21,12 +21,6 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
-/* The keys eval takes from the command line or --config. */
-static const char *eval_keys[] = {
-	"data", "wstar", "seed", "test-batch", "threads", "quirks", "gd-step",
-	"mom-eta", "mom-beta", "nest-eta", "nest-beta"
-};
-
 /* --csv: one row per method and read-out. */
 static int
 eval_write_csv(const char *path, int L, const double *mse, char *err,
@@ -73,28 +67,6 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	return rc;
 }
 
-/* The checkpoint's config with the test-side keys the user gave. */
-static int
-eval_config(const struct cli_opts *o, const struct trainer *t,
-    struct ms_config *ecfg)
-{
-	char text[64], err[512];
-
-	*ecfg = t->cfg;
-	ecfg->runs = 1;
-	for (size_t i = 0; i < sizeof eval_keys / sizeof eval_keys[0]; i++) {
-		if (!cli_given(o, eval_keys[i]))
-			continue;
-		config_get(&o->cfg, eval_keys[i], text, sizeof text);
-		if (config_set(ecfg, eval_keys[i], text, err, sizeof err) != 0)
-			return cli_error("eval", "%s", err);
-	}
-	if (config_validate(ecfg, err, sizeof err) != 0)
-		return cli_error("eval", "%s (the model in '%s' has d = %d, "
-		    "n = %d)", err, o->load_path, t->cfg.dim, t->cfg.context);
-	return 0;
-}
-
 /* memscope eval: evaluate a checkpoint's model and the baselines. */
 int
 cmd_eval(int argc, char **argv)
@@ -115,7 +87,7 @@ cmd_eval(int argc, char **argv)
 		return rc;
 	if (checkpoint_read(o.load_path, &t, 0, NULL, err, sizeof err) != 0)
 		return cli_error("eval", "--load: %s", err);
-	if ((rc = eval_config(&o, &t, &ecfg)) != 0) {
+	if ((rc = cli_checkpoint_config("eval", &o, &t.cfg, &ecfg)) != 0) {
 		trainer_free(&t);
 		return rc;
 	}

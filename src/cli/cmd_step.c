@@ -23,31 +23,16 @@
 
 #define STEP_CELL 32
 
-/* The keys step takes from the command line or --config. */
-static const char *step_keys[] = {
-	"data", "wstar", "seed", "test-batch", "quirks", "gd-step",
-	"nest-eta", "nest-beta"
-};
-
-/* The checkpoint's config with the test-side keys the user gave. */
+/* The test configuration (cli_checkpoint_config) and a --task inside
+ * its test batch; 0 or an exit status. */
 static int
 step_config(const struct cli_opts *o, const struct trainer *t,
     struct ms_config *scfg)
 {
-	char text[64], err[512];
+	int rc = cli_checkpoint_config("step", o, &t->cfg, scfg);
 
-	*scfg = t->cfg;
-	scfg->runs = 1;
-	for (size_t i = 0; i < sizeof step_keys / sizeof step_keys[0]; i++) {
-		if (!cli_given(o, step_keys[i]))
-			continue;
-		config_get(&o->cfg, step_keys[i], text, sizeof text);
-		if (config_set(scfg, step_keys[i], text, err, sizeof err) != 0)
-			return cli_error("step", "%s", err);
-	}
-	if (config_validate(scfg, err, sizeof err) != 0)
-		return cli_error("step", "%s (the model in '%s' has d = %d, "
-		    "n = %d)", err, o->load_path, t->cfg.dim, t->cfg.context);
+	if (rc != 0)
+		return rc;
 	if (o->task >= scfg->test_batch)
 		return cli_error("step", "--task: %d is past the test batch "
 		    "(%d prompts: 0 to %d)", o->task, scfg->test_batch,

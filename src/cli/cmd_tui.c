@@ -45,12 +45,12 @@ tui_load_options(const struct cli_opts *o, struct trainer *t)
 		const char *key = tui_load_fixed[i];
 		size_t lg = strlen(given), lf = strlen(file);
 
-		if (!cli_given(o, key))
+		if (!cli_given(o, key) || config_key_equal(&o->cfg, &t->cfg,
+		    key))
 			continue;
+		/* as text only for the message */
 		config_get(&o->cfg, key, mine, sizeof mine);
 		config_get(&t->cfg, key, theirs, sizeof theirs);
-		if (strcmp(mine, theirs) == 0)
-			continue;
 		snprintf(given + lg, sizeof given - lg, "%s--%s %s",
 		    n > 0 ? ", " : "", key, mine);
 		snprintf(file + lf, sizeof file - lf, "%s%s %s",
@@ -63,14 +63,9 @@ tui_load_options(const struct cli_opts *o, struct trainer *t)
 		    "seed (only --steps, --lr, --clip, --threads and the "
 		    "baseline options apply to it)", o->load_path, given,
 		    n > 1 ? "contradict" : "contradicts", file);
-	for (i = 0; i < TUI_NELEMS(tui_load_applied); i++) {
-		if (!cli_given(o, tui_load_applied[i]))
-			continue;
-		config_get(&o->cfg, tui_load_applied[i], mine, sizeof mine);
-		if (config_set(&cfg, tui_load_applied[i], mine, err,
-		    sizeof err) != 0)
-			return cli_error("tui", "%s", err);
-	}
+	for (i = 0; i < TUI_NELEMS(tui_load_applied); i++)
+		if (cli_given(o, tui_load_applied[i]))
+			config_copy_key(&cfg, &o->cfg, tui_load_applied[i]);
 	if (config_validate(&cfg, err, sizeof err) != 0)
 		return cli_error("tui", "--load %s: %s", o->load_path, err);
 	t->adam.lr = cfg.lr;

@@ -1,9 +1,12 @@
 /*
  * The experiment configuration. One table lists every option key with its
  * kind, its place in struct ms_config and its accepted range; config_set,
- * config_get, config_validate and the INI reader all walk it, so the command
- * line, a --config file and a checkpoint accept exactly the same spellings
- * and ranges. Numbers are parsed strictly: the whole text must be the number.
+ * config_get, config_copy_key and config_validate walk it, and the command
+ * line, a --config file (src/io/config_ini.c) and a checkpoint all set keys
+ * through config_set, so they accept exactly the same spellings and ranges.
+ * Numbers are parsed strictly by the one integer and the one real parser
+ * here: the whole text must be the number. The memory estimate is
+ * config_memory.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,10 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "memscope/config.h"
-#include "memscope/input.h"
 
 enum config_kind {
 	CONFIG_INT,		/* int in [min, max] */
@@ -88,8 +89,6 @@ _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
 static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full" };
 static const char *config_memory_names[] = { "none", "cgd", "lfom" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
-
-#define CONFIG_GIB (1024.0 * 1024.0 * 1024.0)
 
 /*
  * The largest condition number kappa:K takes. Beyond it the smallest
@@ -189,7 +188,7 @@ config_one_line(char *msg)
 }
 
 /* Format a one-line message into err (which may be NULL); returns -1. */
-static int
+int
 config_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -277,35 +276,109 @@ config_key_canonical(const char *key)
 	return k == NULL ? NULL : k->name;
 }
 
-/* The whole of s as a long, or -1. */
-static int
-config_parse_long(const char *s, long *out)
+/* The index of a key in the table (config_key_name), or -1. */
+int
+config_key_index(const char *key)
 {
-	char *end;
+	const struct config_key *k = config_find(key);
 
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
+	return k == NULL ? -1 : (int)(k - config_keys);
+}
+
+/* The bytes of struct ms_config that hold key k's value. */
+static size_t
+config_field_size(const struct config_key *k)
+{
+	switch (k->kind) {
+	case CONFIG_INT:
+		return sizeof(int);
+	case CONFIG_SEED:
+		return sizeof(uint64_t);
+	case CONFIG_REAL:
+		return sizeof(double);
+	case CONFIG_BOOL:
+		return sizeof(bool);
+	case CONFIG_PARAM:
+		return sizeof(enum ms_param);
+	case CONFIG_MEMORY:
+		return sizeof(enum ms_memory);
+	case CONFIG_DATA:
+		return sizeof(enum ms_data);
+	case CONFIG_WSTAR:
+		return sizeof(enum ms_wstar);
+	}
 	return 0;
 }
 
-/* The whole of s as a finite double, or -1. */
-static int
+/* Copy key's value (for data also kappa) from src to dst; -1 if unknown. */
+int
+config_copy_key(struct ms_config *dst, const struct ms_config *src,
+    const char *key)
+{
+	const struct config_key *k = config_find(key);
+
+	if (k == NULL)
+		return -1;
+	memcpy((char *)dst + k->offset, (const char *)src + k->offset,
+	    config_field_size(k));
+	if (k->kind == CONFIG_DATA)
+		dst->kappa = src->kappa;
+	return 0;
+}
+
+/* Whether a and b hold the same value of key (data: and kappa). */
+bool
+config_key_equal(const struct ms_config *a, const struct ms_config *b,
+    const char *key)
+{
+	const struct config_key *k = config_find(key);
+
+	if (k == NULL)
+		return false;
+	if (k->kind == CONFIG_DATA && a->data == MS_DATA_KAPPA &&
+	    a->kappa != b->kappa)
+		return false;
+	if (k->kind == CONFIG_REAL)
+		return *(const double *)((const char *)a + k->offset) ==
+		    *(const double *)((const char *)b + k->offset);
+	return memcmp((const char *)a + k->offset, (const char *)b + k->offset,
+	    config_field_size(k)) == 0;
+}
+
+/* The whole of s as an integer in [min, max]: 0, or -1 (empty, a leading
+ * blank, trailing text, out of range). */
+int
+config_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* The whole of s as a finite double: 0, or -1. */
+int
 config_parse_real(const char *s, double *out)
 {
 	char *end;
+	double v;
 
-	if (*s == '\0' || isspace((unsigned char)*s))
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
-	*out = strtod(s, &end);
-	if (errno == ERANGE && fabs(*out) > 1.0)
+	v = strtod(s, &end);
+	if (errno == ERANGE && fabs(v) > 1.0)
 		return -1;
-	if (*end != '\0' || !isfinite(*out))
+	if (*end != '\0' || !isfinite(v))
 		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -335,34 +408,66 @@ config_lookup(const char *const *names, int n, const char *value)
 	return -1;
 }
 
+/*
+ * config_set's message for key k refusing the value `text`: the option,
+ * what it accepts, and the value. config_validate words a field out of
+ * range with it too, from the field as text (config_get).
+ */
 static int
-config_set_data(struct ms_config *cfg, const char *value, char *err,
+config_refuse(const struct config_key *k, const char *text, char *err,
     size_t errlen)
 {
-	double k;
-
-	if (strcmp(value, "iso") == 0) {
-		cfg->data = MS_DATA_ISO;
-		cfg->kappa = 0;
-		return 0;
-	}
-	if (strcmp(value, "paper") == 0) {
-		cfg->data = MS_DATA_PAPER;
-		cfg->kappa = 0;
-		return 0;
-	}
-	if (strncmp(value, "kappa:", 6) == 0) {
-		if (config_parse_real(value + 6, &k) != 0 || k < 1 ||
-		    k > CONFIG_KAPPA_MAX)
+	switch (k->kind) {
+	case CONFIG_INT:
+		return config_error(err, errlen, "--%s: expected an integer "
+		    "from %ld to %ld, got '%s'", k->name, k->min, k->max, text);
+	case CONFIG_SEED:
+		return config_error(err, errlen, "--%s: expected an integer "
+		    "from 0 to %" PRId64 ", got '%s'", k->name, INT64_MAX, text);
+	case CONFIG_REAL:
+		return config_error(err, errlen, "--%s: expected %s, got '%s'",
+		    k->name, k->accepts, text);
+	case CONFIG_BOOL:
+		return config_error(err, errlen, "--%s: expected true or false "
+		    "(also yes/no, 1/0), got '%s'", k->name, text);
+	case CONFIG_PARAM:
+		return config_error(err, errlen, "--param: unknown "
+		    "parametrization '%s' (accepted: scalar, pre, gdpp, full)",
+		    text);
+	case CONFIG_MEMORY:
+		return config_error(err, errlen, "--memory: unknown memory '%s' "
+		    "(accepted: none, cgd, lfom)", text);
+	case CONFIG_DATA:
+		if (strncmp(text, "kappa:", 6) == 0)
 			return config_error(err, errlen, "--data: expected "
 			    "kappa:K with K a number from 1 to 1e12, got '%s'",
-			    value);
-		cfg->data = MS_DATA_KAPPA;
-		cfg->kappa = k;
-		return 0;
+			    text);
+		return config_error(err, errlen, "--data: unknown distribution "
+		    "'%s' (accepted: iso, paper, kappa:K with K from 1 to "
+		    "1e12)", text);
+	case CONFIG_WSTAR:
+		return config_error(err, errlen, "--wstar: unknown prior '%s' "
+		    "(accepted: invsigma, identity)", text);
 	}
-	return config_error(err, errlen, "--data: unknown distribution '%s' "
-	    "(accepted: iso, paper, kappa:K with K from 1 to 1e12)", value);
+	return config_error(err, errlen, "--%s: value out of range", k->name);
+}
+
+/* The --data value as data and kappa; -1 if it is not one. */
+static int
+config_parse_data(const char *value, enum ms_data *data, double *kappa)
+{
+	*kappa = 0;
+	if (strcmp(value, "iso") == 0)
+		*data = MS_DATA_ISO;
+	else if (strcmp(value, "paper") == 0)
+		*data = MS_DATA_PAPER;
+	else if (strncmp(value, "kappa:", 6) == 0 &&
+	    config_parse_real(value + 6, kappa) == 0 && *kappa >= 1 &&
+	    *kappa <= CONFIG_KAPPA_MAX)
+		*data = MS_DATA_KAPPA;
+	else
+		return -1;
+	return 0;
 }
 
 /* Set one option by its long name from its text value; -1 with a message. */
@@ -372,41 +477,28 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 {
 	const struct config_key *k = config_find(key);
 	char *field;
-	long l;
+	int64_t l;
 	double r;
-	int i;
+	int i = -1;
 
 	if (k == NULL)
 		return config_error(err, errlen, "unknown option '--%s'", key);
 	field = (char *)cfg + k->offset;
 	switch (k->kind) {
 	case CONFIG_INT:
-		if (config_parse_long(value, &l) != 0 || l < k->min ||
-		    l > k->max)
-			return config_error(err, errlen, "--%s: expected an "
-			    "integer from %ld to %ld, got '%s'", k->name,
-			    k->min, k->max, value);
+		if (config_parse_int(value, k->min, k->max, &l) != 0)
+			break;
 		*(int *)field = (int)l;
 		return 0;
-	case CONFIG_SEED: {
-		char *end;
-		unsigned long long u;
-
-		errno = 0;
-		u = strtoull(value, &end, 10);
-		if (!isdigit((unsigned char)*value) || *end != '\0' ||
-		    errno != 0 || u > INT64_MAX)
-			return config_error(err, errlen, "--seed: expected an "
-			    "integer from 0 to %" PRId64 ", got '%s'",
-			    INT64_MAX, value);
-		*(uint64_t *)field = u;
+	case CONFIG_SEED:
+		if (config_parse_int(value, 0, INT64_MAX, &l) != 0)
+			break;
+		*(uint64_t *)field = (uint64_t)l;
 		return 0;
-	}
 	case CONFIG_REAL:
 		if (config_parse_real(value, &r) != 0 ||
 		    !config_real_ok(k->real, r))
-			return config_error(err, errlen, "--%s: expected %s, "
-			    "got '%s'", k->name, k->accepts, value);
+			break;
 		*(double *)field = r;
 		return 0;
 	case CONFIG_BOOL:
@@ -417,33 +509,31 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 		    strcasecmp(value, "no") == 0 || strcmp(value, "0") == 0)
 			*(bool *)field = false;
 		else
-			return config_error(err, errlen, "--%s: expected true "
-			    "or false (also yes/no, 1/0), got '%s'", k->name,
-			    value);
+			break;
 		return 0;
 	case CONFIG_PARAM:
-		if ((i = config_lookup(config_param_names, 4, value)) < 0)
-			return config_error(err, errlen, "--param: unknown "
-			    "parametrization '%s' (accepted: scalar, pre, "
-			    "gdpp, full)", value);
-		cfg->param = (enum ms_param)i;
-		return 0;
+		if ((i = config_lookup(config_param_names, 4, value)) >= 0)
+			cfg->param = (enum ms_param)i;
+		break;
 	case CONFIG_MEMORY:
-		if ((i = config_lookup(config_memory_names, 3, value)) < 0)
-			return config_error(err, errlen, "--memory: unknown "
-			    "memory '%s' (accepted: none, cgd, lfom)", value);
-		cfg->memory = (enum ms_memory)i;
-		return 0;
-	case CONFIG_DATA:
-		return config_set_data(cfg, value, err, errlen);
-	case CONFIG_WSTAR:
-		if ((i = config_lookup(config_wstar_names, 2, value)) < 0)
-			return config_error(err, errlen, "--wstar: unknown "
-			    "prior '%s' (accepted: invsigma, identity)", value);
-		cfg->wstar = (enum ms_wstar)i;
+		if ((i = config_lookup(config_memory_names, 3, value)) >= 0)
+			cfg->memory = (enum ms_memory)i;
+		break;
+	case CONFIG_DATA: {
+		enum ms_data data;
+
+		if (config_parse_data(value, &data, &r) != 0)
+			break;
+		cfg->data = data;
+		cfg->kappa = r;
 		return 0;
 	}
-	return config_error(err, errlen, "unknown option '--%s'", key);
+	case CONFIG_WSTAR:
+		if ((i = config_lookup(config_wstar_names, 2, value)) >= 0)
+			cfg->wstar = (enum ms_wstar)i;
+		break;
+	}
+	return i >= 0 ? 0 : config_refuse(k, value, err, errlen);
 }
 
 /* The shortest text that reads back as exactly v: integers as such
@@ -505,82 +595,11 @@ config_get(const struct ms_config *cfg, const char *key, char *buf,
 	return 0;
 }
 
-/* State of one INI read: the parse, the keys set, the first error. */
-struct config_ini {
-	struct ms_config *cfg;
-	struct input_ini ii;	/* ii.line: the line being parsed */
-	uint64_t given;		/* bit i: config key i was set */
-	int err_line;		/* line of the first handler error, 0 if none */
-	char err[256];
-};
-
-static int
-config_ini_handler(void *user, const char *section, const char *name,
-    const char *value)
-{
-	struct config_ini *ci = user;
-	const struct config_key *k = config_find(name);
-	char msg[256];
-
-	(void)section;
-	if (k == NULL) {
-		snprintf(msg, sizeof msg, "unknown key '%s' (accepted: the long "
-		    "option names, e.g. dim, context, layers, param, data)",
-		    name);
-	} else if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0) {
-		ci->given |= (uint64_t)1 << (k - config_keys);
-		return 1;
-	}
-	if (ci->err_line == 0) {
-		ci->err_line = ci->ii.line;
-		snprintf(ci->err, sizeof ci->err, "%s", msg);
-	}
-	return 0;
-}
-
-/* Apply an INI file's keys (any or no section), read once; cfg and *given
- * are unchanged on error. */
-int
-config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
-    char *err, size_t errlen)
-{
-	static const struct input_limits lim = { "a config file",
-	    INPUT_INI_BYTES, INPUT_INI_LINE, INPUT_WAIT_MS };
-	struct config_ini ci;
-	struct ms_config work = *cfg;
-	char *text;
-	size_t len;
-	int r;
-
-	memset(&ci, 0, sizeof ci);
-	ci.cfg = &work;
-	if (input_read(path, &lim, &text, &len, err, errlen) != 0)
-		return -1;
-	r = input_ini_parse(&ci.ii, text, config_ini_handler, &ci);
-	free(text);
-	if (r > 0 && r == ci.ii.long_line)
-		return config_error(err, errlen, "%s:%d: the line is longer "
-		    "than the INI reader's %d bytes", path, r,
-		    ci.ii.buffer - 3);
-	if (r == -2)
-		return config_error(err, errlen, "%s: out of memory", path);
-	if (r > 0 && r == ci.err_line)
-		return config_error(err, errlen, "%s:%d: %s", path, r, ci.err);
-	if (r != 0)
-		return config_error(err, errlen, "%s:%d: expected 'key = value' "
-		    "or '[section]'", path, r);
-	*cfg = work;
-	if (given != NULL)
-		*given |= ci.given;
-	return 0;
-}
-
 /* Each field within its key's range, with config_set's message if not. */
 static int
 config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 {
 	char text[64];
-	struct ms_config probe;
 
 	for (int i = 0; i < CONFIG_NKEYS; i++) {
 		const struct config_key *k = &config_keys[i];
@@ -617,116 +636,17 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 		}
 		if (!bad)
 			continue;
-		/* let config_set word the message, from the value as text */
+		/* config_set's words, quoting the field as text */
 		config_get(cfg, k->name, text, sizeof text);
-		probe = *cfg;
-		if (config_set(&probe, k->name, text, err, errlen) == 0)
-			config_error(err, errlen, "--%s: value out of range",
-			    k->name);
-		return -1;
+		return config_refuse(k, text, err, errlen);
 	}
 	return 0;
-}
-
-/* Parameters of a model with this configuration (model.c's block table). */
-static double
-config_nparams(const struct ms_config *cfg)
-{
-	double d = cfg->dim, n1 = cfg->context + 1.0, d1 = d + 1;
-	double per_head = 0, per_layer = 0;
-
-	switch (cfg->param) {
-	case MS_PARAM_SCALAR:
-		per_head = 1;
-		break;
-	case MS_PARAM_PRE:
-		per_head = d * d;
-		break;
-	case MS_PARAM_GDPP:
-		per_head = 2 * d * d;
-		break;
-	case MS_PARAM_FULL:
-		per_head = 2 * d1 * d1;
-		break;
-	}
-	if (cfg->memory == MS_MEMORY_CGD)
-		per_layer = 2;
-	else if (cfg->memory == MS_MEMORY_LFOM)
-		per_layer = d1 * n1;
-	return cfg->layers * (cfg->heads * per_head + per_layer);
-}
-
-/* What one run holds, in doubles (as doubles, which cannot overflow). */
-struct config_memory {
-	double batches;		/* tasks and the baselines' quadratics */
-	double model;		/* parameters, gradients, Adam, the backup */
-	double scratch;		/* per compute worker, all workers */
-};
-
-static void
-config_memory_parts(const struct ms_config *cfg, struct config_memory *mem)
-{
-	double d = cfg->dim, n1 = cfg->context + 1.0, d1 = d + 1;
-	double L = cfg->layers, H = cfg->heads;
-	double task = n1 * d + n1 + d;	/* X, y, w of one task */
-	double quad = d * d + 2 * d + 1;	/* a baseline's H, b, x_q, y_q */
-	double np = config_nparams(cfg), act;
-
-	if (cfg->param == MS_PARAM_SCALAR || cfg->param == MS_PARAM_PRE)
-		act = (L + 1) * n1 + L * n1 + 2 * L * d + L * d * d + 3 * n1;
-	else
-		act = (2 * L + 1) * n1 * d1 + 2 * L * d1 * d1 +
-		    2 * L * H * d1 * d1 + 3 * d1 * d1 + 3 * n1 * d1;
-	/* training and test batches, the baselines' tuning batch, and the
-	 * baselines' per-task quadratics, test and tuning */
-	mem->batches = (cfg->batch + 2.0 * cfg->test_batch) * task +
-	    2.0 * cfg->test_batch * quad;
-	/* parameters, gradients, Adam's two moments, the backup */
-	mem->model = 5 * np;
-	/* per compute worker: a gradient sum and one task's activations */
-	mem->scratch = cfg->threads * (np + act + cfg->layers + 2 * d1);
-}
-
-/* config_memory_bytes as a double, which cannot overflow. */
-static double
-config_memory_doubles(const struct ms_config *cfg)
-{
-	struct config_memory mem;
-
-	config_memory_parts(cfg, &mem);
-	return mem.batches + mem.model + mem.scratch;
-}
-
-/* Estimated bytes one run needs: batches, parameters, per-worker scratch. */
-size_t
-config_memory_bytes(const struct ms_config *cfg)
-{
-	double bytes = config_memory_doubles(cfg) * sizeof(double);
-
-	if (bytes >= (double)SIZE_MAX)
-		return SIZE_MAX;
-	return (size_t)bytes;
-}
-
-/* Physical memory of this machine in bytes, or 0 if unknown. */
-static double
-config_physical_bytes(void)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-
-	if (pages <= 0 || size <= 0)
-		return 0;
-	return (double)pages * (double)size;
 }
 
 /* Ranges, cross-field rules and the memory limit; -1 with a message. */
 int
 config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 {
-	struct ms_config one = *cfg;
-	struct config_memory mem;
-	double need, have, runs_at_once = 1;
-
 	if (config_check_ranges(cfg, err, errlen) != 0)
 		return -1;
 	/* run i has seed + i: every run's seed is checked before any work */
@@ -748,36 +668,8 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 	if (cfg->quirks && cfg->context < 2)
 		return config_error(err, errlen, "--quirks drops the last "
 		    "context point and needs --context 2 or more");
-	/* several runs go in parallel, one compute thread each (cmd_train) */
-	if (cfg->runs > 1 && cfg->threads > 1) {
-		runs_at_once = cfg->runs < cfg->threads ? cfg->runs :
-		    cfg->threads;
-		one.threads = 1;
-	}
-	config_memory_parts(&one, &mem);
-	need = runs_at_once * (mem.batches + mem.model + mem.scratch) *
-	    sizeof(double);
-	have = config_physical_bytes();
-	if (have > 0 && need > have) {
-		/* name the options behind the largest part */
-		const char *what = "--batch, --test-batch or --context";
-
-		if (mem.model >= mem.batches && mem.model >= mem.scratch)
-			what = "--dim, --layers, --heads, or --param/--memory "
-			    "for a smaller model";
-		else if (mem.scratch >= mem.batches)
-			what = "--threads, --dim or --context";
-		return config_error(err, errlen, "this run needs about %.1f "
-		    "GiB of memory (batches %.1f, model and Adam %.1f, "
-		    "per-thread scratch %.1f GiB%s) but the machine has %.1f "
-		    "GiB: reduce %s%s", need / CONFIG_GIB,
-		    runs_at_once * mem.batches * sizeof(double) / CONFIG_GIB,
-		    runs_at_once * mem.model * sizeof(double) / CONFIG_GIB,
-		    runs_at_once * mem.scratch * sizeof(double) / CONFIG_GIB,
-		    runs_at_once > 1 ? ", for the runs going at once" : "",
-		    have / CONFIG_GIB, what, runs_at_once > 1 ?
-		    " (or --threads, which runs that many seeds at once)" : "");
-	}
+	if (config_memory_check(cfg, err, errlen) != 0)
+		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
 	    INT_MAX || (double)cfg->test_batch * (cfg->context + 1.0) *
 	    (cfg->dim + 1.0) > INT_MAX)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "memscope/config.h"
+#include "memscope/config_ini.h"
 #include "memscope/input.h"
 #include "fuzz.h"
 

@@ -1,0 +1,20 @@
+/*
+ * The --config file: an INI file of key = value lines with the long option
+ * names of config.h as keys, applied to a struct ms_config.
+ */
+#ifndef MEMSCOPE_CONFIG_INI_H
+#define MEMSCOPE_CONFIG_INI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memscope/config.h"
+
+/* Read an INI file of key = value lines (same keys as the long options),
+ * once, through input_read (so a pipe works); bit i of *given (if not
+ * NULL) is set for each config key i (config_key_name) the file sets.
+ * 0, or -1 with a message naming the file and line; cfg is then unchanged. */
+int config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
+    char *err, size_t errlen);
+
+#endif
