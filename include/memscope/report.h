@@ -25,12 +25,6 @@ void report_table_print(FILE *fp, const char *corner,
 /* "±" in a UTF-8 locale, else "+-". */
 const char *report_plus_minus(void);
 
-/* Mean and population standard deviation of x[i * stride], i < n. */
-void report_mean_std(const double *x, int n, int stride, double *mean,
-    double *std);
-/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
-void report_runs_stats(int nruns, int ncells, const double *values,
-    double *mean, double *std);
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
 const char **report_numbered(const char *prefix, int first, int n);
 

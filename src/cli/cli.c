@@ -133,7 +133,8 @@ static const struct cli_option cli_options[] = {
 	    "(default: 0)", NULL, 0 },
 	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS, CLI_TRAIN | CLI_BASELINES,
 	    "runs with seeds seed, seed+1, ..., 1 to 1000;\n"
-	    "the table gives mean +- std over runs", NULL, 0 },
+	    "the table gives mean +- std over runs;\n"
+	    "+- is the sample standard deviation (n - 1)", NULL, 0 },
 	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_TRAINING | CLI_EVAL,
 	    "worker threads, 1 to 256: with several runs, that\n"
 	    "many runs at once (one thread each); with one run,\n"

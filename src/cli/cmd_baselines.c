@@ -14,6 +14,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/report.h"
+#include "memscope/stats.h"
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
@@ -153,7 +154,7 @@ bl_json_methods(const struct bl_results *res, const double *logs, int run,
 	    logs + (size_t)run * cells;
 	json_t *obj = json_object();
 
-	report_runs_stats(res->runs, cells, logs, mean, std);
+	stats_runs(res->runs, cells, logs, mean, std);
 	for (int b = 0; b < BASELINE_COUNT; b++) {
 		for (int k = 0; k < K; k++)
 			v[k] = src[(size_t)k * BASELINE_COUNT + b];

@@ -25,6 +25,7 @@ static const char reproduce_usage[] =
 "depth L = 1..4 and run, the classical baselines on the same tasks. Writes\n"
 "DIR/figX.csv and DIR/figX.svg per figure and prints, per figure, memscope's\n"
 "mean +- std beside the paper's value, then checks the paper's claims.\n"
+"+- is the sample standard deviation over runs (n - 1).\n"
 "\n"
 "  -f, --figure LIST     1a, 1b, 2a, 2b, 3, 4, 5, momentum, nesterov or all\n"
 "                        (default), or several separated by commas\n"

@@ -16,6 +16,7 @@
 #include "memscope/cli.h"
 #include "memscope/output.h"
 #include "memscope/report.h"
+#include "memscope/stats.h"
 #include "memscope/xmalloc.h"
 
 #define REPORT_CELL 64
@@ -58,7 +59,7 @@ report_cells(int nrows, int ncols, int nruns, const double *values)
 	double *mean = xdoubles((size_t)ncells), *std = xdoubles((size_t)ncells);
 	char *cells = xmalloc((size_t)ncells * REPORT_CELL);
 
-	report_runs_stats(nruns, ncells, values, mean, std);
+	stats_runs(nruns, ncells, values, mean, std);
 	for (int i = 0; i < ncells; i++)
 		report_cell(cells + (size_t)i * REPORT_CELL, REPORT_CELL, mean[i],
 		    nruns > 1 ? &std[i] : NULL);
@@ -106,35 +107,6 @@ report_table_print(FILE *fp, const char *corner, const char *const *rows,
 	}
 	free(width);
 	free(cells);
-}
-
-/* Mean and population standard deviation of x[i * stride], i < n. */
-void
-report_mean_std(const double *x, int n, int stride, double *mean,
-    double *std)
-{
-	double s = 0, ss = 0, m;
-
-	for (int i = 0; i < n; i++)
-		s += x[(size_t)i * stride];
-	m = s / n;
-	for (int i = 0; i < n; i++) {
-		double e = x[(size_t)i * stride] - m;
-
-		ss += e * e;
-	}
-	*mean = m;
-	/* -inf in every run (an exact solution): no spread */
-	*std = isfinite(m) ? sqrt(ss / n) : 0.0;
-}
-
-/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
-void
-report_runs_stats(int nruns, int ncells, const double *values, double *mean,
-    double *std)
-{
-	for (int i = 0; i < ncells; i++)
-		report_mean_std(values + i, nruns, ncells, &mean[i], &std[i]);
 }
 
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
@@ -195,7 +167,7 @@ report_layers_json(int L, int nruns, const double *logs, int which, int run)
 	    logs + (size_t)run * REPORT_ROWS * L;
 	json_t *obj = json_object();
 
-	report_runs_stats(nruns, REPORT_ROWS * L, logs, mean, std);
+	stats_runs(nruns, REPORT_ROWS * L, logs, mean, std);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		json_object_set_new(obj, report_row_name(r),
 		    report_json_reals(src + (size_t)r * L, L));

@@ -40,6 +40,7 @@
 #include "memscope/config.h"
 #include "memscope/pool.h"
 #include "memscope/reproduce.h"
+#include "memscope/stats.h"
 #include "memscope/svg.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
@@ -724,31 +725,6 @@ rp_worker(void *ctx, int worker, int nworkers)
 	}
 }
 
-/* Mean and sample standard deviation over the finite values; the std is
- * NaN (not defined) with fewer than two. */
-static void
-rp_stats(const double *v, int n, double *mean, double *std, int *finite)
-{
-	double s = 0, ss = 0;
-	int k = 0;
-
-	for (int i = 0; i < n; i++)
-		if (isfinite(v[i])) {
-			s += v[i];
-			k++;
-		}
-	*finite = k;
-	if (k == 0) {
-		*mean = *std = NAN;
-		return;
-	}
-	*mean = s / k;
-	for (int i = 0; i < n; i++)
-		if (isfinite(v[i]))
-			ss += (v[i] - *mean) * (v[i] - *mean);
-	*std = k > 1 ? sqrt(ss / (k - 1)) : NAN;	/* one run: no spread */
-}
-
 /* Gather each figure's values from the jobs, and their statistics. */
 static void
 rp_collect(struct rp_plan *pl)
@@ -787,9 +763,10 @@ rp_collect(struct rp_plan *pl)
 					r->diverged[l * D + L - 1] +=
 					    j->diverged;
 				}
-				rp_stats(&r->val[at], K, &r->mean[l * D + L - 1],
-				    &r->std[l * D + L - 1],
-				    &r->finite[l * D + L - 1]);
+				r->finite[l * D + L - 1] =
+				    stats_mean_std_finite(&r->val[at], K, 1,
+				    &r->mean[l * D + L - 1],
+				    &r->std[l * D + L - 1]);
 			}
 		}
 	}
