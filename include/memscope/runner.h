@@ -33,7 +33,7 @@ struct runner_progress {
 	int started;		/* jobs started so far (this one included) */
 	int done;		/* jobs ended so far (this one included) */
 	long steps;		/* steps reported so far, over every job */
-	double loss;		/* the training loss of the latest step (NaN: none) */
+	double loss;		/* the latest step's training loss (NaN: none) */
 };
 
 /* Job `job` of the batch; r is for runner_train and runner_step. */

@@ -15,6 +15,7 @@
 
 #include "memscope/cli.h"
 #include "memscope/output.h"
+#include "memscope/report.h"
 #include "memscope/reproduce.h"
 
 static const char reproduce_usage[] =
@@ -109,6 +110,7 @@ int
 cmd_reproduce(int argc, char **argv)
 {
 	struct reproduce_opts o;
+	struct report_reproduce progress;
 	char err[512];
 	unsigned long long seed;
 	char *end;
@@ -217,12 +219,12 @@ cmd_reproduce(int argc, char **argv)
 	/* before the work: --out must be (or become) a writable directory */
 	if (output_check_dir(o.outdir, err, sizeof err) != 0)
 		return cli_error("reproduce", "--out: %s", err);
-	if (quiet)
-		o.progress = REPRODUCE_PROGRESS_NONE;
-	else
-		o.progress = isatty(STDERR_FILENO) ? REPRODUCE_PROGRESS_TTY :
-		    REPRODUCE_PROGRESS_LINES;
-	rc = reproduce_run(&o, stdout, stderr, err, sizeof err);
+	if (!quiet) {
+		report_reproduce_start(&progress, o.outdir);
+		o.progress = report_reproduce_progress;
+		o.progress_ctx = &progress;
+	}
+	rc = reproduce_run(&o, stdout, err, sizeof err);
 	if (rc == -2)
 		return cli_error("reproduce", "%s", err);
 	if (rc != 0) {

@@ -19,6 +19,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/csv.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
@@ -195,9 +196,9 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 			const double *h = run->hist + 3 * s;
 
 			fprintf(af.fp, "%d,%ld,", r, s + 1);
-			report_csv_real(af.fp, h[0]);
+			csv_real(af.fp, h[0], 17, "");
 			fputc(',', af.fp);
-			report_csv_real(af.fp, h[1]);
+			csv_real(af.fp, h[1], 17, "");
 			fprintf(af.fp, ",%.6f\n", h[2]);
 		}
 	}

@@ -16,6 +16,7 @@
 #include "memscope/cli.h"
 #include "memscope/output.h"
 #include "memscope/report.h"
+#include "memscope/reproduce.h"
 #include "memscope/stats.h"
 #include "memscope/xmalloc.h"
 
@@ -226,14 +227,6 @@ report_write_json(const char *path, json_t *root, char *err, size_t errlen)
 	return output_commit(&af, err, errlen);
 }
 
-/* A CSV number: empty if NaN (not measured), else %.17g. */
-void
-report_csv_real(FILE *fp, double x)
-{
-	if (!isnan(x))
-		fprintf(fp, "%.17g", x);
-}
-
 /* Monotonic clock in seconds. */
 double
 report_now(void)
@@ -322,6 +315,75 @@ report_progress_end(struct report_progress *p)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	p->drawn = false;
+}
+
+/* Start showing reproduce's progress, on stderr. */
+void
+report_reproduce_start(struct report_reproduce *p, const char *outdir)
+{
+	memset(p, 0, sizeof *p);
+	p->tty = isatty(STDERR_FILENO) == 1;
+	p->outdir = outdir;
+}
+
+/* Seconds left as "42 s" or "3m07s". */
+static void
+report_reproduce_left(char *buf, size_t len, double s)
+{
+	if (isnan(s))
+		snprintf(buf, len, "estimating");
+	else if (!isfinite(s) || s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 60)
+		snprintf(buf, len, "%.0f s", s);
+	else
+		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+}
+
+/* The progress hook of reproduce: draw what p says. */
+void
+report_reproduce_progress(void *ctx, const struct reproduce_progress *p)
+{
+	struct report_reproduce *rr = ctx;
+	char left[32], line[256];
+	int n;
+
+	if (p->event == REPRODUCE_TRAINED) {
+		if (rr->tty && rr->width > 0) {
+			fputs("\r\033[K", stderr);	/* the line has done its job */
+			fflush(stderr);
+		}
+		return;
+	}
+	if (p->event == REPRODUCE_FINISHED) {
+		fprintf(stderr, "memscope reproduce: %d trainings (%.0f steps) in "
+		    "%.1f s on %d thread%s; files in %s/\n", p->trainings,
+		    p->steps, p->seconds, p->threads, p->threads == 1 ? "" :
+		    "s", rr->outdir);
+		fflush(stderr);
+		return;
+	}
+	/* without a terminal: a line per finished training */
+	if (!rr->tty && (!p->training || p->event == REPRODUCE_JOB_START))
+		return;
+	report_reproduce_left(left, sizeof left, p->left);
+	if (p->training)
+		n = snprintf(line, sizeof line, "reproduce: %d/%d trainings; "
+		    "fig %s %s L=%d run %d %s; %s left", p->trainings_done,
+		    p->trainings, p->figure, p->line, p->depth, p->run,
+		    p->event == REPRODUCE_JOB_DONE ? "done" : "training", left);
+	else
+		n = snprintf(line, sizeof line, "reproduce: %d/%d trainings; "
+		    "fig %s baselines run %d; %s left", p->trainings_done,
+		    p->trainings, p->figure, p->run, left);
+	if (n < 0)
+		return;
+	if (rr->tty) {
+		fprintf(stderr, "\r%s\033[K", line);
+		rr->width = n;
+	} else
+		fprintf(stderr, "%s\n", line);
+	fflush(stderr);
 }
 
 /* Whether x can be reported as a result (finite; -inf for a log error). */
