@@ -411,14 +411,10 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 		model_evaluate(&t.model, &t.train, t.pool, mse);
 		j->train_loss = rp_log(mse[cfg.layers - 1]);
 	} else {
-		/* the training batch as it is after cfg.steps steps: the
-		 * trainer redraws it before step s when s % resample == 0
-		 * (a training that diverged stopped redrawing earlier) */
-		if (j->key.on_train && cfg.resample > 0)
-			for (int s = 1; s < cfg.steps; s++)
-				if (s % cfg.resample == 0)
-					task_batch_sample(&t.train, &t.dist,
-					    &t.rng_train);
+		/* the training batch as it is after cfg.steps steps (a
+		 * training that diverged stopped redrawing earlier) */
+		if (j->key.on_train)
+			trainer_redraw(&t, trainer_redraws(&cfg, cfg.steps));
 		baselines_evaluate(&cfg, &t.dist, j->key.on_train ? &t.train :
 		    &t.test, RP_ITERS, &tab);
 		for (int m = 0; m < BASELINE_COUNT; m++)
