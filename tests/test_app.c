@@ -60,10 +60,11 @@ each_step(void *ctx, int job, struct trainer *t, long s)
 	rs->each[job] = s + 1;
 }
 
+/* Train run i (seed 7 + i): through r if not NULL, else step by step. */
 static void
-job(struct runner *r, void *ctx, int i)
+train_run(struct runner *r, struct runs *rs, int i, double *loss,
+    double *test)
 {
-	struct runs *rs = ctx;
 	struct ms_config c = small();
 	struct trainer t;
 	double mse[2];
@@ -71,11 +72,24 @@ job(struct runner *r, void *ctx, int i)
 
 	c.seed = 7 + (uint64_t)i;
 	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
-	rs->made[i] = runner_train(r, i, &t, c.steps, each_step, rs);
-	rs->loss[i] = t.train_loss;
+	if (r != NULL)
+		rs->made[i] = runner_train(r, i, &t, c.steps, each_step, rs);
+	else
+		for (int s = 0; s < c.steps; s++)
+			assert_int_equal(trainer_step(&t), 0);
+	*loss = t.train_loss;
 	trainer_test(&t, mse);
-	rs->test[i] = mse[1];
+	*test = mse[1];
 	trainer_free(&t);
+}
+
+/* The runner's job i. */
+static void
+job(struct runner *r, void *ctx, int i)
+{
+	struct runs *rs = ctx;
+
+	train_run(r, rs, i, &rs->loss[i], &rs->test[i]);
 }
 
 static void
@@ -108,25 +122,6 @@ hook(void *ctx, const struct runner_progress *p)
 	rs->last_loss = p->loss;
 }
 
-/* Run i trained alone, as the reference. */
-static void
-alone(int i, double *loss, double *test)
-{
-	struct ms_config c = small();
-	struct trainer t;
-	double mse[2];
-	char err[256];
-
-	c.seed = 7 + (uint64_t)i;
-	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
-	for (int s = 0; s < c.steps; s++)
-		assert_int_equal(trainer_step(&t), 0);
-	*loss = t.train_loss;
-	trainer_test(&t, mse);
-	*test = mse[1];
-	trainer_free(&t);
-}
-
 /* Every run's numbers at its own index, bit for bit, on 1, 2 and 3 workers. */
 static void
 test_runner_results_by_index(void **state)
@@ -135,7 +130,7 @@ test_runner_results_by_index(void **state)
 
 	(void)state;
 	for (int i = 0; i < NRUNS; i++)
-		alone(i, &loss[i], &test[i]);
+		train_run(NULL, NULL, i, &loss[i], &test[i]);
 	for (int threads = 1; threads <= 3; threads++) {
 		struct runs rs;
 
