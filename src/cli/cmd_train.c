@@ -59,11 +59,12 @@ train_history(void *ctx, int i, struct trainer *t, long s)
 {
 	struct train_job *job = ctx;
 	struct train_run *run = &job->runs[i];
-	double *h = run->hist + 3 * s;
 	int L = run->cfg.layers;
+	double *h;
 
 	if (!job->history)
 		return;
+	h = run->hist + 3 * s;
 	h[0] = t->train_loss;
 	h[1] = NAN;
 	if ((s + 1) % job->test_every == 0 || s + 1 == run->cfg.steps) {
