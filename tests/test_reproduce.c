@@ -68,7 +68,7 @@ tiny(struct reproduce_opts *o, const char *figs, int runs, int depths,
 	o->steps = 15;
 	o->batch = 40;
 	o->test_batch = 40;
-	o->progress = REPRODUCE_PROGRESS_NONE;
+	o->progress = NULL;
 	strcpy(dir, "/tmp/memscope-test-reproduce-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	o->outdir = dir;
@@ -84,7 +84,7 @@ run(const struct reproduce_opts *o)
 	int rc;
 
 	assert_non_null(out);
-	rc = reproduce_run(o, out, NULL, err, sizeof err);
+	rc = reproduce_run(o, out, err, sizeof err);
 	fclose(out);
 	if (rc != 0)
 		fail_msg("reproduce_run: %s", err);
@@ -276,11 +276,11 @@ test_bad_options_do_nothing(void **state)
 	(void)state;
 	reproduce_defaults(&o);
 	o.runs = 0;
-	assert_int_equal(reproduce_run(&o, stdout, NULL, err, sizeof err), -2);
+	assert_int_equal(reproduce_run(&o, stdout, err, sizeof err), -2);
 	assert_non_null(strstr(err, "--runs"));
 	reproduce_defaults(&o);
 	o.outdir = "/proc/memscope-cannot-exist/x";
-	assert_int_equal(reproduce_run(&o, stdout, NULL, err, sizeof err), -2);
+	assert_int_equal(reproduce_run(&o, stdout, err, sizeof err), -2);
 	assert_non_null(strstr(err, "--out"));
 }
 

@@ -25,12 +25,6 @@ void report_table_print(FILE *fp, const char *corner,
 /* "±" in a UTF-8 locale, else "+-". */
 const char *report_plus_minus(void);
 
-/* Mean and population standard deviation of x[i * stride], i < n. */
-void report_mean_std(const double *x, int n, int stride, double *mean,
-    double *std);
-/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
-void report_runs_stats(int nruns, int ncells, const double *values,
-    double *mean, double *std);
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
 const char **report_numbered(const char *prefix, int first, int n);
 
@@ -66,8 +60,6 @@ json_t *report_json_real(double x);
 /* Write root to path atomically (indented); 0 or -1 with a message. */
 int report_write_json(const char *path, json_t *root, char *err,
     size_t errlen);
-/* A CSV number: empty if NaN (not measured), else %.17g. */
-void report_csv_real(FILE *fp, double x);
 
 /* Progress of `total` units of work on stderr. */
 struct report_progress {
@@ -88,6 +80,20 @@ void report_progress_update(struct report_progress *p, long done,
     double loss);
 /* Clear the live bar (if any). */
 void report_progress_end(struct report_progress *p);
+
+/* reproduce's progress on stderr (reproduce.h): on a terminal one line
+ * rewritten in place as jobs start and end, otherwise a line per finished
+ * training; then a closing summary. */
+struct report_reproduce {
+	bool tty;
+	int width;		/* of the line on the terminal; 0: none */
+	const char *outdir;	/* named in the summary */
+};
+
+struct reproduce_progress;
+void report_reproduce_start(struct report_reproduce *p, const char *outdir);
+/* The hook (reproduce_opts.progress) for ctx a struct report_reproduce. */
+void report_reproduce_progress(void *ctx, const struct reproduce_progress *p);
 
 /*
  * Results that are not numbers. Every headless command checks what it is

@@ -18,12 +18,35 @@ enum reproduce_protocol {
 	REPRODUCE_PROTOCOL_TEXT		/* the paper's text: clip 0.01, batch redrawn every 100 steps */
 };
 
-/* How progress is shown on the progress stream. */
-enum reproduce_progress {
-	REPRODUCE_PROGRESS_NONE,
-	REPRODUCE_PROGRESS_LINES,	/* a line per finished training */
-	REPRODUCE_PROGRESS_TTY		/* one line rewritten in place */
+/* What the progress hook is told about. */
+enum reproduce_event {
+	REPRODUCE_JOB_START,	/* a training, or a run's baselines, starts */
+	REPRODUCE_JOB_DONE,	/* and ends */
+	REPRODUCE_TRAINED,	/* every job ended; the tables come next */
+	REPRODUCE_FINISHED	/* tables, claims and files done */
 };
+
+/* The progress hook's argument. */
+struct reproduce_progress {
+	enum reproduce_event event;
+	/* the job (REPRODUCE_JOB_START, _DONE), as the first figure line
+	 * that needs it */
+	bool training;		/* a model's training, else a run's baselines */
+	const char *figure;	/* "1a", ... */
+	const char *line;	/* the line's name */
+	int depth, run;
+	int trainings_done;	/* trainings ended so far */
+	int trainings;		/* trainings in all */
+	double left;		/* estimated seconds left; NaN: not known yet */
+	/* REPRODUCE_FINISHED */
+	double steps;		/* optimizer steps over all trainings */
+	double seconds;		/* since the work started */
+	int threads;		/* workers used */
+};
+
+/* Called one at a time, from the worker threads while training. */
+typedef void (*reproduce_progress_fn)(void *ctx,
+    const struct reproduce_progress *p);
 
 struct reproduce_opts {
 	unsigned long figures;		/* bit i: figure i (reproduce_figure_id) */
@@ -33,7 +56,8 @@ struct reproduce_opts {
 	int threads;			/* workers, each running whole trainings */
 	uint64_t seed;			/* base seed */
 	const char *outdir;		/* figX.csv and figX.svg go here */
-	enum reproduce_progress progress;
+	reproduce_progress_fn progress;	/* NULL: none */
+	void *progress_ctx;
 	/* Overrides for quick looks and tests (0: the protocol's). The
 	 * numbers are then not comparable with the paper's. */
 	int steps;			/* optimizer steps per training */
@@ -43,7 +67,8 @@ struct reproduce_opts {
 	double lr;			/* Adam learning rate (0: 0.01) */
 };
 
-/* Defaults: every figure, 5 runs, code protocol, no quirks, all cores. */
+/* Defaults: every figure, 5 runs, code protocol, no quirks, all cores,
+ * no progress. */
 void reproduce_defaults(struct reproduce_opts *o);
 
 /* The figures: how many, the i-th's name ("1a", ..., "nesterov"). */
@@ -62,16 +87,16 @@ void reproduce_plan(const struct reproduce_opts *o, int *trainings,
     double *steps);
 
 /*
- * Run the experiments of o: train on o->threads workers (progress and a
- * closing summary on `progress`, may be NULL), write DIR/figX.csv and
- * DIR/figX.svg atomically, print the tables and the claims on `out`. Returns 0; -2 with a message in
+ * Run the experiments of o: train on o->threads workers (telling
+ * o->progress), write DIR/figX.csv and DIR/figX.svg atomically, print the
+ * tables and the claims on `out`. Returns 0; -2 with a message in
  * err for bad options (nothing done: no runs or figures, a seed past
  * 2^63-1, no output directory); -1 with a message when the work failed (a
  * training could not start, a file could not be written), or when a
  * training diverged (trainer.h) or a value is not finite: then the tables,
  * claims and files are complete and mark them, and err counts them.
  */
-int reproduce_run(const struct reproduce_opts *o, FILE *out, FILE *progress,
-    char *err, size_t errlen);
+int reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
+    size_t errlen);
 
 #endif

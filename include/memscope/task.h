@@ -47,5 +47,10 @@ void task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
  * with *r as it was on entry and the batch's contents undefined; else 0. */
 int task_batch_sample_cancel(struct task_batch *tb,
     const struct task_dist *dist, struct rng *r, const atomic_int *cancel);
+/* cfg's test batch, the one every command evaluates on: cfg->test_batch
+ * tasks (allocated here) from (cfg->seed, RNG_STREAM_TEST), as the trainer
+ * of cfg draws it first. */
+void task_test_batch(struct task_batch *tb, const struct task_dist *dist,
+    const struct ms_config *cfg);
 
 #endif

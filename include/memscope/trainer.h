@@ -99,6 +99,14 @@ double trainer_zero_loss(const struct trainer *t);
  * line saying how ("the training loss ended at ..."), without a newline. */
 bool trainer_diverged(const struct trainer *t, char *why, size_t len);
 
+/* The training-batch redraws the first `steps` steps of a run of cfg
+ * make: one before each step s = N, 2N, ... < steps (N = cfg->resample;
+ * none without resampling). */
+long trainer_redraws(const struct ms_config *cfg, long steps);
+/* Make n such redraws without stepping (train_from follows): the training
+ * batch a run trained on last, replayed. */
+void trainer_redraw(struct trainer *t, long n);
+
 /* Mean squared query error after each layer on the test batch: mse[ℓ-1].
  * 0, or TRAINER_INTERRUPTED (layer_mse untouched). */
 int trainer_test(struct trainer *t, double *layer_mse);

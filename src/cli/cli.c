@@ -131,7 +131,8 @@ const struct cli_option cli_options[] = {
 	{ "runs", 'r', "N", CLI_SET, GROUP_RUNS,
 	    CLI_TRAIN | CLI_BASELINES | CLI_REPRODUCE, { 0 },
 	    "runs with seeds seed, seed+1, ..., 1 to 1000;\n"
-	    "the table gives mean +- std over runs",
+	    "the table gives mean +- std over runs;\n"
+	    "+- is the sample standard deviation (n - 1)",
 	    "runs (seeds) per curve, 1 to 1000 (default: 5);\n"
 	    "with one run there is no spread: the tables show\n"
 	    "no +-, the CSV's std rows are empty, and nothing\n"
@@ -343,7 +344,8 @@ const struct cli_command cli_commands[] = {
 	    "7): one model per depth L = 1..4 and run, the classical baselines\n"
 	    "on the same tasks. Writes DIR/figX.csv and DIR/figX.svg per\n"
 	    "figure and prints, per figure, memscope's mean +- std beside the\n"
-	    "paper's value, then checks the paper's claims.\n"
+	    "paper's value, then checks the paper's claims. +- is the sample\n"
+	    "standard deviation over runs (n - 1).\n"
 	    "\n"
 	    "--steps, --batch, --test-batch, --depths and --lr are for quick\n"
 	    "looks: the numbers are then not comparable with the paper's.\n",

@@ -14,6 +14,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/report.h"
+#include "memscope/stats.h"
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
@@ -38,15 +39,12 @@ bl_run(const struct ms_config *base, int run, struct bl_results *res)
 	struct task_dist dist;
 	struct task_batch test;
 	struct baseline_table bt;
-	struct rng r;
 	char err[512];
 
 	cfg.seed = base->seed + (uint64_t)run;
 	if (task_dist_init(&dist, &cfg, err, sizeof err) != 0)
 		return cli_error("baselines", "%s", err);
-	task_batch_alloc(&test, cfg.test_batch, cfg.context, cfg.dim);
-	rng_seed(&r, cfg.seed, RNG_STREAM_TEST);
-	task_batch_sample(&test, &dist, &r);
+	task_test_batch(&test, &dist, &cfg);
 	baselines_evaluate(&cfg, &dist, &test, res->iters, &bt);
 	for (int b = 0; b < BASELINE_COUNT; b++)
 		for (int k = 0; k <= res->iters; k++) {
@@ -153,7 +151,7 @@ bl_json_methods(const struct bl_results *res, const double *logs, int run,
 	    logs + (size_t)run * cells;
 	json_t *obj = json_object();
 
-	report_runs_stats(res->runs, cells, logs, mean, std);
+	stats_runs(res->runs, cells, logs, mean, std);
 	for (int b = 0; b < BASELINE_COUNT; b++) {
 		for (int k = 0; k < K; k++)
 			v[k] = src[(size_t)k * BASELINE_COUNT + b];

@@ -77,7 +77,6 @@ cmd_eval(int argc, char **argv)
 	struct task_batch test;
 	struct baseline_table bt;
 	struct pool *pool;
-	struct rng r;
 	char err[512], data[48];
 	double *mse, *logs;
 	int rc, L, status = CLI_EXIT_OK;
@@ -98,9 +97,7 @@ cmd_eval(int argc, char **argv)
 	t.dist.wstar = ecfg.wstar;
 	L = ecfg.layers;
 
-	task_batch_alloc(&test, ecfg.test_batch, ecfg.context, ecfg.dim);
-	rng_seed(&r, ecfg.seed, RNG_STREAM_TEST);
-	task_batch_sample(&test, &t.dist, &r);
+	task_test_batch(&test, &t.dist, &ecfg);
 	mse = xdoubles((size_t)REPORT_ROWS * L);
 	logs = xdoubles((size_t)REPORT_ROWS * L);
 	pool = pool_create(ecfg.threads);

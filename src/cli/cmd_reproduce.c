@@ -6,10 +6,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "memscope/cli.h"
 #include "memscope/output.h"
+#include "memscope/report.h"
 #include "memscope/reproduce.h"
 
 /* The reproduce_opts of the options given (cli.c's table); 0 or the exit
@@ -64,6 +64,7 @@ cmd_reproduce(int argc, char **argv)
 {
 	struct cli_opts co;
 	struct reproduce_opts o;
+	struct report_reproduce progress;
 	char err[512];
 	int rc;
 
@@ -74,12 +75,12 @@ cmd_reproduce(int argc, char **argv)
 	/* before the work: --out must be (or become) a writable directory */
 	if (output_check_dir(o.outdir, err, sizeof err) != 0)
 		return cli_error("reproduce", "--out: %s", err);
-	if (co.quiet)
-		o.progress = REPRODUCE_PROGRESS_NONE;
-	else
-		o.progress = isatty(STDERR_FILENO) ? REPRODUCE_PROGRESS_TTY :
-		    REPRODUCE_PROGRESS_LINES;
-	rc = reproduce_run(&o, stdout, stderr, err, sizeof err);
+	if (!co.quiet) {
+		report_reproduce_start(&progress, o.outdir);
+		o.progress = report_reproduce_progress;
+		o.progress_ctx = &progress;
+	}
+	rc = reproduce_run(&o, stdout, err, sizeof err);
 	if (rc == -2)
 		return cli_error("reproduce", "%s", err);
 	if (rc != 0) {

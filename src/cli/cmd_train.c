@@ -1,26 +1,27 @@
 /*
  * memscope train: headless training of --runs seeds.
  *
- * Threads: with one run, one worker thread trains it and the trainer's own
- * compute pool splits each batch over --threads threads. With several runs,
- * min(--threads, --runs) worker threads each take the next run not yet
- * started and train it with one compute thread, so a run's numbers do not
- * depend on --threads or on which worker took it. The main thread only
- * reports progress. Results are kept per run and printed in run order once
- * all are done, so stdout is the same for the same options every time.
+ * Threads: the runner (runner.h) trains the runs. With one run, it runs on
+ * the calling thread and the trainer's own compute pool splits each batch
+ * over --threads threads. With several runs, min(--threads, --runs) workers
+ * each take the next run not yet started and train it with one compute
+ * thread, so a run's numbers do not depend on --threads or on which worker
+ * took it. Progress comes through the runner's hook. Results are kept per
+ * run and printed in run order once all are done, so stdout is the same for
+ * the same options every time.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "memscope/output.h"
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/csv.h"
 #include "memscope/report.h"
+#include "memscope/runner.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
@@ -34,66 +35,84 @@ struct train_run {
 	long steps_done;
 	bool diverged;			/* trainer_diverged: why says how */
 	char why[160];
+	double start;			/* when training began (report_now) */
 	double *hist;			/* (steps, 3): train, test, seconds */
 	double *logs;			/* (REPORT_ROWS, L) */
 	double final_train;		/* the last step's training loss */
 	double *gd_steps;		/* (2, L): GD and oracle GD steps used */
 };
 
-/* What the workers share with the main thread. */
+/* The runs and what the runner's workers and hook share. */
 struct train_job {
 	struct train_run *runs;
 	int nruns;
 	bool history;			/* --csv: keep per-step losses */
 	bool keep_first;		/* --save: keep run 0's trainer */
 	int test_every;			/* test loss every this many steps */
-	pthread_mutex_t lock;
-	pthread_cond_t done_cond;
-	int next;			/* next run to start */
-	int finished;			/* runs done (or failed) */
-	long steps;			/* steps done over all runs */
-	double loss;			/* the latest training loss of any run */
+	struct report_progress progress;	/* stderr (the hook's) */
+	double drawn;			/* when the hook last drew it */
 };
 
-/* Train run i to the end (or divergence) and evaluate it. */
+/* After step s of run i: its history (--csv). */
 static void
-train_one(struct train_job *job, int i)
+train_history(void *ctx, int i, struct trainer *t, long s)
 {
+	struct train_job *job = ctx;
+	struct train_run *run = &job->runs[i];
+	int L = run->cfg.layers;
+	double *h;
+
+	if (!job->history)
+		return;
+	h = run->hist + 3 * s;
+	h[0] = t->train_loss;
+	h[1] = NAN;
+	if ((s + 1) % job->test_every == 0 || s + 1 == run->cfg.steps) {
+		double *mse = xdoubles((size_t)L);
+
+		trainer_test(t, mse);
+		h[1] = mse[L - 1];
+		free(mse);
+	}
+	h[2] = report_now() - run->start;
+}
+
+/* The runner's hook: the progress on stderr, about every 0.1 s on a
+ * terminal and 0.25 s otherwise, and when the last run ends. */
+static void
+train_progress(void *ctx, const struct runner_progress *p)
+{
+	struct train_job *job = ctx;
+	double now = report_now();
+
+	if (p->event == RUNNER_START ||
+	    (now - job->drawn < (job->progress.tty ? 0.1 : 0.25) &&
+	    p->done < p->jobs))
+		return;
+	job->drawn = now;
+	report_progress_update(&job->progress, p->steps, p->loss);
+}
+
+/* The runner's job: train run i to the end (or divergence), evaluate it. */
+static void
+train_one(struct runner *rn, void *ctx, int i)
+{
+	struct train_job *job = ctx;
 	struct train_run *run = &job->runs[i];
 	struct trainer *t = &run->t;
 	struct baseline_table bt;
 	int L = run->cfg.layers;
-	double *mse = xdoubles((size_t)L), start = report_now();
+	double *mse;
 
+	run->start = report_now();
 	if (trainer_init(t, &run->cfg, run->err, sizeof run->err) != 0) {
 		run->failed = true;
-		free(mse);
 		return;
 	}
 	run->started = true;
-	for (long s = 0; s < run->cfg.steps; s++) {
-		if (trainer_step(t) != 0) {
-			run->diverged = true;
-			break;
-		}
-		run->steps_done = s + 1;
-		if (job->history) {
-			double *h = run->hist + 3 * s;
-
-			h[0] = t->train_loss;
-			h[1] = NAN;
-			if ((s + 1) % job->test_every == 0 ||
-			    s + 1 == run->cfg.steps) {
-				trainer_test(t, mse);
-				h[1] = mse[L - 1];
-			}
-			h[2] = report_now() - start;
-		}
-		pthread_mutex_lock(&job->lock);
-		job->steps++;
-		job->loss = t->train_loss;
-		pthread_mutex_unlock(&job->lock);
-	}
+	run->steps_done = runner_train(rn, i, t, run->cfg.steps,
+	    train_history, job);
+	mse = xdoubles((size_t)L);
 	run->final_train = t->train_loss;
 	run->diverged = trainer_diverged(t, run->why, sizeof run->why);
 	if (!run->diverged) {
@@ -111,49 +130,6 @@ train_one(struct train_job *job, int i)
 		trainer_free(t);
 		run->started = false;
 	}
-}
-
-static void *
-train_worker(void *arg)
-{
-	struct train_job *job = arg;
-	int i;
-
-	for (;;) {
-		pthread_mutex_lock(&job->lock);
-		i = job->next < job->nruns ? job->next++ : -1;
-		pthread_mutex_unlock(&job->lock);
-		if (i < 0)
-			return NULL;
-		train_one(job, i);
-		pthread_mutex_lock(&job->lock);
-		job->finished++;
-		pthread_cond_signal(&job->done_cond);
-		pthread_mutex_unlock(&job->lock);
-	}
-}
-
-/* Wait for every run, reporting progress on stderr meanwhile. */
-static void
-train_wait(struct train_job *job, long total)
-{
-	struct report_progress p;
-	struct timespec until;
-
-	report_progress_start(&p, "train", total);
-	pthread_mutex_lock(&job->lock);
-	while (job->finished < job->nruns) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += p.tty ? 100000000 : 250000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&job->done_cond, &job->lock, &until);
-		report_progress_update(&p, job->steps, job->loss);
-	}
-	pthread_mutex_unlock(&job->lock);
-	report_progress_end(&p);
 }
 
 /* Every value printed or written must be a number: 0, or CLI_EXIT_FAIL
@@ -221,9 +197,9 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 			const double *h = run->hist + 3 * s;
 
 			fprintf(af.fp, "%d,%ld,", r, s + 1);
-			report_csv_real(af.fp, h[0]);
+			csv_real(af.fp, h[0], 17, "");
 			fputc(',', af.fp);
-			report_csv_real(af.fp, h[1]);
+			csv_real(af.fp, h[1], 17, "");
 			fprintf(af.fp, ",%.6f\n", h[2]);
 		}
 	}
@@ -299,8 +275,6 @@ train_job_free(struct train_job *job)
 		free(run->gd_steps);
 	}
 	free(job->runs);
-	pthread_mutex_destroy(&job->lock);
-	pthread_cond_destroy(&job->done_cond);
 }
 
 /* memscope train: train --runs seeds and print the per-layer table. */
@@ -309,8 +283,7 @@ cmd_train(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct train_job job;
-	pthread_t *threads;
-	int rc, nworkers, L, R, status = CLI_EXIT_OK;
+	int rc, L, R, status = CLI_EXIT_OK;
 	double *logs;
 	char err[512];
 
@@ -325,11 +298,7 @@ cmd_train(int argc, char **argv)
 	job.history = o.csv_path != NULL;
 	job.keep_first = o.save_path != NULL;
 	job.test_every = o.cfg.steps / 100 > 1 ? o.cfg.steps / 100 : 1;
-	pthread_mutex_init(&job.lock, NULL);
-	pthread_cond_init(&job.done_cond, NULL);
-	job.loss = NAN;
 	job.runs = xcalloc((size_t)R, sizeof *job.runs);
-	nworkers = R > 1 ? (o.cfg.threads < R ? o.cfg.threads : R) : 1;
 	for (int r = 0; r < R; r++) {
 		struct train_run *run = &job.runs[r];
 
@@ -344,16 +313,11 @@ cmd_train(int argc, char **argv)
 		run->gd_steps = xdoubles(2 * (size_t)L);
 	}
 
-	threads = xcalloc((size_t)nworkers, sizeof *threads);
-	for (int w = 0; w < nworkers; w++)
-		if (pthread_create(&threads[w], NULL, train_worker, &job) != 0) {
-			fprintf(stderr, "memscope train: cannot start a thread\n");
-			exit(CLI_EXIT_FAIL);
-		}
-	train_wait(&job, (long)R * o.cfg.steps);
-	for (int w = 0; w < nworkers; w++)
-		pthread_join(threads[w], NULL);
-	free(threads);
+	/* one run: the trainer's pool takes --threads; several: the runner */
+	report_progress_start(&job.progress, "train", (long)R * o.cfg.steps);
+	runner_run(R, R > 1 ? o.cfg.threads : 1, train_one, train_progress,
+	    &job);
+	report_progress_end(&job.progress);
 
 	for (int r = 0; r < R; r++) {
 		if (job.runs[r].failed) {

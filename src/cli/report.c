@@ -16,6 +16,8 @@
 #include "memscope/cli.h"
 #include "memscope/output.h"
 #include "memscope/report.h"
+#include "memscope/reproduce.h"
+#include "memscope/stats.h"
 #include "memscope/xmalloc.h"
 
 #define REPORT_CELL 64
@@ -58,7 +60,7 @@ report_cells(int nrows, int ncols, int nruns, const double *values)
 	double *mean = xdoubles((size_t)ncells), *std = xdoubles((size_t)ncells);
 	char *cells = xmalloc((size_t)ncells * REPORT_CELL);
 
-	report_runs_stats(nruns, ncells, values, mean, std);
+	stats_runs(nruns, ncells, values, mean, std);
 	for (int i = 0; i < ncells; i++)
 		report_cell(cells + (size_t)i * REPORT_CELL, REPORT_CELL, mean[i],
 		    nruns > 1 ? &std[i] : NULL);
@@ -106,35 +108,6 @@ report_table_print(FILE *fp, const char *corner, const char *const *rows,
 	}
 	free(width);
 	free(cells);
-}
-
-/* Mean and population standard deviation of x[i * stride], i < n. */
-void
-report_mean_std(const double *x, int n, int stride, double *mean,
-    double *std)
-{
-	double s = 0, ss = 0, m;
-
-	for (int i = 0; i < n; i++)
-		s += x[(size_t)i * stride];
-	m = s / n;
-	for (int i = 0; i < n; i++) {
-		double e = x[(size_t)i * stride] - m;
-
-		ss += e * e;
-	}
-	*mean = m;
-	/* -inf in every run (an exact solution): no spread */
-	*std = isfinite(m) ? sqrt(ss / n) : 0.0;
-}
-
-/* Mean and std over nruns runs of each of ncells cells, laid out (run, cell). */
-void
-report_runs_stats(int nruns, int ncells, const double *values, double *mean,
-    double *std)
-{
-	for (int i = 0; i < ncells; i++)
-		report_mean_std(values + i, nruns, ncells, &mean[i], &std[i]);
 }
 
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
@@ -195,7 +168,7 @@ report_layers_json(int L, int nruns, const double *logs, int which, int run)
 	    logs + (size_t)run * REPORT_ROWS * L;
 	json_t *obj = json_object();
 
-	report_runs_stats(nruns, REPORT_ROWS * L, logs, mean, std);
+	stats_runs(nruns, REPORT_ROWS * L, logs, mean, std);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		json_object_set_new(obj, report_row_name(r),
 		    report_json_reals(src + (size_t)r * L, L));
@@ -252,14 +225,6 @@ report_write_json(const char *path, json_t *root, char *err, size_t errlen)
 		return output_fail_write(&af, err, errlen);
 	}
 	return output_commit(&af, err, errlen);
-}
-
-/* A CSV number: empty if NaN (not measured), else %.17g. */
-void
-report_csv_real(FILE *fp, double x)
-{
-	if (!isnan(x))
-		fprintf(fp, "%.17g", x);
 }
 
 /* Monotonic clock in seconds. */
@@ -350,6 +315,75 @@ report_progress_end(struct report_progress *p)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	p->drawn = false;
+}
+
+/* Start showing reproduce's progress, on stderr. */
+void
+report_reproduce_start(struct report_reproduce *p, const char *outdir)
+{
+	memset(p, 0, sizeof *p);
+	p->tty = isatty(STDERR_FILENO) == 1;
+	p->outdir = outdir;
+}
+
+/* Seconds left as "42 s" or "3m07s". */
+static void
+report_reproduce_left(char *buf, size_t len, double s)
+{
+	if (isnan(s))
+		snprintf(buf, len, "estimating");
+	else if (!isfinite(s) || s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 60)
+		snprintf(buf, len, "%.0f s", s);
+	else
+		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+}
+
+/* The progress hook of reproduce: draw what p says. */
+void
+report_reproduce_progress(void *ctx, const struct reproduce_progress *p)
+{
+	struct report_reproduce *rr = ctx;
+	char left[32], line[256];
+	int n;
+
+	if (p->event == REPRODUCE_TRAINED) {
+		if (rr->tty && rr->width > 0) {
+			fputs("\r\033[K", stderr);	/* the line has done its job */
+			fflush(stderr);
+		}
+		return;
+	}
+	if (p->event == REPRODUCE_FINISHED) {
+		fprintf(stderr, "memscope reproduce: %d trainings (%.0f steps) in "
+		    "%.1f s on %d thread%s; files in %s/\n", p->trainings,
+		    p->steps, p->seconds, p->threads, p->threads == 1 ? "" :
+		    "s", rr->outdir);
+		fflush(stderr);
+		return;
+	}
+	/* without a terminal: a line per finished training */
+	if (!rr->tty && (!p->training || p->event == REPRODUCE_JOB_START))
+		return;
+	report_reproduce_left(left, sizeof left, p->left);
+	if (p->training)
+		n = snprintf(line, sizeof line, "reproduce: %d/%d trainings; "
+		    "fig %s %s L=%d run %d %s; %s left", p->trainings_done,
+		    p->trainings, p->figure, p->line, p->depth, p->run,
+		    p->event == REPRODUCE_JOB_DONE ? "done" : "training", left);
+	else
+		n = snprintf(line, sizeof line, "reproduce: %d/%d trainings; "
+		    "fig %s baselines run %d; %s left", p->trainings_done,
+		    p->trainings, p->figure, p->run, left);
+	if (n < 0)
+		return;
+	if (rr->tty) {
+		fprintf(stderr, "\r%s\033[K", line);
+		rr->width = n;
+	} else
+		fprintf(stderr, "%s\n", line);
+	fflush(stderr);
 }
 
 /* Whether x can be reported as a result (finite; -inf for a log error). */

@@ -293,3 +293,15 @@ task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
 	free(Dinv);
 	return 0;
 }
+
+/* cfg's test batch: allocated, and drawn from (seed, RNG_STREAM_TEST). */
+void
+task_test_batch(struct task_batch *tb, const struct task_dist *dist,
+    const struct ms_config *cfg)
+{
+	struct rng r;
+
+	task_batch_alloc(tb, cfg->test_batch, cfg->context, cfg->dim);
+	rng_seed(&r, cfg->seed, RNG_STREAM_TEST);
+	task_batch_sample(tb, dist, &r);
+}

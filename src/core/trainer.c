@@ -224,6 +224,24 @@ trainer_diverged(const struct trainer *t, char *why, size_t len)
 	return true;
 }
 
+/* The training-batch redraws of the first `steps` steps of cfg. */
+long
+trainer_redraws(const struct ms_config *cfg, long steps)
+{
+	return cfg->resample > 0 && steps > 0 ? (steps - 1) / cfg->resample :
+	    0;
+}
+
+/* n redraws of the training batch, as resampling steps make them. */
+void
+trainer_redraw(struct trainer *t, long n)
+{
+	for (long k = 0; k < n; k++) {
+		t->train_from = t->rng_train;
+		task_batch_sample(&t->train, &t->dist, &t->rng_train);
+	}
+}
+
 int
 trainer_test(struct trainer *t, double *layer_mse)
 {

@@ -465,8 +465,7 @@ checkpoint_replay_cost(const struct trainer *t, long *redraws)
 {
 	const struct ms_config *c = &t->cfg;
 
-	*redraws = c->resample > 0 && t->step > 0 ?
-	    (t->step - 1) / c->resample : 0;
+	*redraws = trainer_redraws(c, t->step);
 	/* each task: (n + 2) d normals, each token rotated by U */
 	return (double)*redraws * c->batch * (c->context + 2.0) * c->dim *
 	    (c->dim + 4.0);
@@ -497,11 +496,7 @@ checkpoint_replay(struct trainer *t, unsigned flags,
 		    "resumes exactly", redraws, CHECKPOINT_VERSION);
 		return;
 	}
-	/* the trainer redraws before each step s = N, 2N, ... < K */
-	for (long k = 0; k < redraws; k++) {
-		t->train_from = t->rng_train;
-		task_batch_sample(&t->train, &t->dist, &t->rng_train);
-	}
+	trainer_redraw(t, redraws);
 	info->replayed = redraws;
 }
 

@@ -1,0 +1,69 @@
+/*
+ * The paper's figures as data (doc/math.md §5, §7): for each figure its
+ * lines (a model trained at every depth, or a classical baseline run for as
+ * many iterations), what it is evaluated on, and the values read off the
+ * paper's plots; and the protocol's sizes. reproduce.c plans and runs them.
+ */
+#ifndef MEMSCOPE_FIGURES_H
+#define MEMSCOPE_FIGURES_H
+
+#include <float.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "memscope/baselines.h"
+#include "memscope/config.h"
+
+#define FIGURES_MAX_LINES 6
+#define FIGURES_MAX_DEPTH 6	/* the deepest figure (3): L = 1..6 */
+#define FIGURES_PAPER_DEPTHS 4	/* the paper reports L = 1..4 */
+#define FIGURES_STEPS 1000	/* optimizer steps, both protocols */
+#define FIGURES_BATCH 1000	/* training prompts, unless a line says */
+#define FIGURES_TEST_BATCH 1000
+#define FIGURES_TEXT_CLIP 0.01	/* the paper's text: clip 0.01, */
+#define FIGURES_TEXT_RESAMPLE 100	/* batch redrawn every 100 steps */
+/* Errors below this are double round-off: counted as it (log -72.1). */
+#define FIGURES_MSE_FLOOR (DBL_EPSILON * DBL_EPSILON)
+
+enum figure_kind { FIGURE_MODEL, FIGURE_BASELINE };
+
+/* One curve of a figure. */
+struct figure_line {
+	const char *name;	/* CSV model column and legend; no commas */
+	enum figure_kind kind;
+	enum ms_param param;	/* FIGURE_MODEL */
+	enum ms_memory memory;
+	int heads;		/* 0: one */
+	int batch;		/* training prompts; 0: the protocol's */
+	enum baseline method;	/* FIGURE_BASELINE */
+	bool on_train;		/* evaluated on the training batch */
+	const double *paper;	/* (FIGURES_PAPER_DEPTHS) doc/math.md §7; or NULL */
+};
+
+struct figure {
+	const char *id;		/* "1a", ..., "nesterov" */
+	const char *title;	/* SVG title */
+	const char *what;	/* the experiment, one line */
+	const char *ylabel;
+	enum ms_data data;
+	int depths;
+	int nlines;
+	struct figure_line lines[FIGURES_MAX_LINES];
+	const char *note;	/* printed under the table, or NULL */
+};
+
+/* The number of figures. */
+int figures_count(void);
+/* Figure i (0 <= i < figures_count()). */
+const struct figure *figures_get(int i);
+/*
+ * Parse a figure list ("all", or names separated by commas: "1b,2a,2b")
+ * into a bit mask (bit i: figure i). Returns 0, or -1 with a message naming
+ * the accepted values.
+ */
+int figures_parse(const char *list, unsigned long *mask, char *err,
+    size_t errlen);
+/* The index of the line of f with this name, or -1. */
+int figures_line(const struct figure *f, const char *name);
+
+#endif

@@ -1,0 +1,666 @@
+/*
+ * The paper's experiments (reproduce.h): plan and run.
+ *
+ * Each figure is a table of lines (models or classical baselines), each
+ * evaluated at depths L = 1..D for runs r = 0..K-1. A model line trains one
+ * model per depth and run (doc/math.md §5: a separate model for each L); its
+ * value is the natural log of the mean squared query error of that model's
+ * last read-out, on the run's test batch or, for lines marked on_train, on
+ * its training batch. A baseline line's value at L is that of L iterations
+ * of the method on the same batch. Run r uses seed base + r: its own
+ * rotation U, and the same training and test tasks for every model and
+ * depth (the trainer draws each from its own stream of the seed).
+ *
+ * Planning: the trainings every selected figure needs are collected into one
+ * job list, identical jobs merged (Fig. 2a's linear transformer is Fig. 1b's;
+ * the momentum figure's Memformer is Fig. 2a's), and sorted longest first.
+ * A baseline job sets up the run's trainer without training it and evaluates
+ * every baseline on the batch in question, up to RP_ITERS iterations.
+ *
+ * Threads: the runner (runner.h) on o->threads workers, each taking the
+ * next job in that order and running it single-threaded (cfg.threads = 1).
+ * Every job writes only its own result slot, and a job's result depends on
+ * its configuration alone, so the output is the same whatever the schedule.
+ * Progress goes to o->progress from the runner's hook, under its lock.
+ *
+ * The figures are figures.c's; what the results become (tables, claims,
+ * CSV, SVG) is reproduce_report.c's.
+ */
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memscope/baselines.h"
+#include "memscope/config.h"
+#include "memscope/dir.h"
+#include "memscope/figures.h"
+#include "memscope/reproduce.h"
+#include "memscope/reproduce_report.h"
+#include "memscope/runner.h"
+#include "memscope/stats.h"
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+#define RP_ITERS FIGURES_MAX_DEPTH	/* baseline iterations computed */
+
+/* Everything a job's result depends on; compared bytewise (zeroed first). */
+struct rp_key {
+	int kind;
+	int param, memory, heads, layers;
+	int data;
+	int batch, test_batch, steps, resample;
+	int on_train, quirks;
+	double clip;
+	uint64_t seed;
+};
+
+struct rp_job {
+	struct rp_key key;
+	double cost;		/* estimated work (time left, ordering) */
+	int fig, line, depth, run;	/* the first figure line that needs it */
+	/* results */
+	double test_loss;	/* log mse of the last read-out, test batch */
+	double train_loss;	/* the same on the training batch */
+	double base[BASELINE_COUNT][RP_ITERS + 1];	/* log mse after k iterations */
+	bool diverged;		/* trainer_diverged: why says how */
+	bool failed;
+	char err[200];
+	char why[160];
+};
+
+struct rp_plan {
+	const struct reproduce_opts *o;
+	int njobs, cap;
+	struct rp_job *jobs;
+	int *order;		/* job indices, longest first */
+	int nfig;
+	struct reproduce_result *res;	/* per selected figure */
+	int **idx;		/* per selected figure: (nlines, D, K) job index */
+	int trainings;
+	double steps;
+};
+
+/* What the runner's job and hook share. */
+struct rp_run {
+	struct rp_plan *plan;
+	double t0;		/* when the work started */
+	double total_cost, done_cost;
+	int done_train;
+};
+
+/* Defaults: every figure, 5 runs, code protocol, no quirks, all cores,
+ * no progress. */
+void
+reproduce_defaults(struct reproduce_opts *o)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(o, 0, sizeof *o);
+	o->figures = (1UL << figures_count()) - 1;
+	o->runs = 5;
+	o->protocol = REPRODUCE_PROTOCOL_CODE;
+	o->quirks = false;
+	o->threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
+	o->seed = 1;
+	o->outdir = "reproduce";
+}
+
+/* The number of figures. */
+int
+reproduce_figure_count(void)
+{
+	return figures_count();
+}
+
+/* The i-th figure's name ("1a", ..., "nesterov"), or NULL. */
+const char *
+reproduce_figure_id(int i)
+{
+	return i >= 0 && i < figures_count() ? figures_get(i)->id : NULL;
+}
+
+/* Parse "all" or a comma-separated list of figure names into a mask. */
+int
+reproduce_parse_figures(const char *list, unsigned long *mask, char *err,
+    size_t errlen)
+{
+	return figures_parse(list, mask, err, errlen);
+}
+
+static double
+rp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The depths of figure f that o asks for. */
+static int
+rp_depths(const struct reproduce_opts *o, const struct figure *f)
+{
+	return o->depths > 0 && o->depths < f->depths ? o->depths : f->depths;
+}
+
+/* The training configuration of a figure line at depth L, run r. */
+static void
+rp_config(const struct reproduce_opts *o, const struct figure *f,
+    const struct figure_line *ln, int L, int run, struct ms_config *cfg)
+{
+	config_defaults(cfg);
+	cfg->data = f->data;
+	cfg->layers = L;
+	cfg->heads = ln->heads > 0 ? ln->heads : 1;
+	cfg->param = ln->param;
+	cfg->memory = ln->memory;
+	cfg->steps = o->steps > 0 ? o->steps : FIGURES_STEPS;
+	cfg->batch = ln->batch > 0 ? ln->batch : o->batch > 0 ? o->batch :
+	    FIGURES_BATCH;
+	cfg->test_batch = o->test_batch > 0 ? o->test_batch :
+	    FIGURES_TEST_BATCH;
+	cfg->lr = o->lr > 0 ? o->lr : 0.01;
+	if (o->protocol == REPRODUCE_PROTOCOL_TEXT) {
+		cfg->clip = FIGURES_TEXT_CLIP;
+		cfg->resample = FIGURES_TEXT_RESAMPLE;
+	} else {
+		cfg->clip = 0;
+		cfg->resample = 0;
+	}
+	cfg->seed = o->seed + (uint64_t)run;
+	cfg->runs = 1;
+	cfg->threads = 1;
+	cfg->quirks = o->quirks;
+}
+
+/* The job key of a figure line at depth L, run r. */
+static void
+rp_key(const struct reproduce_opts *o, const struct figure *f,
+    const struct figure_line *ln, int L, int run, struct rp_key *k)
+{
+	struct ms_config cfg;
+
+	rp_config(o, f, ln, L, run, &cfg);
+	memset(k, 0, sizeof *k);
+	k->kind = ln->kind;
+	k->data = cfg.data;
+	k->test_batch = cfg.test_batch;
+	k->seed = cfg.seed;
+	k->on_train = ln->on_train;
+	if (ln->kind == FIGURE_MODEL || ln->on_train) {
+		/* the training batch matters: its size, and when redrawn */
+		k->batch = cfg.batch;
+		k->steps = cfg.steps;
+		k->resample = cfg.resample;
+	}
+	if (ln->kind == FIGURE_MODEL) {
+		k->param = cfg.param;
+		k->memory = cfg.memory;
+		k->heads = cfg.heads;
+		k->layers = cfg.layers;
+		k->clip = cfg.clip;
+		k->on_train = 0;	/* a model job evaluates both batches */
+	} else
+		k->quirks = cfg.quirks;
+}
+
+/* Estimated work of a job, in units of one step of one layer on one prompt. */
+static double
+rp_cost(const struct rp_key *k)
+{
+	double c;
+
+	/* a baseline job: tuning grids, ~100 passes of 6 iterations */
+	if (k->kind == FIGURE_BASELINE)
+		return 40.0 * (k->on_train ? k->batch : k->test_batch);
+	c = (double)k->steps * k->batch * k->layers;
+	c *= 1.0 + 0.3 * (k->heads - 1);
+	if (k->memory == MS_MEMORY_LFOM)
+		c *= 1.0 + 0.1 * k->layers;
+	if (k->param == MS_PARAM_GDPP || k->param == MS_PARAM_FULL)
+		c *= 10.0;
+	return c;
+}
+
+/* The job of key k (a new one, or the same one already planned). */
+static int
+rp_add_job(struct rp_plan *pl, const struct rp_key *k, int fig, int line,
+    int L, int run)
+{
+	struct rp_job *j;
+
+	for (int i = 0; i < pl->njobs; i++)
+		if (memcmp(&pl->jobs[i].key, k, sizeof *k) == 0)
+			return i;
+	if (pl->njobs == pl->cap) {
+		pl->cap = pl->cap ? 2 * pl->cap : 64;
+		pl->jobs = xrealloc(pl->jobs, pl->cap * sizeof *pl->jobs);
+	}
+	j = &pl->jobs[pl->njobs];
+	memset(j, 0, sizeof *j);
+	j->key = *k;
+	j->cost = rp_cost(k);
+	j->fig = fig;
+	j->line = line;
+	j->depth = L;
+	j->run = run;
+	if (k->kind == FIGURE_MODEL) {
+		pl->trainings++;
+		pl->steps += k->steps;
+	}
+	return pl->njobs++;
+}
+
+struct rp_order {
+	double cost;
+	int job;
+};
+
+/* Longest first; ties in plan order. */
+static int
+rp_cmp_order(const void *a, const void *b)
+{
+	const struct rp_order *x = a, *y = b;
+
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	return x->job - y->job;
+}
+
+/* Collect the jobs of every selected figure, merging identical ones. */
+static void
+rp_plan_build(struct rp_plan *pl, const struct reproduce_opts *o)
+{
+	struct rp_order *ord;
+	struct rp_key k;
+	int fi = 0;
+
+	memset(pl, 0, sizeof *pl);
+	pl->o = o;
+	for (int f = 0; f < figures_count(); f++)
+		if (o->figures & (1UL << f))
+			pl->nfig++;
+	pl->res = xcalloc(pl->nfig > 0 ? pl->nfig : 1, sizeof *pl->res);
+	pl->idx = xcalloc(pl->nfig > 0 ? pl->nfig : 1, sizeof *pl->idx);
+	for (int f = 0; f < figures_count(); f++) {
+		const struct figure *fg = figures_get(f);
+		int D = rp_depths(o, fg), K = o->runs;
+
+		if (!(o->figures & (1UL << f)))
+			continue;
+		pl->res[fi].fig = fg;
+		pl->res[fi].D = D;
+		pl->res[fi].K = K;
+		pl->idx[fi] = xmalloc((size_t)fg->nlines * D * K * sizeof(int));
+		for (int l = 0; l < fg->nlines; l++)
+			for (int L = 1; L <= D; L++)
+				for (int r = 0; r < K; r++) {
+					const struct figure_line *ln =
+					    &fg->lines[l];
+					/* a baseline's value at every L comes
+					 * from one job per run */
+					rp_key(o, fg, ln, ln->kind ==
+					    FIGURE_MODEL ? L : 1, r, &k);
+					pl->idx[fi][(l * D + L - 1) * K + r] =
+					    rp_add_job(pl, &k, f, l, L, r);
+				}
+		fi++;
+	}
+	ord = xmalloc((pl->njobs > 0 ? pl->njobs : 1) * sizeof *ord);
+	for (int i = 0; i < pl->njobs; i++) {
+		ord[i].cost = pl->jobs[i].cost;
+		ord[i].job = i;
+	}
+	qsort(ord, pl->njobs, sizeof *ord, rp_cmp_order);
+	pl->order = xmalloc((pl->njobs > 0 ? pl->njobs : 1) * sizeof(int));
+	for (int i = 0; i < pl->njobs; i++)
+		pl->order[i] = ord[i].job;
+	free(ord);
+}
+
+/* Free what rp_plan_build and rp_collect allocated. */
+static void
+rp_plan_free(struct rp_plan *pl)
+{
+	for (int i = 0; i < pl->nfig; i++) {
+		free(pl->idx[i]);
+		free(pl->res[i].val);
+		free(pl->res[i].mean);
+		free(pl->res[i].std);
+		free(pl->res[i].finite);
+		free(pl->res[i].floored);
+		free(pl->res[i].diverged);
+	}
+	free(pl->idx);
+	free(pl->res);
+	free(pl->jobs);
+	free(pl->order);
+}
+
+/* Number of trainings and total optimizer steps the options ask for. */
+void
+reproduce_plan(const struct reproduce_opts *o, int *trainings, double *steps)
+{
+	struct rp_plan pl;
+
+	rp_plan_build(&pl, o);
+	*trainings = pl.trainings;
+	*steps = pl.steps;
+	rp_plan_free(&pl);
+}
+
+/*
+ * The natural log of a mean squared error. Errors below FIGURES_MSE_FLOOR are
+ * round-off (predictions agree with unit-scale labels to the last bits of a
+ * double) and are reported as the floor, so an exact fit (mse 0, log -inf)
+ * still averages; a non-finite error is NaN.
+ */
+static double
+rp_log(double mse)
+{
+	if (!isfinite(mse))
+		return NAN;
+	return log(mse > FIGURES_MSE_FLOOR ? mse : FIGURES_MSE_FLOOR);
+}
+
+/* The job's configuration back from its key (a model or a baseline setup). */
+static void
+rp_job_config(const struct reproduce_opts *o, const struct rp_job *j,
+    struct ms_config *cfg)
+{
+	const struct figure *f = figures_get(j->fig);
+
+	rp_config(o, f, &f->lines[j->line], j->key.kind == FIGURE_MODEL ?
+	    j->depth : 1, j->run, cfg);
+	if (j->key.kind == FIGURE_BASELINE) {
+		/* the trainer only sets up U and the batches here */
+		cfg->param = MS_PARAM_PRE;
+		cfg->memory = MS_MEMORY_NONE;
+		cfg->heads = 1;
+		cfg->layers = 1;
+	}
+}
+
+/* The runner's job i: train a model, or evaluate the baselines, for the
+ * i-th job of the plan's order. */
+static void
+rp_job_run(struct runner *rn, void *ctx, int i)
+{
+	struct rp_run *run = ctx;
+	const struct reproduce_opts *o = run->plan->o;
+	struct rp_job *j = &run->plan->jobs[run->plan->order[i]];
+	struct ms_config cfg;
+	struct trainer t;
+	struct baseline_table tab;
+	double mse[64];
+
+	rp_job_config(o, j, &cfg);
+	if (trainer_init(&t, &cfg, j->err, sizeof j->err) != 0) {
+		j->failed = true;
+		return;
+	}
+	if (j->key.kind == FIGURE_MODEL) {
+		/* to the end, or the last finite parameters */
+		runner_train(rn, i, &t, cfg.steps, NULL, NULL);
+		j->diverged = trainer_diverged(&t, j->why, sizeof j->why);
+		trainer_test(&t, mse);
+		j->test_loss = rp_log(mse[cfg.layers - 1]);
+		model_evaluate(&t.model, &t.train, t.pool, mse);
+		j->train_loss = rp_log(mse[cfg.layers - 1]);
+	} else {
+		/* the training batch as it is after cfg.steps steps (a
+		 * training that diverged stopped redrawing earlier) */
+		if (j->key.on_train)
+			trainer_redraw(&t, trainer_redraws(&cfg, cfg.steps));
+		baselines_evaluate(&cfg, &t.dist, j->key.on_train ? &t.train :
+		    &t.test, RP_ITERS, &tab);
+		for (int m = 0; m < BASELINE_COUNT; m++)
+			for (int k = 0; k <= RP_ITERS; k++)
+				j->base[m][k] = rp_log(tab.mse[m][k]);
+		baseline_table_free(&tab);
+	}
+	trainer_free(&t);
+}
+
+/* Tell o->progress about job i of the order (RUNNER_START or _DONE);
+ * under the runner's lock. */
+static void
+rp_progress(void *ctx, const struct runner_progress *p)
+{
+	struct rp_run *run = ctx;
+	const struct rp_plan *pl = run->plan;
+	const struct reproduce_opts *o = pl->o;
+	const struct rp_job *j;
+	const struct figure *f;
+	struct reproduce_progress rp;
+	double el = rp_now() - run->t0;
+
+	if (p->event == RUNNER_STEP || o->progress == NULL)
+		return;
+	j = &pl->jobs[pl->order[p->job]];
+	if (p->event == RUNNER_DONE) {
+		run->done_cost += j->cost;
+		if (j->key.kind == FIGURE_MODEL)
+			run->done_train++;
+	}
+	f = figures_get(j->fig);
+	memset(&rp, 0, sizeof rp);
+	rp.event = p->event == RUNNER_START ? REPRODUCE_JOB_START :
+	    REPRODUCE_JOB_DONE;
+	rp.training = j->key.kind == FIGURE_MODEL;
+	rp.figure = f->id;
+	rp.line = f->lines[j->line].name;
+	rp.depth = j->depth;
+	rp.run = j->run;
+	rp.trainings_done = run->done_train;
+	rp.trainings = pl->trainings;
+	rp.left = run->done_cost > 0 ? el * (run->total_cost -
+	    run->done_cost) / run->done_cost : NAN;
+	o->progress(o->progress_ctx, &rp);
+}
+
+/* Tell o->progress that every job ended (threads 0), or that everything
+ * is done (with the summary). */
+static void
+rp_progress_end(const struct rp_run *run, enum reproduce_event ev,
+    int threads)
+{
+	const struct reproduce_opts *o = run->plan->o;
+	struct reproduce_progress rp;
+
+	if (o->progress == NULL)
+		return;
+	memset(&rp, 0, sizeof rp);
+	rp.event = ev;
+	rp.trainings_done = run->done_train;
+	rp.trainings = run->plan->trainings;
+	rp.left = 0;
+	rp.steps = run->plan->steps;
+	rp.seconds = rp_now() - run->t0;
+	rp.threads = threads;
+	o->progress(o->progress_ctx, &rp);
+}
+
+/* Gather each figure's values from the jobs, and their statistics. */
+static void
+rp_collect(struct rp_plan *pl)
+{
+	for (int fi = 0; fi < pl->nfig; fi++) {
+		struct reproduce_result *r = &pl->res[fi];
+		const struct figure *f = r->fig;
+		int D = r->D, K = r->K;
+
+		r->val = xdoubles((size_t)f->nlines * D * K);
+		r->mean = xdoubles((size_t)f->nlines * D);
+		r->std = xdoubles((size_t)f->nlines * D);
+		r->finite = xcalloc((size_t)f->nlines * D, sizeof(int));
+		r->floored = xcalloc((size_t)f->nlines * D, sizeof(int));
+		r->diverged = xcalloc((size_t)f->nlines * D, sizeof(int));
+		for (int l = 0; l < f->nlines; l++) {
+			const struct figure_line *ln = &f->lines[l];
+
+			for (int L = 1; L <= D; L++) {
+				int at = (l * D + L - 1) * K;
+
+				for (int run = 0; run < K; run++) {
+					const struct rp_job *j =
+					    &pl->jobs[pl->idx[fi][at + run]];
+
+					double v;
+
+					if (ln->kind == FIGURE_BASELINE)
+						v = j->base[ln->method][L];
+					else
+						v = ln->on_train ?
+						    j->train_loss : j->test_loss;
+					r->val[at + run] = v;
+					r->floored[l * D + L - 1] +=
+					    v == log(FIGURES_MSE_FLOOR);
+					r->diverged[l * D + L - 1] +=
+					    j->diverged;
+				}
+				r->finite[l * D + L - 1] =
+				    stats_mean_std_finite(&r->val[at], K, 1,
+				    &r->mean[l * D + L - 1],
+				    &r->std[l * D + L - 1]);
+			}
+		}
+	}
+}
+
+/*
+ * Whether the results can stand as a success: 0, or -1 with a message if a
+ * training diverged or a value is not finite (the tables mark them).
+ */
+static int
+rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
+{
+	const struct rp_job *first = NULL;
+	int diverged = 0, bad = 0, values = 0;
+	size_t used;
+
+	for (int i = 0; i < pl->njobs; i++)
+		if (pl->jobs[i].key.kind == FIGURE_MODEL &&
+		    pl->jobs[i].diverged) {
+			if (first == NULL)
+				first = &pl->jobs[i];
+			diverged++;
+		}
+	for (int fi = 0; fi < pl->nfig; fi++) {
+		const struct reproduce_result *r = &pl->res[fi];
+		int n = r->fig->nlines * r->D * r->K;
+
+		for (int i = 0; i < n; i++)
+			bad += !isfinite(r->val[i]);
+		values += n;
+	}
+	if (diverged == 0 && bad == 0)
+		return 0;
+	used = 0;
+	err[0] = '\0';
+	if (diverged > 0)
+		used += (size_t)snprintf(err, errlen, "%d of %d "
+		    "trainings diverged, e.g. fig %s %s L=%d run %d: %s",
+		    diverged, pl->trainings, figures_get(first->fig)->id,
+		    figures_get(first->fig)->lines[first->line].name,
+		    first->depth, first->run, first->why);
+	if (bad > 0 && used < errlen)
+		used += (size_t)snprintf(err + used, errlen - used, "%s%d of %d "
+		    "values are not finite", diverged > 0 ? "; " : "", bad,
+		    values);
+	if (used < errlen)
+		snprintf(err + used, errlen - used, "; the tables mark them");
+	return -1;
+}
+
+
+/* Run the experiments of o; see reproduce.h. */
+int
+reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
+    size_t errlen)
+{
+	struct rp_plan pl;
+	struct rp_run run;
+	struct ms_config base;
+	char name[64], msg[400];
+	int rc = -1, threads;
+	locale_t c_loc, old = (locale_t)0;
+
+	if (o->runs < 1 || o->runs > 1000) {
+		snprintf(err, errlen, "--runs: expected 1..1000, got %d", o->runs);
+		return -2;
+	}
+	if (o->figures == 0) {
+		snprintf(err, errlen, "--figure: no figure selected");
+		return -2;
+	}
+	/* run r has seed + r: every run's seed must be a seed (up front) */
+	if (o->seed > (uint64_t)INT64_MAX - (uint64_t)(o->runs - 1)) {
+		snprintf(err, errlen, "--seed: with --runs %d the seeds go up to "
+		    "%llu, past 2^63-1; give --seed at most %llu", o->runs,
+		    (unsigned long long)o->seed + (unsigned long long)(o->runs -
+		    1), (unsigned long long)INT64_MAX - (unsigned long long)(o->runs - 1));
+		return -2;
+	}
+	if (!(o->lr >= 0 && isfinite(o->lr))) {
+		snprintf(err, errlen, "--lr: expected a finite number > 0");
+		return -2;
+	}
+	if (dir_make(o->outdir, msg, sizeof msg) != 0) {
+		snprintf(err, errlen, "--out: %s", msg);
+		return -2;
+	}
+	rp_plan_build(&pl, o);
+
+	memset(&run, 0, sizeof run);
+	run.plan = &pl;
+	for (int i = 0; i < pl.njobs; i++)
+		run.total_cost += pl.jobs[i].cost;
+	run.t0 = rp_now();
+	threads = runner_run(pl.njobs, o->threads, rp_job_run, rp_progress,
+	    &run);
+	rp_progress_end(&run, REPRODUCE_TRAINED, threads);
+
+	for (int i = 0; i < pl.njobs; i++)
+		if (pl.jobs[i].failed) {
+			snprintf(err, errlen, "%s", pl.jobs[i].err);
+			goto done;
+		}
+	rp_collect(&pl);
+
+	/* files and tables in the C locale, whatever the program's */
+	c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (c_loc != (locale_t)0)
+		old = uselocale(c_loc);
+	for (int fi = 0; fi < pl.nfig; fi++) {
+		const char *id = pl.res[fi].fig->id;
+
+		snprintf(name, sizeof name, "fig%s.csv", id);
+		if (dir_write(o->outdir, name, reproduce_report_csv, &pl.res[fi],
+		    err, errlen) != 0)
+			goto restore;
+		snprintf(name, sizeof name, "fig%s.svg", id);
+		if (dir_write(o->outdir, name, reproduce_report_svg, &pl.res[fi],
+		    err, errlen) != 0)
+			goto restore;
+	}
+	config_defaults(&base);
+	reproduce_report_header(out, o, base.context);
+	for (int fi = 0; fi < pl.nfig; fi++)
+		reproduce_report_table(out, o, &pl.res[fi]);
+	reproduce_report_claims(out, o, pl.res, pl.nfig);
+	fflush(out);
+	rc = rp_failures(&pl, err, errlen);
+	rp_progress_end(&run, REPRODUCE_FINISHED, threads);
+restore:
+	if (c_loc != (locale_t)0) {
+		uselocale(old);
+		freelocale(c_loc);
+	}
+done:
+	rp_plan_free(&pl);
+	return rc;
+}

@@ -1,0 +1,497 @@
+/*
+ * What reproduce's results become (reproduce_report.h): the tables beside
+ * the paper's values, the claims, and each figure's CSV and SVG.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memscope/csv.h"
+#include "memscope/reproduce_report.h"
+#include "memscope/svg.h"
+
+/* The opening lines: protocol, runs, context points, overrides. */
+void
+reproduce_report_header(FILE *out, const struct reproduce_opts *o,
+    int context)
+{
+	fprintf(out, "memscope reproduce: %s protocol (%s), %d run%s per "
+	    "curve, one model per depth and run; baselines on %s%d context "
+	    "points\n", o->protocol == REPRODUCE_PROTOCOL_CODE ? "code" :
+	    "text", o->protocol == REPRODUCE_PROTOCOL_CODE ?
+	    "Adam lr 0.01, no clipping, one fixed batch" :
+	    "Adam lr 0.01, clip 0.01, batch redrawn every 100 steps",
+	    o->runs, o->runs == 1 ? "" : "s", o->quirks ?
+	    "the first n - 1 of the " : "all ", context);
+	if (o->steps > 0 || o->batch > 0 || o->test_batch > 0 || o->depths > 0) {
+		fprintf(out, "  overridden for a quick look: steps %d, batch %d, "
+		    "test batch %d, ", o->steps > 0 ? o->steps : FIGURES_STEPS,
+		    o->batch > 0 ? o->batch : FIGURES_BATCH,
+		    o->test_batch > 0 ? o->test_batch : FIGURES_TEST_BATCH);
+		if (o->depths > 0)
+			fprintf(out, "depths up to %d", o->depths);
+		else
+			fprintf(out, "depths as the figures'");
+		fprintf(out, "; not comparable with the paper\n");
+	}
+}
+
+/* The figure's CSV: every run's value, then the mean and std rows. */
+int
+reproduce_report_csv(FILE *f, const void *ctx)
+{
+	const struct reproduce_result *r = ctx;
+	const struct figure *fg = r->fig;
+	int D = r->D, K = r->K;
+
+	fputs("figure,model,L,run,log_loss\n", f);
+	for (int l = 0; l < fg->nlines; l++)
+		for (int L = 1; L <= D; L++)
+			for (int run = 0; run < K; run++) {
+				fprintf(f, "%s,%s,%d,%d,", fg->id,
+				    fg->lines[l].name, L, run);
+				csv_real(f, r->val[(l * D + L - 1) * K + run],
+				    9, "nan");
+				fputc('\n', f);
+			}
+	for (int l = 0; l < fg->nlines; l++)
+		for (int L = 1; L <= D; L++) {
+			fprintf(f, "%s,%s,%d,mean,", fg->id, fg->lines[l].name, L);
+			csv_real(f, r->mean[l * D + L - 1], 9, "nan");
+			fprintf(f, "\n%s,%s,%d,std,", fg->id, fg->lines[l].name, L);
+			/* empty: no spread (fewer than two finite runs) */
+			csv_real(f, r->std[l * D + L - 1], 9, "");
+			fputc('\n', f);
+		}
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * Where to cut the y axis: a baseline far below every model (CG exact after
+ * d iterations, log ~ -60) would squash the models' lines into a sliver.
+ * If the models' range is under 15% of the whole, the axis stops one nat
+ * (or half the models' range) below the lowest model and the off-scale
+ * points are listed in the note.
+ */
+static bool
+rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note, size_t len)
+{
+	const struct figure *fg = r->fig;
+	double mlo = INFINITY, mhi = -INFINITY, lo = INFINITY, hi = -INFINITY;
+	size_t used;
+	int D = r->D;
+
+	for (int l = 0; l < fg->nlines; l++)
+		for (int i = 0; i < D; i++) {
+			double m = r->mean[l * D + i], sd = r->std[l * D + i];
+
+			if (!isfinite(m))
+				continue;
+			sd = isfinite(sd) ? sd : 0.0;
+			lo = fmin(lo, m - sd);
+			hi = fmax(hi, m + sd);
+			if (fg->lines[l].kind == FIGURE_MODEL) {
+				mlo = fmin(mlo, m - sd);
+				mhi = fmax(mhi, m + sd);
+			}
+		}
+	if (!isfinite(mlo) || !(lo < mlo) || mhi - mlo >= 0.15 * (hi - lo))
+		return false;
+	*y_min = mlo - fmax(1.0, 0.5 * (mhi - mlo));
+	used = (size_t)snprintf(note, len, "below the axis:");
+	for (int l = 0; l < fg->nlines; l++)
+		for (int i = 0; i < D; i++) {
+			double m = r->mean[l * D + i];
+
+			if (isfinite(m) && m < *y_min && used < len)
+				used += (size_t)snprintf(note + used, len - used,
+				    "\n%s L=%d: %.2f", fg->lines[l].name, i + 1,
+				    m);
+		}
+	return true;
+}
+
+/* The figure's SVG: the means with a ± std band, baselines dashed. */
+int
+reproduce_report_svg(FILE *f, const void *ctx)
+{
+	const struct reproduce_result *r = ctx;
+	const struct figure *fg = r->fig;
+	struct svg_series se[FIGURES_MAX_LINES];
+	struct svg_plot p;
+	double x[FIGURES_MAX_DEPTH];
+	char sub[256], note[512];
+	int D = r->D;
+
+	for (int L = 1; L <= D; L++)
+		x[L - 1] = L;
+	for (int l = 0; l < fg->nlines; l++) {
+		se[l].name = fg->lines[l].name;
+		se[l].n = D;
+		se[l].x = x;
+		se[l].y = &r->mean[l * D];
+		se[l].band = &r->std[l * D];
+		se[l].dashed = fg->lines[l].kind == FIGURE_BASELINE;
+	}
+	snprintf(sub, sizeof sub, "%s; %d run%s; memscope", fg->what, r->K,
+	    r->K == 1 ? "" : "s");
+	memset(&p, 0, sizeof p);
+	p.title = fg->title;
+	p.subtitle = sub;
+	p.xlabel = "layers L (iterations for CG, momentum, Nesterov)";
+	p.ylabel = fg->ylabel;
+	p.integer_x = true;
+	p.clip_y = rr_svg_clip(r, &p.y_min, note, sizeof note);
+	p.note = p.clip_y ? note : NULL;
+	p.nseries = fg->nlines;
+	p.series = se;
+	return svg_write_plot(f, &p);
+}
+
+static void
+rr_signed(char *buf, size_t len, double v, int prec)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	else
+		snprintf(buf, len, "%+.*f", prec, v);
+}
+
+/* The table of one figure: memscope's mean ± std beside the paper's value. */
+void
+reproduce_report_table(FILE *out, const struct reproduce_opts *o,
+    const struct reproduce_result *r)
+{
+	const struct figure *f = r->fig;
+	int w = 5, D = r->D, any_flag = 0, any_floor = 0, unchecked = 0;
+	char m[32], s[32], p[32], d[32];
+
+	for (int l = 0; l < f->nlines; l++)
+		if ((int)strlen(f->lines[l].name) > w)
+			w = (int)strlen(f->lines[l].name);
+	fprintf(out, "\nFigure %s: %s\n", f->id, f->what);
+	if (r->K == 1)
+		fprintf(out, "  natural log of the mean squared query error; one "
+		    "run (seed %llu), so no spread; paper: doc/math.md \xc2\xa7" "7 "
+		    "(read off the plots, \xc2\xb1" "0.05)\n",
+		    (unsigned long long)o->seed);
+	else
+		fprintf(out, "  natural log of the mean squared query error; mean "
+		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); paper: "
+		    "doc/math.md \xc2\xa7" "7 (read off the plots, \xc2\xb1" "0.05)\n",
+		    r->K, (unsigned long long)o->seed,
+		    (unsigned long long)(o->seed + r->K - 1));
+	fprintf(out, "  %-*s  %2s  %17s  %7s  %7s\n", w, "model", "L",
+	    "memscope", "paper", "diff");
+	for (int l = 0; l < f->nlines; l++) {
+		const struct figure_line *ln = &f->lines[l];
+
+		for (int L = 1; L <= D; L++) {
+			double mean = r->mean[l * D + L - 1];
+			double sd = r->std[l * D + L - 1];
+			int fin = r->finite[l * D + L - 1];
+			bool flag = false;
+
+			rr_signed(m, sizeof m, mean, 3);
+			/* no spread from fewer than two finite runs */
+			if (isnan(sd))
+				snprintf(s, sizeof s, "-");
+			else
+				snprintf(s, sizeof s, "%.3f", sd);
+			if (ln->paper != NULL && L <= FIGURES_PAPER_DEPTHS) {
+				double pv = ln->paper[L - 1];
+
+				rr_signed(p, sizeof p, pv, 2);
+				rr_signed(d, sizeof d, mean - pv, 2);
+				/* beyond run-to-run spread and read-off error;
+				 * without a spread, not checked */
+				if (isnan(sd))
+					unchecked++;
+				else
+					flag = !(fabs(mean - pv) <= 2 * sd + 0.05);
+			} else {
+				snprintf(p, sizeof p, "-");
+				snprintf(d, sizeof d, "-");
+			}
+			any_flag |= flag;
+			if (r->K == 1)	/* no "± 0.000" */
+				fprintf(out, "  %-*s  %2d  %17s  %7s  %7s", w,
+				    L == 1 ? ln->name : "", L, m, p, d);
+			else
+				fprintf(out, "  %-*s  %2d  %8s \xc2\xb1 %6s  %7s  "
+				    "%7s%s", w, L == 1 ? ln->name : "", L, m, s,
+				    p, d, flag ? " !" : "");
+			if (fin < r->K)
+				fprintf(out, "  (%d of %d runs non-finite)",
+				    r->K - fin, r->K);
+			if (r->floored[l * D + L - 1] > 0) {
+				fprintf(out, "  (%d at the floor)",
+				    r->floored[l * D + L - 1]);
+				any_floor = 1;
+			}
+			if (r->diverged[l * D + L - 1] > 0)
+				fprintf(out, "  (%d of %d trainings diverged)",
+				    r->diverged[l * D + L - 1], r->K);
+			fputc('\n', out);
+		}
+	}
+	if (any_flag)
+		fprintf(out, "  ! differs from the paper by more than 2 std + "
+		    "0.05\n");
+	if (unchecked > 0)
+		fprintf(out, "  %d value%s not checked against the paper: 2 std + "
+		    "0.05 needs a spread, which one run does not give (--runs 2 "
+		    "or more)\n", unchecked, unchecked == 1 ? "" : "s");
+	if (any_floor)
+		fprintf(out, "  floor: errors below %.1e (double round-off) "
+		    "count as %.1e, log %.1f\n", FIGURES_MSE_FLOOR, FIGURES_MSE_FLOOR,
+		    log(FIGURES_MSE_FLOOR));
+	if (f->note != NULL)
+		fprintf(out, "  note: %s\n", f->note);
+}
+
+/* The figures run, for the claims. */
+struct rr_figs {
+	const struct reproduce_result *res;
+	int n;
+	bool quirks;
+};
+
+/* The figure run with this name, or NULL. */
+static const struct reproduce_result *
+rr_find_fig(const struct rr_figs *pl, const char *id)
+{
+	for (int i = 0; i < pl->n; i++)
+		if (strcmp(pl->res[i].fig->id, id) == 0)
+			return &pl->res[i];
+	return NULL;
+}
+
+static int
+rr_find_line(const struct reproduce_result *r, const char *name)
+{
+	return figures_line(r->fig, name);
+}
+
+static double
+rr_mean(const struct reproduce_result *r, int line, int L)
+{
+	return r->mean[line * r->D + L - 1];
+}
+
+static double
+rr_sd(const struct reproduce_result *r, int line, int L)
+{
+	return r->std[line * r->D + L - 1];
+}
+
+static void
+rr_verdict(FILE *out, bool holds, const char *claim)
+{
+	fprintf(out, "\n[%s] %s\n", holds ? "holds" : "does not hold", claim);
+}
+
+/* "on non-isotropic data the learned pre Memformers beat CG at every L" */
+static void
+rr_claim_beat_cg(FILE *out, const struct rr_figs *pl)
+{
+	static const char *figs[] = { "1b", "2a" };
+	static const char *mems[] = { "pre+cgd Memformer", "pre+lfom Memformer" };
+	bool holds = true;
+	int checked = 0;
+
+	for (int i = 0; i < 2; i++) {
+		const struct reproduce_result *r = rr_find_fig(pl, figs[i]);
+
+		if (r == NULL)
+			continue;
+		for (int L = 1; L <= r->D; L++)
+			if (!(rr_mean(r, rr_find_line(r, mems[i]), L) <
+			    rr_mean(r, rr_find_line(r, "CG"), L)))
+				holds = false;
+		checked++;
+	}
+	if (checked == 0)
+		return;
+	rr_verdict(out, holds, "On non-isotropic data the learned pre "
+	    "Memformers beat CG at every L (Fig. 1b, 2a).");
+	for (int i = 0; i < 2; i++) {
+		const struct reproduce_result *r = rr_find_fig(pl, figs[i]);
+		int a, c;
+
+		if (r == NULL) {
+			fprintf(out, "  Fig. %s not run\n", figs[i]);
+			continue;
+		}
+		a = rr_find_line(r, mems[i]);
+		c = rr_find_line(r, "CG");
+		fprintf(out, "  Fig. %s, %s vs CG:", figs[i], mems[i]);
+		for (int L = 1; L <= r->D; L++)
+			fprintf(out, "  L=%d %.2f %s %.2f", L, rr_mean(r, a, L),
+			    rr_mean(r, a, L) < rr_mean(r, c, L) ? "<" : ">=",
+			    rr_mean(r, c, L));
+		fputc('\n', out);
+	}
+	if (pl->quirks)
+		fprintf(out, "  (CG on the first n - 1 context points, as the "
+		    "authors' code)\n");
+	else
+		fprintf(out, "  (CG on all n context points; the authors' code "
+		    "dropped the last: --quirks)\n");
+}
+
+#define RR_FAR 1.0		/* "by far": more than one nat (a factor e) */
+#define RR_LITTLE 0.3		/* "adds little": within 0.3 nats at every L */
+
+/* "on isotropic data CG wins by far and memory adds little" */
+static void
+rr_claim_iso(FILE *out, const struct rr_figs *pl)
+{
+	const struct reproduce_result *r = rr_find_fig(pl, "2b");
+	const struct reproduce_result *a = rr_find_fig(pl, "2a");
+	int mem, lt, cg, D;
+	bool wins = true, little = true;
+	double gap_deep, maxdiff = 0;
+
+	if (r == NULL)
+		return;
+	mem = rr_find_line(r, "pre+lfom Memformer");
+	lt = rr_find_line(r, "pre linear transformer");
+	cg = rr_find_line(r, "CG");
+	D = r->D;
+	for (int L = 1; L <= D; L++) {
+		double best = fmin(rr_mean(r, mem, L), rr_mean(r, lt, L));
+		double diff = fabs(rr_mean(r, mem, L) - rr_mean(r, lt, L));
+
+		if (!(rr_mean(r, cg, L) < best))
+			wins = false;
+		if (!(diff <= RR_LITTLE))
+			little = false;
+		maxdiff = isfinite(diff) ? fmax(maxdiff, diff) : INFINITY;
+	}
+	gap_deep = fmin(rr_mean(r, mem, D), rr_mean(r, lt, D)) -
+	    rr_mean(r, cg, D);
+	if (!(gap_deep > RR_FAR))
+		wins = false;
+	rr_verdict(out, wins && little, "On isotropic data CG wins by far and "
+	    "memory adds little (Fig. 2b).");
+	fprintf(out, "  CG below both models at every L and by more than %.1f "
+	    "at L=%d: %s", RR_FAR, D, wins ? "yes" : "no");
+	fprintf(out, " (L=%d: CG %.2f, Memformer %.2f, linear transformer "
+	    "%.2f; gap %.2f)\n", D, rr_mean(r, cg, D), rr_mean(r, mem, D),
+	    rr_mean(r, lt, D), gap_deep);
+	fprintf(out, "  |Memformer - linear transformer| <= %.1f at every L: "
+	    "%s (largest %.2f;", RR_LITTLE, little ? "yes" : "no", maxdiff);
+	for (int L = 1; L <= D; L++)
+		fprintf(out, " L=%d %+.2f", L, rr_mean(r, mem, L) -
+		    rr_mean(r, lt, L));
+	fputc(')', out);
+	if (a != NULL) {
+		int am = rr_find_line(a, "pre+lfom Memformer");
+		int al = rr_find_line(a, "pre linear transformer");
+
+		fprintf(out, "\n  for comparison, memory's effect on "
+		    "non-isotropic data (Fig. 2a) at L=%d: %+.2f", a->D,
+		    rr_mean(a, am, a->D) - rr_mean(a, al, a->D));
+	}
+	fputc('\n', out);
+}
+
+/* "more heads help on test data" */
+static void
+rr_claim_heads(FILE *out, const struct rr_figs *pl)
+{
+	const struct reproduce_result *r = rr_find_fig(pl, "5");
+	static const char *names[] = { "pre+lfom H=1 test", "pre+lfom H=2 test",
+	    "pre+lfom H=3 test" };
+	int ln[3];
+	bool holds = true, beyond = true, spread = true;
+
+	if (r == NULL)
+		return;
+	for (int h = 0; h < 3; h++)
+		ln[h] = rr_find_line(r, names[h]);
+	for (int L = 1; L <= r->D; L++)
+		for (int h = 1; h < 3; h++) {
+			double gain = rr_mean(r, ln[0], L) - rr_mean(r, ln[h], L);
+
+			if (!(gain > 0))
+				holds = false;
+			if (isnan(rr_sd(r, ln[0], L)) || isnan(rr_sd(r, ln[h], L)))
+				spread = false;
+			if (!(gain > rr_sd(r, ln[0], L) + rr_sd(r, ln[h], L)))
+				beyond = false;
+		}
+	rr_verdict(out, holds, "More heads help on test data (Fig. 5): 2 and "
+	    "3 heads below 1 head at every L.");
+	for (int h = 0; h < 3; h++) {
+		fprintf(out, "  H=%d test:", h + 1);
+		for (int L = 1; L <= r->D; L++)
+			if (isnan(rr_sd(r, ln[h], L)))
+				fprintf(out, "  L=%d %.3f", L,
+				    rr_mean(r, ln[h], L));
+			else
+				fprintf(out, "  L=%d %.3f \xc2\xb1 %.3f", L,
+				    rr_mean(r, ln[h], L), rr_sd(r, ln[h], L));
+		fputc('\n', out);
+	}
+	if (!spread)
+		fprintf(out, "  every gap larger than the two runs' std added: "
+		    "not checkable (one run gives no spread; --runs 2 or "
+		    "more)\n");
+	else
+		fprintf(out, "  every gap larger than the two runs' std added: "
+		    "%s\n", beyond ? "yes" : "no");
+}
+
+/* "with B = 1 or 10 the Memformer fits its training prompts far below CG" */
+static void
+rr_claim_fit(FILE *out, const struct rr_figs *pl)
+{
+	const struct reproduce_result *r = rr_find_fig(pl, "4");
+	static const char *mems[] = { "pre+lfom Memformer B=1",
+	    "pre+lfom Memformer B=10" };
+	static const char *cgs[] = { "CG B=1", "CG B=10" };
+	bool holds = true;
+
+	if (r == NULL)
+		return;
+	for (int b = 0; b < 2; b++)
+		for (int L = 1; L <= r->D; L++)
+			if (!(rr_mean(r, rr_find_line(r, mems[b]), L) <
+			    rr_mean(r, rr_find_line(r, cgs[b]), L) - RR_FAR))
+				holds = false;
+	rr_verdict(out, holds, "With B = 1 or 10 the Memformer fits its "
+	    "training prompts far below CG (Fig. 4).");
+	fprintf(out, "  far below: more than %.1f lower at every L\n", RR_FAR);
+	for (int b = 0; b < 2; b++) {
+		int m = rr_find_line(r, mems[b]), c = rr_find_line(r, cgs[b]);
+
+		fprintf(out, "  %s vs CG:", b == 0 ? "B=1" : "B=10");
+		for (int L = 1; L <= r->D; L++)
+			fprintf(out, "  L=%d %.2f vs %.2f", L, rr_mean(r, m, L),
+			    rr_mean(r, c, L));
+		fputc('\n', out);
+	}
+}
+
+/* The paper's claims, checked on the means of the figures run. */
+void
+reproduce_report_claims(FILE *out, const struct reproduce_opts *o,
+    const struct reproduce_result *res, int n)
+{
+	struct rr_figs figs = { res, n, o->quirks };
+
+	fprintf(out, "\nClaims of the paper (doc/math.md \xc2\xa7" "7), checked "
+	    "on the means above\n");
+	rr_claim_beat_cg(out, &figs);
+	rr_claim_iso(out, &figs);
+	rr_claim_heads(out, &figs);
+	rr_claim_fit(out, &figs);
+	if (!rr_find_fig(&figs, "1b") && !rr_find_fig(&figs, "2a") &&
+	    !rr_find_fig(&figs, "2b") && !rr_find_fig(&figs, "4") &&
+	    !rr_find_fig(&figs, "5"))
+		fprintf(out, "  (none of the figures the claims rest on "
+		    "was run)\n");
+}
