@@ -86,7 +86,7 @@ static const struct figure figures[] = {
 		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG } },
-	  "The paper does not define Fig. 3; memscope takes it as Fig. 2a's "
+	  "the paper does not define Fig. 3; memscope takes it as Fig. 2a's "
 	  "models trained deeper (L = 5, 6 added); no paper values" },
 	{ "4", "Fig. 4: few training prompts (B = 1, 10)",
 	  "pre+lfom Memformer trained on B = 1 or 10 prompts vs CG on those "
