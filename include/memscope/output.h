@@ -78,4 +78,9 @@ void output_signal_cleanup(void);
  * remove the temporaries, then end the process as the signal would. */
 void output_signals_install(void);
 
+/* Open /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
+ * file opened later lands on one; whether stdout was closed. Exits with
+ * status 1 if /dev/null cannot take the place. */
+bool output_std_fds_fill(void);
+
 #endif

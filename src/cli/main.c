@@ -4,7 +4,6 @@
  * option first, runs the visualizer.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,25 +38,6 @@ main_unknown(const char *name)
 		fprintf(stderr, "%s %s", i ? "," : "", main_commands[i].name);
 	fprintf(stderr, "; see memscope --help)\n");
 	return CLI_EXIT_USAGE;
-}
-
-/* Open /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
- * file memscope opens lands on one (a closed stderr would otherwise send
- * messages into an output file); whether stdout was closed. */
-static bool
-main_std_fds(void)
-{
-	bool stdout_closed = false;
-
-	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (fd == STDOUT_FILENO)
-			stdout_closed = true;
-		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-			_exit(CLI_EXIT_FAIL);
-	}
-	return stdout_closed;
 }
 
 /* Standard output must have taken everything written to it (a write error
@@ -131,7 +111,7 @@ int
 main(int argc, char **argv)
 {
 	const char *name = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
-	bool stdout_closed = main_std_fds();
+	bool stdout_closed = output_std_fds_fill();
 	int status;
 
 	setlocale(LC_ALL, "");

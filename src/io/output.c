@@ -662,3 +662,22 @@ output_check_dir(const char *dir, char *err, size_t errlen)
 	free(copy);
 	return 0;
 }
+
+/* Open /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
+ * file memscope opens lands on one (a closed stderr would otherwise send
+ * messages into an output file); whether stdout was closed. */
+bool
+output_std_fds_fill(void)
+{
+	bool stdout_closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			stdout_closed = true;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(1);
+	}
+	return stdout_closed;
+}
