@@ -331,43 +331,32 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 	}
 }
 
-/*
- * The kernel instances, one for each d ≤ MODEL_SMALL_D (d + 1 columns):
- * a block forward through every layer, and back (model_internal.h).
- */
-void MODEL_CLONES
-model_dense_lanes_forward(const struct model_pass *ps,
-    struct model_worker *w)
+/* A block forward and, in a pass with gradients, straight back. */
+static inline __attribute__((always_inline)) void
+dense_lane_block_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
 {
-	switch (ps->m->d) {
-	case 1: dense_lane_forward_d(ps, w, 2); break;
-	case 2: dense_lane_forward_d(ps, w, 3); break;
-	case 3: dense_lane_forward_d(ps, w, 4); break;
-	case 4: dense_lane_forward_d(ps, w, 5); break;
-	case 5: dense_lane_forward_d(ps, w, 6); break;
-	case 6: dense_lane_forward_d(ps, w, 7); break;
-	case 7: dense_lane_forward_d(ps, w, 8); break;
-	default: dense_lane_forward_d(ps, w, MODEL_SMALL_D + 1); break;
-	}
+	dense_lane_forward_d(ps, w, d1);
+	if (ps->backward)
+		dense_lane_backward_d(ps, w, d1);
 }
 
-/* The block back from its loss. */
+/* A block through the model in lanes (model_internal.h): the kernel
+ * instances, one for each d ≤ MODEL_SMALL_D (d + 1 columns). */
 void MODEL_CLONES
-model_dense_lanes_backward(const struct model_pass *ps,
-    struct model_worker *w)
+model_dense_lanes_block(const struct model_pass *ps, struct model_worker *w)
 {
 	switch (ps->m->d) {
-	case 1: dense_lane_backward_d(ps, w, 2); break;
-	case 2: dense_lane_backward_d(ps, w, 3); break;
-	case 3: dense_lane_backward_d(ps, w, 4); break;
-	case 4: dense_lane_backward_d(ps, w, 5); break;
-	case 5: dense_lane_backward_d(ps, w, 6); break;
-	case 6: dense_lane_backward_d(ps, w, 7); break;
-	case 7: dense_lane_backward_d(ps, w, 8); break;
-	default: dense_lane_backward_d(ps, w, MODEL_SMALL_D + 1); break;
+	case 1: dense_lane_block_d(ps, w, 2); break;
+	case 2: dense_lane_block_d(ps, w, 3); break;
+	case 3: dense_lane_block_d(ps, w, 4); break;
+	case 4: dense_lane_block_d(ps, w, 5); break;
+	case 5: dense_lane_block_d(ps, w, 6); break;
+	case 6: dense_lane_block_d(ps, w, 7); break;
+	case 7: dense_lane_block_d(ps, w, 8); break;
+	default: dense_lane_block_d(ps, w, MODEL_SMALL_D + 1); break;
 	}
 }
-
 
 /* ------------------------------------------------------------------------ */
 /* The parametrization in P and Q */

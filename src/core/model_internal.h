@@ -90,16 +90,24 @@ struct model_worker {
 	vlane *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
 	vlane *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
 	vlane *gv, *gs;		/* (d) for d > MODEL_SMALL_D */
-	/* dense path in lanes (small d): as below, one vlane per entry */
-	vlane *Zv, *Rv, *Uv, *Cv, *Kv, *gKv, *gCv, *tmpv, *gZv, *gSv, *gaccv;
-	/* dense path, one task at a time (large d: BLAS) */
-	double *Z;		/* (L+1, n+1, d+1) token matrix after each layer */
-	double *R;		/* (L, n+1, d+1) registers */
-	double *U;		/* (n+1, d+1) lfom running sum */
-	double *C;		/* (L, d+1, d+1) context second moments */
-	double *K;		/* (L, d+1, d+1) Σ_h P_h C Q_hᵀ */
-	double *gK, *gC, *tmp;	/* (d+1, d+1) */
-	double *gZ, *gS, *gacc;	/* (n+1, d+1) */
+	/* dense path: the same buffers in lanes (d ≤ MODEL_SMALL_D, one vlane
+	 * an entry: the names ending in v) or for one task at a time (larger
+	 * d, the products in BLAS) */
+	union { vlane *Zv; double *Z; };	/* (L+1, n+1, d+1) token matrix
+						 * after each layer */
+	union { vlane *Rv; double *R; };	/* (L, n+1, d+1) registers */
+	union { vlane *Uv; double *U; };	/* (n+1, d+1) lfom running
+						 * sum */
+	union { vlane *Cv; double *C; };	/* (L, d+1, d+1) context second
+						 * moments */
+	union { vlane *Kv; double *K; };	/* (L, d+1, d+1)
+						 * Σ_h P_h C Q_hᵀ */
+	union { vlane *gKv; double *gK; };	/* (d+1, d+1) */
+	union { vlane *gCv; double *gC; };	/* (d+1, d+1) */
+	union { vlane *tmpv; double *tmp; };	/* (d+1, d+1) */
+	union { vlane *gZv; double *gZ; };	/* (n+1, d+1) */
+	union { vlane *gSv; double *gS; };	/* (n+1, d+1) */
+	union { vlane *gaccv; double *gacc; };	/* (n+1, d+1) */
 };
 
 /*
@@ -150,16 +158,13 @@ void model_scratch_ensure(struct model *m, int nworkers);
 /* model_scratch.c: free the scratch (the next pass allocates it again). */
 void model_scratch_free(struct model *m);
 
-/* model_label.c: a block through every layer, forward (ŷ − y_q in w->err,
- * squared errors added into w->sum) and backward (gradient sums into w->sum). */
-void model_label_forward(const struct model_pass *ps, struct model_worker *w);
-void model_label_backward(const struct model_pass *ps, struct model_worker *w);
-
-/* model_dense.c: as model_label_forward and _backward, on the whole token
- * matrix of a block in lanes (d ≤ MODEL_SMALL_D). */
-void model_dense_lanes_forward(const struct model_pass *ps,
-    struct model_worker *w);
-void model_dense_lanes_backward(const struct model_pass *ps,
+/* model_label.c: a block through every layer (ŷ − y_q in w->err, squared
+ * errors added into w->sum) and, if ps->backward, straight back from the
+ * loss (gradient sums added into w->sum). */
+void model_label_block(const struct model_pass *ps, struct model_worker *w);
+/* model_dense.c: the same on the whole token matrix of a block in lanes
+ * (d ≤ MODEL_SMALL_D). */
+void model_dense_lanes_block(const struct model_pass *ps,
     struct model_worker *w);
 /* model_dense.c: task b forward, one at a time; returns ŷ_L − y_q and adds
  * the squared error after every layer into sse (L). */

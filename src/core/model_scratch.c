@@ -20,7 +20,7 @@
 /* A group being laid out: with base NULL only its size is counted. */
 struct scratch {
 	double *base;
-	size_t used;		/* doubles so far, each buffer a cache line on */
+	size_t used;	/* doubles so far, each buffer a cache line on */
 };
 
 /* The next n doubles of the group (NULL: n is 0, or only counting). */
@@ -71,23 +71,24 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
     double *base)
 {
 	size_t d1 = m->d + 1, n1 = m->n + 1, L = m->L, H = m->H;
+	size_t heads = L * H * d1 * d1, zl = n1 * d1;
 	size_t lab = mw->kernel == KERNEL_LABEL;		/* 0 or 1 */
 	size_t dense = !lab, lanes = mw->kernel == KERNEL_DENSE_LANES;
 	struct scratch s = { base, 0 };
 
 	mw->slots = scratch_doubles(&s, (size_t)mw->max_shards *
-	    mw->slot_len);					/* (shards, slot) */
-	mw->total = scratch_doubles(&s, mw->slot_len);		/* (slot) */
+	    mw->slot_len);				/* (shards, slot) */
+	mw->total = scratch_doubles(&s, mw->slot_len);	/* (slot) */
 	mw->Av = scratch_lanes(&s, lab * mw->attn_len);	/* (L, d, d) | (L) */
-	mw->Gv = scratch_lanes(&s, lab * L * n1);		/* (L, n+1) */
-	mw->Pd = scratch_doubles(&s, dense * L * H * d1 * d1);	/* (L, H, d+1, d+1) */
-	mw->Qd = scratch_doubles(&s, dense * L * H * d1 * d1);	/* (L, H, d+1, d+1) */
-	mw->Gd = scratch_doubles(&s, dense * L * n1 * d1);	/* (L, n+1, d+1) */
-	mw->Pv = scratch_lanes(&s, lanes * L * H * d1 * d1);	/* (L, H, d+1, d+1) */
-	mw->Qv = scratch_lanes(&s, lanes * L * H * d1 * d1);	/* (L, H, d+1, d+1) */
-	mw->Gdv = scratch_lanes(&s, lanes * L * n1 * d1);	/* (L, n+1, d+1) */
-	mw->mem_a = scratch_doubles(&s, L);			/* (L) */
-	mw->mem_g = scratch_doubles(&s, L);			/* (L) */
+	mw->Gv = scratch_lanes(&s, lab * L * n1);	/* (L, n+1) */
+	mw->Pd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
+	mw->Qd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
+	mw->Gd = scratch_doubles(&s, dense * L * zl);	/* (L, n+1, d+1) */
+	mw->Pv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
+	mw->Qv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
+	mw->Gdv = scratch_lanes(&s, lanes * L * zl);	/* (L, n+1, d+1) */
+	mw->mem_a = scratch_doubles(&s, L);		/* (L) */
+	mw->mem_g = scratch_doubles(&s, L);		/* (L) */
 	return s.used;
 }
 
@@ -99,8 +100,9 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	size_t d = m->d, n1 = m->n + 1, L = m->L, d1 = d + 1;
 	size_t zl = n1 * d1, dd = d1 * d1;
 	size_t lab = mw->kernel == KERNEL_LABEL;		/* 0 or 1 */
-	size_t dl = mw->kernel == KERNEL_DENSE_LANES;
-	size_t dt = mw->kernel == KERNEL_DENSE_TASK, ln = !dt;
+	size_t ln = mw->kernel != KERNEL_DENSE_TASK;		/* in lanes */
+	size_t dw = mw->kernel == KERNEL_DENSE_LANES ? MODEL_LANES :
+	    mw->kernel == KERNEL_DENSE_TASK ? 1 : 0;
 	struct scratch s = { base, 0 };
 
 	/* both lane kernels */
@@ -120,30 +122,18 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	w->acc = scratch_lanes(&s, lab * n1);			/* (n+1) */
 	w->gv = scratch_lanes(&s, lab * d);			/* (d) */
 	w->gs = scratch_lanes(&s, lab * d);			/* (d) */
-	/* dense path in lanes */
-	w->Zv = scratch_lanes(&s, dl * (L + 1) * zl);		/* (L+1, n+1, d+1) */
-	w->Rv = scratch_lanes(&s, dl * L * zl);			/* (L, n+1, d+1) */
-	w->Uv = scratch_lanes(&s, dl * zl);			/* (n+1, d+1) */
-	w->Cv = scratch_lanes(&s, dl * L * dd);			/* (L, d+1, d+1) */
-	w->Kv = scratch_lanes(&s, dl * L * dd);			/* (L, d+1, d+1) */
-	w->gKv = scratch_lanes(&s, dl * dd);			/* (d+1, d+1) */
-	w->gCv = scratch_lanes(&s, dl * dd);			/* (d+1, d+1) */
-	w->tmpv = scratch_lanes(&s, dl * dd);			/* (d+1, d+1) */
-	w->gZv = scratch_lanes(&s, dl * zl);			/* (n+1, d+1) */
-	w->gSv = scratch_lanes(&s, dl * zl);			/* (n+1, d+1) */
-	w->gaccv = scratch_lanes(&s, dl * zl);			/* (n+1, d+1) */
-	/* dense path, one task at a time */
-	w->Z = scratch_doubles(&s, dt * (L + 1) * zl);		/* (L+1, n+1, d+1) */
-	w->R = scratch_doubles(&s, dt * L * zl);		/* (L, n+1, d+1) */
-	w->U = scratch_doubles(&s, dt * zl);			/* (n+1, d+1) */
-	w->C = scratch_doubles(&s, dt * L * dd);		/* (L, d+1, d+1) */
-	w->K = scratch_doubles(&s, dt * L * dd);		/* (L, d+1, d+1) */
-	w->gK = scratch_doubles(&s, dt * dd);			/* (d+1, d+1) */
-	w->gC = scratch_doubles(&s, dt * dd);			/* (d+1, d+1) */
-	w->tmp = scratch_doubles(&s, dt * dd);			/* (d+1, d+1) */
-	w->gZ = scratch_doubles(&s, dt * zl);			/* (n+1, d+1) */
-	w->gS = scratch_doubles(&s, dt * zl);			/* (n+1, d+1) */
-	w->gacc = scratch_doubles(&s, dt * zl);			/* (n+1, d+1) */
+	/* dense path, dw doubles an entry (MODEL_LANES in lanes, 1 a task) */
+	w->Z = scratch_doubles(&s, dw * (L + 1) * zl);	/* (L+1, n+1, d+1) */
+	w->R = scratch_doubles(&s, dw * L * zl);	/* (L, n+1, d+1) */
+	w->U = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
+	w->C = scratch_doubles(&s, dw * L * dd);	/* (L, d+1, d+1) */
+	w->K = scratch_doubles(&s, dw * L * dd);	/* (L, d+1, d+1) */
+	w->gK = scratch_doubles(&s, dw * dd);		/* (d+1, d+1) */
+	w->gC = scratch_doubles(&s, dw * dd);		/* (d+1, d+1) */
+	w->tmp = scratch_doubles(&s, dw * dd);		/* (d+1, d+1) */
+	w->gZ = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
+	w->gS = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
+	w->gacc = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
 	return s.used;
 }
 

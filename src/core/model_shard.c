@@ -113,19 +113,14 @@ shard_blocks(const struct model_pass *ps, struct model_worker *w, int lo,
 			break;	/* still reduce: it leaves w->sum zero */
 		shard_load_block(ps, w, b0, nreal);
 		if (label)
-			model_label_forward(ps, w);
+			model_label_block(ps, w);
 		else
-			model_dense_lanes_forward(ps, w);
-		/* the prediction: minus the query's label cell after layer L */
+			model_dense_lanes_block(ps, w);
+		/* the prediction: minus the query's label cell after layer L
+		 * (the backward leaves the forward's activations as they are) */
 		for (int t = 0; ps->pred != NULL && t < nreal; t++)
 			ps->pred[b0 + t] = label ? -w->lab[top][t] :
 			    -w->Zv[top * d1 + m->d][t];
-		if (!ps->backward)
-			continue;
-		if (label)
-			model_label_backward(ps, w);
-		else
-			model_dense_lanes_backward(ps, w);
 	}
 	shard_reduce_lanes(w->sum, slot, m->work->slot_len);
 }
