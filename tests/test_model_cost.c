@@ -80,6 +80,8 @@ test_adam_counts_13_per_parameter(void **state)
 }
 
 /*
+ * Steps counted by hand, per task (Adam as above on top).
+ *
  * Label path, pre, d = 2, n = 3 (n + 1 = 4 tokens), L = 1, no memory:
  *   loss: the error, its square, its gradient                     4
  *   s = Σ_{j<n} y_j x_j: n·d multiplies and adds                 12
@@ -89,23 +91,10 @@ test_adam_counts_13_per_parameter(void **state)
  *   backward memory gS = gZ/n, 4 entries                          4
  *   gv = −Σ_i gr_i x_i, 4 tokens                                 16
  *   dA += gv sᵀ: d² multiplies and adds                           8
- * 76 per task; Adam on the 4 parameters of A: 52.
- */
-static void
-test_label_step_counted_by_hand(void **state)
-{
-	struct model m;
-
-	(void)state;
-	cost_model(&m, MS_PARAM_PRE, MS_MEMORY_NONE, 2, 3, 1, 1);
-	assert_true(model_flops_per_step(&m, 1) == 76 + 13 * 4);
-	assert_true(model_flops_per_step(&m, 10) == 10 * 76 + 13 * 4);
-	model_free(&m);
-}
-
-/*
- * Label path, pre, d = 2, n = 3, L = 2, cgd (R_ℓ = S_ℓ + γ_ℓ R_{ℓ−1},
- * Z + (α_ℓ/n) R_ℓ, with α_ℓ/n once a pass):
+ *   76 per task; the 4 parameters of A.
+ *
+ * The same with L = 2 and cgd (R_ℓ = S_ℓ + γ_ℓ R_{ℓ−1}, Z + (α_ℓ/n) R_ℓ,
+ * with α_ℓ/n once a pass):
  *   loss                                                          4
  *   layer 0 forward: s 12, v 8, r 16, memory Z + (α/n)R 2 × 4     44
  *   layer 0 backward: memory 5 × 4 (gR = carry + (α/n)gZ 2,
@@ -115,20 +104,8 @@ test_label_step_counted_by_hand(void **state)
  *   layer 1 backward: memory 7 × 4 (dγ += gR·R_{ℓ−1} 2 more),
  *     gv 16, dA 8                                                52
  *   layer 1 to layer 0: gs = Aᵀ gv 8, gy_j += x_j·gs n·d·2 + n   23
- * 219 per task; parameters 2 × (4 + 2) = 12.
- */
-static void
-test_label_cgd_step_counted_by_hand(void **state)
-{
-	struct model m;
-
-	(void)state;
-	cost_model(&m, MS_PARAM_PRE, MS_MEMORY_CGD, 2, 3, 2, 1);
-	assert_true(model_flops_per_step(&m, 3) == 3 * 219 + 13 * 12);
-	model_free(&m);
-}
-
-/*
+ *   219 per task; parameters 2 × (4 + 2) = 12.
+ *
  * Dense path, full, d = 1 (d + 1 = 2), n = 2 (3 tokens), L = 1, H = 1:
  *   loss                                                          4
  *   C = Σ_{j<n} z_j z_jᵀ: 4 entries of n multiplies and adds     16
@@ -138,17 +115,35 @@ test_label_cgd_step_counted_by_hand(void **state)
  *   backward memory: 6                                            6
  *   gK = gSᵀ Z: 4 entries of 3 multiplies and adds               24
  *   gP, gQ: four 2×2 products (16 each) and 8 adds into them     72
- * 194 per task; parameters P, Q: 8.
+ *   194 per task; parameters P, Q: 8.
  */
 static void
-test_dense_step_counted_by_hand(void **state)
+test_steps_counted_by_hand(void **state)
 {
-	struct model m;
+	struct {
+		enum ms_param p;
+		enum ms_memory mem;
+		int d, n, L, H, batch;
+		double per_task, nparams;
+	} cases[] = {
+		{ MS_PARAM_PRE, MS_MEMORY_NONE, 2, 3, 1, 1, 1, 76, 4 },
+		{ MS_PARAM_PRE, MS_MEMORY_NONE, 2, 3, 1, 1, 10, 76, 4 },
+		{ MS_PARAM_PRE, MS_MEMORY_CGD, 2, 3, 2, 1, 3, 219, 12 },
+		{ MS_PARAM_FULL, MS_MEMORY_NONE, 1, 2, 1, 1, 2, 194, 8 },
+	};
 
 	(void)state;
-	cost_model(&m, MS_PARAM_FULL, MS_MEMORY_NONE, 1, 2, 1, 1);
-	assert_true(model_flops_per_step(&m, 2) == 2 * 194 + 13 * 8);
-	model_free(&m);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct model m;
+
+		cost_model(&m, cases[k].p, cases[k].mem, cases[k].d,
+		    cases[k].n, cases[k].L, cases[k].H);
+		assert_true((double)m.nparams == cases[k].nparams);
+		assert_true(model_flops_per_step(&m, cases[k].batch) ==
+		    cases[k].batch * cases[k].per_task +
+		    adam_per_param() * cases[k].nparams);
+		model_free(&m);
+	}
 }
 
 /* The kernels' instruction set is one of the three names. */
@@ -167,9 +162,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adam_counts_13_per_parameter),
-		cmocka_unit_test(test_label_step_counted_by_hand),
-		cmocka_unit_test(test_label_cgd_step_counted_by_hand),
-		cmocka_unit_test(test_dense_step_counted_by_hand),
+		cmocka_unit_test(test_steps_counted_by_hand),
 		cmocka_unit_test(test_kernel_isa_named),
 	};
 
