@@ -19,6 +19,7 @@
 #include "memscope/baselines.h"
 #include "memscope/model.h"
 #include "memscope/trace.h"
+#include "memscope/trace_json.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 

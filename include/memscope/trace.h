@@ -2,7 +2,8 @@
  * The step-through trace of one task: the learned model after each layer
  * ℓ = 0..L beside CG, GD and Nesterov after ℓ iterations on the same task,
  * and what the model's memory does at each layer. Shared by the
- * visualizer's step-through screen and `memscope step`.
+ * visualizer's step-through screen and `memscope step` (its JSON:
+ * trace_json.h, in the I/O layer).
  *
  * Registers: R_j is layer j's attention output S_j(Z_j) (0-based j < L),
  * the register of the unrolled LFOM (doc/math.md §4). Layer ℓ updates the query
@@ -15,8 +16,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-#include <jansson.h>
 
 #include "memscope/config.h"
 #include "memscope/model.h"
@@ -103,9 +102,6 @@ void trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
  * test_from): the same task, bit for bit, as that batch's task k. */
 void trace_test_task_from(const struct task_dist *dist, const struct rng *from,
     long long k, int n, struct task_batch *one);
-
-/* Everything in the trace as JSON (NaN as null). */
-json_t *trace_json(const struct trace *tr);
 
 /* Name of a method: "model", "cg", "gd", "nesterov". */
 const char *trace_method_name(enum trace_method m);

@@ -18,6 +18,7 @@
 #include "memscope/cli.h"
 #include "memscope/report.h"
 #include "memscope/trace.h"
+#include "memscope/trace_json.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 

@@ -1,0 +1,89 @@
+/*
+ * The cost model: floating-point operations of a training step counted from
+ * the shapes (what `memscope bench` divides by the time), and the
+ * instruction set the lane kernels were chosen for (model_internal.h).
+ *
+ * A multiply and an add count one each; a sum of k terms started from zero
+ * counts k adds, as the kernels compute it. Adam counts 13 a parameter:
+ * m ← β₁m + (1−β₁)g (3), v ← β₂v + (1−β₂)g² (4), and
+ * p ← p − step·m / (√v / √bc₂ + ε) (6: ·, √, /, +, /, −), with the
+ * constants 1−β and the bias corrections once a step, not a parameter
+ * (optim.c). Clipping is not counted.
+ */
+#include "memscope/model.h"
+
+#include "model_internal.h"
+
+/* The instruction set the lane kernels run with here. */
+const char *
+model_kernel_isa(void)
+{
+#if MODEL_HAVE_CLONES
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") ? "avx2" : "x86-64";
+#else
+	return "generic";
+#endif
+}
+
+/* Memory update flops per entry of one layer: forward, backward. */
+static void
+cost_memory_flops(enum ms_memory kind, int l, double *fwd, double *bwd)
+{
+	switch (kind) {
+	case MS_MEMORY_NONE:
+		*fwd = 2;		/* Z + R/n */
+		*bwd = 1;
+		break;
+	case MS_MEMORY_CGD:
+		*fwd = l > 0 ? 4 : 2;	/* R += γ R_{ℓ−1}; Z + (α/n) R */
+		*bwd = l > 0 ? 7 : 5;	/* gR, dα, dγ, carry */
+		break;
+	case MS_MEMORY_LFOM:
+		*fwd = 3;		/* U += (Γ/n) R; Z + U */
+		*bwd = 4;		/* carry, dΓ, gS */
+		break;
+	}
+}
+
+/* FLOPs of one training step on `batch` tasks, counted from the shapes. */
+double
+model_flops_per_step(const struct model *m, int batch)
+{
+	double d = m->d, n = m->n, n1 = n + 1, d1 = d + 1, H = m->H;
+	double task = 4;	/* the error, its square, its gradient */
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+
+	for (int l = 0; l < m->L; l++) {
+		double mf = 0, mb = 0;
+
+		cost_memory_flops(m->cfg.memory, l, &mf, &mb);
+		if (m->path == MODEL_PATH_LABEL) {
+			/* s = Σ y_j x_j, v = A s, r_i = −x_i·v, memory */
+			task += 2 * n * d + (scalar ? d : 2 * d * d) +
+			    2 * n1 * d + mf * n1;
+			/* memory, gv = −Σ gr_i x_i, dA; above layer 0 also
+			 * gs = Aᵀ gv and gy_j += x_j·gs */
+			task += mb * n1 + 2 * n1 * d +
+			    (scalar ? 2 * d : 2 * d * d);
+			if (l > 0)
+				task += (scalar ? d : 2 * d * d) +
+				    2 * n * d + n;
+			continue;
+		}
+		/* C = Σ z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, memory */
+		task += 2 * n * d1 * d1 + H * (4 * d1 * d1 * d1 + d1 * d1) +
+		    2 * n1 * d1 * d1 + mf * n1 * d1;
+		/* memory, gK = gSᵀ Z, four products a head (gP, gQ); above
+		 * layer 0 also gZ += gS K, two more a head (gC) and
+		 * gZ += Z (gC + gCᵀ) */
+		task += mb * n1 * d1 + 2 * n1 * d1 * d1 +
+		    H * (8 * d1 * d1 * d1 + 2 * d1 * d1);
+		if (l > 0)
+			task += (2 * n1 * d1 * d1 + n1 * d1) +
+			    H * (4 * d1 * d1 * d1 + d1 * d1) + d1 * d1 +
+			    2 * n * d1 * d1 + n * d1;
+	}
+	/* Adam: 13 per parameter */
+	return task * batch + 13.0 * (double)m->nparams;
+}

@@ -1,0 +1,430 @@
+/*
+ * Dense-path kernels (any parametrization): the whole token matrix moves.
+ *
+ * With C = Σ_{j<n} z_j z_jᵀ, token i's output is Σ_h P_h C Q_hᵀ z_i, so
+ * the layer is one (d+1)×(d+1) matrix K = Σ_h P_h C Q_hᵀ applied to every
+ * token: O(nd² + d³) per task and layer. scalar/pre/gdpp are expanded into
+ * P and Q (model_dense_expand), and their gradients contracted back
+ * (model_dense_contract), so this path also cross-checks the label path in
+ * the tests. For d ≤ MODEL_SMALL_D a block of MODEL_LANES tasks runs in
+ * lanes (model_internal.h); above, one task at a time with the products in
+ * OpenBLAS.
+ */
+#include <string.h>
+
+#include <cblas.h>
+
+#include "memscope/model.h"
+
+#include "model_internal.h"
+#include "model_memory.h"
+
+/* ------------------------------------------------------------------------ */
+/* Products */
+
+/*
+ * C = alpha op(A) op(B) + beta C, row-major; op(X) = Xᵀ when tX. Small
+ * products are plain loops (a BLAS call costs more than the work); large
+ * ones go to OpenBLAS.
+ */
+static void
+mat_mul(int tA, int tB, int m, int n, int k, double alpha, const double *A,
+    int lda, const double *B, int ldb, double beta, double *C, int ldc)
+{
+	if ((long)m * n * k >= 32768) {
+		cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans,
+		    tB ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda, B,
+		    ldb, beta, C, ldc);
+		return;
+	}
+	for (int i = 0; i < m; i++) {
+		for (int j = 0; j < n; j++) {
+			double sum = 0.0;
+
+			for (int p = 0; p < k; p++) {
+				double a = tA ? A[p * lda + i] : A[i * lda + p];
+				double b = tB ? B[j * ldb + p] : B[p * ldb + j];
+
+				sum += a * b;
+			}
+			C[i * ldc + j] = alpha * sum +
+			    (beta == 0.0 ? 0.0 : beta * C[i * ldc + j]);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dense path: one task forward and backward */
+
+/* S = (Σ_h P_h C Q_hᵀ) applied to every token; C from the context tokens. */
+static void
+dense_attn_forward(double *S, double *C, double *K, double *tmp,
+    const double *Z, const double *Pd, const double *Qd, int H, int n, int d1)
+{
+	/* C = Σ_{j<n} z_j z_jᵀ: (d1, d1) = Z_ctxᵀ Z_ctx */
+	mat_mul(1, 0, d1, d1, n, 1.0, Z, d1, Z, d1, 0.0, C, d1);
+	memset(K, 0, (size_t)d1 * d1 * sizeof(double));
+	for (int h = 0; h < H; h++) {
+		const double *P = Pd + (size_t)h * d1 * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+
+		mat_mul(0, 0, d1, d1, d1, 1.0, P, d1, C, d1, 0.0, tmp, d1);
+		mat_mul(0, 1, d1, d1, d1, 1.0, tmp, d1, Q, d1, 1.0, K, d1);
+	}
+	/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
+	mat_mul(0, 1, n + 1, d1, d1, 1.0, Z, d1, K, d1, 0.0, S, d1);
+}
+
+/*
+ * Backward of dense_attn_forward: from gS adds into the per-head gP, gQ sums
+ * and, if gZ is not NULL, into gZ (all tokens).
+ */
+static void
+dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
+    const double *Z, const double *C, const double *K, const double *Pd,
+    const double *Qd, double *gK, double *gC, double *tmp, int H, int n,
+    int d1)
+{
+	/* S = Z Kᵀ: gZ += gS K, gK = gSᵀ Z */
+	if (gZ != NULL)
+		mat_mul(0, 0, n + 1, d1, d1, 1.0, gS, d1, K, d1, 1.0, gZ, d1);
+	mat_mul(1, 0, d1, d1, n + 1, 1.0, gS, d1, Z, d1, 0.0, gK, d1);
+	memset(gC, 0, (size_t)d1 * d1 * sizeof(double));
+	for (int h = 0; h < H; h++) {
+		const double *P = Pd + (size_t)h * d1 * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+		double *gP = gPd + (size_t)h * d1 * d1;
+		double *gQ = gQd + (size_t)h * d1 * d1;
+
+		/* K = P C Qᵀ: gP += gK Q C;  gQ += gKᵀ P C;  gC += Pᵀ gK Q */
+		mat_mul(0, 0, d1, d1, d1, 1.0, gK, d1, Q, d1, 0.0, tmp, d1);
+		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gP, d1);
+		mat_mul(1, 0, d1, d1, d1, 1.0, gK, d1, P, d1, 0.0, tmp, d1);
+		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gQ, d1);
+		if (gZ == NULL)
+			continue;
+		mat_mul(1, 0, d1, d1, d1, 1.0, P, d1, gK, d1, 0.0, tmp, d1);
+		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, Q, d1, 1.0, gC, d1);
+	}
+	if (gZ == NULL)
+		return;
+	/* C = Σ_{j<n} z_j z_jᵀ: gz_j += (gC + gCᵀ) z_j */
+	for (int a = 0; a < d1; a++)
+		for (int c = 0; c < d1; c++)
+			tmp[a * d1 + c] = gC[a * d1 + c] + gC[c * d1 + a];
+	mat_mul(0, 1, n, d1, d1, 1.0, Z, d1, tmp, d1, 1.0, gZ, d1);
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* One task at a time (large d) */
+
+/* Task b forward (model_internal.h). */
+double
+model_dense_task_forward(const struct model_pass *ps,
+    struct model_worker *w, double *sse, int b)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, d = m->d, n1 = n + 1, d1 = d + 1, H = m->H;
+	size_t zlen = (size_t)n1 * d1, hl = (size_t)H * d1 * d1;
+	double inv_n = 1.0 / n;
+	const double *x = ps->tb->X + (size_t)b * n1 * d;
+	const double *ytrue = ps->tb->y + (size_t)b * n1;
+	double yq = ytrue[n];
+
+	for (int i = 0; i < n1; i++) {
+		memcpy(w->Z + (size_t)i * d1, x + (size_t)i * d,
+		    (size_t)d * sizeof(double));
+		w->Z[(size_t)i * d1 + d] = i < n ? ytrue[i] : 0.0;
+	}
+	memset(w->U, 0, zlen * sizeof(double));
+	for (int l = 0; l < m->L; l++) {
+		double *Z = w->Z + (size_t)l * zlen;
+
+		dense_attn_forward(w->R + (size_t)l * zlen,
+		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
+		    w->tmp, Z, mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		model_memory_forward(mw, m->cfg.memory, l, zlen, 1, Z + zlen, Z,
+		    w->R + (size_t)l * zlen, w->U, mw->Gd + (size_t)l * zlen,
+		    inv_n);
+		if (ps->want_layers) {
+			double e = -Z[zlen + (size_t)n * d1 + d] - yq;
+
+			sse[l] += e * e;
+		}
+	}
+	return -w->Z[(size_t)m->L * zlen + (size_t)n * d1 + d] - yq;
+}
+
+/* Task b backward (model_internal.h). */
+void
+model_dense_task_backward(const struct model_pass *ps,
+    struct model_worker *w, double *slot, double err)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, d = m->d, n1 = n + 1, d1 = d + 1, H = m->H, L = m->L;
+	size_t zlen = (size_t)n1 * d1, hl = (size_t)H * d1 * d1;
+	double inv_n = 1.0 / n;
+	double *gP = slot, *gQ = slot + L * hl, *gm = slot + mw->attn_len;
+
+	memset(w->gZ, 0, zlen * sizeof(double));
+	memset(w->gacc, 0, zlen * sizeof(double));
+	w->gZ[(size_t)n * d1 + d] = -2.0 * err / ps->tb->B;
+	for (int l = L - 1; l >= 0; l--) {
+		model_memory_backward(mw, m->cfg.memory, l, zlen, 1, w->gS,
+		    w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
+		    mw->Gd + (size_t)l * zlen, inv_n);
+		/* dL/dZ_0 is not needed: Z_0 is the input */
+		dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
+		    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
+		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
+		    mw->Pd + l * hl, mw->Qd + l * hl, w->gK, w->gC, w->tmp, H,
+		    n, d1);
+	}
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* Dense path in lanes: a block of MODEL_LANES tasks (small d) */
+
+/*
+ * C (m, nj) = Σ_p A(i, p) B(p, j), or C += that when add; A(i, p) is
+ * A[i*sai + p*sap], B(p, j) is B[p*sbp + j*sbj], C has nj columns. The nj
+ * running sums of a row are independent chains, in registers when nj is a
+ * constant; each runs over p in ascending order from zero.
+ */
+static inline __attribute__((always_inline)) void
+lane_mm(int m, const int nj, int k, const vlane *A, int sai, int sap,
+    const vlane *B, int sbp, int sbj, int add, vlane *C)
+{
+	vlane acc[MODEL_SMALL_D + 1];
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < m; i++) {
+		for (int j = 0; j < nj; j++)
+			acc[j] = zero;
+		for (int p = 0; p < k; p++) {
+			vlane a = A[i * sai + p * sap];
+
+			for (int j = 0; j < nj; j++)
+				acc[j] += a * B[p * sbp + j * sbj];
+		}
+		for (int j = 0; j < nj; j++)
+			C[i * nj + j] = add ? C[i * nj + j] + acc[j] : acc[j];
+	}
+}
+
+/*
+ * Forward of a block through every layer, as model_dense_task_forward
+ * for one task: C = Σ_{j<n} z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, then
+ * memory.
+ */
+static inline __attribute__((always_inline)) void
+dense_lane_forward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
+	int zlen = n1 * d1, dd = d1 * d1;
+	const double inv_n = 1.0 / n;
+	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < n1; i++) {
+		for (int f = 0; f < d; f++)
+			w->Zv[i * d1 + f] = w->x[i * d + f];
+		w->Zv[i * d1 + d] = i < n ? w->yt[i] : zero;
+	}
+	for (int e = 0; e < zlen; e++)
+		w->Uv[e] = zero;
+	for (int l = 0; l < L; l++) {
+		vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
+		vlane *K = w->Kv + l * dd, *R = w->Rv + (size_t)l * zlen;
+
+		/* C = Z_ctxᵀ Z_ctx */
+		lane_mm(d1, d1, n, Z, 1, d1, Z, d1, 1, 0, C);
+		for (int e = 0; e < dd; e++)
+			K[e] = zero;
+		for (int h = 0; h < H; h++) {
+			const vlane *P = mw->Pv + (size_t)(l * H + h) * dd;
+			const vlane *Q = mw->Qv + (size_t)(l * H + h) * dd;
+
+			lane_mm(d1, d1, d1, P, d1, 1, C, d1, 1, 0, w->tmpv);
+			lane_mm(d1, d1, d1, w->tmpv, d1, 1, Q, 1, d1, 1, K);
+		}
+		/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
+		lane_mm(n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
+		model_memory_forward(mw, m->cfg.memory, l, (size_t)zlen,
+		    MODEL_LANES, (double *)(Z + zlen), (const double *)Z,
+		    (double *)R, (double *)w->Uv,
+		    (const double *)(mw->Gdv + (size_t)l * zlen), inv_n);
+		if (ps->want_layers) {
+			vlane e = -Z[zlen + n * d1 + d] - w->yt[n];
+
+			sse[l] += e * e;
+		}
+	}
+	w->err[0] = -w->Zv[(size_t)L * zlen + n * d1 + d] - w->yt[n];
+	sse[L] += w->err[0] * w->err[0];
+}
+
+/* Backward of dense_lane_forward_d; adds the gradient sums into w->sum. */
+static inline __attribute__((always_inline)) void
+dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
+	int zlen = n1 * d1, dd = d1 * d1;
+	const double inv_n = 1.0 / n;
+	vlane *gZ = w->gZv, *gS = w->gSv, *gK = w->gKv, *gC = w->gCv;
+	vlane *tmp = w->tmpv, *gm = w->sum + mw->attn_len;
+	const vlane zero = { 0 };
+
+	for (int e = 0; e < zlen; e++)
+		gZ[e] = w->gaccv[e] = zero;
+	gZ[n * d1 + d] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = L - 1; l >= 0; l--) {
+		const vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
+		const vlane *K = w->Kv + l * dd;
+
+		model_memory_backward(mw, m->cfg.memory, l, (size_t)zlen,
+		    MODEL_LANES, (double *)gS, (double *)w->gaccv,
+		    (double *)gm, (const double *)gZ,
+		    (const double *)(w->Rv + (size_t)l * zlen),
+		    (const double *)(mw->Gdv + (size_t)l * zlen), inv_n);
+		/* S = Z Kᵀ: gZ += gS K (not needed for Z_0), gK = gSᵀ Z */
+		if (l > 0)
+			lane_mm(n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
+		lane_mm(d1, d1, n1, gS, 1, d1, Z, d1, 1, 0, gK);
+		for (int e = 0; e < dd; e++)
+			gC[e] = zero;
+		for (int h = 0; h < H; h++) {
+			size_t lh = (size_t)(l * H + h) * dd;
+			const vlane *P = mw->Pv + lh, *Q = mw->Qv + lh;
+			vlane *gP = w->sum + lh;
+			vlane *gQ = w->sum + (size_t)L * H * dd + lh;
+
+			/* K = P C Qᵀ: gP += gK Q C, gQ += gKᵀ P C,
+			 * gC += Pᵀ gK Q */
+			lane_mm(d1, d1, d1, gK, d1, 1, Q, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gP);
+			lane_mm(d1, d1, d1, gK, 1, d1, P, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, C, d1, 1, 1, gQ);
+			if (l == 0)
+				continue;
+			lane_mm(d1, d1, d1, P, 1, d1, gK, d1, 1, 0, tmp);
+			lane_mm(d1, d1, d1, tmp, d1, 1, Q, d1, 1, 1, gC);
+		}
+		if (l == 0)
+			break;
+		/* C = Σ_{j<n} z_j z_jᵀ: gz_j += (gC + gCᵀ) z_j */
+		for (int a = 0; a < d1; a++)
+			for (int c = 0; c < d1; c++)
+				tmp[a * d1 + c] = gC[a * d1 + c] +
+				    gC[c * d1 + a];
+		lane_mm(n, d1, d1, Z, d1, 1, tmp, 1, d1, 1, gZ);
+	}
+}
+
+/* A block forward and, in a pass with gradients, straight back. */
+static inline __attribute__((always_inline)) void
+dense_lane_block_d(const struct model_pass *ps, struct model_worker *w,
+    const int d1)
+{
+	dense_lane_forward_d(ps, w, d1);
+	if (ps->backward)
+		dense_lane_backward_d(ps, w, d1);
+}
+
+/* A block through the model in lanes (model_internal.h): the kernel
+ * instances, one for each d ≤ MODEL_SMALL_D (d + 1 columns). */
+void MODEL_CLONES
+model_dense_lanes_block(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: dense_lane_block_d(ps, w, 2); break;
+	case 2: dense_lane_block_d(ps, w, 3); break;
+	case 3: dense_lane_block_d(ps, w, 4); break;
+	case 4: dense_lane_block_d(ps, w, 5); break;
+	case 5: dense_lane_block_d(ps, w, 6); break;
+	case 6: dense_lane_block_d(ps, w, 7); break;
+	case 7: dense_lane_block_d(ps, w, 8); break;
+	default: dense_lane_block_d(ps, w, MODEL_SMALL_D + 1); break;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* The parametrization in P and Q */
+
+/* Each layer's heads expanded into dense P and Q. */
+void
+model_dense_expand(const struct model *m, double *Pd, double *Qd)
+{
+	int d = m->d, d1 = d + 1;
+
+	for (int lh = 0; lh < m->L * m->H; lh++) {
+		double *P = Pd + (size_t)lh * d1 * d1;
+		double *Q = Qd + (size_t)lh * d1 * d1;
+		const double *w0 = m->params + m->off_attn0[lh];
+		const double *w1 = m->off_attn1[lh] >= 0 ?
+		    m->params + m->off_attn1[lh] : NULL;
+
+		if (m->cfg.param == MS_PARAM_FULL) {
+			memcpy(P, w0, (size_t)d1 * d1 * sizeof(double));
+			memcpy(Q, w1, (size_t)d1 * d1 * sizeof(double));
+			continue;
+		}
+		memset(P, 0, (size_t)d1 * d1 * sizeof(double));
+		memset(Q, 0, (size_t)d1 * d1 * sizeof(double));
+		P[d * d1 + d] = 1.0;
+		for (int r = 0; r < d; r++) {
+			for (int c = 0; c < d; c++) {
+				if (m->cfg.param == MS_PARAM_SCALAR)
+					Q[r * d1 + c] = r == c ? -w0[0] : 0.0;
+				else
+					Q[r * d1 + c] = -w0[r * d + c];
+				if (m->cfg.param == MS_PARAM_GDPP)
+					P[r * d1 + c] = w1[r * d + c];
+			}
+		}
+	}
+}
+
+/* Dense gP, gQ sums contracted back onto the parametrization's blocks. */
+void
+model_dense_contract(struct model *m, const double *gPd, const double *gQd)
+{
+	int d = m->d, d1 = d + 1;
+
+	for (int lh = 0; lh < m->L * m->H; lh++) {
+		const double *gP = gPd + (size_t)lh * d1 * d1;
+		const double *gQ = gQd + (size_t)lh * d1 * d1;
+		double *g0 = m->grads + m->off_attn0[lh];
+		double *g1 = m->off_attn1[lh] >= 0 ?
+		    m->grads + m->off_attn1[lh] : NULL;
+
+		if (m->cfg.param == MS_PARAM_FULL) {
+			for (int e = 0; e < d1 * d1; e++) {
+				g0[e] += gP[e];
+				g1[e] += gQ[e];
+			}
+			continue;
+		}
+		for (int r = 0; r < d; r++) {
+			for (int c = 0; c < d; c++) {
+				if (m->cfg.param == MS_PARAM_SCALAR) {
+					if (r == c)
+						g0[0] -= gQ[r * d1 + c];
+				} else
+					g0[r * d + c] -= gQ[r * d1 + c];
+				if (m->cfg.param == MS_PARAM_GDPP)
+					g1[r * d + c] += gP[r * d1 + c];
+			}
+		}
+	}
+}

@@ -1,0 +1,278 @@
+/*
+ * Label-path kernels (scalar, pre): a block of MODEL_LANES tasks forward
+ * through every layer and straight back (model_internal.h: lanes).
+ *
+ * P's top-left block is zero, so only the label row of Z ever changes
+ * (doc/math.md §3). With s = Σ_{j<n} y_j x_j and A the sum of the layer's
+ * heads, token i's attention output is r_i = −x_iᵀ A s, and the state of a
+ * task is just its label row y (n+1) plus the registers' label rows. Per
+ * task and layer: O(nd + d²). A block's activations stay in L1 (for small
+ * d).
+ */
+#include "memscope/model.h"
+
+#include "model_internal.h"
+#include "model_memory.h"
+
+
+/*
+ * acc[k] += sign · Σ_j c_j x_jk over rows j < rows (sign ±1: acc += or −=
+ * each term, in ascending j). Rows are taken four at a time, so each
+ * acc[k] is loaded and stored once per four terms; the order is the same.
+ */
+static inline __attribute__((always_inline)) void
+label_axpy_rows(vlane *acc, const vlane *c, const vlane *x, int rows,
+    const int d, int sign)
+{
+	int j = 0;
+
+	for (; j + 4 <= rows; j += 4) {
+		const vlane *x0 = x + (size_t)j * d;
+
+		for (int k = 0; k < d; k++) {
+			vlane a = acc[k];
+
+			if (sign > 0) {
+				a += c[j] * x0[k];
+				a += c[j + 1] * x0[d + k];
+				a += c[j + 2] * x0[2 * d + k];
+				a += c[j + 3] * x0[3 * d + k];
+			} else {
+				a -= c[j] * x0[k];
+				a -= c[j + 1] * x0[d + k];
+				a -= c[j + 2] * x0[2 * d + k];
+				a -= c[j + 3] * x0[3 * d + k];
+			}
+			acc[k] = a;
+		}
+	}
+	for (; j < rows; j++)
+		for (int k = 0; k < d; k++) {
+			if (sign > 0)
+				acc[k] += c[j] * x[(size_t)j * d + k];
+			else
+				acc[k] -= c[j] * x[(size_t)j * d + k];
+		}
+}
+
+/*
+ * The dot product of each row i < rows of x with v (summed over k in
+ * ascending order from zero): out[i] = −dot when mode < 0, out[i] += dot
+ * when mode == 0. Four rows at a time: four independent chains.
+ */
+static inline __attribute__((always_inline)) void
+label_row_dots(vlane *out, const vlane *x, const vlane *v, int rows,
+    const int d, int mode)
+{
+	const vlane zero = { 0 };
+	int i = 0;
+
+	for (; i + 4 <= rows; i += 4) {
+		const vlane *x0 = x + (size_t)i * d;
+		vlane a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+
+		for (int k = 0; k < d; k++) {
+			a0 += x0[k] * v[k];
+			a1 += x0[d + k] * v[k];
+			a2 += x0[2 * d + k] * v[k];
+			a3 += x0[3 * d + k] * v[k];
+		}
+		if (mode < 0) {
+			out[i] = -a0;
+			out[i + 1] = -a1;
+			out[i + 2] = -a2;
+			out[i + 3] = -a3;
+		} else {
+			out[i] += a0;
+			out[i + 1] += a1;
+			out[i + 2] += a2;
+			out[i + 3] += a3;
+		}
+	}
+	for (; i < rows; i++) {
+		vlane a = zero;
+
+		for (int k = 0; k < d; k++)
+			a += x[(size_t)i * d + k] * v[k];
+		if (mode < 0)
+			out[i] = -a;
+		else
+			out[i] += a;
+	}
+}
+
+/*
+ * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
+ * then the memory update of the label row. Leaves each lane's ŷ_L − y_q in
+ * w->err and adds the squared errors into w->sum.
+ *
+ * Every sum runs over its index in ascending order from zero. Loops over
+ * the short feature index k are innermost, so the d running sums of one
+ * reduction are independent chains; when d is a small constant (see
+ * model_label_forward) they live in registers, otherwise in L1.
+ */
+static inline __attribute__((always_inline)) void
+label_forward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, L = m->L;
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	enum ms_memory kind = m->cfg.memory;
+	const double inv_n = 1.0 / n;
+	const vlane *x = w->x, *yt = w->yt;
+	vlane *lab = w->lab, *u = w->u;
+	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	vlane small[MODEL_SMALL_D];
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < n; i++)
+		lab[i] = yt[i];
+	lab[n] = zero;		/* the query's label is hidden */
+	for (int e = 0; e < n1; e++)
+		u[e] = zero;
+	for (int l = 0; l < L; l++) {
+		const vlane *y = lab + (size_t)l * n1;
+		vlane *yn = lab + (size_t)(l + 1) * n1;
+		vlane *r = w->reg + (size_t)l * n1;
+		vlane *s = d <= MODEL_SMALL_D ? small : w->s + (size_t)l * d;
+		vlane *v = w->v + (size_t)l * d;
+
+		for (int k = 0; k < d; k++)
+			s[k] = zero;
+		label_axpy_rows(s, y, x, n, d, 1);
+		if (d <= MODEL_SMALL_D)
+			for (int k = 0; k < d; k++)
+				w->s[(size_t)l * d + k] = s[k];
+		if (scalar) {
+			for (int k = 0; k < d; k++)
+				v[k] = mw->Av[l] * s[k];
+		} else {
+			const vlane *A = mw->Av + (size_t)l * d * d;
+
+			for (int k = 0; k < d; k++) {
+				vlane a = zero;
+
+				for (int c = 0; c < d; c++)
+					a += A[k * d + c] * s[c];
+				v[k] = a;
+			}
+		}
+		label_row_dots(r, x, v, n1, d, -1);
+		model_memory_forward(mw, kind, l, n1, MODEL_LANES,
+		    (double *)yn, (const double *)y, (double *)r, (double *)u,
+		    (const double *)(mw->Gv + (size_t)l * n1), inv_n);
+		if (ps->want_layers) {
+			vlane e = -yn[n] - yt[n];
+
+			sse[l] += e * e;
+		}
+	}
+	w->err[0] = -lab[(size_t)L * n1 + n] - yt[n];
+	sse[L] += w->err[0] * w->err[0];
+}
+
+/*
+ * Backward of label_forward_d from loss = (1/B) Σ_b (ŷ − y_q)²: adds the
+ * gradient sums (attention, memory) into w->sum, per lane.
+ */
+static inline __attribute__((always_inline)) void
+label_backward_d(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n = m->n, n1 = n + 1, L = m->L;
+	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	enum ms_memory kind = m->cfg.memory;
+	const double inv_n = 1.0 / n;
+	const vlane *x = w->x;
+	vlane *gy = w->gy, *gr = w->gr, *acc = w->acc;
+	vlane *gA = w->sum, *gm = w->sum + mw->attn_len;
+	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
+	vlane *gv = d <= MODEL_SMALL_D ? small_v : w->gv;
+	vlane *gs = d <= MODEL_SMALL_D ? small_s : w->gs;
+	const vlane zero = { 0 };
+
+	for (int e = 0; e < n1; e++)
+		gy[e] = acc[e] = zero;
+	gy[n] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = L - 1; l >= 0; l--) {
+		const vlane *R = w->reg + (size_t)l * n1;
+		const vlane *s = w->s + (size_t)l * d;
+
+		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
+		model_memory_backward(mw, kind, l, n1, MODEL_LANES,
+		    (double *)gr, (double *)acc, (double *)gm,
+		    (const double *)gy, (const double *)R,
+		    (const double *)(mw->Gv + (size_t)l * n1), inv_n);
+		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
+		for (int k = 0; k < d; k++)
+			gv[k] = zero;
+		label_axpy_rows(gv, gr, x, n1, d, -1);
+		if (scalar) {
+			vlane a = zero;
+
+			for (int k = 0; k < d; k++)
+				a += gv[k] * s[k];
+			gA[l] += a;
+		} else {
+			vlane *g = gA + (size_t)l * d * d;
+
+			/* v = A s: gA += gv sᵀ */
+			for (int k = 0; k < d; k++)
+				for (int c = 0; c < d; c++)
+					g[k * d + c] += gv[k] * s[c];
+		}
+		if (l == 0)
+			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
+		if (scalar) {
+			for (int c = 0; c < d; c++)
+				gs[c] = mw->Av[l] * gv[c];
+		} else {
+			const vlane *A = mw->Av + (size_t)l * d * d;
+
+			/* gs = Aᵀ gv */
+			for (int c = 0; c < d; c++)
+				gs[c] = zero;
+			for (int k = 0; k < d; k++)
+				for (int c = 0; c < d; c++)
+					gs[c] += A[k * d + c] * gv[k];
+		}
+		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
+		label_row_dots(gy, x, gs, n, d, 0);
+	}
+}
+
+/* A block forward and, in a pass with gradients, straight back. */
+static inline __attribute__((always_inline)) void
+label_block_d(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	label_forward_d(ps, w, d);
+	if (ps->backward)
+		label_backward_d(ps, w, d);
+}
+
+/*
+ * A block through the model (model_internal.h). The kernel instances: one
+ * for each d ≤ MODEL_SMALL_D and one for larger d. The label and dense
+ * kernels are kept in separate functions: together in one, the label
+ * kernels ran 10% slower.
+ */
+void MODEL_CLONES
+model_label_block(const struct model_pass *ps, struct model_worker *w)
+{
+	switch (ps->m->d) {
+	case 1: label_block_d(ps, w, 1); break;
+	case 2: label_block_d(ps, w, 2); break;
+	case 3: label_block_d(ps, w, 3); break;
+	case 4: label_block_d(ps, w, 4); break;
+	case 5: label_block_d(ps, w, 5); break;
+	case 6: label_block_d(ps, w, 6); break;
+	case 7: label_block_d(ps, w, 7); break;
+	case 8: label_block_d(ps, w, 8); break;
+	default: label_block_d(ps, w, ps->m->d); break;
+	}
+}

@@ -1,0 +1,261 @@
+/*
+ * Shards: the batch across the compute pool.
+ *
+ * The batch's blocks (MODEL_LANES tasks each; single tasks for the
+ * one-task-at-a-time kernel) are cut into at most MODEL_SHARDS contiguous
+ * shards (MODEL_SHARDS_TASK for the one-task-at-a-time kernel, whose slots
+ * are large), a function of B and the shapes only. Pool workers take shards
+ * from an atomic counter (a late-waking thread takes fewer); a shard's
+ * gradient, loss and error sums are reduced over its lanes into the
+ * shard's own slot, and the slots are added in shard order. So the whole
+ * pass, gradients included, is bit-identical for any number of threads,
+ * and work is balanced.
+ *
+ * A block's activations stay in L1 (for small d): each worker runs its
+ * block forward through every layer and straight back.
+ */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "memscope/model.h"
+#include "memscope/pool.h"
+
+#include "model_internal.h"
+
+/* How long the caller spins for the other workers before it sleeps. */
+#define MODEL_SPIN_NS 50000L
+
+/* Whether the pass is to stop (m->cancel raised); checked before each task
+ * or block, so a pass stops within one task's work per worker. */
+static bool
+shard_stop(const struct model_pass *ps)
+{
+	struct model_pass *mp = (struct model_pass *)ps;
+
+	if (ps->cancel == NULL ||
+	    !atomic_load_explicit(ps->cancel, memory_order_relaxed))
+		return false;
+	atomic_store_explicit(&mp->stopped, 1, memory_order_relaxed);
+	return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Blocks of MODEL_LANES tasks */
+
+/* Tasks b0 .. b0+nreal-1 into the block's lanes; the others: zero tasks. */
+static void MODEL_CLONES
+shard_load_block(const struct model_pass *ps, struct model_worker *w,
+    int b0, int nreal)
+{
+	int n1 = ps->m->n + 1, d = ps->m->d;
+	size_t xlen = (size_t)n1 * d;
+	const double *x[MODEL_LANES], *y[MODEL_LANES];
+
+	for (int t = 0; t < MODEL_LANES; t++) {
+		/* seek to task b0 + t: tokens (n+1, d), labels (n+1) */
+		size_t b = (size_t)(b0 + t);
+
+		x[t] = t < nreal ? ps->tb->X + b * xlen : w->zero;
+		y[t] = t < nreal ? ps->tb->y + b * n1 : w->zero;
+	}
+	for (size_t e = 0; e < xlen; e++) {
+		vlane v;
+
+		for (int t = 0; t < MODEL_LANES; t++)
+			v[t] = x[t][e];
+		w->x[e] = v;
+	}
+	for (int i = 0; i < n1; i++) {
+		vlane v;
+
+		for (int t = 0; t < MODEL_LANES; t++)
+			v[t] = y[t][i];
+		w->yt[i] = v;
+	}
+}
+
+/*
+ * out[g] = the sum of sum[g]'s lanes, in lane order; sum is left zero, ready
+ * for the next shard (a worker's sums start zero when allocated).
+ */
+static void
+shard_reduce_lanes(vlane *sum, double *out, size_t len)
+{
+	const vlane zero = { 0 };
+
+	for (size_t g = 0; g < len; g++) {
+		double t = sum[g][0];
+
+		for (int k = 1; k < MODEL_LANES; k++)
+			t += sum[g][k];
+		out[g] = t;
+		sum[g] = zero;
+	}
+}
+
+/* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
+static void
+shard_blocks(const struct model_pass *ps, struct model_worker *w, int lo,
+    int hi, double *slot)
+{
+	const struct model *m = ps->m;
+	size_t d1 = m->d + 1, top = (size_t)m->L * (m->n + 1) + m->n;
+	int label = m->work->kernel == KERNEL_LABEL;
+
+	for (int blk = lo; blk < hi; blk++) {
+		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
+
+		if (nreal > MODEL_LANES)
+			nreal = MODEL_LANES;
+		if (shard_stop(ps))
+			break;	/* still reduce: it leaves w->sum zero */
+		shard_load_block(ps, w, b0, nreal);
+		if (label)
+			model_label_block(ps, w);
+		else
+			model_dense_lanes_block(ps, w);
+		/* the prediction: minus the query's label cell after layer L
+		 * (the backward leaves the forward's activations as they are) */
+		for (int t = 0; ps->pred != NULL && t < nreal; t++)
+			ps->pred[b0 + t] = label ? -w->lab[top][t] :
+			    -w->Zv[top * d1 + m->d][t];
+	}
+	shard_reduce_lanes(w->sum, slot, m->work->slot_len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* One task at a time */
+
+/* Run tasks [lo, hi) one at a time, summing straight into slot. */
+static void
+shard_tasks(const struct model_pass *ps, struct model_worker *w, int lo,
+    int hi, double *slot)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	double *sse = slot + mw->attn_len + mw->mem_len;
+	size_t zlen = (size_t)(m->n + 1) * (m->d + 1);
+	size_t top = (size_t)m->n * (m->d + 1) + m->d;	/* query label */
+
+	memset(slot, 0, mw->slot_len * sizeof *slot);
+	for (int b = lo; b < hi; b++) {
+		double err;
+
+		if (shard_stop(ps))
+			return;
+		err = model_dense_task_forward(ps, w, sse, b);
+
+		sse[m->L] += err * err;
+		if (ps->pred != NULL)
+			ps->pred[b] = -w->Z[(size_t)m->L * zlen + top];
+		if (ps->backward)
+			model_dense_task_backward(ps, w, slot, err);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shards on the pool */
+
+/*
+ * The caller (worker 0) waits for the other workers here, spinning, rather
+ * than asleep in pool_run: waking a sleeping thread costs tens of
+ * microseconds (more in a virtual machine), a large part of a default step
+ * on two threads. It spins only while every worker is running (a worker
+ * that has not started may be waiting for this very core) and for at most
+ * MODEL_SPIN_NS; then pool_run's sleep takes over.
+ *
+ * Why here and not in the pool: the pool also runs jobs that last seconds
+ * (reproduce's trainings), for which a spinning caller would only burn a
+ * core, and only the pass knows, through its started and done counters,
+ * that every worker is running and nearly finished. The pool's primitives
+ * (pool_run's sleep, pool_split) still do the rest.
+ */
+static void
+shard_wait_workers(struct model_pass *ps, int nworkers)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1; atomic_load_explicit(&ps->done,
+	    memory_order_acquire) < nworkers; i++) {
+		if (atomic_load_explicit(&ps->started,
+		    memory_order_relaxed) < nworkers)
+			return;
+		if (i % 64 != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#endif
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec -
+		    t0.tv_nsec > MODEL_SPIN_NS)
+			return;
+	}
+}
+
+/* One worker's part of a pass: shards from the counter until none is left. */
+static void
+shard_worker(void *ctx, int worker, int nworkers)
+{
+	struct model_pass *ps = ctx;
+	struct model_work *mw = ps->m->work;
+	struct model_worker *w = &mw->wk[worker];
+
+	atomic_fetch_add_explicit(&ps->started, 1, memory_order_relaxed);
+	for (;;) {
+		int sh = atomic_fetch_add_explicit(&ps->next, 1,
+		    memory_order_relaxed);
+		double *slot = mw->slots + (size_t)sh * mw->slot_len;
+		int lo, hi;
+
+		if (sh >= ps->nshards)
+			break;
+		pool_split(ps->nblocks, sh, ps->nshards, &lo, &hi);
+		switch (mw->kernel) {
+		case KERNEL_LABEL:
+		case KERNEL_DENSE_LANES:
+			shard_blocks(ps, w, lo, hi, slot);
+			break;
+		case KERNEL_DENSE_TASK:
+			shard_tasks(ps, w, lo, hi, slot);
+			break;
+		}
+	}
+	atomic_fetch_add_explicit(&ps->done, 1, memory_order_release);
+	if (worker == 0)
+		shard_wait_workers(ps, nworkers);
+}
+
+/* Run the pass's shards on the pool; sums added in shard order into
+ * m->work->total. */
+bool
+model_shard_run(struct model_pass *ps, struct pool *pool)
+{
+	struct model_work *mw = ps->m->work;
+	const struct task_batch *tb = ps->tb;
+
+	ps->nblocks = mw->kernel == KERNEL_DENSE_TASK ? tb->B :
+	    (tb->B + MODEL_LANES - 1) / MODEL_LANES;
+	ps->nshards = ps->nblocks < mw->max_shards ? ps->nblocks :
+	    mw->max_shards;
+	atomic_init(&ps->next, 0);
+	atomic_init(&ps->started, 0);
+	atomic_init(&ps->done, 0);
+	atomic_init(&ps->stopped, 0);
+	pool_run(pool, shard_worker, ps);
+	if (atomic_load(&ps->stopped))
+		return false;	/* some tasks were left out */
+
+	/* add the slots in shard order: the same for any thread count */
+	memcpy(mw->total, mw->slots, mw->slot_len * sizeof(double));
+	for (int sh = 1; sh < ps->nshards; sh++) {
+		const double *slot = mw->slots + (size_t)sh * mw->slot_len;
+
+		for (size_t g = 0; g < mw->slot_len; g++)
+			mw->total[g] += slot[g];
+	}
+	return true;
+}
