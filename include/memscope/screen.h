@@ -18,12 +18,11 @@ struct screen_state {
 	bool help;
 	const char *theme;	/* name shown in the status line */
 	const char *note;	/* a UI message (theme errors), or NULL */
-	struct step_view *step;	/* the step-through screen's state, or NULL */
+	const struct step_view *step;	/* the step-through's selection, or NULL */
 };
 
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout
- * used (may be NULL). On the step-through screen st->step is first brought
- * up to date with s. */
+ * used (may be NULL). Nothing but the canvas changes. */
 void screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *lo);
 

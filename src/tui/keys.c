@@ -129,7 +129,7 @@ keys_step_task(struct keys_ui *ui, int key)
 		step_view_random_task(ui->step);
 	else
 		step_view_move_task(ui->step, key == KEYS_UP ? -1 : 1);
-	return KEYS_REDRAW;
+	return keys_send(ui, ENGINE_CMD_TRACE_TASK, ui->step->task);
 }
 
 static int
@@ -139,7 +139,7 @@ keys_step_follow(struct keys_ui *ui, int key)
 	if (!keys_on_step(ui))
 		return 0;
 	step_view_toggle_follow(ui->step);
-	return KEYS_REDRAW;
+	return keys_send(ui, ENGINE_CMD_TRACE_FOLLOW, ui->step->follow);
 }
 
 static int

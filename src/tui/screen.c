@@ -87,9 +87,6 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 		screen_too_small(c);
 		return;
 	}
-	/* the step-through screen's trace is computed on the UI's side */
-	if (st->screen == LAYOUT_SCREEN_STEP && st->step != NULL)
-		step_view_sync(st->step, s);
 	for (i = 0; i < lo.n; i++)
 		screen_panels[lo.item[i].slot]->draw(&ctx, c, lo.item[i].r);
 	if (st->help)
