@@ -49,7 +49,8 @@ now(void)
 }
 
 /* A pseudo-random command: mostly pause, resume and step, with speed
- * changes, new runs (6%), data changes, saves and exports among them. */
+ * changes, new runs (6%), data changes, saves, the step-through's task
+ * and follow/freeze, and exports among them. */
 static enum engine_cmd
 pick(unsigned *seed, int *arg)
 {
@@ -78,8 +79,16 @@ pick(unsigned *seed, int *arg)
 		return ENGINE_CMD_DATA;
 	if (r < 890)
 		return ENGINE_CMD_RESTART;
-	if (r < 970)
+	if (r < 950)
 		return ENGINE_CMD_SAVE;
+	if (r < 965) {
+		*arg = rand_r(seed) % 40;	/* some beyond the tasks */
+		return ENGINE_CMD_TRACE_TASK;
+	}
+	if (r < 975) {
+		*arg = *arg > 0;
+		return ENGINE_CMD_TRACE_FOLLOW;
+	}
 	return ENGINE_CMD_EXPORT;
 }
 
@@ -146,6 +155,18 @@ check_snapshot(const struct snapshot *s)
 			for (i = 0; i <= L; i++)
 				sum += s->base_mse[b][i];
 	assert_non_null(memchr(s->message, '\0', sizeof s->message));
+	if (s->trace.ready) {
+		const struct trace *tr = &s->trace.tr;
+
+		assert_int_equal(tr->L, s->trace.cfg.layers);
+		assert_true(s->trace.task >= 0 &&
+		    s->trace.task < s->trace.cfg.test_batch);
+		for (i = 0; i <= tr->L; i++)
+			for (b = 0; b < TRACE_METHODS; b++)
+				sum += tr->col[b].pred[i] + tr->label[i];
+		for (i = 0; i < tr->L * tr->L; i++)
+			sum += tr->contrib[i];
+	}
 	(void)sum;
 }
 

@@ -330,27 +330,40 @@ test_step_keys(void **state)
 	}
 	assert_int_equal(v.layer, 0);
 	assert_int_equal(v.task, 0);
+	/* the layer is the UI's: nothing is sent */
 	ui = ui_on(LAYOUT_SCREEN_STEP, &s, &v);
 	assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), KEYS_REDRAW);
 	keys_dispatch(&ui, KEYS_RIGHT);
 	assert_int_equal(v.layer, 2);
 	keys_dispatch(&ui, KEYS_LEFT);
 	assert_int_equal(v.layer, 1);
+	assert_int_equal(s.n, 0);
+	/* the task and follow go to the worker, which traces them */
 	assert_int_equal(keys_dispatch(&ui, KEYS_DOWN), KEYS_REDRAW);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.cmd, ENGINE_CMD_TRACE_TASK);
+	assert_int_equal(s.arg, 1);
 	keys_dispatch(&ui, KEYS_DOWN);
 	assert_int_equal(v.task, 2);
+	assert_int_equal(s.arg, 2);
 	keys_dispatch(&ui, KEYS_UP);
 	assert_int_equal(v.task, 1);
+	assert_int_equal(s.arg, 1);
 	assert_true(v.follow);
 	assert_int_equal(keys_dispatch(&ui, 'f'), KEYS_REDRAW);
 	assert_false(v.follow);
+	assert_int_equal(s.cmd, ENGINE_CMD_TRACE_FOLLOW);
+	assert_int_equal(s.arg, 0);
+	keys_dispatch(&ui, 'f');
+	assert_int_equal(s.arg, 1);
 	assert_int_equal(keys_dispatch(&ui, 'd'), KEYS_REDRAW);
 	assert_true(v.task >= 0 && v.task < cfg.test_batch);
-	assert_int_equal(s.n, 0);
+	assert_int_equal(s.cmd, ENGINE_CMD_TRACE_TASK);
+	assert_int_equal(s.arg, v.task);
+	assert_int_equal(s.n, 6);
 	/* without a step view the keys are not taken */
 	ui = ui_on(LAYOUT_SCREEN_STEP, &s, NULL);
 	assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), 0);
-	step_view_free(&v);
 	snapshot_free(&snap);
 }
 
@@ -413,7 +426,6 @@ test_hints_name_keys(void **state)
 			assert_true(*p != '\0');
 		}
 	}
-	step_view_free(&v);
 	snapshot_free(&snap);
 }
 

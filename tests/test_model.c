@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/analysis.h"
 #include "memscope/baselines.h"
 #include "memscope/model.h"
 #include "memscope/task.h"
@@ -368,7 +369,7 @@ test_cgd_unrolls_to_lfom_coefficients(void **state)
 	reg = xdoubles((size_t)L * n1);
 	S = xdoubles((size_t)L * n1);
 	coef = xdoubles((size_t)L * L);
-	model_cgd_coefficients(&m, coef);
+	analysis_cgd_coefficients(&m, coef);
 	model_trace_task(&m, &tb, 1, label, reg);
 	/* the attention outputs: S_j = R_j − γ_j R_{j−1} */
 	for (int j = 0; j < L; j++)

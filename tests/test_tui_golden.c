@@ -166,9 +166,11 @@ test_golden(void **state)
 	golden_config(&cfg, gc->param, gc->memory);
 	snapshot_init(&s);
 	fixture_snapshot(&s, &cfg);
+	fixture_trace(&s, 7);
 	step_view_init(&view);
 	view.task = 7;
 	view.layer = gc->layer;
+	step_view_sync(&view, &s);
 	ctx.s = &s;
 	canvas_init(&c, gc->w, gc->h, gc->ascii ? &canvas_glyphs_ascii :
 	    &canvas_glyphs_utf8);
@@ -187,7 +189,6 @@ test_golden(void **state)
 	}
 	canvas_free(&c);
 	snapshot_free(&s);
-	step_view_free(&view);
 }
 
 int

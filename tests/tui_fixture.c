@@ -1,9 +1,45 @@
 /* The fixed snapshot: smooth made-up curves and parameters from sin(). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "memscope/model.h"
+#include "memscope/task.h"
+#include "memscope/trace.h"
 #include "tui_fixture.h"
+
+/* s's step-through trace of task k of the run's first test batch, as the
+ * worker computes it: the snapshot's parameters and GD steps. */
+void
+fixture_trace(struct snapshot *s, int k)
+{
+	const struct ms_config *cfg = &s->cfg;
+	struct snapshot_trace *st = &s->trace;
+	struct task_dist dist;
+	struct task_batch one;
+	struct model m;
+	char err[256];
+
+	if (task_dist_init(&dist, cfg, err, sizeof err) != 0)
+		abort();
+	trace_test_task(&dist, cfg->seed, cfg->test_batch, 1, k, cfg->context,
+	    &one);
+	model_init(&m, cfg);
+	memcpy(m.params, s->params, s->nparams * sizeof *s->params);
+	trace_set_task(&st->tr, cfg, &one, 0, s->have_baselines ?
+	    s->base_step[BASELINE_GD] : NULL);
+	if (trace_set_model(&st->tr, &m) != 0)
+		abort();
+	st->have_src = st->ready = st->follow = true;
+	st->task = k;
+	st->run = s->run;
+	st->step = s->step;
+	st->cfg = *cfg;
+	st->gen++;
+	model_free(&m);
+	task_batch_free(&one);
+	task_dist_free(&dist);
+}
 
 /* Fill s with a fixed history, parameters and coefficients. */
 void
@@ -55,4 +91,5 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 			s->cgd_coef[l * L + j] = j <= l ? pow(0.5, l - j) *
 			    (1 + 0.1 * l) : 0;
 	strcpy(s->message, "");
+	fixture_trace(s, 0);
 }

@@ -1,7 +1,9 @@
 /*
  * The training engine: a worker thread that owns a trainer and steps it,
  * a command queue the UI writes to, and a snapshot slot the UI reads from.
- * Nothing else is shared between the two threads.
+ * Nothing else is shared between the two threads. Everything the screens
+ * draw is computed here and arrives in the snapshot, the step-through trace
+ * of the task the UI selected included (ENGINE_CMD_TRACE_*).
  */
 #ifndef MEMSCOPE_ENGINE_H
 #define MEMSCOPE_ENGINE_H
@@ -27,6 +29,10 @@ enum engine_cmd {
 	ENGINE_CMD_RESTART,	/* a new run with the same settings */
 	ENGINE_CMD_SAVE,	/* checkpoint_save to the save path */
 	ENGINE_CMD_EXPORT,	/* the history as CSV to the export path */
+	ENGINE_CMD_TRACE_TASK,	/* arg ≥ 0: trace test task arg (snapshot.h's
+				 * trace; clamped to the run's tasks) */
+	ENGINE_CMD_TRACE_FOLLOW,	/* arg 1: trace the newest parameters;
+					 * 0: freeze the ones traced */
 	ENGINE_CMD_QUIT
 };
 

@@ -53,8 +53,9 @@ struct key_row {
 	key_action_fn act;	/* what carries it out */
 	enum engine_cmd cmd;	/* the command an engine row queues */
 	int arg;		/* its argument; or the action's (±1, a screen) */
-	/* A step-through row's function of the step view (stepview.h). */
-	void (*view)(struct step_view *v, int arg);
+	/* A step-through row's function of the step view (stepview.h): it
+	 * returns the argument of the row's engine command, or -1 for none. */
+	int (*view)(struct step_view *v, int arg);
 };
 
 /* One line of the help: its keys and how their words join into its text,

@@ -113,8 +113,4 @@ double model_flops_per_step(const struct model *m, int batch);
  * "x86-64" (baseline SSE2) or "generic"; the results are the same bits. */
 const char *model_kernel_isa(void);
 
-/* For cgd: the effective LFOM coefficient of register j at layer ℓ,
- * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (doc/math.md §4). */
-void model_cgd_coefficients(const struct model *m, double *coef);
-
 #endif

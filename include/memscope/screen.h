@@ -22,7 +22,13 @@ struct screen_state {
 	bool help;
 	const char *theme;	/* name shown in the status line */
 	const char *note;	/* a UI message (theme errors), or NULL */
-	struct step_view *step;	/* the step-through screen's state, or NULL */
+	const struct step_view *step;	/* the step-through's selection, or NULL */
+};
+
+/* The UI state the screens keep between frames; their sync hooks keep it
+ * up to date with the snapshots, their keys change it, drawing reads it. */
+struct screen_views {
+	struct step_view *step;	/* the step-through's selection, or NULL */
 };
 
 struct screen_module {
@@ -35,9 +41,9 @@ struct screen_module {
 	int nkeys;
 	const struct panel_hint *hints;	/* the message line's (nhints) */
 	int nhints;
-	/* Bring the screen's UI state up to date with s before a frame;
-	 * NULL: nothing to keep. */
-	void (*sync)(const struct screen_state *st, const struct snapshot *s);
+	/* Bring the screen's UI state up to date with snapshot s, once per
+	 * snapshot taken (screen_sync); NULL: nothing to keep. */
+	void (*sync)(struct screen_views *v, const struct snapshot *s);
 	/* Draw the panels lo placed. */
 	void (*draw)(const struct panel_ctx *ctx, struct canvas *c,
 	    const struct layout *lo);
@@ -52,9 +58,11 @@ extern const struct screen_module screen_step;	/* 4, step-through */
  * range. */
 const struct screen_module *screen_module(int i);
 
+/* Run every screen's sync with snapshot s (after each engine_take). */
+void screen_sync(struct screen_views *v, const struct snapshot *s);
+
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout
- * used (may be NULL). The screen's sync runs first (on the step-through
- * screen st->step is brought up to date with s). */
+ * used (may be NULL). Nothing but the canvas changes. */
 void screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *lo);
 

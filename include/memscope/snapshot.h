@@ -11,7 +11,7 @@
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 #include "memscope/model.h"
-#include "memscope/rng.h"
+#include "memscope/trace.h"
 
 enum engine_state {
 	ENGINE_STARTING,	/* the first run is being set up */
@@ -31,11 +31,29 @@ struct snapshot_curve {
 };
 
 #define SNAPSHOT_MAX_MARKS 16
-#define SNAPSHOT_MAX_POINTS 2048	/* curves are downsampled to this */
+#define SNAPSHOT_MAX_POINTS 2048	/* a curve holds 1 to 2 times this many
+					 * points, plus one (history.h) */
 
 struct snapshot_mark {
 	long step;		/* where the data distribution changed */
 	char label[32];		/* the new data, "kappa:100" */
+};
+
+/* The step-through trace (trace.h) of the test task the UI asked for
+ * (ENGINE_CMD_TRACE_TASK, ENGINE_CMD_TRACE_FOLLOW), computed by the worker:
+ * from the run's newest parameters while following, else from the copy it
+ * took when the view was frozen. All ℓ = 0..L are there; which one is
+ * shown is the UI's. */
+struct snapshot_trace {
+	bool have_src;		/* parameters were taken: cfg, task, step set */
+	bool ready;		/* tr holds a task part and a model part */
+	bool follow;		/* following the run, or frozen */
+	int task;		/* the task traced, 0 .. cfg.test_batch - 1 */
+	int run;		/* of the parameters traced */
+	long step;
+	struct ms_config cfg;
+	unsigned long gen;	/* changes whenever tr does */
+	struct trace tr;
 };
 
 struct snapshot {
@@ -74,11 +92,11 @@ struct snapshot {
 	double *base_mse[BASELINE_COUNT];	/* each (L+1): after k iterations */
 	double *base_step[BASELINE_COUNT];	/* each (L+1): the step used for
 						 * k iterations (0: none) */
-	struct rng test_from;	/* the test stream just before the test batch
-				 * was drawn (trainer.h) */
 	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */
 	double *sigma_cos;	/* (L) cosine of Σ_h A_ℓh with Σ⁻¹, pre/gdpp only */
 	int cap_L;		/* allocated layers for the per-layer arrays */
+
+	struct snapshot_trace trace;	/* the step-through screen's */
 };
 
 /* An empty snapshot (state ENGINE_STARTING, nothing to draw). */
@@ -90,10 +108,10 @@ void snapshot_set_model(struct snapshot *s, const struct model *m);
 /* Size the per-layer arrays for L layers (values set to NAN). */
 void snapshot_set_layers(struct snapshot *s, int L);
 
-/* Copy a history of n points into c, averaging log-losses over buckets
- * when n exceeds maxpts so that at most maxpts points remain. */
-void snapshot_curve_set(struct snapshot_curve *c, const double *step,
-    const double *train, const double *test, int n, int maxpts);
+/* dst becomes a copy of the curve src (its allocation kept if large
+ * enough). */
+void snapshot_curve_copy(struct snapshot_curve *dst,
+    const struct snapshot_curve *src);
 /* Append one point to c. */
 void snapshot_curve_append(struct snapshot_curve *c, double step,
     double train, double test);

@@ -1,63 +1,37 @@
 /*
- * The step-through screen's state, owned by the UI thread: which test task
- * and which layer ℓ are shown, whether the view follows the newest snapshot
- * or a frozen copy of one, and the trace (trace.h) computed from that copy.
- * The model it runs is its own, built from the snapshot's configuration and
- * parameters; the test task is regenerated from the run's seed, so nothing
- * of the engine's is touched.
+ * The step-through screen's selection, owned by the UI thread: which test
+ * task and which layer ℓ are shown, and whether the view follows the run
+ * or is frozen. The trace itself is the worker's (snapshot.h's trace): the
+ * task and follow/freeze go to it as engine commands (ENGINE_CMD_TRACE_*),
+ * ℓ only chooses what is drawn of it.
  */
 #ifndef MEMSCOPE_STEPVIEW_H
 #define MEMSCOPE_STEPVIEW_H
 
 #include <stdbool.h>
 
-#include "memscope/model.h"
 #include "memscope/rng.h"
 #include "memscope/snapshot.h"
-#include "memscope/task.h"
-#include "memscope/trace.h"
 
 struct step_view {
-	bool follow;		/* take every new snapshot, or keep the copy */
-	int task;		/* test task, 0 .. test_batch - 1 */
-	int layer;		/* ℓ = 0 .. L */
+	bool follow;		/* asked: follow the run, or freeze */
+	int task;		/* asked: the test task (the worker keeps it
+				 * below the traced run's number of tasks) */
+	int layer;		/* ℓ = 0 .. L shown */
 	struct rng rng;		/* random tasks */
-
-	/* The copy of the snapshot the trace is computed from. */
-	bool have_src;
-	unsigned long src_seq;
-	int src_run;
-	long src_step;
-	struct ms_config cfg;
-	struct rng test_from;	/* where the test batch was drawn from */
-	size_t nparams;
-	double *params;		/* (nparams) */
-	bool have_gd;
-	double *gd_step;	/* (L+1) GD's steps, if have_gd */
-	unsigned long gen;	/* bumped whenever the copy changes */
-
-	/* What the trace was computed for, and its inputs. */
-	bool have_dist;
-	struct ms_config dist_cfg;
-	struct task_dist dist;
-	bool have_model;
-	struct model model;
-	struct trace trace;
-	bool task_valid;	/* trace's task part matches the keys below */
-	struct ms_config task_cfg;
-	int task_index;
-	struct rng task_from;
-	bool task_gd;
-	unsigned long model_gen;	/* gen of the trace's model part */
+	int tasks;		/* the traced run's test tasks, 0: no trace yet */
+	int layers;		/* its L */
 };
 
-/* A view at task 0, ℓ = 0, following. */
+/* A view at task 0, ℓ = 0, following (the worker's defaults too). */
 void step_view_init(struct step_view *v);
-void step_view_free(struct step_view *v);
 
-/* Bring the view up to date with snapshot s (taken only while following,
- * or when nothing was taken yet); recompute what changed. */
+/* Take the ranges of the trace in snapshot s (none: s is NULL or has no
+ * trace) and keep ℓ inside them. */
 void step_view_sync(struct step_view *v, const struct snapshot *s);
+
+/* The task shown: the one asked for, within the traced run's tasks. */
+int step_view_task(const struct step_view *v);
 
 /* Next (+1) or previous (-1) test task, wrapping around. */
 void step_view_move_task(struct step_view *v, int delta);
@@ -65,10 +39,7 @@ void step_view_move_task(struct step_view *v, int delta);
 void step_view_random_task(struct step_view *v);
 /* ℓ − 1 or ℓ + 1, within 0 .. L. */
 void step_view_move_layer(struct step_view *v, int delta);
-/* Follow the newest snapshot, or freeze the one shown. */
+/* Follow the run, or freeze the parameters traced. */
 void step_view_toggle_follow(struct step_view *v);
-
-/* Whether the trace is there to draw (a snapshot with a model was taken). */
-bool step_view_ready(const struct step_view *v);
 
 #endif

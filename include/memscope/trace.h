@@ -75,6 +75,8 @@ struct trace {
 /* An empty trace. */
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
+/* dst (from trace_init, or a trace) becomes a deep copy of src. */
+void trace_copy(struct trace *dst, const struct trace *src);
 
 /*
  * Take task b of tb and compute what depends on the task alone: w*, the

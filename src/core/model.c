@@ -174,25 +174,6 @@ model_param(struct model *m, const char *name, int layer, int head)
 	return pb ? m->params + pb->offset : NULL;
 }
 
-void
-model_cgd_coefficients(const struct model *m, double *coef)
-{
-	int L = m->L;
-
-	for (int l = 0; l < L; l++) {
-		for (int j = 0; j < L; j++) {
-			double c = 0.0;
-
-			if (j <= l && m->cfg.memory == MS_MEMORY_CGD) {
-				c = m->params[m->off_mem0[l]];
-				for (int k = j + 1; k <= l; k++)
-					c *= m->params[m->off_mem1[k]];
-			}
-			coef[l * L + j] = c;
-		}
-	}
-}
-
 /* ------------------------------------------------------------------------ */
 /* Passes */
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/analysis.h"
 #include "memscope/baselines.h"
 #include "memscope/rng.h"
 #include "memscope/trace.h"
@@ -92,6 +93,61 @@ trace_free(struct trace *tr)
 		free(c->wdist);
 	}
 	memset(tr, 0, sizeof *tr);
+}
+
+/* n doubles of src into a fresh array, or NULL if src is NULL. */
+static double *
+trace_dup(const double *src, size_t n)
+{
+	double *dst;
+
+	if (src == NULL)
+		return NULL;
+	dst = xdoubles(n);
+	memcpy(dst, src, n * sizeof *dst);
+	return dst;
+}
+
+/* dst (initialised) becomes a copy of src. */
+void
+trace_copy(struct trace *dst, const struct trace *src)
+{
+	size_t d = (size_t)src->d, n1 = (size_t)src->n + 1;
+	size_t L = (size_t)src->L;
+
+	trace_free(dst);
+	*dst = *src;
+	if (src->task.X != NULL) {
+		task_batch_alloc(&dst->task, 1, src->n, src->d);
+		memcpy(dst->task.X, src->task.X, n1 * d * sizeof(double));
+		memcpy(dst->task.y, src->task.y, n1 * sizeof(double));
+		memcpy(dst->task.w, src->task.w, d * sizeof(double));
+		dst->wstar = dst->task.w;
+	}
+	dst->eig = trace_dup(src->eig, d);
+	dst->gd_step = trace_dup(src->gd_step, L + 1);
+	dst->cg_alpha = trace_dup(src->cg_alpha, L);
+	dst->cg_beta = trace_dup(src->cg_beta, L);
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		const struct trace_column *s = &src->col[m];
+		struct trace_column *c = &dst->col[m];
+
+		c->pred = trace_dup(s->pred, L + 1);
+		c->err = trace_dup(s->err, L + 1);
+		c->resid = trace_dup(s->resid, L + 1);
+		c->w = trace_dup(s->w, (L + 1) * d);
+		c->wdist = trace_dup(s->wdist, L + 1);
+	}
+	dst->misfit = trace_dup(src->misfit, L + 1);
+	dst->label = trace_dup(src->label, (L + 1) * n1);
+	dst->reg = trace_dup(src->reg, L * n1);
+	dst->coef = trace_dup(src->coef, L * L);
+	dst->contrib = trace_dup(src->contrib, L * L);
+	dst->alpha = trace_dup(src->alpha, L);
+	dst->gamma = trace_dup(src->gamma, L);
+	dst->gamma_row = trace_dup(src->gamma_row, L * n1);
+	dst->evec = trace_dup(src->evec, d * d);
+	dst->eval = trace_dup(src->eval, d);
 }
 
 /* The task's token i (i = n: the query). */
@@ -357,7 +413,7 @@ trace_set_model(struct trace *tr, struct model *m)
 			for (int i = 0; i < n1; i++)
 				tr->reg[(size_t)j * n1 + i] -= tr->gamma[j] *
 				    tr->reg[(size_t)(j - 1) * n1 + i];
-		model_cgd_coefficients(m, tr->coef);
+		analysis_cgd_coefficients(m, tr->coef);
 		break;
 	case MS_MEMORY_LFOM:
 		tr->gamma_row = xdoubles((size_t)L * n1);

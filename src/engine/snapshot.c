@@ -1,4 +1,4 @@
-/* Snapshots: allocation, the model copy, and loss-curve downsampling. */
+/* Snapshots: allocation, the model copy, curves. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,7 @@ snapshot_free(struct snapshot *s)
 	}
 	free(s->cgd_coef);
 	free(s->sigma_cos);
+	trace_free(&s->trace.tr);
 	memset(s, 0, sizeof *s);
 }
 
@@ -107,49 +108,20 @@ snapshot_curve_reserve(struct snapshot_curve *c, int n)
 	c->test = xrealloc(c->test, n * sizeof(double));
 }
 
-/* Copy a history of n points into c, averaging log-losses over buckets
- * when n exceeds maxpts. Each bucket keeps its last step, the geometric mean
- * of its training losses and of its (evaluated) test losses. */
+/* dst becomes a copy of the curve src. */
 void
-snapshot_curve_set(struct snapshot_curve *c, const double *step,
-    const double *train, const double *test, int n, int maxpts)
+snapshot_curve_copy(struct snapshot_curve *dst,
+    const struct snapshot_curve *src)
 {
-	int b, i, lo, hi, ntr, nte;
-	double str, ste;
+	int n = src->n;
 
-	if (maxpts < 1)
-		maxpts = 1;
-	if (n <= maxpts) {
-		snapshot_curve_reserve(c, n);
-		if (n > 0) {
-			memcpy(c->step, step, n * sizeof(double));
-			memcpy(c->train, train, n * sizeof(double));
-			memcpy(c->test, test, n * sizeof(double));
-		}
-		c->n = n;
-		return;
+	snapshot_curve_reserve(dst, n);
+	if (n > 0) {
+		memcpy(dst->step, src->step, n * sizeof(double));
+		memcpy(dst->train, src->train, n * sizeof(double));
+		memcpy(dst->test, src->test, n * sizeof(double));
 	}
-	snapshot_curve_reserve(c, maxpts);
-	for (b = 0; b < maxpts; b++) {
-		lo = (int)((long long)b * n / maxpts);
-		hi = (int)((long long)(b + 1) * n / maxpts);
-		str = ste = 0;
-		ntr = nte = 0;
-		for (i = lo; i < hi; i++) {
-			if (isfinite(train[i]) && train[i] > 0) {
-				str += log(train[i]);
-				ntr++;
-			}
-			if (isfinite(test[i]) && test[i] > 0) {
-				ste += log(test[i]);
-				nte++;
-			}
-		}
-		c->step[b] = step[hi - 1];
-		c->train[b] = ntr > 0 ? exp(str / ntr) : NAN;
-		c->test[b] = nte > 0 ? exp(ste / nte) : NAN;
-	}
-	c->n = maxpts;
+	dst->n = n;
 }
 
 /* Append one point to c. */

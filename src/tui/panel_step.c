@@ -1,7 +1,8 @@
 /*
  * The step-through screen (screen 4): one test task through the learned
  * model layer by layer, beside CG, GD and Nesterov after as many
- * iterations. Three panels draw the step view (stepview.h) kept by the UI:
+ * iterations. Three panels draw the trace the worker published in the
+ * snapshot (snapshot.h's trace) at the layer ℓ the UI selected (stepview.h):
  *   - the task and the methods at ℓ: the query label, w*, the spectrum of
  *     XXᵀ/n, then a column per method (prediction, squared error, norm of
  *     the context residuals, distance of w_ℓ to w*; the smallest error
@@ -65,24 +66,34 @@ step_num(char *buf, size_t len, double v, bool sign)
 	return buf;
 }
 
+/* The layer ℓ selected, within the trace's 0 .. L. */
+static int
+step_layer(const struct panel_ctx *ctx)
+{
+	int l = ctx->step != NULL ? ctx->step->layer : 0;
+	int L = ctx->s->trace.cfg.layers;
+
+	return l > L ? L : l < 0 ? 0 : l;
+}
+
 /* The frame's inside, or a centred note when there is nothing to draw;
  * returns false in that case. */
 static bool
 step_begin(const struct panel_ctx *ctx, struct canvas *c, struct rect r,
     const char *title, struct rect *in)
 {
-	const struct step_view *v = ctx->step;
+	const struct snapshot_trace *st = &ctx->s->trace;
 
 	*in = panel_frame(c, r, title);
 	if (in->w < 8 || in->h < 1)
 		return false;
-	if (v == NULL || !v->have_src) {
+	if (!st->have_src) {
 		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
-		    ctx->s->state == ENGINE_STARTING ?
+		    ctx->s->state == ENGINE_STARTING || ctx->s->busy[0] ?
 		    "setting up the run..." : "waiting for a snapshot...");
 		return false;
 	}
-	if (!step_view_ready(v)) {
+	if (!st->ready) {
 		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
 		    "no trace for this configuration");
 		return false;
@@ -175,24 +186,24 @@ step_steps_line(struct canvas *c, struct rect in, int y, const struct trace *tr,
 static void
 step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
-	const struct step_view *v = ctx->step;
+	const struct snapshot_trace *st = &ctx->s->trace;
 	const struct trace *tr;
 	struct rect in;
 	char title[128], buf[64];
 	double vals[STEP_NMETHODS];
 	int ncols, i, k, y, l, x, end, d;
 
-	if (v != NULL && v->have_src)
+	if (st->have_src)
 		snprintf(title, sizeof title, "task %d of %d%sstep %ld%s%s",
-		    v->task, v->cfg.test_batch, step_sym(c, " · ", ", "),
-		    v->src_step, step_sym(c, " · ", ", "), v->follow ?
+		    st->task, st->cfg.test_batch, step_sym(c, " · ", ", "),
+		    st->step, step_sym(c, " · ", ", "), st->follow ?
 		    "following" : "frozen");
 	else
 		snprintf(title, sizeof title, "step-through");
 	if (!step_begin(ctx, c, r, title, &in))
 		return;
-	tr = &v->trace;
-	l = v->layer;
+	tr = &st->tr;
+	l = step_layer(ctx);
 	d = tr->d;
 	y = in.y;
 	end = in.y + in.h;
@@ -282,19 +293,18 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 static void
 step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
-	const struct step_view *v = ctx->step;
 	const struct glyphs *g = c->g;
 	const struct trace *tr;
 	struct rect in, pr;
 	struct plot p;
 	double lo = INFINITY, hi = -INFINITY, xs[65], ys[65];
 	char buf[32];
-	int i, l, L, row, x, col;
+	int i, l, L, row, x, col, at = step_layer(ctx);
 
 	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer ℓ",
 	    "ln (y^-y)^2 by layer"), &in))
 		return;
-	tr = &v->trace;
+	tr = &ctx->s->trace.tr;
 	L = tr->L;
 	if (in.w < 12 || in.h < 4 || L > 64)
 		return;
@@ -330,8 +340,8 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			continue;
 		x = col + canvas_text_width(buf);
 		canvas_text(c, col, pr.y + pr.h, in.x + in.w - col,
-		    l == v->layer ? COL_MARK : COL_AXIS, buf);
-		if (l == v->layer) {	/* visible without colour too */
+		    l == at ? COL_MARK : COL_AXIS, buf);
+		if (l == at) {	/* visible without colour too */
 			struct rect b = { col, pr.y + pr.h,
 			    canvas_text_width(buf), 1 };
 
@@ -339,7 +349,7 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		}
 	}
 	/* ℓ, under the curves */
-	col = plot_col(&p, v->layer);
+	col = plot_col(&p, at);
 	for (row = pr.y; row < pr.y + pr.h; row++)
 		canvas_put(c, col, row, g->mark, COL_MARK);
 	/* the legend: the methods' names in their colours */
@@ -521,26 +531,26 @@ static void
 step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
     struct rect r)
 {
-	const struct step_view *v = ctx->step;
+	const struct snapshot_trace *st = &ctx->s->trace;
 	const struct trace *tr;
 	struct rect in;
 	char title[96], buf[128];
-	int l, n1, end, y, x, first, last, sw, gw, bw, j, lj, L;
+	int l = step_layer(ctx), n1, end, y, x, first, last, sw, gw, bw, j, lj;
+	int L;
 	double rrange = 0, grange = 0, bmax = 0, upd = 0;
 	bool lfom;
 
-	if (v != NULL && v->have_src && v->layer > 0)
-		snprintf(title, sizeof title, "memory at layer %d: %s",
-		    v->layer, config_memory_name(v->cfg.memory));
-	else if (v != NULL && v->have_src)
+	if (st->have_src && l > 0)
+		snprintf(title, sizeof title, "memory at layer %d: %s", l,
+		    config_memory_name(st->cfg.memory));
+	else if (st->have_src)
 		snprintf(title, sizeof title, "memory: %s",
-		    config_memory_name(v->cfg.memory));
+		    config_memory_name(st->cfg.memory));
 	else
 		snprintf(title, sizeof title, "memory");
 	if (!step_begin(ctx, c, r, title, &in))
 		return;
-	tr = &v->trace;
-	l = v->layer;
+	tr = &st->tr;
 	L = tr->L;
 	n1 = tr->n + 1;
 	y = in.y;

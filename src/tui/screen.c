@@ -105,6 +105,15 @@ screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
 	}
 }
 
+/* Every screen's sync, with snapshot s. */
+void
+screen_sync(struct screen_views *v, const struct snapshot *s)
+{
+	for (int i = 0; i < LAYOUT_SCREENS; i++)
+		if (screen_modules[i]->sync != NULL)
+			screen_modules[i]->sync(v, s);
+}
+
 /* Draw the frame for snapshot s on the whole canvas. */
 void
 screen_draw(struct canvas *c, const struct snapshot *s,
@@ -123,8 +132,6 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 		screen_too_small(c);
 		return;
 	}
-	if (m->sync != NULL)
-		m->sync(st, s);
 	m->draw(&ctx, c, &lo);
 	if (st->help)
 		screen_help(c);

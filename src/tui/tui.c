@@ -161,6 +161,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct snapshot *snap = engine_first_snapshot(e);
 	struct step_view step;
 	struct keys_ui ui = { 0, false, tui_send, e, &step };
+	struct screen_views views = { &step };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -206,6 +207,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	}
 	t0 = tui_now();
 	step_view_init(&step);
+	/* the worker traces the step-through's task from now on */
+	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
 
 	while (!quit && !tui_signalled) {
 		now = tui_now();
@@ -243,8 +246,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			break;
 		if (pfd[1].revents & POLLIN) {
 			engine_notify_drain(e);
-			if (engine_take(e, &snap))
+			if (engine_take(e, &snap)) {
+				screen_sync(&views, snap);
 				dirty = true;
+			}
 		}
 		/* keys; a resize arrives as a key after SIGWINCH */
 		while ((key = backend_key()) != -1) {
@@ -269,14 +274,15 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			if (flags != 0)
 				dirty = true;
 		}
-		if (engine_take(e, &snap))
+		if (engine_take(e, &snap)) {
+			screen_sync(&views, snap);
 			dirty = true;
+		}
 	}
 	now = tui_now();
 	backend_end();
 	canvas_free(&c);
 	engine_free(e);
-	step_view_free(&step);
 	tui_signals_restore(old_sig);
 	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
 		fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s)\n",
