@@ -394,48 +394,6 @@ test_spectrum(void **state)
 	task_dist_free(&dist);
 }
 
-/* The regenerated task is the trainer's, also after changes of data. */
-static void
-test_test_task_is_the_trainers(void **state)
-{
-	struct ms_config c = trace_config(MS_PARAM_PRE, MS_MEMORY_CGD);
-	struct trainer t;
-	struct task_dist dist;
-	struct task_batch one;
-	char err[256];
-	int d = c.dim, n1 = c.context + 1;
-
-	(void)state;
-	c.test_batch = 70;	/* more than one chunk to skip */
-	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
-	for (int draws = 1; draws <= 3; draws++) {
-		if (draws > 1) {
-			struct ms_config next = t.cfg;
-
-			next.data = draws == 2 ? MS_DATA_ISO : MS_DATA_KAPPA;
-			next.kappa = 100.0;
-			assert_int_equal(trainer_set_data(&t, &next, err,
-			    sizeof err), 0);
-		}
-		assert_int_equal(task_dist_init(&dist, &t.cfg, err, sizeof err),
-		    0);
-		for (int k = 0; k < c.test_batch; k += 23) {
-			trace_test_task(&dist, c.seed, c.test_batch, draws, k,
-			    c.context, &one);
-			assert_memory_equal(one.X,
-			    t.test.X + (size_t)k * n1 * d,
-			    sizeof *one.X * (size_t)n1 * d);
-			assert_memory_equal(one.y, t.test.y + (size_t)k * n1,
-			    sizeof *one.y * (size_t)n1);
-			assert_memory_equal(one.w, t.test.w + (size_t)k * d,
-			    sizeof *one.w * (size_t)d);
-			task_batch_free(&one);
-		}
-		task_dist_free(&dist);
-	}
-	trainer_free(&t);
-}
-
 static json_t *
 get(json_t *o, const char *key)
 {
@@ -584,7 +542,6 @@ main(void)
 		cmocka_unit_test(test_contributions_add_up),
 		cmocka_unit_test(test_columns_average_to_the_table),
 		cmocka_unit_test(test_spectrum),
-		cmocka_unit_test(test_test_task_is_the_trainers),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_shape_mismatch),
 	};

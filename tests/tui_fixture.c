@@ -16,17 +16,16 @@ fixture_trace(struct snapshot *s, int k)
 	const struct ms_config *cfg = &s->cfg;
 	struct snapshot_trace *st = &s->trace;
 	struct task_dist dist;
-	struct task_batch one;
+	struct task_batch test;
 	struct model m;
 	char err[256];
 
 	if (task_dist_init(&dist, cfg, err, sizeof err) != 0)
 		abort();
-	trace_test_task(&dist, cfg->seed, cfg->test_batch, 1, k, cfg->context,
-	    &one);
+	task_test_batch(&test, &dist, cfg);
 	model_init(&m, cfg);
 	memcpy(m.params, s->params, s->nparams * sizeof *s->params);
-	trace_set_task(&st->tr, cfg, &one, 0, s->have_baselines ?
+	trace_set_task(&st->tr, cfg, &test, k, s->have_baselines ?
 	    s->base_step[BASELINE_GD] : NULL);
 	if (trace_set_model(&st->tr, &m) != 0)
 		abort();
@@ -37,7 +36,7 @@ fixture_trace(struct snapshot *s, int k)
 	st->cfg = *cfg;
 	st->gen++;
 	model_free(&m);
-	task_batch_free(&one);
+	task_batch_free(&test);
 	task_dist_free(&dist);
 }
 

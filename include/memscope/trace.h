@@ -92,19 +92,6 @@ void trace_set_task(struct trace *tr, const struct ms_config *cfg,
  * (and no model part) if m's d, n or L are not the trace's. */
 int trace_set_model(struct trace *tr, struct model *m);
 
-/*
- * Task k of the test batch of B tasks that a run draws after `draws`
- * samplings of stream RNG_STREAM_TEST of seed (1 at the start of a run, one
- * more after each change of data), from dist: into one (a batch of one,
- * allocated here). The same task, bit for bit, as the trainer's.
- */
-void trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
-    int draws, int k, int n, struct task_batch *one);
-/* Task k of the batch drawn from stream state *from (a trainer's
- * test_from): the same task, bit for bit, as that batch's task k. */
-void trace_test_task_from(const struct task_dist *dist, const struct rng *from,
-    long long k, int n, struct task_batch *one);
-
 /* Name of a method: "model", "cg", "gd", "nesterov". */
 const char *trace_method_name(enum trace_method m);
 

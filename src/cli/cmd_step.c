@@ -365,7 +365,7 @@ cmd_step(int argc, char **argv)
 	struct cli_opts o;
 	struct trainer t;
 	struct ms_config scfg;
-	struct task_batch one;
+	struct task_batch test;
 	struct baseline_table bt;
 	struct trace tr;
 	char err[512];
@@ -385,14 +385,14 @@ cmd_step(int argc, char **argv)
 	}
 	t.dist.wstar = scfg.wstar;
 
-	trace_test_task(&t.dist, scfg.seed, scfg.test_batch, 1, o.task,
-	    scfg.context, &one);
+	task_test_batch(&test, &t.dist, &scfg);
 	memset(&bt, 0, sizeof bt);
-	/* GD's tuned steps (tuned on their own batch: `one` does not matter) */
+	/* GD's tuned steps (tuned on their own batch: the test batch given
+	 * does not change them) */
 	if (scfg.gd_step == 0.0)
-		baselines_evaluate(&scfg, &t.dist, &one, scfg.layers, &bt);
+		baselines_evaluate(&scfg, &t.dist, &test, scfg.layers, &bt);
 	trace_init(&tr);
-	trace_set_task(&tr, &scfg, &one, 0, bt.step[BASELINE_GD]);
+	trace_set_task(&tr, &scfg, &test, o.task, bt.step[BASELINE_GD]);
 	trace_set_model(&tr, &t.model);
 	/* a failed write to stdout is main's to report, with its reason */
 	rc = step_check(&tr);
@@ -402,7 +402,7 @@ cmd_step(int argc, char **argv)
 		step_print(stdout, &o, &t, &scfg, &tr);
 	trace_free(&tr);
 	baseline_table_free(&bt);
-	task_batch_free(&one);
+	task_batch_free(&test);
 	trainer_free(&t);
 	return rc;
 }

@@ -22,12 +22,10 @@
 
 #include "memscope/analysis.h"
 #include "memscope/baselines.h"
-#include "memscope/rng.h"
 #include "memscope/trace.h"
 #include "memscope/xmalloc.h"
 
 #define TRACE_RANK_TOL 1e-12	/* eigenvalues below this × the largest: 0 */
-#define TRACE_CHUNK 64		/* tasks drawn at a time when skipping */
 
 /* LAPACK: eigenvalues (ascending) and eigenvectors of a symmetric matrix;
  * the trailing lengths are the Fortran ABI's for the character arguments. */
@@ -437,38 +435,3 @@ trace_set_model(struct trace *tr, struct model *m)
 	return 0;
 }
 
-/* Task k of the batch drawn from stream state *from (left as it was). */
-void
-trace_test_task_from(const struct task_dist *dist, const struct rng *from,
-    long long k, int n, struct task_batch *one)
-{
-	struct task_batch skip;
-	struct rng r = *from;
-	long long left = k;
-	int chunk = left < TRACE_CHUNK ? (int)left : TRACE_CHUNK;
-
-	/* a task's draws do not depend on the spectrum or on its place in
-	 * the batch: sampling in chunks and discarding replays the stream */
-	if (chunk > 0) {
-		task_batch_alloc(&skip, chunk, n, dist->d);
-		while (left > 0) {
-			skip.B = left < chunk ? (int)left : chunk;
-			task_batch_sample(&skip, dist, &r);
-			left -= skip.B;
-		}
-		task_batch_free(&skip);
-	}
-	task_batch_alloc(one, 1, n, dist->d);
-	task_batch_sample(one, dist, &r);
-}
-
-/* Task k of the draws-th test batch of B tasks of (seed, RNG_STREAM_TEST). */
-void
-trace_test_task(const struct task_dist *dist, uint64_t seed, int B,
-    int draws, int k, int n, struct task_batch *one)
-{
-	struct rng r;
-
-	rng_seed(&r, seed, RNG_STREAM_TEST);
-	trace_test_task_from(dist, &r, (long long)(draws - 1) * B + k, n, one);
-}
