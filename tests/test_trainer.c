@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/optim.h"
 #include "memscope/trainer.h"
 
 static struct ms_config
@@ -167,6 +168,48 @@ test_set_data_keeps_rotation_and_model(void **state)
 	trainer_free(&t);
 }
 
+/* With --clip the step is Adam's on the clipped gradient: the trainer's
+ * first steps equal the same steps made by hand (gradient, clip_blocks,
+ * adam_step) on a twin of the run, and differ from the unclipped ones. */
+static void
+test_clip_clips_each_step(void **state)
+{
+	struct ms_config c = small();
+	struct trainer t, ref;
+	struct adam a;
+	char err[256];
+	size_t n;
+
+	(void)state;
+	c.clip = 1e-9;		/* far below the gradients' norms: Adam's ε shows */
+	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
+	c.clip = 0;
+	assert_int_equal(trainer_init(&ref, &c, err, sizeof err), 0);
+	n = ref.model.nparams;
+	assert_memory_equal(t.model.params, ref.model.params, n * sizeof(double));
+	adam_init(&a, n, c.lr);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(trainer_step(&t), 0);
+		model_loss_grad(&ref.model, &ref.train, NULL);
+		clip_blocks(&ref.model, 1e-9);
+		adam_step(&a, ref.model.params, ref.model.grads);
+		for (size_t i = 0; i < n; i++)
+			assert_true(fabs(t.model.params[i] -
+			    ref.model.params[i]) <= 1e-12 *
+			    (1 + fabs(ref.model.params[i])));
+	}
+	/* and the unclipped run is elsewhere */
+	trainer_free(&ref);
+	assert_int_equal(trainer_init(&ref, &c, err, sizeof err), 0);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(trainer_step(&ref), 0);
+	assert_memory_not_equal(t.model.params, ref.model.params,
+	    n * sizeof(double));
+	adam_free(&a);
+	trainer_free(&t);
+	trainer_free(&ref);
+}
+
 static void
 test_init_rejects_bad_config(void **state)
 {
@@ -189,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_resample_redraws_the_batch_every_n_steps),
 		cmocka_unit_test(test_same_seed_same_run),
 		cmocka_unit_test(test_set_data_keeps_rotation_and_model),
+		cmocka_unit_test(test_clip_clips_each_step),
 		cmocka_unit_test(test_init_rejects_bad_config),
 	};
 
