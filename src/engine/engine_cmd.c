@@ -16,6 +16,7 @@
 
 #include "engine_impl.h"
 #include "memscope/checkpoint.h"
+#include "memscope/clock.h"
 #include "memscope/output.h"
 #include "memscope/xmalloc.h"
 
@@ -293,7 +294,7 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 				    e->target);
 			}
 			e->state = ENGINE_RUNNING;
-			e->rate_time = engine_now();
+			e->rate_time = clock_seconds();
 			e->rate_step = e->t->step;
 		}
 		break;

@@ -35,9 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "memscope/clock.h"
 #include "memscope/config.h"
 #include "memscope/input.h"
 
@@ -59,15 +59,6 @@ input_error(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static double
-input_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Wait until fd is readable or the deadline passes; 1 readable (or hung
  * up), 0 timed out, -1 error. */
 static int
@@ -78,7 +69,7 @@ input_wait(int fd, double deadline)
 	int r;
 
 	for (;;) {
-		left = deadline - input_now();
+		left = deadline - clock_seconds();
 		if (left <= 0)
 			return 0;
 		pfd.fd = fd;
@@ -157,7 +148,7 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 	if (fd < 0)
 		return input_error(err, errlen, "%s: %s", path,
 		    strerror(errno));
-	deadline = input_now() + lim->wait_ms * 1e-3;
+	deadline = clock_seconds() + lim->wait_ms * 1e-3;
 	if (fstat(fd, &st) != 0) {
 		input_error(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
