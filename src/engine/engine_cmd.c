@@ -128,9 +128,15 @@ engine_press(enum engine_cmd cmd, int arg, const struct ms_config *cur,
  * configuration, as it would alone, and one run is built for the final
  * configuration (none if every press was refused). */
 static void
-engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count,
-    const char *what)
+engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 {
+	/* what the new run's message names as changed */
+	static const char *const what[] = {
+		[ENGINE_CMD_HEADS] = "heads", [ENGINE_CMD_LAYERS] = "layers",
+		[ENGINE_CMD_MEMORY] = "memory",
+		[ENGINE_CMD_PARAM] = "parametrization",
+		[ENGINE_CMD_RESTART] = "restart",
+	};
 	struct ms_config cfg = e->t->cfg, next;
 	char err[256] = "", why[256], run[256];
 	int i, applied = 0;
@@ -147,7 +153,7 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count,
 		applied++;
 	}
 	if (applied > 0)
-		engine_new_run(e, &cfg, what);
+		engine_new_run(e, &cfg, what[cmd]);
 	if (applied == count || e->message_error)
 		return;
 	if (applied == 0) {
@@ -340,19 +346,11 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 			engine_message(e, false, "speed: unlimited");
 		break;
 	case ENGINE_CMD_HEADS:
-		engine_new_runs(e, cmd, it->arg, it->count, "heads");
-		break;
 	case ENGINE_CMD_LAYERS:
-		engine_new_runs(e, cmd, it->arg, it->count, "layers");
-		break;
 	case ENGINE_CMD_MEMORY:
-		engine_new_runs(e, cmd, it->arg, it->count, "memory");
-		break;
 	case ENGINE_CMD_PARAM:
-		engine_new_runs(e, cmd, it->arg, it->count, "parametrization");
-		break;
 	case ENGINE_CMD_RESTART:
-		engine_new_runs(e, cmd, it->arg, it->count, "restart");
+		engine_new_runs(e, cmd, it->arg, it->count);
 		break;
 	case ENGINE_CMD_DATA:
 		engine_set_data(e);
