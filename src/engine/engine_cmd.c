@@ -84,6 +84,20 @@ engine_new_run(struct engine *e, const struct ms_config *cfg,
 	    what, desc);
 }
 
+/* One press on next's count *v (heads or layers, arg < 0: down), which
+ * stays at least 1; then as config_validate: 0, or -1 with err. */
+static int
+engine_press_count(struct ms_config *next, int *v, int arg,
+    const char *name, char *err, size_t errlen)
+{
+	*v += arg < 0 ? -1 : 1;
+	if (*v < 1) {
+		snprintf(err, errlen, "%s: at least 1", name);
+		return -1;
+	}
+	return config_validate(next, err, errlen);
+}
+
 /* The configuration after one press of a new-run key (heads, layers,
  * memory, parametrization, restart) from cur, as config_validate and
  * engine_new_run would take it: 0, or -1 with the refusal in err. */
@@ -94,19 +108,11 @@ engine_press(enum engine_cmd cmd, int arg, const struct ms_config *cur,
 	*next = *cur;
 	switch (cmd) {
 	case ENGINE_CMD_HEADS:
-		next->heads += arg < 0 ? -1 : 1;
-		if (next->heads < 1) {
-			snprintf(err, errlen, "heads: at least 1");
-			return -1;
-		}
-		break;
+		return engine_press_count(next, &next->heads, arg, "heads",
+		    err, errlen);
 	case ENGINE_CMD_LAYERS:
-		next->layers += arg < 0 ? -1 : 1;
-		if (next->layers < 1) {
-			snprintf(err, errlen, "layers: at least 1");
-			return -1;
-		}
-		break;
+		return engine_press_count(next, &next->layers, arg, "layers",
+		    err, errlen);
 	case ENGINE_CMD_MEMORY:
 		next->memory = cur->memory == MS_MEMORY_NONE ? MS_MEMORY_CGD :
 		    cur->memory == MS_MEMORY_CGD ? MS_MEMORY_LFOM :
