@@ -67,4 +67,8 @@ int baselines_evaluate_cancel(const struct ms_config *cfg,
     struct baseline_table *out, const atomic_int *cancel);
 void baseline_table_free(struct baseline_table *t);
 
+/* Σ_i a_i b_i over d entries, summed in ascending i (the methods and the
+ * step-through trace share it). */
+double baseline_dot(const double *a, const double *b, int d);
+
 #endif

@@ -13,6 +13,8 @@
 
 #include "memscope/config.h"
 
+struct trainer;
+
 struct cli_opts {
 	struct ms_config cfg;
 	const char *config_path;	/* --config */
@@ -83,6 +85,12 @@ bool cli_given(const struct cli_opts *o, const char *key);
  * after a one-line message naming the model's d and n. */
 int cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
     const struct ms_config *trained, struct ms_config *out);
+
+/* Read --load into t, make its test configuration cfg as above and set
+ * t's task distribution to cfg's spectrum and w* (eval, step). 0, or the
+ * exit status after a one-line message, with nothing left to free. */
+int cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
+    struct trainer *t, struct ms_config *cfg);
 
 /* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
 int cli_error(const char *cmd, const char *fmt, ...)

@@ -71,8 +71,7 @@ struct report_progress {
 	bool drawn;		/* a live bar is on the screen */
 };
 
-/* Monotonic clock in seconds. */
-double report_now(void);
+/* Start counting `total` units of work for cmd (the clock starts now). */
 void report_progress_start(struct report_progress *p, const char *cmd,
     long total);
 /* done units so far, and the latest training loss (NaN: none yet). */

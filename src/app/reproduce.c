@@ -30,10 +30,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "memscope/baselines.h"
+#include "memscope/clock.h"
 #include "memscope/config.h"
 #include "memscope/dir.h"
 #include "memscope/figures.h"
@@ -128,15 +128,6 @@ reproduce_parse_figures(const char *list, unsigned long *mask, char *err,
     size_t errlen)
 {
 	return figures_parse(list, mask, err, errlen);
-}
-
-static double
-rp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* The depths of figure f that o asks for. */
@@ -436,7 +427,7 @@ rp_progress(void *ctx, const struct runner_progress *p)
 	const struct rp_job *j;
 	const struct figure *f;
 	struct reproduce_progress rp;
-	double el = rp_now() - run->t0;
+	double el = clock_seconds() - run->t0;
 
 	if (p->event == RUNNER_STEP || o->progress == NULL)
 		return;
@@ -479,7 +470,7 @@ rp_progress_end(const struct rp_run *run, enum reproduce_event ev,
 	rp.trainings = run->plan->trainings;
 	rp.left = 0;
 	rp.steps = run->plan->steps;
-	rp.seconds = rp_now() - run->t0;
+	rp.seconds = clock_seconds() - run->t0;
 	rp.threads = threads;
 	o->progress(o->progress_ctx, &rp);
 }
@@ -619,7 +610,7 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 	run.plan = &pl;
 	for (int i = 0; i < pl.njobs; i++)
 		run.total_cost += pl.jobs[i].cost;
-	run.t0 = rp_now();
+	run.t0 = clock_seconds();
 	threads = runner_run(pl.njobs, o->threads, rp_job_run, rp_progress,
 	    &run);
 	rp_progress_end(&run, REPRODUCE_TRAINED, threads);

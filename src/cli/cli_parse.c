@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/cli_table.h"
 #include "memscope/config_ini.h"
@@ -438,5 +439,29 @@ cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
 		return cli_error(cmd, "%s (the model in '%s' has d = %d, "
 		    "n = %d)", err, o->load_path, trained->dim,
 		    trained->context);
+	return 0;
+}
+
+/* Read --load into t and test it as cli_checkpoint_config says: cfg, and
+ * t's task distribution set to cfg's spectrum and w*. 0, or the exit
+ * status after a one-line message (t then holds nothing to free). */
+int
+cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
+    struct trainer *t, struct ms_config *cfg)
+{
+	char err[512];
+	int rc;
+
+	if (checkpoint_read(o->load_path, t, 0, NULL, err, sizeof err) != 0)
+		return cli_error(cmd, "--load: %s", err);
+	if ((rc = cli_checkpoint_config(cmd, o, &t->cfg, cfg)) != 0) {
+		trainer_free(t);
+		return rc;
+	}
+	if (task_dist_set_spectrum(&t->dist, cfg, err, sizeof err) != 0) {
+		trainer_free(t);
+		return cli_error(cmd, "%s", err);
+	}
+	t->dist.wstar = cfg->wstar;
 	return 0;
 }

@@ -32,6 +32,7 @@
 
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/clock.h"
 #include "memscope/report.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
@@ -110,11 +111,11 @@ bench_dgemm(int s, int threads)
 	}
 	openblas_set_num_threads(threads);
 	for (int rep = 0; rep < 1000 && (rep < 3 || spent < 0.5); rep++) {
-		double t0 = report_now(), dt;
+		double t0 = clock_seconds(), dt;
 
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s, s, s,
 		    1.0, A, s, B, s, 0.0, C, s);
-		dt = report_now() - t0;
+		dt = clock_seconds() - t0;
 		spent += dt;
 		if (rep > 0 && dt < best)	/* the first call warms up */
 			best = dt;
@@ -141,14 +142,14 @@ bench_run(const struct bench_opts *o, struct trainer *t,
 	for (int k = 0; k < BENCH_CHUNKS; k++) {
 		long upto = o->steps * (k + 1) / BENCH_CHUNKS;
 		long n = upto - done;
-		double t0 = report_now(), dt;
+		double t0 = clock_seconds(), dt;
 
 		if (n == 0)	/* fewer than ten steps */
 			continue;
 		for (; done < upto; done++)
 			if (trainer_step(t) != 0)
 				return 1;
-		dt = report_now() - t0;
+		dt = clock_seconds() - t0;
 		total += dt;
 		chunk_ms[nc++] = 1e3 * dt / n;
 	}
@@ -280,11 +281,11 @@ bench_speedup(const struct bench_opts *o)
 			trainer_step(&t[k]);
 	for (int c = 0; c < NCH; c++) {
 		for (int k = 0; k < 2; k++) {
-			double t0 = report_now();
+			double t0 = clock_seconds();
 
 			for (long i = 0; i < per; i++)
 				trainer_step(&t[k]);
-			ms[k][c] = 1e3 * (report_now() - t0) / per;
+			ms[k][c] = 1e3 * (clock_seconds() - t0) / per;
 		}
 		ratio[c] = ms[0][c] / ms[1][c];
 	}

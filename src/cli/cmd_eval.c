@@ -84,17 +84,8 @@ cmd_eval(int argc, char **argv)
 
 	if ((rc = cli_parse("eval", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
-	if (checkpoint_read(o.load_path, &t, 0, NULL, err, sizeof err) != 0)
-		return cli_error("eval", "--load: %s", err);
-	if ((rc = cli_checkpoint_config("eval", &o, &t.cfg, &ecfg)) != 0) {
-		trainer_free(&t);
+	if ((rc = cli_checkpoint_load("eval", &o, &t, &ecfg)) != 0)
 		return rc;
-	}
-	if (task_dist_set_spectrum(&t.dist, &ecfg, err, sizeof err) != 0) {
-		trainer_free(&t);
-		return cli_error("eval", "%s", err);
-	}
-	t.dist.wstar = ecfg.wstar;
 	L = ecfg.layers;
 
 	task_test_batch(&test, &t.dist, &ecfg);

@@ -24,23 +24,6 @@
 
 #define STEP_CELL 32
 
-/* The test configuration (cli_checkpoint_config) and a --task inside
- * its test batch; 0 or an exit status. */
-static int
-step_config(const struct cli_opts *o, const struct trainer *t,
-    struct ms_config *scfg)
-{
-	int rc = cli_checkpoint_config("step", o, &t->cfg, scfg);
-
-	if (rc != 0)
-		return rc;
-	if (o->task >= scfg->test_batch)
-		return cli_error("step", "--task: %d is past the test batch "
-		    "(%d prompts: 0 to %d)", o->task, scfg->test_batch,
-		    scfg->test_batch - 1);
-	return 0;
-}
-
 /* A number for a table: %.*g, or "-" when it is not defined. */
 static void
 step_cell(char *buf, double v, int prec)
@@ -368,22 +351,18 @@ cmd_step(int argc, char **argv)
 	struct task_batch test;
 	struct baseline_table bt;
 	struct trace tr;
-	char err[512];
 	int rc;
 
 	if ((rc = cli_parse("step", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
-	if (checkpoint_read(o.load_path, &t, 0, NULL, err, sizeof err) != 0)
-		return cli_error("step", "--load: %s", err);
-	if ((rc = step_config(&o, &t, &scfg)) != 0) {
-		trainer_free(&t);
+	if ((rc = cli_checkpoint_load("step", &o, &t, &scfg)) != 0)
 		return rc;
-	}
-	if (task_dist_set_spectrum(&t.dist, &scfg, err, sizeof err) != 0) {
+	if (o.task >= scfg.test_batch) {
 		trainer_free(&t);
-		return cli_error("step", "%s", err);
+		return cli_error("step", "--task: %d is past the test batch "
+		    "(%d prompts: 0 to %d)", o.task, scfg.test_batch,
+		    scfg.test_batch - 1);
 	}
-	t.dist.wstar = scfg.wstar;
 
 	task_test_batch(&test, &t.dist, &scfg);
 	memset(&bt, 0, sizeof bt);

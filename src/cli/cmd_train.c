@@ -19,6 +19,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/clock.h"
 #include "memscope/csv.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
@@ -35,7 +36,7 @@ struct train_run {
 	long steps_done;
 	bool diverged;			/* trainer_diverged: why says how */
 	char why[160];
-	double start;			/* when training began (report_now) */
+	double start;			/* when training began (clock_seconds) */
 	double *hist;			/* (steps, 3): train, test, seconds */
 	double *logs;			/* (REPORT_ROWS, L) */
 	double final_train;		/* the last step's training loss */
@@ -74,7 +75,7 @@ train_history(void *ctx, int i, struct trainer *t, long s)
 		h[1] = mse[L - 1];
 		free(mse);
 	}
-	h[2] = report_now() - run->start;
+	h[2] = clock_seconds() - run->start;
 }
 
 /* The runner's hook: the progress on stderr, about every 0.1 s on a
@@ -83,7 +84,7 @@ static void
 train_progress(void *ctx, const struct runner_progress *p)
 {
 	struct train_job *job = ctx;
-	double now = report_now();
+	double now = clock_seconds();
 
 	if (p->event == RUNNER_START ||
 	    (now - job->drawn < (job->progress.tty ? 0.1 : 0.25) &&
@@ -104,7 +105,7 @@ train_one(struct runner *rn, void *ctx, int i)
 	int L = run->cfg.layers;
 	double *mse;
 
-	run->start = report_now();
+	run->start = clock_seconds();
 	if (trainer_init(t, &run->cfg, run->err, sizeof run->err) != 0) {
 		run->failed = true;
 		return;

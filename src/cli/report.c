@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "memscope/cli.h"
+#include "memscope/clock.h"
 #include "memscope/output.h"
 #include "memscope/report.h"
 #include "memscope/reproduce.h"
@@ -227,16 +227,6 @@ report_write_json(const char *path, json_t *root, char *err, size_t errlen)
 	return output_commit(&af, err, errlen);
 }
 
-/* Monotonic clock in seconds. */
-double
-report_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Seconds as "1:02:03" or "2:03". */
 static void
 report_duration(char *buf, size_t len, double s)
@@ -258,14 +248,14 @@ report_progress_start(struct report_progress *p, const char *cmd, long total)
 	p->cmd = cmd;
 	p->total = total;
 	p->tty = isatty(STDERR_FILENO) == 1;
-	p->start = report_now();
+	p->start = clock_seconds();
 }
 
 /* done units so far, and the latest training loss (NaN: none yet). */
 void
 report_progress_update(struct report_progress *p, long done, double loss)
 {
-	double elapsed = report_now() - p->start;
+	double elapsed = clock_seconds() - p->start;
 	double rate = elapsed > 0 ? done / elapsed : 0;
 	double eta = rate > 0 ? (p->total - done) / rate : NAN;
 	char etas[32], losss[32];

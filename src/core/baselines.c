@@ -156,7 +156,8 @@ baseline_matvec(const double *M, const double *v, int d, double *out)
 	}
 }
 
-static double
+/* Σ_i a_i b_i, summed in ascending i. */
+double
 baseline_dot(const double *a, const double *b, int d)
 {
 	double sum = 0.0;

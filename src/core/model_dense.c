@@ -216,6 +216,27 @@ lane_mm(int m, const int nj, int k, const vlane *A, int sai, int sap,
 	}
 }
 
+/* What both lane kernels read of the model, once per block: its work
+ * (the parameters in lanes), shape and memory; d1 = d + 1 columns. */
+struct dense_dims {
+	const struct model_work *mw;
+	int n, n1, d, L, H;	/* context points, tokens, features, layers,
+				 * heads */
+	int zlen, dd;		/* one layer's Z (n1, d1) and a (d1, d1) */
+	enum ms_memory kind;
+	double inv_n;		/* 1/n, the memory update's scale */
+};
+
+static inline __attribute__((always_inline)) struct dense_dims
+dense_dims(const struct model *m, const int d1)
+{
+	return (struct dense_dims){
+		.mw = m->work, .n = m->n, .n1 = m->n + 1, .d = d1 - 1,
+		.L = m->L, .H = m->H, .zlen = (m->n + 1) * d1, .dd = d1 * d1,
+		.kind = m->cfg.memory, .inv_n = 1.0 / m->n,
+	};
+}
+
 /*
  * Forward of a block through every layer, as model_dense_task_forward
  * for one task: C = Σ_{j<n} z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, then
@@ -225,50 +246,50 @@ static inline __attribute__((always_inline)) void
 dense_lane_forward_d(const struct model_pass *ps, struct model_worker *w,
     const int d1)
 {
-	const struct model *m = ps->m;
-	const struct model_work *mw = m->work;
-	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
-	int zlen = n1 * d1, dd = d1 * d1;
-	const double inv_n = 1.0 / n;
-	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	const struct dense_dims dm = dense_dims(ps->m, d1);
+	vlane *sse = w->sum + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	const vlane zero = { 0 };
 
-	for (int i = 0; i < n1; i++) {
-		for (int f = 0; f < d; f++)
-			w->Zv[i * d1 + f] = w->x[i * d + f];
-		w->Zv[i * d1 + d] = i < n ? w->yt[i] : zero;
+	for (int i = 0; i < dm.n1; i++) {
+		for (int f = 0; f < dm.d; f++)
+			w->Zv[i * d1 + f] = w->x[i * dm.d + f];
+		w->Zv[i * d1 + dm.d] = i < dm.n ? w->yt[i] : zero;
 	}
-	for (int e = 0; e < zlen; e++)
+	for (int e = 0; e < dm.zlen; e++)
 		w->Uv[e] = zero;
-	for (int l = 0; l < L; l++) {
-		vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
-		vlane *K = w->Kv + l * dd, *R = w->Rv + (size_t)l * zlen;
+	for (int l = 0; l < dm.L; l++) {
+		vlane *Z = w->Zv + (size_t)l * dm.zlen, *C = w->Cv + l * dm.dd;
+		vlane *K = w->Kv + l * dm.dd, *R = w->Rv + (size_t)l * dm.zlen;
 
 		/* C = Z_ctxᵀ Z_ctx */
-		lane_mm(d1, d1, n, Z, 1, d1, Z, d1, 1, 0, C);
-		for (int e = 0; e < dd; e++)
+		lane_mm(d1, d1, dm.n, Z, 1, d1, Z, d1, 1, 0, C);
+		for (int e = 0; e < dm.dd; e++)
 			K[e] = zero;
-		for (int h = 0; h < H; h++) {
-			const vlane *P = mw->Pv + (size_t)(l * H + h) * dd;
-			const vlane *Q = mw->Qv + (size_t)(l * H + h) * dd;
+		for (int h = 0; h < dm.H; h++) {
+			const vlane *P = dm.mw->Pv +
+			    (size_t)(l * dm.H + h) * dm.dd;
+			const vlane *Q = dm.mw->Qv +
+			    (size_t)(l * dm.H + h) * dm.dd;
 
 			lane_mm(d1, d1, d1, P, d1, 1, C, d1, 1, 0, w->tmpv);
 			lane_mm(d1, d1, d1, w->tmpv, d1, 1, Q, 1, d1, 1, K);
 		}
 		/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
-		lane_mm(n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
-		model_memory_forward(mw, m->cfg.memory, l, (size_t)zlen,
-		    MODEL_LANES, (double *)(Z + zlen), (const double *)Z,
+		lane_mm(dm.n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
+		model_memory_forward(dm.mw, dm.kind, l, (size_t)dm.zlen,
+		    MODEL_LANES, (double *)(Z + dm.zlen), (const double *)Z,
 		    (double *)R, (double *)w->Uv,
-		    (const double *)(mw->Gdv + (size_t)l * zlen), inv_n);
+		    (const double *)(dm.mw->Gdv + (size_t)l * dm.zlen),
+		    dm.inv_n);
 		if (ps->want_layers) {
-			vlane e = -Z[zlen + n * d1 + d] - w->yt[n];
+			vlane e = -Z[dm.zlen + dm.n * d1 + dm.d] - w->yt[dm.n];
 
 			sse[l] += e * e;
 		}
 	}
-	w->err[0] = -w->Zv[(size_t)L * zlen + n * d1 + d] - w->yt[n];
-	sse[L] += w->err[0] * w->err[0];
+	w->err[0] = -w->Zv[(size_t)dm.L * dm.zlen + dm.n * d1 + dm.d] -
+	    w->yt[dm.n];
+	sse[dm.L] += w->err[0] * w->err[0];
 }
 
 /* Backward of dense_lane_forward_d; adds the gradient sums into w->sum. */
@@ -276,38 +297,35 @@ static inline __attribute__((always_inline)) void
 dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
     const int d1)
 {
-	const struct model *m = ps->m;
-	const struct model_work *mw = m->work;
-	int n = m->n, n1 = n + 1, d = d1 - 1, L = m->L, H = m->H;
-	int zlen = n1 * d1, dd = d1 * d1;
-	const double inv_n = 1.0 / n;
+	const struct dense_dims dm = dense_dims(ps->m, d1);
 	vlane *gZ = w->gZv, *gS = w->gSv, *gK = w->gKv, *gC = w->gCv;
-	vlane *tmp = w->tmpv, *gm = w->sum + mw->attn_len;
+	vlane *tmp = w->tmpv, *gm = w->sum + dm.mw->attn_len;
 	const vlane zero = { 0 };
 
-	for (int e = 0; e < zlen; e++)
+	for (int e = 0; e < dm.zlen; e++)
 		gZ[e] = w->gaccv[e] = zero;
-	gZ[n * d1 + d] = -2.0 * w->err[0] / (double)ps->tb->B;
-	for (int l = L - 1; l >= 0; l--) {
-		const vlane *Z = w->Zv + (size_t)l * zlen, *C = w->Cv + l * dd;
-		const vlane *K = w->Kv + l * dd;
+	gZ[dm.n * d1 + dm.d] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = dm.L - 1; l >= 0; l--) {
+		const vlane *Z = w->Zv + (size_t)l * dm.zlen;
+		const vlane *C = w->Cv + l * dm.dd, *K = w->Kv + l * dm.dd;
 
-		model_memory_backward(mw, m->cfg.memory, l, (size_t)zlen,
+		model_memory_backward(dm.mw, dm.kind, l, (size_t)dm.zlen,
 		    MODEL_LANES, (double *)gS, (double *)w->gaccv,
 		    (double *)gm, (const double *)gZ,
-		    (const double *)(w->Rv + (size_t)l * zlen),
-		    (const double *)(mw->Gdv + (size_t)l * zlen), inv_n);
+		    (const double *)(w->Rv + (size_t)l * dm.zlen),
+		    (const double *)(dm.mw->Gdv + (size_t)l * dm.zlen),
+		    dm.inv_n);
 		/* S = Z Kᵀ: gZ += gS K (not needed for Z_0), gK = gSᵀ Z */
 		if (l > 0)
-			lane_mm(n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
-		lane_mm(d1, d1, n1, gS, 1, d1, Z, d1, 1, 0, gK);
-		for (int e = 0; e < dd; e++)
+			lane_mm(dm.n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);
+		lane_mm(d1, d1, dm.n1, gS, 1, d1, Z, d1, 1, 0, gK);
+		for (int e = 0; e < dm.dd; e++)
 			gC[e] = zero;
-		for (int h = 0; h < H; h++) {
-			size_t lh = (size_t)(l * H + h) * dd;
-			const vlane *P = mw->Pv + lh, *Q = mw->Qv + lh;
+		for (int h = 0; h < dm.H; h++) {
+			size_t lh = (size_t)(l * dm.H + h) * dm.dd;
+			const vlane *P = dm.mw->Pv + lh, *Q = dm.mw->Qv + lh;
 			vlane *gP = w->sum + lh;
-			vlane *gQ = w->sum + (size_t)L * H * dd + lh;
+			vlane *gQ = w->sum + (size_t)dm.L * dm.H * dm.dd + lh;
 
 			/* K = P C Qᵀ: gP += gK Q C, gQ += gKᵀ P C,
 			 * gC += Pᵀ gK Q */
@@ -327,7 +345,7 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 			for (int c = 0; c < d1; c++)
 				tmp[a * d1 + c] = gC[a * d1 + c] +
 				    gC[c * d1 + a];
-		lane_mm(n, d1, d1, Z, d1, 1, tmp, 1, d1, 1, gZ);
+		lane_mm(dm.n, d1, d1, Z, d1, 1, tmp, 1, d1, 1, gZ);
 	}
 }
 

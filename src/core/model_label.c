@@ -101,6 +101,26 @@ label_row_dots(vlane *out, const vlane *x, const vlane *v, int rows,
 	}
 }
 
+/* What both label kernels read of the model, once per block: its work
+ * (the parameters in lanes), shape, parametrization and memory. */
+struct label_dims {
+	const struct model_work *mw;
+	int n, n1, L;		/* context points, tokens n + 1, layers */
+	int scalar;		/* param scalar: A_ℓ is one number */
+	enum ms_memory kind;
+	double inv_n;		/* 1/n, the memory update's scale */
+};
+
+static inline __attribute__((always_inline)) struct label_dims
+label_dims(const struct model *m)
+{
+	return (struct label_dims){
+		.mw = m->work, .n = m->n, .n1 = m->n + 1, .L = m->L,
+		.scalar = m->cfg.param == MS_PARAM_SCALAR,
+		.kind = m->cfg.memory, .inv_n = 1.0 / m->n,
+	};
+}
+
 /*
  * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
  * then the memory update of the label row. Leaves each lane's ŷ_L − y_q in
@@ -115,41 +135,36 @@ static inline __attribute__((always_inline)) void
 label_forward_d(const struct model_pass *ps, struct model_worker *w,
     const int d)
 {
-	const struct model *m = ps->m;
-	const struct model_work *mw = m->work;
-	int n = m->n, n1 = n + 1, L = m->L;
-	int scalar = m->cfg.param == MS_PARAM_SCALAR;
-	enum ms_memory kind = m->cfg.memory;
-	const double inv_n = 1.0 / n;
+	const struct label_dims dm = label_dims(ps->m);
 	const vlane *x = w->x, *yt = w->yt;
 	vlane *lab = w->lab, *u = w->u;
-	vlane *sse = w->sum + mw->attn_len + mw->mem_len;	/* (L), loss */
+	vlane *sse = w->sum + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	vlane small[MODEL_SMALL_D];
 	const vlane zero = { 0 };
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < dm.n; i++)
 		lab[i] = yt[i];
-	lab[n] = zero;		/* the query's label is hidden */
-	for (int e = 0; e < n1; e++)
+	lab[dm.n] = zero;		/* the query's label is hidden */
+	for (int e = 0; e < dm.n1; e++)
 		u[e] = zero;
-	for (int l = 0; l < L; l++) {
-		const vlane *y = lab + (size_t)l * n1;
-		vlane *yn = lab + (size_t)(l + 1) * n1;
-		vlane *r = w->reg + (size_t)l * n1;
+	for (int l = 0; l < dm.L; l++) {
+		const vlane *y = lab + (size_t)l * dm.n1;
+		vlane *yn = lab + (size_t)(l + 1) * dm.n1;
+		vlane *r = w->reg + (size_t)l * dm.n1;
 		vlane *s = d <= MODEL_SMALL_D ? small : w->s + (size_t)l * d;
 		vlane *v = w->v + (size_t)l * d;
 
 		for (int k = 0; k < d; k++)
 			s[k] = zero;
-		label_axpy_rows(s, y, x, n, d, 1);
+		label_axpy_rows(s, y, x, dm.n, d, 1);
 		if (d <= MODEL_SMALL_D)
 			for (int k = 0; k < d; k++)
 				w->s[(size_t)l * d + k] = s[k];
-		if (scalar) {
+		if (dm.scalar) {
 			for (int k = 0; k < d; k++)
-				v[k] = mw->Av[l] * s[k];
+				v[k] = dm.mw->Av[l] * s[k];
 		} else {
-			const vlane *A = mw->Av + (size_t)l * d * d;
+			const vlane *A = dm.mw->Av + (size_t)l * d * d;
 
 			for (int k = 0; k < d; k++) {
 				vlane a = zero;
@@ -159,18 +174,18 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 				v[k] = a;
 			}
 		}
-		label_row_dots(r, x, v, n1, d, -1);
-		model_memory_forward(mw, kind, l, n1, MODEL_LANES,
+		label_row_dots(r, x, v, dm.n1, d, -1);
+		model_memory_forward(dm.mw, dm.kind, l, dm.n1, MODEL_LANES,
 		    (double *)yn, (const double *)y, (double *)r, (double *)u,
-		    (const double *)(mw->Gv + (size_t)l * n1), inv_n);
+		    (const double *)(dm.mw->Gv + (size_t)l * dm.n1), dm.inv_n);
 		if (ps->want_layers) {
-			vlane e = -yn[n] - yt[n];
+			vlane e = -yn[dm.n] - yt[dm.n];
 
 			sse[l] += e * e;
 		}
 	}
-	w->err[0] = -lab[(size_t)L * n1 + n] - yt[n];
-	sse[L] += w->err[0] * w->err[0];
+	w->err[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
+	sse[dm.L] += w->err[0] * w->err[0];
 }
 
 /*
@@ -181,37 +196,32 @@ static inline __attribute__((always_inline)) void
 label_backward_d(const struct model_pass *ps, struct model_worker *w,
     const int d)
 {
-	const struct model *m = ps->m;
-	const struct model_work *mw = m->work;
-	int n = m->n, n1 = n + 1, L = m->L;
-	int scalar = m->cfg.param == MS_PARAM_SCALAR;
-	enum ms_memory kind = m->cfg.memory;
-	const double inv_n = 1.0 / n;
+	const struct label_dims dm = label_dims(ps->m);
 	const vlane *x = w->x;
 	vlane *gy = w->gy, *gr = w->gr, *acc = w->acc;
-	vlane *gA = w->sum, *gm = w->sum + mw->attn_len;
+	vlane *gA = w->sum, *gm = w->sum + dm.mw->attn_len;
 	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
 	vlane *gv = d <= MODEL_SMALL_D ? small_v : w->gv;
 	vlane *gs = d <= MODEL_SMALL_D ? small_s : w->gs;
 	const vlane zero = { 0 };
 
-	for (int e = 0; e < n1; e++)
+	for (int e = 0; e < dm.n1; e++)
 		gy[e] = acc[e] = zero;
-	gy[n] = -2.0 * w->err[0] / (double)ps->tb->B;
-	for (int l = L - 1; l >= 0; l--) {
-		const vlane *R = w->reg + (size_t)l * n1;
+	gy[dm.n] = -2.0 * w->err[0] / (double)ps->tb->B;
+	for (int l = dm.L - 1; l >= 0; l--) {
+		const vlane *R = w->reg + (size_t)l * dm.n1;
 		const vlane *s = w->s + (size_t)l * d;
 
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
-		model_memory_backward(mw, kind, l, n1, MODEL_LANES,
+		model_memory_backward(dm.mw, dm.kind, l, dm.n1, MODEL_LANES,
 		    (double *)gr, (double *)acc, (double *)gm,
 		    (const double *)gy, (const double *)R,
-		    (const double *)(mw->Gv + (size_t)l * n1), inv_n);
+		    (const double *)(dm.mw->Gv + (size_t)l * dm.n1), dm.inv_n);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
 		for (int k = 0; k < d; k++)
 			gv[k] = zero;
-		label_axpy_rows(gv, gr, x, n1, d, -1);
-		if (scalar) {
+		label_axpy_rows(gv, gr, x, dm.n1, d, -1);
+		if (dm.scalar) {
 			vlane a = zero;
 
 			for (int k = 0; k < d; k++)
@@ -227,11 +237,11 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		}
 		if (l == 0)
 			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
-		if (scalar) {
+		if (dm.scalar) {
 			for (int c = 0; c < d; c++)
-				gs[c] = mw->Av[l] * gv[c];
+				gs[c] = dm.mw->Av[l] * gv[c];
 		} else {
-			const vlane *A = mw->Av + (size_t)l * d * d;
+			const vlane *A = dm.mw->Av + (size_t)l * d * d;
 
 			/* gs = Aᵀ gv */
 			for (int c = 0; c < d; c++)
@@ -241,7 +251,7 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 					gs[c] += A[k * d + c] * gv[k];
 		}
 		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
-		label_row_dots(gy, x, gs, n, d, 0);
+		label_row_dots(gy, x, gs, dm.n, d, 0);
 	}
 }
 

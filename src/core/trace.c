@@ -155,16 +155,6 @@ trace_x(const struct trace *tr, int i)
 	return tr->task.X + (size_t)i * tr->d;
 }
 
-static double
-trace_dot(const double *a, const double *b, int d)
-{
-	double s = 0.0;
-
-	for (int k = 0; k < d; k++)
-		s += a[k] * b[k];
-	return s;
-}
-
 /* Column c at ℓ from the iterate w (d), or NaN throughout if w is NULL. */
 static void
 trace_fill(struct trace *tr, struct trace_column *c, int l, const double *w)
@@ -179,10 +169,10 @@ trace_fill(struct trace *tr, struct trace_column *c, int l, const double *w)
 		return;
 	}
 	memcpy(c->w + (size_t)l * d, w, sizeof *w * (size_t)d);
-	c->pred[l] = trace_dot(trace_x(tr, n), w, d);
+	c->pred[l] = baseline_dot(trace_x(tr, n), w, d);
 	c->err[l] = (c->pred[l] - tr->yq) * (c->pred[l] - tr->yq);
 	for (int i = 0; i < n; i++) {
-		r = tr->task.y[i] - trace_dot(trace_x(tr, i), w, d);
+		r = tr->task.y[i] - baseline_dot(trace_x(tr, i), w, d);
 		rr += r * r;
 	}
 	c->resid[l] = sqrt(rr);
@@ -241,7 +231,7 @@ trace_solve(const struct trace *tr, const double *rhs, double *w)
 		}
 		if (!(lambda > TRACE_RANK_TOL * top))
 			continue;
-		coef = trace_dot(v, rhs, d) / lambda;
+		coef = baseline_dot(v, rhs, d) / lambda;
 		for (int k = 0; k < d; k++)
 			w[k] += coef * v[k];
 	}
@@ -359,7 +349,7 @@ trace_model_column(struct trace *tr, bool has_w)
 		}
 		trace_solve(tr, rhs, w);
 		for (int i = 0; i < n; i++) {
-			double e = fit[i] - trace_dot(trace_x(tr, i), w, d);
+			double e = fit[i] - baseline_dot(trace_x(tr, i), w, d);
 
 			miss += e * e;
 			norm += fit[i] * fit[i];

@@ -50,21 +50,12 @@
 #include <unistd.h>
 
 #include "engine_impl.h"
+#include "memscope/clock.h"
 #include "memscope/xmalloc.h"
 
 static const int engine_speeds[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
     1000, 0 };
 #define ENGINE_NSPEEDS ((int)(sizeof engine_speeds / sizeof engine_speeds[0]))
-
-/* The monotonic clock in seconds. */
-double
-engine_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* The speed caps, slowest first; 0 is unlimited. */
 int
@@ -137,12 +128,12 @@ engine_message(struct engine *e, bool error, const char *fmt, ...)
 static bool
 engine_test_run(struct engine *e)
 {
-	double start = engine_now(), now;
+	double start = clock_seconds(), now;
 
 	if (trainer_test(e->t, e->layer_mse) != 0)
 		return false;
 	e->test_step = e->t->step;
-	now = engine_now();
+	now = clock_seconds();
 	e->test_dur = now - start;
 	e->last_test_end = now;
 	history_record_test(&e->hist, (double)e->t->step,
@@ -158,7 +149,7 @@ engine_test(struct engine *e, bool force)
 {
 	if (e->test_step == e->t->step)
 		return;
-	if (!force && engine_now() - e->last_test_end < 50 * e->test_dur)
+	if (!force && clock_seconds() - e->last_test_end < 50 * e->test_dur)
 		return;
 	if (!engine_test_run(e) && force)
 		e->test_due = true;
@@ -210,7 +201,7 @@ engine_burst(struct engine *e)
 		}
 		history_record(&e->hist, (double)e->t->step,
 		    e->t->train_loss);
-		now = engine_now();
+		now = clock_seconds();
 		e->last_step_time = now;
 		if (e->t->step >= e->target) {
 			char why[160];
@@ -230,7 +221,7 @@ engine_burst(struct engine *e)
 		if (cap > 0 || now >= deadline || atomic_load(&e->pending))
 			break;
 	}
-	now = engine_now();
+	now = clock_seconds();
 	if (e->state != ENGINE_RUNNING || now >= deadline) {
 		engine_test(e, e->state != ENGINE_RUNNING);
 		engine_publish(e);
@@ -351,7 +342,7 @@ engine_main(void *arg)
 		cap = engine_speed_cap(e->speed);
 		if (cap > 0) {
 			due = e->last_step_time + 1.0 / cap;
-			now = engine_now();
+			now = clock_seconds();
 			if (now < due) {
 				engine_abstime(&ts, due);
 				pthread_cond_timedwait(&e->cv, &e->mu, &ts);
@@ -424,7 +415,7 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	e->publish_ms = e->opts.publish_ms > 0 ? e->opts.publish_ms : 30;
 	e->speed = ENGINE_NSPEEDS - 1;
 	e->state = e->opts.start_paused ? ENGINE_PAUSED : ENGINE_RUNNING;
-	e->rate_time = engine_now();
+	e->rate_time = clock_seconds();
 	history_init(&e->hist);
 	engine_trace_init(&e->tracer);
 	engine_begin_run(e, NULL);

@@ -16,6 +16,7 @@
 
 #include "engine_impl.h"
 #include "memscope/checkpoint.h"
+#include "memscope/clock.h"
 #include "memscope/output.h"
 #include "memscope/xmalloc.h"
 
@@ -83,6 +84,20 @@ engine_new_run(struct engine *e, const struct ms_config *cfg,
 	    what, desc);
 }
 
+/* One press on next's count *v (heads or layers, arg < 0: down), which
+ * stays at least 1; then as config_validate: 0, or -1 with err. */
+static int
+engine_press_count(struct ms_config *next, int *v, int arg,
+    const char *name, char *err, size_t errlen)
+{
+	*v += arg < 0 ? -1 : 1;
+	if (*v < 1) {
+		snprintf(err, errlen, "%s: at least 1", name);
+		return -1;
+	}
+	return config_validate(next, err, errlen);
+}
+
 /* The configuration after one press of a new-run key (heads, layers,
  * memory, parametrization, restart) from cur, as config_validate and
  * engine_new_run would take it: 0, or -1 with the refusal in err. */
@@ -93,19 +108,11 @@ engine_press(enum engine_cmd cmd, int arg, const struct ms_config *cur,
 	*next = *cur;
 	switch (cmd) {
 	case ENGINE_CMD_HEADS:
-		next->heads += arg < 0 ? -1 : 1;
-		if (next->heads < 1) {
-			snprintf(err, errlen, "heads: at least 1");
-			return -1;
-		}
-		break;
+		return engine_press_count(next, &next->heads, arg, "heads",
+		    err, errlen);
 	case ENGINE_CMD_LAYERS:
-		next->layers += arg < 0 ? -1 : 1;
-		if (next->layers < 1) {
-			snprintf(err, errlen, "layers: at least 1");
-			return -1;
-		}
-		break;
+		return engine_press_count(next, &next->layers, arg, "layers",
+		    err, errlen);
 	case ENGINE_CMD_MEMORY:
 		next->memory = cur->memory == MS_MEMORY_NONE ? MS_MEMORY_CGD :
 		    cur->memory == MS_MEMORY_CGD ? MS_MEMORY_LFOM :
@@ -127,9 +134,15 @@ engine_press(enum engine_cmd cmd, int arg, const struct ms_config *cur,
  * configuration, as it would alone, and one run is built for the final
  * configuration (none if every press was refused). */
 static void
-engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count,
-    const char *what)
+engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 {
+	/* what the new run's message names as changed */
+	static const char *const what[] = {
+		[ENGINE_CMD_HEADS] = "heads", [ENGINE_CMD_LAYERS] = "layers",
+		[ENGINE_CMD_MEMORY] = "memory",
+		[ENGINE_CMD_PARAM] = "parametrization",
+		[ENGINE_CMD_RESTART] = "restart",
+	};
 	struct ms_config cfg = e->t->cfg, next;
 	char err[256] = "", why[256], run[256];
 	int i, applied = 0;
@@ -146,7 +159,7 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count,
 		applied++;
 	}
 	if (applied > 0)
-		engine_new_run(e, &cfg, what);
+		engine_new_run(e, &cfg, what[cmd]);
 	if (applied == count || e->message_error)
 		return;
 	if (applied == 0) {
@@ -293,7 +306,7 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 				    e->target);
 			}
 			e->state = ENGINE_RUNNING;
-			e->rate_time = engine_now();
+			e->rate_time = clock_seconds();
 			e->rate_step = e->t->step;
 		}
 		break;
@@ -339,19 +352,11 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 			engine_message(e, false, "speed: unlimited");
 		break;
 	case ENGINE_CMD_HEADS:
-		engine_new_runs(e, cmd, it->arg, it->count, "heads");
-		break;
 	case ENGINE_CMD_LAYERS:
-		engine_new_runs(e, cmd, it->arg, it->count, "layers");
-		break;
 	case ENGINE_CMD_MEMORY:
-		engine_new_runs(e, cmd, it->arg, it->count, "memory");
-		break;
 	case ENGINE_CMD_PARAM:
-		engine_new_runs(e, cmd, it->arg, it->count, "parametrization");
-		break;
 	case ENGINE_CMD_RESTART:
-		engine_new_runs(e, cmd, it->arg, it->count, "restart");
+		engine_new_runs(e, cmd, it->arg, it->count);
 		break;
 	case ENGINE_CMD_DATA:
 		engine_set_data(e);

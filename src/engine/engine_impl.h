@@ -132,7 +132,6 @@ struct engine {
 };
 
 /* engine.c */
-double engine_now(void);
 void engine_message(struct engine *e, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void engine_test(struct engine *e, bool force);

@@ -18,6 +18,7 @@
 
 #include "engine_impl.h"
 #include "memscope/analysis.h"
+#include "memscope/clock.h"
 #include "memscope/xmalloc.h"
 
 void
@@ -85,7 +86,7 @@ engine_publish(struct engine *e)
 {
 	struct snapshot *s = e->back, *tmp;
 	struct trainer *t = e->t;
-	double now = engine_now();
+	double now = clock_seconds();
 	int L = t->cfg.layers, b;
 	char c = 1;
 

@@ -53,7 +53,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,20 +67,6 @@
 /* the step goes on from a checkpoint's as a long, and through doubles */
 _Static_assert(CHECKPOINT_STEP_MAX <= LONG_MAX / 2 &&
     CHECKPOINT_STEP_MAX < (1LL << 53), "CHECKPOINT_STEP_MAX too large");
-
-static int
-checkpoint_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-		config_one_line(err);	/* names and keys from the file */
-	}
-	return -1;
-}
 
 /* The JSON value of config_get's text: boolean, integer, real or string. */
 static json_t *
@@ -255,19 +240,19 @@ checkpoint_save(const char *path, const struct trainer *t, char *err,
 	size_t len;
 
 	if (root == NULL)
-		return checkpoint_error(err, errlen, "cannot save '%s': the "
+		return config_error(err, errlen, "cannot save '%s': the "
 		    "model holds a non-finite number", path);
 	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
 	json_decref(root);
 	if (text == NULL)
-		return checkpoint_error(err, errlen, "cannot save '%s': out of "
+		return config_error(err, errlen, "cannot save '%s': out of "
 		    "memory", path);
 	/* the object's text ends in "\n}": the checksum member goes before
 	 * the brace, last, and covers every byte before its own key */
 	len = strlen(text);
 	if (len < 2 || strcmp(text + len - 2, "\n}") != 0) {
 		free(text);
-		return checkpoint_error(err, errlen, "cannot save '%s': "
+		return config_error(err, errlen, "cannot save '%s': "
 		    "unexpected JSON layout", path);
 	}
 	text = xrealloc(text, len + 2);
@@ -275,7 +260,7 @@ checkpoint_save(const char *path, const struct trainer *t, char *err,
 	len++;
 	if (len + 64 > INPUT_CHECKPOINT_BYTES) {
 		free(text);
-		return checkpoint_error(err, errlen, "cannot save '%s': the "
+		return config_error(err, errlen, "cannot save '%s': the "
 		    "checkpoint would be %zu bytes, more than the %zu a load "
 		    "accepts", path, len + 64, INPUT_CHECKPOINT_BYTES);
 	}
@@ -320,28 +305,28 @@ checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
 	json_t *v;
 
 	if (!json_is_object(obj))
-		return checkpoint_error(err, errlen, "\"config\" is missing or "
+		return config_error(err, errlen, "\"config\" is missing or "
 		    "not an object");
 	config_defaults(cfg);
 	json_object_foreach(obj, key, v) {
 		if (config_key_canonical(key) == NULL ||
 		    strcmp(config_key_canonical(key), key) != 0)
-			return checkpoint_error(err, errlen, "config: unknown "
+			return config_error(err, errlen, "config: unknown "
 			    "key '%s'", key);
 	}
 	for (int i = 0; i < config_key_count(); i++) {
 		key = config_key_name(i);
 		if ((v = json_object_get(obj, key)) == NULL)
-			return checkpoint_error(err, errlen, "config: key '%s' "
+			return config_error(err, errlen, "config: key '%s' "
 			    "is missing", key);
 		if (checkpoint_value_text(v, text, sizeof text) != 0)
-			return checkpoint_error(err, errlen, "config: '%s' must "
+			return config_error(err, errlen, "config: '%s' must "
 			    "be a number, a string or a boolean", key);
 		if (config_set(cfg, key, text, msg, sizeof msg) != 0)
-			return checkpoint_error(err, errlen, "config: %s", msg);
+			return config_error(err, errlen, "config: %s", msg);
 	}
 	if (config_validate(cfg, msg, sizeof msg) != 0)
-		return checkpoint_error(err, errlen, "config: %s", msg);
+		return config_error(err, errlen, "config: %s", msg);
 	return 0;
 }
 
@@ -353,7 +338,7 @@ checkpoint_integer(json_t *obj, const char *what, const char *key,
 	json_t *v = json_object_get(obj, key);
 
 	if (!json_is_integer(v))
-		return checkpoint_error(err, errlen, "%s\"%s\" is missing or "
+		return config_error(err, errlen, "%s\"%s\" is missing or "
 		    "not an integer", what, key);
 	*out = json_integer_value(v);
 	return 0;
@@ -365,16 +350,16 @@ checkpoint_numbers(json_t *a, size_t n, double *out, const char *what,
     char *err, size_t errlen)
 {
 	if (!json_is_array(a))
-		return checkpoint_error(err, errlen, "%s is missing or not an "
+		return config_error(err, errlen, "%s is missing or not an "
 		    "array", what);
 	if (json_array_size(a) != n)
-		return checkpoint_error(err, errlen, "wrong shape: %s has %zu "
+		return config_error(err, errlen, "wrong shape: %s has %zu "
 		    "numbers, expected %zu", what, json_array_size(a), n);
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(a, i);
 
 		if (!json_is_number(v) || !isfinite(json_number_value(v)))
-			return checkpoint_error(err, errlen, "%s[%zu] is not a "
+			return config_error(err, errlen, "%s[%zu] is not a "
 			    "finite number", what, i);
 		out[i] = json_number_value(v);
 	}
@@ -392,10 +377,10 @@ checkpoint_read_block(json_t *obj, int k, const struct param_block *pb,
 
 	snprintf(what, sizeof what, "params[%d]: ", k);
 	if (!json_is_object(obj))
-		return checkpoint_error(err, errlen, "params[%d] is not an "
+		return config_error(err, errlen, "params[%d] is not an "
 		    "object", k);
 	if (!json_is_string(name))
-		return checkpoint_error(err, errlen, "%s\"name\" is missing or "
+		return config_error(err, errlen, "%s\"name\" is missing or "
 		    "not a string", what);
 	if (checkpoint_integer(obj, what, "layer", &layer, err, errlen) != 0 ||
 	    checkpoint_integer(obj, what, "head", &head, err, errlen) != 0 ||
@@ -405,7 +390,7 @@ checkpoint_read_block(json_t *obj, int k, const struct param_block *pb,
 	if (strcmp(json_string_value(name), pb->name) != 0 ||
 	    layer != pb->layer || head != pb->head || rows != pb->rows ||
 	    cols != pb->cols)
-		return checkpoint_error(err, errlen, "wrong shape: params[%d] is "
+		return config_error(err, errlen, "wrong shape: params[%d] is "
 		    "'%s' layer %" JSON_INTEGER_FORMAT " head %" JSON_INTEGER_FORMAT
 		    " (%" JSON_INTEGER_FORMAT "x%" JSON_INTEGER_FORMAT "), but "
 		    "the model of this config has '%s' layer %d head %d "
@@ -428,30 +413,30 @@ checkpoint_read_rng(json_t *obj, const char *what, struct rng *r, char *err,
 	char *end;
 
 	if (!json_is_object(obj))
-		return checkpoint_error(err, errlen, "%s is missing or not an "
+		return config_error(err, errlen, "%s is missing or not an "
 		    "object", what);
 	words = json_object_get(obj, "state");
 	if (!json_is_array(words) || json_array_size(words) != 4)
-		return checkpoint_error(err, errlen, "%s: \"state\" must be an "
+		return config_error(err, errlen, "%s: \"state\" must be an "
 		    "array of 4 words", what);
 	for (int i = 0; i < 4; i++) {
 		hex = json_string_value(json_array_get(words, i));
 		if (hex == NULL || strlen(hex) != 16 ||
 		    strspn(hex, "0123456789abcdef") != 16)
-			return checkpoint_error(err, errlen, "%s: \"state\"[%d] "
+			return config_error(err, errlen, "%s: \"state\"[%d] "
 			    "must be 16 lowercase hex digits", what, i);
 		r->s[i] = strtoull(hex, &end, 16);
 	}
 	if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)
-		return checkpoint_error(err, errlen, "%s: \"state\" is all "
+		return config_error(err, errlen, "%s: \"state\" is all "
 		    "zero, which no generator reaches", what);
 	spare = json_object_get(obj, "spare");
 	has = json_object_get(obj, "has_spare");
 	if (!json_is_number(spare) || !isfinite(json_number_value(spare)))
-		return checkpoint_error(err, errlen, "%s: \"spare\" is missing "
+		return config_error(err, errlen, "%s: \"spare\" is missing "
 		    "or not a finite number", what);
 	if (!json_is_boolean(has))
-		return checkpoint_error(err, errlen, "%s: \"has_spare\" is "
+		return config_error(err, errlen, "%s: \"has_spare\" is "
 		    "missing or not a boolean", what);
 	r->spare = json_number_value(spare);
 	r->has_spare = json_is_true(has);
@@ -516,12 +501,12 @@ checkpoint_read_state(json_t *root, int version, struct trainer *t,
 	if (checkpoint_integer(root, "", "step", &step, err, errlen) != 0)
 		return -1;
 	if (step < 0 || step > CHECKPOINT_STEP_MAX)
-		return checkpoint_error(err, errlen, "\"step\" must be an "
+		return config_error(err, errlen, "\"step\" must be an "
 		    "integer from 0 to %lld (got %" JSON_INTEGER_FORMAT ")",
 		    (long long)CHECKPOINT_STEP_MAX, step);
 	if (version >= 3) {
 		if (!json_is_object(streams))
-			return checkpoint_error(err, errlen, "\"streams\" is "
+			return config_error(err, errlen, "\"streams\" is "
 			    "missing or not an object");
 		if (checkpoint_read_rng(json_object_get(streams, "train"),
 		    "streams: \"train\"", &train_from, err, errlen) != 0 ||
@@ -532,16 +517,16 @@ checkpoint_read_state(json_t *root, int version, struct trainer *t,
 		if (!json_is_null(loss) && (!json_is_number(loss) ||
 		    !isfinite(json_number_value(loss)) ||
 		    json_number_value(loss) < 0))
-			return checkpoint_error(err, errlen, "\"train_loss\" "
+			return config_error(err, errlen, "\"train_loss\" "
 			    "must be a finite number >= 0 or null");
 		if (json_is_number(loss))
 			t->train_loss = json_number_value(loss);
 	}
 	if (!json_is_array(params))
-		return checkpoint_error(err, errlen, "\"params\" is missing or "
+		return config_error(err, errlen, "\"params\" is missing or "
 		    "not an array");
 	if (json_array_size(params) != (size_t)m->nblocks)
-		return checkpoint_error(err, errlen, "wrong shape: \"params\" has "
+		return config_error(err, errlen, "wrong shape: \"params\" has "
 		    "%zu blocks but the model of this config has %d",
 		    json_array_size(params), m->nblocks);
 	for (int k = 0; k < m->nblocks; k++)
@@ -550,12 +535,12 @@ checkpoint_read_state(json_t *root, int version, struct trainer *t,
 		    errlen) != 0)
 			return -1;
 	if (!json_is_object(adam))
-		return checkpoint_error(err, errlen, "\"adam\" is missing or not "
+		return config_error(err, errlen, "\"adam\" is missing or not "
 		    "an object");
 	if (checkpoint_integer(adam, "adam: ", "t", &adam_t, err, errlen) != 0)
 		return -1;
 	if (adam_t != step)
-		return checkpoint_error(err, errlen, "adam: \"t\" (%"
+		return config_error(err, errlen, "adam: \"t\" (%"
 		    JSON_INTEGER_FORMAT ") differs from \"step\" (%"
 		    JSON_INTEGER_FORMAT "): every step is one Adam update",
 		    adam_t, step);
@@ -566,7 +551,7 @@ checkpoint_read_state(json_t *root, int version, struct trainer *t,
 		return -1;
 	for (size_t i = 0; i < t->adam.n; i++)
 		if (t->adam.v[i] < 0)
-			return checkpoint_error(err, errlen, "adam: \"v\"[%zu] "
+			return config_error(err, errlen, "adam: \"v\"[%zu] "
 			    "is negative (a second moment cannot be)", i);
 	t->adam.t = (long)adam_t;
 	t->step = (long)step;
@@ -589,7 +574,7 @@ checkpoint_parse(const char *path, const char *buf, size_t len, char *err,
 	json_t *root;
 
 	if (len == 0) {
-		checkpoint_error(err, errlen, "%s: the file is empty (not valid "
+		config_error(err, errlen, "%s: the file is empty (not valid "
 		    "JSON)", path);
 		return NULL;
 	}
@@ -599,7 +584,7 @@ checkpoint_parse(const char *path, const char *buf, size_t len, char *err,
 	/* a checkpoint is an object: text that does not even start as one
 	 * (a /proc file, a log, a config) is something else altogether */
 	if (buf[strspn(buf, " \t\r\n")] != '{') {
-		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		config_error(err, errlen, "%s: not a memscope checkpoint "
 		    "(not a JSON object: %s at line %d)", path, jerr.text,
 		    jerr.line);
 		return NULL;
@@ -608,11 +593,11 @@ checkpoint_parse(const char *path, const char *buf, size_t len, char *err,
 	 * text stopped before the document was complete */
 	if (jerr.position >= 0 && (size_t)jerr.position >= len &&
 	    strncmp(jerr.text, "end of file expected", 20) != 0)
-		checkpoint_error(err, errlen, "%s:%d: truncated: the file ends "
+		config_error(err, errlen, "%s:%d: truncated: the file ends "
 		    "after %zu bytes in the middle of the JSON (not valid JSON: "
 		    "%s)", path, jerr.line, len, jerr.text);
 	else
-		checkpoint_error(err, errlen, "%s:%d:%d: corrupted: not valid "
+		config_error(err, errlen, "%s:%d:%d: corrupted: not valid "
 		    "JSON: %s", path, jerr.line, jerr.column, jerr.text);
 	return NULL;
 }
@@ -628,18 +613,18 @@ checkpoint_verify(json_t *root, const char *buf, size_t len, char *err,
 	long at;
 
 	if (v == NULL)
-		return checkpoint_error(err, errlen, "no \"checksum\": the file "
+		return config_error(err, errlen, "no \"checksum\": the file "
 		    "was cut short or edited");
 	if (text == NULL || strncmp(text, "fnv1a64:", 8) != 0 ||
 	    strlen(text) != 24 || strspn(text + 8, "0123456789abcdef") != 16)
-		return checkpoint_error(err, errlen, "\"checksum\" must be "
+		return config_error(err, errlen, "\"checksum\" must be "
 		    "\"fnv1a64:\" and 16 lowercase hex digits");
 	/* the member was found, so its key is in the text */
 	at = checkpoint_checksum_offset(buf, len);
 	snprintf(want, sizeof want, "%016" PRIx64,
 	    checkpoint_fnv1a64(buf, at < 0 ? 0 : (size_t)at));
 	if (strcmp(want, text + 8) != 0)
-		return checkpoint_error(err, errlen, "checksum mismatch: the file "
+		return config_error(err, errlen, "checksum mismatch: the file "
 		    "says %s but its contents give fnv1a64:%s (corrupted, or "
 		    "edited by hand)", text, want);
 	return 0;
@@ -667,21 +652,21 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 	memset(info, 0, sizeof *info);
 	info->exact = true;
 	if ((got = input_read(path, &lim, &buf, &len, msg, sizeof msg)) != 0)
-		return checkpoint_error(err, errlen, "%s%s", got == -2 ?
+		return config_error(err, errlen, "%s%s", got == -2 ?
 		    "not a memscope checkpoint: " : "", msg);
 	if ((root = checkpoint_parse(path, buf, len, err, errlen)) == NULL) {
 		free(buf);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		config_error(err, errlen, "%s: not a memscope checkpoint "
 		    "(not a JSON object)", path);
 		goto out;
 	}
 	v = json_object_get(root, "format");
 	if (!json_is_string(v) ||
 	    strcmp(json_string_value(v), CHECKPOINT_FORMAT) != 0) {
-		checkpoint_error(err, errlen, "%s: not a memscope checkpoint "
+		config_error(err, errlen, "%s: not a memscope checkpoint "
 		    "(\"format\" is %s%s%s, expected \"%s\")", path,
 		    json_is_string(v) ? "\"" : "", json_is_string(v) ?
 		    json_string_value(v) : "missing or not a string",
@@ -694,28 +679,28 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 	if (!json_is_integer(v) || version < 2 ||
 	    version > CHECKPOINT_VERSION) {
 		if (json_is_integer(v))
-			checkpoint_error(err, errlen, "%s: wrong version: "
+			config_error(err, errlen, "%s: wrong version: "
 			    "checkpoint version %" JSON_INTEGER_FORMAT " is not "
 			    "supported (this memscope reads versions 2 to %d)",
 			    path, version, CHECKPOINT_VERSION);
 		else
-			checkpoint_error(err, errlen, "%s: \"version\" is missing "
+			config_error(err, errlen, "%s: \"version\" is missing "
 			    "or not an integer", path);
 		goto out;
 	}
 	info->version = (int)version;
 	if (checkpoint_verify(root, buf, len, msg, sizeof msg) != 0) {
-		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		config_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
 	if (checkpoint_read_config(json_object_get(root, "config"), &cfg, msg,
 	    sizeof msg) != 0 || checkpoint_integer(root, "", "seed", &seed,
 	    msg, sizeof msg) != 0) {
-		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		config_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
 	if (seed < 0 || (uint64_t)seed != cfg.seed) {
-		checkpoint_error(err, errlen, "%s: \"seed\" %" JSON_INTEGER_FORMAT
+		config_error(err, errlen, "%s: \"seed\" %" JSON_INTEGER_FORMAT
 		    " differs from the config's seed %" PRIu64, path, seed,
 		    cfg.seed);
 		goto out;
@@ -723,12 +708,12 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 	/* no batch drawn yet: each is drawn once, from the file's streams
 	 * (version 3) or the seed's (version 2) */
 	if (trainer_init_deferred(t, &cfg, msg, sizeof msg) != 0) {
-		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		config_error(err, errlen, "%s: %s", path, msg);
 		goto out;
 	}
 	if (checkpoint_read_state(root, info->version, t, msg,
 	    sizeof msg) != 0) {
-		checkpoint_error(err, errlen, "%s: %s", path, msg);
+		config_error(err, errlen, "%s: %s", path, msg);
 		trainer_free(t);
 		goto out;
 	}

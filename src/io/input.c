@@ -28,45 +28,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "memscope/clock.h"
 #include "memscope/config.h"
 #include "memscope/input.h"
-
-static int
-input_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-input_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-		config_one_line(err);	/* the path may hold anything */
-	}
-	return -1;
-}
-
-static double
-input_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Wait until fd is readable or the deadline passes; 1 readable (or hung
  * up), 0 timed out, -1 error. */
@@ -78,7 +50,7 @@ input_wait(int fd, double deadline)
 	int r;
 
 	for (;;) {
-		left = deadline - input_now();
+		left = deadline - clock_seconds();
 		if (left <= 0)
 			return 0;
 		pfd.fd = fd;
@@ -107,7 +79,7 @@ input_check_nul(const char *path, const char *buf, size_t from, size_t len,
 		return 0;
 	for (const char *p = buf; p < nul; p++)
 		line += *p == '\n';
-	input_error(err, errlen, "%s:%d: a NUL byte: binary data, not a text "
+	config_error(err, errlen, "%s:%d: a NUL byte: binary data, not a text "
 	    "file", path, line);
 	return -2;
 }
@@ -129,7 +101,7 @@ input_check_lines(const char *path, const char *buf, size_t len,
 		if (n > 0 && i < len && buf[i - 1] == '\r')
 			n--;
 		if (n > lim->max_line)
-			return input_error(err, errlen, "%s:%d: the line is "
+			return config_error(err, errlen, "%s:%d: the line is "
 			    "longer than %zu bytes (the most a line may hold)",
 			    path, line, lim->max_line);
 		start = i + 1;
@@ -155,15 +127,15 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 	*len = 0;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return input_error(err, errlen, "%s: %s", path,
+		return config_error(err, errlen, "%s: %s", path,
 		    strerror(errno));
-	deadline = input_now() + lim->wait_ms * 1e-3;
+	deadline = clock_seconds() + lim->wait_ms * 1e-3;
 	if (fstat(fd, &st) != 0) {
-		input_error(err, errlen, "%s: %s", path, strerror(errno));
+		config_error(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		input_error(err, errlen, "%s: is a directory, not a file",
+		config_error(err, errlen, "%s: is a directory, not a file",
 		    path);
 		goto fail;
 	}
@@ -207,7 +179,7 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 				/* a writer that came but wrote nothing
 				 * leaves the FIFO unreadable too */
 				if (r == 0 && read(fd, buf, 1) == 0) {
-					input_error(err, errlen, "%s: a FIFO "
+					config_error(err, errlen, "%s: a FIFO "
 					    "with no writer: nothing to read "
 					    "within %g s", path,
 					    lim->wait_ms / 1000.0);
@@ -215,7 +187,7 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 				}
 				if (r == 0)
 					goto too_slow;
-				input_error(err, errlen, "%s: %s", path,
+				config_error(err, errlen, "%s: %s", path,
 				    strerror(errno));
 				goto fail;
 			}
@@ -224,7 +196,7 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			input_error(err, errlen, "%s: %s", path,
+			config_error(err, errlen, "%s: %s", path,
 			    strerror(errno));
 			goto fail;
 		}
@@ -233,7 +205,7 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 			continue;
 		if (r == 0)
 			goto too_slow;
-		input_error(err, errlen, "%s: %s", path, strerror(errno));
+		config_error(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	close(fd);
@@ -247,16 +219,16 @@ input_read(const char *path, const struct input_limits *lim, char **data,
 	return 0;
 
 too_slow:
-	input_error(err, errlen, "%s: the writer did not deliver the whole "
+	config_error(err, errlen, "%s: the writer did not deliver the whole "
 	    "file within %g s (%zu bytes so far)", path,
 	    lim->wait_ms / 1000.0, n);
 	goto fail;
 too_big:
-	input_error(err, errlen, "%s: more than %zu bytes: too large for %s",
+	config_error(err, errlen, "%s: more than %zu bytes: too large for %s",
 	    path, lim->max_bytes, lim->what);
 	goto fail;
 no_memory:
-	input_error(err, errlen, "%s: out of memory after %zu bytes", path,
+	config_error(err, errlen, "%s: out of memory after %zu bytes", path,
 	    n);
 fail:
 	free(buf);

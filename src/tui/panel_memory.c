@@ -32,6 +32,23 @@ mem_legend(struct canvas *c, struct rect in, int y, const char *name,
 	return 1;
 }
 
+/* A rows x cols heatmap's scale in maxw x maxh cells (heatmap_fit): in
+ * full cells if it fits, else compact (*compact says which); 0 if not. */
+static int
+mem_fit(const struct canvas *c, int rows, int cols, int maxw, int maxh,
+    bool *compact, int *w, int *h)
+{
+	int sc;
+
+	*compact = false;
+	sc = heatmap_fit(c, rows, cols, maxw, maxh, false, w, h);
+	if (sc == 0) {
+		*compact = true;
+		sc = heatmap_fit(c, rows, cols, maxw, maxh, true, w, h);
+	}
+	return sc;
+}
+
 /*
  * cgd: one row per layer, "ℓ α γ" and, when it fits beside them, the row of
  * effective coefficients of registers j = 1..ℓ; otherwise the coefficients
@@ -79,13 +96,7 @@ mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 	if (beside || ++y >= end)
 		return;
 	range = heatmap_range(s->cgd_coef, L * L);
-	compact = false;
-	sc = heatmap_fit(c, L, L, in.w - 4, end - y - 1, compact, &w, &h);
-	if (sc == 0) {
-		compact = true;
-		sc = heatmap_fit(c, L, L, in.w - 4, end - y - 1, compact, &w,
-		    &h);
-	}
+	sc = mem_fit(c, L, L, in.w - 4, end - y - 1, &compact, &w, &h);
 	if (sc == 0) {
 		canvas_text(c, in.x, y, in.w, COL_DIM, "(enlarge: screen 3)");
 		return;
@@ -123,13 +134,7 @@ mem_lfom(const struct snapshot *s, struct canvas *c, struct rect in)
 	canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 36 ?
 	    "Gamma_j label rows: layers x tokens" : "Gamma_j label rows");
 	y++;
-	compact = false;
-	sc = heatmap_fit(c, L, n1, in.w - 4, end - y - 2, compact, &w, &h);
-	if (sc == 0) {
-		compact = true;
-		sc = heatmap_fit(c, L, n1, in.w - 4, end - y - 2, compact, &w,
-		    &h);
-	}
+	sc = mem_fit(c, L, n1, in.w - 4, end - y - 2, &compact, &w, &h);
 	if (sc == 0) {
 		canvas_text(c, in.x, y, in.w, COL_DIM,
 		    "(too narrow for the tokens: screen 3)");

@@ -25,10 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "memscope/backend.h"
+#include "memscope/clock.h"
 #include "memscope/config.h"
 #include "memscope/keys.h"
 #include "memscope/output.h"
@@ -121,15 +121,6 @@ tui_signals_drain(void)
 		;
 }
 
-static double
-tui_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void
 tui_send(void *arg, enum engine_cmd cmd, int val)
 {
@@ -205,13 +196,13 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		tui_signals_restore(old_sig);
 		return 1;
 	}
-	t0 = tui_now();
+	t0 = clock_seconds();
 	step_view_init(&step);
 	/* the worker traces the step-through's task from now on */
 	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
 
 	while (!quit && !tui_signalled) {
-		now = tui_now();
+		now = clock_seconds();
 		if (dirty && now - last_frame >= TUI_FRAME_MS * 1e-3) {
 			st.screen = ui.screen;
 			st.help = ui.help;
@@ -279,7 +270,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			dirty = true;
 		}
 	}
-	now = tui_now();
+	now = clock_seconds();
 	backend_end();
 	canvas_free(&c);
 	engine_free(e);
