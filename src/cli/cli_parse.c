@@ -458,10 +458,10 @@ cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
 		trainer_free(t);
 		return rc;
 	}
+	/* the spectrum and the prior of w* of cfg; the rotation stays */
 	if (task_dist_set_spectrum(&t->dist, cfg, err, sizeof err) != 0) {
 		trainer_free(t);
 		return cli_error(cmd, "%s", err);
 	}
-	t->dist.wstar = cfg->wstar;
 	return 0;
 }
