@@ -18,8 +18,9 @@ fi
 "$gen" --check "$page" || fail "doc/gen_man --check $page"
 
 # every key of themes/dark.theme (the built-in default: every role) is a
-# word of THEME FILES, as roff writes it
-awk '/^\.SH THEME FILES/ { f = 1; next } /^\.SH / { f = 0 } f' "$page" |
+# bold word (.B, .BR) of THEME FILES, as roff writes it
+awk '/^\.SH THEME FILES/ { f = 1; next } /^\.SH / { f = 0 }
+	f && /^\.BR? / { sub(/^\.BR? /, ""); print }' "$page" |
 	tr ' ",()' '\n\n\n\n\n' >"$tmp/words"
 sed -n 's/^\([a-z-]*\) =.*/\1/p' "${top_srcdir:-.}/themes/dark.theme" |
 	sed 's/-/\\-/g' >"$tmp/theme-keys"
