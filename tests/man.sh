@@ -16,6 +16,19 @@ if [ ! -x "$gen" ]; then
 fi
 
 "$gen" --check "$page" || fail "doc/gen_man --check $page"
+# and the check itself: a copy whose generated keys part has one line more,
+# or whose COMMANDS lacks a command, is refused
+sed '/^\.\\" BEGIN GENERATED keys$/a\
+x' "$page" >"$tmp/stale.1"
+cmp -s "$page" "$tmp/stale.1" && fail "could not make a stale copy"
+"$gen" --check "$tmp/stale.1" 2>"$tmp/stale.err" &&
+	fail "doc/gen_man --check took a stale page"
+grep -q "stale" "$tmp/stale.err" || fail "stale page: $(cat "$tmp/stale.err")"
+sed '/^\.SH COMMANDS$/,/^\.SH /{/^\.B step$/d;}' "$page" >"$tmp/nostep.1"
+"$gen" --check "$tmp/nostep.1" 2>"$tmp/nostep.err" &&
+	fail "doc/gen_man --check took a page without the step command"
+grep -q "COMMANDS lacks '.B step'" "$tmp/nostep.err" ||
+	fail "page without step: $(cat "$tmp/nostep.err")"
 
 # every key of themes/dark.theme (the built-in default: every role) is a
 # bold word (.B, .BR) of THEME FILES, as roff writes it
