@@ -95,7 +95,7 @@ cmp -s "$tmp/first.txt" "$tmp/out" || fail "exports changed stdout"
 for f in h.csv s.json m.json; do
 	[ -s "$tmp/$f" ] || fail "exports: $f not written"
 done
-[ "$(head -n 1 "$tmp/h.csv")" = "run,step,train_loss,test_loss,seconds" ] ||
+[ "$(head -n 1 "$tmp/h.csv")" = "run,step,train_mse,test_mse,seconds" ] ||
 	fail "csv header: $(head -n 1 "$tmp/h.csv")"
 [ "$(wc -l <"$tmp/h.csv")" -eq 6 ] || fail "csv: expected 5 rows"
 if has_python; then
@@ -104,8 +104,8 @@ import csv, json, math, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(d + "/h.csv")))
 assert len(rows) == 5 and rows[-1]["step"] == "5", rows
-assert all(math.isfinite(float(r["train_loss"])) for r in rows)
-assert rows[-1]["test_loss"] != ""
+assert all(math.isfinite(float(r["train_mse"])) for r in rows)
+assert rows[-1]["test_mse"] != ""
 s = json.load(open(d + "/s.json"))
 assert s["config"]["layers"] == 2 and len(s["mean"]["model"]) == 2
 assert set(s["mean"]) == {"model", "gd", "gd-oracle", "momentum",
@@ -126,7 +126,7 @@ cmp -s "$tmp/a.txt" "$tmp/b.txt" || fail "eval: the model row differs from train
 run "eval iso" 0 eval --load "$tmp/m.json" --data iso --seed 9 \
     --test-batch 40 --csv "$tmp/e.csv" --json "$tmp/e.json"
 grep -q 'data=iso' "$tmp/out" || fail "eval iso: data not changed"
-[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,log_mse" ] || fail "eval csv"
+[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse" ] || fail "eval csv"
 if has_python; then
 	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
 	    "$tmp/e.json" || fail "eval json does not parse"
@@ -149,7 +149,7 @@ run "baselines" 0 baselines --iters 3 --test-batch 50 --csv "$tmp/b.csv" \
     --json "$tmp/b.json"
 grep -q 'gd-oracle' "$tmp/out" || fail "baselines: no table"
 [ "$(grep -c '^[0-3] ' "$tmp/out")" -eq 4 ] || fail "baselines: k rows"
-[ "$(head -n 1 "$tmp/b.csv")" = "run,seed,method,k,mse,log_mse,step" ] ||
+[ "$(head -n 1 "$tmp/b.csv")" = "run,seed,method,k,mse,ln_mse,step_size" ] ||
 	fail "baselines csv header"
 if has_python; then
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["mean"]["cg"]) == 4' \

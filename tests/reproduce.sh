@@ -38,19 +38,22 @@ for fig, models in (("1a", 3), ("4", 4)):
     texts = "".join(t.text or "" for t in root.iter(ns + "text"))
     assert "layers L" in texts and "log" in texts, "axis labels"
     rows = list(csv.DictReader(open(f"{d}/fig{fig}.csv")))
-    assert rows and list(rows[0].keys()) == ["figure", "model", "L", "run", "log_loss"]
-    groups = {}
+    assert rows and list(rows[0].keys()) == ["figure", "method", "k", "run", "ln_mse"]
+    runs = {}
     for r in rows:
-        groups.setdefault((r["model"], r["L"]), {}).setdefault(
-            "runs" if r["run"] not in ("mean", "std") else r["run"], []).append(float(r["log_loss"]))
-    assert len(groups) == models * 2, len(groups)
-    for key, g in groups.items():
-        runs = g["runs"]
-        assert len(runs) == 2, key
-        m = sum(runs) / len(runs)
-        s = math.sqrt(sum((x - m) ** 2 for x in runs) / (len(runs) - 1))
-        assert abs(g["mean"][0] - m) <= 1e-7 * (1 + abs(m)), (key, g["mean"], m)
-        assert abs(g["std"][0] - s) <= 1e-7 * (1 + s), (key, g["std"], s)
+        runs.setdefault((r["method"], r["k"]), []).append(float(r["ln_mse"]))
+    assert len(runs) == models * 2, len(runs)
+    summary = list(csv.DictReader(open(f"{d}/fig{fig}_summary.csv")))
+    assert len(summary) == models * 2, len(summary)
+    for r in summary:
+        key = (r["method"], r["k"])
+        x = runs[key]
+        assert len(x) == 2 and int(r["runs"]) == 2, key
+        m = sum(x) / len(x)
+        s = math.sqrt(sum((v - m) ** 2 for v in x) / (len(x) - 1))
+        mean, std = float(r["mean_ln_mse"]), float(r["std_ln_mse"])
+        assert abs(mean - m) <= 1e-7 * (1 + abs(m)), (key, mean, m)
+        assert abs(std - s) <= 1e-7 * (1 + s), (key, std, s)
 EOF
 
 # bad input: exit 2, one line naming the option, nothing written

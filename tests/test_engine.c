@@ -296,7 +296,7 @@ test_finish_and_export(void **state)
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof line, f));
-	assert_string_equal(line, "step,train_mse,test_mse\n");
+	assert_string_equal(line, "run,step,train_mse,test_mse,seconds\n");
 	while (fgets(line, sizeof line, f) != NULL)
 		rows++;
 	fclose(f);

@@ -136,10 +136,10 @@ static void
 test_csv_means_and_svg_paths(void **state)
 {
 	struct reproduce_opts o;
-	char dir[64], model[MAXROWS][64], runcol[MAXROWS][16];
-	int Lcol[MAXROWS], nrows = 0, nmean = 0, paths = 0;
-	double val[MAXROWS];
-	char *csv, *svg, *line, *save = NULL;
+	char dir[64], model[MAXROWS][64], sumodel[MAXROWS][64];
+	int Lcol[MAXROWS], sumL[MAXROWS], nrows = 0, nsum = 0, paths = 0;
+	double val[MAXROWS], mean[MAXROWS], sd[MAXROWS];
+	char *csv, *sum, *svg, *line, *save = NULL;
 
 	(void)state;
 	tiny(&o, "1a", 3, 2, 2, dir);
@@ -147,49 +147,59 @@ test_csv_means_and_svg_paths(void **state)
 	csv = slurp(dir, "fig1a.csv", NULL);
 	assert_non_null(csv);
 	line = strtok_r(csv, "\n", &save);
-	assert_string_equal(line, "figure,model,L,run,log_loss");
+	assert_string_equal(line, "figure,method,k,run,ln_mse");
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
 		char fig[16];
+		int r;
 
 		assert_true(nrows < MAXROWS);
-		assert_int_equal(sscanf(line, "%15[^,],%63[^,],%d,%15[^,],%lf",
-		    fig, model[nrows], &Lcol[nrows], runcol[nrows],
-		    &val[nrows]), 5);
+		assert_int_equal(sscanf(line, "%15[^,],%63[^,],%d,%d,%lf",
+		    fig, model[nrows], &Lcol[nrows], &r, &val[nrows]), 5);
 		assert_string_equal(fig, "1a");
+		assert_true(r >= 0 && r < 3);
 		nrows++;
 	}
-	/* 3 models x 2 depths x (3 runs + mean + std) */
-	assert_int_equal(nrows, 3 * 2 * 5);
-	for (int i = 0; i < nrows; i++) {
-		double s = 0, ss = 0, mean = NAN, sd = NAN;
+	/* 3 models x 2 depths x 3 runs, and no summary rows among them */
+	assert_int_equal(nrows, 3 * 2 * 3);
+	sum = slurp(dir, "fig1a_summary.csv", NULL);
+	assert_non_null(sum);
+	save = NULL;
+	line = strtok_r(sum, "\n", &save);
+	assert_string_equal(line, "figure,method,k,runs,finite_runs,"
+	    "floored_runs,diverged_runs,mean_ln_mse,std_ln_mse");
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		int runs, fin;
+
+		assert_true(nsum < MAXROWS);
+		assert_int_equal(sscanf(line, "1a,%63[^,],%d,%d,%d,%*d,%*d,%lf,"
+		    "%lf", sumodel[nsum], &sumL[nsum], &runs, &fin, &mean[nsum],
+		    &sd[nsum]), 6);
+		assert_int_equal(runs, 3);
+		assert_int_equal(fin, 3);
+		nsum++;
+	}
+	assert_int_equal(nsum, 3 * 2);
+	for (int i = 0; i < nsum; i++) {
+		double s = 0, ss = 0, m;
 		int k = 0;
 
-		if (strcmp(runcol[i], "mean") != 0)
-			continue;
-		nmean++;
 		for (int j = 0; j < nrows; j++)
-			if (strcmp(model[j], model[i]) == 0 &&
-			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "mean") != 0 &&
-			    strcmp(runcol[j], "std") != 0) {
+			if (strcmp(model[j], sumodel[i]) == 0 &&
+			    Lcol[j] == sumL[i]) {
 				assert_true(isfinite(val[j]));
 				s += val[j];
 				k++;
 			}
 		assert_int_equal(k, 3);
-		mean = s / k;
+		m = s / k;
 		for (int j = 0; j < nrows; j++)
-			if (strcmp(model[j], model[i]) == 0 &&
-			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "mean") != 0 &&
-			    strcmp(runcol[j], "std") != 0)
-				ss += (val[j] - mean) * (val[j] - mean);
-		for (int j = 0; j < nrows; j++)
-			if (strcmp(model[j], model[i]) == 0 &&
-			    Lcol[j] == Lcol[i] && strcmp(runcol[j], "std") == 0)
-				sd = val[j];
-		assert_true(fabs(val[i] - mean) <= 1e-7 * (1 + fabs(mean)));
-		assert_true(fabs(sd - sqrt(ss / (k - 1))) <= 1e-7 * (1 + sd));
+			if (strcmp(model[j], sumodel[i]) == 0 &&
+			    Lcol[j] == sumL[i])
+				ss += (val[j] - m) * (val[j] - m);
+		assert_true(fabs(mean[i] - m) <= 1e-7 * (1 + fabs(m)));
+		assert_true(fabs(sd[i] - sqrt(ss / (k - 1))) <= 1e-7 * (1 + sd[i]));
 	}
-	assert_int_equal(nmean, 3 * 2);
+	free(sum);
 
 	svg = slurp(dir, "fig1a.svg", NULL);
 	assert_non_null(svg);

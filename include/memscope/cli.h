@@ -36,7 +36,7 @@ struct cli_opts {
 	const char *figures;		/* --figure LIST (reproduce) */
 	const char *protocol;		/* --protocol (reproduce) */
 	const char *outdir;		/* --out DIR (reproduce) */
-	bool quiet;			/* --quiet (reproduce) */
+	bool quiet;			/* --quiet (train, reproduce) */
 	bool dgemm, no_dgemm, speedup;	/* --dgemm, --no-dgemm, --speedup
 					 * (bench) */
 	bool given_data;		/* --data was on the command line or in --config */

@@ -77,6 +77,10 @@ void output_signal_cleanup(void);
 /* For headless commands: SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE
  * remove the temporaries, then end the process as the signal would. */
 void output_signals_install(void);
+/* What SIGINT or SIGTERM writes on stderr (with write(2)) before the
+ * process ends, e.g. a progress display's "\nmemscope train: interrupted\n";
+ * NULL: nothing. text must stay valid until replaced. */
+void output_signal_note(const char *text);
 
 /* Open /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
  * file opened later lands on one; whether stdout was closed. Exits with

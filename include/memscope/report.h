@@ -53,6 +53,9 @@ json_t *report_layers_json(int L, int nruns, const double *logs, int which,
 void report_config_line(FILE *fp, const char *cmd,
     const struct ms_config *cfg, bool model);
 
+/* A new JSON output's root: {"format": format, "version": 1,
+ * "memscope_version": the version of this program}. */
+json_t *report_json_root(const char *format);
 /* A JSON array of n reals; non-finite values become null. */
 json_t *report_json_reals(const double *x, int n);
 /* A real, or null if not finite. */
@@ -61,19 +64,28 @@ json_t *report_json_real(double x);
 int report_write_json(const char *path, json_t *root, char *err,
     size_t errlen);
 
-/* Progress of `total` units of work on stderr. */
+/* Progress of `total` units of work on stderr. Between start and end,
+ * SIGINT or SIGTERM ends the display with a line "memscope CMD:
+ * interrupted" (after a newline that closes a live bar). */
 struct report_progress {
 	const char *cmd;
+	bool quiet;		/* nothing at all (--quiet) */
 	bool tty;		/* a live bar; else a line every ~10% */
 	long total;
 	int last_decile;	/* last 10% mark printed (not a tty) */
 	double start;		/* monotonic seconds */
 	bool drawn;		/* a live bar is on the screen */
+	char note[80];		/* "\nmemscope CMD: interrupted\n" */
 };
 
-/* Start counting `total` units of work for cmd (the clock starts now). */
+/* Start counting `total` units of work for cmd (the clock starts now);
+ * with quiet, nothing is shown. */
 void report_progress_start(struct report_progress *p, const char *cmd,
-    long total);
+    long total, bool quiet);
+/* The line that says what runs on how many threads, e.g. "memscope
+ * train: 5 runs of 300 steps on 2 threads" (unless quiet). */
+void report_progress_threads(const struct report_progress *p, int runs,
+    long steps, int threads);
 /* done units so far, and the latest training loss (NaN: none yet). */
 void report_progress_update(struct report_progress *p, long done,
     double loss);
@@ -86,10 +98,12 @@ void report_progress_end(struct report_progress *p);
 struct report_reproduce {
 	bool tty;
 	int width;		/* of the line on the terminal; 0: none */
+	bool announced;		/* the threads line is out */
 	const char *outdir;	/* named in the summary */
 };
 
 struct reproduce_progress;
+/* Start it; SIGINT or SIGTERM then end it as report_progress's does. */
 void report_reproduce_start(struct report_reproduce *p, const char *outdir);
 /* The hook (reproduce_opts.progress) for ctx a struct report_reproduce. */
 void report_reproduce_progress(void *ctx, const struct reproduce_progress *p);

@@ -38,10 +38,10 @@ struct reproduce_progress {
 	int trainings_done;	/* trainings ended so far */
 	int trainings;		/* trainings in all */
 	double left;		/* estimated seconds left; NaN: not known yet */
+	int threads;		/* workers used */
 	/* REPRODUCE_FINISHED */
 	double steps;		/* optimizer steps over all trainings */
 	double seconds;		/* since the work started */
-	int threads;		/* workers used */
 };
 
 /* Called one at a time, from the worker threads while training. */
@@ -55,7 +55,7 @@ struct reproduce_opts {
 	bool quirks;			/* baselines drop the last context point */
 	int threads;			/* workers, each running whole trainings */
 	uint64_t seed;			/* base seed */
-	const char *outdir;		/* figX.csv and figX.svg go here */
+	const char *outdir;		/* figX.csv, figX_summary.csv, figX.svg */
 	reproduce_progress_fn progress;	/* NULL: none */
 	void *progress_ctx;
 	/* Overrides for quick looks and tests (0: the protocol's). The
@@ -88,7 +88,8 @@ void reproduce_plan(const struct reproduce_opts *o, int *trainings,
 
 /*
  * Run the experiments of o: train on o->threads workers (telling
- * o->progress), write DIR/figX.csv and DIR/figX.svg atomically, print the
+ * o->progress), write DIR/figX.csv, figX_summary.csv
+ * and figX.svg atomically, print the
  * tables and the claims on `out`. Returns 0; -2 with a message in
  * err for bad options (nothing done: no runs or figures, a seed past
  * 2^63-1, no output directory); -1 with a message when the work failed (a

@@ -37,8 +37,10 @@ void reproduce_report_claims(FILE *out, const struct reproduce_opts *o,
     const struct reproduce_result *res, int n);
 
 /* Writers for dir_write (dir.h), ctx a struct reproduce_result: the
- * figure's CSV (every run, then mean and std) and its SVG; 0 or -1. */
+ * figure's CSV (a row per run), its summary CSV (a row per line and depth:
+ * mean and std over the runs) and its SVG; 0 or -1. */
 int reproduce_report_csv(FILE *f, const void *ctx);
+int reproduce_report_summary_csv(FILE *f, const void *ctx);
 int reproduce_report_svg(FILE *f, const void *ctx);
 
 #endif

@@ -50,6 +50,8 @@ typedef void (*runner_step_fn)(void *ctx, int job, struct trainer *t, long s);
  */
 int runner_run(int jobs, int threads, runner_job_fn fn, runner_hook_fn hook,
     void *ctx);
+/* The default number of workers: the CPUs online, 1 to 64. */
+int runner_cpus(void);
 
 /*
  * From inside job `job`: up to `steps` optimizer steps of t, stopping early

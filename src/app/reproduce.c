@@ -96,14 +96,12 @@ struct rp_run {
 void
 reproduce_defaults(struct reproduce_opts *o)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
 	memset(o, 0, sizeof *o);
 	o->figures = (1UL << figures_count()) - 1;
 	o->runs = 5;
 	o->protocol = REPRODUCE_PROTOCOL_CODE;
 	o->quirks = false;
-	o->threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
+	o->threads = runner_cpus();
 	o->seed = 1;
 	o->outdir = "reproduce";
 }
@@ -448,6 +446,8 @@ rp_progress(void *ctx, const struct runner_progress *p)
 	rp.run = j->run;
 	rp.trainings_done = run->done_train;
 	rp.trainings = pl->trainings;
+	/* the workers runner_run uses */
+	rp.threads = o->threads < pl->njobs ? o->threads : pl->njobs;
 	rp.left = run->done_cost > 0 ? el * (run->total_cost -
 	    run->done_cost) / run->done_cost : NAN;
 	o->progress(o->progress_ctx, &rp);
@@ -627,16 +627,22 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 	if (c_loc != (locale_t)0)
 		old = uselocale(c_loc);
 	for (int fi = 0; fi < pl.nfig; fi++) {
-		const char *id = pl.res[fi].fig->id;
+		static const struct {
+			const char *suffix;
+			int (*write)(FILE *, const void *);
+		} files[] = {
+			{ ".csv", reproduce_report_csv },
+			{ "_summary.csv", reproduce_report_summary_csv },
+			{ ".svg", reproduce_report_svg },
+		};
 
-		snprintf(name, sizeof name, "fig%s.csv", id);
-		if (dir_write(o->outdir, name, reproduce_report_csv, &pl.res[fi],
-		    err, errlen) != 0)
-			goto restore;
-		snprintf(name, sizeof name, "fig%s.svg", id);
-		if (dir_write(o->outdir, name, reproduce_report_svg, &pl.res[fi],
-		    err, errlen) != 0)
-			goto restore;
+		for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+			snprintf(name, sizeof name, "fig%s%s",
+			    pl.res[fi].fig->id, files[k].suffix);
+			if (dir_write(o->outdir, name, files[k].write,
+			    &pl.res[fi], err, errlen) != 0)
+				goto restore;
+		}
 	}
 	config_defaults(&base);
 	reproduce_report_header(out, o, base.context);

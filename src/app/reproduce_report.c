@@ -37,7 +37,7 @@ reproduce_report_header(FILE *out, const struct reproduce_opts *o,
 	}
 }
 
-/* The figure's CSV: every run's value, then the mean and std rows. */
+/* The figure's CSV: every run's value, one row each. */
 int
 reproduce_report_csv(FILE *f, const void *ctx)
 {
@@ -45,23 +45,41 @@ reproduce_report_csv(FILE *f, const void *ctx)
 	const struct figure *fg = r->fig;
 	int D = r->D, K = r->K;
 
-	fputs("figure,model,L,run,log_loss\n", f);
+	fputs("figure,method,k,run,ln_mse\n", f);
 	for (int l = 0; l < fg->nlines; l++)
 		for (int L = 1; L <= D; L++)
 			for (int run = 0; run < K; run++) {
 				fprintf(f, "%s,%s,%d,%d,", fg->id,
 				    fg->lines[l].name, L, run);
 				csv_real(f, r->val[(l * D + L - 1) * K + run],
-				    9, "nan");
+				    17, "nan");
 				fputc('\n', f);
 			}
+	return ferror(f) ? -1 : 0;
+}
+
+/* The figure's summary CSV: per line and depth the runs' counts, mean and
+ * std. */
+int
+reproduce_report_summary_csv(FILE *f, const void *ctx)
+{
+	const struct reproduce_result *r = ctx;
+	const struct figure *fg = r->fig;
+	int D = r->D;
+
+	fputs("figure,method,k,runs,finite_runs,floored_runs,diverged_runs,"
+	    "mean_ln_mse,std_ln_mse\n", f);
 	for (int l = 0; l < fg->nlines; l++)
 		for (int L = 1; L <= D; L++) {
-			fprintf(f, "%s,%s,%d,mean,", fg->id, fg->lines[l].name, L);
-			csv_real(f, r->mean[l * D + L - 1], 9, "nan");
-			fprintf(f, "\n%s,%s,%d,std,", fg->id, fg->lines[l].name, L);
+			int i = l * D + L - 1;
+
+			fprintf(f, "%s,%s,%d,%d,%d,%d,%d,", fg->id,
+			    fg->lines[l].name, L, r->K, r->finite[i],
+			    r->floored[i], r->diverged[i]);
+			csv_real(f, r->mean[i], 17, "nan");
+			fputc(',', f);
 			/* empty: no spread (fewer than two finite runs) */
-			csv_real(f, r->std[l * D + L - 1], 9, "");
+			csv_real(f, r->std[i], 17, "");
 			fputc('\n', f);
 		}
 	return ferror(f) ? -1 : 0;

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "memscope/pool.h"
 #include "memscope/runner.h"
@@ -80,6 +81,15 @@ runner_run(int jobs, int threads, runner_job_fn fn, runner_hook_fn hook,
 	pool_free(pool);
 	pthread_mutex_destroy(&r.lock);
 	return n;
+}
+
+/* The default number of workers: the CPUs online, 1 to 64. */
+int
+runner_cpus(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 }
 
 /* Report a step of job `job` with this training loss. */

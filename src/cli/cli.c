@@ -135,14 +135,15 @@ const struct cli_option cli_options[] = {
 	    "+- is the sample standard deviation (n - 1)",
 	    "runs (seeds) per curve, 1 to 1000 (default: 5);\n"
 	    "with one run there is no spread: the tables show\n"
-	    "no +-, the CSV's std rows are empty, and nothing\n"
+	    "no +-, the summary CSV's std is empty, and nothing\n"
 	    "that needs a spread (the ! against the paper, the\n"
 	    "heads claim's gaps) is checked", CLI_REPRODUCE },
 	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_TRAINERS | CLI_EVAL,
 	    { 0 },
 	    "worker threads, 1 to 256: with several runs, that\n"
-	    "many runs at once (one thread each); with one run,\n"
-	    "the batch is split among them",
+	    "many runs at once (one thread each; default: the\n"
+	    "number of CPUs, at most 64); with one run, the\n"
+	    "batch is split among them (default: 1)",
 	    "threads that split the test batch, 1 to 256\n"
 	    "(default: 1)", CLI_EVAL },
 	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_REPRODUCE, { 0 },
@@ -211,7 +212,7 @@ const struct cli_option cli_options[] = {
 	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TUI,
 	    { offsetof(struct cli_opts, mono), 0, 0, 0 },
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
-	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_REPRODUCE,
+	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, quiet), 0, 0, 0 },
 	    "no progress on stderr", NULL, 0 },
 	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_EVERY, { 0 },
@@ -253,19 +254,24 @@ const struct cli_command cli_commands[] = {
 	    "steps each, then evaluate every layer's read-out on a fresh test\n"
 	    "batch from the same distribution, beside the classical methods\n"
 	    "run for as many iterations as the model has layers. Progress goes\n"
-	    "to stderr: a live bar on a terminal, otherwise a line about every\n"
-	    "10% of the work.\n",
+	    "to stderr (none with --quiet): first the runs and the threads\n"
+	    "they use, then a live bar on a terminal, otherwise a line about\n"
+	    "every 10% of the work; SIGINT or SIGTERM ends it with a line\n"
+	    "saying 'interrupted'. Several runs train at once, one per thread,\n"
+	    "on all CPUs (at most 64) unless --threads says otherwise.\n",
 	    "stdout: the natural log of the mean squared query error on the\n"
 	    "test batch, one column per layer read-out (baselines: per\n"
 	    "iteration), rows model, gd, gd-oracle, momentum, nesterov, cg,\n"
 	    "lsq; the mean over runs, and with several runs 'mean +- std'.\n"
-	    "--csv: one row per step, header run,step,train_loss,test_loss,\n"
-	    "seconds. train_loss is the batch loss the step's gradient came\n"
-	    "from; test_loss (mean squared query error after the last layer)\n"
-	    "is measured after every max(1, steps/100)-th step and the last\n"
-	    "one, and left empty in the other rows; seconds since the run\n"
-	    "started. --json: the configuration, each run's log test losses\n"
-	    "per layer and baseline, and their mean and std. --save: run 0.\n"
+	    "--csv: one row per step, header run,step,train_mse,test_mse,\n"
+	    "seconds (the visualizer's export has the same columns).\n"
+	    "train_mse is the batch loss the step's gradient came from;\n"
+	    "test_mse (mean squared query error after the last layer) is\n"
+	    "measured after every max(1, steps/100)-th step and the last one,\n"
+	    "and left empty in the other rows; seconds since the run started.\n"
+	    "--json: the configuration, each run's log test losses per layer\n"
+	    "and baseline, and their mean and std. --save: run 0. Every\n"
+	    "format: doc/formats.md.\n"
 	    "A run diverged if its training loss was not finite, or if its\n"
 	    "last step's loss is more than 100 times max(its first step's\n"
 	    "loss, the loss of predicting 0, E[y^2]); then a message on\n"
@@ -288,7 +294,7 @@ const struct cli_command cli_commands[] = {
 	    "generalises. Keys of --config that eval does not take (the\n"
 	    "model's shape, training) are ignored: they come from the file.\n",
 	    "stdout: the same table as train. --csv: one row per method and\n"
-	    "layer, header method,k,mse,log_mse. --json: the configuration\n"
+	    "layer, header method,k,mse,ln_mse. --json: the configuration\n"
 	    "and the table. A result that is not finite (an overflow) is\n"
 	    "never printed: a message names it and the exit status is 1.\n",
 	    "  memscope eval --load model.json\n"
@@ -303,8 +309,8 @@ const struct cli_command cli_commands[] = {
 	    "stdout: one row per iteration k, one column per method: the\n"
 	    "natural log of the mean squared query error (mean over runs;\n"
 	    "'mean +- std' with several runs). --csv: header\n"
-	    "run,seed,method,k,mse,log_mse,step (step: the step size used,\n"
-	    "0 for CG and lsq). --json: the configuration, each run's values\n"
+	    "run,seed,method,k,mse,ln_mse,step_size (the step size used, 0\n"
+	    "for CG and lsq). --json: the configuration, each run's values\n"
 	    "and their mean and std. A result that is not finite (a method\n"
 	    "that overflowed, e.g. with too large a step) is never printed:\n"
 	    "a message names it and the exit status is 1.\n",
@@ -342,10 +348,10 @@ const struct cli_command cli_commands[] = {
 	    "the paper's experiments: tables, CSV, SVG figures",
 	    "Run the experiments of the paper's figures (doc/math.md section\n"
 	    "7): one model per depth L = 1..4 and run, the classical baselines\n"
-	    "on the same tasks. Writes DIR/figX.csv and DIR/figX.svg per\n"
-	    "figure and prints, per figure, memscope's mean +- std beside the\n"
-	    "paper's value, then checks the paper's claims. +- is the sample\n"
-	    "standard deviation over runs (n - 1).\n"
+	    "on the same tasks. Writes DIR/figX.csv, figX_summary.csv and\n"
+	    "figX.svg per figure and prints, per figure, memscope's mean +- std\n"
+	    "beside the paper's value, then checks the paper's claims. +- is\n"
+	    "the sample standard deviation over runs (n - 1).\n"
 	    "\n"
 	    "--steps, --batch, --test-batch, --depths and --lr are for quick\n"
 	    "looks: the numbers are then not comparable with the paper's.\n",
@@ -353,7 +359,8 @@ const struct cli_command cli_commands[] = {
 	    "paper's value, then the paper's claims checked. stderr: the\n"
 	    "progress (a line rewritten in place on a terminal, otherwise a\n"
 	    "line per finished training; none with --quiet). --out DIR:\n"
-	    "figX.csv and figX.svg per figure, each written atomically.\n",
+	    "per figure figX.csv (a row per run), figX_summary.csv (mean,\n"
+	    "std) and figX.svg, each written atomically (doc/formats.md).\n",
 	    "  memscope reproduce\n"
 	    "  memscope reproduce --figure 1a,2b --runs 3 --out figs\n"
 	    "  memscope reproduce --figure 4 --steps 100 --depths 2 -q\n",

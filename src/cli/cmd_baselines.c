@@ -13,6 +13,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/csv.h"
 #include "memscope/report.h"
 #include "memscope/stats.h"
 #include "memscope/task.h"
@@ -116,7 +117,7 @@ bl_print(const struct bl_results *res, const double *logs)
 	free(rows);
 }
 
-/* --csv: run,seed,method,k,mse,log_mse,step. */
+/* --csv: run,seed,method,k,mse,ln_mse,step_size. */
 static int
 bl_write_csv(const char *path, const struct ms_config *cfg,
     const struct bl_results *res, char *err, size_t errlen)
@@ -125,16 +126,22 @@ bl_write_csv(const char *path, const struct ms_config *cfg,
 
 	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
-	fprintf(af.fp, "run,seed,method,k,mse,log_mse,step\n");
+	fprintf(af.fp, "run,seed,method,k,mse,ln_mse,step_size\n");
 	for (int run = 0; run < res->runs; run++)
 		for (int b = 0; b < BASELINE_COUNT; b++)
 			for (int k = 0; k <= res->iters; k++) {
 				size_t i = bl_index(res, run, b, k);
+				const double v[3] = { res->mse[i],
+				    log(res->mse[i]), res->step[i] };
 
-				fprintf(af.fp, "%d,%llu,%s,%d,%.17g,%.17g,%.17g\n",
-				    run, (unsigned long long)(cfg->seed + run),
-				    baseline_name((enum baseline)b), k,
-				    res->mse[i], log(res->mse[i]), res->step[i]);
+				fprintf(af.fp, "%d,%llu,%s,%d", run,
+				    (unsigned long long)(cfg->seed + run),
+				    baseline_name((enum baseline)b), k);
+				for (int c = 0; c < 3; c++) {
+					fputc(',', af.fp);
+					csv_real(af.fp, v[c], 17, "nan");
+				}
+				fputc('\n', af.fp);
 			}
 	return output_commit(&af, err, errlen);
 }
@@ -170,12 +177,11 @@ bl_write_json(const char *path, const struct ms_config *cfg,
     const struct bl_results *res, const double *logs, char *err,
     size_t errlen)
 {
-	json_t *root = json_object(), *runs = json_array();
+	json_t *root = report_json_root("memscope-baselines");
+	json_t *runs = json_array();
 	int K = res->iters + 1, rc;
 	double *v = xdoubles((size_t)K);
 
-	json_object_set_new(root, "format", json_string("memscope-baselines"));
-	json_object_set_new(root, "version", json_integer(1));
 	json_object_set_new(root, "config", checkpoint_config_json(cfg));
 	json_object_set_new(root, "iters", json_integer(res->iters));
 	json_object_set_new(root, "metric", json_string("natural log of the "

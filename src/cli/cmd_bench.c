@@ -197,6 +197,7 @@ bench_print_text(const struct bench_opts *o, const struct trainer *t,
 {
 	double gflops = r->flops / (r->ms_mean * 1e-3) / 1e9;
 
+
 	report_config_line(stdout, "bench", &o->cfg, true);
 	printf("path           %s (%s kernels)\n",
 	    t->model.path == MODEL_PATH_LABEL ? "label row" : "dense",
@@ -222,11 +223,8 @@ static void
 bench_print_json(const struct bench_opts *o, const struct trainer *t,
     const struct bench_result *r)
 {
-	json_t *root = json_object();
+	json_t *root = report_json_root("memscope-bench");
 	double gflops = r->flops / (r->ms_mean * 1e-3) / 1e9;
-
-	json_object_set_new(root, "format", json_string("memscope-bench"));
-	json_object_set_new(root, "version", json_integer(1));
 	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
 	json_object_set_new(root, "path", json_string(t->model.path ==
 	    MODEL_PATH_LABEL ? "label" : "dense"));
@@ -310,11 +308,8 @@ bench_speedup(const struct bench_opts *o)
 		}
 	}
 	if (o->json) {
-		json_t *root = json_object();
+		json_t *root = report_json_root("memscope-bench-speedup");
 
-		json_object_set_new(root, "format",
-		    json_string("memscope-bench-speedup"));
-		json_object_set_new(root, "version", json_integer(1));
 		json_object_set_new(root, "config",
 		    checkpoint_config_json(&o->cfg));
 		json_object_set_new(root, "chunks", json_integer(NCH));

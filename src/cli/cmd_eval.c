@@ -17,6 +17,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/csv.h"
 #include "memscope/report.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
@@ -30,13 +31,16 @@ eval_write_csv(const char *path, int L, const double *mse, char *err,
 
 	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
-	fprintf(af.fp, "method,k,mse,log_mse\n");
+	fprintf(af.fp, "method,k,mse,ln_mse\n");
 	for (int r = 0; r < REPORT_ROWS; r++)
 		for (int l = 0; l < L; l++) {
 			double v = mse[(size_t)r * L + l];
 
-			fprintf(af.fp, "%s,%d,%.17g,%.17g\n", report_row_name(r),
-			    l + 1, v, log(v));
+			fprintf(af.fp, "%s,%d,", report_row_name(r), l + 1);
+			csv_real(af.fp, v, 17, "nan");
+			fputc(',', af.fp);
+			csv_real(af.fp, log(v), 17, "nan");
+			fputc('\n', af.fp);
 		}
 	return output_commit(&af, err, errlen);
 }
@@ -48,10 +52,8 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
     size_t errlen)
 {
 	int L = ecfg->layers, rc;
-	json_t *root = json_object();
+	json_t *root = report_json_root("memscope-eval");
 
-	json_object_set_new(root, "format", json_string("memscope-eval"));
-	json_object_set_new(root, "version", json_integer(1));
 	json_object_set_new(root, "checkpoint", json_string(load));
 	json_object_set_new(root, "step", json_integer(t->step));
 	json_object_set_new(root, "trained_config",

@@ -326,6 +326,8 @@ step_json(const struct cli_opts *o, const struct trainer *t,
 
 	json_object_set_new(root, "format", json_string("memscope-step"));
 	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "memscope_version",
+	    json_string(PACKAGE_VERSION));
 	json_object_set_new(root, "checkpoint", json_string(o->load_path));
 	json_object_set_new(root, "step", json_integer(t->step));
 	json_object_set_new(root, "task", json_integer(o->task));

@@ -4,6 +4,7 @@
  * Threads: the runner (runner.h) trains the runs. With one run, it runs on
  * the calling thread and the trainer's own compute pool splits each batch
  * over --threads threads. With several runs, min(--threads, --runs) workers
+ * (--threads by default the CPUs, as reproduce's)
  * each take the next run not yet started and train it with one compute
  * thread, so a run's numbers do not depend on --threads or on which worker
  * took it. Progress comes through the runner's hook. Results are kept per
@@ -20,7 +21,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/clock.h"
-#include "memscope/csv.h"
+#include "memscope/history_csv.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
@@ -190,18 +191,14 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 
 	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
-	fprintf(af.fp, "run,step,train_loss,test_loss,seconds\n");
+	history_csv_header(af.fp);
 	for (int r = 0; r < job->nruns; r++) {
 		const struct train_run *run = &job->runs[r];
 
 		for (long s = 0; s < run->steps_done; s++) {
 			const double *h = run->hist + 3 * s;
 
-			fprintf(af.fp, "%d,%ld,", r, s + 1);
-			csv_real(af.fp, h[0], 17, "");
-			fputc(',', af.fp);
-			csv_real(af.fp, h[1], 17, "");
-			fprintf(af.fp, ",%.6f\n", h[2]);
+			history_csv_row(af.fp, r, s + 1, h[0], h[1], h[2]);
 		}
 	}
 	return output_commit(&af, err, errlen);
@@ -214,10 +211,8 @@ train_write_json(const char *path, const struct cli_opts *o,
     size_t errlen)
 {
 	int L = o->cfg.layers, R = job->nruns, rc;
-	json_t *root = json_object(), *runs = json_array();
+	json_t *root = report_json_root("memscope-train"), *runs = json_array();
 
-	json_object_set_new(root, "format", json_string("memscope-train"));
-	json_object_set_new(root, "version", json_integer(1));
 	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
 	json_object_set_new(root, "metric", json_string("natural log of the "
 	    "mean squared query error on the test batch, per layer read-out "
@@ -294,6 +289,9 @@ cmd_train(int argc, char **argv)
 		return rc;
 	L = o.cfg.layers;
 	R = o.cfg.runs;
+	/* several runs: on every CPU unless --threads (or --config) says */
+	if (R > 1 && !cli_given(&o, "threads"))
+		o.cfg.threads = runner_cpus();
 	memset(&job, 0, sizeof job);
 	job.nruns = R;
 	job.history = o.csv_path != NULL;
@@ -315,7 +313,10 @@ cmd_train(int argc, char **argv)
 	}
 
 	/* one run: the trainer's pool takes --threads; several: the runner */
-	report_progress_start(&job.progress, "train", (long)R * o.cfg.steps);
+	report_progress_start(&job.progress, "train", (long)R * o.cfg.steps,
+	    o.quiet);
+	report_progress_threads(&job.progress, R, o.cfg.steps, R > 1 ?
+	    (o.cfg.threads < R ? o.cfg.threads : R) : o.cfg.threads);
 	runner_run(R, R > 1 ? o.cfg.threads : 1, train_one, train_progress,
 	    &job);
 	report_progress_end(&job.progress);

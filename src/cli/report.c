@@ -194,6 +194,19 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 	    config_data_name(cfg, data, sizeof data), wstar);
 }
 
+/* A new JSON output's root: format, version 1, memscope_version. */
+json_t *
+report_json_root(const char *format)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "format", json_string(format));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "memscope_version",
+	    json_string(PACKAGE_VERSION));
+	return root;
+}
+
 /* A real, or null if not finite. */
 json_t *
 report_json_real(double x)
@@ -240,15 +253,34 @@ report_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
-/* Start reporting progress of `total` units of work. */
+/* Start reporting progress of `total` units of work (quiet: none). */
 void
-report_progress_start(struct report_progress *p, const char *cmd, long total)
+report_progress_start(struct report_progress *p, const char *cmd, long total,
+    bool quiet)
 {
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
+	p->quiet = quiet;
 	p->total = total;
 	p->tty = isatty(STDERR_FILENO) == 1;
 	p->start = clock_seconds();
+	snprintf(p->note, sizeof p->note, "\nmemscope %s: interrupted\n", cmd);
+	/* no bar yet: no newline to close it */
+	if (!quiet)
+		output_signal_note(p->note + 1);
+}
+
+/* "memscope train: 5 runs of 300 steps on 2 threads" (unless quiet). */
+void
+report_progress_threads(const struct report_progress *p, int runs,
+    long steps, int threads)
+{
+	if (p->quiet)
+		return;
+	fprintf(stderr, "memscope %s: %d run%s of %ld step%s on %d thread%s\n",
+	    p->cmd, runs, runs == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
+	    threads, threads == 1 ? "" : "s");
+	fflush(stderr);
 }
 
 /* done units so far, and the latest training loss (NaN: none yet). */
@@ -261,7 +293,7 @@ report_progress_update(struct report_progress *p, long done, double loss)
 	char etas[32], losss[32];
 	int decile, fill;
 
-	if (p->total <= 0)
+	if (p->total <= 0 || p->quiet)
 		return;
 	report_duration(etas, sizeof etas, eta);
 	if (isnan(loss))
@@ -285,6 +317,8 @@ report_progress_update(struct report_progress *p, long done, double loss)
 			cols = ws.ws_col;
 		fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
 		fflush(stderr);
+		if (!p->drawn)	/* an interruption closes the bar's line */
+			output_signal_note(p->note);
 		p->drawn = true;
 		return;
 	}
@@ -301,10 +335,25 @@ report_progress_update(struct report_progress *p, long done, double loss)
 void
 report_progress_end(struct report_progress *p)
 {
+	if (p->quiet)
+		return;
+	output_signal_note(NULL);
 	if (p->tty && p->drawn)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	p->drawn = false;
+}
+
+/* What an interruption writes: after a newline if a line is up. */
+static const char report_reproduce_note[] =
+    "\nmemscope reproduce: interrupted\n";
+
+/* Whether a line is up on the terminal, for the note. */
+static void
+report_reproduce_width(struct report_reproduce *rr, int width)
+{
+	rr->width = width;
+	output_signal_note(report_reproduce_note + (width > 0 ? 0 : 1));
 }
 
 /* Start showing reproduce's progress, on stderr. */
@@ -314,6 +363,7 @@ report_reproduce_start(struct report_reproduce *p, const char *outdir)
 	memset(p, 0, sizeof *p);
 	p->tty = isatty(STDERR_FILENO) == 1;
 	p->outdir = outdir;
+	output_signal_note(report_reproduce_note + 1);
 }
 
 /* Seconds left as "42 s" or "3m07s". */
@@ -343,15 +393,22 @@ report_reproduce_progress(void *ctx, const struct reproduce_progress *p)
 			fputs("\r\033[K", stderr);	/* the line has done its job */
 			fflush(stderr);
 		}
+		report_reproduce_width(rr, 0);
 		return;
 	}
 	if (p->event == REPRODUCE_FINISHED) {
+		output_signal_note(NULL);
 		fprintf(stderr, "memscope reproduce: %d trainings (%.0f steps) in "
 		    "%.1f s on %d thread%s; files in %s/\n", p->trainings,
 		    p->steps, p->seconds, p->threads, p->threads == 1 ? "" :
 		    "s", rr->outdir);
 		fflush(stderr);
 		return;
+	}
+	if (!rr->announced) {
+		rr->announced = true;
+		fprintf(stderr, "memscope reproduce: %d trainings on %d thread%s\n",
+		    p->trainings, p->threads, p->threads == 1 ? "" : "s");
 	}
 	/* without a terminal: a line per finished training */
 	if (!rr->tty && (!p->training || p->event == REPRODUCE_JOB_START))
@@ -370,7 +427,7 @@ report_reproduce_progress(void *ctx, const struct reproduce_progress *p)
 		return;
 	if (rr->tty) {
 		fprintf(stderr, "\r%s\033[K", line);
-		rr->width = n;
+		report_reproduce_width(rr, n);
 	} else
 		fprintf(stderr, "%s\n", line);
 	fflush(stderr);

@@ -17,6 +17,7 @@
 #include "engine_impl.h"
 #include "memscope/checkpoint.h"
 #include "memscope/clock.h"
+#include "memscope/history_csv.h"
 #include "memscope/output.h"
 #include "memscope/xmalloc.h"
 
@@ -225,16 +226,12 @@ engine_export(struct engine *e, char *err, size_t errlen)
 		engine_errf(err, errlen, "export: %s", why);
 		return -1;
 	}
-	fprintf(out.fp, "step,train_mse,test_mse\n");
-	for (long i = 0; i < e->hist.n; i++) {
-		fprintf(out.fp, "%.0f,", e->hist.step[i]);
-		if (!isnan(e->hist.train[i]))
-			fprintf(out.fp, "%.17g", e->hist.train[i]);
-		fputc(',', out.fp);
-		if (!isnan(e->hist.test[i]))
-			fprintf(out.fp, "%.17g", e->hist.test[i]);
-		fputc('\n', out.fp);
-	}
+	/* the one history schema; run 0, the visualizer's only run; no
+	 * clock per step (a pause would count), so seconds stays empty */
+	history_csv_header(out.fp);
+	for (long i = 0; i < e->hist.n; i++)
+		history_csv_row(out.fp, 0, (long)e->hist.step[i],
+		    e->hist.train[i], e->hist.test[i], NAN);
 	if (output_commit(&out, why, sizeof why) != 0) {
 		engine_errf(err, errlen, "export: %s", why);
 		return -1;

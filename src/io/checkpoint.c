@@ -2,6 +2,7 @@
  * Checkpoints as JSON (jansson):
  *
  *   { "format": "memscope-checkpoint", "version": 3,
+ *     "memscope_version": "0.1" (the program that wrote it; optional),
  *     "config": { every option key: its value },
  *     "seed": S, "step": K, "train_loss": x or null,
  *     "streams": { "train": R, "test": R },
@@ -160,6 +161,8 @@ checkpoint_json(const struct trainer *t)
 	params = json_array();
 	json_object_set_new(root, "format", json_string(CHECKPOINT_FORMAT));
 	json_object_set_new(root, "version", json_integer(CHECKPOINT_VERSION));
+	json_object_set_new(root, "memscope_version",
+	    json_string(PACKAGE_VERSION));
 	json_object_set_new(root, "config", checkpoint_config_json(&t->cfg));
 	json_object_set_new(root, "seed", json_integer((json_int_t)t->cfg.seed));
 	json_object_set_new(root, "step", json_integer(t->step));
@@ -689,6 +692,14 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 		goto out;
 	}
 	info->version = (int)version;
+	/* the program that wrote it: a string where present (older files
+	 * have none); only for people, never checked against ours */
+	v = json_object_get(root, "memscope_version");
+	if (v != NULL && !json_is_string(v)) {
+		config_error(err, errlen, "%s: \"memscope_version\" is not a "
+		    "string", path);
+		goto out;
+	}
 	if (checkpoint_verify(root, buf, len, msg, sizeof msg) != 0) {
 		config_error(err, errlen, "%s: %s", path, msg);
 		goto out;

@@ -181,9 +181,30 @@ output_signal_cleanup(void)
 			unlink(output_slots[i].path);
 }
 
+/* What SIGINT and SIGTERM write on stderr before the end (NULL: nothing). */
+static _Atomic(const char *) output_note;
+
+/* Set what SIGINT and SIGTERM write on stderr before the end. */
+void
+output_signal_note(const char *text)
+{
+	atomic_store(&output_note, text);
+}
+
 static void
 output_on_signal(int sig)
 {
+	const char *note = atomic_load(&output_note);
+
+	if (note != NULL && (sig == SIGINT || sig == SIGTERM)) {
+		size_t n = 0;
+
+		while (note[n] != '\0')	/* strlen, signal-safe by hand */
+			n++;
+		if (write(STDERR_FILENO, note, n) < 0) {
+			/* nothing to do: the process ends anyway */
+		}
+	}
 	output_signal_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
