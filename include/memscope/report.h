@@ -60,7 +60,8 @@ json_t *report_json_root(const char *format);
 json_t *report_json_reals(const double *x, int n);
 /* A real, or null if not finite. */
 json_t *report_json_real(double x);
-/* Write root to path atomically (indented); 0 or -1 with a message. */
+/* Write root to path atomically (indented), then release root; 0 or -1
+ * with a message. */
 int report_write_json(const char *path, json_t *root, char *err,
     size_t errlen);
 

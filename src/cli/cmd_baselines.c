@@ -208,7 +208,6 @@ bl_write_json(const char *path, const struct ms_config *cfg,
 	json_object_set_new(root, "mean", bl_json_methods(res, logs, 0, 1));
 	json_object_set_new(root, "std", bl_json_methods(res, logs, 0, 2));
 	rc = report_write_json(path, root, err, errlen);
-	json_decref(root);
 	free(v);
 	return rc;
 }

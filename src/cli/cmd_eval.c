@@ -51,7 +51,7 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
     const struct ms_config *ecfg, const double *logs, char *err,
     size_t errlen)
 {
-	int L = ecfg->layers, rc;
+	int L = ecfg->layers;
 	json_t *root = report_json_root("memscope-eval");
 
 	json_object_set_new(root, "checkpoint", json_string(load));
@@ -64,9 +64,7 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	    "(baselines: per iteration count)"));
 	json_object_set_new(root, "log_test_loss",
 	    report_layers_json(L, 1, logs, 0, 0));
-	rc = report_write_json(path, root, err, errlen);
-	json_decref(root);
-	return rc;
+	return report_write_json(path, root, err, errlen);
 }
 
 /* memscope eval: evaluate a checkpoint's model and the baselines. */

@@ -210,7 +210,7 @@ train_write_json(const char *path, const struct cli_opts *o,
     const struct train_job *job, const double *logs, char *err,
     size_t errlen)
 {
-	int L = o->cfg.layers, R = job->nruns, rc;
+	int L = o->cfg.layers, R = job->nruns;
 	json_t *root = report_json_root("memscope-train"), *runs = json_array();
 
 	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
@@ -239,9 +239,7 @@ train_write_json(const char *path, const struct cli_opts *o,
 	json_object_set_new(root, "runs", runs);
 	json_object_set_new(root, "mean", report_layers_json(L, R, logs, 1, 0));
 	json_object_set_new(root, "std", report_layers_json(L, R, logs, 2, 0));
-	rc = report_write_json(path, root, err, errlen);
-	json_decref(root);
-	return rc;
+	return report_write_json(path, root, err, errlen);
 }
 
 /* The history needs memory too: refuse --csv if it cannot fit. */

@@ -225,19 +225,23 @@ report_json_reals(const double *x, int n)
 	return a;
 }
 
-/* Write root to path atomically (indented); 0 or -1 with a message. */
+/* Write root to path atomically (indented), then release root; 0 or -1
+ * with a message. */
 int
 report_write_json(const char *path, json_t *root, char *err, size_t errlen)
 {
 	struct output af;
+	int rc;
 
 	if (output_open(&af, path, err, errlen) != 0)
-		return -1;
-	if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17))
-	    != 0 || fputc('\n', af.fp) == EOF) {
-		return output_fail_write(&af, err, errlen);
-	}
-	return output_commit(&af, err, errlen);
+		rc = -1;
+	else if (json_dumpf(root, af.fp, JSON_INDENT(2) |
+	    JSON_REAL_PRECISION(17)) != 0 || fputc('\n', af.fp) == EOF)
+		rc = output_fail_write(&af, err, errlen);
+	else
+		rc = output_commit(&af, err, errlen);
+	json_decref(root);
+	return rc;
 }
 
 /* Seconds as "1:02:03" or "2:03". */
