@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "memscope/colour.h"
 #include "memscope/config.h"
@@ -366,12 +367,59 @@ theme_load_file(const char *path, struct theme *t, char *err, size_t errlen)
 	return 0;
 }
 
-/* Call fn on each theme directory in lookup order; stop when it returns 1. */
+/* The directory of the running executable (from /proc/self/exe, with
+ * symbolic links resolved) into buf; 0, or -1 if it is unknown. */
+static int
+theme_exe_dir(char *buf, size_t len)
+{
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", buf, len);
+	if (n <= 0 || (size_t)n >= len)
+		return -1;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+#if defined MEMSCOPE_SRCDIR && defined MEMSCOPE_BUILDDIR
+/* Whether exe_dir is the build tree the binary was compiled in (its top,
+ * where memscope is, or tests/ or tests/fuzz/ below it, where the test
+ * programs are): only such an uninstalled binary looks in the source tree.
+ * An installed or copied binary does not, even while the build tree is
+ * still there; once the build tree is gone nothing matches. */
+static bool
+theme_uninstalled(const char *exe_dir)
+{
+	static const char *const subdirs[] = { "", "/tests", "/tests/fuzz" };
+	char top[PATH_MAX], want[PATH_MAX];
+	size_t i;
+
+	if (realpath(MEMSCOPE_BUILDDIR, top) == NULL)
+		return false;
+	for (i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		snprintf(want, sizeof want, "%s%s", top, subdirs[i]);
+		if (strcmp(exe_dir, want) == 0)
+			return true;
+	}
+	return false;
+}
+#endif
+
+/* Call fn on each theme directory in lookup order: the user's
+ * ($XDG_CONFIG_HOME or ~/.config, then $XDG_DATA_DIRS), the installed data
+ * directory, <the executable's directory>/../share/memscope/themes (an
+ * install moved to another prefix), and the source tree for a binary run
+ * from its build tree. Stop when fn returns 1. */
 static int
 theme_dirs(int (*fn)(const char *dir, void *arg), void *arg)
 {
-	char dir[PATH_MAX], *dirs, *p, *save = NULL;
+	char dir[PATH_MAX], exe[PATH_MAX], *dirs, *p, *save = NULL;
 	const char *env, *home;
+	int n;
 
 	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env != '\0')
 		snprintf(dir, sizeof dir, "%s/memscope/themes", env);
@@ -397,8 +445,15 @@ theme_dirs(int (*fn)(const char *dir, void *arg), void *arg)
 	if (fn(MEMSCOPE_THEMEDIR, arg))
 		return 1;
 #endif
-#ifdef MEMSCOPE_SRCDIR
-	if (fn(MEMSCOPE_SRCDIR "/themes", arg))
+	if (theme_exe_dir(exe, sizeof exe) != 0)
+		return 0;
+	/* a relocated install: <prefix>/bin/memscope finds
+	 * <prefix>/share/memscope/themes */
+	n = snprintf(dir, sizeof dir, "%s/../share/memscope/themes", exe);
+	if (n > 0 && (size_t)n < sizeof dir && fn(dir, arg))
+		return 1;
+#if defined MEMSCOPE_SRCDIR && defined MEMSCOPE_BUILDDIR
+	if (theme_uninstalled(exe) && fn(MEMSCOPE_SRCDIR "/themes", arg))
 		return 1;
 #endif
 	return 0;
