@@ -47,8 +47,20 @@ grep -q "no process is reading" "$tmp/err" ||
 	fail "fifo-no-reader: message: $(cat "$tmp/err")"
 cat fifo >fifo.out &
 reader=$!
+# the reader must be inside its open of the FIFO before the writer looks for
+# one (the kernel's wchan says so; at most 10 s, then go on regardless)
+i=0
+while [ "$(cat /proc/$reader/wchan 2>/dev/null)" != wait_for_partner ] &&
+    [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 run fifo 0 train $Q --csv fifo
+# a writer that never opened the FIFO leaves the reader waiting: end it
+(sleep 10 && kill $reader 2>/dev/null) &
+watchdog=$!
 wait $reader
+kill $watchdog 2>/dev/null
 [ -p fifo ] || fail "fifo: the FIFO was replaced by a file"
 [ "$(wc -l <fifo.out)" -eq 6 ] || fail "fifo: the reader got $(wc -l <fifo.out) lines"
 echo keep >real.csv
