@@ -554,6 +554,7 @@ main(int argc, char **argv)
 	bool check = argc == 3 && strcmp(argv[1], "--check") == 0;
 	const char *path = check ? argv[2] : argv[1];
 	char *page, *out;
+	int rc;
 
 	if (argc != 2 + check || path[0] == '-') {
 		fprintf(stderr, "usage: gen_man [--check] PAGE\n");
@@ -563,10 +564,16 @@ main(int argc, char **argv)
 		perror(path);
 		return 2;
 	}
-	if (check)
-		return man_check(path, page);
-	if ((out = man_regenerate(page)) == NULL)
+	if (check) {
+		rc = man_check(path, page);
+		free(page);
+		return rc;
+	}
+	out = man_regenerate(page);
+	free(page);
+	if (out == NULL)
 		return 1;
 	fputs(out, stdout);
+	free(out);
 	return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
 }
