@@ -1,10 +1,17 @@
 /* A scratch directory for tests that write files (dir_fixture.h). */
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include "dir_fixture.h"
+#include "memscope/input.h"
 
 char fixture_dir[64];
 
@@ -51,4 +58,19 @@ fixture_data_file(const char *name)
 
 	snprintf(path, sizeof path, "%s/tests/data/%s", MEMSCOPE_SRCDIR, name);
 	return path;
+}
+
+char *
+fixture_read(const char *path, size_t *len)
+{
+	static const struct input_limits lim = { "a test's file",
+	    INPUT_CHECKPOINT_BYTES, 0, INPUT_WAIT_MS };
+	char *data, err[512];
+	size_t n;
+
+	if (input_read(path, &lim, &data, &n, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	if (len != NULL)
+		*len = n;
+	return data;
 }

@@ -6,6 +6,8 @@
 #ifndef MEMSCOPE_TESTS_DIR_FIXTURE_H
 #define MEMSCOPE_TESTS_DIR_FIXTURE_H
 
+#include <stddef.h>
+
 /* The scratch directory, once fixture_dir_setup has made it. */
 extern char fixture_dir[64];
 
@@ -16,5 +18,9 @@ int fixture_dir_remove(void **state);
 const char *fixture_in_dir(const char *name);
 /* The source tree's tests/data/name. */
 const char *fixture_data_file(const char *name);
+/* The whole of the file at path (NUL-terminated; free()), through the
+ * program's own reader (input_read); *len its size if len is not NULL.
+ * Fails the test if it cannot be read. */
+char *fixture_read(const char *path, size_t *len);
 
 #endif

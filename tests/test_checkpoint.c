@@ -444,25 +444,12 @@ test_corrupt(void **state)
 	}
 }
 
-/* Read a whole small file into buf. */
-static void
-slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 static void
 test_failed_save(void **state)
 {
 	struct ms_config c;
 	struct trainer t;
-	char err[512], before[64], after[64];
+	char err[512], *before, *after;
 	const char *target = fixture_in_dir("keep.json");
 	const char *dirpath = fixture_in_dir("a-directory");
 	FILE *f;
@@ -486,8 +473,9 @@ test_failed_save(void **state)
 	t.model.params[0] = NAN;
 	assert_int_equal(checkpoint_save(target, &t, err, sizeof err), -1);
 	assert_non_null(strstr(err, "non-finite"));
-	slurp(target, after, sizeof after);
+	after = fixture_read(target, NULL);
 	assert_string_equal(after, "old contents\n");
+	free(after);
 	t.model.params[0] = 0.5;
 
 	/* the target is a directory: rename fails, nothing is left over */
@@ -499,33 +487,15 @@ test_failed_save(void **state)
 	assert_no_temporaries();
 
 	/* and a good save replaces the old file whole */
-	slurp(target, before, sizeof before);
+	before = fixture_read(target, NULL);
 	assert_int_equal(checkpoint_save(target, &t, err, sizeof err), 0);
-	slurp(target, after, sizeof after);
+	after = fixture_read(target, NULL);
 	assert_string_not_equal(before, after);
 	assert_non_null(strstr(after, "memscope-checkpoint"));
+	free(before);
+	free(after);
 	assert_no_temporaries();
 	trainer_free(&t);
-}
-
-/* The whole of a file into a new buffer; *len gets its size. */
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 static void
@@ -572,7 +542,7 @@ test_checksum_definition(void **state)
 	if (checkpoint_save(path, &t, err, sizeof err) != 0)
 		fail_msg("save: %s", err);
 	trainer_free(&t);
-	buf = read_all(path, &len);
+	buf = fixture_read(path, &len);
 	/* the member comes last: "checksum": "fnv1a64:<16 hex>"\n}\n */
 	key = strstr(buf, "\"checksum\"");
 	assert_non_null(key);

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "dir_fixture.h"
 #include "engine_fixture.h"
 #include "memscope/engine.h"
 
@@ -57,26 +58,6 @@ tested_not_based(const struct snapshot *s, long arg)
 {
 	(void)arg;
 	return s->test_step >= 0 && !s->have_baselines;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* A paused engine for cfg saving to path (not started). */
@@ -140,8 +121,8 @@ test_hundred_heads_then_save(void **state)
 	assert_int_equal(sb->cfg.heads, 64);
 	assert_true(strstr(sb->message, "merged") == NULL);
 
-	fa = read_file(pa, &la);
-	fb = read_file(pb, &lb);
+	fa = fixture_read(pa, &la);
+	fb = fixture_read(pb, &lb);
 	assert_int_equal(la, lb);
 	assert_memory_equal(fa, fb, la);
 	free(fa);

@@ -16,31 +16,17 @@
 
 #include <cmocka.h>
 
+#include "dir_fixture.h"
 #include "memscope/reproduce.h"
 
-/* The whole file (caller frees), or NULL. */
+/* dir/name, whole (fixture_read). */
 static char *
 slurp(const char *dir, const char *name, size_t *lenp)
 {
 	char path[512];
-	FILE *f;
-	char *buf;
-	long len;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = len;
-	return buf;
+	return fixture_read(path, lenp);
 }
 
 static void
