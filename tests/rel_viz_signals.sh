@@ -37,14 +37,7 @@ signal() {
 	wait_for "$3" || { fail "$1: memscope did not start"; return; }
 	wait_for '[0-9]' "$dir/pid" || { fail "$1: no pid"; return; }
 	kill -"$1" "$(cat "$dir/pid")" || fail "$1: no process to signal"
-	wait_for '.' "$dir/after" || { fail "$1: memscope did not exit"; return; }
-	[ "$(cat "$dir/status")" = "$2" ] ||
-		fail "$1: exit status $(cat "$dir/status"), expected $2"
-	cmp -s "$dir/before" "$dir/after" ||
-		fail "$1: terminal modes changed: $(diff "$dir/before" "$dir/after")"
-	flags=$(t display -p -t rv '#{alternate_on} #{cursor_flag} #{keypad_flag}')
-	[ "$flags" = "0 1 0" ] ||
-		fail "$1: alternate screen, cursor, keypad: $flags (want 0 1 0)"
+	exited_clean "$1" "$2"
 }
 signal HUP 129 'running' "$small"
 signal QUIT 131 'running' "$small"

@@ -42,3 +42,18 @@ wait_for() {
 	done
 	return 1
 }
+
+# exited_clean NAME STATUS: after a run that wrote $dir/status, $dir/before
+# and $dir/after (stty -a before and after it), memscope exited with STATUS
+# and left the terminal as it found it: the same modes, the normal screen,
+# the cursor shown, the keypad off
+exited_clean() {
+	wait_for '.' "$dir/after" || { fail "$1: memscope did not exit"; return; }
+	[ "$(cat "$dir/status")" = "$2" ] ||
+		fail "$1: exit status $(cat "$dir/status"), expected $2"
+	cmp -s "$dir/before" "$dir/after" ||
+		fail "$1: terminal modes changed: $(diff "$dir/before" "$dir/after")"
+	flags=$(t display -p -t "$pane" '#{alternate_on} #{cursor_flag} #{keypad_flag}')
+	[ "$flags" = "0 1 0" ] ||
+		fail "$1: alternate screen, cursor, keypad: $flags (want 0 1 0)"
+}

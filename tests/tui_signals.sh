@@ -28,14 +28,7 @@ signal() {
 		kill -"$1" "$(cat "$dir/pid")" ||
 		    fail "$1: no process to signal"
 	fi
-	wait_for '.' "$dir/after" || { fail "$1: memscope did not exit"; return; }
-	[ "$(cat "$dir/status")" = "$2" ] ||
-		fail "$1: exit status $(cat "$dir/status"), expected $2"
-	cmp -s "$dir/before" "$dir/after" ||
-		fail "$1: terminal modes changed: $(diff "$dir/before" "$dir/after")"
-	flags=$(t display -p -t sig '#{alternate_on} #{cursor_flag} #{keypad_flag}')
-	[ "$flags" = "0 1 0" ] ||
-		fail "$1: alternate screen, cursor, keypad: $flags (want 0 1 0)"
+	exited_clean "$1" "$2"
 }
 signal C-c 130
 signal TERM 143
