@@ -102,8 +102,7 @@ done
 [ "$(head -n 1 "$tmp/h.csv")" = "run,step,train_mse,test_mse,seconds" ] ||
 	fail "csv header: $(head -n 1 "$tmp/h.csv")"
 [ "$(wc -l <"$tmp/h.csv")" -eq 6 ] || fail "csv: expected 5 rows"
-if has_python; then
-	python3 - "$tmp" <<'PY' || fail "exports do not parse"
+python3 - "$tmp" <<'PY' || fail "exports do not parse"
 import csv, json, math, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(d + "/h.csv")))
@@ -119,9 +118,6 @@ assert m["format"] == "memscope-checkpoint" and m["version"] == 3
 assert m["checksum"].startswith("fnv1a64:")
 assert m["step"] == 5 and m["config"]["steps"] == 5
 PY
-else
-	echo "cli.sh: python3 missing, export parsing skipped" >&2
-fi
 
 run "eval" 0 eval --load "$tmp/m.json"
 grep '^model ' "$tmp/first.txt" >"$tmp/a.txt"
@@ -131,10 +127,8 @@ run "eval iso" 0 eval --load "$tmp/m.json" --data iso --seed 9 \
     --test-batch 40 --csv "$tmp/e.csv" --json "$tmp/e.json"
 grep -q 'data=iso' "$tmp/out" || fail "eval iso: data not changed"
 [ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse" ] || fail "eval csv"
-if has_python; then
-	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
-	    "$tmp/e.json" || fail "eval json does not parse"
-fi
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
+    "$tmp/e.json" || fail "eval json does not parse"
 usage "eval bad data" eval --load "$tmp/m.json" --data kappa:abc
 sed 's/"memscope-checkpoint"/"something-else"/' "$tmp/m.json" >"$tmp/c1.json"
 usage "eval wrong format" eval --load "$tmp/c1.json"
@@ -155,10 +149,8 @@ grep -q 'gd-oracle' "$tmp/out" || fail "baselines: no table"
 [ "$(grep -c '^[0-3] ' "$tmp/out")" -eq 4 ] || fail "baselines: k rows"
 [ "$(head -n 1 "$tmp/b.csv")" = "run,seed,method,k,mse,ln_mse,step_size" ] ||
 	fail "baselines csv header"
-if has_python; then
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["mean"]["cg"]) == 4' \
-	    "$tmp/b.json" || fail "baselines json"
-fi
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["mean"]["cg"]) == 4' \
+    "$tmp/b.json" || fail "baselines json"
 
 # Reliability (README.md): bad input found by fuzzing, memory refusals,
 # divergence at --lr 100, damaged checkpoints, no terminal.
@@ -227,10 +219,9 @@ usage "directory checkpoint" eval --load "$tmp"
 grep -q 'is a directory' "$tmp/err" || fail "directory: $(cat "$tmp/err")"
 usage "truncated checkpoint" eval --load "$tmp/c2.json"
 grep -q 'truncated' "$tmp/err" || fail "truncated: $(cat "$tmp/err")"
-if has_python; then
-	# the checksum as README.md defines it, computed outside memscope:
-	# a block of the wrong shape then gets past it to the shape check
-	python3 - "$tmp/m.json" "$tmp/c6.json" <<'PY' || fail "checksum by hand"
+# the checksum as README.md defines it, computed outside memscope:
+# a block of the wrong shape then gets past it to the shape check
+python3 - "$tmp/m.json" "$tmp/c6.json" <<'PY' || fail "checksum by hand"
 import json, sys
 raw = open(sys.argv[1], "rb").read()
 def fnv(b):
@@ -248,10 +239,9 @@ body = text[:-2] + ',\n '
 out = body + '"checksum": "fnv1a64:%016x"\n}\n' % fnv(body.encode())
 open(sys.argv[2], "w").write(out)
 PY
-	usage "wrong shape" eval --load "$tmp/c6.json"
-	grep -q 'wrong shape: params\[0\]' "$tmp/err" ||
-		fail "wrong shape: $(cat "$tmp/err")"
-fi
+usage "wrong shape" eval --load "$tmp/c6.json"
+grep -q 'wrong shape: params\[0\]' "$tmp/err" ||
+	fail "wrong shape: $(cat "$tmp/err")"
 
 # bad config files
 usage "config missing" train --config "$tmp/absent.ini"

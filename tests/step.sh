@@ -49,9 +49,8 @@ cmp -s "$tmp/out" "$tmp/a.txt" || fail "step: not the same bytes twice"
 run "step lfom" 0 step --load "$tmp/lfom.json"
 grep -q '^lfom: Gamma_j' "$tmp/out" || fail "step lfom: no Gamma rows"
 
-if command -v python3 >/dev/null 2>&1; then
-	run "step --json" 0 step --load "$tmp/cgd.json" --task 4 --json
-	python3 - "$tmp/out" <<'EOF' || fail "step --json: see above"
+run "step --json" 0 step --load "$tmp/cgd.json" --task 4 --json
+python3 - "$tmp/out" <<'EOF' || fail "step --json: see above"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["format"] == "memscope-step" and d["task"] == 4, d["format"]
@@ -74,14 +73,13 @@ for l in range(L):
 assert len(mem["cg_alpha_times_n"]) == L
 assert d["config"]["seed"] == d["test_seed"]
 EOF
-	# --seed draws another batch with the checkpoint's rotation
-	run "step --seed" 0 step --load "$tmp/cgd.json" --task 4 --seed 9 --json
-	python3 - "$tmp/out" <<'EOF' || fail "step --seed: see above"
+# --seed draws another batch with the checkpoint's rotation
+run "step --seed" 0 step --load "$tmp/cgd.json" --task 4 --seed 9 --json
+python3 - "$tmp/out" <<'EOF' || fail "step --seed: see above"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["test_seed"] == 9 and d["trained_config"]["seed"] != 9
 EOF
-fi
 
 if [ "$failures" -ne 0 ]; then
 	echo "step.sh: $failures failure(s)" >&2
