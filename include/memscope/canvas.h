@@ -49,10 +49,20 @@ enum colour_role {
 	COL_HEAT_8,
 	COL_HEAT_9,
 	COL_HEAT_10,
+	COL_RUN_0,		/* the compared runs' colours, one per run slot
+				 * (snapshot_run.style): COL_RUN_0 + style */
+	COL_RUN_1,
+	COL_RUN_2,
+	COL_RUN_3,
+	COL_RUN_4,
+	COL_RUN_5,
+	COL_RUN_6,
+	COL_RUN_7,
 	COL_COUNT
 };
 
 #define COL_HEAT_LEVELS 11	/* COL_HEAT_0 .. COL_HEAT_10 */
+#define COL_RUNS 8		/* COL_RUN_0 .. COL_RUN_7 */
 
 /* Cell attributes (bits). */
 #define CATTR_BOLD 0x1

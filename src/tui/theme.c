@@ -54,6 +54,14 @@ static const char theme_default_text[] =
 	"message = #afd7ff on #303030\n"
 	"help = #d0d0d0 on #262626\n"
 	"key = #ffd75f on #262626 bold\n"
+	"run-1 = #5fafff\n"
+	"run-2 = #ffaf00\n"
+	"run-3 = #87d787\n"
+	"run-4 = #ff5f87\n"
+	"run-5 = #af87ff\n"
+	"run-6 = #5fd7d7\n"
+	"run-7 = #d7d75f\n"
+	"run-8 = #d787af\n"
 	"\n"
 	"[heatmap]\n"
 	"stops = #5fd7ff #0087af #303030 #d75f00 #ffaf5f\n"
@@ -83,6 +91,14 @@ static const char *theme_role_names[COL_COUNT] = {
 	[COL_MESSAGE] = "message",
 	[COL_HELP] = "help",
 	[COL_KEY] = "key",
+	[COL_RUN_0] = "run-1",
+	[COL_RUN_1] = "run-2",
+	[COL_RUN_2] = "run-3",
+	[COL_RUN_3] = "run-4",
+	[COL_RUN_4] = "run-5",
+	[COL_RUN_5] = "run-6",
+	[COL_RUN_6] = "run-7",
+	[COL_RUN_7] = "run-8",
 };
 
 struct theme_parse {
