@@ -47,7 +47,7 @@ data_changed(const struct snapshot *s, long arg)
 {
 	(void)arg;
 	return s->cfg.data != MS_DATA_ISO && s->have_baselines &&
-	    s->nmarks == 1;
+	    snapshot_focus(s)->nmarks == 1;
 }
 
 
@@ -55,29 +55,32 @@ data_changed(const struct snapshot *s, long arg)
 static void
 check_consistent(const struct snapshot *s)
 {
+	const struct snapshot_run *r = snapshot_focus(s);
+	const struct snapshot_curve *h = &r->hist;
 	int i, L = s->cfg.layers;
 
 	assert_int_equal(s->L, L);
+	assert_int_equal(r->L, L);
 	assert_int_equal(s->H, s->cfg.heads);
 	assert_true(s->nblocks > 0);
 	for (i = 0; i < s->nblocks; i++)
 		assert_true(s->blocks[i].offset + (size_t)s->blocks[i].rows *
 		    s->blocks[i].cols <= s->nparams);
-	for (i = 1; i < s->hist.n; i++)
-		assert_true(s->hist.step[i] > s->hist.step[i - 1]);
-	if (s->hist.n > 0)
-		assert_true(s->hist.step[s->hist.n - 1] <= s->step);
-	assert_true(s->hist.n <= 2 * SNAPSHOT_MAX_POINTS + 1);
-	if (s->test_step >= 0)
+	for (i = 1; i < h->n; i++)
+		assert_true(h->step[i] > h->step[i - 1]);
+	if (h->n > 0)
+		assert_true(h->step[h->n - 1] <= s->step);
+	assert_true(h->n <= 2 * SNAPSHOT_MAX_POINTS + 1);
+	if (r->test_step >= 0)
 		for (i = 0; i < L; i++)
-			assert_true(isfinite(s->layer_mse[i]));
+			assert_true(isfinite(r->layer_mse[i]));
 }
 
 static void
 test_paused_steps_one(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256];
@@ -110,7 +113,7 @@ static void
 test_pause_stops_steps(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256];
@@ -131,17 +134,17 @@ test_pause_stops_steps(void **state)
 	usleep(300000);
 	engine_take(e, &s);
 	assert_int_equal(s->step, at);
-	assert_int_equal(s->test_step, at);	/* tested at the pause */
+	assert_int_equal(snapshot_focus(s)->test_step, at);	/* tested at the pause */
 	engine_send(e, ENGINE_CMD_TOGGLE, 0);
 	assert_true(wait_for(e, &s, fixture_step_at_least, at + 20));
 	engine_free(e);
 }
 
 static void
-test_new_run_keeps_previous(void **state)
+test_setting_key_restarts_focused(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256];
@@ -155,9 +158,11 @@ test_new_run_keeps_previous(void **state)
 	assert_true(wait_for(e, &s, fixture_step_at_least, 30));
 	engine_send(e, ENGINE_CMD_HEADS, +1);
 	assert_true(wait_for(e, &s, heads_are, 2));
+	/* the focused run starts again in its place: still one run */
 	assert_int_equal(s->run, 2);
-	assert_true(s->prev.n > 0);
-	assert_non_null(strstr(s->prev_label, "H1"));
+	assert_int_equal(s->nruns, 1);
+	assert_int_equal(s->runs[0].id, 2);
+	assert_int_equal(s->runs[0].cfg.heads, 2);
 	check_consistent(s);
 	/* data: iso -> paper (d = 5), training continues, a mark */
 	engine_send(e, ENGINE_CMD_DATA, 0);
@@ -186,7 +191,7 @@ static void
 test_snapshot_baselines_after_data(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 	struct trainer t;
@@ -231,7 +236,7 @@ static void
 test_loaded_finished_run_waits(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	struct trainer *t;
@@ -270,7 +275,7 @@ static void
 test_finish_and_export(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256], path[] = "/tmp/memscope-engine-XXXXXX", line[256];
@@ -290,7 +295,7 @@ test_finish_and_export(void **state)
 	assert_int_equal(engine_start(e), 0);
 	assert_true(wait_for(e, &s, fixture_state_is, ENGINE_FINISHED));
 	assert_int_equal(s->step, 25);
-	assert_int_equal(s->test_step, 25);
+	assert_int_equal(snapshot_focus(s)->test_step, 25);
 	engine_send(e, ENGINE_CMD_EXPORT, 0);
 	assert_true(wait_for(e, &s, fixture_message_has, (long)"exported 26 rows"));
 	f = fopen(path, "r");
@@ -313,7 +318,7 @@ static void
 test_speed_cap(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256];
@@ -326,7 +331,7 @@ test_speed_cap(void **state)
 	assert_non_null(e);
 	s = engine_first_snapshot(e);
 	/* slowest: 1 step per second */
-	for (i = 0; i < engine_speed_levels(); i++)
+	for (i = 0; i < 12; i++)
 		engine_send(e, ENGINE_CMD_SPEED, -1);
 	assert_int_equal(engine_start(e), 0);
 	assert_true(wait_for(e, &s, has_baselines, 0));
@@ -395,7 +400,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paused_steps_one),
 		cmocka_unit_test(test_pause_stops_steps),
-		cmocka_unit_test(test_new_run_keeps_previous),
+		cmocka_unit_test(test_setting_key_restarts_focused),
 		cmocka_unit_test(test_snapshot_baselines_after_data),
 		cmocka_unit_test(test_loaded_finished_run_waits),
 		cmocka_unit_test(test_finish_and_export),

@@ -135,13 +135,13 @@ frozen(const struct snapshot *s, long arg)
 static bool
 data_changed_and_traced(const struct snapshot *s, long arg)
 {
-	return s->nmarks == 1 && s->have_baselines && traced(s, arg);
+	return snapshot_focus(s)->nmarks == 1 && s->have_baselines && traced(s, arg);
 }
 
 static struct engine *
 start(struct ms_config *cfg, struct snapshot **s)
 {
-	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	char err[256];
 

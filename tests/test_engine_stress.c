@@ -49,8 +49,9 @@ now(void)
 }
 
 /* A pseudo-random command: mostly pause, resume and step, with speed
- * changes, new runs (6%), data changes, saves, the step-through's task
- * and follow/freeze, and exports among them. */
+ * changes, new runs (6%), the run list's add, remove, focus and show/hide
+ * (5%), data changes, saves, the step-through's task and follow/freeze, and
+ * exports among them. */
 static enum engine_cmd
 pick(unsigned *seed, int *arg)
 {
@@ -61,8 +62,16 @@ pick(unsigned *seed, int *arg)
 		return ENGINE_CMD_TOGGLE;
 	if (r < 250)
 		return ENGINE_CMD_PAUSE;
-	if (r < 550)
+	if (r < 500)
 		return ENGINE_CMD_RESUME;
+	if (r < 515)
+		return ENGINE_CMD_RUN_ADD;
+	if (r < 525)
+		return ENGINE_CMD_RUN_REMOVE;
+	if (r < 540)
+		return ENGINE_CMD_RUN_FOCUS;
+	if (r < 550)
+		return ENGINE_CMD_RUN_VISIBLE;
 	if (r < 750)
 		return ENGINE_CMD_STEP;
 	if (r < 800)
@@ -140,16 +149,27 @@ check_snapshot(const struct snapshot *s)
 		    s->blocks[i].cols <= s->nparams);
 	for (size_t k = 0; k < s->nparams; k++)
 		sum += s->params[k];
-	for (i = 1; i < s->hist.n; i++)
-		assert_true(s->hist.step[i] > s->hist.step[i - 1]);
-	for (i = 0; i < s->prev.n; i++)
-		sum += s->prev.train[i];
-	if (s->hist.n > 0)
-		assert_true(s->hist.step[s->hist.n - 1] <= s->step);
+	assert_true(s->nruns >= 1 && s->nruns <= SNAPSHOT_MAX_RUNS);
+	assert_true(s->focus >= 0 && s->focus < s->nruns);
+	assert_false(snapshot_model_run(s)->reference);
+	for (int r = 0; r < s->nruns; r++) {
+		const struct snapshot_run *run = &s->runs[r];
+		const struct snapshot_curve *h = &run->hist;
+
+		for (i = 1; i < h->n; i++)
+			assert_true(h->step[i] > h->step[i - 1]);
+		for (i = 0; i < h->n; i++)
+			sum += h->train[i];
+		if (h->n > 0)
+			assert_true(h->step[h->n - 1] <= run->step);
+		if (run->test_step >= 0)
+			for (i = 0; i < run->L; i++)
+				assert_true(isfinite(run->layer_mse[i]));
+		for (i = 0; i < run->coef.n * run->coef.k; i++)
+			sum += run->coef.v[i];
+	}
+	assert_int_equal(snapshot_model_run(s)->step, s->step);
 	assert_true(s->step <= s->target || s->state != ENGINE_RUNNING);
-	if (s->test_step >= 0)
-		for (i = 0; i < L; i++)
-			assert_true(isfinite(s->layer_mse[i]));
 	if (s->have_baselines)
 		for (b = 0; b < BASELINE_COUNT; b++)
 			for (i = 0; i <= L; i++)
@@ -242,7 +262,7 @@ test_stress(void **state)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
 
 	/* the worker still answers: resume at full speed, see it train */
-	for (int i = 0; i < engine_speed_levels(); i++)
+	for (int i = 0; i < 12; i++)
 		engine_send(e, ENGINE_CMD_SPEED, +1);
 	engine_send(e, ENGINE_CMD_RESTART, 0);
 	engine_send(e, ENGINE_CMD_RESUME, 0);

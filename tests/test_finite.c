@@ -183,7 +183,7 @@ status_text(const struct snapshot *s)
 static char *
 engine_end(const struct ms_config *cfg, enum engine_state *st)
 {
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	char err[256], *text;

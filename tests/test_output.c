@@ -248,7 +248,7 @@ static void
 test_engine_export_mode(void **state)
 {
 	struct ms_config cfg;
-	struct engine_opts eo = { NULL, NULL, 10, false };
+	struct engine_opts eo = { .publish_ms = 10 };
 	struct engine *e;
 	struct snapshot *s;
 	const char *p = fixture_in_dir("export.csv");

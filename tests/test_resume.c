@@ -177,7 +177,7 @@ static void
 test_engine_save_after_data_change(void **state)
 {
 	struct ms_config c;
-	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct trainer a, r;
 	char err[512];
@@ -285,7 +285,7 @@ test_step_overflow_refused(void **state)
 {
 	static const json_int_t bad[] = { INT64_MAX, INT64_MAX - 1,
 	    (json_int_t)1 << 62, 1000000000000001LL };
-	struct engine_opts eo = { NULL, NULL, 10, true };
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct trainer t, *loaded;
 	struct engine *e;
 	char err[512];

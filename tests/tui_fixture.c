@@ -1,5 +1,6 @@
 /* The fixed snapshot: smooth made-up curves and parameters from sin(). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,26 +61,52 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 	snapshot_set_model(s, &m);
 	snapshot_set_layers(s, L);
 	model_free(&m);
-	for (i = 0; i < 640; i++) {
-		double tr = 5 * exp(-i / 150.0) + 0.3 + 0.05 * sin(i);
+	/* three compared runs, none, cgd and lfom, the one of cfg's memory in
+	 * focus (its model is the snapshot's) */
+	s->nruns = 3;
+	for (i = 0; i < 3; i++) {
+		struct snapshot_run *r = &s->runs[i];
+		static const enum ms_memory mem[3] = { MS_MEMORY_NONE,
+		    MS_MEMORY_CGD, MS_MEMORY_LFOM };
+		double a = 5 - i, tau = 150.0 + 80 * i, floor_ = 0.3 + 0.25 * i;
 
-		snapshot_curve_append(&s->hist, i + 1, tr,
-		    i % 20 == 0 ? tr * 1.1 : NAN);
+		r->id = i + 1;
+		r->style = i;
+		r->visible = true;
+		r->cfg = *cfg;
+		r->cfg.memory = mem[i];
+		snprintf(r->label, sizeof r->label, "%s",
+		    config_memory_name(mem[i]));
+		snprintf(r->label_ascii, sizeof r->label_ascii, "%s", r->label);
+		r->state = ENGINE_PAUSED;
+		r->step = 640;
+		r->target = 1000;
+		for (j = 0; j < 640; j++) {
+			double tr = a * exp(-j / tau) + floor_ +
+			    0.05 * sin(j + i);
+
+			snapshot_curve_append(&r->hist, j + 1, tr,
+			    j % 20 == 0 ? tr * 1.1 : NAN);
+		}
+		snapshot_run_set_layers(r, L);
+		r->test_step = 640;
+		for (l = 0; l < L; l++)
+			r->layer_mse[l] = exp(0.5 + 0.3 * i - l * (0.7 - 0.1 *
+			    i));
+		r->final_mse = r->layer_mse[L - 1];
+		if (mem[i] == cfg->memory)
+			s->focus = s->model_run = i;
 	}
-	for (i = 0; i < 1000; i += 2)
-		snapshot_curve_append(&s->prev, i + 1,
-		    4 * exp(-i / 300.0) + 0.6, i % 50 == 0 ? 4.4 *
-		    exp(-i / 300.0) + 0.7 : NAN);
-	strcpy(s->prev_label, "pre none H1 L3 paper");
-	s->nmarks = 1;
-	s->marks[0].step = 400;
-	strcpy(s->marks[0].label, "kappa:10");
-	s->test_step = 640;
+	s->runs[s->focus].nmarks = 1;
+	s->runs[s->focus].marks[0].step = 400;
+	strcpy(s->runs[s->focus].marks[0].label, "kappa:10");
+	snapshot_set_dim(s, cfg->dim);
+	for (i = 0; i < cfg->dim * cfg->dim; i++)
+		s->sigma_inv[i] = i % (cfg->dim + 1) == 0 ? 1.0 + 0.2 * (i %
+		    3) : 0.05 * sin(i);
 	s->have_baselines = true;
-	for (l = 0; l < L; l++) {
-		s->layer_mse[l] = exp(0.5 - l * 0.7);
+	for (l = 0; l < L; l++)
 		s->sigma_cos[l] = 0.5 + 0.1 * l;
-	}
 	for (b = 0; b < BASELINE_COUNT; b++)
 		for (l = 0; l <= L; l++) {
 			s->base_mse[b][l] = exp(1.6 - l * (0.3 + 0.2 * b));

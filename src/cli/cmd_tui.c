@@ -126,6 +126,7 @@ cmd_tui(int argc, char **argv)
 	memset(&eo, 0, sizeof eo);
 	eo.save_path = o.save_path;
 	eo.csv_path = o.csv_path;
+	eo.speed = ENGINE_SPEED_DEFAULT;
 	if ((e = engine_create(&o.cfg, loaded, &eo, err, sizeof err)) == NULL)
 		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);

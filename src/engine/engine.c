@@ -1,8 +1,9 @@
 /*
  * The training engine thread.
  *
- * Threads: the worker owns the trainer, its history and its private ("back")
- * snapshot; the UI owns its "front" snapshot and curses. They share only
+ * Threads: the worker owns the run list (engine_run.c: each run's trainer
+ * and history), the compute pool that steps the runs side by side, and its
+ * private ("back") snapshot; the UI owns its "front" snapshot and curses. They share only
  *   - the command queue (e->mu, e->cv): the UI appends and signals; the
  *     worker pops a command, drops the lock while carrying it out, and
  *     sleeps on the condition variable when paused (no polling) or until the
@@ -14,8 +15,10 @@
  * dropped; a key repeated while the worker is busy may be merged into the
  * queue's last entry, with the same effect. engine_cmd.c carries them out.
  *
- * Stepping: while running, the worker steps in bursts until the next
- * publication is due (~30 ms) or a command is pending. Test losses are
+ * Stepping: while running, the worker steps the active runs in bursts until
+ * the next publication is due (~30 ms) or a command is pending, every run
+ * the same number of steps (engine_run.c); under a speed cap one step of
+ * each per tick. Test losses are
  * evaluated at a publication when the time since the last evaluation is at
  * least fifty times what an evaluation takes, which bounds their cost to
  * about 2% of training time whatever the model's size; they are forced at
@@ -54,24 +57,29 @@
 #include "memscope/xmalloc.h"
 
 static const int engine_speeds[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
-    1000, 0 };
+    1000 };
 #define ENGINE_NSPEEDS ((int)(sizeof engine_speeds / sizeof engine_speeds[0]))
 
-/* The speed caps, slowest first; 0 is unlimited. */
+/* The cap one press of < (dir -1) or > (+1) makes of cap. */
 int
-engine_speed_cap(int level)
+engine_speed_next(int cap, int dir)
 {
-	if (level < 0)
-		level = 0;
-	if (level >= ENGINE_NSPEEDS)
-		level = ENGINE_NSPEEDS - 1;
-	return engine_speeds[level];
-}
+	int i;
 
-int
-engine_speed_levels(void)
-{
-	return ENGINE_NSPEEDS;
+	if (dir > 0) {
+		if (cap == 0)
+			return 0;
+		for (i = 0; i < ENGINE_NSPEEDS; i++)
+			if (engine_speeds[i] > cap)
+				return engine_speeds[i];
+		return 0;
+	}
+	if (cap == 0)
+		return engine_speeds[ENGINE_NSPEEDS - 1];
+	for (i = ENGINE_NSPEEDS - 1; i >= 0; i--)
+		if (engine_speeds[i] < cap)
+			return engine_speeds[i];
+	return engine_speeds[0];
 }
 
 /* The data conditioning after cfg's in the cycle. */
@@ -120,112 +128,55 @@ engine_message(struct engine *e, bool error, const char *fmt, ...)
 	vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
 	e->message_error = error;
+	e->message_seq++;
 }
 
-/* ---- evaluation ---- */
-
-/* Evaluate the test batch now; false if a command interrupted it. */
-static bool
-engine_test_run(struct engine *e)
+/* The message a run's burst ended with, if it ended the run ("training"
+ * names the run when it is the only one, else its label). */
+static void
+engine_burst_note(struct engine *e, struct engine_run *r)
 {
-	double start = clock_seconds(), now;
+	const char *who = e->nruns > 1 ? r->label : "training";
+	char why[160];
 
-	if (trainer_test(e->t, e->layer_mse) != 0)
-		return false;
-	e->test_step = e->t->step;
-	now = clock_seconds();
-	e->test_dur = now - start;
-	e->last_test_end = now;
-	history_record_test(&e->hist, (double)e->t->step,
-	    e->layer_mse[e->t->cfg.layers - 1]);
-	return true;
+	if (r->state == ENGINE_DIVERGED && r->burst_rc == 1)
+		engine_message(e, true, "%s diverged at step %ld; the last "
+		    "finite parameters are kept", who, r->t->step);
+	else if (r->state == ENGINE_DIVERGED) {
+		trainer_diverged(r->t, why, sizeof why);
+		engine_message(e, true, "%s diverged: %s; r restarts%s", who,
+		    why, e->nruns > 1 ? " it" : "");
+	} else if (r->state == ENGINE_FINISHED && !engine_runs_active(e))
+		engine_message(e, false, "finished %ld steps: space continues",
+		    r->t->step);
 }
 
-/* A test evaluation at this step, unless it is not forced and not cheap
- * enough yet; a forced one that a command interrupts is owed to
- * engine_catch_up (made before the next step). */
-void
-engine_test(struct engine *e, bool force)
-{
-	if (e->test_step == e->t->step)
-		return;
-	if (!force && clock_seconds() - e->last_test_end < 50 * e->test_dur)
-		return;
-	if (!engine_test_run(e) && force)
-		e->test_due = true;
-}
-
-/* The classical methods on the current test batch, for k = 0..L; false if
- * a command interrupted them. */
-static bool
-engine_baselines(struct engine *e)
-{
-	struct baseline_table tab;
-	int b, L = e->t->cfg.layers;
-
-	memset(&tab, 0, sizeof tab);
-	if (baselines_evaluate_cancel(&e->t->cfg, &e->t->dist, &e->t->test, L,
-	    &tab, &e->pending) != 0)
-		return false;
-	for (b = 0; b < BASELINE_COUNT; b++) {
-		e->base[b] = xrealloc(e->base[b], (L + 1) * sizeof(double));
-		e->base_step[b] = xrealloc(e->base_step[b], (L + 1) *
-		    sizeof(double));
-		memcpy(e->base[b], tab.mse[b], (L + 1) * sizeof(double));
-		memcpy(e->base_step[b], tab.step[b], (L + 1) * sizeof(double));
-	}
-	e->base_L = L;
-	e->have_base = true;
-	baseline_table_free(&tab);
-	return true;
-}
-
-/* Steps until the next publication is due, a command waits, or the run
- * ends; one step only under a speed cap. */
+/* One burst of every active run (one step each under a speed cap), then
+ * the tests and the publication that are due. */
 static void
 engine_burst(struct engine *e)
 {
-	double deadline = e->last_publish + e->publish_ms * 1e-3, now;
-	int cap = engine_speed_cap(e->speed);
+	double now;
+	bool ended = false;
 
-	for (;;) {
-		int rc = trainer_step(e->t);
-
-		if (rc == TRAINER_INTERRUPTED)
-			return;	/* a command: the step is made again later */
-		if (rc != 0) {
-			e->state = ENGINE_DIVERGED;
-			engine_message(e, true, "training diverged at step %ld; "
-			    "the last finite parameters are kept", e->t->step);
-			break;
-		}
-		history_record(&e->hist, (double)e->t->step,
-		    e->t->train_loss);
-		now = clock_seconds();
-		e->last_step_time = now;
-		if (e->t->step >= e->target) {
-			char why[160];
-
-			/* finished, unless the loss ran away (trainer.h) */
-			if (trainer_diverged(e->t, why, sizeof why)) {
-				e->state = ENGINE_DIVERGED;
-				engine_message(e, true, "training diverged: %s; "
-				    "r restarts", why);
-				break;
-			}
-			e->state = ENGINE_FINISHED;
-			engine_message(e, false, "finished %ld steps: space "
-			    "continues", e->t->step);
-			break;
-		}
-		if (cap > 0 || now >= deadline || atomic_load(&e->pending))
-			break;
-	}
+	e->burst_deadline = e->last_publish + e->publish_ms * 1e-3;
+	engine_runs_step(e, e->speed > 0 ? 1 : 0);
 	now = clock_seconds();
-	if (e->state != ENGINE_RUNNING || now >= deadline) {
-		engine_test(e, e->state != ENGINE_RUNNING);
-		engine_publish(e);
+	e->last_step_time = now;
+	for (int i = 0; i < e->nruns; i++) {
+		struct engine_run *r = e->runs[i];
+
+		if (r->reference || (r->burst_steps == 0 && r->burst_rc == 0))
+			continue;
+		if (r->state != ENGINE_RUNNING) {
+			/* forced at the end of a run */
+			engine_run_test(e, r, true);
+			engine_burst_note(e, r);
+			ended = true;
+		}
 	}
+	if (ended || now >= e->burst_deadline)
+		engine_publish(e);
 }
 
 static void
@@ -256,32 +207,42 @@ engine_busy(struct engine *e, const char *what)
 }
 
 /*
- * One piece of the set-up the run still lacks, in order: the batch draws
- * it owes, the forced test evaluation, the baselines. A command interrupts
- * a piece, which is then done again from its start. Returns false when
- * there is nothing left to do.
+ * One piece of the set-up the runs still lack, in order: the batch draws
+ * they owe (the model run first), the forced test evaluations, the model
+ * run's baselines. A command interrupts a piece, which is then done again
+ * from its start. Returns false when there is nothing left to do.
  */
 static bool
 engine_catch_up(struct engine *e)
 {
-	if (!trainer_ready(e->t)) {
+	struct engine_run *m = engine_model(e), *r;
+	int i;
+
+	for (i = -1; i < e->nruns; i++) {
+		r = i < 0 ? m : e->runs[i];
+		if (r->reference || trainer_ready(r->t))
+			continue;
 		engine_busy(e, "drawing the batches");
-		trainer_prepare(e->t);
+		trainer_prepare(r->t);
 		return true;
 	}
-	if (e->test_due) {
-		if (e->test_step != e->t->step) {
+	for (i = -1; i < e->nruns; i++) {
+		r = i < 0 ? m : e->runs[i];
+		if (r->reference || !r->test_due)
+			continue;
+		if (r->test_step != r->t->step) {
 			engine_busy(e, "testing the model");
-			if (!engine_test_run(e))
-				return true;
+			engine_run_test(e, r, true);
+			if (r->test_step != r->t->step)
+				return true;	/* interrupted */
 		}
-		e->test_due = false;
+		r->test_due = false;
 		engine_publish(e);
 		return true;
 	}
-	if (!e->have_base) {
+	if (!m->have_base) {
 		engine_busy(e, "evaluating the baselines");
-		if (engine_baselines(e))
+		if (engine_run_baselines(e, m))
 			engine_publish(e);
 		return true;
 	}
@@ -335,11 +296,11 @@ engine_main(void *arg)
 		}
 		if (e->qlen > 0)
 			continue;
-		if (e->state != ENGINE_RUNNING) {
+		if (e->paused || !engine_runs_active(e)) {
 			pthread_cond_wait(&e->cv, &e->mu);
 			continue;
 		}
-		cap = engine_speed_cap(e->speed);
+		cap = e->speed;
 		if (cap > 0) {
 			due = e->last_step_time + 1.0 / cap;
 			now = clock_seconds();
@@ -359,40 +320,94 @@ engine_main(void *arg)
 
 /* ---- the UI side ---- */
 
-/* An engine for cfg, or for the trainer `loaded` (heap-allocated, taken
- * over) if not NULL. */
+/* The runs to start with into e: opts' list or cfg alone, or the loaded
+ * trainer; then the references. 0, or -1 with a message. */
+static int
+engine_create_runs(struct engine *e, const struct ms_config *cfg,
+    struct trainer *loaded, char *err, size_t errlen)
+{
+	const struct engine_opts *o = &e->opts;
+	struct engine_run *r;
+	int i, n = o->compare != NULL && o->ncompare > 0 ? o->ncompare : 1;
+
+	if (loaded != NULL) {
+		r = engine_run_new(e, NULL, loaded, err, errlen);
+		engine_run_add(e, r);
+		if (o->loaded_hist != NULL && o->loaded_hist->n > 0) {
+			/* the checkpoint's history replaces the one point */
+			history_reset(&r->hist);
+			for (i = 0; i < o->loaded_hist->n; i++) {
+				history_record(&r->hist, o->loaded_hist->step[i],
+				    o->loaded_hist->train[i]);
+				if (isfinite(o->loaded_hist->test[i]))
+					history_record_test(&r->hist,
+					    o->loaded_hist->step[i],
+					    o->loaded_hist->test[i]);
+			}
+		}
+	} else {
+		if (n + o->nrefs > SNAPSHOT_MAX_RUNS) {
+			snprintf(err, errlen, "%d runs: the run list holds at "
+			    "most %d", n + o->nrefs, SNAPSHOT_MAX_RUNS);
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			const struct ms_config *c = o->compare != NULL &&
+			    o->ncompare > 0 ? &o->compare[i] : cfg;
+
+			if ((r = engine_run_new(e, c, NULL, err, errlen)) ==
+			    NULL)
+				return -1;
+			engine_run_add(e, r);
+		}
+	}
+	for (i = 0; i < o->nrefs; i++)
+		if (!engine_run_add(e, engine_run_reference(e, &o->refs[i]))) {
+			snprintf(err, errlen, "the run list holds at most %d "
+			    "runs", SNAPSHOT_MAX_RUNS);
+			return -1;
+		}
+	engine_run_labels(e);
+	return 0;
+}
+
+/* Free e's runs, pipes and locks (not the thread: engine_free). */
+static void
+engine_destroy(struct engine *e)
+{
+	int i;
+
+	for (i = 0; i < e->nruns; i++)
+		engine_run_free(e->runs[i]);
+	if (e->pool != NULL)
+		pool_free(e->pool);
+	for (i = 0; i < 3; i++)
+		snapshot_free(&e->snaps[i]);
+	if (e->pipe[0] >= 0) {
+		close(e->pipe[0]);
+		close(e->pipe[1]);
+	}
+	engine_analysis_free(&e->an);
+	engine_trace_free(&e->tracer);
+	engine_queue_free(e);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->cv);
+	pthread_mutex_destroy(&e->slot_mu);
+	free(e);
+}
+
+/* An engine for cfg (or opts' runs), or for the trainer `loaded`
+ * (heap-allocated, taken over) if not NULL. */
 struct engine *
 engine_create(const struct ms_config *cfg, struct trainer *loaded,
     const struct engine_opts *opts, char *err, size_t errlen)
 {
 	struct engine *e = xcalloc(1, sizeof *e);
+	struct engine_run *m;
 	pthread_condattr_t ca;
 	int i, fl;
 
-	if (loaded != NULL)
-		e->t = loaded;
-	else {
-		/* the batches are drawn by the worker: this returns at once */
-		e->t = xcalloc(1, sizeof *e->t);
-		if (trainer_init_deferred(e->t, cfg, err, errlen) != 0) {
-			free(e->t);
-			free(e);
-			return NULL;
-		}
-	}
-	trainer_set_cancel(e->t, &e->pending);
-	if (pipe(e->pipe) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		trainer_free(e->t);
-		free(e->t);
-		free(e);
-		return NULL;
-	}
-	for (i = 0; i < 2; i++) {
-		fl = fcntl(e->pipe[i], F_GETFL);
-		fcntl(e->pipe[i], F_SETFL, fl | O_NONBLOCK);
-		fcntl(e->pipe[i], F_SETFD, FD_CLOEXEC);
-	}
+	e->pipe[0] = e->pipe[1] = -1;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -404,8 +419,29 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	e->back = &e->snaps[0];
 	e->mid = &e->snaps[1];
 	e->front = &e->snaps[2];
+	engine_trace_init(&e->tracer);
 	if (opts != NULL)
 		e->opts = *opts;
+	if (engine_create_runs(e, cfg, loaded, err, errlen) != 0) {
+		engine_destroy(e);
+		return NULL;
+	}
+	if (pipe(e->pipe) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		e->pipe[0] = e->pipe[1] = -1;
+		engine_destroy(e);
+		return NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		fl = fcntl(e->pipe[i], F_GETFL);
+		fcntl(e->pipe[i], F_SETFL, fl | O_NONBLOCK);
+		fcntl(e->pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	if (e->nruns > 1) {
+		int w = e->runs[0]->cfg.threads;
+
+		e->pool = pool_create(w < e->nruns ? w : e->nruns);
+	}
 	snprintf(e->save_path, sizeof e->save_path, "%s",
 	    e->opts.save_path != NULL ? e->opts.save_path :
 	    "memscope-checkpoint.json");
@@ -413,25 +449,23 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	    e->opts.csv_path != NULL ? e->opts.csv_path :
 	    "memscope-history.csv");
 	e->publish_ms = e->opts.publish_ms > 0 ? e->opts.publish_ms : 30;
-	e->speed = ENGINE_NSPEEDS - 1;
-	e->state = e->opts.start_paused ? ENGINE_PAUSED : ENGINE_RUNNING;
-	e->rate_time = clock_seconds();
-	history_init(&e->hist);
-	engine_trace_init(&e->tracer);
-	engine_begin_run(e, NULL);
+	e->speed = e->opts.speed == ENGINE_SPEED_DEFAULT ?
+	    ENGINE_SPEED_WATCHABLE : e->opts.speed > 0 ? e->opts.speed : 0;
+	e->paused = e->opts.start_paused;
+	m = engine_model(e);
 	/* a finished run loaded from a checkpoint is there to be looked at
 	 * (screen 4 shows the saved model itself): it waits for space */
-	if (e->t->step >= e->t->cfg.steps && e->t->step > 0 &&
-	    e->state == ENGINE_RUNNING) {
-		e->state = ENGINE_PAUSED;
+	if (loaded != NULL && m->t->step >= m->t->cfg.steps &&
+	    m->t->step > 0 && !e->paused) {
+		e->paused = true;
 		engine_message(e, false, "loaded a finished run at step %ld: "
-		    "space trains on", e->t->step);
+		    "space trains on", m->t->step);
 	}
 	/* the UI's first snapshot says what is being set up */
 	snprintf(e->front->busy, sizeof e->front->busy, "setting up the run");
-	e->front->cfg = e->t->cfg;
-	e->front->kappa = config_condition(&e->t->cfg);
-	e->front->step = e->t->step;
+	e->front->cfg = m->cfg;
+	e->front->kappa = config_condition(&m->cfg);
+	e->front->step = m->t->step;
 	return e;
 }
 
@@ -453,33 +487,11 @@ engine_start(struct engine *e)
 void
 engine_free(struct engine *e)
 {
-	int b, i;
-
 	if (e == NULL)
 		return;
 	if (e->started) {
 		engine_send(e, ENGINE_CMD_QUIT, 0);
 		pthread_join(e->thread, NULL);
 	}
-	trainer_free(e->t);
-	free(e->t);
-	for (i = 0; i < 3; i++)
-		snapshot_free(&e->snaps[i]);
-	history_free(&e->hist);
-	snapshot_curve_free(&e->prev);
-	free(e->layer_mse);
-	for (b = 0; b < BASELINE_COUNT; b++) {
-		free(e->base[b]);
-		free(e->base_step[b]);
-	}
-	close(e->pipe[0]);
-	close(e->pipe[1]);
-	engine_analysis_free(&e->an);
-	engine_trace_free(&e->tracer);
-	engine_queue_free(e);
-	pthread_mutex_destroy(&e->mu);
-	pthread_cond_destroy(&e->cv);
-	pthread_mutex_destroy(&e->slot_mu);
-	free(e);
+	engine_destroy(e);
 }
-

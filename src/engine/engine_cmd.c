@@ -1,8 +1,9 @@
 /*
- * Carrying out the commands of the queue (engine_do), on the worker: new
- * runs (a refused configuration keeps the old run), changes of data,
- * pause and resume, the single step, the speed cap, save, export and the
- * step-through's trace. A command's own work (n's step) is not interrupted
+ * Carrying out the commands of the queue (engine_do), on the worker: the
+ * setting keys, which start the focused run again with the new setting (a
+ * refused configuration keeps it as it is), changes of data, the run list
+ * (add, remove, focus, show/hide), pause and resume, the single step, the
+ * speed cap, save, export and the step-through's trace. A command's own work (n's step) is not interrupted
  * by later keys, only by a quit with no save or export queued
  * (`quitting`); a save first makes the batch draws the run owes, so the
  * checkpoint is that of an eager run.
@@ -19,70 +20,46 @@
 #include "memscope/clock.h"
 #include "memscope/history_csv.h"
 #include "memscope/output.h"
+#include "memscope/runner.h"
 #include "memscope/xmalloc.h"
 
-static void
-engine_describe(const struct ms_config *cfg, char *buf, size_t len)
+/* The focused run if it is a trained one; else NULL and a message. */
+static struct engine_run *
+engine_focused_trained(struct engine *e)
 {
-	char data[32];
+	struct engine_run *r = e->runs[e->focus];
 
-	snprintf(buf, len, "%s %s H%d L%d %s", config_param_name(cfg->param),
-	    config_memory_name(cfg->memory), cfg->heads, cfg->layers,
-	    config_data_name(cfg, data, sizeof data));
+	if (!r->reference)
+		return r;
+	engine_message(e, true, "%s is a saved history, not trained: , and . "
+	    "focus another run", r->label);
+	return NULL;
 }
 
-/* Begin a fresh history for the trainer e->t (the old curve becomes prev). */
-void
-engine_begin_run(struct engine *e, const struct ms_config *old)
-{
-	if (old != NULL) {
-		history_close(&e->hist, &e->prev);
-		engine_describe(old, e->prev_label, sizeof e->prev_label);
-	}
-	history_reset(&e->hist);
-	e->nmarks = 0;
-	e->run++;
-	e->layer_mse = xrealloc(e->layer_mse, e->t->cfg.layers *
-	    sizeof(double));
-	e->test_due = true;
-	e->test_step = -1;
-	e->test_dur = 0;
-	e->have_base = false;
-	e->target = e->t->cfg.steps;
-	if (e->t->step >= e->target)
-		e->target = e->t->step + e->t->cfg.steps;
-	if (e->t->step > 0)
-		history_record(&e->hist, (double)e->t->step,
-		    e->t->train_loss);
-	if (e->t->diverged)
-		e->state = ENGINE_DIVERGED;
-}
-
-/* Start a new run with cfg, keeping the old one if cfg is refused. */
+/* Start the focused run r again with cfg (a new run in its place, its
+ * slot and visibility kept), keeping r if cfg is refused. */
 static void
-engine_new_run(struct engine *e, const struct ms_config *cfg,
-    const char *what)
+engine_new_run(struct engine *e, struct engine_run *r,
+    const struct ms_config *cfg, const char *what)
 {
-	struct trainer *nt = xcalloc(1, sizeof *nt);
-	struct ms_config old = e->t->cfg;
+	struct engine_run *nr;
 	char err[256], desc[64];
 
 	/* its batches, test and baselines come from engine_catch_up */
-	if (trainer_init_deferred(nt, cfg, err, sizeof err) != 0) {
-		free(nt);
+	if ((nr = engine_run_new(e, cfg, NULL, err, sizeof err)) == NULL) {
 		engine_message(e, true, "%s", err);
 		return;
 	}
-	trainer_set_cancel(nt, &e->pending);
-	trainer_free(e->t);
-	free(e->t);
-	e->t = nt;
-	engine_begin_run(e, &old);
-	if (e->state != ENGINE_PAUSED)
-		e->state = ENGINE_RUNNING;
-	engine_describe(cfg, desc, sizeof desc);
-	engine_message(e, false, "%s: new run %s (previous curve faded)",
-	    what, desc);
+	nr->style = r->style;
+	nr->visible = r->visible;
+	e->runs[e->focus] = nr;
+	e->model_run = e->focus;
+	engine_run_free(r);
+	engine_run_labels(e);
+	engine_run_describe(cfg, desc, sizeof desc);
+	engine_message(e, false, "%s: %s starts again as %s%s", what,
+	    nr->label, desc, e->nruns == 1 ? " (a adds a run to compare)" :
+	    "");
 }
 
 /* One press on next's count *v (heads or layers, arg < 0: down), which
@@ -144,11 +121,15 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 		[ENGINE_CMD_PARAM] = "parametrization",
 		[ENGINE_CMD_RESTART] = "restart",
 	};
-	struct ms_config cfg = e->t->cfg, next;
+	struct engine_run *r = engine_focused_trained(e);
+	struct ms_config cfg, next;
 	char err[256] = "", why[256], run[256];
 	int i, applied = 0;
 	bool last_refused = false;
 
+	if (r == NULL)
+		return;
+	cfg = r->cfg;
 	for (i = 0; i < count; i++) {
 		last_refused = engine_press(cmd, arg, &cfg, &next, why,
 		    sizeof why) != 0;
@@ -160,7 +141,7 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 		applied++;
 	}
 	if (applied > 0)
-		engine_new_run(e, &cfg, what[cmd]);
+		engine_new_run(e, r, &cfg, what[cmd]);
 	if (applied == count || e->message_error)
 		return;
 	if (applied == 0) {
@@ -172,32 +153,106 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 	    count - applied, err);
 }
 
+/* The focused run's next data conditioning; training continues. */
 static void
 engine_set_data(struct engine *e)
 {
+	struct engine_run *r = engine_focused_trained(e);
 	struct ms_config next;
 	char err[256], name[32];
 
-	engine_next_data(&e->t->cfg, &next);
-	if (trainer_set_data(e->t, &next, err, sizeof err) != 0) {
+	if (r == NULL)
+		return;
+	engine_next_data(&r->t->cfg, &next);
+	if (trainer_set_data(r->t, &next, err, sizeof err) != 0) {
 		engine_message(e, true, "%s", err);
 		return;
 	}
-	config_data_name(&e->t->cfg, name, sizeof name);
-	if (e->nmarks == SNAPSHOT_MAX_MARKS) {
-		memmove(e->marks, e->marks + 1, (SNAPSHOT_MAX_MARKS - 1) *
-		    sizeof *e->marks);
-		e->nmarks--;
+	r->cfg = r->t->cfg;
+	config_data_name(&r->t->cfg, name, sizeof name);
+	if (r->nmarks == SNAPSHOT_MAX_MARKS) {
+		memmove(r->marks, r->marks + 1, (SNAPSHOT_MAX_MARKS - 1) *
+		    sizeof *r->marks);
+		r->nmarks--;
 	}
-	e->marks[e->nmarks].step = e->t->step;
-	snprintf(e->marks[e->nmarks].label, sizeof e->marks[0].label, "%s",
+	r->marks[r->nmarks].step = r->t->step;
+	snprintf(r->marks[r->nmarks].label, sizeof r->marks[0].label, "%s",
 	    name);
-	e->nmarks++;
-	engine_message(e, false, "data: %s (kappa %g); training continues",
-	    name, config_condition(&e->t->cfg));
-	e->test_step = -1;
-	e->have_base = false;	/* engine_catch_up: test, then baselines */
-	e->test_due = true;
+	r->nmarks++;
+	engine_run_labels(e);
+	engine_message(e, false, "data: %s (kappa %g) for %s; training "
+	    "continues", name, config_condition(&r->t->cfg), r->label);
+	r->test_step = -1;
+	r->have_base = false;	/* engine_catch_up: test, then baselines */
+	r->test_due = true;
+}
+
+/* The run list's keys: add, remove, focus, show/hide. */
+static void
+engine_run_list(struct engine *e, enum engine_cmd cmd, int arg, int count)
+{
+	struct engine_run *r = e->runs[e->focus], *nr;
+	struct ms_config cfg;
+	char err[256];
+	int i, n;
+
+	switch (cmd) {
+	case ENGINE_CMD_RUN_ADD:
+		if (e->nruns == SNAPSHOT_MAX_RUNS) {
+			engine_message(e, true, "the run list is full (%d runs):"
+			    " x removes the focused run", SNAPSHOT_MAX_RUNS);
+			return;
+		}
+		cfg = engine_model(e)->cfg;
+		cfg.threads = 1;	/* side by side: one thread each */
+		if ((nr = engine_run_new(e, &cfg, NULL, err, sizeof err)) ==
+		    NULL) {
+			engine_message(e, true, "%s", err);
+			return;
+		}
+		engine_run_add(e, nr);
+		e->focus = e->model_run = e->nruns - 1;
+		if (e->pool == NULL) {
+			n = runner_cpus();
+			e->pool = pool_create(n < SNAPSHOT_MAX_RUNS ? n :
+			    SNAPSHOT_MAX_RUNS);
+		}
+		engine_run_labels(e);
+		engine_message(e, false, "added %s, in focus: the setting keys "
+		    "change it, x removes it", nr->label);
+		return;
+	case ENGINE_CMD_RUN_REMOVE:
+		n = 0;
+		for (i = 0; i < e->nruns; i++)
+			n += !e->runs[i]->reference;
+		if (!r->reference && n == 1) {
+			engine_message(e, true, "%s is the only trained run: it "
+			    "stays (r restarts it)", r->label);
+			return;
+		}
+		snprintf(err, sizeof err, "%s", r->label);
+		engine_run_remove(e, e->focus);
+		engine_run_labels(e);
+		engine_message(e, false, "removed %s; %s in focus", err,
+		    e->runs[e->focus]->label);
+		return;
+	case ENGINE_CMD_RUN_FOCUS:
+		n = (arg < 0 ? -count : count) % e->nruns;
+		e->focus = (e->focus + n + e->nruns) % e->nruns;
+		if (!e->runs[e->focus]->reference)
+			e->model_run = e->focus;
+		engine_message(e, false, "focus: %s", e->runs[e->focus]->label);
+		return;
+	case ENGINE_CMD_RUN_VISIBLE:
+		if (count % 2 == 1)
+			r->visible = !r->visible;
+		engine_message(e, false, "%s %s (v %s it)", r->label,
+		    r->visible ? "shown" : "hidden", r->visible ? "hides" :
+		    "shows");
+		return;
+	default:
+		return;
+	}
 }
 
 /* snprintf for messages that may name long paths (truncation is fine). */
@@ -215,23 +270,35 @@ engine_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The `e` key: the loss history as CSV, through the one writer. */
+/* The `e` key: the visible runs' loss histories as CSV, through the one
+ * writer; *rows gets the rows written. */
 static int
-engine_export(struct engine *e, char *err, size_t errlen)
+engine_export(struct engine *e, long *rows, char *err, size_t errlen)
 {
 	struct output out;
 	char why[512];
+	int i, run = 0;
 
+	*rows = 0;
 	if (output_open(&out, e->csv_path, why, sizeof why) != 0) {
 		engine_errf(err, errlen, "export: %s", why);
 		return -1;
 	}
-	/* the one history schema; run 0, the visualizer's only run; no
-	 * clock per step (a pause would count), so seconds stays empty */
+	/* the one history schema, the run column numbering the visible runs
+	 * in list order as train --runs numbers its runs; no clock per step
+	 * (a pause would count), so seconds stays empty */
 	history_csv_header(out.fp);
-	for (long i = 0; i < e->hist.n; i++)
-		history_csv_row(out.fp, 0, (long)e->hist.step[i],
-		    e->hist.train[i], e->hist.test[i], NAN);
+	for (i = 0; i < e->nruns; i++) {
+		const struct history *h = &e->runs[i]->hist;
+
+		if (!e->runs[i]->visible)
+			continue;
+		for (long j = 0; j < h->n; j++)
+			history_csv_row(out.fp, run, (long)h->step[j],
+			    h->train[j], h->test[j], NAN);
+		*rows += h->n;
+		run++;
+	}
 	if (output_commit(&out, why, sizeof why) != 0) {
 		engine_errf(err, errlen, "export: %s", why);
 		return -1;
@@ -265,13 +332,132 @@ engine_note_merged(struct engine *e, int count)
 		    " (%d keys merged into 1)", count);
 }
 
+/* Space, pause, resume: the engine pauses or runs; resuming when every
+ * run has finished continues each for another cfg.steps. */
+static void
+engine_toggle(struct engine *e, enum engine_cmd cmd)
+{
+	bool diverged = true;
+	int i;
+
+	for (i = 0; i < e->nruns; i++)
+		if (!e->runs[i]->reference &&
+		    e->runs[i]->state != ENGINE_DIVERGED)
+			diverged = false;
+	if (diverged) {
+		engine_message(e, true, "training diverged: r restarts, or "
+		    "change a setting");
+		return;
+	}
+	if (!e->paused && engine_runs_active(e) && cmd != ENGINE_CMD_RESUME) {
+		e->paused = true;
+		for (i = 0; i < e->nruns; i++)
+			if (!e->runs[i]->reference)
+				engine_run_test(e, e->runs[i], true);
+		return;
+	}
+	if (cmd == ENGINE_CMD_PAUSE)
+		return;
+	if (!engine_runs_active(e)) {
+		long to = 0;
+
+		for (i = 0; i < e->nruns; i++) {
+			struct engine_run *r = e->runs[i];
+
+			if (r->reference || r->state != ENGINE_FINISHED)
+				continue;
+			r->target = r->t->step + r->t->cfg.steps;
+			r->state = ENGINE_RUNNING;
+			to = r->target;
+		}
+		engine_message(e, false, "continuing to step %ld", to);
+	}
+	e->paused = false;
+	for (i = 0; i < e->nruns; i++) {
+		struct engine_run *r = e->runs[i];
+
+		if (r->reference)
+			continue;
+		r->rate_time = clock_seconds();
+		r->rate_step = r->t->step;
+	}
+}
+
+/* n: pause if running; else one step of every run that has not diverged,
+ * side by side, which later keys do not interrupt (only quitting does).
+ * false if quitting interrupted it. */
+static bool
+engine_step_once(struct engine *e)
+{
+	struct engine_run *r;
+	bool quit = false;
+	int i;
+
+	if (!e->paused && engine_runs_active(e)) {
+		e->paused = true;
+		for (i = 0; i < e->nruns; i++)
+			if (!e->runs[i]->reference)
+				engine_run_test(e, e->runs[i], true);
+		return true;
+	}
+	e->paused = true;
+	for (i = 0; i < e->nruns; i++) {
+		r = e->runs[i];
+		if (r->reference || r->state == ENGINE_DIVERGED)
+			continue;
+		if (r->target <= r->t->step)
+			r->target = r->t->step + 1;
+		r->state = ENGINE_RUNNING;
+		trainer_set_cancel(r->t, &e->quitting);
+	}
+	engine_runs_step(e, 1);
+	for (i = 0; i < e->nruns; i++) {
+		r = e->runs[i];
+		if (r->reference)
+			continue;
+		trainer_set_cancel(r->t, &e->pending);
+		if (r->state == ENGINE_DIVERGED && r->burst_rc == 1)
+			engine_message(e, true, "%s diverged at step %ld; the "
+			    "last finite parameters are kept", r->label,
+			    r->t->step);
+		else if (r->state != ENGINE_DIVERGED) {
+			if (r->burst_steps == 0)
+				quit = true;
+			if (r->t->step >= r->target)
+				r->state = ENGINE_FINISHED;
+		}
+		engine_run_test(e, r, true);
+	}
+	return !(quit && atomic_load(&e->quitting));
+}
+
+/* s: the focused trained run as a checkpoint, with its history. */
+static void
+engine_save(struct engine *e)
+{
+	struct engine_run *r = engine_model(e);
+	char err[512], abs[PATH_MAX + 256];
+
+	/* the draws the run owes first: the file is an eager run's */
+	trainer_set_cancel(r->t, NULL);
+	trainer_prepare(r->t);
+	trainer_set_cancel(r->t, &e->pending);
+	if (checkpoint_save(e->save_path, r->t, err, sizeof err) != 0)
+		engine_message(e, true, "%s", err);
+	else
+		engine_message(e, false, "saved step %ld of %s to %s",
+		    r->t->step, r->label, engine_abs(e->save_path, abs,
+		    sizeof abs));
+}
+
 /* Carry out one queue entry (it->count keys); true for quit. */
 bool
 engine_do(struct engine *e, const struct engine_qitem *it)
 {
 	enum engine_cmd cmd = it->cmd;
 	char err[512], abs[PATH_MAX + 256];
-	int n, rc;
+	long rows;
+	int n;
 
 	if (cmd == ENGINE_CMD_TRACE_TASK || cmd == ENGINE_CMD_TRACE_FOLLOW) {
 		/* the step-through's keys leave the status line alone */
@@ -286,67 +472,21 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 	case ENGINE_CMD_TOGGLE:
 	case ENGINE_CMD_PAUSE:
 	case ENGINE_CMD_RESUME:
-		if (e->state == ENGINE_DIVERGED) {
-			engine_message(e, true, "training diverged: r restarts,"
-			    " or change a setting");
-			break;
-		}
-		if (e->state == ENGINE_RUNNING && cmd != ENGINE_CMD_RESUME) {
-			e->state = ENGINE_PAUSED;
-			engine_test(e, true);
-		} else if (e->state != ENGINE_RUNNING &&
-		    cmd != ENGINE_CMD_PAUSE) {
-			if (e->state == ENGINE_FINISHED ||
-			    e->t->step >= e->target) {
-				e->target = e->t->step + e->t->cfg.steps;
-				engine_message(e, false, "continuing to step %ld",
-				    e->target);
-			}
-			e->state = ENGINE_RUNNING;
-			e->rate_time = clock_seconds();
-			e->rate_step = e->t->step;
-		}
+		engine_toggle(e, cmd);
 		break;
 	case ENGINE_CMD_STEP:
-		if (e->state == ENGINE_RUNNING) {
-			e->state = ENGINE_PAUSED;
-			engine_test(e, true);
-			break;
-		}
-		if (e->state == ENGINE_DIVERGED)
-			break;
-		/* the key's own step: later keys do not interrupt it */
-		trainer_set_cancel(e->t, &e->quitting);
-		rc = trainer_step(e->t);
-		trainer_set_cancel(e->t, &e->pending);
-		if (rc == TRAINER_INTERRUPTED)
+		if (!engine_step_once(e))
 			return false;	/* quitting */
-		if (rc != 0) {
-			e->state = ENGINE_DIVERGED;
-			engine_message(e, true, "training diverged at step %ld; "
-			    "the last finite parameters are kept", e->t->step);
-		} else
-			history_record(&e->hist, (double)e->t->step,
-			    e->t->train_loss);
-		if (e->t->step >= e->target)
-			e->target = e->t->step;
-		if (e->state != ENGINE_DIVERGED)
-			e->state = ENGINE_PAUSED;
-		engine_test(e, true);
 		break;
 	case ENGINE_CMD_SPEED:
 		/* each press moves one level, clamped at both ends */
-		n = e->speed + (it->arg < 0 ? -it->count : it->count);
-		if (n < 0)
-			n = 0;
-		if (n >= engine_speed_levels())
-			n = engine_speed_levels() - 1;
-		e->speed = n;
-		if (engine_speed_cap(e->speed) > 0)
-			engine_message(e, false, "speed: at most %d steps/s",
-			    engine_speed_cap(e->speed));
+		for (n = 0; n < it->count; n++)
+			e->speed = engine_speed_next(e->speed, it->arg);
+		if (e->speed > 0)
+			engine_message(e, false, "speed: at most %d steps/s "
+			    "(> faster)", e->speed);
 		else
-			engine_message(e, false, "speed: unlimited");
+			engine_message(e, false, "speed: unlimited (< slower)");
 		break;
 	case ENGINE_CMD_HEADS:
 	case ENGINE_CMD_LAYERS:
@@ -359,26 +499,23 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 		engine_set_data(e);
 		break;
 	case ENGINE_CMD_SAVE:
-		/* the draws the run owes first: the file is an eager run's */
-		trainer_set_cancel(e->t, NULL);
-		trainer_prepare(e->t);
-		trainer_set_cancel(e->t, &e->pending);
-		if (checkpoint_save(e->save_path, e->t, err, sizeof err) != 0)
-			engine_message(e, true, "%s", err);
-		else
-			engine_message(e, false, "saved step %ld to %s",
-			    e->t->step, engine_abs(e->save_path, abs,
-			    sizeof abs));
+		engine_save(e);
 		break;
 	case ENGINE_CMD_TRACE_TASK:
 	case ENGINE_CMD_TRACE_FOLLOW:
 		break;	/* above */
 	case ENGINE_CMD_EXPORT:
-		if (engine_export(e, err, sizeof err) != 0)
+		if (engine_export(e, &rows, err, sizeof err) != 0)
 			engine_message(e, true, "%s", err);
 		else
 			engine_message(e, false, "exported %ld rows to %s",
-			    e->hist.n, engine_abs(e->csv_path, abs, sizeof abs));
+			    rows, engine_abs(e->csv_path, abs, sizeof abs));
+		break;
+	case ENGINE_CMD_RUN_ADD:
+	case ENGINE_CMD_RUN_REMOVE:
+	case ENGINE_CMD_RUN_FOCUS:
+	case ENGINE_CMD_RUN_VISIBLE:
+		engine_run_list(e, cmd, it->arg, it->count);
 		break;
 	}
 	if (it->count > 1)

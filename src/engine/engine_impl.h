@@ -1,6 +1,9 @@
 /*
  * The engine's private parts, shared by its files (not a public header):
  *   engine.c          the worker thread, its loop and the engine's life;
+ *   engine_run.c      one run of the run list: its trainer, history,
+ *                     tests, baselines, label; stepping the runs side by
+ *                     side;
  *   engine_queue.c    the command queue: sending, merging, popping;
  *   engine_cmd.c      carrying a command out (runs, data, save, export);
  *   engine_publish.c  filling and swapping the snapshots, the analysis;
@@ -19,6 +22,7 @@
 #include "memscope/engine.h"
 #include "memscope/history.h"
 #include "memscope/model.h"
+#include "memscope/pool.h"
 #include "memscope/task.h"
 #include "memscope/trace.h"
 
@@ -73,6 +77,47 @@ struct engine_analysis {
 	double *sigma_cos;	/* (L) */
 };
 
+/*
+ * One run of the run list. A trained run owns a trainer; a reference run
+ * (a saved history overlaid) has only its curve. Its fields are the
+ * worker's; during a burst each run is stepped by one pool worker, which
+ * touches that run alone (engine_run.c).
+ */
+struct engine_run {
+	int id;			/* 1, 2, ... in the order runs were started */
+	int style;		/* colour and line-style slot (snapshot.h) */
+	bool visible, reference;
+	struct trainer *t;	/* NULL for a reference */
+	struct ms_config cfg;	/* the trainer's, or the reference's */
+	enum engine_state state;	/* RUNNING: steps when the engine runs;
+					 * FINISHED, DIVERGED */
+	long target;
+	char label[24], label_ascii[24];
+	char ref_label[24];	/* a reference's own label (its file) */
+
+	struct history hist;
+	int nmarks;
+	struct snapshot_mark marks[SNAPSHOT_MAX_MARKS];
+	struct snapshot_series coef;	/* memory coefficients (snapshot.h) */
+	double *coef_buf;	/* (coef k) scratch for one point */
+
+	double *layer_mse;	/* (L) */
+	bool test_due;		/* a forced test evaluation is owed */
+	long test_step;
+	double last_test_end, test_dur;
+	bool have_base;
+	int base_L;
+	double *base[BASELINE_COUNT];	/* (L+1) */
+	double *base_step[BASELINE_COUNT];	/* (L+1) */
+
+	double step_sec;	/* a step's measured duration (running mean) */
+	double rate_time, sps;
+	long rate_step;
+	/* Set by a burst, read by the engine after it: */
+	int burst_rc;		/* 0, or 1: diverged (trainer_step) */
+	long burst_steps;	/* steps made in it */
+};
+
 struct engine {
 	pthread_t thread;
 	bool started;
@@ -97,44 +142,72 @@ struct engine {
 	char save_path[PATH_MAX];
 	char csv_path[PATH_MAX];
 	int publish_ms;
-	struct trainer *t;
-	enum engine_state state;
-	long target;
-	int speed;		/* index into the speed caps */
-	int run;
+	struct engine_run *runs[SNAPSHOT_MAX_RUNS];	/* the run list */
+	int nruns;
+	int focus;		/* runs[focus] is in focus */
+	int model_run;		/* the focused trained run (the model shown):
+				 * focus, or the last trained run focused */
+	int next_id;		/* runs started so far */
+	struct pool *pool;	/* steps runs side by side (nruns > 1) */
+	atomic_int burst_next;	/* the next run a pool worker takes */
+	double burst_deadline;	/* a burst's steps end by then */
+	long burst_k;		/* steps per run in this burst */
+	bool paused;
+	int speed;		/* steps/s cap for each run, 0 = unlimited */
 	unsigned long seq;
 	char message[256];
 	bool message_error;
+	unsigned long message_seq;
 	char busy[48];		/* the set-up piece under way, or "" */
 	unsigned long commands;	/* keys carried out */
-
-	struct history hist;	/* this run */
-	struct snapshot_curve prev;
-	char prev_label[64];
-	int nmarks;
-	struct snapshot_mark marks[SNAPSHOT_MAX_MARKS];
-
-	double *layer_mse;	/* (L) */
-	bool test_due;		/* a forced test evaluation is owed */
-	long test_step;
-	double last_test_end, test_dur;
-	bool have_base;
-	int base_L;
-	double *base[BASELINE_COUNT];	/* (L+1) */
-	double *base_step[BASELINE_COUNT];	/* (L+1) */
 
 	struct engine_analysis an;
 	struct engine_tracer tracer;
 
 	double last_publish, last_step_time;
-	double rate_time, sps;
-	long rate_step;
 };
+
+/* The run whose model the screens show (never NULL once created). */
+static inline struct engine_run *
+engine_model(const struct engine *e)
+{
+	return e->runs[e->model_run];
+}
+
+/* engine_run.c */
+/* A trained run for cfg (validated; NULL and a message if refused), or
+ * for the trainer t (taken over) if not NULL; not yet in the list. */
+struct engine_run *engine_run_new(struct engine *e,
+    const struct ms_config *cfg, struct trainer *t, char *err,
+    size_t errlen);
+/* A reference run: a saved history. */
+struct engine_run *engine_run_reference(struct engine *e,
+    const struct engine_ref *ref);
+void engine_run_free(struct engine_run *r);
+/* Put r in the list at its end; false if the list is full. */
+bool engine_run_add(struct engine *e, struct engine_run *r);
+/* Take runs[i] out of the list and free it. */
+void engine_run_remove(struct engine *e, int i);
+/* Give every run its label: the settings that tell the runs apart. */
+void engine_run_labels(struct engine *e);
+/* Whether some run steps when the engine runs. */
+bool engine_runs_active(const struct engine *e);
+/* A test evaluation of r now (force), or if cheap enough by now. */
+void engine_run_test(struct engine *e, struct engine_run *r, bool force);
+/* r's baselines on its test batch; false if a command interrupted them. */
+bool engine_run_baselines(struct engine *e, struct engine_run *r);
+/* Record a step r made (its history and memory coefficients). */
+void engine_run_record(struct engine_run *r);
+/* Step every active run side by side, k steps each (up to the deadline
+ * and the pending flag); then the runs' burst_* say what happened. */
+void engine_runs_step(struct engine *e, long k);
+/* What r is (message text: "lfom H1 L5 iso") into buf. */
+void engine_run_describe(const struct ms_config *cfg, char *buf,
+    size_t len);
 
 /* engine.c */
 void engine_message(struct engine *e, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void engine_test(struct engine *e, bool force);
 
 /* engine_queue.c: pop the oldest entry into *it (called with e->mu held);
  * false if the queue is empty. */
@@ -143,7 +216,6 @@ void engine_queue_free(struct engine *e);
 
 /* engine_cmd.c */
 bool engine_do(struct engine *e, const struct engine_qitem *it);
-void engine_begin_run(struct engine *e, const struct ms_config *old);
 
 /* engine_publish.c */
 void engine_publish(struct engine *e);

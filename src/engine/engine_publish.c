@@ -35,9 +35,9 @@ static bool
 engine_analysis_current(const struct engine *e)
 {
 	const struct engine_analysis *an = &e->an;
-	const struct trainer *t = e->t;
+	const struct trainer *t = engine_model(e)->t;
 
-	return an->valid && an->run == e->run && an->L == t->cfg.layers &&
+	return an->valid && an->run == engine_model(e)->id && an->L == t->cfg.layers &&
 	    an->cfg.param == t->cfg.param &&
 	    an->cfg.memory == t->cfg.memory && an->cfg.data == t->cfg.data &&
 	    an->cfg.kappa == t->cfg.kappa && an->cfg.wstar == t->cfg.wstar &&
@@ -51,7 +51,7 @@ static void
 engine_analysis_update(struct engine *e)
 {
 	struct engine_analysis *an = &e->an;
-	const struct trainer *t = e->t;
+	const struct trainer *t = engine_model(e)->t;
 	int L = t->cfg.layers;
 
 	if (engine_analysis_current(e))
@@ -67,7 +67,7 @@ engine_analysis_update(struct engine *e)
 	memcpy(an->params, t->model.params, t->model.nparams *
 	    sizeof *an->params);
 	an->nparams = t->model.nparams;
-	an->run = e->run;
+	an->run = engine_model(e)->id;
 	an->L = L;
 	an->cfg = t->cfg;
 	if (t->cfg.memory == MS_MEMORY_CGD)
@@ -79,60 +79,112 @@ engine_analysis_update(struct engine *e)
 	an->valid = true;
 }
 
+/* r's steps per second, measured over at least a quarter second. */
+static double
+engine_run_rate(struct engine_run *r, bool running, double now)
+{
+	if (r->reference)
+		return 0;
+	if (!running || r->state != ENGINE_RUNNING) {
+		r->sps = 0;
+		r->rate_time = now;
+		r->rate_step = r->t->step;
+	} else if (now - r->rate_time >= 0.25) {
+		r->sps = (r->t->step - r->rate_step) / (now - r->rate_time);
+		r->rate_time = now;
+		r->rate_step = r->t->step;
+	}
+	return r->sps;
+}
+
+/* Run r's part of the snapshot. */
+static void
+engine_publish_run(struct engine *e, struct engine_run *r,
+    struct snapshot_run *sr)
+{
+	int L = r->cfg.layers;
+
+	sr->id = r->id;
+	sr->style = r->style;
+	snprintf(sr->label, sizeof sr->label, "%s", r->label);
+	snprintf(sr->label_ascii, sizeof sr->label_ascii, "%s",
+	    r->label_ascii);
+	sr->visible = r->visible;
+	sr->reference = r->reference;
+	sr->cfg = r->cfg;
+	sr->state = r->state == ENGINE_RUNNING && e->paused ? ENGINE_PAUSED :
+	    r->state;
+	sr->step = r->t != NULL ? r->t->step : r->target;
+	sr->target = r->target;
+	history_curve(&r->hist, &sr->hist);
+	sr->nmarks = r->nmarks;
+	memcpy(sr->marks, r->marks, sizeof sr->marks);
+	snapshot_run_set_layers(sr, L);
+	sr->test_step = r->reference ? -1 : r->test_step;
+	if (sr->test_step >= 0) {
+		memcpy(sr->layer_mse, r->layer_mse, L * sizeof(double));
+		sr->final_mse = r->layer_mse[L - 1];
+	}
+	snapshot_series_copy(&sr->coef, &r->coef);
+}
+
+/* The engine's state as the status line shows it: running or paused
+ * while some run has steps to make, else the model run's. */
+static enum engine_state
+engine_state_now(const struct engine *e)
+{
+	if (engine_runs_active(e))
+		return e->paused ? ENGINE_PAUSED : ENGINE_RUNNING;
+	return engine_model(e)->state;
+}
+
 /* Fill the back snapshot from the worker's state and swap it into the
  * slot. */
 void
 engine_publish(struct engine *e)
 {
 	struct snapshot *s = e->back, *tmp;
-	struct trainer *t = e->t;
+	struct engine_run *m = engine_model(e);
+	struct trainer *t = m->t;
 	double now = clock_seconds();
-	int L = t->cfg.layers, b;
+	int L = t->cfg.layers, b, i;
+	bool running = !e->paused;
 	char c = 1;
 
-	if (e->state == ENGINE_RUNNING) {
-		if (now - e->rate_time >= 0.25) {
-			e->sps = (t->step - e->rate_step) / (now - e->rate_time);
-			e->rate_time = now;
-			e->rate_step = t->step;
-		}
-	} else {
-		e->sps = 0;
-		e->rate_time = now;
-		e->rate_step = t->step;
-	}
-
 	s->seq = ++e->seq;
-	s->run = e->run;
+	s->run = e->next_id;
+	s->nruns = e->nruns;
+	s->focus = e->focus;
+	s->model_run = e->model_run;
+	for (i = 0; i < e->nruns; i++) {
+		engine_run_rate(e->runs[i], running, now);
+		engine_publish_run(e, e->runs[i], &s->runs[i]);
+	}
+	s->read_only = false;
+	s->source[0] = '\0';
 	s->cfg = t->cfg;
 	s->kappa = config_condition(&t->cfg);
-	s->state = e->state;
+	s->state = engine_state_now(e);
 	s->step = t->step;
-	s->target = e->target;
-	s->steps_per_sec = e->sps;
-	s->speed_cap = engine_speed_cap(e->speed);
+	s->target = m->target;
+	s->steps_per_sec = m->sps;
+	s->speed_cap = e->speed;
 	snprintf(s->message, sizeof s->message, "%s", e->message);
 	s->message_error = e->message_error;
+	s->message_seq = e->message_seq;
 	snprintf(s->busy, sizeof s->busy, "%s", e->busy);
 	s->commands = e->commands;
 
-	history_curve(&e->hist, &s->hist);
-	snapshot_curve_copy(&s->prev, &e->prev);
-	snprintf(s->prev_label, sizeof s->prev_label, "%s", e->prev_label);
-	s->nmarks = e->nmarks;
-	memcpy(s->marks, e->marks, sizeof s->marks);
-
 	snapshot_set_model(s, &t->model);
 	snapshot_set_layers(s, L);
-	s->test_step = e->test_step;
-	if (e->test_step >= 0)
-		memcpy(s->layer_mse, e->layer_mse, L * sizeof(double));
-	s->have_baselines = e->have_base && e->base_L == L;
+	snapshot_set_dim(s, t->cfg.dim);
+	task_dist_sigma_inv(&t->dist, s->sigma_inv);
+	s->have_baselines = m->have_base && m->base_L == L;
 	if (s->have_baselines)
 		for (b = 0; b < BASELINE_COUNT; b++) {
-			memcpy(s->base_mse[b], e->base[b],
+			memcpy(s->base_mse[b], m->base[b],
 			    (L + 1) * sizeof(double));
-			memcpy(s->base_step[b], e->base_step[b],
+			memcpy(s->base_step[b], m->base_step[b],
 			    (L + 1) * sizeof(double));
 		}
 	engine_analysis_update(e);

@@ -38,7 +38,11 @@ engine_mergeable(enum engine_cmd cmd)
 	case ENGINE_CMD_RESTART:
 	case ENGINE_CMD_SAVE:
 	case ENGINE_CMD_EXPORT:
+	case ENGINE_CMD_RUN_FOCUS:
+	case ENGINE_CMD_RUN_VISIBLE:
 		return true;
+	case ENGINE_CMD_RUN_ADD:
+	case ENGINE_CMD_RUN_REMOVE:
 	case ENGINE_CMD_TOGGLE:
 	case ENGINE_CMD_STEP:
 	case ENGINE_CMD_DATA:

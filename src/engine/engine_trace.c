@@ -64,9 +64,11 @@ engine_trace_batch(const struct engine *e)
 
 	if (src->own_test)
 		return &src->test;
-	if (src->have && src->run == e->run && trainer_ready(e->t) &&
-	    rng_same(&src->test_from, &e->t->test_from))
-		return &e->t->test;
+	const struct engine_run *m = engine_model(e);
+
+	if (src->have && src->run == m->id && trainer_ready(m->t) &&
+	    rng_same(&src->test_from, &m->t->test_from))
+		return &m->t->test;
 	return NULL;
 }
 
@@ -99,13 +101,14 @@ engine_trace_take(struct engine *e)
 {
 	struct engine_tracer *tc = &e->tracer;
 	struct engine_trace_src *src = &tc->src;
-	const struct trainer *t = e->t;
+	const struct engine_run *r = engine_model(e);
+	const struct trainer *t = r->t;
 	const struct model *m = &t->model;
 	int L = t->cfg.layers;
 
 	engine_trace_drop_tasks(src);
 	src->cfg = t->cfg;
-	src->run = e->run;
+	src->run = r->id;
 	src->step = t->step;
 	if (src->nparams != m->nparams || src->params == NULL)
 		src->params = xrealloc(src->params, (m->nparams + 1) *
@@ -113,9 +116,9 @@ engine_trace_take(struct engine *e)
 	memcpy(src->params, m->params, m->nparams * sizeof *src->params);
 	src->nparams = m->nparams;
 	src->gd_step = xrealloc(src->gd_step, (L + 1) * sizeof *src->gd_step);
-	src->have_gd = e->have_base && e->base_L == L;
+	src->have_gd = r->have_base && r->base_L == L;
 	for (int l = 0; l <= L; l++)
-		src->gd_step[l] = src->have_gd ? e->base_step[BASELINE_GD][l] :
+		src->gd_step[l] = src->have_gd ? r->base_step[BASELINE_GD][l] :
 		    NAN;
 	src->test_from = t->test_from;
 	src->have = true;
@@ -248,7 +251,7 @@ engine_trace_update(struct engine *e)
 
 	if (!tc->active)
 		return;
-	if (trainer_ready(e->t)) {
+	if (trainer_ready(engine_model(e)->t)) {
 		if (!tc->src.have || tc->follow)
 			engine_trace_take(e);
 	} else if (tc->follow)

@@ -12,8 +12,135 @@ snapshot_init(struct snapshot *s)
 {
 	memset(s, 0, sizeof *s);
 	s->state = ENGINE_STARTING;
-	s->test_step = -1;
 	s->kappa = 1;
+	s->focus = 0;
+	for (int i = 0; i < SNAPSHOT_MAX_RUNS; i++)
+		s->runs[i].test_step = -1;
+}
+
+/* The focused run (NULL if there is none yet). */
+const struct snapshot_run *
+snapshot_focus(const struct snapshot *s)
+{
+	if (s->nruns < 1 || s->focus < 0 || s->focus >= s->nruns)
+		return NULL;
+	return &s->runs[s->focus];
+}
+
+/* The run whose model the snapshot holds (NULL if there is none yet). */
+const struct snapshot_run *
+snapshot_model_run(const struct snapshot *s)
+{
+	if (s->nruns < 1 || s->model_run < 0 || s->model_run >= s->nruns)
+		return NULL;
+	return &s->runs[s->model_run];
+}
+
+/* Size run r's per-layer array for L layers (values set to NAN). */
+void
+snapshot_run_set_layers(struct snapshot_run *r, int L)
+{
+	if (L < 1)
+		L = 1;
+	if (L > r->cap_L) {
+		r->layer_mse = xrealloc(r->layer_mse, L * sizeof(double));
+		r->cap_L = L;
+	}
+	r->L = L;
+	for (int i = 0; i < L; i++)
+		r->layer_mse[i] = NAN;
+	r->final_mse = NAN;
+}
+
+/* Size the Σ⁻¹ array for d × d. */
+void
+snapshot_set_dim(struct snapshot *s, int d)
+{
+	if (d > s->cap_d) {
+		s->sigma_inv = xrealloc(s->sigma_inv, (size_t)d * d *
+		    sizeof(double));
+		s->cap_d = d;
+	}
+}
+
+void
+snapshot_series_reset(struct snapshot_series *sr)
+{
+	sr->n = 0;
+	sr->k = 0;
+	sr->stride = 1;
+}
+
+void
+snapshot_series_free(struct snapshot_series *sr)
+{
+	free(sr->step);
+	free(sr->v);
+	memset(sr, 0, sizeof *sr);
+}
+
+/* Room for n points of k values (k becomes sr's). */
+static void
+snapshot_series_reserve(struct snapshot_series *sr, int n, int k)
+{
+	if (n <= sr->cap && k == sr->k)
+		return;
+	sr->step = xrealloc(sr->step, (n + 1) * sizeof(double));
+	sr->v = xrealloc(sr->v, ((size_t)n * k + 1) * sizeof(double));
+	sr->cap = n;
+	sr->k = k;
+}
+
+/* dst becomes a copy of series src. */
+void
+snapshot_series_copy(struct snapshot_series *dst,
+    const struct snapshot_series *src)
+{
+	snapshot_series_reserve(dst, src->n > 1 ? src->n : 1, src->k);
+	dst->n = src->n;
+	dst->stride = src->stride;
+	if (src->n > 0) {
+		memcpy(dst->step, src->step, src->n * sizeof(double));
+		memcpy(dst->v, src->v, (size_t)src->n * src->k *
+		    sizeof(double));
+	}
+}
+
+/* Offer the k values at step: recorded on multiples of the stride. */
+void
+snapshot_series_append(struct snapshot_series *sr, double step,
+    const double *v, int k)
+{
+	int i, j;
+
+	if (k < 1)
+		return;
+	if (sr->stride < 1)
+		sr->stride = 1;
+	if (sr->n == 0 && sr->k != k)
+		snapshot_series_reserve(sr, 64, k);
+	if (k != sr->k || (long)step % sr->stride != 0)
+		return;
+	if (sr->n == SNAPSHOT_SERIES_POINTS) {
+		/* full: keep the points on multiples of the doubled stride */
+		sr->stride *= 2;
+		for (i = j = 0; i < sr->n; i++) {
+			if ((long)sr->step[i] % sr->stride != 0)
+				continue;
+			sr->step[j] = sr->step[i];
+			memmove(sr->v + (size_t)j * k, sr->v + (size_t)i * k,
+			    k * sizeof(double));
+			j++;
+		}
+		sr->n = j;
+		if ((long)step % sr->stride != 0)
+			return;
+	}
+	if (sr->n == sr->cap)
+		snapshot_series_reserve(sr, sr->cap ? 2 * sr->cap : 64, k);
+	sr->step[sr->n] = step;
+	memcpy(sr->v + (size_t)sr->n * k, v, k * sizeof(double));
+	sr->n++;
 }
 
 void
@@ -30,11 +157,14 @@ snapshot_free(struct snapshot *s)
 {
 	int b;
 
-	snapshot_curve_free(&s->hist);
-	snapshot_curve_free(&s->prev);
+	for (int i = 0; i < SNAPSHOT_MAX_RUNS; i++) {
+		snapshot_curve_free(&s->runs[i].hist);
+		snapshot_series_free(&s->runs[i].coef);
+		free(s->runs[i].layer_mse);
+	}
 	free(s->blocks);
 	free(s->params);
-	free(s->layer_mse);
+	free(s->sigma_inv);
 	for (b = 0; b < BASELINE_COUNT; b++) {
 		free(s->base_mse[b]);
 		free(s->base_step[b]);
@@ -54,7 +184,6 @@ snapshot_set_layers(struct snapshot *s, int L)
 	if (L < 1)
 		L = 1;
 	if (L > s->cap_L) {
-		s->layer_mse = xrealloc(s->layer_mse, L * sizeof(double));
 		for (b = 0; b < BASELINE_COUNT; b++) {
 			s->base_mse[b] = xrealloc(s->base_mse[b],
 			    (L + 1) * sizeof(double));
@@ -66,10 +195,8 @@ snapshot_set_layers(struct snapshot *s, int L)
 		s->sigma_cos = xrealloc(s->sigma_cos, L * sizeof(double));
 		s->cap_L = L;
 	}
-	for (i = 0; i < L; i++) {
-		s->layer_mse[i] = NAN;
+	for (i = 0; i < L; i++)
 		s->sigma_cos[i] = NAN;
-	}
 	for (b = 0; b < BASELINE_COUNT; b++)
 		for (i = 0; i <= L; i++)
 			s->base_mse[b][i] = s->base_step[b][i] = NAN;

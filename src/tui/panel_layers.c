@@ -28,10 +28,12 @@ static const struct layers_col layers_cols[] = {
 static double
 layers_value(const struct snapshot *s, int col, int l)
 {
+	const struct snapshot_run *r = snapshot_model_run(s);
 	int b = layers_cols[col].baseline;
 
 	if (b < 0)
-		return s->test_step >= 0 ? s->layer_mse[l - 1] : NAN;
+		return r != NULL && r->test_step >= 0 && l <= r->L ?
+		    r->layer_mse[l - 1] : NAN;
 	return s->have_baselines ? s->base_mse[b][l] : NAN;
 }
 
@@ -39,6 +41,8 @@ static void
 layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
 	const struct snapshot *s = ctx->s;
+	const struct snapshot_run *mr = snapshot_model_run(s);
+	long tested = mr != NULL ? mr->test_step : -1;
 	struct rect in;
 	char buf[32];
 	int ncols, i, l, y, x, best, rows, L = s->cfg.layers;
@@ -63,7 +67,7 @@ layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		canvas_text(c, x, in.y, LAYERS_W - 1, layers_cols[i].col, h);
 	}
 	rows = in.h - 1;
-	if (s->test_step >= 0 && rows > L + 1)
+	if (tested >= 0 && rows > L + 1)
 		rows = L + 1;		/* room for the footnote */
 	for (l = 1; l <= L; l++) {
 		y = in.y + l;
@@ -96,11 +100,11 @@ layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			}
 		}
 	}
-	if (s->test_step >= 0 && in.h > L + 1) {
+	if (tested >= 0 && in.h > L + 1) {
 		y = in.y + L + 1;
 		canvas_printf(c, in.x, y, in.w, COL_DIM,
-		    "model tested at step %ld", s->test_step);
-	} else if (s->test_step < 0 && in.h > 2)
+		    "model tested at step %ld", tested);
+	} else if (tested < 0 && in.h > 2)
 		canvas_text(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
 		    "model not tested yet");
 }

@@ -1,7 +1,7 @@
 /*
- * The loss panel: ln of the training and test losses against the step, the
- * previous run's curves faded beneath, vertical marks where the data
- * changed, and horizontal reference lines at what CG, tuned GD and Nesterov
+ * The loss panel: ln of the training and test losses against the step, of
+ * every visible run in its own colour (the focused run drawn last, on top),
+ * vertical marks where the focused run's data changed, and horizontal reference lines at what CG, tuned GD and Nesterov
  * reach after L iterations on the same test batch.
  *
  * Layout inside the frame: a legend row, then the plot with y tick labels
@@ -86,14 +86,19 @@ loss_legend(struct canvas *c, struct rect in, const struct snapshot *s)
 	char buf[96], v[16];
 	int x = in.x, end = in.x + in.w, i, L = s->cfg.layers;
 
-	canvas_put(c, x, in.y, g->hline, COL_TRAIN);
-	x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, " train");
-	canvas_put(c, ++x, in.y, g->hline, COL_TEST);
-	x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, " test");
-	if (s->prev.n > 0 && end - x > 12) {
-		canvas_put(c, ++x, in.y, g->hline, COL_PREV);
-		snprintf(buf, sizeof buf, " previous: %s", s->prev_label);
-		x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_DIM, buf);
+	for (i = 0; i < s->nruns; i++) {
+		const struct snapshot_run *r = &s->runs[i];
+
+		if (!r->visible)
+			continue;
+		snprintf(buf, sizeof buf, " %s", g->utf8 ? r->label :
+		    r->label_ascii);
+		if (end - x < canvas_text_width(buf) + 2)
+			break;
+		canvas_put(c, x, in.y, g->hline, COL_RUN_0 + r->style);
+		x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, i == s->focus ?
+		    COL_TEXT : COL_DIM, buf);
+		x++;
 	}
 	if (!s->have_baselines || L < 1)
 		return;
@@ -102,7 +107,8 @@ loss_legend(struct canvas *c, struct rect in, const struct snapshot *s)
 		    panel_log(s->base_mse[loss_refs[i].b][L], v, sizeof v));
 		if (end - x < canvas_text_width(buf) + 2)
 			break;
-		canvas_put(c, ++x, in.y, g->ref_line, loss_refs[i].col);
+		canvas_put(c, x, in.y, g->ref_line, loss_refs[i].col);
+		x++;
 		x += 1 + canvas_text(c, x + 1, in.y, end - x - 1, COL_TEXT, buf);
 	}
 }
@@ -111,6 +117,7 @@ static void
 loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
 	const struct snapshot *s = ctx->s;
+	const struct snapshot_run *fr = snapshot_focus(s);
 	const struct glyphs *g = c->g;
 	struct rect in, pr;
 	struct plot p;
@@ -130,8 +137,9 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	pr.w = in.w - LOSS_LEFT - LOSS_RIGHT;
 	pr.h = in.h - 2;
 
-	loss_extend_curve(&lo, &hi, &xmax, &s->hist);
-	loss_extend_curve(&lo, &hi, &xmax, &s->prev);
+	for (i = 0; i < s->nruns; i++)
+		if (s->runs[i].visible)
+			loss_extend_curve(&lo, &hi, &xmax, &s->runs[i].hist);
 	if (s->have_baselines && L >= 1)
 		for (i = 0; i < LOSS_NREFS; i++)
 			loss_extend(&lo, &hi, s->base_mse[loss_refs[i].b][L]);
@@ -183,26 +191,34 @@ loss_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			    loss_refs[i].col, loss_refs[i].name);
 		}
 	}
-	/* data changes */
-	for (i = 0; i < s->nmarks; i++) {
-		col = plot_col(&p, (double)s->marks[i].step);
+	/* the focused run's data changes */
+	for (i = 0; fr != NULL && i < fr->nmarks; i++) {
+		col = plot_col(&p, (double)fr->marks[i].step);
 		if (col < pr.x || col >= pr.x + pr.w)
 			continue;
 		for (y = pr.y; y < pr.y + pr.h; y++)
 			canvas_put(c, col, y, g->mark, COL_MARK);
 		canvas_text(c, col + 1, pr.y, pr.x + pr.w - col - 1, COL_MARK,
-		    s->marks[i].label);
+		    fr->marks[i].label);
 	}
 
-	maxn = s->hist.n > s->prev.n ? s->hist.n : s->prev.n;
+	maxn = 0;
+	for (i = 0; i < s->nruns; i++)
+		if (s->runs[i].hist.n > maxn)
+			maxn = s->runs[i].hist.n;
 	tmp = maxn > 0 ? calloc(maxn, sizeof *tmp) : NULL;
-	if (tmp != NULL) {
-		loss_draw_curve(&p, &s->prev, s->prev.train, COL_PREV, tmp);
-		loss_draw_curve(&p, &s->prev, s->prev.test, COL_PREV, tmp);
-		loss_draw_curve(&p, &s->hist, s->hist.train, COL_TRAIN, tmp);
-		loss_draw_curve(&p, &s->hist, s->hist.test, COL_TEST, tmp);
-		free(tmp);
+	for (i = 0; tmp != NULL && i <= s->nruns; i++) {
+		/* the focused run last, on top */
+		const struct snapshot_run *r = i < s->nruns ? &s->runs[i] : fr;
+
+		if (r == NULL || !r->visible || (i < s->nruns && r == fr))
+			continue;
+		loss_draw_curve(&p, &r->hist, r->hist.train,
+		    COL_RUN_0 + r->style, tmp);
+		loss_draw_curve(&p, &r->hist, r->hist.test,
+		    COL_RUN_0 + r->style, tmp);
 	}
+	free(tmp);
 	plot_render(&p, c);
 	plot_free(&p);
 }
