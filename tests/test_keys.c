@@ -111,15 +111,15 @@ test_l_and_L(void **state)
 	l = line_of('l', &k);
 	assert_non_null(l);
 	assert_string_equal(keys_row_text(l, k, buf, sizeof buf),
-	    "layers - (new run)");
+	    "layers - (restarts the focused run)");
 	assert_int_equal(k->arg, -1);
 	l = line_of('L', &k);
 	assert_string_equal(keys_row_text(l, k, buf, sizeof buf),
-	    "layers + (new run)");
+	    "layers + (restarts the focused run)");
 	assert_int_equal(k->arg, +1);
 	assert_string_equal(keys_line_name(l, false, buf, sizeof buf), "l L");
 	assert_string_equal(keys_line_text(l, buf, sizeof buf),
-	    "layers - / + (new run)");
+	    "layers - / + (restarts the focused run)");
 }
 
 /* The help overlay is the key lines, one a row, name then text; a line
@@ -158,7 +158,7 @@ test_help_from_rows(void **state)
 	copy = *line_of('L', &k);
 	copy.keys[1].what = "more";
 	assert_string_equal(keys_line_text(&copy, text, sizeof text),
-	    "layers - / more (new run)");
+	    "layers - / more (restarts the focused run)");
 	copy.keys[0].name = "x";
 	assert_string_equal(keys_line_name(&copy, false, name, sizeof name),
 	    "x L");
@@ -170,13 +170,13 @@ test_help_from_rows(void **state)
 	    sizeof name), "q");
 	assert_string_equal(keys_line_text(lines[n - 2], text, sizeof text),
 	    "this help / close it");
-	assert_string_equal(keys_line_name(lines[13], false, name,
+	assert_string_equal(keys_line_name(lines[17], false, name,
 	    sizeof name), "1-4");
-	assert_string_equal(keys_line_text(lines[13], text, sizeof text),
+	assert_string_equal(keys_line_text(lines[17], text, sizeof text),
 	    "dashboard, parameters, memory, step-through");
-	assert_string_equal(keys_line_name(lines[14], true, name, sizeof name),
+	assert_string_equal(keys_line_name(lines[18], true, name, sizeof name),
 	    "← →");
-	assert_string_equal(keys_line_name(lines[14], false, name,
+	assert_string_equal(keys_line_name(lines[18], false, name,
 	    sizeof name), "Lt Rt");
 }
 
@@ -220,8 +220,8 @@ test_names_are_keys(void **state)
 static void
 test_directions(void **state)
 {
-	static const char *minus[] = { "-", "slower" };
-	static const char *plus[] = { "+", "faster" };
+	static const char *minus[] = { "-", "slower", "previous" };
+	static const char *plus[] = { "+", "faster", "next" };
 	const struct key_line *lines[MAX_LINES];
 	struct sent s;
 	struct keys_ui ui;
@@ -242,7 +242,7 @@ test_directions(void **state)
 			assert_int_equal(s.cmd, k->cmd);
 			assert_int_equal(s.arg, k->arg);
 			sign = 0;
-			for (w = 0; w < 2; w++) {
+			for (w = 0; w < 3; w++) {
 				if (strcmp(k->what, minus[w]) == 0)
 					sign = -1;
 				if (strcmp(k->what, plus[w]) == 0)
@@ -252,8 +252,8 @@ test_directions(void **state)
 			checked++;
 		}
 	}
-	/* space n < > [ ] l L m p c r s e */
-	assert_int_equal(checked, 14);
+	/* space n < > [ ] l L m p c r a x , . v s e */
+	assert_int_equal(checked, 19);
 	ui = ui_on(0, &s, NULL);
 	keys_dispatch(&ui, '<');
 	assert_int_equal(s.cmd, ENGINE_CMD_SPEED);

@@ -78,25 +78,37 @@ static const struct key_line keys_common[] = {
 	{ .suffix = ": a steps/s cap, 1 to unlimited", .keys = {
 	    { '<', "<", NULL, "slower", keys_engine, ENGINE_CMD_SPEED, -1 },
 	    { '>', ">", NULL, "faster", keys_engine, ENGINE_CMD_SPEED, +1 } } },
-	{ .prefix = "heads ", .suffix = " (new run)", .keys = {
+	{ .prefix = "heads ", .suffix = " (restarts the focused run)", .keys = {
 	    { '[', "[", NULL, "-", keys_engine, ENGINE_CMD_HEADS, -1 },
 	    { ']', "]", NULL, "+", keys_engine, ENGINE_CMD_HEADS, +1 } } },
-	{ .prefix = "layers ", .suffix = " (new run)", .keys = {
+	{ .prefix = "layers ", .suffix = " (restarts the focused run)", .keys = {
 	    { 'l', "l", NULL, "-", keys_engine, ENGINE_CMD_LAYERS, -1 },
 	    { 'L', "L", NULL, "+", keys_engine, ENGINE_CMD_LAYERS, +1 } } },
-	{ .keys = { { 'm', "m", NULL, "memory: none, cgd, lfom (new run)",
+	{ .keys = { { 'm', "m", NULL, "memory: none, cgd, lfom (restarts the focused run)",
 	    keys_engine, ENGINE_CMD_MEMORY, 0 } } },
 	{ .keys = { { 'p', "p", NULL,
-	    "parametrization: scalar, pre, gdpp, full (new run)", keys_engine,
+	    "parametrization: scalar, pre, gdpp, full (restarts)", keys_engine,
 	    ENGINE_CMD_PARAM, 0 } } },
 	{ .keys = { { 'c', "c", NULL,
 	    "data: iso, paper, kappa:10/100/1000 (continues)", keys_engine,
 	    ENGINE_CMD_DATA, 0 } } },
-	{ .keys = { { 'r', "r", NULL, "restart (the old curve stays, faded)",
+	{ .keys = { { 'r', "r", NULL, "restart the focused run",
 	    keys_engine, ENGINE_CMD_RESTART, 0 } } },
+	{ .keys = { { 'a', "a", NULL, "add a run like the focused one (then "
+	    "change it)", keys_engine, ENGINE_CMD_RUN_ADD,
+	    0 } } },
+	{ .keys = { { 'x', "x", NULL, "remove the focused run", keys_engine,
+	    ENGINE_CMD_RUN_REMOVE, 0 } } },
+	{ .prefix = "focus the ", .suffix = " run", .keys = {
+	    { ',', ",", NULL, "previous", keys_engine, ENGINE_CMD_RUN_FOCUS,
+		-1 },
+	    { '.', ".", NULL, "next", keys_engine, ENGINE_CMD_RUN_FOCUS,
+		+1 } } },
+	{ .keys = { { 'v', "v", NULL, "show / hide the focused run",
+	    keys_engine, ENGINE_CMD_RUN_VISIBLE, 0 } } },
 	{ .keys = { { 's', "s", NULL, "save a checkpoint", keys_engine,
 	    ENGINE_CMD_SAVE, 0 } } },
-	{ .keys = { { 'e', "e", NULL, "export the loss history as CSV",
+	{ .keys = { { 'e', "e", NULL, "export the visible runs' loss histories as CSV",
 	    keys_engine, ENGINE_CMD_EXPORT, 0 } } },
 	{ .keys = { { 't', "t", NULL, "next theme", keys_theme, 0, 0 } } },
 	{ .keys = { { '\t', "Tab", NULL, "next screen", keys_screen_next, 0,
