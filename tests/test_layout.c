@@ -298,8 +298,8 @@ test_frames_every_size(void **state)
 				continue;
 			}
 			if (st.help) {
-				assert_true(row_find(&c, (h - help_h) / 2,
-				    " keys "));
+				assert_true(row_find(&c, (h - (help_h < h ?
+				    help_h : h)) / 2, " keys "));
 				continue;
 			}
 			for (i = 0; i < lo.n; i++) {
