@@ -21,6 +21,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/clock.h"
+#include "memscope/history.h"
 #include "memscope/history_csv.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
@@ -204,6 +205,31 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 	return output_commit(&af, err, errlen);
 }
 
+/* --save: run's checkpoint, with its history decimated as the
+ * visualizer keeps it. */
+static int
+train_save(const char *path, const struct train_run *run, char *err,
+    size_t errlen)
+{
+	struct checkpoint_history ch;
+	struct history h;
+	int rc;
+
+	history_init(&h);
+	for (long s = 0; s < run->steps_done; s++) {
+		const double *p = run->hist + 3 * s;
+
+		history_record(&h, (double)(s + 1), p[0]);
+		if (isfinite(p[1]))
+			history_record_test(&h, (double)(s + 1), p[1]);
+	}
+	history_checkpoint(&h, &ch);
+	rc = checkpoint_save_history(path, &run->t, &ch, err, errlen);
+	checkpoint_history_free(&ch);
+	history_free(&h);
+	return rc;
+}
+
 /* --json: configuration, each run's results, mean and std. */
 static int
 train_write_json(const char *path, const struct cli_opts *o,
@@ -292,7 +318,8 @@ cmd_train(int argc, char **argv)
 		o.cfg.threads = runner_cpus();
 	memset(&job, 0, sizeof job);
 	job.nruns = R;
-	job.history = o.csv_path != NULL;
+	/* --save keeps the history too (decimated: history.h) */
+	job.history = o.csv_path != NULL || o.save_path != NULL;
 	job.keep_first = o.save_path != NULL;
 	job.test_every = o.cfg.steps / 100 > 1 ? o.cfg.steps / 100 : 1;
 	job.runs = xcalloc((size_t)R, sizeof *job.runs);
@@ -349,7 +376,7 @@ cmd_train(int argc, char **argv)
 
 	/* the files first, so that a reader that closes stdout early
 	 * (memscope train --save m.json | head -1) loses none of them */
-	if (job.history && train_write_csv(o.csv_path, &job, err,
+	if (o.csv_path != NULL && train_write_csv(o.csv_path, &job, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "memscope train: --csv: %s\n", err);
 		status = CLI_EXIT_FAIL;
@@ -361,8 +388,7 @@ cmd_train(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 	if (status == CLI_EXIT_OK && o.save_path != NULL &&
-	    checkpoint_save(o.save_path, &job.runs[0].t, err,
-	    sizeof err) != 0) {
+	    train_save(o.save_path, &job.runs[0], err, sizeof err) != 0) {
 		fprintf(stderr, "memscope train: --save: %s\n", err);
 		status = CLI_EXIT_FAIL;
 	}

@@ -88,6 +88,7 @@ cmd_tui(int argc, char **argv)
 	struct checkpoint_info info;
 	struct theme theme;
 	struct engine *e;
+	struct snapshot_curve loaded_hist = { 0 };
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char err[512];
 	int rc;
@@ -101,16 +102,22 @@ cmd_tui(int argc, char **argv)
 	/* bad input first: a --load that the options contradict */
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
-		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY,
-		    &info, err, sizeof err) != 0) {
+		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY |
+		    CHECKPOINT_HISTORY, &info, err, sizeof err) != 0) {
 			free(loaded);
 			return cli_error("tui", "--load: %s", err);
 		}
 		if ((rc = tui_load_options(&o, loaded)) != 0) {
 			trainer_free(loaded);
 			free(loaded);
+			checkpoint_history_free(&info.hist);
 			return rc;
 		}
+		/* the curves it was saved with */
+		for (long i = 0; i < info.hist.n; i++)
+			snapshot_curve_append(&loaded_hist, info.hist.step[i],
+			    info.hist.train[i], info.hist.test[i]);
+		checkpoint_history_free(&info.hist);
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
 	    *term == '\0' || strcmp(term, "dumb") == 0) {
@@ -121,13 +128,17 @@ cmd_tui(int argc, char **argv)
 			trainer_free(loaded);
 			free(loaded);
 		}
+		snapshot_curve_free(&loaded_hist);
 		return CLI_EXIT_USAGE;
 	}
 	memset(&eo, 0, sizeof eo);
 	eo.save_path = o.save_path;
 	eo.csv_path = o.csv_path;
 	eo.speed = ENGINE_SPEED_DEFAULT;
-	if ((e = engine_create(&o.cfg, loaded, &eo, err, sizeof err)) == NULL)
+	eo.loaded_hist = &loaded_hist;
+	e = engine_create(&o.cfg, loaded, &eo, err, sizeof err);
+	snapshot_curve_free(&loaded_hist);	/* the engine made its copy */
+	if (e == NULL)
 		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);
 	to.theme = &theme;
