@@ -160,9 +160,18 @@ engine_burst(struct engine *e)
 	bool ended = false;
 
 	e->burst_deadline = e->last_publish + e->publish_ms * 1e-3;
+	if (e->speed > 0) {
+		/* the next tick is due a period after this one was, so the
+		 * steps' own time does not slow the pace; never more than one
+		 * period behind (no catching up after a pause) */
+		double period = 1.0 / e->speed;
+
+		now = clock_seconds();
+		e->step_due = (e->step_due > now - period ? e->step_due :
+		    now - period) + period;
+	}
 	engine_runs_step(e, e->speed > 0 ? 1 : 0);
 	now = clock_seconds();
-	e->last_step_time = now;
 	for (int i = 0; i < e->nruns; i++) {
 		struct engine_run *r = e->runs[i];
 
@@ -302,7 +311,7 @@ engine_main(void *arg)
 		}
 		cap = e->speed;
 		if (cap > 0) {
-			due = e->last_step_time + 1.0 / cap;
+			due = e->step_due;
 			now = clock_seconds();
 			if (now < due) {
 				engine_abstime(&ts, due);

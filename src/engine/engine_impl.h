@@ -164,7 +164,8 @@ struct engine {
 	struct engine_analysis an;
 	struct engine_tracer tracer;
 
-	double last_publish, last_step_time;
+	double last_publish;
+	double step_due;	/* under a speed cap: when the next tick is due */
 };
 
 /* The run whose model the screens show (never NULL once created). */
