@@ -168,7 +168,7 @@ engine_burst(struct engine *e)
 
 		now = clock_seconds();
 		e->step_due = (e->step_due > now - period ? e->step_due :
-		    now - period) + period;
+		    now) + period;
 	}
 	engine_runs_step(e, e->speed > 0 ? 1 : 0);
 	now = clock_seconds();
