@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memscope/backend.h"
@@ -142,6 +143,29 @@ tui_next_theme(struct theme *t, char *note, size_t len)
 	if (theme_load(names[next], t, err, sizeof err) != 0)
 		snprintf(note, len, "%s", err);
 	theme_list_free(names, n);
+}
+
+/*
+ * MEMSCOPE_TUI_STATS: what the benchmarks read (tests/bench/ui.sh): the
+ * frames drawn, this (the UI) thread's CPU time, and the optimizer steps
+ * every run of the last snapshot has made, over the session's seconds.
+ */
+static void
+tui_stats(const struct snapshot *s, int frames, double secs)
+{
+	struct timespec cpu;
+	double ui = 0;
+	long steps = 0;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+		ui = cpu.tv_sec + cpu.tv_nsec * 1e-9;
+	for (int i = 0; i < s->nruns; i++)
+		if (!s->runs[i].reference)
+			steps += s->runs[i].step;
+	fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s); UI thread "
+	    "%.3f s CPU (%.2f%% of a core); %d runs, %ld steps (%.1f "
+	    "steps/s)\n", frames, secs, frames / secs, ui, 100 * ui / secs,
+	    s->nruns, steps, steps / secs);
 }
 
 /* Run the visualizer until q or a signal. */
@@ -273,11 +297,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	now = clock_seconds();
 	backend_end();
 	canvas_free(&c);
+	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
+		tui_stats(snap, frames, now - t0);
 	engine_free(e);
 	tui_signals_restore(old_sig);
-	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
-		fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s)\n",
-		    frames, now - t0, frames / (now - t0));
 	if (tui_signalled)
 		return 128 + tui_signalled;
 	return 0;
