@@ -201,31 +201,6 @@ test_glyphs_ascii(void **state)
 	free(g);
 }
 
-/* One code point as UTF-8 into buf (5 bytes). */
-static void
-glyph_utf8(uint32_t cp, char *buf)
-{
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		buf[1] = '\0';
-	} else if (cp < 0x800) {
-		buf[0] = (char)(0xc0 | (cp >> 6));
-		buf[1] = (char)(0x80 | (cp & 0x3f));
-		buf[2] = '\0';
-	} else if (cp < 0x10000) {
-		buf[0] = (char)(0xe0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[2] = (char)(0x80 | (cp & 0x3f));
-		buf[3] = '\0';
-	} else {
-		buf[0] = (char)(0xf0 | (cp >> 18));
-		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[3] = (char)(0x80 | (cp & 0x3f));
-		buf[4] = '\0';
-	}
-}
-
 /* UTF-8 mode: the non-ASCII glyphs used, listed (and written out); braille
  * cells are many, so they are summarised in one line. */
 static void
@@ -248,7 +223,7 @@ test_glyphs_utf8(void **state)
 		if (!glyph_set_has(g, cp))
 			continue;
 		n++;
-		glyph_utf8(cp, u);
+		canvas_utf8_encode(cp, u);
 		if (f != NULL)
 			fprintf(f, "U+%04X %s\n", (unsigned)cp, u);
 		if (cp >= 0x2800 && cp <= 0x28ff)
