@@ -116,8 +116,8 @@ static const struct key_line keys_common[] = {
 	    keys_engine, ENGINE_CMD_RUN_VISIBLE, 0 } } },
 	{ .keys = { { 's', "s", NULL, "save a checkpoint", keys_engine,
 	    ENGINE_CMD_SAVE, 0 } } },
-	{ .keys = { { 'e', "e", NULL, "export the screen as SVG and the "
-	    "visible runs' loss histories as CSV", keys_export,
+	{ .keys = { { 'e', "e", NULL,
+	    "export the screen (SVG) and the visible runs (CSV)", keys_export,
 	    ENGINE_CMD_EXPORT, 0 } } },
 	{ .keys = { { 't', "t", NULL, "next theme", keys_theme, 0, 0 } } },
 	{ .keys = { { '\t', "Tab", NULL, "next screen", keys_screen_next, 0,
