@@ -1,9 +1,10 @@
 /*
  * Every glyph the visualizer can put on the screen: every screen and the
  * help overlay, rendered from the fixed snapshot for each memory kind, each
- * parametrization, one and two heads, every engine state, every layer of
- * the step-through, several sizes (the "too small" notice too), in colour
- * and mono, with UTF-8 glyphs and with ASCII ones.
+ * parametrization, one and two heads (with a run labelled as the engine
+ * labels a data comparison, and a hidden run), every engine state, every
+ * layer of the step-through, several sizes (the "too small" notice too),
+ * in colour and mono, with UTF-8 glyphs and with ASCII ones.
  *
  * ASCII frames must hold ASCII only (asserted here). The UTF-8 frames'
  * non-ASCII code points are printed, one per line ("U+2502 │"), and with
@@ -172,6 +173,15 @@ glyph_all(const struct glyphs *gl, struct glyph_set *g)
 				glyph_config(&cfg, params[p], mems[m], heads);
 				snapshot_init(&s);
 				fixture_snapshot(&s, &cfg);
+				/* the engine's labels of a data comparison
+				 * (engine_run.c), and a hidden run */
+				if (heads == 2) {
+					snprintf(s.runs[1].label,
+					    sizeof s.runs[1].label, "κ100");
+					snprintf(s.runs[1].label_ascii,
+					    sizeof s.runs[1].label_ascii, "k100");
+					s.runs[2].visible = false;
+				}
 				for (mono = 0; mono < 2; mono++) {
 					snprintf(label, sizeof label,
 					    "%s %s H%d%s",
