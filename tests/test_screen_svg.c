@@ -114,8 +114,12 @@ test_svg_case(void **state)
 		assert_null(strstr(svg, "<rect x="));
 	else
 		assert_non_null(strstr(svg, fill));
-	/* bold titles */
+	/* bold titles, in their own colour (not their border's) */
 	assert_non_null(strstr(svg, "font-weight=\"bold\""));
+	snprintf(fill, sizeof fill, "fill=\"#%06x\" font-weight",
+	    (unsigned)t.style[COL_TITLE].fg);
+	if (!sc->mono)
+		assert_non_null(strstr(svg, fill));
 	free(svg);
 	text = canvas_to_text(&c);
 	f = fopen(svg_path(sc->name, "txt", path, sizeof path), "w");
