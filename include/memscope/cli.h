@@ -23,6 +23,8 @@ struct cli_opts {
 	const char *save_path;		/* --save */
 	const char *load_path;		/* --load */
 	const char *theme;		/* --theme */
+	const char *svg_path;		/* --svg (tui) */
+	const char *record_path;	/* --record (tui) */
 	int iters;			/* --iters (baselines), 0 = --layers */
 	int task;			/* --task (step) */
 	bool json_stdout;		/* --json without a file (step) */

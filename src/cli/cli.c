@@ -199,6 +199,14 @@ const struct cli_option cli_options[] = {
 	    { offsetof(struct cli_opts, load_path), 0, 0, 0 },
 	    "start from the checkpoint FILE",
 	    "the checkpoint to evaluate (required)", CLI_CHECKPOINT },
+	{ "svg", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI,
+	    { offsetof(struct cli_opts, svg_path), 0, 0, 0 },
+	    "where the export key writes the screen as SVG\n"
+	    "(default memscope-screen.svg)", NULL, 0 },
+	{ "record", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI,
+	    { offsetof(struct cli_opts, record_path), 0, 0, 0 },
+	    "record the session as an asciicast v2 file (for\n"
+	    "asciinema play), complete when the session ends", NULL, 0 },
 	{ "out", 'o', "DIR", CLI_TEXT, GROUP_FILES, CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, outdir), 0, 0, 0 },
 	    "output directory, made if missing (default:\n"
@@ -237,8 +245,10 @@ const struct cli_command cli_commands[] = {
 	    "differs from the file is refused, naming the file's value;\n"
 	    "--steps, --lr, --clip, --threads and the baseline options apply\n"
 	    "to the loaded run.\n",
-	    "--csv FILE is where the history export key writes; --save FILE\n"
-	    "is where the save key writes a checkpoint. A run that diverges\n"
+	    "--csv FILE and --svg FILE are where the export key writes the\n"
+	    "history and the screen; --save FILE is where the save key\n"
+	    "writes a checkpoint; --record FILE.cast records the session\n"
+	    "(doc/formats.md has both formats). A run that diverges\n"
 	    "(a loss that is not finite, or a last loss above 100 times its\n"
 	    "start: see memscope train --help) stops with 'diverged' on the\n"
 	    "status line and the reason on the message line. A terminal it\n"

@@ -144,6 +144,10 @@ cmd_tui(int argc, char **argv)
 	to.theme = &theme;
 	to.note = loaded != NULL && !info.exact ? info.note : NULL;
 	to.ascii = o.ascii;
+	to.svg = o.svg_path;
+	/* the engine's default export path (engine.c) */
+	to.csv = o.csv_path != NULL ? o.csv_path : "memscope-history.csv";
+	to.record = o.record_path;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);
 }

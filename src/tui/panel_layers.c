@@ -56,7 +56,7 @@ layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	if (ncols > LAYERS_NCOLS)
 		ncols = LAYERS_NCOLS;
 
-	canvas_text(c, in.x, in.y, 3, COL_DIM, c->g->utf8 ? "ℓ" : "l");
+	canvas_text(c, in.x, in.y, 3, COL_DIM, "l");
 	for (i = 0; i < ncols; i++) {
 		const char *h = layers_cols[i].head;
 

@@ -21,7 +21,7 @@
 #include "memscope/xmalloc.h"
 
 #define MAT_MAXNAMES 4
-#define MAT_LEFT 3		/* "ℓ1 " */
+#define MAT_LEFT 3		/* "l1 " */
 
 struct mat_names {
 	int n;
@@ -95,8 +95,8 @@ mat_scalars(const struct snapshot *s, struct canvas *c, struct rect in,
 		    COL_DIM, "a h%d", h + 1);
 	for (l = 0; l < L && l + 1 < in.h - mn->n; l++) {
 		y = in.y + 1 + l;
-		canvas_printf(c, in.x, y, MAT_LEFT, COL_DIM, "%s%d",
-		    c->g->utf8 ? "ℓ" : "l", l + 1);
+		canvas_printf(c, in.x, y, MAT_LEFT, COL_DIM, "l%d",
+		    l + 1);
 		for (h = 0; h < H && MAT_LEFT + (h + 1) * colw <= in.w; h++) {
 			if ((p = snapshot_block(s, "a", l, h, NULL)) == NULL)
 				continue;
@@ -227,8 +227,8 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 					    COL_DIM, mn.name[i / H]);
 			}
 		}
-		canvas_printf(c, x0, y0, MAT_LEFT, COL_DIM, "%s%d",
-		    c->g->utf8 ? "ℓ" : "l", l + 1);
+		canvas_printf(c, x0, y0, MAT_LEFT, COL_DIM, "l%d",
+		    l + 1);
 		for (i = 0; i < mn.n * H; i++) {
 			k = i / H;
 			p = snapshot_block(s, mn.name[k], l, i % H, NULL);

@@ -57,7 +57,7 @@ mem_fit(const struct canvas *c, int rows, int cols, int maxw, int maxh,
 static void
 mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 {
-	const char *ell = c->g->utf8 ? "ℓ" : "l";
+	const char *ell = "l";
 	int L = s->cfg.layers, l, j, y = in.y, end = in.y + in.h, w, h, sc;
 	int rows;
 	const double *a, *g;
