@@ -19,6 +19,7 @@ struct cli_opts {
 	struct ms_config cfg;
 	const char *config_path;	/* --config */
 	const char *csv_path;		/* --csv */
+	const char *live_path;		/* --live FILE (train) */
 	const char *json_path;		/* --json FILE */
 	const char *save_path;		/* --save */
 	const char *load_path;		/* --load */

@@ -182,6 +182,13 @@ const struct cli_option cli_options[] = {
 	    { offsetof(struct cli_opts, csv_path), 0, 0, 0 },
 	    "write a CSV table to FILE (see Output below);\n"
 	    "- is standard output (then no table is printed)", NULL, 0 },
+	{ "live", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TRAIN,
+	    { offsetof(struct cli_opts, live_path), 0, 0, 0 },
+	    "write the history (--csv's columns, every run) to\n"
+	    "FILE as training goes: made afresh, appended and\n"
+	    "flushed every 0.5 s, a growing file for memscope\n"
+	    "watch FILE (unlike --csv, written once at the end)",
+	    NULL, 0 },
 	{ "json", 0, "FILE", CLI_TEXT, GROUP_FILES,
 	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
 	    { offsetof(struct cli_opts, json_path), 0, 0, 0 },

@@ -178,8 +178,9 @@ cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
 static int
 cli_check_files(const char *cmd, struct cli_opts *o)
 {
-	const char *outs[] = { o->csv_path, o->json_path, o->save_path };
-	const char *out_names[] = { "csv", "json", "save" };
+	const char *outs[] = { o->csv_path, o->json_path, o->save_path,
+	    o->live_path };
+	const char *out_names[] = { "csv", "json", "save", "live" };
 	const char *ins[] = { o->load_path, o->config_path, NULL };
 	const char *in_names[] = { "load", "config", "theme" };
 	int r;
@@ -197,7 +198,7 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 	if (o->load_path != NULL &&
 	    (r = cli_check_input(cmd, "load", o->load_path)) != 0)
 		return r;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		if (outs[i] == NULL)
 			continue;
 		if ((r = cli_check_output(cmd, out_names[i], outs[i])) != 0)
@@ -205,7 +206,7 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 		if (output_is_stdout(outs[i]))
 			o->stdout_taken = true;
 	}
-	if ((r = cli_check_same_files(cmd, 3, in_names, ins, 3, out_names,
+	if ((r = cli_check_same_files(cmd, 3, in_names, ins, 4, out_names,
 	    outs)) != 0)
 		return r;
 	if (o->stdout_taken && strcmp(cmd, "tui") == 0)
