@@ -133,6 +133,7 @@ cmd_tui(int argc, char **argv)
 	to.theme = &theme;
 	to.note = loaded != NULL && !info.exact ? info.note : NULL;
 	to.ascii = o.ascii;
+	to.screen = o.screen;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);
 }
