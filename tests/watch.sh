@@ -31,9 +31,10 @@ t -f /dev/null new-session -d -s watch -x 120 -y 40 \
     fail "tmux did not start"
 wait_for 'waiting for f.csv' || fail "watch does not say it waits for f.csv"
 
-"$MEMSCOPE" train --live f.csv --csv whole.csv --steps 3000 -q \
+"$MEMSCOPE" train --live f.csv --csv whole.csv --steps 3000 --batch 5000 -q \
     >train.out 2>train.err &
 train=$!
+# (a batch of 5000: a few seconds of training, so the file is seen growing)
 wait_for 'run 0' || fail "no run 0 drawn"
 a=$(step)
 i=0 b=$a

@@ -231,6 +231,8 @@ bool engine_do(struct engine *e, const struct engine_qitem *it);
 
 /* engine_publish.c */
 void engine_publish(struct engine *e);
+/* Swap the back snapshot, filled, into the slot and tell the UI. */
+void engine_publish_swap(struct engine *e);
 void engine_analysis_free(struct engine_analysis *an);
 
 /* engine_watch.c */

@@ -187,12 +187,11 @@ static void
 watch_publish(struct engine *e)
 {
 	struct engine_watch *w = e->watch;
-	struct snapshot *s = e->back, *tmp;
+	struct snapshot *s = e->back;
 	double now = clock_seconds();
 	bool idle = !w->f.present || w->failed || now - w->grew >=
 	    WATCH_IDLE_S;
 	long step = w->nruns > 0 ? w->step[w->focus] : 0;
-	char c = 1;
 
 	if (now - w->rate_time >= 1.0 || step < w->rate_step) {
 		w->sps = step >= w->rate_step && w->rate_time > 0 ?
@@ -226,16 +225,7 @@ watch_publish(struct engine *e)
 		s->busy[0] = '\0';
 	s->commands = e->commands;
 	s->have_baselines = false;
-
-	pthread_mutex_lock(&e->slot_mu);
-	tmp = e->mid;
-	e->mid = e->back;
-	e->back = tmp;
-	e->fresh = true;
-	pthread_mutex_unlock(&e->slot_mu);
-	if (write(e->pipe[1], &c, 1) < 0)
-		c = 0;
-	e->last_publish = now;
+	engine_publish_swap(e);
 }
 
 /* The worker: commands, then the file, every WATCH_POLL_MS. */
