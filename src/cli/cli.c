@@ -439,16 +439,16 @@ const struct cli_command cli_commands[] = {
 	    "is read again from its start when it is truncated or replaced\n"
 	    "(a new train --live run). A FILE that does not exist yet is\n"
 	    "waited for ('waiting for FILE'); its directory must exist.\n"
-	    "The status line says 'running' while the file grows and 'idle'\n"
-	    "when it has not grown for 5 s. Reads the user config file (its\n"
-	    "theme) as the visualizer does.\n",
+	    "The status line says 'running' while the file grows, and\n"
+	    "'paused' (the message line 'idle') when it has not grown for\n"
+	    "5 s. Reads the user config file (its theme) as the visualizer\n"
+	    "does.\n",
 	    "Nothing is written. A FILE that is not a history CSV (a wrong\n"
 	    "header, a bad row) is refused with its line: at start with status\n"
 	    "2, later on the message line, where following stops.\n",
 	    "  memscope train --live run.csv --steps 20000 &\n"
 	    "  memscope watch run.csv\n"
-	    "  ssh host memscope train --live /tmp/r.csv; memscope watch "
-	    "/tmp/r.csv\n", NULL },
+	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
 };
 const int cli_ncommands =
     (int)(sizeof cli_commands / sizeof cli_commands[0]);
