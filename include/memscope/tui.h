@@ -16,6 +16,7 @@ struct tui_opts {
 	const struct theme *theme;	/* NULL: the default */
 	bool ascii;		/* ASCII glyphs even in a UTF-8 locale */
 	bool mono;		/* no colour */
+	int screen;		/* the screen to start on, 0-based */
 	const char *note;	/* NULL, or a line shown until the first key
 				 * (e.g. what a checkpoint did not restore) */
 	const char *svg;	/* where e writes the screen; NULL: TUI_SVG */

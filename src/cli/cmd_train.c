@@ -23,6 +23,7 @@
 #include "memscope/clock.h"
 #include "memscope/history.h"
 #include "memscope/history_csv.h"
+#include "memscope/history_live.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
@@ -50,24 +51,24 @@ struct train_job {
 	struct train_run *runs;
 	int nruns;
 	bool history;			/* --csv: keep per-step losses */
+	struct history_live *live;	/* --live: rows as they come */
 	bool keep_first;		/* --save: keep run 0's trainer */
 	int test_every;			/* test loss every this many steps */
 	struct report_progress progress;	/* stderr (the hook's) */
 	double drawn;			/* when the hook last drew it */
 };
 
-/* After step s of run i: its history (--csv). */
+/* After step s of run i: its history (--csv, --live). */
 static void
 train_history(void *ctx, int i, struct trainer *t, long s)
 {
 	struct train_job *job = ctx;
 	struct train_run *run = &job->runs[i];
 	int L = run->cfg.layers;
-	double *h;
+	double h[3];
 
-	if (!job->history)
+	if (!job->history && job->live == NULL)
 		return;
-	h = run->hist + 3 * s;
 	h[0] = t->train_loss;
 	h[1] = NAN;
 	if ((s + 1) % job->test_every == 0 || s + 1 == run->cfg.steps) {
@@ -78,6 +79,10 @@ train_history(void *ctx, int i, struct trainer *t, long s)
 		free(mse);
 	}
 	h[2] = clock_seconds() - run->start;
+	if (job->history)
+		memcpy(run->hist + 3 * s, h, sizeof h);
+	if (job->live != NULL)
+		history_live_row(job->live, i, s + 1, h[0], h[1], h[2]);
 }
 
 /* The runner's hook: the progress on stderr, about every 0.1 s on a
@@ -337,6 +342,11 @@ cmd_train(int argc, char **argv)
 		run->gd_steps = xdoubles(2 * (size_t)L);
 	}
 
+	if (o.live_path != NULL && (job.live = history_live_open(o.live_path,
+	    err, sizeof err)) == NULL) {
+		train_job_free(&job);
+		return cli_error("train", "--live: %s", err);
+	}
 	/* one run: the trainer's pool takes --threads; several: the runner */
 	report_progress_start(&job.progress, "train", (long)R * o.cfg.steps,
 	    o.quiet);
@@ -345,6 +355,11 @@ cmd_train(int argc, char **argv)
 	runner_run(R, R > 1 ? o.cfg.threads : 1, train_one, train_progress,
 	    &job);
 	report_progress_end(&job.progress);
+	if (job.live != NULL && history_live_close(job.live, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --live: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
 
 	for (int r = 0; r < R; r++) {
 		if (job.runs[r].failed) {

@@ -246,6 +246,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	int w, h, key, flags, timeout, frames = 0, rc;
 
 	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
+	ui.screen = o->screen >= 0 && o->screen < LAYOUT_SCREENS ? o->screen :
+	    0;
 	if (o->theme != NULL)
 		theme = *o->theme;	/* loaded (and checked) by the caller */
 	else
