@@ -107,13 +107,21 @@ test_compare_side_by_side(void **state)
 		assert_true(r->hist.train[r->hist.n - 1] == t.train_loss);
 		trainer_free(&t);
 	}
-	/* the memory coefficients were recorded over training: cgd has
-	 * alpha and gamma per layer, lfom a label row per layer, none none */
-	assert_int_equal(s->runs[0].coef.n, 0);
-	assert_int_equal(s->runs[1].coef.k, 2 * cfg.layers);
-	assert_true(s->runs[1].coef.n >= 40);
-	assert_int_equal(s->runs[2].coef.k, cfg.layers * (cfg.context + 1));
+	/* the memory coefficients were recorded over training, and the model
+	 * run's are published: cgd has alpha and gamma per layer, lfom a
+	 * label row per layer, none none */
 	assert_int_equal(s->focus, 0);
+	assert_int_equal(s->runs[0].coef.n, 0);
+	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
+	assert_true(fixture_wait(e, &s, focus_is, 1, 20));
+	assert_int_equal(s->runs[1].coef.k, 2 * cfg.layers);
+	assert_int_equal(s->runs[1].coef.n, 40);
+	assert_int_equal(s->runs[1].coef.step[39], 40);
+	assert_int_equal(s->runs[2].coef.n, 0);
+	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
+	assert_true(fixture_wait(e, &s, focus_is, 2, 20));
+	assert_int_equal(s->runs[2].coef.k, cfg.layers * (cfg.context + 1));
+	assert_int_equal(s->runs[2].coef.n, 40);
 	engine_free(e);
 }
 

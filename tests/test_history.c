@@ -176,12 +176,54 @@ test_undefined_losses(void **state)
 	history_free(&h);
 }
 
+/* A series offered every step keeps at most SNAPSHOT_SERIES_POINTS
+ * points, evenly spaced over the whole run, each with its own values. */
+static void
+test_series_thinning(void **state)
+{
+	struct snapshot_series sr;
+	double v[3];
+	long s;
+	int i;
+
+	(void)state;
+	memset(&sr, 0, sizeof sr);
+	snapshot_series_reset(&sr);
+	for (s = 1; s <= 10000; s++) {
+		v[0] = s;
+		v[1] = -s;
+		v[2] = 0.5 * s;
+		snapshot_series_append(&sr, (double)s, v, 3);
+		assert_true(sr.n <= SNAPSHOT_SERIES_POINTS);
+	}
+	assert_int_equal(sr.k, 3);
+	/* 10000 steps in at most 512 points: a stride of 32 */
+	assert_int_equal(sr.stride, 32);
+	assert_int_equal(sr.n, 10000 / 32);
+	for (i = 0; i < sr.n; i++) {
+		assert_true(sr.step[i] == 32.0 * (i + 1));
+		assert_true(sr.v[3 * i] == sr.step[i]);
+		assert_true(sr.v[3 * i + 1] == -sr.step[i]);
+		assert_true(sr.v[3 * i + 2] == 0.5 * sr.step[i]);
+	}
+	/* a different count of values is not mixed in */
+	snapshot_series_append(&sr, 10016, v, 2);
+	assert_int_equal(sr.n, 10000 / 32);
+	/* after a reset it starts afresh with the new count */
+	snapshot_series_reset(&sr);
+	snapshot_series_append(&sr, 7, v, 2);
+	assert_int_equal(sr.n, 1);
+	assert_int_equal(sr.k, 2);
+	snapshot_series_free(&sr);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_curve_point_by_point),
 		cmocka_unit_test(test_undefined_losses),
+		cmocka_unit_test(test_series_thinning),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

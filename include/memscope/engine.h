@@ -71,6 +71,9 @@ struct engine_opts {
 	 * at most SNAPSHOT_MAX_RUNS with the references). */
 	const struct ms_config *compare;
 	int ncompare;
+	int workers;		/* runs stepped at once when there are several
+				 * (each then on one compute thread, as train
+				 * --runs does); 0: the CPUs online */
 	const struct engine_ref *refs;	/* overlaid histories (nrefs) */
 	int nrefs;
 	/* The loaded trainer's history (a checkpoint's), or NULL. */

@@ -99,7 +99,8 @@ struct snapshot_run {
 	/* The memory coefficients over training, in the parameter table's
 	 * order of the memory blocks: cgd α_ℓ, γ_ℓ for ℓ = 1..L (k = 2L,
 	 * alternating α_1, γ_1, α_2, ...); lfom the label row of each Γ_ℓ
-	 * (k = L (n + 1), layer by layer); none: k = 0. */
+	 * (k = L (n + 1), layer by layer); none: k = 0. Published for the
+	 * model run only (the screens show its memory): n = 0 in the others. */
 	struct snapshot_series coef;
 	int cap_L;		/* allocated layer_mse */
 };

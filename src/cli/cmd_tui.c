@@ -195,6 +195,8 @@ tui_engine(const struct cli_opts *o, struct trainer *loaded,
 	eo.refs = ov.refs;
 	eo.nrefs = ov.nrefs;
 	eo.loaded_hist = loaded_hist;
+	/* several runs are stepped on --threads workers, else every CPU */
+	eo.workers = cli_given(o, "threads") ? o->cfg.threads : 0;
 	if ((e = engine_create(&o->cfg, loaded, &eo, err, sizeof err)) == NULL)
 		*rc = cli_error("tui", "%s", err);
 	tui_overlay_free(&ov);

@@ -362,10 +362,13 @@ engine_create_runs(struct engine *e, const struct ms_config *cfg,
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
-			const struct ms_config *c = o->compare != NULL &&
-			    o->ncompare > 0 ? &o->compare[i] : cfg;
+			struct ms_config c = o->compare != NULL &&
+			    o->ncompare > 0 ? o->compare[i] : *cfg;
 
-			if ((r = engine_run_new(e, c, NULL, err, errlen)) ==
+			/* side by side: one compute thread each */
+			if (n > 1)
+				c.threads = 1;
+			if ((r = engine_run_new(e, &c, NULL, err, errlen)) ==
 			    NULL)
 				return -1;
 			engine_run_add(e, r);
@@ -460,11 +463,8 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 		engine_destroy(e);
 		return NULL;
 	}
-	if (e->nruns > 1) {
-		int w = e->runs[0]->cfg.threads;
-
-		e->pool = pool_create(w < e->nruns ? w : e->nruns);
-	}
+	if (e->nruns > 1)
+		engine_pool(e);
 	snprintf(e->save_path, sizeof e->save_path, "%s",
 	    e->opts.save_path != NULL ? e->opts.save_path :
 	    "memscope-checkpoint.json");

@@ -20,7 +20,6 @@
 #include "memscope/clock.h"
 #include "memscope/history_csv.h"
 #include "memscope/output.h"
-#include "memscope/runner.h"
 #include "memscope/xmalloc.h"
 
 /* The focused run if it is a trained one; else NULL and a message. */
@@ -212,11 +211,7 @@ engine_run_list(struct engine *e, enum engine_cmd cmd, int arg, int count)
 		}
 		engine_run_add(e, nr);
 		e->focus = e->model_run = e->nruns - 1;
-		if (e->pool == NULL) {
-			n = runner_cpus();
-			e->pool = pool_create(n < SNAPSHOT_MAX_RUNS ? n :
-			    SNAPSHOT_MAX_RUNS);
-		}
+		engine_pool(e);
 		engine_run_labels(e);
 		engine_message(e, false, "added %s, in focus: the setting keys "
 		    "change it, x removes it", nr->label);

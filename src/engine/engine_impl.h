@@ -206,6 +206,8 @@ void engine_run_test(struct engine *e, struct engine_run *r, bool force);
 bool engine_run_baselines(struct engine *e, struct engine_run *r);
 /* Record a step r made (its history and memory coefficients). */
 void engine_run_record(struct engine_run *r);
+/* Make the pool that steps runs side by side, if there is none. */
+void engine_pool(struct engine *e);
 /* Step every active run side by side, k steps each (up to the deadline
  * and the pending flag); then the runs' burst_* say what happened. */
 void engine_runs_step(struct engine *e, long k);

@@ -125,7 +125,11 @@ engine_publish_run(struct engine *e, struct engine_run *r,
 		memcpy(sr->layer_mse, r->layer_mse, L * sizeof(double));
 		sr->final_mse = r->layer_mse[L - 1];
 	}
-	snapshot_series_copy(&sr->coef, &r->coef);
+	/* the model run's only: the screens show no other */
+	if (r == engine_model(e))
+		snapshot_series_copy(&sr->coef, &r->coef);
+	else
+		sr->coef.n = 0;
 }
 
 /* The engine's state as the status line shows it: running or paused

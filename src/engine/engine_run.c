@@ -22,6 +22,7 @@
 
 #include "engine_impl.h"
 #include "memscope/clock.h"
+#include "memscope/runner.h"
 #include "memscope/xmalloc.h"
 
 /* What a configuration is, for messages: "pre lfom H1 L5 iso". */
@@ -517,6 +518,18 @@ engine_runs_job(void *ctx, int worker, int nworkers)
 		if (!r->reference && r->state == ENGINE_RUNNING)
 			engine_run_burst(e, r, e->burst_k, false);
 	}
+}
+
+/* The pool that steps the runs side by side, made on first need:
+ * opts.workers (or the CPUs online) workers, at most one per run slot. */
+void
+engine_pool(struct engine *e)
+{
+	int n = e->opts.workers > 0 ? e->opts.workers : runner_cpus();
+
+	if (e->pool != NULL)
+		return;
+	e->pool = pool_create(n < SNAPSHOT_MAX_RUNS ? n : SNAPSHOT_MAX_RUNS);
 }
 
 /* Step every active run side by side, k steps each (k < 1: as many as
