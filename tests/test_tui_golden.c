@@ -158,7 +158,8 @@ test_golden(void **state)
 	struct ms_config cfg;
 	struct snapshot s;
 	struct step_view view;
-	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view };
+	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
+	    false };
 	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0 };
 	struct canvas c;
 	char *text;
