@@ -114,7 +114,11 @@ assert s["config"]["layers"] == 2 and len(s["mean"]["model"]) == 2
 assert set(s["mean"]) == {"model", "gd", "gd-oracle", "momentum",
                           "nesterov", "cg", "lsq"}
 m = json.load(open(d + "/m.json"))
-assert m["format"] == "memscope-checkpoint" and m["version"] == 3
+assert m["format"] == "memscope-checkpoint" and m["version"] == 4
+# the history, decimated as the visualizer keeps it: every step here
+assert m["history"]["step"] == [1, 2, 3, 4, 5], m["history"]
+assert all(math.isclose(float(r["train_mse"]), h, rel_tol=1e-12)
+           for r, h in zip(rows, m["history"]["train"]))
 assert m["checksum"].startswith("fnv1a64:")
 assert m["step"] == 5 and m["config"]["steps"] == 5
 PY
@@ -208,7 +212,7 @@ grep -q 'diverged: the training loss ended at' "$tmp/err" ||
 sed 's/"step": 5,/"step": 6,/' "$tmp/m.json" >"$tmp/c3.json"
 usage "edited checkpoint" eval --load "$tmp/c3.json"
 grep -q 'checksum mismatch' "$tmp/err" || fail "edited: $(cat "$tmp/err")"
-sed 's/"version": 3,/"version": 1,/' "$tmp/m.json" >"$tmp/c4.json"
+sed 's/"version": 4,/"version": 1,/' "$tmp/m.json" >"$tmp/c4.json"
 usage "old version" eval --load "$tmp/c4.json"
 grep -q 'wrong version: checkpoint version 1' "$tmp/err" ||
 	fail "old version: $(cat "$tmp/err")"

@@ -302,10 +302,10 @@ test_corrupt(void **state)
 	root = valid_json();
 	json_object_set_new(root, "version", json_integer(1));
 	check_rejected(root, "wrong version: checkpoint version 1 is not "
-	    "supported (this memscope reads versions 2 to 3)");
+	    "supported (this memscope reads versions 2 to 4)");
 	root = valid_json();
-	json_object_set_new(root, "version", json_integer(4));
-	check_rejected(root, "checkpoint version 4 is not supported");
+	json_object_set_new(root, "version", json_integer(5));
+	check_rejected(root, "checkpoint version 5 is not supported");
 	root = valid_json();
 	json_object_set_new(root, "version", json_string("1"));
 	check_rejected(root, "\"version\" is missing or not an integer");
@@ -552,7 +552,7 @@ test_checksum_definition(void **state)
 	snprintf(want, sizeof want, "\"checksum\": \"fnv1a64:%016" PRIx64
 	    "\"\n}\n", reference_fnv1a64(buf, (size_t)(key - buf)));
 	assert_string_equal(key, want);
-	assert_non_null(strstr(buf, "\"version\": 3"));
+	assert_non_null(strstr(buf, "\"version\": 4"));
 	free(buf);
 }
 

@@ -330,7 +330,7 @@ test_frames_every_size(void **state)
 			}
 			snprintf(buf, sizeof buf, "[%d/%d]", st.screen + 1,
 			    LAYOUT_SCREENS);
-			if (w >= 170)
+			if (w >= 120)
 				assert_true(row_find(&c, h - 1, buf));
 		}
 	}

@@ -50,10 +50,10 @@ sleep 0.3
 screen | grep -q 'pause / resume' && fail "Esc did not close the help"
 
 t send-keys -t e2e '4'
-wait_for 'ℓ = 0 of 4' || fail "4 did not open the step-through screen"
+wait_for 'l = 0 of 4' || fail "4 did not open the step-through screen"
 screen | grep -q 'memory: lfom' || fail "step-through: no memory view"
 t send-keys -t e2e Right
-wait_for 'ℓ = 1 of 4' || fail "Right did not move to layer 1"
+wait_for 'l = 1 of 4' || fail "Right did not move to layer 1"
 wait_for 'memory at layer 1' || fail "memory view not at layer 1"
 t send-keys -t e2e Down
 wait_for 'task 1 of 100' || fail "Down did not pick the next task"

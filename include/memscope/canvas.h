@@ -140,6 +140,9 @@ void canvas_box(struct canvas *c, struct rect r, const char *title);
  * the caller frees it. */
 char *canvas_to_text(const struct canvas *c);
 
+/* Code point ch as UTF-8 into buf (at least 5 bytes, NUL-terminated);
+ * returns the bytes. */
+int canvas_utf8_encode(uint32_t ch, char *buf);
 /* Cells UTF-8 text s takes (code points). */
 int canvas_text_width(const char *s);
 /* The inner rectangle of r shrunk by n cells on every side (may be empty). */

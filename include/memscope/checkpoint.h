@@ -18,7 +18,8 @@
 #include "memscope/trainer.h"
 
 #define CHECKPOINT_FORMAT "memscope-checkpoint"
-#define CHECKPOINT_VERSION 3	/* version 2 (no "streams") still loads */
+#define CHECKPOINT_VERSION 4	/* versions 2 (no "streams") and 3 (no
+				 * "history") still load */
 
 /* The largest "step" a checkpoint may hold: far beyond any run, and low
  * enough that no counter going on from it can overflow (a long, or a
@@ -31,6 +32,22 @@
 /* checkpoint_read's flags. */
 #define CHECKPOINT_REPLAY 1	/* a version-2 file: replay the training
 				 * batch's redraws if that is cheap */
+#define CHECKPOINT_HISTORY 2	/* read the loss history into info->hist */
+
+/* The most points a checkpoint's loss history may hold: the visualizer's
+ * decimated curve (history.h) has at most 2 × 2048 + 1. */
+#define CHECKPOINT_HISTORY_MAX 8192
+
+/* A run's loss history as a checkpoint keeps it: decimated points, NaN
+ * where a point has no loss (a test loss is evaluated now and then). */
+struct checkpoint_history {
+	long n;
+	double *step;		/* (n) increasing, 0 .. the file's step */
+	double *train;		/* (n) */
+	double *test;		/* (n) */
+};
+
+void checkpoint_history_free(struct checkpoint_history *h);
 
 /* What a load restored. */
 struct checkpoint_info {
@@ -39,11 +56,25 @@ struct checkpoint_info {
 	bool exact;		/* the batches and their streams are the saved
 				 * run's, so training resumes bit for bit */
 	char note[256];		/* one line when !exact: what was not restored */
+	struct checkpoint_history hist;	/* with CHECKPOINT_HISTORY: the file's
+					 * history (n = 0 if it has none);
+					 * checkpoint_history_free it */
 };
 
 /* Write t to path atomically; 0, or -1 with a message (the target untouched). */
 int checkpoint_save(const char *path, const struct trainer *t, char *err,
     size_t errlen);
+/* The same with the run's loss history (NULL: none; at most
+ * CHECKPOINT_HISTORY_MAX points, else refused). */
+int checkpoint_save_history(const char *path, const struct trainer *t,
+    const struct checkpoint_history *h, char *err, size_t errlen);
+
+/* The "history" member for h, or NULL if h breaks the rules above. */
+json_t *checkpoint_history_json(const struct checkpoint_history *h);
+/* Read a "history" member (v) of a file at `step` into h; 0, or -1 with a
+ * message (h then holds nothing). */
+int checkpoint_history_read(json_t *v, long step,
+    struct checkpoint_history *h, char *err, size_t errlen);
 
 /*
  * Read path into a new trainer (trainer_init_deferred with the file's

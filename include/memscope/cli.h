@@ -15,14 +15,27 @@
 
 struct trainer;
 
+#define CLI_LIST_MAX 8		/* occurrences a repeatable option keeps */
+#define CLI_SPEED_DEFAULT (-1)	/* --speed not given: the visualizer's
+				 * pace (engine.h's ENGINE_SPEED_DEFAULT) */
+
+/* The values of a repeatable option, in the order given. */
+struct cli_list {
+	const char *v[CLI_LIST_MAX];
+	int n;
+};
+
 struct cli_opts {
 	struct ms_config cfg;
 	const char *config_path;	/* --config */
 	const char *csv_path;		/* --csv */
+	const char *live_path;		/* --live FILE (train) */
 	const char *json_path;		/* --json FILE */
 	const char *save_path;		/* --save */
 	const char *load_path;		/* --load */
 	const char *theme;		/* --theme */
+	const char *svg_path;		/* --svg (tui) */
+	const char *record_path;	/* --record (tui) */
 	int iters;			/* --iters (baselines), 0 = --layers */
 	int task;			/* --task (step) */
 	bool json_stdout;		/* --json without a file (step) */
@@ -39,6 +52,20 @@ struct cli_opts {
 	bool quiet;			/* --quiet (train, reproduce) */
 	bool dgemm, no_dgemm, speedup;	/* --dgemm, --no-dgemm, --speedup
 					 * (bench) */
+	/* the visualizer's own (also keys of --config and the user config,
+	 * cli_view.h) */
+	int speed;			/* --speed N|max: steps per second of
+					 * each run, 0 unlimited, or
+					 * CLI_SPEED_DEFAULT */
+	int screen;			/* --screen: the first, 0-based */
+	struct cli_list compare;	/* --compare KEY=V1,V2,... (twice at
+					 * most) */
+	struct cli_list overlay;	/* --overlay FILE: saved histories */
+	bool no_user_config;		/* --no-user-config */
+	const char *user_config;	/* the user config file read, or NULL */
+	const char *file;		/* watch FILE */
+	char theme_buf[256];		/* a theme a config file named */
+	char user_config_buf[4096];
 	bool given_data;		/* --data was on the command line or in --config */
 	uint64_t given;			/* bit i: config key i (config_key_name)
 					 * was on the command line or in --config */
@@ -108,5 +135,6 @@ int cmd_baselines(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 int cmd_step(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

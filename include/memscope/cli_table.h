@@ -18,6 +18,7 @@ enum {
 	CLI_STEP = 1 << 4,
 	CLI_REPRODUCE = 1 << 5,
 	CLI_BENCH = 1 << 6,
+	CLI_WATCH = 1 << 7,
 	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
 };
 
@@ -33,6 +34,10 @@ enum cli_action {
 	CLI_INT,		/* an int of struct cli_opts, value.min to max */
 	CLI_TEXT,		/* a const char * of struct cli_opts */
 	CLI_FLAG,		/* a bool of struct cli_opts, set to true */
+	CLI_VIEW,		/* a visualizer setting: cli_view_set(name,
+				 * value), as in a config file */
+	CLI_LIST,		/* a struct cli_list of struct cli_opts:
+				 * appended to, at most value.max times */
 	CLI_CONFIG,		/* --config FILE: read before the others */
 	CLI_HELP,
 	CLI_VERSION

@@ -17,4 +17,15 @@
 int config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
     char *err, size_t errlen);
 
+/* A key of the file that is not a config key: 1 taken, 0 unknown, -1 a
+ * bad value (msg says why, naming the key and what it accepts). */
+typedef int (*config_ini_extra)(void *user, const char *key,
+    const char *value, char *msg, size_t msglen);
+/* config_load_ini, with the keys that are not config keys handed to extra
+ * (the visualizer's own settings); extra's effects are not undone on an
+ * error. */
+int config_load_ini_extra(struct ms_config *cfg, const char *path,
+    uint64_t *given, config_ini_extra extra, void *user, char *err,
+    size_t errlen);
+
 #endif

@@ -91,6 +91,16 @@ struct engine;
 struct engine *engine_create(const struct ms_config *cfg,
     struct trainer *loaded, const struct engine_opts *opts, char *err,
     size_t errlen);
+/*
+ * An engine that follows the history CSV at path (memscope watch) instead
+ * of training: its worker polls the file (history_follow.h) and publishes
+ * a read-only snapshot with a run per run of the file. The file is read
+ * once here: one that is there but is not a history CSV is refused (NULL
+ * and a message); one that does not exist yet is waited for. opts: only
+ * publish_ms is used.
+ */
+struct engine *engine_create_watch(const char *path,
+    const struct engine_opts *opts, char *err, size_t errlen);
 /* Start the worker thread; 0, or -1 with errno set. */
 int engine_start(struct engine *e);
 /* Queue a command for the worker (never blocks on training, never drops

@@ -15,6 +15,7 @@
 #ifndef MEMSCOPE_HISTORY_H
 #define MEMSCOPE_HISTORY_H
 
+#include "memscope/checkpoint.h"
 #include "memscope/snapshot.h"
 
 #define HISTORY_POINTS (2 * SNAPSHOT_MAX_POINTS)	/* flushed points kept */
@@ -47,6 +48,10 @@ void history_record_test(struct history *h, double step, double test);
 
 /* The curve to draw: the flushed points and the open bucket, into out. */
 void history_curve(const struct history *h, struct snapshot_curve *out);
+/* The curve (history_curve's points) as a checkpoint keeps it, into out
+ * (allocated; checkpoint_history_free). */
+void history_checkpoint(const struct history *h,
+    struct checkpoint_history *out);
 /* Close the open bucket and copy the curve into out (a run ends). */
 void history_close(struct history *h, struct snapshot_curve *out);
 

@@ -21,6 +21,8 @@
 #define KEYS_LAYOUT 0x2		/* the screen changed: lay out again */
 #define KEYS_THEME 0x4		/* load the next theme */
 #define KEYS_QUIT 0x8
+#define KEYS_EXPORT 0x10	/* write the screen as SVG (the engine writes
+				 * the history) */
 
 #define KEYS_ESC 27
 /* Cursor keys, as the backend reports them (beyond every character). */

@@ -22,7 +22,9 @@ const char *const cli_group_names[GROUP_COUNT] = {
 #define CLI_TRAINERS (CLI_TRAINING | CLI_BENCH)	/* set up a trainer */
 #define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
 #define CLI_TESTS (CLI_ALL | CLI_STEP)
-#define CLI_EVERY (CLI_ALL | CLI_STEP | CLI_REPRODUCE | CLI_BENCH)
+#define CLI_EVERY (CLI_ALL | CLI_STEP | CLI_REPRODUCE | CLI_BENCH | \
+    CLI_WATCH)
+#define CLI_VIEWERS (CLI_TUI | CLI_WATCH)	/* draw on the terminal */
 
 const struct cli_option cli_options[] = {
 	{ "figure", 'f', "LIST", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
@@ -176,12 +178,36 @@ const struct cli_option cli_options[] = {
 	    CLI_ALL | CLI_STEP | CLI_BENCH,
 	    { offsetof(struct cli_opts, config_path), 0, 0, 0 },
 	    "INI file of key = value lines with the long option\n"
-	    "names as keys, applied before the command line", NULL, 0 },
+	    "names as keys, applied before the command line\n"
+	    "(the user config file is not read: the results\n"
+	    "depend on the command line and FILE alone)",
+	    "INI file of key = value lines with the long option\n"
+	    "names as keys (and theme, speed, screen), applied\n"
+	    "after the user config file and before the command\n"
+	    "line", CLI_TUI },
+	{ "no-user-config", 0, NULL, CLI_FLAG, GROUP_FILES, CLI_VIEWERS,
+	    { offsetof(struct cli_opts, no_user_config), 0, 0, 0 },
+	    "do not read $XDG_CONFIG_HOME/memscope/config.ini\n"
+	    "(or ~/.config/memscope/config.ini); so does\n"
+	    "MEMSCOPE_NO_USER_CONFIG=1", NULL, 0 },
+	{ "overlay", 0, "FILE", CLI_LIST, GROUP_FILES, CLI_TUI,
+	    { offsetof(struct cli_opts, overlay), 0, CLI_LIST_MAX, 0 },
+	    "draw the saved history FILE (of train --csv or\n"
+	    "--live, or the export key) as reference runs, one\n"
+	    "per run in it; repeatable, as the run list has room",
+	    NULL, 0 },
 	{ "csv", 0, "FILE", CLI_TEXT, GROUP_FILES,
 	    CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
 	    { offsetof(struct cli_opts, csv_path), 0, 0, 0 },
 	    "write a CSV table to FILE (see Output below);\n"
 	    "- is standard output (then no table is printed)", NULL, 0 },
+	{ "live", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TRAIN,
+	    { offsetof(struct cli_opts, live_path), 0, 0, 0 },
+	    "write the history (--csv's columns, every run) to\n"
+	    "FILE as training goes: made afresh, appended and\n"
+	    "flushed every 0.5 s, a growing file for memscope\n"
+	    "watch FILE (unlike --csv, written once at the end)",
+	    NULL, 0 },
 	{ "json", 0, "FILE", CLI_TEXT, GROUP_FILES,
 	    CLI_TRAIN | CLI_EVAL | CLI_BASELINES,
 	    { offsetof(struct cli_opts, json_path), 0, 0, 0 },
@@ -199,17 +225,40 @@ const struct cli_option cli_options[] = {
 	    { offsetof(struct cli_opts, load_path), 0, 0, 0 },
 	    "start from the checkpoint FILE",
 	    "the checkpoint to evaluate (required)", CLI_CHECKPOINT },
+	{ "svg", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI,
+	    { offsetof(struct cli_opts, svg_path), 0, 0, 0 },
+	    "where the export key writes the screen as SVG\n"
+	    "(default memscope-screen.svg)", NULL, 0 },
+	{ "record", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI,
+	    { offsetof(struct cli_opts, record_path), 0, 0, 0 },
+	    "record the session as an asciicast v2 file (for\n"
+	    "asciinema play), complete when the session ends", NULL, 0 },
 	{ "out", 'o', "DIR", CLI_TEXT, GROUP_FILES, CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, outdir), 0, 0, 0 },
 	    "output directory, made if missing (default:\n"
 	    "./reproduce)", NULL, 0 },
-	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_TUI,
+	{ "compare", 0, "KEY=V1,V2,...", CLI_LIST, GROUP_RUNS, CLI_TUI,
+	    { offsetof(struct cli_opts, compare), 0, 2, 0 },
+	    "train a run per value side by side, on the same\n"
+	    "tasks; KEY memory, heads, layers, param, data, lr,\n"
+	    "clip or wstar, each value as that option takes it\n"
+	    "(memory=none,cgd,lfom; data=iso,kappa:100); given\n"
+	    "twice, a run per pair of values; at most 8 runs",
+	    NULL, 0 },
+	{ "speed", 0, "N|max", CLI_VIEW, GROUP_DISPLAY, CLI_TUI, { 0 },
+	    "steps per second of each run, 1 to 100000, or max\n"
+	    "(unlimited); default: a pace to watch (the status\n"
+	    "line shows it and the key that lifts it)", NULL, 0 },
+	{ "screen", 0, "N|NAME", CLI_VIEW, GROUP_DISPLAY, CLI_TUI, { 0 },
+	    "the screen to start on: 1 to 4 or dashboard,\n"
+	    "parameters, memory, step (default: 1)", NULL, 0 },
+	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_VIEWERS,
 	    { offsetof(struct cli_opts, theme), 0, 0, 0 },
 	    "colour theme by name or as a path to a .theme file", NULL, 0 },
-	{ "ascii", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TUI,
+	{ "ascii", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_VIEWERS,
 	    { offsetof(struct cli_opts, ascii), 0, 0, 0 },
 	    "draw with ASCII only (no braille or block glyphs)", NULL, 0 },
-	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TUI,
+	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_VIEWERS,
 	    { offsetof(struct cli_opts, mono), 0, 0, 0 },
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
 	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
@@ -237,8 +286,10 @@ const struct cli_command cli_commands[] = {
 	    "differs from the file is refused, naming the file's value;\n"
 	    "--steps, --lr, --clip, --threads and the baseline options apply\n"
 	    "to the loaded run.\n",
-	    "--csv FILE is where the history export key writes; --save FILE\n"
-	    "is where the save key writes a checkpoint. A run that diverges\n"
+	    "--csv FILE and --svg FILE are where the export key writes the\n"
+	    "history and the screen; --save FILE is where the save key\n"
+	    "writes a checkpoint; --record FILE.cast records the session\n"
+	    "(doc/formats.md has both formats). A run that diverges\n"
 	    "(a loss that is not finite, or a last loss above 100 times its\n"
 	    "start: see memscope train --help) stops with 'diverged' on the\n"
 	    "status line and the reason on the message line. A terminal it\n"
@@ -389,6 +440,25 @@ const struct cli_command cli_commands[] = {
 	    "  memscope bench --memory none --threads 2 --steps 1000\n"
 	    "  memscope bench --dim 64 --context 256 --data iso --param full "
 	    "--steps 3\n", NULL },
+	{ "watch", CLI_WATCH, "memscope watch FILE [OPTIONS]",
+	    "draw a run that memscope train --live is writing, live",
+	    "Follow the history CSV FILE as it grows (the file of memscope\n"
+	    "train --live FILE, in this terminal or another, or over ssh) and\n"
+	    "draw it with the visualizer's plots, one run per run of the\n"
+	    "file, read-only: the keys that change training say so. The file\n"
+	    "is read again from its start when it is truncated or replaced\n"
+	    "(a new train --live run). A FILE that does not exist yet is\n"
+	    "waited for ('waiting for FILE'); its directory must exist.\n"
+	    "The status line says 'running' while the file grows, and\n"
+	    "'paused' (the message line 'idle') when it has not grown for\n"
+	    "5 s. Reads the user config file (its theme) as the visualizer\n"
+	    "does.\n",
+	    "Nothing is written. A FILE that is not a history CSV (a wrong\n"
+	    "header, a bad row) is refused with its line: at start with status\n"
+	    "2, later on the message line, where following stops.\n",
+	    "  memscope train --live run.csv --steps 20000 &\n"
+	    "  memscope watch run.csv\n"
+	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
 };
 const int cli_ncommands =
     (int)(sizeof cli_commands / sizeof cli_commands[0]);

@@ -3,12 +3,14 @@
  * (cli_table.h): getopt_long's option array, then each value applied where
  * the table says, integers through config_parse_int with the table's range.
  *
- * Order of precedence: defaults < --config FILE < the command line. The
- * command line is read completely first (collecting the values), then the
- * config file is applied, then the collected values in their order.
+ * Order of precedence: defaults < the user config (the visualizer and
+ * watch only: cli_view.h) < --config FILE < the command line. The command
+ * line is read completely first (collecting the values), then the config
+ * files are applied, then the collected values in their order.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/cli_table.h"
+#include "memscope/cli_view.h"
 #include "memscope/config_ini.h"
 #include "memscope/fileid.h"
 #include "memscope/output.h"
@@ -124,6 +127,19 @@ cli_apply(const char *cmd, const struct cli_value *v, struct cli_opts *o)
 	case CLI_FLAG:
 		*(bool *)field = true;
 		break;
+	case CLI_VIEW:
+		if (cli_view_set(o, op->name, v->arg, err, sizeof err) < 0)
+			return cli_error(cmd, "--%s", err);
+		break;
+	case CLI_LIST: {
+		struct cli_list *l = (struct cli_list *)field;
+
+		if (l->n >= op->value.max || l->n >= CLI_LIST_MAX)
+			return cli_error(cmd, "--%s: given more than %ld "
+			    "times", op->name, op->value.max);
+		l->v[l->n++] = v->arg;
+		break;
+	}
 	case CLI_CONFIG:
 	case CLI_HELP:
 	case CLI_VERSION:
@@ -178,8 +194,11 @@ cli_check_same_files(const char *cmd, int nin, const char *const *in_names,
 static int
 cli_check_files(const char *cmd, struct cli_opts *o)
 {
-	const char *outs[] = { o->csv_path, o->json_path, o->save_path };
-	const char *out_names[] = { "csv", "json", "save" };
+	const char *outs[] = { o->csv_path, o->json_path, o->save_path,
+	    o->svg_path, o->record_path, o->live_path };
+	const char *out_names[] = { "csv", "json", "save", "svg", "record",
+	    "live" };
+	const int nouts = (int)(sizeof outs / sizeof outs[0]);
 	const char *ins[] = { o->load_path, o->config_path, NULL };
 	const char *in_names[] = { "load", "config", "theme" };
 	int r;
@@ -197,7 +216,10 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 	if (o->load_path != NULL &&
 	    (r = cli_check_input(cmd, "load", o->load_path)) != 0)
 		return r;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < o->overlay.n; i++)
+		if ((r = cli_check_input(cmd, "overlay", o->overlay.v[i])) != 0)
+			return r;
+	for (int i = 0; i < nouts; i++) {
 		if (outs[i] == NULL)
 			continue;
 		if ((r = cli_check_output(cmd, out_names[i], outs[i])) != 0)
@@ -205,12 +227,12 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 		if (output_is_stdout(outs[i]))
 			o->stdout_taken = true;
 	}
-	if ((r = cli_check_same_files(cmd, 3, in_names, ins, 3, out_names,
+	if ((r = cli_check_same_files(cmd, 3, in_names, ins, nouts, out_names,
 	    outs)) != 0)
 		return r;
 	if (o->stdout_taken && strcmp(cmd, "tui") == 0)
 		return cli_error(cmd, "standard output is the visualizer's "
-		    "terminal; give --csv/--save a file name");
+		    "terminal; give --csv/--save/--svg/--record a file name");
 	return 0;
 }
 
@@ -247,7 +269,7 @@ cli_short(int ch, unsigned bit)
 static int
 cli_getopt(const struct cli_command *c, int argc, char **argv,
     struct option *longopts, char *shortopts, struct cli_value *vals,
-    int *nvals)
+    int *nvals, const char **operand)
 {
 	char *sp = shortopts;
 	int ch, index, nlong = 0;
@@ -313,6 +335,9 @@ cli_getopt(const struct cli_command *c, int argc, char **argv,
 		vals[*nvals].arg = optarg;
 		(*nvals)++;
 	}
+	/* watch FILE: its one operand */
+	if (c->bit == CLI_WATCH && optind < argc)
+		*operand = argv[optind++];
 	if (optind < argc)
 		return cli_error(c->name, "unexpected argument '%s' (see "
 		    "memscope %s --help)", argv[optind], c->name);
@@ -322,12 +347,13 @@ cli_getopt(const struct cli_command *c, int argc, char **argv,
 /* Collect argv's options into vals; 0 or an exit status. */
 static int
 cli_collect(const struct cli_command *c, int argc, char **argv,
-    struct cli_value *vals, int *nvals)
+    struct cli_value *vals, int *nvals, const char **operand)
 {
 	struct option *longopts = xcalloc((size_t)cli_noptions + 1,
 	    sizeof *longopts);
 	char *shortopts = xmalloc(3 * (size_t)cli_noptions + 2);
-	int r = cli_getopt(c, argc, argv, longopts, shortopts, vals, nvals);
+	int r = cli_getopt(c, argc, argv, longopts, shortopts, vals, nvals,
+	    operand);
 
 	free(longopts);
 	free(shortopts);
@@ -344,6 +370,31 @@ cli_max_values(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		n += strlen(argv[i]) + 1;
 	return n;
+}
+
+/* The user config, for the visualizer and watch unless skipped: absent is
+ * fine; its values are not marked given (they are the user's defaults).
+ * CLI_CONTINUE, or an exit status after the message. */
+static int
+cli_user_config(const struct cli_command *c, struct cli_opts *o)
+{
+	char err[512];
+	struct stat st;
+
+	if ((c->bit & (CLI_TUI | CLI_WATCH)) == 0 || o->no_user_config ||
+	    cli_view_user_config_skipped() || cli_view_user_config(
+	    o->user_config_buf, sizeof o->user_config_buf) != 0)
+		return CLI_CONTINUE;
+	if (stat(o->user_config_buf, &st) != 0 && (errno == ENOENT ||
+	    errno == ENOTDIR))
+		return CLI_CONTINUE;
+	if (config_load_ini_extra(&o->cfg, o->user_config_buf, NULL,
+	    cli_view_set, o, err, sizeof err) != 0)
+		return cli_error(c->name, "%s (the user config; "
+		    "MEMSCOPE_NO_USER_CONFIG=1 or --no-user-config skips it)",
+		    err);
+	o->user_config = o->user_config_buf;
+	return CLI_CONTINUE;
 }
 
 /* Parse subcommand cmd's options: defaults, --config, the command line. */
@@ -365,7 +416,8 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			*(int *)((char *)o + cli_options[i].value.offset) =
 			    (int)cli_options[i].value.def;
 	vals = xcalloc(cli_max_values(argc, argv), sizeof *vals);
-	if ((r = cli_collect(c, argc, argv, vals, &nvals)) != 0)
+	o->speed = CLI_SPEED_DEFAULT;
+	if ((r = cli_collect(c, argc, argv, vals, &nvals, &o->file)) != 0)
 		goto out;
 	r = CLI_CONTINUE;
 	for (int i = 0; i < nvals; i++) {
@@ -381,12 +433,18 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 		}
 		if (a == CLI_CONFIG)
 			o->config_path = vals[i].arg;
+		if (cli_options[vals[i].option].value.offset ==
+		    offsetof(struct cli_opts, no_user_config) &&
+		    a == CLI_FLAG)
+			o->no_user_config = true;
 	}
+	if ((r = cli_user_config(c, o)) != CLI_CONTINUE)
+		goto out;
 	if (o->config_path != NULL) {
 		/* read once: the values and which keys were given (a pipe
 		 * cannot be read twice) */
-		if (config_load_ini(&o->cfg, o->config_path, &o->given, err,
-		    sizeof err) != 0) {
+		if (config_load_ini_extra(&o->cfg, o->config_path, &o->given,
+		    cli_view_set, o, err, sizeof err) != 0) {
 			r = cli_error(cmd, "--config: %s", err);
 			goto out;
 		}

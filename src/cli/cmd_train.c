@@ -21,7 +21,9 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/clock.h"
+#include "memscope/history.h"
 #include "memscope/history_csv.h"
+#include "memscope/history_live.h"
 #include "memscope/report.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
@@ -49,24 +51,24 @@ struct train_job {
 	struct train_run *runs;
 	int nruns;
 	bool history;			/* --csv: keep per-step losses */
+	struct history_live *live;	/* --live: rows as they come */
 	bool keep_first;		/* --save: keep run 0's trainer */
 	int test_every;			/* test loss every this many steps */
 	struct report_progress progress;	/* stderr (the hook's) */
 	double drawn;			/* when the hook last drew it */
 };
 
-/* After step s of run i: its history (--csv). */
+/* After step s of run i: its history (--csv, --live). */
 static void
 train_history(void *ctx, int i, struct trainer *t, long s)
 {
 	struct train_job *job = ctx;
 	struct train_run *run = &job->runs[i];
 	int L = run->cfg.layers;
-	double *h;
+	double h[3];
 
-	if (!job->history)
+	if (!job->history && job->live == NULL)
 		return;
-	h = run->hist + 3 * s;
 	h[0] = t->train_loss;
 	h[1] = NAN;
 	if ((s + 1) % job->test_every == 0 || s + 1 == run->cfg.steps) {
@@ -77,6 +79,10 @@ train_history(void *ctx, int i, struct trainer *t, long s)
 		free(mse);
 	}
 	h[2] = clock_seconds() - run->start;
+	if (job->history)
+		memcpy(run->hist + 3 * s, h, sizeof h);
+	if (job->live != NULL)
+		history_live_row(job->live, i, s + 1, h[0], h[1], h[2]);
 }
 
 /* The runner's hook: the progress on stderr, about every 0.1 s on a
@@ -204,6 +210,31 @@ train_write_csv(const char *path, const struct train_job *job, char *err,
 	return output_commit(&af, err, errlen);
 }
 
+/* --save: run's checkpoint, with its history decimated as the
+ * visualizer keeps it. */
+static int
+train_save(const char *path, const struct train_run *run, char *err,
+    size_t errlen)
+{
+	struct checkpoint_history ch;
+	struct history h;
+	int rc;
+
+	history_init(&h);
+	for (long s = 0; s < run->steps_done; s++) {
+		const double *p = run->hist + 3 * s;
+
+		history_record(&h, (double)(s + 1), p[0]);
+		if (isfinite(p[1]))
+			history_record_test(&h, (double)(s + 1), p[1]);
+	}
+	history_checkpoint(&h, &ch);
+	rc = checkpoint_save_history(path, &run->t, &ch, err, errlen);
+	checkpoint_history_free(&ch);
+	history_free(&h);
+	return rc;
+}
+
 /* --json: configuration, each run's results, mean and std. */
 static int
 train_write_json(const char *path, const struct cli_opts *o,
@@ -292,7 +323,8 @@ cmd_train(int argc, char **argv)
 		o.cfg.threads = runner_cpus();
 	memset(&job, 0, sizeof job);
 	job.nruns = R;
-	job.history = o.csv_path != NULL;
+	/* --save keeps the history too (decimated: history.h) */
+	job.history = o.csv_path != NULL || o.save_path != NULL;
 	job.keep_first = o.save_path != NULL;
 	job.test_every = o.cfg.steps / 100 > 1 ? o.cfg.steps / 100 : 1;
 	job.runs = xcalloc((size_t)R, sizeof *job.runs);
@@ -310,6 +342,11 @@ cmd_train(int argc, char **argv)
 		run->gd_steps = xdoubles(2 * (size_t)L);
 	}
 
+	if (o.live_path != NULL && (job.live = history_live_open(o.live_path,
+	    err, sizeof err)) == NULL) {
+		train_job_free(&job);
+		return cli_error("train", "--live: %s", err);
+	}
 	/* one run: the trainer's pool takes --threads; several: the runner */
 	report_progress_start(&job.progress, "train", (long)R * o.cfg.steps,
 	    o.quiet);
@@ -318,6 +355,11 @@ cmd_train(int argc, char **argv)
 	runner_run(R, R > 1 ? o.cfg.threads : 1, train_one, train_progress,
 	    &job);
 	report_progress_end(&job.progress);
+	if (job.live != NULL && history_live_close(job.live, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "memscope train: --live: %s\n", err);
+		status = CLI_EXIT_FAIL;
+	}
 
 	for (int r = 0; r < R; r++) {
 		if (job.runs[r].failed) {
@@ -349,7 +391,7 @@ cmd_train(int argc, char **argv)
 
 	/* the files first, so that a reader that closes stdout early
 	 * (memscope train --save m.json | head -1) loses none of them */
-	if (job.history && train_write_csv(o.csv_path, &job, err,
+	if (o.csv_path != NULL && train_write_csv(o.csv_path, &job, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "memscope train: --csv: %s\n", err);
 		status = CLI_EXIT_FAIL;
@@ -361,8 +403,7 @@ cmd_train(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 	if (status == CLI_EXIT_OK && o.save_path != NULL &&
-	    checkpoint_save(o.save_path, &job.runs[0].t, err,
-	    sizeof err) != 0) {
+	    train_save(o.save_path, &job.runs[0], err, sizeof err) != 0) {
 		fprintf(stderr, "memscope train: --save: %s\n", err);
 		status = CLI_EXIT_FAIL;
 	}

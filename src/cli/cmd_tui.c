@@ -17,7 +17,9 @@
 
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/cli_compare.h"
 #include "memscope/engine.h"
+#include "memscope/history_follow.h"
 #include "memscope/theme.h"
 #include "memscope/tui.h"
 #include "memscope/xmalloc.h"
@@ -77,17 +79,145 @@ tui_load_options(const struct cli_opts *o, struct trainer *t)
 	return 0;
 }
 
+/* The reference runs --overlay files make, and the rows being read. */
+struct tui_overlay {
+	struct engine_ref refs[SNAPSHOT_MAX_RUNS];
+	int nrefs;
+	int first;		/* the current file's first ref */
+	int file_run[SNAPSHOT_MAX_RUNS];	/* its run numbers */
+	bool full;		/* a run found no room */
+};
+
+/* The follower's sink: a row of an --overlay file into its run's ref. */
+static void
+tui_overlay_row(void *ctx, const struct history_row *row)
+{
+	struct tui_overlay *ov = ctx;
+	int i;
+
+	for (i = ov->first; i < ov->nrefs && ov->file_run[i] != row->run; i++)
+		;
+	if (i == ov->nrefs) {
+		if (ov->nrefs == SNAPSHOT_MAX_RUNS) {
+			ov->full = true;
+			return;
+		}
+		ov->file_run[i] = row->run;
+		ov->nrefs++;
+	}
+	snapshot_curve_append(&ov->refs[i].curve, (double)row->step,
+	    row->train, row->test);
+}
+
+static void
+tui_overlay_free(struct tui_overlay *ov)
+{
+	for (int i = 0; i < ov->nrefs; i++)
+		snapshot_curve_free(&ov->refs[i].curve);
+}
+
+/* Read the --overlay files of o into ov, leaving room for `trained` runs:
+ * a reference run per run of each file, labelled by the file's name (and
+ * the run's number when it holds several). 0, or the exit status after a
+ * message. */
+static int
+tui_overlays(const struct cli_opts *o, int trained, struct tui_overlay *ov)
+{
+	struct history_follow_sink sink = { tui_overlay_row, NULL, ov };
+	char err[512], name[24];
+
+	memset(ov, 0, sizeof *ov);
+	for (int f = 0; f < o->overlay.n; f++) {
+		const char *path = o->overlay.v[f], *base = strrchr(path, '/');
+		char *dot;
+
+		ov->first = ov->nrefs;
+		if (history_follow_read(path, &sink, err, sizeof err) < 0)
+			return cli_error("tui", "--overlay: %s", err);
+		if (ov->full || ov->nrefs + trained > SNAPSHOT_MAX_RUNS)
+			return cli_error("tui", "--overlay %s: too many runs: "
+			    "the run list holds %d, with %d trained", path,
+			    SNAPSHOT_MAX_RUNS, trained);
+		snprintf(name, sizeof name, "%s", base != NULL ? base + 1 :
+		    path);
+		if ((dot = strrchr(name, '.')) != NULL && dot != name)
+			*dot = '\0';
+		for (int i = ov->first; i < ov->nrefs; i++) {
+			struct engine_ref *r = &ov->refs[i];
+
+			config_defaults(&r->cfg);
+			if (ov->nrefs - ov->first > 1)
+				snprintf(r->label, sizeof r->label, "%.16s#%d",
+				    name, ov->file_run[i]);
+			else
+				snprintf(r->label, sizeof r->label, "%s", name);
+		}
+	}
+	return 0;
+}
+
+/* The engine for o's runs: --compare's, or the configuration, or the
+ * loaded trainer; the overlays; the pace. NULL and the exit status. */
+static struct engine *
+tui_engine(const struct cli_opts *o, struct trainer *loaded,
+    const struct snapshot_curve *loaded_hist, int *rc)
+{
+	struct ms_config cmp[CLI_COMPARE_MAX];
+	struct tui_overlay ov;
+	struct engine_opts eo;
+	struct engine *e = NULL;
+	char err[512];
+	int n = 0;
+
+	*rc = CLI_EXIT_USAGE;
+	if (o->compare.n > 0 && loaded != NULL) {
+		cli_error("tui", "--compare and --load: a loaded run keeps its "
+		    "settings; compare runs from the start");
+		goto refused;
+	}
+	if (o->compare.n > 0 && (n = cli_compare_expand(&o->cfg,
+	    o->compare.v, o->compare.n, cmp, CLI_COMPARE_MAX, err,
+	    sizeof err)) < 0) {
+		cli_error("tui", "%s", err);
+		goto refused;
+	}
+	if ((*rc = tui_overlays(o, n > 0 ? n : 1, &ov)) != 0) {
+		tui_overlay_free(&ov);
+		goto refused;
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.save_path = o->save_path;
+	eo.csv_path = o->csv_path;
+	eo.speed = o->speed == CLI_SPEED_DEFAULT ? ENGINE_SPEED_DEFAULT :
+	    o->speed;
+	eo.compare = n > 0 ? cmp : NULL;
+	eo.ncompare = n;
+	eo.refs = ov.refs;
+	eo.nrefs = ov.nrefs;
+	eo.loaded_hist = loaded_hist;
+	if ((e = engine_create(&o->cfg, loaded, &eo, err, sizeof err)) == NULL)
+		*rc = cli_error("tui", "%s", err);
+	tui_overlay_free(&ov);
+	return e;
+refused:
+	if (loaded != NULL) {
+		trainer_free(loaded);
+		free(loaded);
+	}
+	return NULL;
+}
+
 /* The visualizer subcommand. */
 int
 cmd_tui(int argc, char **argv)
 {
 	struct cli_opts o;
-	struct engine_opts eo;
 	struct tui_opts to;
 	struct trainer *loaded = NULL;
 	struct checkpoint_info info;
 	struct theme theme;
 	struct engine *e;
+	struct snapshot_curve loaded_hist = { 0 };
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char err[512];
 	int rc;
@@ -101,38 +231,45 @@ cmd_tui(int argc, char **argv)
 	/* bad input first: a --load that the options contradict */
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
-		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY,
-		    &info, err, sizeof err) != 0) {
+		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY |
+		    CHECKPOINT_HISTORY, &info, err, sizeof err) != 0) {
 			free(loaded);
 			return cli_error("tui", "--load: %s", err);
 		}
 		if ((rc = tui_load_options(&o, loaded)) != 0) {
 			trainer_free(loaded);
 			free(loaded);
+			checkpoint_history_free(&info.hist);
 			return rc;
 		}
+		/* the curves it was saved with */
+		for (long i = 0; i < info.hist.n; i++)
+			snapshot_curve_append(&loaded_hist, info.hist.step[i],
+			    info.hist.train[i], info.hist.test[i]);
+		checkpoint_history_free(&info.hist);
 	}
+	/* bad input first: --compare, --overlay (the engine takes loaded) */
+	e = tui_engine(&o, loaded, &loaded_hist, &rc);
+	snapshot_curve_free(&loaded_hist);	/* the engine made its copy */
+	if (e == NULL)
+		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
 	    *term == '\0' || strcmp(term, "dumb") == 0) {
 		fprintf(stderr, "memscope: the visualizer needs a terminal "
 		    "(stdin and stdout a tty, TERM not dumb); for headless "
 		    "training use `memscope train`\n");
-		if (loaded != NULL) {
-			trainer_free(loaded);
-			free(loaded);
-		}
+		engine_free(e);
 		return CLI_EXIT_USAGE;
 	}
-	memset(&eo, 0, sizeof eo);
-	eo.save_path = o.save_path;
-	eo.csv_path = o.csv_path;
-	eo.speed = ENGINE_SPEED_DEFAULT;
-	if ((e = engine_create(&o.cfg, loaded, &eo, err, sizeof err)) == NULL)
-		return cli_error("tui", "%s", err);
 	memset(&to, 0, sizeof to);
 	to.theme = &theme;
 	to.note = loaded != NULL && !info.exact ? info.note : NULL;
 	to.ascii = o.ascii;
+	to.svg = o.svg_path;
+	/* the engine's default export path (engine.c) */
+	to.csv = o.csv_path != NULL ? o.csv_path : "memscope-history.csv";
+	to.record = o.record_path;
+	to.screen = o.screen;
 	to.mono = o.mono || (nc != NULL && *nc != '\0');
 	return tui_run(e, &to);
 }

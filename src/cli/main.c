@@ -26,6 +26,7 @@ static const struct main_command main_commands[] = {
 	{ "bench", cmd_bench },
 	{ "reproduce", cmd_reproduce },
 	{ "step", cmd_step },
+	{ "watch", cmd_watch },
 };
 #define MAIN_NCOMMANDS \
 	((int)(sizeof main_commands / sizeof main_commands[0]))

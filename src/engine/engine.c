@@ -160,9 +160,18 @@ engine_burst(struct engine *e)
 	bool ended = false;
 
 	e->burst_deadline = e->last_publish + e->publish_ms * 1e-3;
+	if (e->speed > 0) {
+		/* the next tick is due a period after this one was, so the
+		 * steps' own time does not slow the pace; never more than one
+		 * period behind (no catching up after a pause) */
+		double period = 1.0 / e->speed;
+
+		now = clock_seconds();
+		e->step_due = (e->step_due > now - period ? e->step_due :
+		    now) + period;
+	}
 	engine_runs_step(e, e->speed > 0 ? 1 : 0);
 	now = clock_seconds();
-	e->last_step_time = now;
 	for (int i = 0; i < e->nruns; i++) {
 		struct engine_run *r = e->runs[i];
 
@@ -179,7 +188,8 @@ engine_burst(struct engine *e)
 		engine_publish(e);
 }
 
-static void
+/* The time at_mono (clock_seconds) for pthread_cond_timedwait on e->cv. */
+void
 engine_abstime(struct timespec *ts, double at_mono)
 {
 	/* the condition variable uses CLOCK_MONOTONIC (set in create) */
@@ -302,7 +312,7 @@ engine_main(void *arg)
 		}
 		cap = e->speed;
 		if (cap > 0) {
-			due = e->last_step_time + 1.0 / cap;
+			due = e->step_due;
 			now = clock_seconds();
 			if (now < due) {
 				engine_abstime(&ts, due);
@@ -390,20 +400,19 @@ engine_destroy(struct engine *e)
 	engine_analysis_free(&e->an);
 	engine_trace_free(&e->tracer);
 	engine_queue_free(e);
+	if (e->watch != NULL)
+		engine_watch_free(e->watch);
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->cv);
 	pthread_mutex_destroy(&e->slot_mu);
 	free(e);
 }
 
-/* An engine for cfg (or opts' runs), or for the trainer `loaded`
- * (heap-allocated, taken over) if not NULL. */
+/* An engine with its queue, slot and pipe, nothing to run yet. */
 struct engine *
-engine_create(const struct ms_config *cfg, struct trainer *loaded,
-    const struct engine_opts *opts, char *err, size_t errlen)
+engine_alloc(char *err, size_t errlen)
 {
 	struct engine *e = xcalloc(1, sizeof *e);
-	struct engine_run *m;
 	pthread_condattr_t ca;
 	int i, fl;
 
@@ -420,12 +429,6 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	e->mid = &e->snaps[1];
 	e->front = &e->snaps[2];
 	engine_trace_init(&e->tracer);
-	if (opts != NULL)
-		e->opts = *opts;
-	if (engine_create_runs(e, cfg, loaded, err, errlen) != 0) {
-		engine_destroy(e);
-		return NULL;
-	}
 	if (pipe(e->pipe) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		e->pipe[0] = e->pipe[1] = -1;
@@ -436,6 +439,26 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 		fl = fcntl(e->pipe[i], F_GETFL);
 		fcntl(e->pipe[i], F_SETFL, fl | O_NONBLOCK);
 		fcntl(e->pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	return e;
+}
+
+/* An engine for cfg (or opts' runs), or for the trainer `loaded`
+ * (heap-allocated, taken over) if not NULL. */
+struct engine *
+engine_create(const struct ms_config *cfg, struct trainer *loaded,
+    const struct engine_opts *opts, char *err, size_t errlen)
+{
+	struct engine *e = engine_alloc(err, errlen);
+	struct engine_run *m;
+
+	if (e == NULL)
+		return NULL;
+	if (opts != NULL)
+		e->opts = *opts;
+	if (engine_create_runs(e, cfg, loaded, err, errlen) != 0) {
+		engine_destroy(e);
+		return NULL;
 	}
 	if (e->nruns > 1) {
 		int w = e->runs[0]->cfg.threads;
@@ -475,7 +498,8 @@ engine_start(struct engine *e)
 {
 	int rc;
 
-	if ((rc = pthread_create(&e->thread, NULL, engine_main, e)) != 0) {
+	if ((rc = pthread_create(&e->thread, NULL, e->worker != NULL ?
+	    e->worker : engine_main, e)) != 0) {
 		errno = rc;
 		return -1;
 	}

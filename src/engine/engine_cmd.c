@@ -431,18 +431,23 @@ engine_step_once(struct engine *e)
 	return !(quit && atomic_load(&e->quitting));
 }
 
-/* s: the focused trained run as a checkpoint, with its history. */
+/* s: the model run as a checkpoint, with its (decimated) history. */
 static void
 engine_save(struct engine *e)
 {
 	struct engine_run *r = engine_model(e);
+	struct checkpoint_history h;
 	char err[512], abs[PATH_MAX + 256];
+	int rc;
 
 	/* the draws the run owes first: the file is an eager run's */
 	trainer_set_cancel(r->t, NULL);
 	trainer_prepare(r->t);
 	trainer_set_cancel(r->t, &e->pending);
-	if (checkpoint_save(e->save_path, r->t, err, sizeof err) != 0)
+	history_checkpoint(&r->hist, &h);
+	rc = checkpoint_save_history(e->save_path, r->t, &h, err, sizeof err);
+	checkpoint_history_free(&h);
+	if (rc != 0)
 		engine_message(e, true, "%s", err);
 	else
 		engine_message(e, false, "saved step %ld of %s to %s",

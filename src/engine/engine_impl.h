@@ -7,7 +7,9 @@
  *   engine_queue.c    the command queue: sending, merging, popping;
  *   engine_cmd.c      carrying a command out (runs, data, save, export);
  *   engine_publish.c  filling and swapping the snapshots, the analysis;
- *   engine_trace.c    the step-through trace of the task the UI asked for.
+ *   engine_trace.c    the step-through trace of the task the UI asked for;
+ *   engine_watch.c    the worker of an engine that follows a history file
+ *                     (memscope watch) instead of training.
  * Everything below the queue and the slot is the worker's alone.
  */
 #ifndef MEMSCOPE_ENGINE_IMPL_H
@@ -17,6 +19,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "memscope/baselines.h"
 #include "memscope/engine.h"
@@ -164,7 +167,12 @@ struct engine {
 	struct engine_analysis an;
 	struct engine_tracer tracer;
 
-	double last_publish, last_step_time;
+	double last_publish;
+	double step_due;	/* under a speed cap: when the next tick is due */
+
+	/* An engine that watches a file: its worker and state (else NULL). */
+	void *(*worker)(void *);
+	struct engine_watch *watch;
 };
 
 /* The run whose model the screens show (never NULL once created). */
@@ -206,6 +214,11 @@ void engine_run_describe(const struct ms_config *cfg, char *buf,
     size_t len);
 
 /* engine.c */
+/* An engine with its queue, slot and pipe, and nothing to run yet; NULL
+ * and a message if the pipe cannot be made. */
+struct engine *engine_alloc(char *err, size_t errlen);
+/* The time at_mono (clock_seconds) for pthread_cond_timedwait on e->cv. */
+void engine_abstime(struct timespec *ts, double at_mono);
 void engine_message(struct engine *e, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -219,7 +232,12 @@ bool engine_do(struct engine *e, const struct engine_qitem *it);
 
 /* engine_publish.c */
 void engine_publish(struct engine *e);
+/* Swap the back snapshot, filled, into the slot and tell the UI. */
+void engine_publish_swap(struct engine *e);
 void engine_analysis_free(struct engine_analysis *an);
+
+/* engine_watch.c */
+void engine_watch_free(struct engine_watch *w);
 
 /* engine_trace.c */
 void engine_trace_init(struct engine_tracer *tc);

@@ -143,13 +143,12 @@ engine_state_now(const struct engine *e)
 void
 engine_publish(struct engine *e)
 {
-	struct snapshot *s = e->back, *tmp;
+	struct snapshot *s = e->back;
 	struct engine_run *m = engine_model(e);
 	struct trainer *t = m->t;
 	double now = clock_seconds();
 	int L = t->cfg.layers, b, i;
 	bool running = !e->paused;
-	char c = 1;
 
 	s->seq = ++e->seq;
 	s->run = e->next_id;
@@ -191,6 +190,15 @@ engine_publish(struct engine *e)
 	memcpy(s->cgd_coef, e->an.cgd_coef, (size_t)L * L * sizeof(double));
 	memcpy(s->sigma_cos, e->an.sigma_cos, L * sizeof(double));
 	engine_trace_publish(e, s);
+	engine_publish_swap(e);
+}
+
+/* Swap the back snapshot, filled, into the slot and tell the UI. */
+void
+engine_publish_swap(struct engine *e)
+{
+	struct snapshot *tmp;
+	char c = 1;
 
 	pthread_mutex_lock(&e->slot_mu);
 	tmp = e->mid;
@@ -201,7 +209,7 @@ engine_publish(struct engine *e)
 	/* a full pipe already says "new"; the UI polls with a timeout too */
 	if (write(e->pipe[1], &c, 1) < 0)
 		c = 0;
-	e->last_publish = now;
+	e->last_publish = clock_seconds();
 }
 
 /* The snapshot the UI starts with (owned by the engine). */

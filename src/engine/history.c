@@ -154,3 +154,25 @@ history_close(struct history *h, struct snapshot_curve *out)
 	history_flush(h);
 	snapshot_curve_copy(out, &h->c);
 }
+
+/* The curve as a checkpoint keeps it, into out. */
+void
+history_checkpoint(const struct history *h, struct checkpoint_history *out)
+{
+	struct snapshot_curve c;
+	size_t bytes;
+
+	memset(&c, 0, sizeof c);
+	history_curve(h, &c);
+	bytes = (size_t)(c.n + 1) * sizeof(double);
+	out->n = c.n;
+	out->step = xmalloc(bytes);
+	out->train = xmalloc(bytes);
+	out->test = xmalloc(bytes);
+	if (c.n > 0) {
+		memcpy(out->step, c.step, c.n * sizeof(double));
+		memcpy(out->train, c.train, c.n * sizeof(double));
+		memcpy(out->test, c.test, c.n * sizeof(double));
+	}
+	snapshot_curve_free(&c);
+}

@@ -1,7 +1,7 @@
 /*
  * Checkpoints as JSON (jansson):
  *
- *   { "format": "memscope-checkpoint", "version": 3,
+ *   { "format": "memscope-checkpoint", "version": 4,
  *     "memscope_version": "0.1" (the program that wrote it; optional),
  *     "config": { every option key: its value },
  *     "seed": S, "step": K, "train_loss": x or null,
@@ -9,6 +9,7 @@
  *     "params": [ { "name", "layer", "head", "rows", "cols",
  *                   "data": [rows*cols numbers, row-major] }, ... ],
  *     "adam": { "t": T, "m": [nparams], "v": [nparams] },
+ *     "history": the loss history (optional; checkpoint_history.c),
  *     "checksum": "fnv1a64:0123456789abcdef" }
  *
  * with R = { "state": [four 64-bit words as 16 hex digits], "spare": x,
@@ -39,7 +40,8 @@
  * step, and a run saved after a change of data (the visualizer's c key,
  * which redraws both batches) resumes with its very batches.
  *
- * Version 2 (the same without "train_loss" and "streams") still loads. Its
+ * Version 3 (the same without "history") and version 2 (without
+ * "train_loss" and "streams" too) still load. Its
  * batches can only be had by replaying the run's redraws from the seed
  * (with --resample N the trainer redraws before each step s = N, 2N, ...
  * < K). checkpoint_load does that when it costs at most
@@ -237,14 +239,32 @@ int
 checkpoint_save(const char *path, const struct trainer *t, char *err,
     size_t errlen)
 {
+	return checkpoint_save_history(path, t, NULL, err, errlen);
+}
+
+/* Write t and its loss history h (NULL: none) to path atomically. */
+int
+checkpoint_save_history(const char *path, const struct trainer *t,
+    const struct checkpoint_history *h, char *err, size_t errlen)
+{
 	struct output af;
-	json_t *root = checkpoint_json(t);
+	json_t *root = checkpoint_json(t), *hj;
 	char *text, tail[64];
 	size_t len;
 
 	if (root == NULL)
 		return config_error(err, errlen, "cannot save '%s': the "
 		    "model holds a non-finite number", path);
+	if (h != NULL && h->n > 0) {
+		if ((hj = checkpoint_history_json(h)) == NULL) {
+			json_decref(root);
+			return config_error(err, errlen, "cannot save '%s': "
+			    "the loss history is not increasing steps with "
+			    "losses at least 0 (or has over %d points)", path,
+			    CHECKPOINT_HISTORY_MAX);
+		}
+		json_object_set_new(root, "history", hj);
+	}
 	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
 	json_decref(root);
 	if (text == NULL)
@@ -728,6 +748,17 @@ checkpoint_read(const char *path, struct trainer *t, unsigned flags,
 		trainer_free(t);
 		goto out;
 	}
+	/* the history is checked whoever reads it, kept if asked for */
+	v = json_object_get(root, "history");
+	if (v != NULL && (info->version < 4 || checkpoint_history_read(v,
+	    t->step, &info->hist, msg, sizeof msg) != 0)) {
+		config_error(err, errlen, "%s: %s", path, info->version < 4 ?
+		    "\"history\" in a file of version 3 or older" : msg);
+		trainer_free(t);
+		goto out;
+	}
+	if (!(flags & CHECKPOINT_HISTORY))
+		checkpoint_history_free(&info->hist);
 	trainer_prepare(t);	/* no cancel flag: it completes */
 	if (info->version == 2)
 		checkpoint_replay(t, flags, info);

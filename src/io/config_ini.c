@@ -18,6 +18,8 @@ struct config_ini {
 	struct ms_config *cfg;
 	struct input_ini ii;	/* ii.line: the line being parsed */
 	uint64_t given;		/* bit i: config key i was set */
+	config_ini_extra extra;	/* keys that are not config keys, or NULL */
+	void *extra_user;
 	int err_line;		/* line of the first handler error, 0 if none */
 	char err[256];
 };
@@ -32,14 +34,20 @@ config_ini_handler(void *user, const char *section, const char *name,
 	char msg[256];
 
 	(void)section;
-	if (bit < 0) {
+	if (bit >= 0) {
+		if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0) {
+			ci->given |= (uint64_t)1 << bit;
+			return 1;
+		}
+	} else if (ci->extra != NULL && (bit = ci->extra(ci->extra_user,
+	    name, value, msg, sizeof msg)) != 0) {
+		if (bit > 0)
+			return 1;
+	} else
 		snprintf(msg, sizeof msg, "unknown key '%s' (accepted: the long "
-		    "option names, e.g. dim, context, layers, param, data)",
-		    name);
-	} else if (config_set(ci->cfg, name, value, msg, sizeof msg) == 0) {
-		ci->given |= (uint64_t)1 << bit;
-		return 1;
-	}
+		    "option names, e.g. dim, context, layers, param, data%s)",
+		    name, ci->extra != NULL ? "; and the visualizer's theme, "
+		    "speed and screen" : "");
 	if (ci->err_line == 0) {
 		ci->err_line = ci->ii.line;
 		snprintf(ci->err, sizeof ci->err, "%s", msg);
@@ -53,6 +61,17 @@ int
 config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
     char *err, size_t errlen)
 {
+	return config_load_ini_extra(cfg, path, given, NULL, NULL, err,
+	    errlen);
+}
+
+/* config_load_ini, with the keys that are not config keys handed to
+ * extra. */
+int
+config_load_ini_extra(struct ms_config *cfg, const char *path,
+    uint64_t *given, config_ini_extra extra, void *user, char *err,
+    size_t errlen)
+{
 	static const struct input_limits lim = { "a config file",
 	    INPUT_INI_BYTES, INPUT_INI_LINE, INPUT_WAIT_MS };
 	struct config_ini ci;
@@ -63,6 +82,8 @@ config_load_ini(struct ms_config *cfg, const char *path, uint64_t *given,
 
 	memset(&ci, 0, sizeof ci);
 	ci.cfg = &work;
+	ci.extra = extra;
+	ci.extra_user = user;
 	if (input_read(path, &lim, &text, &len, err, errlen) != 0)
 		return -1;
 	r = input_ini_parse(&ci.ii, text, config_ini_handler, &ci);

@@ -188,7 +188,7 @@ canvas_text_width(const char *s)
 }
 
 /* Encode code point ch as UTF-8 into buf (at least 5 bytes); returns bytes. */
-static int
+int
 canvas_utf8_encode(uint32_t ch, char *buf)
 {
 	if (ch < 0x80) {

@@ -19,6 +19,14 @@ keys_engine(struct keys_ui *ui, const struct key_row *k)
 	return KEYS_REDRAW;
 }
 
+/* The export key: the engine writes the history, the main loop the
+ * screen. */
+static int
+keys_export(struct keys_ui *ui, const struct key_row *k)
+{
+	return keys_engine(ui, k) | KEYS_EXPORT;
+}
+
 static int
 keys_theme(struct keys_ui *ui, const struct key_row *k)
 {
@@ -108,8 +116,9 @@ static const struct key_line keys_common[] = {
 	    keys_engine, ENGINE_CMD_RUN_VISIBLE, 0 } } },
 	{ .keys = { { 's', "s", NULL, "save a checkpoint", keys_engine,
 	    ENGINE_CMD_SAVE, 0 } } },
-	{ .keys = { { 'e', "e", NULL, "export the visible runs' loss histories as CSV",
-	    keys_engine, ENGINE_CMD_EXPORT, 0 } } },
+	{ .keys = { { 'e', "e", NULL,
+	    "export the screen (SVG) and the visible runs (CSV)", keys_export,
+	    ENGINE_CMD_EXPORT, 0 } } },
 	{ .keys = { { 't', "t", NULL, "next theme", keys_theme, 0, 0 } } },
 	{ .keys = { { '\t', "Tab", NULL, "next screen", keys_screen_next, 0,
 	    0 } } },

@@ -60,11 +60,11 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	/* the pace, and the key that changes it */
 	if (s->speed_cap > 0)
-		snprintf(speed, sizeof speed, "cap %d/s (> faster)",
+		snprintf(speed, sizeof speed, "(cap %d) > faster",
 		    s->speed_cap);
 	else
-		snprintf(speed, sizeof speed, "no cap (< slower)");
-	snprintf(buf, sizeof buf, "  %.0f steps/s, %s", s->steps_per_sec,
+		snprintf(speed, sizeof speed, "(no cap) < slower");
+	snprintf(buf, sizeof buf, "  %.0f steps/s %s", s->steps_per_sec,
 	    speed);
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	if (fr != NULL) {
@@ -72,6 +72,9 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		    fr->label : fr->label_ascii, s->focus + 1, s->nruns);
 		x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	}
+	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
+	    ctx->nscreens);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	config_data_name(&s->cfg, data, sizeof data);
 	snprintf(buf, sizeof buf, "  d%d n%d L%d H%d %s %s", s->cfg.dim,
 	    s->cfg.context, s->cfg.layers, s->cfg.heads,
@@ -85,9 +88,6 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  theme %s", ctx->theme != NULL ?
 	    ctx->theme : "?");
-	x = panel_segment(c, x, y, end, COL_STATUS, buf);
-	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
-	    ctx->nscreens);
 	panel_segment(c, x, y, end, COL_STATUS, buf);
 }
 

@@ -163,7 +163,7 @@ step_steps_line(struct canvas *c, struct rect in, int y, const struct trace *tr,
 
 	if (l == 0) {
 		canvas_text(c, in.x, y, in.w, COL_DIM, c->g->utf8 ?
-		    "ℓ = 0: nothing has moved yet; → steps to layer 1" :
+		    "l = 0: nothing has moved yet; → steps to layer 1" :
 		    "l = 0: nothing has moved yet; Right steps to layer 1");
 		return;
 	}
@@ -225,8 +225,7 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	ncols = (in.w - STEP_LABEL_W) / STEP_CELL_W;
 	if (ncols > STEP_NMETHODS)
 		ncols = STEP_NMETHODS;
-	snprintf(buf, sizeof buf, "%s = %d of %d", step_sym(c, "ℓ", "l"), l,
-	    tr->L);
+	snprintf(buf, sizeof buf, "l = %d of %d", l, tr->L);
 	canvas_text(c, in.x, y, STEP_LABEL_W - 1, COL_TITLE, buf);
 	for (i = 0; i < ncols; i++) {
 		const char *h = step_methods[i].head;
@@ -264,8 +263,7 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	if (y + 2 + STEP_NMETHODS > end)
 		return;
 	y += 2;
-	snprintf(buf, sizeof buf, "iterates w_%s", step_sym(c, "ℓ", "l"));
-	x = in.x + canvas_text(c, in.x, y, in.w, COL_TITLE, buf);
+	x = in.x + canvas_text(c, in.x, y, in.w, COL_TITLE, "iterates w_l");
 	if (tr->model_has_w && tr->misfit[l] > 1e-8) {
 		char m[32];
 
@@ -301,7 +299,7 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	char buf[32];
 	int i, l, L, row, x, col, at = step_layer(ctx);
 
-	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer ℓ",
+	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
 	    "ln (y^-y)^2 by layer"), &in))
 		return;
 	tr = &ctx->s->trace.tr;
@@ -467,7 +465,7 @@ step_cgd_table(struct canvas *c, struct rect in, int y, const struct trace *tr,
 
 	if (y + L + 1 > end || in.w < 40)
 		return y;
-	canvas_text(c, in.x, y, 4, COL_DIM, step_sym(c, "ℓ", "l"));
+	canvas_text(c, in.x, y, 4, COL_DIM, "l");
 	for (k = 0; k < 4; k++)
 		canvas_text(c, in.x + 4 + k * 9 + 8 -
 		    canvas_text_width(heads[c->g->utf8 ? 0 : 1][k]), y, 9,
@@ -561,7 +559,7 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 		double range = heatmap_range(tr->label, n1);
 
 		canvas_text(c, in.x, y, in.w, COL_TEXT, c->g->utf8 ?
-		    "ℓ = 0: the prompt itself. Its label row holds y_1 … y_n "
+		    "l = 0: the prompt itself. Its label row holds y_1 … y_n "
 		    "and 0 for the query;" : "l = 0: the prompt itself. Its "
 		    "label row holds y_1 ... y_n and 0 for the query;");
 		if (++y < end)

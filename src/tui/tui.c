@@ -26,14 +26,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memscope/backend.h"
+#include "memscope/cast.h"
 #include "memscope/clock.h"
 #include "memscope/config.h"
 #include "memscope/keys.h"
 #include "memscope/output.h"
 #include "memscope/screen.h"
+#include "memscope/screen_svg.h"
 #include "memscope/theme.h"
 #include "memscope/tui.h"
 
@@ -122,9 +125,14 @@ tui_signals_drain(void)
 		;
 }
 
+/* Commands sent to the engine: the snapshot's count of those carried out
+ * reaches it when the worker has done them all. */
+static unsigned long tui_sent;
+
 static void
 tui_send(void *arg, enum engine_cmd cmd, int val)
 {
+	tui_sent++;
 	engine_send(arg, cmd, val);
 }
 
@@ -145,6 +153,79 @@ tui_next_theme(struct theme *t, char *note, size_t len)
 	theme_list_free(names, n);
 }
 
+/*
+ * MEMSCOPE_TUI_STATS: what the benchmarks read (tests/bench/ui.sh): the
+ * frames drawn, this (the UI) thread's CPU time, and the optimizer steps
+ * every run of the last snapshot has made, over the session's seconds.
+ */
+static void
+tui_stats(const struct snapshot *s, int frames, double secs)
+{
+	struct timespec cpu;
+	double ui = 0;
+	long steps = 0;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+		ui = cpu.tv_sec + cpu.tv_nsec * 1e-9;
+	for (int i = 0; i < s->nruns; i++)
+		if (!s->runs[i].reference)
+			steps += s->runs[i].step;
+	fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s); UI thread "
+	    "%.3f s CPU (%.2f%% of a core); %d runs, %ld steps (%.1f "
+	    "steps/s)\n", frames, secs, frames / secs, ui, 100 * ui / secs,
+	    s->nruns, steps, steps / secs);
+}
+
+/* The export key's half: the screen as shown, as SVG. The note says what
+ * was written; until the worker has written the history too (*wait: the
+ * commands it will then have carried out, 0: none awaited) it names the
+ * CSV, then tui_export_done puts the worker's own word in. */
+static void
+tui_export(const struct canvas *c, const struct theme *t,
+    const struct tui_opts *o, char *note, size_t len, unsigned long *wait)
+{
+	const char *svg = o->svg != NULL ? o->svg : TUI_SVG;
+	char err[512];
+
+	*wait = 0;
+	if (screen_svg_write(svg, c, t, backend_colours() != 0, err,
+	    sizeof err) != 0) {
+		snprintf(note, len, "%s", err);
+		return;
+	}
+	snprintf(note, len, "wrote %s and %s", svg, o->csv != NULL ? o->csv :
+	    "the history");
+	*wait = tui_sent;
+}
+
+/* Once snapshot s has the history's export done: the note says how it
+ * went, in the worker's words ("exported 40 rows to ..."). */
+static void
+tui_export_done(const struct snapshot *s, const struct tui_opts *o,
+    char *note, size_t len, unsigned long *wait)
+{
+	const char *svg = o->svg != NULL ? o->svg : TUI_SVG;
+
+	if (*wait == 0 || s->commands < *wait)
+		return;
+	snprintf(note, len, "wrote %s %s %s", svg, s->message_error ? "but" :
+	    "and", s->message);
+	*wait = 0;
+}
+
+/* Finish the recording k (if any) after the session; status rc, or 1 if
+ * the file could not be finished (a line on stderr says why). */
+static int
+tui_record_close(struct cast *k, const char *path, int rc)
+{
+	char err[512];
+
+	if (k == NULL || cast_close(k, err, sizeof err) == 0)
+		return rc;
+	fprintf(stderr, "memscope tui: --record %s: %s\n", path, err);
+	return rc != 0 ? rc : 1;
+}
+
 /* Run the visualizer until q or a signal. */
 int
 tui_run(struct engine *e, const struct tui_opts *o)
@@ -158,13 +239,17 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
+	struct cast *rec = NULL;
+	unsigned long export_wait = 0;
 	struct pollfd pfd[3];
 	char err[512], note[600];
 	double last_frame = 0, now, t0;
 	bool dirty = true, utf8, colour, quit = false, toast = false;
-	int w, h, key, flags, timeout, frames = 0, mt;
+	int w, h, key, flags, timeout, frames = 0, rc, mt;
 
 	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
+	ui.screen = o->screen >= 0 && o->screen < LAYOUT_SCREENS ? o->screen :
+	    0;
 	if (o->theme != NULL)
 		theme = *o->theme;	/* loaded (and checked) by the caller */
 	else
@@ -177,15 +262,27 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		engine_free(e);
 		return 1;
 	}
+	/* a recording that cannot be written is bad input: status 2 */
+	if (o->record != NULL && (rec = cast_open(o->record, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "memscope tui: --record: %s\n", err);
+		engine_free(e);
+		tui_signals_restore(old_sig);
+		return 2;
+	}
 	if (backend_init(colour, err, sizeof err) != 0) {
 		/* an unusable terminal is bad input: status 2 */
 		config_one_line(err);
 		fprintf(stderr, "memscope tui: %s\n", err);
+		if (rec != NULL)
+			cast_abort(rec);
 		engine_free(e);
 		tui_signals_restore(old_sig);
 		return 2;
 	}
 	backend_set_theme(&theme);
+	if (rec != NULL)
+		cast_theme(rec, &theme, backend_colours() != 0);
 	backend_size(&w, &h);
 	canvas_init(&c, w, h, utf8 ? &canvas_glyphs_utf8 :
 	    &canvas_glyphs_ascii);
@@ -194,6 +291,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		backend_end();
 		fprintf(stderr, "memscope: cannot start the training thread: "
 		    "%s\n", strerror(errno));
+		if (rec != NULL)
+			cast_abort(rec);
 		engine_free(e);
 		tui_signals_restore(old_sig);
 		return 1;
@@ -215,6 +314,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.message = toast = msg_view_shown(&msg, now);
 			screen_draw(&c, snap, &st, NULL);
 			backend_blit(&c);
+			if (rec != NULL)
+				cast_frame(rec, &c, now - t0);
 			last_frame = now;
 			dirty = false;
 			frames++;
@@ -247,6 +348,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			engine_notify_drain(e);
 			if (engine_take(e, &snap)) {
 				screen_sync(&views, snap);
+				tui_export_done(snap, o, note, sizeof note,
+				    &export_wait);
 				dirty = true;
 			}
 		}
@@ -268,13 +371,23 @@ tui_run(struct engine *e, const struct tui_opts *o)
 				backend_set_theme(&theme);
 				c.mono = o->mono || theme.mono ||
 				    backend_colours() == 0;
-			} else if (flags != 0)
+				if (rec != NULL)
+					cast_theme(rec, &theme,
+					    backend_colours() != 0);
+			} else if (flags & KEYS_EXPORT)
+				tui_export(&c, &theme, o, note, sizeof note,
+				    &export_wait);
+			else if (flags != 0) {
 				note[0] = '\0';
+				export_wait = 0;
+			}
 			if (flags != 0)
 				dirty = true;
 		}
 		if (engine_take(e, &snap)) {
 			screen_sync(&views, snap);
+			tui_export_done(snap, o, note, sizeof note,
+			    &export_wait);
 			dirty = true;
 		}
 		if (msg_view_shown(&msg, clock_seconds()) != toast)
@@ -283,12 +396,12 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	now = clock_seconds();
 	backend_end();
 	canvas_free(&c);
-	engine_free(e);
-	tui_signals_restore(old_sig);
 	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
-		fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s)\n",
-		    frames, now - t0, frames / (now - t0));
-	if (tui_signalled)
-		return 128 + tui_signalled;
-	return 0;
+		tui_stats(snap, frames, now - t0);
+	engine_free(e);
+	/* with the handler still on: a second signal removes the temporary */
+	rc = tui_record_close(rec, o->record, tui_signalled ? 128 +
+	    tui_signalled : 0);
+	tui_signals_restore(old_sig);
+	return rc;
 }
