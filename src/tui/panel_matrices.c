@@ -153,6 +153,24 @@ mat_grid(const struct canvas *c, const struct mat_names *mn, int H, int L,
 	g->h = 1 + g->blockrows * g->rowh - (cosw > 0 ? 0 : 1);
 }
 
+/* The largest scale at which every layer fits in w x h cells (into g),
+ * else compact; else false and g the smallest compact grid. */
+static bool
+mat_search(const struct canvas *c, const struct mat_names *mn, int H, int L,
+    int cosw, int w, int h, struct mat_grid *g)
+{
+	int pass, sc;
+
+	for (pass = 0; pass < 2; pass++)
+		for (sc = 12; sc >= 1; sc--) {
+			mat_grid(c, mn, H, L, cosw, w, sc, pass == 1, g);
+			if (g->blockw <= w && g->h <= h)
+				return true;
+		}
+	mat_grid(c, mn, H, L, cosw, w, 1, true, g);
+	return false;
+}
+
 /* Each entry's value over its heatmap (drawn at (x, y), scale sc) when an
  * entry is at least MAT_VALUE_W cells wide: "+0.12" in its middle row, on
  * its own heat colour. */
@@ -201,10 +219,10 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	struct mat_names mn;
 	struct mat_grid g, fit;
 	struct rect in;
-	bool cosines, found = false;
+	bool cosines, found;
 	char title[96], buf[32];
-	int L = s->cfg.layers, H = s->cfg.heads, i, l, sc, k, cosw;
-	int x0, y0, x, y, avail_h, shown = 0, pass, nh, ntiles;
+	int L = s->cfg.layers, H = s->cfg.heads, i, l, k, cosw;
+	int x0, y0, x, y, avail_h, shown = 0, nh, ntiles;
 	const double *p;
 
 	snprintf(title, sizeof title, "parameters (%s, %d head%s)%s",
@@ -248,22 +266,17 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		return;
 	}
 
+	cosw = cosines ? 10 : 0;	/* "cos +0.93 " */
+	found = mat_search(c, &mn, H, L, cosw, in.w, avail_h, &g);
+	if (!found && mn.sig) {
+		/* not every layer fits with Σ⁻¹ beside it: the layers first */
+		mn.n--;
+		mn.sig = 0;
+		avail_h++;
+		found = mat_search(c, &mn, H, L, cosw, in.w, avail_h, &g);
+	}
 	nh = mn.n - mn.sig;	/* the per-head names */
 	ntiles = nh * H + mn.sig;
-	cosw = cosines ? 10 : 0;	/* "cos +0.93 " */
-	/* the largest scale at which every layer fits; else compact; else
-	 * as much as fits at the smallest size */
-	for (pass = 0; pass < 2 && !found; pass++) {
-		for (sc = 12; sc >= 1; sc--) {
-			mat_grid(c, &mn, H, L, cosw, in.w, sc, pass == 1, &g);
-			if (g.blockw <= in.w && g.h <= avail_h) {
-				found = true;
-				break;
-			}
-		}
-	}
-	if (!found)
-		mat_grid(c, &mn, H, L, cosw, in.w, 1, true, &g);
 	fit = g;
 	if (avail_h < in.h)
 		mat_legends(c, in, &mn, in.y + avail_h, fit.compact);
