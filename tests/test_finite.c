@@ -26,6 +26,7 @@
 #include "memscope/config_ini.h"
 #include "memscope/engine.h"
 #include "memscope/panel.h"
+#include "memscope/screen.h"
 #include "memscope/theme.h"
 #include "memscope/trainer.h"
 
@@ -163,17 +164,17 @@ test_divergence_reference(void **state)
 
 
 
-/* The status and message lines of snapshot s, as text. */
+/* The frame of snapshot s (its status line and message toast), as text. */
 static char *
 status_text(const struct snapshot *s)
 {
-	struct panel_ctx ctx = { s, "dark", 0, 4, NULL, NULL, NULL, 0 };
+	/* the whole frame, the message fresh: its toast shows */
+	struct screen_state st = { 0, false, "dark", NULL, NULL, true };
 	struct canvas c;
 	char *text;
 
-	canvas_init(&c, 160, 2, &canvas_glyphs_ascii);
-	panel_status.draw(&ctx, &c, (struct rect){ 0, 0, 160, 1 });
-	panel_message.draw(&ctx, &c, (struct rect){ 0, 1, 160, 1 });
+	canvas_init(&c, 160, 24, &canvas_glyphs_ascii);
+	screen_draw(&c, s, &st, NULL);
 	text = canvas_to_text(&c);
 	canvas_free(&c);
 	return text;

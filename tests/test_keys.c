@@ -66,24 +66,6 @@ line_of(int key, const struct key_row **row)
 	return NULL;
 }
 
-/* The text of the canvas row y from column x, trailing blanks dropped. */
-static void
-canvas_row(const struct canvas *c, int y, char *out, size_t len)
-{
-	char *text = canvas_to_text(c), *p = text, *nl, *end;
-	int i;
-
-	for (i = 0; i < y; i++)
-		p = strchr(p, '\n') + 1;
-	nl = strchr(p, '\n');
-	*nl = '\0';
-	end = nl;
-	while (end > p && end[-1] == ' ')
-		*--end = '\0';
-	snprintf(out, len, "%s", p);
-	free(text);
-}
-
 /* The issue's survivor: l and L swapped. l takes a layer away and L adds
  * one, as the help says, through the row's own data. */
 static void
@@ -122,36 +104,138 @@ test_l_and_L(void **state)
 	    "layers - / + (restarts the focused run)");
 }
 
-/* The help overlay is the key lines, one a row, name then text; a line
- * whose row says something else reads differently. */
+/* The cells of row y from column x to before column end as UTF-8,
+ * trailing blanks dropped. */
+static void
+cells_utf8(const struct canvas *c, int x, int y, int end, char *out,
+    size_t len)
+{
+	size_t at = 0;
+
+	while (end > x && (c->cells[y * c->w + end - 1].ch == ' ' ||
+	    c->cells[y * c->w + end - 1].ch == 0))
+		end--;
+	for (; x < end && at + 5 < len; x++) {
+		uint32_t u = c->cells[y * c->w + x].ch;
+
+		if (u == 0)
+			u = ' ';
+		if (u < 0x80)
+			out[at++] = (char)u;
+		else if (u < 0x800) {
+			out[at++] = (char)(0xc0 | u >> 6);
+			out[at++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			out[at++] = (char)(0xe0 | u >> 12);
+			out[at++] = (char)(0x80 | (u >> 6 & 0x3f));
+			out[at++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	out[at] = '\0';
+}
+
+/* Where line i's name starts in the help box b (*x, *y), read back its
+ * text from the text column (namew + 1 cells right), over as many rows as
+ * it was wrapped to, into text. */
+static bool
+help_find(const struct canvas *c, struct rect b, const char *name, int namew,
+    int *fx, int *fy, char *text, size_t len)
+{
+	char row[512], want[80];
+	int x, y, k, nw = canvas_text_width(name);
+
+	/* the name, blanks to the text column, then the text */
+	snprintf(want, sizeof want, "%s%*s", name, namew + 1 - nw, "");
+	for (y = b.y + 1; y < b.y + b.h - 1; y++) {
+		for (x = b.x + 1; x + nw < b.x + b.w - 1; x++) {
+			cells_utf8(c, x, y, b.x + b.w - 1, row, sizeof row);
+			if (strncmp(row, want, strlen(want)) != 0 ||
+			    row[strlen(want)] == ' ' ||
+			    c->cells[y * c->w + x - 1].ch != ' ')
+				continue;
+			/* the text: this row's, then the rows below whose
+			 * name column is blank */
+			text[0] = '\0';
+			for (k = y; k < b.y + b.h - 1; k++) {
+				if (k > y) {
+					cells_utf8(c, x, k, b.x + b.w - 1, row,
+					    sizeof row);
+					if (row[0] != ' ' || strspn(row, " ") <
+					    (size_t)namew + 1 || strlen(row) == 0)
+						break;
+				}
+				cells_utf8(c, x + namew + 1, k, b.x + b.w - 1,
+				    row, sizeof row);
+				if (row[0] == ' ' || row[0] == '\0')
+					break;
+				/* the column ends before the next one */
+				for (char *e = strstr(row, "   "); e != NULL;
+				    e = NULL)
+					*e = '\0';
+				if (strlen(text) > 0)
+					strncat(text, " ", len - strlen(text) -
+					    1);
+				strncat(text, row, len - strlen(text) - 1);
+			}
+			*fx = x;
+			*fy = y;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The help overlay is the key lines, name then text (wrapped to its
+ * column), in order down each column and on to the next, all of them at
+ * every size from 80x24 on, in a box inside the terminal; a line whose
+ * row says something else reads differently. */
 static void
 test_help_from_rows(void **state)
 {
+	static const int sizes[][2] = { { 80, 24 }, { 80, 30 }, { 120, 40 },
+	    { 200, 60 }, { 100, 24 } };
 	const struct key_line *lines[MAX_LINES];
 	const struct key_row *k;
 	struct key_line copy;
 	struct canvas c;
-	char got[256], want[300], name[64], text[192];
-	int n, i, y0;
+	struct rect b;
+	char got[512], name[64], text[192];
+	int n, i, sz, namew, x = 0, y = 0, px, py;
 
 	(void)state;
 	n = keys_help_lines(lines, MAX_LINES);
 	assert_true(n > 10 && n <= MAX_LINES);
+	for (sz = 0; sz < (int)(sizeof sizes / sizeof sizes[0]); sz++)
 	for (int utf8 = 0; utf8 < 2; utf8++) {
-		canvas_init(&c, 80, 30, utf8 ? &canvas_glyphs_utf8 :
-		    &canvas_glyphs_ascii);
+		canvas_init(&c, sizes[sz][0], sizes[sz][1], utf8 ?
+		    &canvas_glyphs_utf8 : &canvas_glyphs_ascii);
 		screen_help(&c);
-		y0 = (c.h - (n + 4)) / 2 + 1;
+		b = screen_help_box(&c);
+		assert_true(b.x >= 0 && b.y >= 0 && b.x + b.w <= c.w &&
+		    b.y + b.h <= c.h);
+		for (namew = 0, i = 0; i < n; i++) {
+			keys_line_name(lines[i], utf8, name, sizeof name);
+			if (canvas_text_width(name) > namew)
+				namew = canvas_text_width(name);
+		}
+		px = py = -1;
 		for (i = 0; i < n; i++) {
 			keys_line_name(lines[i], utf8, name, sizeof name);
 			keys_line_text(lines[i], text, sizeof text);
-			/* after the box's edge: a blank, the name in 8 cells,
-			 * the text */
-			snprintf(want, sizeof want, " %s%*s%s", name,
-			    8 - canvas_text_width(name), "", text);
-			canvas_row(&c, y0 + i, got, sizeof got);
-			assert_non_null(strstr(got, want));
+			assert_true(help_find(&c, b, name, namew, &x, &y, got,
+			    sizeof got));
+			assert_string_equal(got, text);
+			/* after the line before: below it, or a column on */
+			assert_true(x > px || (x == px && y > py));
+			px = x;
+			py = y;
 		}
+		cells_utf8(&c, b.x + 2, b.y + b.h - 2, b.x + b.w - 1, got,
+		    sizeof got);
+		assert_string_equal(got, "? or Esc closes this help");
+		/* wide enough: one column */
+		if (c.h >= n + 4)
+			assert_int_equal(x, b.x + 2);
 		canvas_free(&c);
 	}
 	/* one row's words changed: its line's text changes with it */

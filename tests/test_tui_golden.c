@@ -149,6 +149,27 @@ static const struct golden_case golden_cases[] = {
 	    MS_PARAM_SCALAR, MS_MEMORY_NONE, 0 },
 	{ "small-60x20", NULL, 0, false, 60, 20, false, false, false,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	/* the screens at the three sizes, with colour and without */
+	{ "dashboard-200x60", NULL, 0, false, 200, 60, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "dashboard-200x60-mono", NULL, 0, false, 200, 60, false, true,
+	    false, MS_PARAM_GDPP, MS_MEMORY_LFOM, 0 },
+	{ "parameters-80x24", NULL, 1, false, 80, 24, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "parameters-120x40-mono", NULL, 1, false, 120, 40, false, true,
+	    false, MS_PARAM_GDPP, MS_MEMORY_CGD, 0 },
+	{ "parameters-200x60", NULL, 1, false, 200, 60, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "memory-80x24", NULL, 2, false, 80, 24, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "memory-120x40-ascii", NULL, 2, false, 120, 40, true, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
+	{ "memory-200x60", NULL, 2, false, 200, 60, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
+	{ "memory-80x24-none", NULL, 2, false, 80, 24, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_NONE, 0 },
+	{ "help-200x60", NULL, 0, true, 200, 60, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 };
 
 static void
@@ -158,7 +179,8 @@ test_golden(void **state)
 	struct ms_config cfg;
 	struct snapshot s;
 	struct step_view view;
-	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view };
+	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
+	    false };
 	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0 };
 	struct canvas c;
 	char *text;

@@ -41,6 +41,23 @@ fixture_trace(struct snapshot *s, int k)
 	task_dist_free(&dist);
 }
 
+/* Run r's memory coefficients over its 640 steps, every 10th step:
+ * cgd α_l, γ_l; lfom Γ_l's label row of n + 1 entries (snapshot.h). */
+static void
+fixture_coef(struct snapshot_run *r, int L, int n)
+{
+	double v[512];
+	int k = r->cfg.memory == MS_MEMORY_CGD ? 2 * L :
+	    r->cfg.memory == MS_MEMORY_LFOM ? L * (n + 1) : 0, j, q;
+
+	for (j = 0; k > 0 && k <= 512 && j <= 640; j += 10) {
+		for (q = 0; q < k; q++)
+			v[q] = (q % 2 ? -1 : 1) * (0.2 + 0.1 * (q % 7)) *
+			    (1 - exp(-j / (100.0 + 20 * q))) + 0.01 * q;
+		snapshot_series_append(&r->coef, j, v, k);
+	}
+}
+
 /* Fill s with a fixed history, parameters and coefficients. */
 void
 fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
@@ -88,6 +105,7 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 			snapshot_curve_append(&r->hist, j + 1, tr,
 			    j % 20 == 0 ? tr * 1.1 : NAN);
 		}
+		fixture_coef(r, L, cfg->context);
 		snapshot_run_set_layers(r, L);
 		r->test_step = 640;
 		for (l = 0; l < L; l++)

@@ -23,6 +23,7 @@ enum layout_slot {
 	LAYOUT_STEP,		/* step-through: the task, the methods at ℓ */
 	LAYOUT_STEP_CHART,	/* step-through: squared error against ℓ */
 	LAYOUT_STEP_MEMORY,	/* step-through: the registers at layer ℓ */
+	LAYOUT_RUNS,		/* the run list */
 	LAYOUT_MESSAGE,
 	LAYOUT_STATUS,
 	LAYOUT_NSLOTS

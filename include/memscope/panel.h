@@ -42,6 +42,7 @@ extern const struct panel_class panel_loss;	/* loss curves */
 extern const struct panel_class panel_layers;	/* per-layer test losses */
 extern const struct panel_class panel_matrices;	/* parameter heatmaps */
 extern const struct panel_class panel_memory;	/* memory coefficients */
+extern const struct panel_class panel_runs;	/* the run list */
 extern const struct panel_class panel_step;	/* step-through: methods */
 extern const struct panel_class panel_step_chart;	/* error against ℓ */
 extern const struct panel_class panel_step_memory;	/* registers at ℓ */
@@ -63,6 +64,8 @@ void panel_pad_range(double *lo, double *hi);
  * after it (x unchanged if it does not fit). */
 int panel_segment(struct canvas *c, int x, int y, int end,
     enum colour_role col, const char *s);
+/* The colour of a state's name (running, paused, ...). */
+enum colour_role panel_state_colour(enum engine_state st);
 /* Draw a centred line of text in r's row y. */
 void panel_centre(struct canvas *c, struct rect r, int y, enum colour_role fg,
     const char *s);

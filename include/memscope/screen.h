@@ -2,7 +2,8 @@
  * Screens as modules, after htop's meters and panels: each screen of the
  * visualizer is a table of {layout, keys, sync from snapshot, draw}. A
  * whole frame is the current screen's layout, its panels, the message and
- * status lines, the help overlay, or the "too small" notice, drawn from one
+ * status lines, a message's toast over the panels' bottom row, the help
+ * overlay, or the "too small" notice, drawn from one
  * snapshot into the canvas. No curses here: tests render frames.
  */
 #ifndef MEMSCOPE_SCREEN_H
@@ -13,6 +14,7 @@
 #include "memscope/canvas.h"
 #include "memscope/keys.h"
 #include "memscope/layout.h"
+#include "memscope/msgview.h"
 #include "memscope/panel.h"
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
@@ -23,12 +25,15 @@ struct screen_state {
 	const char *theme;	/* name shown in the status line */
 	const char *note;	/* a UI message (theme errors), or NULL */
 	const struct step_view *step;	/* the step-through's selection, or NULL */
+	bool message;		/* the snapshot's message is fresh: its toast
+				 * is drawn (msgview.h) */
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it
  * up to date with the snapshots, their keys change it, drawing reads it. */
 struct screen_views {
 	struct step_view *step;	/* the step-through's selection, or NULL */
+	struct msg_view *msg;	/* when the message arrived, or NULL */
 };
 
 struct screen_module {
@@ -58,7 +63,8 @@ extern const struct screen_module screen_step;	/* 4, step-through */
  * range. */
 const struct screen_module *screen_module(int i);
 
-/* Run every screen's sync with snapshot s (after each engine_take). */
+/* Run every screen's sync with snapshot s (after each engine_take), and
+ * note a new message's arrival in v->msg (at clock_seconds()). */
 void screen_sync(struct screen_views *v, const struct snapshot *s);
 
 /* Draw the frame for snapshot s on the whole canvas; lo receives the layout
@@ -71,7 +77,10 @@ void screen_draw(struct canvas *c, const struct snapshot *s,
 void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
     const struct layout *lo);
 
-/* The help overlay (from the key lines) centred in the canvas. */
+/* The help overlay (from the key lines) centred in the canvas: one, two or
+ * three columns, texts wrapped, whatever fits the canvas. */
 void screen_help(struct canvas *c);
+/* The rectangle screen_help draws its box in on canvas c. */
+struct rect screen_help_box(const struct canvas *c);
 
 #endif

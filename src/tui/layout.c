@@ -19,6 +19,7 @@ static const struct panel_class *layout_panels[LAYOUT_NSLOTS] = {
 	[LAYOUT_STEP] = &panel_step,
 	[LAYOUT_STEP_CHART] = &panel_step_chart,
 	[LAYOUT_STEP_MEMORY] = &panel_step_memory,
+	[LAYOUT_RUNS] = &panel_runs,
 	[LAYOUT_MESSAGE] = &panel_message,
 	[LAYOUT_STATUS] = &panel_status,
 };

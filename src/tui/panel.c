@@ -90,3 +90,22 @@ panel_centre(struct canvas *c, struct rect r, int y, enum colour_role fg,
 		x = r.x;
 	canvas_text(c, x, y, r.x + r.w - x, fg, s);
 }
+
+/* The colour of a state's name (running, paused, ...). */
+enum colour_role
+panel_state_colour(enum engine_state st)
+{
+	switch (st) {
+	case ENGINE_RUNNING:
+		return COL_RUNNING;
+	case ENGINE_PAUSED:
+		return COL_PAUSED;
+	case ENGINE_FINISHED:
+		return COL_FINISHED;
+	case ENGINE_DIVERGED:
+		return COL_DIVERGED;
+	case ENGINE_STARTING:
+		break;
+	}
+	return COL_STATUS;
+}

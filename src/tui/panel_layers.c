@@ -1,70 +1,127 @@
 /*
- * The per-layer panel: ln test MSE after each layer's read-out ℓ = 1..L of
- * the model, beside CG, GD, momentum and Nesterov after ℓ iterations on the
- * same test batch. The best method of each row is drawn bold; columns are
- * dropped from the right when the panel is narrow.
+ * The per-layer panel: the test error (ln MSE) after each layer's read-out
+ * l = 1..L of every visible run, against l, beside CG, GD and Nesterov
+ * after k = 0..L iterations on the focused run's test batch, as a chart:
+ * one line per series in its colour, each point marked with the series'
+ * mark (the run's number, C, G, N), so the lines stay apart without colour.
+ * A legend above names them. Where there is room the same numbers follow
+ * as a table (below the chart, or beside it when the panel is wide but
+ * short): a column per visible run and per method, momentum included, the
+ * best of each row bold, columns dropped from the right when narrow (the
+ * runs first, so CG and GD stay).
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "memscope/panel.h"
+#include "memscope/plot.h"
 
-struct layers_col {
-	const char *head;
-	int baseline;		/* enum baseline, or -1 for the model */
+struct layers_ref {
+	enum baseline b;
 	enum colour_role col;
+	const char *mark;	/* on the chart's points */
+	const char *head;	/* the table's and legend's name */
 };
 
-static const struct layers_col layers_cols[] = {
-	{ "model", -1, COL_MODEL },
-	{ "CG", BASELINE_CG, COL_REF_CG },
-	{ "GD", BASELINE_GD, COL_REF_GD },
-	{ "Nesterov", BASELINE_NESTEROV, COL_REF_NESTEROV },
-	{ "momentum", BASELINE_MOMENTUM, COL_REF_MOMENTUM },
+static const struct layers_ref layers_refs[] = {
+	{ BASELINE_CG, COL_REF_CG, "C", "CG" },
+	{ BASELINE_GD, COL_REF_GD, "G", "GD" },
+	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "N", "Nest" },
+	{ BASELINE_MOMENTUM, COL_REF_MOMENTUM, "M", "mom" },
 };
-#define LAYERS_NCOLS ((int)(sizeof layers_cols / sizeof layers_cols[0]))
-#define LAYERS_W 8		/* cells per column */
+#define LAYERS_NCHART 3		/* the chart's: CG, GD, Nesterov */
+#define LAYERS_NREFS ((int)(sizeof layers_refs / sizeof layers_refs[0]))
+#define LAYERS_W 8		/* cells per table column */
+#define LAYERS_LEFT 6		/* the chart's y labels */
+#define LAYERS_CHART_H 7	/* the least chart worth drawing */
+
+/* A table column: a run (index into s->runs) or a method. */
+struct layers_col {
+	int run;		/* -1: a method */
+	int ref;		/* index into layers_refs */
+};
 
 static double
-layers_value(const struct snapshot *s, int col, int l)
+layers_run_mse(const struct snapshot_run *r, int l)
 {
-	const struct snapshot_run *r = snapshot_model_run(s);
-	int b = layers_cols[col].baseline;
+	return r->test_step >= 0 && l >= 1 && l <= r->L ? r->layer_mse[l - 1] :
+	    NAN;
+}
 
-	if (b < 0)
-		return r != NULL && r->test_step >= 0 && l <= r->L ?
-		    r->layer_mse[l - 1] : NAN;
-	return s->have_baselines ? s->base_mse[b][l] : NAN;
+static double
+layers_ref_mse(const struct snapshot *s, int ref, int k)
+{
+	return s->have_baselines && k >= 0 && k <= s->cfg.layers ?
+	    s->base_mse[layers_refs[ref].b][k] : NAN;
+}
+
+static double
+layers_value(const struct snapshot *s, const struct layers_col *col, int l)
+{
+	return col->run >= 0 ? layers_run_mse(&s->runs[col->run], l) :
+	    layers_ref_mse(s, col->ref, l);
+}
+
+/* The deepest model shown: the focused run's L or a visible run's. */
+static int
+layers_depth(const struct snapshot *s)
+{
+	int L = s->cfg.layers, i;
+
+	for (i = 0; i < s->nruns; i++)
+		if (s->runs[i].visible && s->runs[i].L > L)
+			L = s->runs[i].L;
+	return L;
+}
+
+/* The table's columns for w cells: visible runs, then the methods, runs
+ * left out first when not all fit. */
+static int
+layers_columns(const struct snapshot *s, int w, struct layers_col *cols)
+{
+	int fit = (w - 4) / LAYERS_W, nvis = 0, i, n = 0, nref;
+
+	for (i = 0; i < s->nruns; i++)
+		nvis += s->runs[i].visible;
+	nref = fit - nvis < 2 ? 2 : fit - nvis;
+	if (nref > LAYERS_NREFS)
+		nref = LAYERS_NREFS;
+	for (i = 0; i < s->nruns && n < fit - nref; i++)
+		if (s->runs[i].visible)
+			cols[n++] = (struct layers_col){ i, 0 };
+	for (i = 0; i < nref && n < fit; i++)
+		cols[n++] = (struct layers_col){ -1, i };
+	return n;
 }
 
 static void
-layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 {
-	const struct snapshot *s = ctx->s;
-	const struct snapshot_run *mr = snapshot_model_run(s);
-	long tested = mr != NULL ? mr->test_step : -1;
-	struct rect in;
+	const struct snapshot_run *fr = snapshot_focus(s);
+	struct layers_col cols[SNAPSHOT_MAX_RUNS + LAYERS_NREFS];
+	long tested = fr != NULL ? fr->test_step : -1;
 	char buf[32];
-	int ncols, i, l, y, x, best, rows, L = s->cfg.layers;
+	int ncols, i, l, y, x, best, rows, L = layers_depth(s);
 	double v, bv;
 
-	in = panel_frame(c, r, r.w > 36 ? "ln test MSE after layer / iteration"
-	    : "by layer");
-	if (in.w < 4 + LAYERS_W || in.h < 2)
+	ncols = layers_columns(s, in.w, cols);
+	if (ncols < 1 || in.h < 2)
 		return;
-	ncols = (in.w - 4) / LAYERS_W;
-	if (ncols > LAYERS_NCOLS)
-		ncols = LAYERS_NCOLS;
-
 	canvas_text(c, in.x, in.y, 3, COL_DIM, "l");
 	for (i = 0; i < ncols; i++) {
-		const char *h = layers_cols[i].head;
+		const struct snapshot_run *r = cols[i].run >= 0 ?
+		    &s->runs[cols[i].run] : NULL;
+		const char *h = r != NULL ? (c->g->utf8 ? r->label :
+		    r->label_ascii) : layers_refs[cols[i].ref].head;
+		int hw = canvas_text_width(h);
 
-		if (canvas_text_width(h) > LAYERS_W - 1)
-			h = i == 3 ? "Nest" : i == 4 ? "mom" : h;
-		x = in.x + 4 + i * LAYERS_W + LAYERS_W - 1 -
-		    canvas_text_width(h);
-		canvas_text(c, x, in.y, LAYERS_W - 1, layers_cols[i].col, h);
+		if (hw > LAYERS_W - 1)
+			hw = LAYERS_W - 1;
+		x = in.x + 4 + i * LAYERS_W + LAYERS_W - 1 - hw;
+		canvas_text(c, x, in.y, hw, r != NULL ?
+		    (enum colour_role)(COL_RUN_0 + r->style) :
+		    layers_refs[cols[i].ref].col, h);
 	}
 	rows = in.h - 1;
 	if (tested >= 0 && rows > L + 1)
@@ -73,40 +130,216 @@ layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		y = in.y + l;
 		if (l > rows || (l == rows && l < L)) {
 			canvas_printf(c, in.x, y, in.w, COL_DIM,
-			    "... %d more layers (screen 3)", L - l + 1);
+			    "... %d more layers", L - l + 1);
 			break;
 		}
 		canvas_printf(c, in.x, y, 3, COL_TEXT, "%d", l);
 		best = -1;
 		bv = INFINITY;
 		for (i = 0; i < ncols; i++) {
-			v = layers_value(s, i, l);
+			v = layers_value(s, &cols[i], l);
 			if (isfinite(v) && v < bv) {
 				bv = v;
 				best = i;
 			}
 		}
 		for (i = 0; i < ncols; i++) {
-			panel_log(layers_value(s, i, l), buf, sizeof buf);
+			panel_log(layers_value(s, &cols[i], l), buf, sizeof buf);
 			x = in.x + 4 + i * LAYERS_W + LAYERS_W - 1 -
 			    canvas_text_width(buf);
-			canvas_text(c, x, y, LAYERS_W - 1, i == 0 ? COL_MODEL :
-			    COL_TEXT, buf);
-			if (i == best) {
-				struct rect b = { x, y, canvas_text_width(buf),
-				    1 };
-
-				canvas_attr(c, b, CATTR_BOLD);
-			}
+			canvas_text(c, x, y, LAYERS_W - 1, cols[i].run >= 0 ?
+			    COL_MODEL : COL_TEXT, buf);
+			if (i == best)
+				canvas_attr(c, (struct rect){ x, y,
+				    canvas_text_width(buf), 1 }, CATTR_BOLD);
 		}
 	}
-	if (tested >= 0 && in.h > L + 1) {
-		y = in.y + L + 1;
-		canvas_printf(c, in.x, y, in.w, COL_DIM,
-		    "model tested at step %ld", tested);
-	} else if (tested < 0 && in.h > 2)
+	if (tested >= 0 && in.h > L + 1)
+		canvas_printf(c, in.x, in.y + L + 1, in.w, COL_DIM,
+		    "focused run tested at step %ld", tested);
+	else if (tested < 0 && in.h > 2)
 		canvas_text(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
-		    "model not tested yet");
+		    "not tested yet");
+}
+
+/* One legend entry "mark─ name" at *x of row *y, wrapping to the next row
+ * (up to ymax); false when there is no room left. */
+static bool
+layers_legend_item(struct canvas *c, struct rect in, int *x, int *y,
+    int ymax, const char *mark, enum colour_role col, const char *name)
+{
+	int w = canvas_text_width(name) + 3;
+
+	if (*x > in.x && *x + w > in.x + in.w) {
+		*x = in.x;
+		(*y)++;
+	}
+	if (*y > ymax || *x + w > in.x + in.w + 1)
+		return false;
+	canvas_text(c, *x, *y, 1, col, mark);
+	canvas_put(c, *x + 1, *y, c->g->hline, col);
+	canvas_text(c, *x + 2, *y, in.x + in.w - *x - 2, COL_TEXT, name);
+	*x += w + 1;
+	return true;
+}
+
+/* The legend in the top rows of in (up to 2); returns the rows used. */
+static int
+layers_legend(const struct snapshot *s, struct canvas *c, struct rect in)
+{
+	char mark[16];
+	int x = in.x, y = in.y, i;
+
+	for (i = 0; i < s->nruns; i++) {
+		const struct snapshot_run *r = &s->runs[i];
+
+		if (!r->visible)
+			continue;
+		snprintf(mark, sizeof mark, "%d", r->style + 1);
+		if (!layers_legend_item(c, in, &x, &y, in.y + 1, mark,
+		    COL_RUN_0 + r->style, c->g->utf8 ? r->label :
+		    r->label_ascii))
+			return 2;
+	}
+	for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++)
+		if (!layers_legend_item(c, in, &x, &y, in.y + 1,
+		    layers_refs[i].mark, layers_refs[i].col,
+		    i == 2 ? "Nesterov" : layers_refs[i].head))
+			return 2;
+	return y - in.y + 1;
+}
+
+static void
+layers_extend(double *lo, double *hi, double v)
+{
+	if (!isfinite(v) || v <= 0)
+		return;
+	v = log(v);
+	if (v < *lo)
+		*lo = v;
+	if (v > *hi)
+		*hi = v;
+}
+
+/* A series' points: its line, then its mark on each point. */
+static void
+layers_series(struct plot *p, struct canvas *c, const double *mse, int k0,
+    int n, enum colour_role col, const char *mark, bool marks)
+{
+	double x[64], y[64];
+	int i, m = n < 64 ? n : 64;
+
+	for (i = 0; i < m; i++) {
+		x[i] = k0 + i;
+		y[i] = isfinite(mse[i]) && mse[i] > 0 ? log(mse[i]) : NAN;
+	}
+	if (!marks) {
+		plot_curve(p, x, y, m, col);
+		return;
+	}
+	for (i = 0; i < m; i++) {
+		int cx = plot_col(p, x[i]), cy = plot_row(p, y[i]);
+
+		if (isfinite(y[i]) && cx >= p->r.x && cx < p->r.x + p->r.w &&
+		    cy >= p->r.y && cy < p->r.y + p->r.h)
+			canvas_text(c, cx, cy, 1, col, mark);
+	}
+}
+
+static void
+layers_chart(const struct snapshot *s, struct canvas *c, struct rect in)
+{
+	const struct snapshot_run *fr = snapshot_focus(s);
+	struct rect pr;
+	struct plot p;
+	double lo = INFINITY, hi = -INFINITY;
+	char buf[16];
+	int L = layers_depth(s), Lb = s->cfg.layers, i, k, pass, x;
+
+	pr.y = in.y + layers_legend(s, c, in);
+	pr.x = in.x + LAYERS_LEFT;
+	pr.w = in.w - LAYERS_LEFT - 1;
+	pr.h = in.y + in.h - 1 - pr.y;	/* the last row: l labels */
+	if (pr.w < 8 || pr.h < 2)
+		return;
+	for (i = 0; i < s->nruns; i++)
+		for (k = 0; s->runs[i].visible && k < s->runs[i].L; k++)
+			layers_extend(&lo, &hi, layers_run_mse(&s->runs[i],
+			    k + 1));
+	for (i = 0; i < LAYERS_NCHART; i++)
+		for (k = 0; k <= Lb; k++)
+			layers_extend(&lo, &hi, layers_ref_mse(s, i, k));
+	if (!isfinite(lo)) {
+		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM,
+		    "not tested yet");
+		return;
+	}
+	panel_pad_range(&lo, &hi);
+	plot_init(&p, c, pr, 0, L, lo, hi);
+	panel_y_ticks(c, &p, in.x, lo, hi);
+	for (k = 0; k <= L; k++) {
+		snprintf(buf, sizeof buf, "%d", k);
+		x = plot_col(&p, k) - (k == L && L >= 10 ? 1 : 0);
+		canvas_text(c, x, pr.y + pr.h, 2, COL_AXIS, buf);
+	}
+	/* lines first (the methods, the runs, the focused run on top), then
+	 * every mark over them */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++)
+			layers_series(&p, c, s->base_mse[layers_refs[i].b], 0,
+			    Lb + 1, layers_refs[i].col, layers_refs[i].mark,
+			    pass == 1);
+		for (i = 0; i <= s->nruns; i++) {
+			const struct snapshot_run *r = i < s->nruns ?
+			    &s->runs[i] : fr;
+
+			if (r == NULL || !r->visible || r->test_step < 0 ||
+			    (i < s->nruns && r == fr))
+				continue;
+			snprintf(buf, sizeof buf, "%d", r->style + 1);
+			layers_series(&p, c, r->layer_mse, 1, r->L,
+			    COL_RUN_0 + r->style, buf, pass == 1);
+		}
+		if (pass == 0)
+			plot_render(&p, c);
+	}
+	plot_free(&p);
+}
+
+static void
+layers_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
+{
+	const struct snapshot *s = ctx->s;
+	struct layers_col cols[SNAPSHOT_MAX_RUNS + LAYERS_NREFS];
+	struct rect in, chart, table;
+	int L = layers_depth(s), th = L + 2, tw;
+
+	in = panel_frame(c, r, r.w > 42 ? "ln test MSE after layer l / "
+	    "iteration k" : r.w > 24 ? "ln MSE by layer" : "by layer");
+	if (in.w < 4 + LAYERS_W || in.h < 2)
+		return;
+	chart = table = in;
+	tw = 4 + layers_columns(s, in.w, cols) * LAYERS_W;
+	if (in.h - th >= LAYERS_CHART_H) {
+		/* the table below the chart */
+		chart.h = in.h - th;
+		table.y = in.y + chart.h;
+		table.h = th;
+	} else if (in.w - tw - 1 >= 30 && in.h >= LAYERS_CHART_H) {
+		/* beside it, as many columns as leave the chart 30 cells */
+		tw = 4 + layers_columns(s, in.w - 31, cols) * LAYERS_W;
+		chart.w = in.w - tw - 1;
+		table.x = in.x + chart.w + 1;
+		table.w = tw;
+	} else if (in.h < LAYERS_CHART_H) {
+		chart.h = 0;		/* the table alone */
+	} else {
+		table.h = 0;		/* the chart alone */
+	}
+	if (chart.h > 0)
+		layers_chart(s, c, chart);
+	if (table.h > 0)
+		layers_table(s, c, table);
 }
 
 const struct panel_class panel_layers = {

@@ -1,8 +1,11 @@
 /*
  * The parameter panel: every layer's and head's learned matrix as a heatmap
  * (A for pre, A and B for gdpp, P and Q for full; the scalars a of `scalar`
- * as a table of swatches and values), one row per layer and one column per
- * (matrix, head), with a legend and range per matrix name at the bottom.
+ * as a table of swatches and values), one block per layer with a tile per
+ * (matrix, head), and for pre and gdpp a last tile of Σ⁻¹ (the target a
+ * good preconditioner approaches, on its own scale), the blocks flowing
+ * left to right and wrapping; a legend and range per matrix name at the
+ * bottom. Entries wide enough (6 cells) show their values.
  * Each name has its own symmetric scale: max |entry| over all its layers
  * and heads. For pre and gdpp the line under each layer's tiles gives
  * cos(Σ_h A_ℓh, Σ⁻¹), which the theory says approaches 1.
@@ -20,11 +23,13 @@
 #include "memscope/plot.h"
 #include "memscope/xmalloc.h"
 
-#define MAT_MAXNAMES 4
+#define MAT_MAXNAMES 5
+#define MAT_VALUE_W 6		/* cells an entry needs to show its value */
 #define MAT_LEFT 3		/* "l1 " */
 
 struct mat_names {
 	int n;
+	int sig;		/* 1: the last name is Σ⁻¹, one tile per layer */
 	char name[MAT_MAXNAMES][8];
 	int rows[MAT_MAXNAMES], cols[MAT_MAXNAMES];
 	double range[MAT_MAXNAMES];
@@ -95,8 +100,7 @@ mat_scalars(const struct snapshot *s, struct canvas *c, struct rect in,
 		    COL_DIM, "a h%d", h + 1);
 	for (l = 0; l < L && l + 1 < in.h - mn->n; l++) {
 		y = in.y + 1 + l;
-		canvas_printf(c, in.x, y, MAT_LEFT, COL_DIM, "l%d",
-		    l + 1);
+		canvas_printf(c, in.x, y, MAT_LEFT, COL_DIM, "l%d", l + 1);
 		for (h = 0; h < H && MAT_LEFT + (h + 1) * colw <= in.w; h++) {
 			if ((p = snapshot_block(s, "a", l, h, NULL)) == NULL)
 				continue;
@@ -121,6 +125,8 @@ static void
 mat_grid(const struct canvas *c, const struct mat_names *mn, int H, int L,
     int cosw, int width, int sc, bool compact, struct mat_grid *g)
 {
+	int ntiles = (mn->n - mn->sig) * H + mn->sig;
+
 	int i, hw, hh;
 
 	g->sc = sc;
@@ -136,7 +142,7 @@ mat_grid(const struct canvas *c, const struct mat_names *mn, int H, int L,
 	hw = H > 1 ? 5 : 2;	/* "A h1 " or "A " */
 	if (g->colw < hw)
 		g->colw = hw;
-	g->blockw = MAT_LEFT + mn->n * H * g->colw;
+	g->blockw = MAT_LEFT + ntiles * g->colw;
 	if (g->blockw < cosw)
 		g->blockw = cosw;
 	g->perrow = width / g->blockw;
@@ -147,6 +153,65 @@ mat_grid(const struct canvas *c, const struct mat_names *mn, int H, int L,
 	g->h = 1 + g->blockrows * g->rowh - (cosw > 0 ? 0 : 1);
 }
 
+/* The largest scale at which every layer fits in w x h cells (into g),
+ * else compact; else false and g the smallest compact grid. */
+static bool
+mat_search(const struct canvas *c, const struct mat_names *mn, int H, int L,
+    int cosw, int w, int h, struct mat_grid *g)
+{
+	int pass, sc;
+
+	for (pass = 0; pass < 2; pass++)
+		for (sc = 12; sc >= 1; sc--) {
+			mat_grid(c, mn, H, L, cosw, w, sc, pass == 1, g);
+			if (g->blockw <= w && g->h <= h)
+				return true;
+		}
+	mat_grid(c, mn, H, L, cosw, w, 1, true, g);
+	return false;
+}
+
+/* Each entry's value over its heatmap (drawn at (x, y), scale sc) when an
+ * entry is at least MAT_VALUE_W cells wide: "+0.12" in its middle row, on
+ * its own heat colour. */
+static void
+mat_values(struct canvas *c, int x, int y, const double *m, int rows,
+    int cols, double range, int sc, bool compact)
+{
+	bool halves = c->g->utf8 && !c->mono;
+	int ew = halves ? sc : (compact ? 1 : 2) * sc, i, j, k, cx, cy, n;
+	char buf[16];
+
+	if (ew < MAT_VALUE_W)
+		return;
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++) {
+			double v = m[i * cols + j];
+
+			snprintf(buf, sizeof buf, "%+.*f", ew >= 7 ? 3 : 2, v);
+			n = (int)strlen(buf);
+			if (n > ew - 1)
+				n = ew - 1;
+			cx = x + j * ew + (ew - n) / 2;
+			cy = halves ? y + (i * sc + sc / 2) / 2 :
+			    y + i * sc + sc / 2;
+			for (k = 0; k < n; k++)
+				canvas_set(c, cx + k, cy, (uint32_t)buf[k],
+				    COL_TEXT, c->mono ? COL_DEFAULT :
+				    heatmap_level(v, range), CATTR_BOLD);
+		}
+}
+
+/* A tile: m drawn at (x, y) as the grid says, values in the cells when
+ * they are wide enough. */
+static void
+mat_tile(struct canvas *c, int x, int y, const double *m, int rows,
+    int cols, double range, const struct mat_grid *g)
+{
+	heatmap_draw(c, x, y, m, rows, cols, range, g->sc, g->compact);
+	mat_values(c, x, y, m, rows, cols, range, g->sc, g->compact);
+}
+
 static void
 mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
@@ -154,10 +219,10 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	struct mat_names mn;
 	struct mat_grid g, fit;
 	struct rect in;
-	bool cosines, found = false;
+	bool cosines, found;
 	char title[96], buf[32];
-	int L = s->cfg.layers, H = s->cfg.heads, i, l, sc, k, cosw;
-	int x0, y0, x, y, avail_h, shown = 0, pass;
+	int L = s->cfg.layers, H = s->cfg.heads, i, l, k, cosw;
+	int x0, y0, x, y, avail_h, shown = 0, nh, ntiles;
 	const double *p;
 
 	snprintf(title, sizeof title, "parameters (%s, %d head%s)%s",
@@ -173,6 +238,19 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	if (in.w < 8 || in.h < 2)
 		return;
 	mat_collect(s, &mn);
+	cosines = s->cfg.param == MS_PARAM_PRE ||
+	    s->cfg.param == MS_PARAM_GDPP;
+	if (cosines && mn.n > 0 && mn.n < MAT_MAXNAMES &&
+	    s->cap_d >= s->cfg.dim && s->sigma_inv != NULL) {
+		/* Σ⁻¹ beside each layer's A: what a good A approaches */
+		snprintf(mn.name[mn.n], sizeof mn.name[0], "%s", c->g->utf8 ?
+		    "Σ⁻¹" : "S^-1");
+		mn.rows[mn.n] = mn.cols[mn.n] = s->cfg.dim;
+		mn.range[mn.n] = heatmap_range(s->sigma_inv,
+		    s->cfg.dim * s->cfg.dim);
+		mn.sig = 1;
+		mn.n++;
+	}
 	if (mn.n == 0) {
 		panel_centre(c, in, in.y + in.h / 2, COL_DIM,
 		    "no parameters yet");
@@ -188,22 +266,17 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		return;
 	}
 
-	cosines = s->cfg.param == MS_PARAM_PRE ||
-	    s->cfg.param == MS_PARAM_GDPP;
 	cosw = cosines ? 10 : 0;	/* "cos +0.93 " */
-	/* the largest scale at which every layer fits; else compact; else
-	 * as much as fits at the smallest size */
-	for (pass = 0; pass < 2 && !found; pass++) {
-		for (sc = 8; sc >= 1; sc--) {
-			mat_grid(c, &mn, H, L, cosw, in.w, sc, pass == 1, &g);
-			if (g.blockw <= in.w && g.h <= avail_h) {
-				found = true;
-				break;
-			}
-		}
+	found = mat_search(c, &mn, H, L, cosw, in.w, avail_h, &g);
+	if (!found && mn.sig) {
+		/* not every layer fits with Σ⁻¹ beside it: the layers first */
+		mn.n--;
+		mn.sig = 0;
+		avail_h++;
+		found = mat_search(c, &mn, H, L, cosw, in.w, avail_h, &g);
 	}
-	if (!found)
-		mat_grid(c, &mn, H, L, cosw, in.w, 1, true, &g);
+	nh = mn.n - mn.sig;	/* the per-head names */
+	ntiles = nh * H + mn.sig;
 	fit = g;
 	if (avail_h < in.h)
 		mat_legends(c, in, &mn, in.y + avail_h, fit.compact);
@@ -216,27 +289,27 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			break;
 		if (l < fit.perrow) {
 			/* column headers above the first row of blocks */
-			for (i = 0; i < mn.n * H; i++) {
+			for (i = 0; i < ntiles; i++) {
 				x = x0 + MAT_LEFT + i * fit.colw;
-				if (H > 1)
+				if (H > 1 && i < nh * H)
 					canvas_printf(c, x, in.y, fit.colw - 1,
 					    COL_DIM, "%s h%d", mn.name[i / H],
 					    i % H + 1);
 				else
 					canvas_text(c, x, in.y, fit.colw - 1,
-					    COL_DIM, mn.name[i / H]);
+					    COL_DIM, mn.name[i < nh * H ?
+					    i / H : nh]);
 			}
 		}
-		canvas_printf(c, x0, y0, MAT_LEFT, COL_DIM, "l%d",
-		    l + 1);
-		for (i = 0; i < mn.n * H; i++) {
-			k = i / H;
-			p = snapshot_block(s, mn.name[k], l, i % H, NULL);
+		canvas_printf(c, x0, y0, MAT_LEFT, COL_DIM, "l%d", l + 1);
+		for (i = 0; i < ntiles; i++) {
+			k = i < nh * H ? i / H : nh;
+			p = k < nh ? snapshot_block(s, mn.name[k], l, i % H,
+			    NULL) : s->sigma_inv;
 			x = x0 + MAT_LEFT + i * fit.colw;
 			if (p != NULL && x + fit.colw - 1 <= in.x + in.w)
-				heatmap_draw(c, x, y0, p, mn.rows[k],
-				    mn.cols[k], mn.range[k], fit.sc,
-				    fit.compact);
+				mat_tile(c, x, y0, p, mn.rows[k], mn.cols[k],
+				    mn.range[k], &fit);
 		}
 		if (cosw > 0) {
 			y = y0 + fit.rowh - 1;

@@ -4,7 +4,11 @@
  * α_ℓ Π_{k=j+1..ℓ} γ_k (doc/math.md §4) as numbers, or as a heatmap when the
  * numbers do not fit. For `lfom`: the label-row entries of each Γ_j (the
  * ones that act when only the label row moves), layers down and tokens
- * across, the query last.
+ * across, the query last. Where there is room, below (or beside) them, the
+ * same coefficients over training as curves, from the model run's series
+ * (snapshot.h's coef): for cgd one chart of every α_l and γ_l, for lfom one
+ * chart per layer of its Γ label row, the query's entry bright over the
+ * context tokens' dim ones.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,9 +16,14 @@
 
 #include "memscope/heatmap.h"
 #include "memscope/panel.h"
+#include "memscope/plot.h"
 #include "memscope/xmalloc.h"
 
 #define MEM_NUMW 7		/* "+1.000 " */
+#define MEM_MAXLINES 64		/* curves in one chart */
+#define MEM_LEFT 6		/* the chart's y labels */
+#define MEM_RIGHT 3		/* the curves' names */
+#define MEM_CHART_H 8		/* the least chart worth drawing */
 
 static int
 mem_legend(struct canvas *c, struct rect in, int y, const char *name,
@@ -161,15 +170,185 @@ mem_lfom(const struct snapshot *s, struct canvas *c, struct rect in)
 	free(m);
 }
 
+/*
+ * The coefficients over training: columns k0 .. k0 + nk - 1 of series sr
+ * as curves in r, a legend row above (names[i] in colour cols[i]), y ticks
+ * on the left, each curve's name at its right end where that row is free,
+ * the steps below.
+ */
+struct mem_lines {
+	int k0, nk;
+	enum colour_role col[MEM_MAXLINES];
+	char name[MEM_MAXLINES][12];
+	const char *legend;	/* instead of the names, or NULL */
+};
+
+static void
+mem_curves(struct canvas *c, struct rect r, const struct snapshot_series *sr,
+    const struct mem_lines *ml)
+{
+	struct rect pr = { r.x + MEM_LEFT, r.y + 1, r.w - MEM_LEFT - MEM_RIGHT,
+	    r.h - 2 };
+	struct plot p;
+	double lo = INFINITY, hi = -INFINITY, xmax = 1, *y;
+	char buf[24];
+	int i, j, x = r.x, row;
+
+	if (ml->legend != NULL)
+		canvas_text(c, r.x, r.y, r.w, COL_DIM, ml->legend);
+	else
+		for (j = 0; j < ml->nk; j++)
+			x = panel_segment(c, x, r.y, r.x + r.w, ml->col[j],
+			    ml->name[j]) + 1;
+	if (pr.w < 8 || pr.h < 2)
+		return;
+	for (i = 0; i < sr->n; i++)
+		for (j = ml->k0; j < ml->k0 + ml->nk; j++) {
+			double v = sr->v[(size_t)i * sr->k + j];
+
+			if (isfinite(v) && v < lo)
+				lo = v;
+			if (isfinite(v) && v > hi)
+				hi = v;
+		}
+	if (sr->n < 1 || !isfinite(lo)) {
+		panel_centre(c, pr, pr.y + pr.h / 2, COL_DIM,
+		    "no coefficients recorded yet");
+		return;
+	}
+	if (sr->step[sr->n - 1] > xmax)
+		xmax = sr->step[sr->n - 1];
+	panel_pad_range(&lo, &hi);
+	plot_init(&p, c, pr, 0, xmax, lo, hi);
+	panel_y_ticks(c, &p, r.x, lo, hi);
+	canvas_text(c, pr.x, pr.y + pr.h, 6, COL_AXIS, "0");
+	snprintf(buf, sizeof buf, "step %.0f", xmax);
+	canvas_text(c, pr.x + pr.w - canvas_text_width(buf), pr.y + pr.h,
+	    pr.w, COL_AXIS, buf);
+	y = xcalloc(sr->n, sizeof *y);
+	for (j = ml->nk - 1; j >= 0; j--) {
+		for (i = 0; i < sr->n; i++)
+			y[i] = sr->v[(size_t)i * sr->k + ml->k0 + j];
+		plot_curve(&p, sr->step, y, sr->n, ml->col[j]);
+	}
+	plot_render(&p, c);
+	/* the names at the right ends, the first one in a row kept */
+	for (j = 0; j < ml->nk; j++) {
+		double v = sr->v[(size_t)(sr->n - 1) * sr->k + ml->k0 + j];
+
+		row = plot_row(&p, v);
+		if (!isfinite(v) || row < pr.y || row >= pr.y + pr.h)
+			continue;
+		if (c->cells[(size_t)row * c->w + pr.x + pr.w].ch != 0 &&
+		    c->cells[(size_t)row * c->w + pr.x + pr.w].ch != ' ')
+			continue;
+		canvas_text(c, pr.x + pr.w, row, MEM_RIGHT, ml->col[j],
+		    ml->name[j]);
+	}
+	free(y);
+	plot_free(&p);
+}
+
+/* cgd: α_l and γ_l of every layer, one curve each. */
+static void
+mem_cgd_curves(const struct snapshot *s, const struct snapshot_series *sr,
+    struct canvas *c, struct rect r)
+{
+	struct mem_lines ml = { 0, 0, { 0 }, { { 0 } }, NULL };
+	int l, L = sr->k / 2;
+
+	if (L > MEM_MAXLINES / 2)
+		L = MEM_MAXLINES / 2;
+	for (l = 0; l < L; l++) {
+		ml.col[2 * l] = ml.col[2 * l + 1] = COL_RUN_0 + l % COL_RUNS;
+		snprintf(ml.name[2 * l], sizeof ml.name[0], "%s%d",
+		    c->g->utf8 ? "α" : "a", l + 1);
+		snprintf(ml.name[2 * l + 1], sizeof ml.name[0], "%s%d",
+		    c->g->utf8 ? "γ" : "g", l + 1);
+	}
+	ml.nk = 2 * L;
+	(void)s;
+	mem_curves(c, r, sr, &ml);
+}
+
+/* lfom: one chart per layer's Γ label row, the query's entry bright, the
+ * context tokens' dim, side by side where there is room. */
+static void
+mem_lfom_curves(const struct snapshot *s, const struct snapshot_series *sr,
+    struct canvas *c, struct rect r)
+{
+	struct mem_lines ml = { 0, 0, { 0 }, { { 0 } }, NULL };
+	int L = s->cfg.layers, n1, l, per, nrows, cw, ch, t;
+	char legend[64];
+
+	if (L < 1 || sr->k % L != 0)
+		return;
+	n1 = sr->k / L;
+	if (n1 > MEM_MAXLINES)
+		return;
+	per = r.w / 40;
+	if (per < 1)
+		per = 1;
+	if (per > L)
+		per = L;
+	nrows = (L + per - 1) / per;
+	while (nrows > 1 && r.h / nrows < 6) {
+		nrows--;
+		per = (L + nrows - 1) / nrows;
+		if (r.w / per < 30)
+			break;
+	}
+	cw = r.w / per;
+	ch = r.h / nrows;
+	for (l = 0; l < L; l++) {
+		struct rect cr = { r.x + (l % per) * cw, r.y + (l / per) * ch,
+		    cw - 1, ch };
+
+		if (l / per >= nrows || ch < 4)
+			break;
+		ml.k0 = l * n1;
+		ml.nk = n1;
+		for (t = 0; t < n1; t++) {
+			ml.col[t] = t == n1 - 1 ? COL_MODEL : COL_DIM;
+			snprintf(ml.name[t], sizeof ml.name[0], "%s", t == n1 - 1 ?
+			    "q" : "");
+		}
+		snprintf(legend, sizeof legend, "Gamma_%d label row: q query, "
+		    "dim tokens 1-%d", l + 1, n1 - 1);
+		ml.legend = legend;
+		mem_curves(c, cr, sr, &ml);
+	}
+}
+
+/* The curves of the model run's coefficients in r, if it has any. */
+static void
+mem_series(const struct snapshot *s, struct canvas *c, struct rect r)
+{
+	const struct snapshot_run *mr = snapshot_model_run(s);
+
+	if (mr == NULL || mr->coef.k == 0 || r.h < 4)
+		return;
+	if (s->cfg.memory == MS_MEMORY_CGD)
+		mem_cgd_curves(s, &mr->coef, c, r);
+	else if (s->cfg.memory == MS_MEMORY_LFOM)
+		mem_lfom_curves(s, &mr->coef, c, r);
+}
+
 static void
 mem_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
 	const struct snapshot *s = ctx->s;
-	struct rect in;
-	char title[48];
+	const struct snapshot_run *mr = snapshot_model_run(s);
+	struct rect in, chart = { 0, 0, 0, 0 };
+	char title[64];
+	int L = s->cfg.layers, hs;
 
-	snprintf(title, sizeof title, "memory: %s",
-	    config_memory_name(s->cfg.memory));
+	snprintf(title, sizeof title, "memory: %s", config_memory_name(
+	    s->cfg.memory));
+	if (mr != NULL && s->nruns > 1 && r.w > 40)
+		snprintf(title, sizeof title, "memory: %s, run %s",
+		    config_memory_name(s->cfg.memory), c->g->utf8 ? mr->label :
+		    mr->label_ascii);
 	in = panel_frame(c, r, title);
 	if (in.w < 6 || in.h < 1)
 		return;
@@ -178,6 +357,21 @@ mem_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		    "no parameters yet");
 		return;
 	}
+	/* the coefficients now (rows hs), and their curves below them, or
+	 * beside them in a wide, short panel */
+	hs = s->cfg.memory == MS_MEMORY_CGD ? (14 + 6 * L <= in.w ? L + 2 :
+	    L + 4 + (L + 1) / 2) : L + 4;
+	if (s->cfg.memory != MS_MEMORY_NONE && in.h - hs > MEM_CHART_H) {
+		chart = (struct rect){ in.x, in.y + hs + 1, in.w,
+		    in.h - hs - 1 };
+		in.h = hs;
+	} else if (s->cfg.memory != MS_MEMORY_NONE && in.w >= 90 &&
+	    in.h >= MEM_CHART_H) {
+		chart = (struct rect){ in.x + in.w * 2 / 5 + 1, in.y,
+		    in.w - in.w * 2 / 5 - 1, in.h };
+		in.w = in.w * 2 / 5;
+	}
+	mem_series(s, c, chart);
 	switch (s->cfg.memory) {
 	case MS_MEMORY_NONE:
 		canvas_text(c, in.x, in.y, in.w, COL_DIM,

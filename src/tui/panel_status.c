@@ -1,7 +1,8 @@
 /*
- * The bottom lines: the message line (the last event, or the screen's key
- * hints) and the status line (state, step, speed, the experiment, the
- * theme). Segments of the status line and hints are dropped from the right
+ * The bottom lines: the hint line (the screen's keys, always there: the
+ * messages are a toast above it, screen.c) and the status line (state,
+ * step, speed and the key that changes it, the focused run, the experiment,
+ * the theme). Segments of the status line and hints are dropped from the right
  * when the terminal is narrow.
  */
 #include <math.h>
@@ -9,24 +10,6 @@
 #include <string.h>
 
 #include "memscope/panel.h"
-
-static enum colour_role
-status_colour(enum engine_state st)
-{
-	switch (st) {
-	case ENGINE_RUNNING:
-		return COL_RUNNING;
-	case ENGINE_PAUSED:
-		return COL_PAUSED;
-	case ENGINE_FINISHED:
-		return COL_FINISHED;
-	case ENGINE_DIVERGED:
-		return COL_DIVERGED;
-	case ENGINE_STARTING:
-		break;
-	}
-	return COL_STATUS;
-}
 
 static const char *
 status_glyph(const struct canvas *c, enum engine_state st)
@@ -52,7 +35,8 @@ static void
 status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
 	const struct snapshot *s = ctx->s;
-	enum colour_role col = status_colour(s->state);
+	const struct snapshot_run *fr = snapshot_focus(s);
+	enum colour_role col = panel_state_colour(s->state);
 	char buf[160], data[32], speed[32];
 	int x = r.x, end = r.x + r.w, y = r.y;
 	bool u = c->g->utf8;
@@ -74,12 +58,22 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	}
 	snprintf(buf, sizeof buf, " step %ld/%ld", s->step, s->target);
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
+	/* the pace, and the key that changes it */
 	if (s->speed_cap > 0)
-		snprintf(speed, sizeof speed, " (cap %d)", s->speed_cap);
+		snprintf(speed, sizeof speed, "(cap %d) > faster",
+		    s->speed_cap);
 	else
-		speed[0] = '\0';
-	snprintf(buf, sizeof buf, "  %.0f steps/s%s", s->steps_per_sec,
+		snprintf(speed, sizeof speed, "(no cap) < slower");
+	snprintf(buf, sizeof buf, "  %.0f steps/s %s", s->steps_per_sec,
 	    speed);
+	x = panel_segment(c, x, y, end, COL_STATUS, buf);
+	if (fr != NULL) {
+		snprintf(buf, sizeof buf, "  run %s (%d of %d)", u ?
+		    fr->label : fr->label_ascii, s->focus + 1, s->nruns);
+		x = panel_segment(c, x, y, end, COL_STATUS, buf);
+	}
+	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
+	    ctx->nscreens);
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	config_data_name(&s->cfg, data, sizeof data);
 	snprintf(buf, sizeof buf, "  d%d n%d L%d H%d %s %s", s->cfg.dim,
@@ -94,30 +88,17 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
 	snprintf(buf, sizeof buf, "  theme %s", ctx->theme != NULL ?
 	    ctx->theme : "?");
-	x = panel_segment(c, x, y, end, COL_STATUS, buf);
-	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
-	    ctx->nscreens);
 	panel_segment(c, x, y, end, COL_STATUS, buf);
 }
 
 static void
 message_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
-	const struct snapshot *s = ctx->s;
 	const char *h;
 	int x, i, w;
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
-	if (ctx->note != NULL && ctx->note[0] != '\0') {
-		canvas_text(c, r.x + 1, r.y, r.w - 1, COL_DIVERGED, ctx->note);
-		return;
-	}
-	if (s->message[0] != '\0') {
-		canvas_text(c, r.x + 1, r.y, r.w - 1, s->message_error ?
-		    COL_DIVERGED : COL_MESSAGE, s->message);
-		return;
-	}
 	x = r.x + 1;
 	for (i = 0; i < ctx->nhints; i++) {
 		h = c->g->utf8 || ctx->hints[i].ascii == NULL ?

@@ -4,12 +4,11 @@
  */
 #include <stdio.h>
 
+#include "memscope/clock.h"
 #include "memscope/keys.h"
 #include "memscope/layout.h"
 #include "memscope/panel.h"
 #include "memscope/screen.h"
-
-#define SCREEN_HELP_LINES 32	/* more than the key lines there are */
 
 static const struct screen_module *const screen_modules[LAYOUT_SCREENS] = {
 	&screen_dashboard,
@@ -44,44 +43,6 @@ screen_too_small(struct canvas *c)
 	panel_centre(c, all, y + 2, COL_DIM, "q quits");
 }
 
-/* The help overlay (from the key lines) centred in the canvas. */
-void
-screen_help(struct canvas *c)
-{
-	const struct key_line *lines[SCREEN_HELP_LINES];
-	char name[64], text[256];
-	struct rect box;
-	int n, i, w = 64, h, y;
-
-	n = keys_help_lines(lines, SCREEN_HELP_LINES);
-	if (n > SCREEN_HELP_LINES)
-		n = SCREEN_HELP_LINES;
-	h = n + 4;
-	if (w > c->w)
-		w = c->w;
-	if (h > c->h)
-		h = c->h;
-	box.x = (c->w - w) / 2;
-	box.y = (c->h - h) / 2;
-	box.w = w;
-	box.h = h;
-	canvas_fill(c, box, COL_HELP);
-	canvas_box(c, box, "keys");
-	for (i = 0; i < n; i++) {
-		y = box.y + 1 + i;
-		if (y >= box.y + box.h - 2)
-			break;
-		canvas_text(c, box.x + 2, y, 8, COL_KEY,
-		    keys_line_name(lines[i], c->g->utf8, name, sizeof name));
-		canvas_text(c, box.x + 10, y, box.w - 12, COL_HELP,
-		    keys_line_text(lines[i], text, sizeof text));
-	}
-	y = box.y + box.h - 2;
-	if (y > box.y)
-		canvas_text(c, box.x + 2, y, box.w - 4, COL_HELP,
-		    "? or Esc closes this help");
-}
-
 /* Each panel of lo in its rectangle, or the line saying what it needs. */
 void
 screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
@@ -112,6 +73,43 @@ screen_sync(struct screen_views *v, const struct snapshot *s)
 	for (int i = 0; i < LAYOUT_SCREENS; i++)
 		if (screen_modules[i]->sync != NULL)
 			screen_modules[i]->sync(v, s);
+	if (v->msg != NULL)
+		msg_view_sync(v->msg, s, clock_seconds());
+}
+
+/*
+ * The toast: the UI's note (until a key), else the snapshot's message while
+ * it is fresh, over the left of the panels' bottom row, so the key hints
+ * below it stay and no row is given up for messages that come now and then.
+ */
+static void
+screen_toast(struct canvas *c, const struct snapshot *s,
+    const struct screen_state *st)
+{
+	const char *text = NULL;
+	enum colour_role col = COL_MESSAGE;
+	char buf[300];
+	struct rect r;
+
+	if (st->note != NULL && st->note[0] != '\0') {
+		text = st->note;
+		col = COL_DIVERGED;
+	} else if (st->message && s->message[0] != '\0') {
+		text = s->message;
+		col = s->message_error ? COL_DIVERGED : COL_MESSAGE;
+	}
+	if (text == NULL || c->h < 3 || c->w < 4)
+		return;
+	snprintf(buf, sizeof buf, " %s ", text);
+	r.x = 1;
+	r.y = c->h - 3;
+	r.w = canvas_text_width(buf);
+	if (r.w > c->w - 2)
+		r.w = c->w - 2;
+	r.h = 1;
+	canvas_fill(c, r, COL_DEFAULT);
+	canvas_text(c, r.x, r.y, r.w, col, buf);
+	canvas_attr(c, r, CATTR_BOLD | CATTR_REVERSE);
 }
 
 /* Draw the frame for snapshot s on the whole canvas. */
@@ -133,6 +131,7 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 		return;
 	}
 	m->draw(&ctx, c, &lo);
+	screen_toast(c, s, st);
 	if (st->help)
 		screen_help(c);
 }

@@ -2,7 +2,8 @@
  * The UI thread's loop. It sleeps in poll() on the terminal, the engine's
  * notification pipe and the signal pipe, so a paused visualizer uses no
  * CPU: it wakes for a key, a new snapshot, a signal or, as a safety net,
- * once a second. Frames are drawn only when a snapshot or a key changed
+ * once a second, or when a message's toast is due to go (msgview.h).
+ * Frames are drawn only when a snapshot, a key or a toast's end changed
  * something, and at most 30 times a second: a change arriving sooner than
  * 33 ms after the last frame shortens the poll timeout instead of drawing
  * at once.
@@ -233,7 +234,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct snapshot *snap = engine_first_snapshot(e);
 	struct step_view step;
 	struct keys_ui ui = { 0, false, tui_send, e, &step };
-	struct screen_views views = { &step };
+	struct msg_view msg;
+	struct screen_views views = { &step, &msg };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -242,8 +244,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct pollfd pfd[3];
 	char err[512], note[600];
 	double last_frame = 0, now, t0;
-	bool dirty = true, utf8, colour, quit = false;
-	int w, h, key, flags, timeout, frames = 0, rc;
+	bool dirty = true, utf8, colour, quit = false, toast = false;
+	int w, h, key, flags, timeout, frames = 0, rc, mt;
 
 	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
 	ui.screen = o->screen >= 0 && o->screen < LAYOUT_SCREENS ? o->screen :
@@ -297,6 +299,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	}
 	t0 = clock_seconds();
 	step_view_init(&step);
+	msg_view_init(&msg);
 	/* the worker traces the step-through's task from now on */
 	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
 
@@ -308,6 +311,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.theme = theme.name;
 			st.note = note;
 			st.step = &step;
+			st.message = toast = msg_view_shown(&msg, now);
 			screen_draw(&c, snap, &st, NULL);
 			backend_blit(&c);
 			if (rec != NULL)
@@ -321,6 +325,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			    now) * 1000);
 		else
 			timeout = 1000;
+		/* wake when the message's toast is due to go */
+		mt = msg_view_timeout_ms(&msg, now);
+		if (mt >= 0 && mt < timeout)
+			timeout = mt;
 		if (timeout < 0)
 			timeout = 0;
 		pfd[0].fd = STDIN_FILENO;
@@ -382,6 +390,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			    &export_wait);
 			dirty = true;
 		}
+		if (msg_view_shown(&msg, clock_seconds()) != toast)
+			dirty = true;
 	}
 	now = clock_seconds();
 	backend_end();
