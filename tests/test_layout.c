@@ -271,7 +271,7 @@ test_frames_every_size(void **state)
 	struct layout lo;
 	struct canvas c;
 	char buf[32];
-	int w, h, k, i, help_h = keys_help_lines(NULL, 0) + 4;
+	int w, h, k, i, help_h;
 
 	(void)state;
 	config_defaults(&cfg);
@@ -298,6 +298,8 @@ test_frames_every_size(void **state)
 				continue;
 			}
 			if (st.help) {
+				help_h = screen_help_lines(st.screen, h, NULL,
+				    0) + 4;
 				assert_true(row_find(&c, (h - (help_h < h ?
 				    help_h : h)) / 2, " keys "));
 				continue;

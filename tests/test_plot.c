@@ -225,7 +225,7 @@ test_styles_without_colour(void **state)
 		&canvas_glyphs_ascii };
 	char *t[2][PLOT_STYLES];
 	struct plot_pen pen = { COL_RUN_0, 0, false, false };
-	int g, i, j;
+	int g, i, j, w;
 	long k;
 
 	(void)state;
@@ -235,9 +235,11 @@ test_styles_without_colour(void **state)
 		for (i = 0; i < PLOT_STYLES; i++) {
 			pen.style = i;
 			pen.thick = false;
-			t[0][i] = line_text(gs[g], 24, &pen);
+			/* a legend's sample: 8 dots */
+			w = plot_sample_cells(gs[g]->utf8);
+			t[0][i] = line_text(gs[g], w, &pen);
 			pen.thick = true;
-			t[1][i] = line_text(gs[g], 24, &pen);
+			t[1][i] = line_text(gs[g], w, &pen);
 			assert_string_not_equal(t[0][i], t[1][i]);
 			for (j = 0; j < i; j++) {
 				assert_string_not_equal(t[0][i], t[0][j]);

@@ -57,6 +57,10 @@ void plot_curve_pen(struct plot *p, const double *x, const double *y, int n,
 bool plot_style_on(int style, long i);
 /* The name of a line style ("dashed"). */
 const char *plot_style_name(int style);
+#define PLOT_SAMPLE_DOTS 8	/* a sample this many dots wide shows every
+				 * style's whole pattern */
+/* The cells a legend's sample takes: PLOT_SAMPLE_DOTS dots across. */
+int plot_sample_cells(bool utf8);
 /* A sample of pen's line, w cells wide, in row y from x (a legend's). */
 void plot_sample(struct canvas *c, int x, int y, int w,
     const struct plot_pen *pen);

@@ -34,6 +34,11 @@ struct plot_view {
 
 /* The whole run, linear steps, no smoothing, no cursor. */
 void plot_view_init(struct plot_view *v);
+/* The extents of the visible runs of snapshot s: step 0 to the largest
+ * step target or newest step. */
+struct plot_extent plot_view_extent(const struct snapshot *s);
+/* Take the extents of the visible runs of snapshot s (NULL: keep them). */
+void plot_view_sync(struct plot_view *v, const struct snapshot *s);
 
 /* The x range shown for extents e, in axis units (log10 of steps with
  * log-x): the whole of [e.first, e.end], or a window of v->span steps

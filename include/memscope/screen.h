@@ -14,6 +14,7 @@
 #include "memscope/keys.h"
 #include "memscope/layout.h"
 #include "memscope/panel.h"
+#include "memscope/plotview.h"
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
@@ -23,12 +24,14 @@ struct screen_state {
 	const char *theme;	/* name shown in the status line */
 	const char *note;	/* a UI message (theme errors), or NULL */
 	const struct step_view *step;	/* the step-through's selection, or NULL */
+	const struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it
  * up to date with the snapshots, their keys change it, drawing reads it. */
 struct screen_views {
 	struct step_view *step;	/* the step-through's selection, or NULL */
+	struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 struct screen_module {
@@ -71,7 +74,13 @@ void screen_draw(struct canvas *c, const struct snapshot *s,
 void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
     const struct layout *lo);
 
-/* The help overlay (from the key lines) centred in the canvas. */
-void screen_help(struct canvas *c);
+/* The help's lines for screen sc (0-based) in a canvas of rows rows:
+ * every key line (keys_help_lines), or if they need more rows than there
+ * are, all but the other screens' own; fills up to max pointers, returns
+ * how many there are. */
+int screen_help_lines(int sc, int rows, const struct key_line **out,
+    int max);
+/* The help overlay (from screen sc's help lines) centred in the canvas. */
+void screen_help(struct canvas *c, int sc);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "memscope/panel.h"
 #include "memscope/plot.h"
+#include "memscope/ticks.h"
 
 /* Frame r with a title and return the inside. */
 struct rect
@@ -28,22 +29,29 @@ panel_log(double v, char *buf, int len)
 	return buf;
 }
 
-/* Tick labels at the top, middle and bottom of plot p's y range. */
+/* Tick labels on round values of plot p's y range [lo, hi]. */
 void
 panel_y_ticks(struct canvas *c, const struct plot *p, int x0, double lo,
     double hi)
 {
 	const struct rect pr = p->r;
+	double t[TICKS_MAX], step;
 	char buf[32];
-	int i, row, x;
+	int i, n, row, x, last = -2;
 
-	for (i = 0; i < 3; i++) {
-		double v = hi - (hi - lo) * i / 2;
-
-		row = plot_row(p, v);
+	/* one label every other row at most, so they do not touch; more
+	 * (in adjacent rows) if that would leave fewer than two */
+	n = ticks_linear(lo, hi, (pr.h + 1) / 2, t, &step);
+	for (i = (pr.h + 1) / 2 + 1; n < 2 && i <= pr.h; i++)
+		n = ticks_linear(lo, hi, i, t, &step);
+	for (i = n - 1; i >= 0; i--) {
+		row = plot_row(p, t[i]);
 		if (row >= pr.y + pr.h)
 			row = pr.y + pr.h - 1;
-		plot_label(v, buf, sizeof buf);
+		if (row < pr.y || row == last)
+			continue;
+		last = row;
+		ticks_label(t[i], step, buf, sizeof buf);
 		x = pr.x - 1 - canvas_text_width(buf);
 		canvas_text(c, x < x0 ? x0 : x, row, pr.x - x0 - 1, COL_AXIS,
 		    buf);

@@ -92,15 +92,17 @@ plot_row(const struct plot *p, double y)
 static const struct {
 	const char *name, *dash;
 } plot_styles[PLOT_STYLES] = {
-	/* even periods: a braille cell is two dots wide */
+	/* periods of at most 8 dots, each different within its first 8,
+	 * so a legend's sample of 4 braille cells (8 in ASCII) tells them
+	 * apart */
 	{ "solid", "1" },
 	{ "dashed", "11111100" },
 	{ "dotted", "10" },
-	{ "dash-dot", "111111000100" },
+	{ "dash-dot", "11110100" },
 	{ "short dash", "1100" },
 	{ "sparse dots", "1000" },
-	{ "dash-dot-dot", "1111110001000100" },
-	{ "long dash", "1111111111110000" },
+	{ "dash-dot-dot", "11101010" },
+	{ "dot pairs", "10100000" },
 };
 
 static const struct plot_pen plot_solid_pen = { COL_DEFAULT, 0, false,
@@ -270,6 +272,13 @@ plot_curve_pen(struct plot *p, const double *x, const double *y, int n,
 			plot_walk(p, x[last], y[last], x[i], y[i], pen);
 		last = i;
 	}
+}
+
+/* The cells a legend's sample takes. */
+int
+plot_sample_cells(bool utf8)
+{
+	return utf8 ? PLOT_SAMPLE_DOTS / 2 : PLOT_SAMPLE_DOTS;
 }
 
 /* A sample of pen's line, w cells wide, in row y from x. */

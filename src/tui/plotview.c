@@ -21,6 +21,37 @@ plot_view_init(struct plot_view *v)
 	v->ext.end = 1;
 }
 
+/* The extents of the visible runs of snapshot s. */
+struct plot_extent
+plot_view_extent(const struct snapshot *s)
+{
+	struct plot_extent e = { 0, 0, 1 };
+	int i;
+
+	for (i = 0; i < s->nruns; i++) {
+		const struct snapshot_run *r = &s->runs[i];
+		const struct snapshot_curve *cv = &r->hist;
+
+		if (!r->visible)
+			continue;
+		if (cv->n > 0 && cv->step[cv->n - 1] > e.newest)
+			e.newest = cv->step[cv->n - 1];
+		if ((double)r->target > e.end)
+			e.end = (double)r->target;
+	}
+	if (e.newest > e.end)
+		e.end = e.newest;
+	return e;
+}
+
+/* Take the extents of the visible runs of snapshot s. */
+void
+plot_view_sync(struct plot_view *v, const struct snapshot *s)
+{
+	if (s != NULL)
+		v->ext = plot_view_extent(s);
+}
+
 /* The whole run's width in steps. */
 static double
 plot_view_width(const struct plot_extent *e)

@@ -44,16 +44,44 @@ screen_too_small(struct canvas *c)
 	panel_centre(c, all, y + 2, COL_DIM, "q quits");
 }
 
+/* The help's lines for screen sc in a canvas of rows rows. */
+int
+screen_help_lines(int sc, int rows, const struct key_line **out, int max)
+{
+	const struct key_line *all[SCREEN_HELP_LINES];
+	const struct screen_module *m;
+	int n = keys_help_lines(all, SCREEN_HELP_LINES), i, o, k = 0;
+	bool other;
+
+	if (n > SCREEN_HELP_LINES)
+		n = SCREEN_HELP_LINES;
+	for (i = 0; i < n; i++) {
+		/* too many for the rows: leave out other screens' own keys */
+		for (other = false, o = 0; n + 4 > rows && o < LAYOUT_SCREENS;
+		    o++) {
+			m = screen_module(o);
+			other |= o != sc && m->nkeys > 0 && all[i] >= m->keys &&
+			    all[i] < m->keys + m->nkeys;
+		}
+		if (other)
+			continue;
+		if (k < max)
+			out[k] = all[i];
+		k++;
+	}
+	return k;
+}
+
 /* The help overlay (from the key lines) centred in the canvas. */
 void
-screen_help(struct canvas *c)
+screen_help(struct canvas *c, int sc)
 {
 	const struct key_line *lines[SCREEN_HELP_LINES];
 	char name[64], text[256];
 	struct rect box;
 	int n, i, w = 64, h, y;
 
-	n = keys_help_lines(lines, SCREEN_HELP_LINES);
+	n = screen_help_lines(sc, c->h, lines, SCREEN_HELP_LINES);
 	if (n > SCREEN_HELP_LINES)
 		n = SCREEN_HELP_LINES;
 	h = n + 4;
@@ -121,7 +149,7 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 {
 	const struct screen_module *m = screen_module(st->screen);
 	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step, m->hints, m->nhints };
+	    st->note, st->step, m->hints, m->nhints, st->plot };
 	struct layout lo;
 
 	canvas_clear(c);
@@ -134,5 +162,5 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 	}
 	m->draw(&ctx, c, &lo);
 	if (st->help)
-		screen_help(c);
+		screen_help(c, st->screen);
 }

@@ -232,8 +232,9 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct sigaction old_sig[TUI_NSIGNALS];
 	struct snapshot *snap = engine_first_snapshot(e);
 	struct step_view step;
-	struct keys_ui ui = { 0, false, tui_send, e, &step };
-	struct screen_views views = { &step };
+	struct plot_view plot;
+	struct keys_ui ui = { 0, false, tui_send, e, &step, &plot };
+	struct screen_views views = { &step, &plot };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -297,6 +298,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	}
 	t0 = clock_seconds();
 	step_view_init(&step);
+	plot_view_init(&plot);
 	/* the worker traces the step-through's task from now on */
 	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
 
@@ -308,6 +310,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.theme = theme.name;
 			st.note = note;
 			st.step = &step;
+			st.plot = &plot;
 			screen_draw(&c, snap, &st, NULL);
 			backend_blit(&c);
 			if (rec != NULL)
