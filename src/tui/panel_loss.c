@@ -113,6 +113,16 @@ loss_series_fill(struct loss_frame *f)
 	}
 }
 
+/* The series of run r, or NULL (hidden). */
+static const struct loss_series *
+loss_series_of(const struct loss_frame *f, const struct snapshot_run *r)
+{
+	for (int i = 0; i < f->ns; i++)
+		if (f->ser[i].r == r)
+			return &f->ser[i];
+	return NULL;
+}
+
 static void
 loss_extend(double *lo, double *hi, double v)
 {
@@ -290,10 +300,10 @@ loss_title(const struct loss_frame *f, const struct canvas *c, int w,
 	char win[48] = "", lx[16] = "", ema[24] = "";
 
 	if (v->span > 0)
-		snprintf(win, sizeof win, "%s%s %.0f steps", sep,
-		    v->cursor_on ? "window" : "last", v->span);
+		snprintf(win, sizeof win, v->cursor_on ? "%s%.0f steps" :
+		    "%slast %.0f", sep, v->span);
 	if (v->logx)
-		snprintf(lx, sizeof lx, "%slog step", sep);
+		snprintf(lx, sizeof lx, "%slog-x", sep);
 	if (f->w > 0)
 		snprintf(ema, sizeof ema, "%sEMA %g", sep, f->w);
 	snprintf(buf, len, "loss: ln MSE, L = %d%s%s%s", f->s->L, win, lx,
@@ -444,13 +454,19 @@ loss_cursor(const struct loss_frame *f, struct canvas *c,
 			canvas_put(c, col, yy, c->g->utf8 ? 0x250a : ':',
 			    COL_AXIS);
 	}
-	/* train / test pairs if they fit, else the test values alone */
-	for (pass = 0; pass < 2; pass++) {
-		at = (size_t)snprintf(buf, sizeof buf, "step %.0f%s",
-		    f->v->cursor, pass == 0 ? "" : " test");
-		for (i = 0; i < f->ns && at < sizeof buf; i++) {
-			const struct loss_series *sr = &f->ser[i];
-			const struct snapshot_curve *cv = &sr->r->hist;
+	/* train / test pairs if they fit, else the test values alone, else
+	 * those closer together; in the run list's order */
+	for (pass = 0; pass < 3; pass++) {
+		at = (size_t)snprintf(buf, sizeof buf, pass < 2 ? "step %.0f %s" :
+		    "%.0f %s", f->v->cursor, pass == 0 ? "train/test" : "test");
+		for (i = 0; i < f->s->nruns && at < sizeof buf; i++) {
+			const struct loss_series *sr = loss_series_of(f,
+			    &f->s->runs[i]);
+			const struct snapshot_curve *cv;
+
+			if (sr == NULL)
+				continue;
+			cv = &sr->r->hist;
 
 			k = plot_index_at(cv->step, sr->tr, sr->n,
 			    f->v->cursor);
@@ -458,14 +474,14 @@ loss_cursor(const struct loss_frame *f, struct canvas *c,
 			k = plot_index_at(cv->step, sr->te, sr->n,
 			    f->v->cursor);
 			loss_value(k >= 0 ? sr->ste[k] : NAN, v2, sizeof v2);
-			if (pass == 1)	/* the test value alone */
+			if (pass > 0)	/* the test value alone */
 				snprintf(v1, sizeof v1, "%s", v2);
 			else
 				snprintf(v1 + strlen(v1), sizeof v1 -
 				    strlen(v1), "/%s", v2);
 			at += (size_t)snprintf(buf + at, sizeof buf - at,
-			    "  %s %s", c->g->utf8 ? sr->r->label :
-			    sr->r->label_ascii, v1);
+			    "%s%s %s", pass < 2 ? "  " : " ", c->g->utf8 ?
+			    sr->r->label : sr->r->label_ascii, v1);
 		}
 		if (canvas_text_width(buf) <= w)
 			break;
