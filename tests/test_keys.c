@@ -140,9 +140,9 @@ test_help_from_rows(void **state)
 	n = keys_help_lines(lines, MAX_LINES);
 	assert_true(n > 10 && n <= MAX_LINES);
 	for (int utf8 = 0; utf8 < 2; utf8++) {
-		canvas_init(&c, 80, 30, utf8 ? &canvas_glyphs_utf8 :
+		canvas_init(&c, 80, 40, utf8 ? &canvas_glyphs_utf8 :
 		    &canvas_glyphs_ascii);
-		screen_help(&c, 0);	/* 30 rows: every screen's keys */
+		screen_help(&c, 0);	/* 40 rows: every screen's keys */
 		y0 = (c.h - (n + 4)) / 2 + 1;
 		for (i = 0; i < n; i++) {
 			keys_line_name(lines[i], utf8, name, sizeof name);

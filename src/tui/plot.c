@@ -91,18 +91,19 @@ plot_row(const struct plot *p, double y)
 /* Dash patterns by style: '1' a dot drawn, '0' one left out. */
 static const struct {
 	const char *name, *dash;
+	int n;			/* strlen(dash) */
 } plot_styles[PLOT_STYLES] = {
 	/* periods of at most 8 dots, each different within its first 8,
 	 * so a legend's sample of 4 braille cells (8 in ASCII) tells them
 	 * apart */
-	{ "solid", "1" },
-	{ "dashed", "11111100" },
-	{ "dotted", "10" },
-	{ "dash-dot", "11110100" },
-	{ "short dash", "1100" },
-	{ "sparse dots", "1000" },
-	{ "dash-dot-dot", "11101010" },
-	{ "dot pairs", "10100000" },
+	{ "solid", "1", 1 },
+	{ "dashed", "11111100", 8 },
+	{ "dotted", "10", 2 },
+	{ "dash-dot", "11110100", 8 },
+	{ "short dash", "1100", 4 },
+	{ "sparse dots", "1000", 4 },
+	{ "dash-dot-dot", "11101010", 8 },
+	{ "dot pairs", "10100000", 8 },
 };
 
 static const struct plot_pen plot_solid_pen = { COL_DEFAULT, 0, false,
@@ -112,14 +113,12 @@ static const struct plot_pen plot_solid_pen = { COL_DEFAULT, 0, false,
 bool
 plot_style_on(int style, long i)
 {
-	const char *d;
 	long n;
 
 	if (style < 0 || style >= PLOT_STYLES)
 		style = 0;
-	d = plot_styles[style].dash;
-	n = (long)strlen(d);
-	return d[(i % n + n) % n] == '1';
+	n = plot_styles[style].n;
+	return plot_styles[style].dash[(i % n + n) % n] == '1';
 }
 
 /* The name of a line style. */
@@ -260,12 +259,28 @@ void
 plot_curve_pen(struct plot *p, const double *x, const double *y, int n,
     const struct plot_pen *pen)
 {
+	double ax, ay;
+	long lx = 0, ly = 0, cx, cy;
 	int i, last = -1;
 
 	plot_pen_start(p);
 	for (i = 0; i < n; i++) {
 		if (!isfinite(y[i]) || !isfinite(x[i]))
 			continue;
+		ax = plot_px(p, x[i]);
+		ay = plot_py(p, y[i]);
+		if (fabs(ax) > 1e6 || fabs(ay) > 1e6) {
+			last = -1;	/* off any plot: plot_walk skips it */
+			continue;
+		}
+		/* a dense curve's next point often lands on the dot its
+		 * last one did: the segment is that dot, drawn already */
+		cx = lround(ax);
+		cy = lround(ay);
+		if (last >= 0 && cx == lx && cy == ly)
+			continue;
+		lx = cx;
+		ly = cy;
 		if (last < 0)
 			plot_walk(p, x[i], y[i], x[i], y[i], pen);
 		else
