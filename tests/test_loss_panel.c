@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/keys.h"
 #include "memscope/panel.h"
 #include "memscope/plot.h"
 #include "memscope/plotview.h"
@@ -45,6 +46,7 @@ frame_open(struct frame *f)
 	fixture_snapshot(&f->s, &cfg);
 	plot_view_init(&f->v);
 	plot_view_sync(&f->v, &f->s);
+	memset(&f->c, 0, sizeof f->c);
 	f->text = NULL;
 }
 
@@ -299,6 +301,49 @@ test_smoothing_fades_raw(void **state)
 	frame_close(&f);
 }
 
+/* The dashboard's own keys change the plot view as their help says; the
+ * other screens do not take them. */
+static void
+test_dashboard_keys(void **state)
+{
+	struct frame f;
+	struct keys_ui ui;
+	double span;
+
+	(void)state;
+	frame_open(&f);
+	memset(&ui, 0, sizeof ui);
+	ui.plot = &f.v;
+	assert_int_equal(keys_dispatch(&ui, 'X'), KEYS_REDRAW);
+	assert_true(f.v.logx);
+	keys_dispatch(&ui, 'w');
+	span = f.v.span;
+	assert_true(span > 0);
+	keys_dispatch(&ui, '+');
+	assert_true(f.v.span == span / 2);
+	keys_dispatch(&ui, '=');
+	assert_true(f.v.span == span / 4);
+	keys_dispatch(&ui, '-');
+	assert_true(f.v.span == span / 2);
+	keys_dispatch(&ui, 'z');
+	keys_dispatch(&ui, 'z');
+	assert_true(plot_view_weight(&f.v) == 0.9);
+	keys_dispatch(&ui, 'Z');
+	assert_true(plot_view_weight(&f.v) == 0.6);
+	keys_dispatch(&ui, 'o');
+	assert_true(f.v.cursor_on && f.v.cursor == 640);
+	keys_dispatch(&ui, KEYS_LEFT);
+	assert_true(f.v.cursor < 640);
+	keys_dispatch(&ui, KEYS_RIGHT);
+	assert_true(f.v.cursor == 640);
+	keys_dispatch(&ui, 'o');
+	assert_false(f.v.cursor_on);
+	ui.screen = 1;
+	assert_int_equal(keys_dispatch(&ui, 'X'), 0);
+	assert_true(f.v.logx);
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -308,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_legend_without_colour),
 		cmocka_unit_test(test_axis_follows_view),
 		cmocka_unit_test(test_smoothing_fades_raw),
+		cmocka_unit_test(test_dashboard_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
