@@ -34,14 +34,9 @@ frame_open(struct frame *f)
 {
 	struct ms_config cfg;
 
-	config_defaults(&cfg);
-	cfg.dim = 5;
-	cfg.context = 20;
+	config_defaults(&cfg);	/* the curves are the fixture's, whatever cfg */
 	cfg.layers = 3;
-	cfg.param = MS_PARAM_PRE;
-	cfg.memory = MS_MEMORY_CGD;
-	cfg.data = MS_DATA_PAPER;
-	cfg.seed = 1;
+	cfg.memory = MS_MEMORY_CGD;	/* cgd in focus */
 	snapshot_init(&f->s);
 	fixture_snapshot(&f->s, &cfg);
 	plot_view_init(&f->v);

@@ -287,6 +287,39 @@ test_pattern_runs_on(void **state)
 	canvas_free(&c);
 }
 
+/* A dense noisy curve (many points per dot column, as a long run has)
+ * sets the same dots as its segments drawn one by one: drawing a column's
+ * points as one span loses nothing. */
+static void
+test_dense_curve_same_dots(void **state)
+{
+	struct canvas c;
+	struct plot a, b;
+	double x[3000], y[3000];
+	int i, n = 3000;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		x[i] = i;
+		y[i] = exp(-i / 700.0) + 0.08 * sin(i * 1.7) + (i == 1500 ?
+		    NAN : 0);
+	}
+	canvas_init(&c, 40, 12, &canvas_glyphs_utf8);
+	plot_init(&a, &c, (struct rect){ 0, 0, 40, 12 }, 0, n - 1, -0.2, 1.2);
+	plot_init(&b, &c, (struct rect){ 0, 0, 40, 12 }, 0, n - 1, -0.2, 1.2);
+	plot_curve(&a, x, y, n, COL_RUN_0);
+	for (i = 1; i < n; i++) {
+		int j = i - 1 - (i == 1501);	/* NaN: its neighbours joined */
+
+		if (i != 1500)
+			plot_line(&b, x[j], y[j], x[i], y[i], COL_RUN_0);
+	}
+	assert_memory_equal(a.mask, b.mask, 40 * 12);
+	plot_free(&a);
+	plot_free(&b);
+	canvas_free(&c);
+}
+
 /* A faded (raw) line lies beneath: dimmed alone, gone where a normal
  * (smoothed) line crosses its cell, and it never covers a normal one. */
 static void
@@ -441,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_styles_without_colour),
 		cmocka_unit_test(test_pattern_runs_on),
 		cmocka_unit_test(test_faded_beneath),
+		cmocka_unit_test(test_dense_curve_same_dots),
 		cmocka_unit_test(test_view_window),
 		cmocka_unit_test(test_view_logx),
 		cmocka_unit_test(test_view_cursor_and_smoothing),

@@ -179,35 +179,16 @@ plot_pen_start(struct plot *p)
 	p->lx = p->ly = -1;
 }
 
-/* Bresenham's walk from a to b with pen (dots outside are clipped). */
+/* Bresenham's walk between two dots with pen (dots outside are clipped;
+ * both within PLOT_LIM of the plot). */
 static void
-plot_walk(struct plot *p, double xa, double ya, double xb, double yb,
+plot_walk_dots(struct plot *p, long x0, long y0, long x1, long y1,
     const struct plot_pen *pen)
 {
-	double ax, ay, bx, by, lim = 1e6;
-	long x0, y0, x1, y1, dx, dy, sx, sy, err, e2, n;
+	long dx = labs(x1 - x0), dy = -labs(y1 - y0), err = dx + dy, e2;
+	long sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
 
-	if (p->pw == 0 || p->ph == 0)
-		return;
-	if (!isfinite(xa) || !isfinite(ya) || !isfinite(xb) || !isfinite(yb))
-		return;
-	ax = plot_px(p, xa);
-	ay = plot_py(p, ya);
-	bx = plot_px(p, xb);
-	by = plot_py(p, yb);
-	/* keep the integer walk bounded for wild values */
-	if (fabs(ax) > lim || fabs(ay) > lim || fabs(bx) > lim || fabs(by) > lim)
-		return;
-	x0 = lround(ax);
-	y0 = lround(ay);
-	x1 = lround(bx);
-	y1 = lround(by);
-	dx = labs(x1 - x0);
-	dy = -labs(y1 - y0);
-	sx = x0 < x1 ? 1 : -1;
-	sy = y0 < y1 ? 1 : -1;
-	err = dx + dy;
-	for (n = 0; n < 4 * lim; n++) {
+	for (;;) {
 		plot_pen_dot(p, (int)x0, (int)y0, pen);
 		if (x0 == x1 && y0 == y1)
 			break;
@@ -221,6 +202,24 @@ plot_walk(struct plot *p, double xa, double ya, double xb, double yb,
 			y0 += sy;
 		}
 	}
+}
+
+#define PLOT_LIM 1e6		/* dots beyond the plot a walk may go */
+
+/* The dot of data (x, y); false if not finite or beyond PLOT_LIM. */
+static bool
+plot_dot_of(const struct plot *p, double x, double y, long *px, long *py)
+{
+	double ax = plot_px(p, x), ay = plot_py(p, y);
+
+	/* keep the integer walk bounded for wild values */
+	if (!isfinite(ax) || !isfinite(ay) || fabs(ax) > PLOT_LIM ||
+	    fabs(ay) > PLOT_LIM)
+		return false;
+	/* lround's rounding (half away from zero), without the call */
+	*px = (long)(ax >= 0 ? ax + 0.5 : ax - 0.5);
+	*py = (long)(ay >= 0 ? ay + 0.5 : ay - 0.5);
+	return true;
 }
 
 /* A line between two data points (clipped to the plot). */
@@ -239,8 +238,12 @@ void
 plot_line_pen(struct plot *p, double xa, double ya, double xb, double yb,
     const struct plot_pen *pen)
 {
+	long x0, y0, x1, y1;
+
 	plot_pen_start(p);
-	plot_walk(p, xa, ya, xb, yb, pen);
+	if (p->pw > 0 && p->ph > 0 && plot_dot_of(p, xa, ya, &x0, &y0) &&
+	    plot_dot_of(p, xb, yb, &x1, &y1))
+		plot_walk_dots(p, x0, y0, x1, y1, pen);
 }
 
 /* A polyline through the finite points, skipping non-finite y. */
@@ -254,38 +257,42 @@ plot_curve(struct plot *p, const double *x, const double *y, int n,
 	plot_curve_pen(p, x, y, n, &pen);
 }
 
-/* A polyline with a pen, its pattern running on along the curve. */
+/* A polyline with a pen, its pattern running on along the curve. Points
+ * in one dot column are drawn as the span of rows they cover (the dots
+ * the segments between them would set), so a curve of many points per
+ * column costs a walk per column, not per point. */
 void
 plot_curve_pen(struct plot *p, const double *x, const double *y, int n,
     const struct plot_pen *pen)
 {
-	double ax, ay;
-	long lx = 0, ly = 0, cx, cy;
-	int i, last = -1;
+	long cx = 0, cy = 0, gx = 0, lo = 0, hi = 0, last = 0;
+	bool open = false;	/* a column's span is being gathered */
+	int i;
 
 	plot_pen_start(p);
-	for (i = 0; i < n; i++) {
-		if (!isfinite(y[i]) || !isfinite(x[i]))
-			continue;
-		ax = plot_px(p, x[i]);
-		ay = plot_py(p, y[i]);
-		if (fabs(ax) > 1e6 || fabs(ay) > 1e6) {
-			last = -1;	/* off any plot: plot_walk skips it */
+	if (p->pw == 0 || p->ph == 0)
+		return;
+	for (i = 0; i <= n; i++) {
+		bool ok = i < n && isfinite(x[i]) && isfinite(y[i]);
+
+		if (i < n && !ok)
+			continue;	/* skipped: its neighbours joined */
+		if (ok && !plot_dot_of(p, x[i], y[i], &cx, &cy))
+			ok = false;	/* wild: the curve breaks here */
+		if (ok && open && cx == gx) {
+			lo = cy < lo ? cy : lo;
+			hi = cy > hi ? cy : hi;
+			last = cy;
 			continue;
 		}
-		/* a dense curve's next point often lands on the dot its
-		 * last one did: the segment is that dot, drawn already */
-		cx = lround(ax);
-		cy = lround(ay);
-		if (last >= 0 && cx == lx && cy == ly)
-			continue;
-		lx = cx;
-		ly = cy;
-		if (last < 0)
-			plot_walk(p, x[i], y[i], x[i], y[i], pen);
-		else
-			plot_walk(p, x[last], y[last], x[i], y[i], pen);
-		last = i;
+		if (open && hi > lo)	/* the column just left */
+			plot_walk_dots(p, gx, lo, gx, hi, pen);
+		if (ok)		/* into the next column */
+			plot_walk_dots(p, open ? gx : cx, open ? last : cy, cx,
+			    cy, pen);
+		open = ok;
+		gx = cx;
+		lo = hi = last = cy;
 	}
 }
 
