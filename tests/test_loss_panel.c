@@ -296,6 +296,66 @@ test_smoothing_fades_raw(void **state)
 	frame_close(&f);
 }
 
+/* The largest 1-2-5 step (down to 0.001) that every value is a multiple
+ * of, or 0. */
+static double
+grid_of(const double *v, int n)
+{
+	static const double m[3] = { 5, 2, 1 };
+	double st;
+	int e, k, i;
+	bool all;
+
+	for (e = 3; e >= -3; e--)
+		for (k = 0; k < 3; k++) {
+			st = m[k] * pow(10, e);
+			for (all = true, i = 0; i < n; i++)
+				all &= fabs(v[i] / st - round(v[i] / st)) < 1e-6;
+			if (all)
+				return st;
+		}
+	return 0;
+}
+
+/* At every height the y labels are round: at least two, every tick
+ * labelled (from 12 rows on), a free row between labels, and on a grid
+ * no finer than the rows (not 1.94 / 0.03 / -1.87, whose grid is 0.01
+ * over nine rows). */
+static void
+test_y_ticks_round(void **state)
+{
+	struct frame f;
+	char row[1024], *end;
+	double v[64], st;
+	int h, y, n, last;
+
+	(void)state;
+	frame_open(&f);
+	for (h = 8; h <= 40; h++) {
+		frame_draw(&f, 60, h, false);
+		for (n = 0, last = -9, y = 0; y < h; y++) {
+			frame_row(&f, y, row, sizeof row);
+			if (row[6] != '+' || (row[1] == '-' && row[2] == '-'))
+				continue;	/* no tick: ASCII's tee is + */
+			v[n] = strtod(row + 1, &end);
+			/* from 12 rows on, two labelled ticks a row apart
+			 * always fit: every tick is labelled */
+			assert_true(end != row + 1 || h < 12);
+			if (end == row + 1)
+				continue;
+			assert_true(y - last >= 2);
+			last = y;
+			n++;
+		}
+		assert_true(n >= 2);
+		st = grid_of(v, n);
+		assert_true(st > 0);
+		assert_true((v[0] - v[n - 1]) / st <= h);
+		canvas_free(&f.c);
+	}
+	frame_close(&f);
+}
+
 /* The dashboard's own keys change the plot view as their help says; the
  * other screens do not take them. */
 static void
@@ -349,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_axis_follows_view),
 		cmocka_unit_test(test_smoothing_fades_raw),
 		cmocka_unit_test(test_dashboard_keys),
+		cmocka_unit_test(test_y_ticks_round),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
