@@ -300,7 +300,7 @@ test_frames_every_size(void **state)
 			}
 			if (st.help) {
 				/* the box inside the terminal, titled */
-				struct rect b = screen_help_box(&c);
+				struct rect b = screen_help_box(&c, st.screen);
 
 				assert_true(b.x >= 0 && b.y >= 0 &&
 				    b.x + b.w <= w && b.y + b.h <= h);

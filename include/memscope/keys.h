@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "memscope/engine.h"
+#include "memscope/plotview.h"
 #include "memscope/stepview.h"
 
 #define KEYS_REDRAW 0x1		/* draw the screen again */
@@ -40,6 +41,7 @@ struct keys_ui {
 	void (*send)(void *arg, enum engine_cmd cmd, int val);
 	void *send_arg;
 	struct step_view *step;	/* the step-through screen's, or NULL */
+	struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 struct key_row;

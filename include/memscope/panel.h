@@ -8,6 +8,7 @@
 
 #include "memscope/canvas.h"
 #include "memscope/plot.h"
+#include "memscope/plotview.h"
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
@@ -27,6 +28,7 @@ struct panel_ctx {
 	/* the screen's key hints, for the message line when idle */
 	const struct panel_hint *hints;	/* (nhints) */
 	int nhints;
+	const struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 struct panel_class {
@@ -54,8 +56,9 @@ extern const struct panel_class panel_status;	/* the status line */
 struct rect panel_frame(struct canvas *c, struct rect r, const char *title);
 /* ln(v) as text ("-1.48"), "-" for missing or non-positive v. */
 const char *panel_log(double v, char *buf, int len);
-/* Tick labels at the top, middle and bottom of plot p's range [lo, hi],
- * right-aligned in the columns from x0 to the plot's left edge. */
+/* Tick labels on round values (ticks.h) of plot p's range [lo, hi], at
+ * most one every other row, right-aligned in the columns from x0 to the
+ * plot's left edge. */
 void panel_y_ticks(struct canvas *c, const struct plot *p, int x0,
     double lo, double hi);
 /* Widen a (log) range [lo, hi] by 5% of its width, at least 0.05. */

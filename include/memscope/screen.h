@@ -16,6 +16,7 @@
 #include "memscope/layout.h"
 #include "memscope/msgview.h"
 #include "memscope/panel.h"
+#include "memscope/plotview.h"
 #include "memscope/snapshot.h"
 #include "memscope/stepview.h"
 
@@ -27,6 +28,7 @@ struct screen_state {
 	const struct step_view *step;	/* the step-through's selection, or NULL */
 	bool message;		/* the snapshot's message is fresh: its toast
 				 * is drawn (msgview.h) */
+	const struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it
@@ -34,6 +36,7 @@ struct screen_state {
 struct screen_views {
 	struct step_view *step;	/* the step-through's selection, or NULL */
 	struct msg_view *msg;	/* when the message arrived, or NULL */
+	struct plot_view *plot;	/* the loss plot's view, or NULL */
 };
 
 struct screen_module {
@@ -77,10 +80,12 @@ void screen_draw(struct canvas *c, const struct snapshot *s,
 void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
     const struct layout *lo);
 
-/* The help overlay (from the key lines) centred in the canvas: one, two or
- * three columns, texts wrapped, whatever fits the canvas. */
-void screen_help(struct canvas *c);
+/* The help overlay (from the key lines) of screen sc (0-based) centred in
+ * the canvas: one, two or three columns, texts wrapped, whatever fits the
+ * canvas; every screen's keys, or if they do not fit, the other screens'
+ * own left out. */
+void screen_help(struct canvas *c, int sc);
 /* The rectangle screen_help draws its box in on canvas c. */
-struct rect screen_help_box(const struct canvas *c);
+struct rect screen_help_box(const struct canvas *c, int sc);
 
 #endif

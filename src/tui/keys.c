@@ -81,29 +81,28 @@ static const struct key_line keys_common[] = {
 	{ .keys = { { ' ', "space", NULL,
 	    "pause / resume (continue a finished run)", keys_engine,
 	    ENGINE_CMD_TOGGLE, 0 } } },
-	{ .keys = { { 'n', "n", NULL, "one optimizer step while paused",
+	{ .keys = { { 'n', "n", NULL, "one step of every run (paused)",
 	    keys_engine, ENGINE_CMD_STEP, 0 } } },
-	{ .suffix = ": a steps/s cap, 1 to unlimited", .keys = {
+	{ .suffix = ": steps/s cap", .keys = {
 	    { '<', "<", NULL, "slower", keys_engine, ENGINE_CMD_SPEED, -1 },
 	    { '>', ">", NULL, "faster", keys_engine, ENGINE_CMD_SPEED, +1 } } },
-	{ .prefix = "heads ", .suffix = " (restarts the focused run)", .keys = {
+	{ .prefix = "heads ", .suffix = " (restarts)", .keys = {
 	    { '[', "[", NULL, "-", keys_engine, ENGINE_CMD_HEADS, -1 },
 	    { ']', "]", NULL, "+", keys_engine, ENGINE_CMD_HEADS, +1 } } },
-	{ .prefix = "layers ", .suffix = " (restarts the focused run)", .keys = {
+	{ .prefix = "layers ", .suffix = " (restarts)", .keys = {
 	    { 'l', "l", NULL, "-", keys_engine, ENGINE_CMD_LAYERS, -1 },
 	    { 'L', "L", NULL, "+", keys_engine, ENGINE_CMD_LAYERS, +1 } } },
-	{ .keys = { { 'm', "m", NULL, "memory: none, cgd, lfom (restarts the focused run)",
+	{ .keys = { { 'm', "m", NULL, "memory: none, cgd, lfom (restarts)",
 	    keys_engine, ENGINE_CMD_MEMORY, 0 } } },
 	{ .keys = { { 'p', "p", NULL,
-	    "parametrization: scalar, pre, gdpp, full (restarts)", keys_engine,
+	    "param: scalar, pre, gdpp, full (restarts)", keys_engine,
 	    ENGINE_CMD_PARAM, 0 } } },
 	{ .keys = { { 'c', "c", NULL,
 	    "data: iso, paper, kappa:10/100/1000 (continues)", keys_engine,
 	    ENGINE_CMD_DATA, 0 } } },
 	{ .keys = { { 'r', "r", NULL, "restart the focused run",
 	    keys_engine, ENGINE_CMD_RESTART, 0 } } },
-	{ .keys = { { 'a', "a", NULL, "add a run like the focused one (then "
-	    "change it)", keys_engine, ENGINE_CMD_RUN_ADD,
+	{ .keys = { { 'a', "a", NULL, "add a run like the focused one", keys_engine, ENGINE_CMD_RUN_ADD,
 	    0 } } },
 	{ .keys = { { 'x', "x", NULL, "remove the focused run", keys_engine,
 	    ENGINE_CMD_RUN_REMOVE, 0 } } },
@@ -117,7 +116,7 @@ static const struct key_line keys_common[] = {
 	{ .keys = { { 's', "s", NULL, "save a checkpoint", keys_engine,
 	    ENGINE_CMD_SAVE, 0 } } },
 	{ .keys = { { 'e', "e", NULL,
-	    "export the screen (SVG) and the visible runs (CSV)", keys_export,
+	    "export the screen (SVG), the runs (CSV)", keys_export,
 	    ENGINE_CMD_EXPORT, 0 } } },
 	{ .keys = { { 't', "t", NULL, "next theme", keys_theme, 0, 0 } } },
 	{ .keys = { { '\t', "Tab", NULL, "next screen", keys_screen_next, 0,

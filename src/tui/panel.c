@@ -1,9 +1,11 @@
 /* Helpers shared by the panels. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "memscope/panel.h"
 #include "memscope/plot.h"
+#include "memscope/ticks.h"
 
 /* Frame r with a title and return the inside. */
 struct rect
@@ -28,26 +30,51 @@ panel_log(double v, char *buf, int len)
 	return buf;
 }
 
-/* Tick labels at the top, middle and bottom of plot p's y range. */
+/* Whether n ticks t land at least gap rows apart in plot p. */
+static bool
+panel_ticks_apart(const struct plot *p, const double *t, int n, int gap)
+{
+	for (int i = 1; i < n; i++)
+		if (abs(plot_row(p, t[i - 1]) - plot_row(p, t[i])) < gap)
+			return false;
+	return true;
+}
+
+/* Tick labels on round values of plot p's y range [lo, hi]. */
 void
 panel_y_ticks(struct canvas *c, const struct plot *p, int x0, double lo,
     double hi)
 {
 	const struct rect pr = p->r;
+	double t[TICKS_MAX], step;
 	char buf[32];
-	int i, row, x;
+	int i, n = 0, m, row, x, mark = -2, label = -2;
 
-	for (i = 0; i < 3; i++) {
-		double v = hi - (hi - lo) * i / 2;
-
-		row = plot_row(p, v);
+	/* the most ticks that keep a free row between them; if that is
+	 * fewer than two, the fewest more that give two, their labels kept
+	 * a row apart (a tick without one still marks its value) */
+	for (m = (pr.h + 1) / 2; m >= 2; m--) {
+		n = ticks_linear(lo, hi, m, t, &step);
+		if (n >= 2 && panel_ticks_apart(p, t, n, 2))
+			break;
+	}
+	for (m = 2; n < 2 && m <= pr.h; m++)
+		n = ticks_linear(lo, hi, m, t, &step);
+	for (i = n - 1; i >= 0; i--) {	/* top down */
+		row = plot_row(p, t[i]);
 		if (row >= pr.y + pr.h)
 			row = pr.y + pr.h - 1;
-		plot_label(v, buf, sizeof buf);
+		if (row < pr.y || row == mark)
+			continue;
+		mark = row;
+		canvas_put(c, pr.x - 1, row, c->g->tee_right, COL_AXIS);
+		if (row - label < 2)
+			continue;
+		label = row;
+		ticks_label(t[i], step, buf, sizeof buf);
 		x = pr.x - 1 - canvas_text_width(buf);
 		canvas_text(c, x < x0 ? x0 : x, row, pr.x - x0 - 1, COL_AXIS,
 		    buf);
-		canvas_put(c, pr.x - 1, row, c->g->tee_right, COL_AXIS);
 	}
 }
 

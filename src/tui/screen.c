@@ -119,7 +119,7 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 {
 	const struct screen_module *m = screen_module(st->screen);
 	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step, m->hints, m->nhints };
+	    st->note, st->step, m->hints, m->nhints, st->plot };
 	struct layout lo;
 
 	canvas_clear(c);
@@ -133,5 +133,5 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 	m->draw(&ctx, c, &lo);
 	screen_toast(c, s, st);
 	if (st->help)
-		screen_help(c);
+		screen_help(c, st->screen);
 }

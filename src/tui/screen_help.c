@@ -3,8 +3,10 @@
  * wide as the widest name, then its text, word-wrapped to the column. The
  * lines run down the first column and on into the next: one column if they
  * fit the terminal's height, else two, else three, in a box as wide as the
- * columns need (at most the terminal). What still does not fit (a terminal
- * far below the minimum size) ends in a line saying how many are left out.
+ * columns need (at most the terminal). If every screen's lines do not fit
+ * with room for a word per row, the other screens' own keys are left out.
+ * What still does not fit (a terminal far below the minimum size) ends in a
+ * line saying how many are left out.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #define HELP_LINES 64		/* more than the key lines there are */
 #define HELP_MAXCOLS 3
 #define HELP_GAP 3		/* between columns */
+#define HELP_MIN_TEXT 18	/* text cells a column needs so that no word
+				 * of the keys' texts is cut */
 
 struct help_fit {
 	int n;			/* key lines */
@@ -142,36 +146,74 @@ help_fit(const struct canvas *c, char names[][64], char texts[][256], int n,
 	f->box.y = (c->h - f->box.h) / 2;
 }
 
-/* The key lines' names and texts for canvas c; returns how many. */
+/* Whether key line l is one of a screen's own other than screen sc's. */
+static bool
+help_other_screen(const struct key_line *l, int sc)
+{
+	for (int o = 0; o < LAYOUT_SCREENS; o++) {
+		const struct screen_module *m = screen_module(o);
+
+		if (o != sc && m->nkeys > 0 && l >= m->keys &&
+		    l < m->keys + m->nkeys)
+			return true;
+	}
+	return false;
+}
+
+/* The key lines' names and texts for canvas c on screen sc (all screens'
+ * if `all`); returns how many. */
 static int
-help_collect(const struct canvas *c, char names[][64], char texts[][256])
+help_collect(const struct canvas *c, int sc, bool all, char names[][64],
+    char texts[][256])
 {
 	const struct key_line *lines[HELP_LINES];
-	int n = keys_help_lines(lines, HELP_LINES), i;
+	int n = keys_help_lines(lines, HELP_LINES), i, k = 0;
 
 	if (n > HELP_LINES)
 		n = HELP_LINES;
 	for (i = 0; i < n; i++) {
-		keys_line_name(lines[i], c->g->utf8, names[i], 64);
-		keys_line_text(lines[i], texts[i], 256);
+		if (!all && help_other_screen(lines[i], sc))
+			continue;
+		keys_line_name(lines[i], c->g->utf8, names[k], 64);
+		keys_line_text(lines[i], texts[k], 256);
+		k++;
 	}
+	return k;
+}
+
+/* The lines and their layout for canvas c on screen sc: every screen's
+ * if they fit with HELP_MIN_TEXT cells of text, else sc's; returns how
+ * many lines. */
+static int
+help_plan(const struct canvas *c, int sc, char names[][64],
+    char texts[][256], struct help_fit *f)
+{
+	int n = help_collect(c, sc, true, names, texts);
+
+	help_fit(c, names, texts, n, f);
+	if (f->textw >= HELP_MIN_TEXT && help_columns(texts, n, f->textw,
+	    f->rows) <= f->ncols && f->rows <= c->h - 4)
+		return n;
+	n = help_collect(c, sc, false, names, texts);
+	help_fit(c, names, texts, n, f);
 	return n;
 }
 
-/* Where the help overlay goes on canvas c. */
+/* Where the help overlay of screen sc goes on canvas c. */
 struct rect
-screen_help_box(const struct canvas *c)
+screen_help_box(const struct canvas *c, int sc)
 {
 	char names[HELP_LINES][64], texts[HELP_LINES][256];
 	struct help_fit f;
 
-	help_fit(c, names, texts, help_collect(c, names, texts), &f);
+	help_plan(c, sc, names, texts, &f);
 	return f.box;
 }
 
-/* The help overlay (from the key lines) centred in the canvas. */
+/* The help overlay (from the key lines) of screen sc centred in the
+ * canvas. */
 void
-screen_help(struct canvas *c)
+screen_help(struct canvas *c, int sc)
 {
 	char names[HELP_LINES][64], texts[HELP_LINES][256];
 	struct help_fit f;
@@ -179,8 +221,7 @@ screen_help(struct canvas *c)
 	int n, i, col = 0, used = 0, r, x, y, bottom;
 	size_t len;
 
-	n = help_collect(c, names, texts);
-	help_fit(c, names, texts, n, &f);
+	n = help_plan(c, sc, names, texts, &f);
 	canvas_fill(c, f.box, COL_HELP);
 	canvas_box(c, f.box, "keys");
 	bottom = f.box.y + f.box.h - 2;	/* the closing line's row */

@@ -233,9 +233,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct sigaction old_sig[TUI_NSIGNALS];
 	struct snapshot *snap = engine_first_snapshot(e);
 	struct step_view step;
-	struct keys_ui ui = { 0, false, tui_send, e, &step };
 	struct msg_view msg;
-	struct screen_views views = { &step, &msg };
+	struct plot_view plot;
+	struct keys_ui ui = { 0, false, tui_send, e, &step, &plot };
+	struct screen_views views = { &step, &msg, &plot };
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -300,6 +301,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	t0 = clock_seconds();
 	step_view_init(&step);
 	msg_view_init(&msg);
+	plot_view_init(&plot);
 	/* the worker traces the step-through's task from now on */
 	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
 
@@ -312,6 +314,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.note = note;
 			st.step = &step;
 			st.message = toast = msg_view_shown(&msg, now);
+			st.plot = &plot;
 			screen_draw(&c, snap, &st, NULL);
 			backend_blit(&c);
 			if (rec != NULL)
