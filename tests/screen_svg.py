@@ -50,6 +50,11 @@ def decode(path):
         if len(xs) != len(text):
             raise ValueError("row %d: %d x positions for %d characters"
                              % (row, len(xs), len(text)))
+        # a renderer may keep only the first x (librsvg): glyphs beyond
+        # ASCII, whose fonts' advances differ, stand alone
+        if len(text) > 1 and any(ord(c) >= 0x80 for c in text):
+            raise ValueError("row %d: %r mixes glyphs beyond ASCII in one "
+                             "text" % (row, text[:20]))
         for x, c in zip(xs, text):
             if x % cw != 0:
                 raise ValueError("row %d: x=%d is not a cell's" % (row, x))

@@ -98,7 +98,17 @@ screen_svg_backgrounds(const struct screen_svg *sv, int y)
 	}
 }
 
-/* One <text> of row y's cells x0 .. x1 - 1, drawn in look k. */
+/* Whether cell (x, y) holds an ASCII glyph (or a blank). */
+static bool
+screen_svg_ascii(const struct canvas *c, int x, int y)
+{
+	return c->cells[(size_t)y * c->w + x].ch < 0x80;
+}
+
+/* One <text> of row y's cells x0 .. x1 - 1, drawn in look k. A run of
+ * other glyphs (braille, blocks, box drawing, Greek) is one <text> a
+ * glyph: renderers that keep only a text's first x (librsvg) would
+ * otherwise set them at the advance of whatever font has them. */
 static void
 screen_svg_run(const struct screen_svg *sv, int y, int x0, int x1,
     struct screen_svg_look k)
@@ -106,6 +116,13 @@ screen_svg_run(const struct screen_svg *sv, int y, int x0, int x1,
 	char u[5];
 	int x;
 
+	if (!screen_svg_ascii(sv->c, x0, y) && x1 - x0 > 1) {
+		for (x = x0; x < x1; x++)
+			if (!screen_svg_blank(sv->c, x, y) ||
+			    (k.attr & CATTR_UNDERLINE))
+				screen_svg_run(sv, y, x, x + 1, k);
+		return;
+	}
 	fprintf(sv->f, "<text y=\"%d\" fill=\"#%06x\"", y * SCREEN_SVG_CELL_H +
 	    SCREEN_SVG_BASELINE, (unsigned)k.fg);
 	if (k.attr & CATTR_BOLD)
@@ -144,7 +161,9 @@ screen_svg_texts(const struct screen_svg *sv, int y)
 			if (screen_svg_blank(sv->c, x, y) &&
 			    !(k.attr & CATTR_UNDERLINE))
 				continue;
-			if (n.fg != k.fg || n.attr != k.attr)
+			if (n.fg != k.fg || n.attr != k.attr ||
+			    screen_svg_ascii(sv->c, x, y) !=
+			    screen_svg_ascii(sv->c, x0, y))
 				break;
 			last = x;
 		}
