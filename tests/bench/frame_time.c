@@ -1,8 +1,8 @@
 /*
- * The frame budget of the loss plot: the dashboard at 200x60 drawn from
- * the test fixture widened to 8 runs of 4096 noisy points each (a curve's
- * most), with EMA smoothing and the cursor on, then plain; and the loss
- * panel alone. Prints milliseconds per frame. Not a test (timings depend
+ * The frame budget: the dashboard at 200x60 drawn from the test fixture
+ * widened to 8 runs of 4096 noisy points each (a curve's most), with EMA
+ * smoothing and the cursor on, then plain; the loss panel alone; then
+ * every other screen and the help overlay at 200x60. Prints milliseconds per frame. Not a test (timings depend
  * on the machine): make bench-frame.
  */
 #include <math.h>
@@ -96,6 +96,22 @@ main(void)
 		}
 		printf("  the loss panel alone (120x33): %.2f ms\n",
 		    (now_ms() - t0) / FRAMES);
+	}
+	/* every other screen, and the help over the dashboard */
+	for (st.screen = 1; st.screen <= 4; st.screen++) {
+		static const char *const name[] = { "", "parameters",
+		    "memory", "step-through", "help" };
+
+		st.help = st.screen == 4;
+		if (st.help)
+			st.screen = 0;
+		t0 = now_ms();
+		for (k = 0; k < FRAMES; k++)
+			screen_draw(&c, &s, &st, NULL);
+		printf("%s 200x60: %.2f ms a frame\n", name[st.help ? 4 :
+		    st.screen], (now_ms() - t0) / FRAMES);
+		if (st.help)
+			break;
 	}
 	canvas_free(&c);
 	snapshot_free(&s);
