@@ -298,6 +298,7 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	double lo = INFINITY, hi = -INFINITY, xs[65], ys[65];
 	char buf[32];
 	int i, l, L, row, x, col, at = step_layer(ctx);
+	int sw;
 
 	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
 	    "ln (y^-y)^2 by layer"), &in))
@@ -350,23 +351,39 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	col = plot_col(&p, at);
 	for (row = pr.y; row < pr.y + pr.h; row++)
 		canvas_put(c, col, row, g->mark, COL_MARK);
-	/* the legend: the methods' names in their colours */
+	/* the legend: the methods' names in their colours, each after a
+	 * sample of its line where there is room (the line styles tell them
+	 * apart without colour) */
+	/* samples showing the whole dash pattern, or half, or none */
+	for (i = 0, x = 0; i < STEP_NMETHODS; i++)
+		x += canvas_text_width(step_methods[i].head) + 1;
+	sw = plot_sample_cells(g->utf8);
+	if (x + STEP_NMETHODS * (sw + 1) > in.w)
+		sw = 2;
+	if (x + STEP_NMETHODS * (sw + 1) > in.w)
+		sw = 0;
 	for (i = 0, x = in.x; i < STEP_NMETHODS; i++) {
 		const char *h = step_methods[i].head;
+		struct plot_pen pen = { step_methods[i].col, i, false, false };
 
-		if (x + canvas_text_width(h) > in.x + in.w)
+		if (canvas_text_width(h) > in.x + in.w - x)
 			break;
+		if (sw > 0) {
+			plot_sample(c, x, in.y, sw, &pen);
+			x += sw + 1;
+		}
 		x += canvas_text(c, x, in.y, in.x + in.w - x,
 		    step_methods[i].col, h) + 1;
 	}
 	for (i = STEP_NMETHODS - 1; i >= 0; i--) {
 		const double *e = tr->col[step_methods[i].m].err;
+		struct plot_pen pen = { step_methods[i].col, i, false, false };
 
 		for (l = 0; l <= L; l++) {
 			xs[l] = l;
 			ys[l] = isfinite(e[l]) && e[l] > 0 ? log(e[l]) : NAN;
 		}
-		plot_curve(&p, xs, ys, L + 1, step_methods[i].col);
+		plot_curve_pen(&p, xs, ys, L + 1, &pen);
 	}
 	plot_render(&p, c);
 	plot_free(&p);
