@@ -15,23 +15,11 @@
 #include <string.h>
 
 #include "dir_fixture.h"
+#include "engine_fixture.h"
 #include "memscope/checkpoint.h"
 #include "memscope/engine.h"
 #include "memscope/history.h"
 #include "memscope/trainer.h"
-
-static void
-small(struct ms_config *cfg)
-{
-	config_defaults(cfg);
-	cfg->dim = 5;
-	cfg->context = 6;
-	cfg->layers = 2;
-	cfg->batch = 8;
-	cfg->test_batch = 8;
-	cfg->steps = 12;
-	cfg->threads = 1;
-}
 
 /* A trainer at step 12 and its history: steps 1..12, tests at 4, 8, 12. */
 static void
@@ -41,7 +29,8 @@ trained(struct trainer *t, struct checkpoint_history *h)
 	struct history hist;
 	char err[256];
 
-	small(&cfg);
+	fixture_small_config(&cfg);
+	cfg.steps = 12;
 	if (trainer_init(t, &cfg, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	history_init(&hist);

@@ -196,32 +196,18 @@ enum engine_key {
 	EK_LR, EK_SEED, EK_COUNT
 };
 
+/* The option key of each setting a label may name (config.h). */
+static const char *const engine_key_names[EK_COUNT] = {
+	[EK_MEMORY] = "memory", [EK_PARAM] = "param", [EK_HEADS] = "heads",
+	[EK_LAYERS] = "layers", [EK_DATA] = "data", [EK_DIM] = "dim",
+	[EK_CONTEXT] = "context", [EK_LR] = "lr", [EK_SEED] = "seed",
+};
+
 static bool
 engine_key_equal(const struct ms_config *a, const struct ms_config *b,
     int k)
 {
-	switch (k) {
-	case EK_MEMORY:
-		return a->memory == b->memory;
-	case EK_PARAM:
-		return a->param == b->param;
-	case EK_HEADS:
-		return a->heads == b->heads;
-	case EK_LAYERS:
-		return a->layers == b->layers;
-	case EK_DATA:
-		return a->data == b->data && (a->data != MS_DATA_KAPPA ||
-		    a->kappa == b->kappa);
-	case EK_DIM:
-		return a->dim == b->dim;
-	case EK_CONTEXT:
-		return a->context == b->context;
-	case EK_LR:
-		return a->lr == b->lr;
-	case EK_SEED:
-		return a->seed == b->seed;
-	}
-	return true;
+	return config_key_equal(a, b, engine_key_names[k]);
 }
 
 /* Append word to the label buf, after a space if it has words. */
