@@ -133,13 +133,13 @@ static const struct golden_case golden_cases[] = {
 	    true, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "memory-lfom-36x10-mono", &panel_memory, 0, false, 36, 10, true,
 	    true, false, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
-	{ "dashboard-80x24", NULL, 0, false, 80, 24, false, false, false,
+	{ "dashboard-80x24", NULL, 0, false, 80, 24, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "dashboard-120x40-ascii", NULL, 0, false, 120, 40, true, true,
 	    false, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "help-80x24", NULL, 0, true, 80, 24, false, false, false,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
-	{ "step-80x24", NULL, 3, false, 80, 24, false, false, false,
+	{ "step-80x24", NULL, 3, false, 80, 24, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 2 },
 	{ "step-160x50", NULL, 3, false, 160, 50, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_LFOM, 3 },
@@ -150,7 +150,7 @@ static const struct golden_case golden_cases[] = {
 	{ "small-60x20", NULL, 0, false, 60, 20, false, false, false,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	/* the screens at the three sizes, with colour and without */
-	{ "dashboard-200x60", NULL, 0, false, 200, 60, false, false, false,
+	{ "dashboard-200x60", NULL, 0, false, 200, 60, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "dashboard-200x60-mono", NULL, 0, false, 200, 60, false, true,
 	    false, MS_PARAM_GDPP, MS_MEMORY_LFOM, 0 },
@@ -158,18 +158,50 @@ static const struct golden_case golden_cases[] = {
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "parameters-120x40-mono", NULL, 1, false, 120, 40, false, true,
 	    false, MS_PARAM_GDPP, MS_MEMORY_CGD, 0 },
-	{ "parameters-200x60", NULL, 1, false, 200, 60, false, false, false,
+	{ "parameters-200x60", NULL, 1, false, 200, 60, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
-	{ "memory-80x24", NULL, 2, false, 80, 24, false, false, false,
+	{ "memory-80x24", NULL, 2, false, 80, 24, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
 	{ "memory-120x40-ascii", NULL, 2, false, 120, 40, true, true, false,
 	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
-	{ "memory-200x60", NULL, 2, false, 200, 60, false, false, false,
+	{ "memory-200x60", NULL, 2, false, 200, 60, false, false, true,
 	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
 	{ "memory-80x24-none", NULL, 2, false, 80, 24, false, false, false,
 	    MS_PARAM_PRE, MS_MEMORY_NONE, 0 },
 	{ "help-200x60", NULL, 0, true, 200, 60, false, false, false,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	/* the rest of every screen at 80x24, 120x40 and 200x60 with the three
+	 * compared runs, in colour (the roles too) and mono (NO_COLOR) */
+	{ "dashboard-80x24-mono", NULL, 0, false, 80, 24, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
+	{ "dashboard-120x40", NULL, 0, false, 120, 40, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "dashboard-120x40-mono", NULL, 0, false, 120, 40, false, true,
+	    false, MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "parameters-80x24-mono", NULL, 1, false, 80, 24, false, true,
+	    false, MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "parameters-120x40", NULL, 1, false, 120, 40, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "parameters-200x60-mono", NULL, 1, false, 200, 60, false, true,
+	    false, MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
+	{ "memory-80x24-mono", NULL, 2, false, 80, 24, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "memory-120x40", NULL, 2, false, 120, 40, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "memory-120x40-mono", NULL, 2, false, 120, 40, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 0 },
+	{ "memory-200x60-mono", NULL, 2, false, 200, 60, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0 },
+	{ "step-80x24-mono", NULL, 3, false, 80, 24, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 2 },
+	{ "step-120x40", NULL, 3, false, 120, 40, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 1 },
+	{ "step-120x40-mono", NULL, 3, false, 120, 40, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 2 },
+	{ "step-200x60", NULL, 3, false, 200, 60, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 3 },
+	{ "step-200x60-mono", NULL, 3, false, 200, 60, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 1 },
 };
 
 static void
@@ -180,8 +212,9 @@ test_golden(void **state)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
-	    false };
-	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0 };
+	    false, NULL };
+	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0,
+	    NULL };
 	struct canvas c;
 	char *text;
 
