@@ -76,19 +76,26 @@ layers_depth(const struct snapshot *s)
 }
 
 /* The table's columns for w cells: visible runs, then the methods, runs
- * left out first when not all fit. */
+ * left out first when not all fit (the model run, whose numbers the
+ * footnote dates, then kept first). */
 static int
 layers_columns(const struct snapshot *s, int w, struct layers_col *cols)
 {
-	int fit = (w - 4) / LAYERS_W, nvis = 0, i, n = 0, nref;
+	int fit = (w - 4) / LAYERS_W, nvis = 0, i, n = 0, nref, first = -1;
 
 	for (i = 0; i < s->nruns; i++)
 		nvis += s->runs[i].visible;
 	nref = fit - nvis < 2 ? 2 : fit - nvis;
 	if (nref > LAYERS_NREFS)
 		nref = LAYERS_NREFS;
+	if (nvis > fit - nref && s->model_run >= 0 &&
+	    s->model_run < s->nruns && s->runs[s->model_run].visible &&
+	    fit - nref > 0) {
+		first = s->model_run;
+		cols[n++] = (struct layers_col){ first, 0 };
+	}
 	for (i = 0; i < s->nruns && n < fit - nref; i++)
-		if (s->runs[i].visible)
+		if (s->runs[i].visible && i != first)
 			cols[n++] = (struct layers_col){ i, 0 };
 	for (i = 0; i < nref && n < fit; i++)
 		cols[n++] = (struct layers_col){ -1, i };

@@ -195,6 +195,11 @@ mat_values(struct canvas *c, int x, int y, const double *m, int rows,
 			cx = x + j * ew + (ew - n) / 2;
 			cy = halves ? y + (i * sc + sc / 2) / 2 :
 			    y + i * sc + sc / 2;
+			/* mono: the entry's row is its sign and shade glyphs,
+			 * which the value replaces whole */
+			for (k = 0; c->mono && k < ew; k++)
+				canvas_set(c, x + j * ew + k, cy, ' ', COL_TEXT,
+				    COL_DEFAULT, 0);
 			for (k = 0; k < n; k++)
 				canvas_set(c, cx + k, cy, (uint32_t)buf[k],
 				    COL_TEXT, c->mono ? COL_DEFAULT :

@@ -140,8 +140,8 @@ mem_lfom(const struct snapshot *s, struct canvas *c, struct rect in)
 			m[l * n1 + i] = p[(b->rows - 1) * b->cols + i];
 	}
 	range = heatmap_range(m, L * n1);
-	canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 36 ?
-	    "Gamma_j label rows: layers x tokens" : "Gamma_j label rows");
+	canvas_printf(c, in.x, y, in.w, COL_DIM, "%s_j label rows%s",
+	    c->g->utf8 ? "Γ" : "Gamma", in.w >= 36 ? ": layers x tokens" : "");
 	y++;
 	sc = mem_fit(c, L, n1, in.w - 4, end - y - 2, &compact, &w, &h);
 	if (sc == 0) {
@@ -313,8 +313,9 @@ mem_lfom_curves(const struct snapshot *s, const struct snapshot_series *sr,
 			snprintf(ml.name[t], sizeof ml.name[0], "%s", t == n1 - 1 ?
 			    "q" : "");
 		}
-		snprintf(legend, sizeof legend, "Gamma_%d label row: q query, "
-		    "dim tokens 1-%d", l + 1, n1 - 1);
+		snprintf(legend, sizeof legend, "%s_%d label row: q query, "
+		    "dim tokens 1-%d", c->g->utf8 ? "Γ" : "Gamma", l + 1,
+		    n1 - 1);
 		ml.legend = legend;
 		mem_curves(c, cr, sr, &ml);
 	}

@@ -354,14 +354,12 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	/* the legend: the methods' names in their colours, each after a
 	 * sample of its line where there is room (the line styles tell them
 	 * apart without colour) */
-	/* samples showing the whole dash pattern, or half, or none */
+	/* samples showing the whole dash pattern, or none */
 	for (i = 0, x = 0; i < STEP_NMETHODS; i++)
 		x += canvas_text_width(step_methods[i].head) + 1;
 	sw = plot_sample_cells(g->utf8);
 	if (x + STEP_NMETHODS * (sw + 1) > in.w)
-		sw = 2;
-	if (x + STEP_NMETHODS * (sw + 1) > in.w)
-		sw = 0;
+		sw = 0;	/* a shorter sample would not show the pattern */
 	for (i = 0, x = in.x; i < STEP_NMETHODS; i++) {
 		const char *h = step_methods[i].head;
 		struct plot_pen pen = { step_methods[i].col, i, false, false };
