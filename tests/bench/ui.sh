@@ -7,10 +7,12 @@
 #     of the same experiment (8 runs of equal cost; train's runs differ by
 #     seed, the visualizer's by learning rate, which costs nothing);
 # each round times both from start to their last step (the visualizer's
-# status line saying "finished", polled every 50 ms). The frame time is
-# tests/bench/frame (make bench-ui builds and runs both). Not part of make
-# check: sh tests/bench/ui.sh. Environment: MEMSCOPE (the binary), STEPS
-# per run (default 4000), ROUNDS (default 3).
+# status line saying "finished", polled every 50 ms); and, with ENGINE_RUNS
+# (tests/bench/engine_runs), the engine alone with no visualizer, to tell
+# the engine's cost from the drawing's. The frame times are
+# tests/bench/frame_time (make bench-ui builds and runs all three). Not
+# part of make check. Environment: MEMSCOPE (the binary), ENGINE_RUNS,
+# STEPS per run (default 4000), ROUNDS (default 3).
 set -u
 MEMSCOPE=${MEMSCOPE:-./memscope}
 STEPS=${STEPS:-4000}
@@ -34,6 +36,12 @@ for r in $(seq 1 "$ROUNDS"); do
 	"$MEMSCOPE" train --runs 8 --steps "$STEPS" -q >/dev/null || exit 1
 	t1=$(now)
 	train_sps=$(echo "8 * $STEPS / ($t1 - $t0)" | bc -l)
+	engine=""
+	if [ -n "${ENGINE_RUNS:-}" ]; then
+		e_sps=$("$ENGINE_RUNS" "$STEPS") || exit 1
+		engine=$(printf ', engine alone %.0f (ratio %.3f)' "$e_sps" \
+		    "$(echo "$e_sps / $train_sps" | bc -l)")
+	fi
 
 	# the visualizer: the same number of runs and steps, at full speed
 	rm -f stats.txt
@@ -57,6 +65,6 @@ LC_ALL=C.UTF-8 '$MEMSCOPE' --no-user-config --compare $lrs --speed max \
 	fps=$(echo "$stats" | sed -n 's/.* s (\([0-9.]*\)\/s);.*/\1/p')
 	printf 'round %d: train %.0f steps/s, visualizer %.0f steps/s ' \
 	    "$r" "$train_sps" "$ui_sps"
-	printf '(ratio %.3f); UI thread %s%% of a core at %s frames/s\n' \
-	    "$(echo "$ui_sps / $train_sps" | bc -l)" "$ui_cpu" "$fps"
+	printf '(ratio %.3f)%s; UI thread %s%% of a core at %s frames/s\n' \
+	    "$(echo "$ui_sps / $train_sps" | bc -l)" "$engine" "$ui_cpu" "$fps"
 done
