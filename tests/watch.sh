@@ -47,6 +47,9 @@ done
     fail "the step on screen did not grow ('$a' -> '$b')"
 wait $train || fail "train --live failed: $(cat train.err)"
 wait_for 'step 3000/' || fail "watch did not reach step 3000"
+# the status line names the file, not a configuration it does not have
+screen | grep -q 'watching f.csv (read-only)' ||
+    fail "the status line does not say it watches f.csv"
 
 t send-keys -t watch ']'
 wait_for 'read-only: watching f.csv' || fail "] did not say read-only"

@@ -75,6 +75,16 @@ status_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	snprintf(buf, sizeof buf, "  [%d/%d]", ctx->screen + 1,
 	    ctx->nscreens);
 	x = panel_segment(c, x, y, end, COL_STATUS, buf);
+	if (s->read_only) {
+		/* a watched file carries no configuration: name the file */
+		snprintf(buf, sizeof buf, "  watching %s (read-only)",
+		    s->source);
+		x = panel_segment(c, x, y, end, COL_STATUS, buf);
+		snprintf(buf, sizeof buf, "  theme %s", ctx->theme != NULL ?
+		    ctx->theme : "?");
+		panel_segment(c, x, y, end, COL_STATUS, buf);
+		return;
+	}
 	config_data_name(&s->cfg, data, sizeof data);
 	snprintf(buf, sizeof buf, "  d%d n%d L%d H%d %s %s", s->cfg.dim,
 	    s->cfg.context, s->cfg.layers, s->cfg.heads,
