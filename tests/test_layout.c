@@ -173,7 +173,7 @@ test_minimum_sizes(void **state)
 	struct ms_config cfg;
 	struct snapshot s;
 	struct panel_ctx ctx = { NULL, "dark", 0, LAYOUT_SCREENS, NULL, NULL,
-	    NULL, 0 };
+	    NULL, 0, NULL };
 	const struct panel_class *loss = layout_panel(LAYOUT_LOSS);
 	struct layout lo = { 0 };
 	struct canvas c;
@@ -268,7 +268,8 @@ test_frames_every_size(void **state)
 	struct ms_config cfg;
 	struct snapshot s;
 	struct step_view view;
-	struct screen_state st = { 0, false, "dark", NULL, &view, false };
+	struct screen_state st = { 0, false, "dark", NULL, &view, false,
+	    NULL };
 	struct layout lo;
 	struct canvas c;
 	char buf[32];
