@@ -156,10 +156,11 @@ tui_next_theme(struct theme *t, char *note, size_t len)
 /*
  * MEMSCOPE_TUI_STATS: what the benchmarks read (tests/bench/ui.sh): the
  * frames drawn, this (the UI) thread's CPU time, and the optimizer steps
- * every run of the last snapshot has made, over the session's seconds.
+ * every run of the last snapshot has made, over the session's seconds and,
+ * if every run finished (done > 0 seconds in), over the time to that.
  */
 static void
-tui_stats(const struct snapshot *s, int frames, double secs)
+tui_stats(const struct snapshot *s, int frames, double secs, double done)
 {
 	struct timespec cpu;
 	double ui = 0;
@@ -172,8 +173,12 @@ tui_stats(const struct snapshot *s, int frames, double secs)
 			steps += s->runs[i].step;
 	fprintf(stderr, "memscope: %d frames in %.1f s (%.1f/s); UI thread "
 	    "%.3f s CPU (%.2f%% of a core); %d runs, %ld steps (%.1f "
-	    "steps/s)\n", frames, secs, frames / secs, ui, 100 * ui / secs,
+	    "steps/s)", frames, secs, frames / secs, ui, 100 * ui / secs,
 	    s->nruns, steps, steps / secs);
+	if (done > 0)
+		fprintf(stderr, "; finished at %.3f s (%.1f steps/s)", done,
+		    steps / done);
+	fputc('\n', stderr);
 }
 
 /* The export key's half: the screen as shown, as SVG. The note says what
@@ -244,7 +249,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	unsigned long export_wait = 0;
 	struct pollfd pfd[3];
 	char err[512], note[600];
-	double last_frame = 0, now, t0;
+	double last_frame = 0, now, t0, done_at = 0;
 	bool dirty = true, utf8, colour, quit = false, toast = false;
 	int w, h, key, flags, timeout, frames = 0, rc, mt;
 
@@ -395,12 +400,14 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		}
 		if (msg_view_shown(&msg, clock_seconds()) != toast)
 			dirty = true;
+		if (done_at == 0 && snap->state == ENGINE_FINISHED)
+			done_at = clock_seconds() - t0;
 	}
 	now = clock_seconds();
 	backend_end();
 	canvas_free(&c);
 	if (getenv("MEMSCOPE_TUI_STATS") != NULL)
-		tui_stats(snap, frames, now - t0);
+		tui_stats(snap, frames, now - t0, done_at);
 	engine_free(e);
 	/* with the handler still on: a second signal removes the temporary */
 	rc = tui_record_close(rec, o->record, tui_signalled ? 128 +

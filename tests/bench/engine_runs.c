@@ -57,6 +57,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	s = engine_first_snapshot(e);
+	/* as the visualizer does: the step-through's task is traced */
+	if (getenv("ENGINE_RUNS_TRACE") != NULL)
+		engine_send(e, ENGINE_CMD_TRACE_TASK, 0);
 	if (engine_start(e) != 0)
 		return 1;
 	while (!all_done(s, steps)) {
