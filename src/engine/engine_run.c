@@ -196,70 +196,58 @@ enum engine_key {
 	EK_LR, EK_SEED, EK_COUNT
 };
 
-/* The option key of each setting a label may name (config.h). */
-static const char *const engine_key_names[EK_COUNT] = {
-	[EK_MEMORY] = "memory", [EK_PARAM] = "param", [EK_HEADS] = "heads",
-	[EK_LAYERS] = "layers", [EK_DATA] = "data", [EK_DIM] = "dim",
-	[EK_CONTEXT] = "context", [EK_LR] = "lr", [EK_SEED] = "seed",
+/* Each setting a label may name: its option key (config.h) and the
+ * prefix of its value in a label ("H" + "2"). */
+static const struct {
+	const char *key, *prefix;
+} engine_keys[EK_COUNT] = {
+	[EK_MEMORY] = { "memory", "" }, [EK_PARAM] = { "param", "" },
+	[EK_HEADS] = { "heads", "H" }, [EK_LAYERS] = { "layers", "L" },
+	[EK_DATA] = { "data", "" }, [EK_DIM] = { "dim", "d" },
+	[EK_CONTEXT] = { "context", "n" }, [EK_LR] = { "lr", "lr" },
+	[EK_SEED] = { "seed", "seed" },
 };
 
 static bool
 engine_key_equal(const struct ms_config *a, const struct ms_config *b,
     int k)
 {
-	return config_key_equal(a, b, engine_key_names[k]);
+	return config_key_equal(a, b, engine_keys[k].key);
 }
 
-/* Append word to the label buf, after a space if it has words. */
+/* Append word to the label buf (len bytes), after a space if it has
+ * words; what does not fit is cut. */
 static void
 engine_label_add(char *buf, size_t len, const char *word)
 {
-	size_t at = strlen(buf);
+	size_t at = strlen(buf), n = strlen(word);
 
-	snprintf(buf + at, len - at, "%s%s", at > 0 ? " " : "", word);
+	if (at > 0 && at + 1 < len)
+		buf[at++] = ' ';
+	if (n > len - 1 - at) {
+		n = len - 1 - at;
+		/* never half a UTF-8 sequence */
+		while (n > 0 && ((unsigned char)word[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf + at, word, n);
+	buf[at + n] = '\0';
 }
 
-/* Append setting k of cfg to buf ("H2", "κ100"; "k100" in ASCII). */
+/* Append setting k of cfg to buf ("H2", "κ100"; "k100" in ASCII): its
+ * prefix and its value as the option takes it. */
 static void
 engine_key_label(const struct ms_config *cfg, int k, bool utf8, char *buf,
     size_t len)
 {
-	char w[48];
+	char v[40], w[48];
 
-	w[0] = '\0';
-	switch (k) {
-	case EK_MEMORY:
-		snprintf(w, sizeof w, "%s", config_memory_name(cfg->memory));
-		break;
-	case EK_PARAM:
-		snprintf(w, sizeof w, "%s", config_param_name(cfg->param));
-		break;
-	case EK_HEADS:
-		snprintf(w, sizeof w, "H%d", cfg->heads);
-		break;
-	case EK_LAYERS:
-		snprintf(w, sizeof w, "L%d", cfg->layers);
-		break;
-	case EK_DATA:
-		if (cfg->data == MS_DATA_KAPPA)
-			snprintf(w, sizeof w, "%s%g", utf8 ? "\xce\xba" : "k",
-			    cfg->kappa);
-		else
-			config_data_name(cfg, w, sizeof w);
-		break;
-	case EK_DIM:
-		snprintf(w, sizeof w, "d%d", cfg->dim);
-		break;
-	case EK_CONTEXT:
-		snprintf(w, sizeof w, "n%d", cfg->context);
-		break;
-	case EK_LR:
-		snprintf(w, sizeof w, "lr%g", cfg->lr);
-		break;
-	case EK_SEED:
-		snprintf(w, sizeof w, "seed%llu", (unsigned long long)cfg->seed);
-		break;
-	}
+	if (k == EK_DATA && cfg->data == MS_DATA_KAPPA)
+		snprintf(v, sizeof v, "%s%g", utf8 ? "\xce\xba" : "k",
+		    cfg->kappa);
+	else
+		config_get(cfg, engine_keys[k].key, v, sizeof v);
+	snprintf(w, sizeof w, "%s%s", engine_keys[k].prefix, v);
 	engine_label_add(buf, len, w);
 }
 
