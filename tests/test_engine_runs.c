@@ -305,6 +305,61 @@ test_reference_run(void **state)
 	engine_free(e);
 }
 
+/* Whether s is whole UTF-8 (no sequence cut short). */
+static bool
+utf8_whole(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int more = c < 0x80 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 :
+		    c >= 0xc0 ? 1 : -1;
+
+		if (more < 0)
+			return false;
+		for (; more > 0; more--)
+			if (((unsigned char)*++s & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/* Runs that differ in every setting a label names get labels that say
+ * so as far as they fit, cut between characters, never inside one. */
+static void
+test_labels_bounded(void **state)
+{
+	struct ms_config cfg, runs[2];
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true,
+	    .compare = runs, .ncompare = 2 };
+	struct engine *e;
+	struct snapshot *s;
+
+	(void)state;
+	fixture_small_config(&cfg);
+	runs[0] = runs[1] = cfg;
+	runs[1].memory = MS_MEMORY_LFOM;
+	runs[1].heads = 2;
+	runs[1].layers = 3;
+	runs[1].context = 12;
+	runs[1].data = MS_DATA_KAPPA;
+	runs[1].kappa = 100;
+	runs[1].lr = 0.02;
+	runs[1].seed = 7;
+	e = start(&cfg, &eo);
+	s = engine_first_snapshot(e);
+	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
+	for (int i = 0; i < 2; i++) {
+		assert_true(strlen(s->runs[i].label) < sizeof s->runs[i].label);
+		assert_true(utf8_whole(s->runs[i].label));
+		assert_true(utf8_whole(s->runs[i].label_ascii));
+	}
+	assert_int_equal(strncmp(s->runs[1].label, "lfom H2 L3 ", 11), 0);
+	assert_int_equal(strncmp(s->runs[1].label_ascii, "lfom H2 L3 k100",
+	    15), 0);
+	assert_non_null(strstr(s->runs[1].label, "\xce\xba" "100"));
+	engine_free(e);
+}
+
 int
 main(void)
 {
@@ -314,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_list_is_bounded),
 		cmocka_unit_test(test_export_visible_runs),
 		cmocka_unit_test(test_reference_run),
+		cmocka_unit_test(test_labels_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
