@@ -152,7 +152,8 @@ struct engine {
 				 * focus, or the last trained run focused */
 	int next_id;		/* runs started so far */
 	struct pool *pool;	/* steps runs side by side (nruns > 1) */
-	atomic_int burst_next;	/* the next run a pool worker takes */
+	atomic_int burst_claimed[SNAPSHOT_MAX_RUNS];	/* a worker has the run
+							 * in this burst */
 	double burst_deadline;	/* a burst's steps end by then */
 	long burst_k;		/* steps per run in this burst */
 	bool paused;

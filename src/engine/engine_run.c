@@ -7,8 +7,9 @@
  * burst, so that at any moment the runs have trained equally long and a
  * comparison at a step compares like with like. With one run the burst
  * runs to the publication deadline (or a command); with several, the
- * runs are spread over the engine's pool (each run on one worker, taken
- * in list order from a shared counter; a run touches only its own state),
+ * runs are spread over the engine's pool (each run on one worker: its own
+ * share first, run i on worker i mod n, then whatever no worker has
+ * claimed; a run touches only its own state),
  * each making k steps, k chosen from the runs' measured step times so that
  * a burst lasts about one publication interval. Every run's numbers depend
  * on its configuration alone (one compute thread each when several run),
@@ -478,20 +479,36 @@ engine_run_burst(struct engine *e, struct engine_run *r, long k,
 		engine_run_test(e, r, false);
 }
 
+/* Claim runs[i] for this burst (false: another worker has it, or it
+ * does not step). */
+static bool
+engine_runs_claim(struct engine *e, int i)
+{
+	struct engine_run *r = e->runs[i];
+
+	if (r->reference || r->state != ENGINE_RUNNING)
+		return false;
+	return atomic_exchange(&e->burst_claimed[i], 1) == 0;
+}
+
+/*
+ * A pool worker's part of a burst: first the runs i with i mod n = worker
+ * (so a run stays with the same worker, and its batches in that core's
+ * cache, burst after burst), then any run no worker has claimed yet (so a
+ * slower run does not leave the others waiting).
+ */
 static void
 engine_runs_job(void *ctx, int worker, int nworkers)
 {
 	struct engine *e = ctx;
 	int i;
 
-	(void)worker;
-	(void)nworkers;
-	while ((i = atomic_fetch_add(&e->burst_next, 1)) < e->nruns) {
-		struct engine_run *r = e->runs[i];
-
-		if (!r->reference && r->state == ENGINE_RUNNING)
-			engine_run_burst(e, r, e->burst_k, false);
-	}
+	for (i = worker; i < e->nruns; i += nworkers)
+		if (engine_runs_claim(e, i))
+			engine_run_burst(e, e->runs[i], e->burst_k, false);
+	for (i = 0; i < e->nruns; i++)
+		if (engine_runs_claim(e, i))
+			engine_run_burst(e, e->runs[i], e->burst_k, false);
 }
 
 /* The pool that steps the runs side by side, made on first need:
@@ -544,7 +561,8 @@ engine_runs_step(struct engine *e, long k)
 			k = 1;
 	}
 	e->burst_k = k;
-	atomic_store(&e->burst_next, 0);
+	for (i = 0; i < e->nruns; i++)
+		atomic_store(&e->burst_claimed[i], 0);
 	if (e->pool != NULL)
 		pool_run(e->pool, engine_runs_job, e);
 	else
