@@ -479,16 +479,17 @@ engine_run_burst(struct engine *e, struct engine_run *r, long k,
 		engine_run_test(e, r, false);
 }
 
-/* Claim runs[i] for this burst (false: another worker has it, or it
- * does not step). */
+/* Claim runs[i] for this burst: false if another worker has it, or if
+ * it does not step. Claimed first, looked at after: its state is written
+ * by the worker that has it. */
 static bool
 engine_runs_claim(struct engine *e, int i)
 {
 	struct engine_run *r = e->runs[i];
 
-	if (r->reference || r->state != ENGINE_RUNNING)
+	if (atomic_exchange(&e->burst_claimed[i], 1) != 0)
 		return false;
-	return atomic_exchange(&e->burst_claimed[i], 1) == 0;
+	return !r->reference && r->state == ENGINE_RUNNING;
 }
 
 /*
