@@ -486,8 +486,8 @@ engine_create(const struct ms_config *cfg, struct trainer *loaded,
 	}
 	/* the UI's first snapshot says what is being set up */
 	snprintf(e->front->busy, sizeof e->front->busy, "setting up the run");
-	e->front->cfg = m->cfg;
-	e->front->kappa = config_condition(&m->cfg);
+	e->front->cfg = m->t->cfg;
+	e->front->kappa = config_condition(&m->t->cfg);
 	e->front->step = m->t->step;
 	return e;
 }

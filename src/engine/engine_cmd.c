@@ -128,7 +128,7 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 
 	if (r == NULL)
 		return;
-	cfg = r->cfg;
+	cfg = r->t->cfg;
 	for (i = 0; i < count; i++) {
 		last_refused = engine_press(cmd, arg, &cfg, &next, why,
 		    sizeof why) != 0;
@@ -167,7 +167,6 @@ engine_set_data(struct engine *e)
 		engine_message(e, true, "%s", err);
 		return;
 	}
-	r->cfg = r->t->cfg;
 	config_data_name(&r->t->cfg, name, sizeof name);
 	if (r->nmarks == SNAPSHOT_MAX_MARKS) {
 		memmove(r->marks, r->marks + 1, (SNAPSHOT_MAX_MARKS - 1) *
@@ -202,7 +201,7 @@ engine_run_list(struct engine *e, enum engine_cmd cmd, int arg, int count)
 			    " x removes the focused run", SNAPSHOT_MAX_RUNS);
 			return;
 		}
-		cfg = engine_model(e)->cfg;
+		cfg = engine_model(e)->t->cfg;
 		cfg.threads = 1;	/* side by side: one thread each */
 		if ((nr = engine_run_new(e, &cfg, NULL, err, sizeof err)) ==
 		    NULL) {

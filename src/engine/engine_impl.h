@@ -91,7 +91,7 @@ struct engine_run {
 	int style;		/* colour and line-style slot (snapshot.h) */
 	bool visible, reference;
 	struct trainer *t;	/* NULL for a reference */
-	struct ms_config cfg;	/* the trainer's, or the reference's */
+	struct ms_config ref_cfg;	/* a reference's (engine_run_cfg) */
 	enum engine_state state;	/* RUNNING: steps when the engine runs;
 					 * FINISHED, DIVERGED */
 	long target;
@@ -181,6 +181,13 @@ static inline struct engine_run *
 engine_model(const struct engine *e)
 {
 	return e->runs[e->model_run];
+}
+
+/* Run r's configuration: its trainer's, or a reference's own. */
+static inline const struct ms_config *
+engine_run_cfg(const struct engine_run *r)
+{
+	return r->t != NULL ? &r->t->cfg : &r->ref_cfg;
 }
 
 /* engine_run.c */

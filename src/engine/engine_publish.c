@@ -102,7 +102,7 @@ static void
 engine_publish_run(struct engine *e, struct engine_run *r,
     struct snapshot_run *sr)
 {
-	int L = r->cfg.layers;
+	int L = engine_run_cfg(r)->layers;
 
 	sr->id = r->id;
 	sr->style = r->style;
@@ -111,7 +111,7 @@ engine_publish_run(struct engine *e, struct engine_run *r,
 	    r->label_ascii);
 	sr->visible = r->visible;
 	sr->reference = r->reference;
-	sr->cfg = r->cfg;
+	sr->cfg = *engine_run_cfg(r);
 	sr->state = r->state == ENGINE_RUNNING && e->paused ? ENGINE_PAUSED :
 	    r->state;
 	sr->step = r->t != NULL ? r->t->step : r->target;

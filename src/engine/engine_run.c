@@ -100,7 +100,6 @@ engine_run_new(struct engine *e, const struct ms_config *cfg,
 	trainer_set_cancel(t, &e->pending);
 	r = engine_run_alloc(e);
 	r->t = t;
-	r->cfg = t->cfg;
 	r->state = t->diverged ? ENGINE_DIVERGED : ENGINE_RUNNING;
 	r->target = t->cfg.steps;
 	if (t->step >= r->target)
@@ -124,7 +123,7 @@ engine_run_reference(struct engine *e, const struct engine_ref *ref)
 	const struct snapshot_curve *c = &ref->curve;
 
 	r->reference = true;
-	r->cfg = ref->cfg;
+	r->ref_cfg = ref->cfg;
 	r->state = ENGINE_FINISHED;
 	snprintf(r->ref_label, sizeof r->ref_label, "%s", ref->label);
 	for (int i = 0; i < c->n; i++) {
@@ -270,11 +269,12 @@ engine_run_labels(struct engine *e)
 		if (e->runs[i]->reference)
 			continue;
 		if (first == NULL) {
-			first = &e->runs[i]->cfg;
+			first = engine_run_cfg(e->runs[i]);
 			continue;
 		}
 		for (k = 0; k < EK_COUNT; k++)
-			if (!engine_key_equal(first, &e->runs[i]->cfg, k))
+			if (!engine_key_equal(first, engine_run_cfg(e->runs[i]),
+			    k))
 				vary[k] = any = true;
 	}
 	if (!any)
@@ -292,10 +292,10 @@ engine_run_labels(struct engine *e)
 		for (k = 0; k < EK_COUNT; k++) {
 			if (!vary[k])
 				continue;
-			engine_key_label(&r->cfg, k, true, r->label,
+			engine_key_label(engine_run_cfg(r), k, true, r->label,
 			    sizeof r->label);
-			engine_key_label(&r->cfg, k, false, r->label_ascii,
-			    sizeof r->label_ascii);
+			engine_key_label(engine_run_cfg(r), k, false,
+			    r->label_ascii, sizeof r->label_ascii);
 		}
 	}
 	/* alike labels: the id tells them apart (all found before any
