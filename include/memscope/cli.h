@@ -119,6 +119,11 @@ int cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
 int cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
     struct trainer *t, struct ms_config *cfg);
 
+/* Whether the visualizer can draw here: stdin and stdout a tty, TERM set
+ * and not dumb. */
+bool cli_have_terminal(void);
+/* Whether to draw without colour: --mono, or NO_COLOR set and not empty. */
+bool cli_mono(const struct cli_opts *o);
 /* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
 int cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -523,3 +523,22 @@ cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
 	}
 	return 0;
 }
+
+/* Whether the visualizer can draw here. */
+bool
+cli_have_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term != NULL &&
+	    *term != '\0' && strcmp(term, "dumb") != 0;
+}
+
+/* Whether to draw without colour. */
+bool
+cli_mono(const struct cli_opts *o)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return o->mono || (nc != NULL && *nc != '\0');
+}

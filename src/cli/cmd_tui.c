@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
@@ -220,7 +219,6 @@ cmd_tui(int argc, char **argv)
 	struct theme theme;
 	struct engine *e;
 	struct snapshot_curve loaded_hist = { 0 };
-	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char err[512];
 	int rc;
 
@@ -255,8 +253,7 @@ cmd_tui(int argc, char **argv)
 	snapshot_curve_free(&loaded_hist);	/* the engine made its copy */
 	if (e == NULL)
 		return rc;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
-	    *term == '\0' || strcmp(term, "dumb") == 0) {
+	if (!cli_have_terminal()) {
 		fprintf(stderr, "memscope: the visualizer needs a terminal "
 		    "(stdin and stdout a tty, TERM not dumb); for headless "
 		    "training use `memscope train`\n");
@@ -272,6 +269,6 @@ cmd_tui(int argc, char **argv)
 	to.csv = o.csv_path != NULL ? o.csv_path : "memscope-history.csv";
 	to.record = o.record_path;
 	to.screen = o.screen;
-	to.mono = o.mono || (nc != NULL && *nc != '\0');
+	to.mono = cli_mono(&o);
 	return tui_run(e, &to);
 }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "memscope/cli.h"
 #include "memscope/engine.h"
@@ -46,7 +45,6 @@ cmd_watch(int argc, char **argv)
 	struct tui_opts to;
 	struct theme theme;
 	struct engine *e;
-	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	struct stat st;
 	char err[512];
 	int rc;
@@ -67,8 +65,7 @@ cmd_watch(int argc, char **argv)
 	/* bad input first: a file that is not a history */
 	if ((e = engine_create_watch(o.file, &eo, err, sizeof err)) == NULL)
 		return cli_error("watch", "%s", err);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
-	    *term == '\0' || strcmp(term, "dumb") == 0) {
+	if (!cli_have_terminal()) {
 		engine_free(e);
 		fprintf(stderr, "memscope watch: needs a terminal (stdin and "
 		    "stdout a tty, TERM not dumb)\n");
@@ -77,6 +74,6 @@ cmd_watch(int argc, char **argv)
 	memset(&to, 0, sizeof to);
 	to.theme = &theme;
 	to.ascii = o.ascii;
-	to.mono = o.mono || (nc != NULL && *nc != '\0');
+	to.mono = cli_mono(&o);
 	return tui_run(e, &to);
 }
