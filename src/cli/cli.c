@@ -378,7 +378,13 @@ const struct cli_command cli_commands[] = {
 	    "and pre models, the iterate w_l the model's residuals imply and\n"
 	    "its distance to w*; then the memory: each register's label row,\n"
 	    "the coefficient each layer gives it, and its share of the\n"
-	    "layer's update. The task is task K of the checkpoint's test\n"
+	    "layer's update; then why the methods differ: each one's error\n"
+	    "along the eigen-directions of XX'/n, its residual polynomial at\n"
+	    "the eigenvalues (or, for a matrix preconditioner, its factor\n"
+	    "per direction), CG and the model written as linear first-order\n"
+	    "methods (the weight each layer gives each past gradient), and a\n"
+	    "sentence per view and layer on what to notice (doc/math.md\n"
+	    "section 10). The task is task K of the checkpoint's test\n"
 	    "batch, or of the batch that --seed, --data and --wstar draw (the\n"
 	    "rotation U of the checkpoint is kept).\n",
 	    "stdout: a header of comment lines (the task's query label, w*,\n"
@@ -391,7 +397,9 @@ const struct cli_command cli_commands[] = {
 	    "gd: step; nesterov: eta, beta), memory.{kind, label_rows,\n"
 	    "registers, coefficients, contributions, query_update} (cgd:\n"
 	    "alpha, gamma, cg_alpha_times_n, cg_beta_previous; lfom:\n"
-	    "gamma_label_rows), and the checkpoint, task and configuration.\n",
+	    "gamma_label_rows), teach.{basis, directions, polynomial_grid,\n"
+	    "polynomials, cg_weights, model_preconditioners, model_steps,\n"
+	    "notes}, and the checkpoint, task and configuration.\n",
 	    "  memscope step --load model.json\n"
 	    "  memscope step --load model.json --task 17\n"
 	    "  memscope step --load model.json --seed 5 --data iso --json\n", NULL },
