@@ -43,7 +43,7 @@ static struct keys_ui
 ui_on(int screen, struct sent *s, struct step_view *v)
 {
 	static struct plot_view pv;	/* the dashboard's plot keys' */
-	struct keys_ui ui = { screen, false, record, s, v, &pv };
+	struct keys_ui ui = { screen, false, record, s, v, &pv, false };
 
 	plot_view_init(&pv);
 	memset(s, 0, sizeof *s);

@@ -212,7 +212,7 @@ test_golden(void **state)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
-	    false, NULL };
+	    false, NULL, false };
 	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0,
 	    NULL };
 	struct canvas c;

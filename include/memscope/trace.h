@@ -69,6 +69,7 @@ struct trace {
 	double *eig;		/* (d) eigenvalues of XXᵀ/n, largest first */
 	double *gd_step;	/* (L+1) GD's step for ℓ iterations (ℓ = 0: 0) */
 	double nest_eta, nest_beta;
+	double mom_eta, mom_beta;	/* heavy-ball momentum's (no column) */
 	double *cg_alpha;	/* (L) CG's α_k on this task, k = 0..L-1 */
 	double *cg_beta;	/* (L) CG's β_k */
 
@@ -119,7 +120,7 @@ struct trace {
 	double *cg_weight;	/* (L, L) CG's W (P = I): n α_ℓ Π_{i=j}^{ℓ−1} β_i
 				 * for j ≤ ℓ, 0 above the diagonal */
 	double *precond;	/* (L, d, d) the model's P_j: Σ_h a_jh I
-				 * (scalar), Σ_h A_jhᵀ (pre); NULL for
+				 * (scalar), Σ_h A_jh (pre); NULL for
 				 * gdpp and full. The model's W is coef
 				 * (lfom: at the query; its context tokens
 				 * are weighted token by token) */

@@ -66,41 +66,6 @@ step_num(char *buf, size_t len, double v, bool sign)
 	return buf;
 }
 
-/* The layer ℓ selected, within the trace's 0 .. L. */
-static int
-step_layer(const struct panel_ctx *ctx)
-{
-	int l = ctx->step != NULL ? ctx->step->layer : 0;
-	int L = ctx->s->trace.cfg.layers;
-
-	return l > L ? L : l < 0 ? 0 : l;
-}
-
-/* The frame's inside, or a centred note when there is nothing to draw;
- * returns false in that case. */
-static bool
-step_begin(const struct panel_ctx *ctx, struct canvas *c, struct rect r,
-    const char *title, struct rect *in)
-{
-	const struct snapshot_trace *st = &ctx->s->trace;
-
-	*in = panel_frame(c, r, title);
-	if (in->w < 8 || in->h < 1)
-		return false;
-	if (!st->have_src) {
-		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
-		    ctx->s->state == ENGINE_STARTING || ctx->s->busy[0] ?
-		    "setting up the run..." : "waiting for a snapshot...");
-		return false;
-	}
-	if (!st->ready) {
-		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
-		    "no trace for this configuration");
-		return false;
-	}
-	return true;
-}
-
 /* "name v1 v2 ..." until the line is full; returns the cells used. */
 static int
 step_vector_line(struct canvas *c, int x, int y, int w, const char *name,
@@ -200,10 +165,10 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		    "following" : "frozen");
 	else
 		snprintf(title, sizeof title, "step-through");
-	if (!step_begin(ctx, c, r, title, &in))
+	if (!panel_trace_begin(ctx, c, r, title, &in))
 		return;
 	tr = &st->tr;
-	l = step_layer(ctx);
+	l = panel_trace_layer(ctx);
 	d = tr->d;
 	y = in.y;
 	end = in.y + in.h;
@@ -297,10 +262,10 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	struct plot p;
 	double lo = INFINITY, hi = -INFINITY, xs[65], ys[65];
 	char buf[32];
-	int i, l, L, row, x, col, at = step_layer(ctx);
+	int i, l, L, row, x, col, at = panel_trace_layer(ctx);
 	int sw;
 
-	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
+	if (!panel_trace_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
 	    "ln (y^-y)^2 by layer"), &in))
 		return;
 	tr = &ctx->s->trace.tr;
@@ -548,7 +513,7 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 	const struct trace *tr;
 	struct rect in;
 	char title[96], buf[128];
-	int l = step_layer(ctx), n1, end, y, x, first, last, sw, gw, bw, j, lj;
+	int l = panel_trace_layer(ctx), n1, end, y, x, first, last, sw, gw, bw, j, lj;
 	int L;
 	double rrange = 0, grange = 0, bmax = 0, upd = 0;
 	bool lfom;
@@ -561,7 +526,7 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 		    config_memory_name(st->cfg.memory));
 	else
 		snprintf(title, sizeof title, "memory");
-	if (!step_begin(ctx, c, r, title, &in))
+	if (!panel_trace_begin(ctx, c, r, title, &in))
 		return;
 	tr = &st->tr;
 	L = tr->L;
