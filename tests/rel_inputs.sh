@@ -110,7 +110,9 @@ cd "$data" || exit 99
 run "v2 eval" 0 eval --load ckpt-v2-resample.json
 cmp -s "$tmp/out" ckpt-v2-resample.eval || fail "v2 eval differs"
 run "v2 step" 0 step --load ckpt-v2-resample.json --task 3
-cmp -s "$tmp/out" ckpt-v2-resample.step || fail "v2 step differs"
+# (later versions add the teaching tables after what that memscope printed)
+head -c "$(wc -c <ckpt-v2-resample.step)" "$tmp/out" >"$tmp/head"
+cmp -s "$tmp/head" ckpt-v2-resample.step || fail "v2 step differs"
 
 [ "$failures" -eq 0 ] || { echo "$suite: $failures failure(s)" >&2; exit 1; }
 exit 0

@@ -168,6 +168,9 @@ const double *trace_poly_eig(const struct trace *tr, int m, int l);
 /* Method m's error along each eigen-direction after ℓ steps (d values). */
 const double *trace_dir_err(const struct trace *tr, enum trace_method m,
     int l);
+/* The name of panel k's notes: "error", "memory", "directions",
+ * "polynomials", "path", "method". */
+const char *trace_note_name(enum trace_note k);
 /* The note for panel k at ℓ ("" if none), UTF-8 or ASCII. */
 const char *trace_note(const struct trace *tr, int l, enum trace_note k,
     bool utf8);

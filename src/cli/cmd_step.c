@@ -16,6 +16,7 @@
 #include "memscope/baselines.h"
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/lesson.h"
 #include "memscope/report.h"
 #include "memscope/trace.h"
 #include "memscope/trace_json.h"
@@ -267,6 +268,81 @@ step_check(const struct trace *tr)
 	return 0;
 }
 
+/* The teaching views (trace.h): directions, polynomials, the methods as
+ * LFOMs, and what to notice. */
+static void
+step_teach(FILE *fp, const struct trace *tr)
+{
+	int L = tr->L, d = tr->d, n = tr->n;
+	const char **vs = report_numbered("v", 1, d);
+	const char **js = report_numbered("grad", 0, L);
+	const char **xs = report_numbered("x", 1, d);
+	char title[200];
+	double *v = xdoubles((size_t)L * L + (size_t)(L > 0 ? L : 1) * 3);
+
+	step_vector(fp, "eigenvalues of XX'/n, v_1 .. v_d in this order",
+	    tr->eig, d);
+	step_table(fp, "eigenvectors v_k of XX'/n (row k; its largest entry "
+	    "positive)", "k", d, 1, xs, d, tr->basis, d, 6);
+	for (int m = 0; m < TRACE_METHODS; m++) {
+		if (m == TRACE_MODEL && !tr->model_has_w)
+			continue;
+		snprintf(title, sizeof title, "%s: error w_l - w* along each "
+		    "eigen-direction, <v_k, w_l - w*>", trace_method_name(m));
+		step_table(fp, title, "l", L + 1, 0, vs, d, trace_dir_err(tr, m,
+		    0), d, 6);
+	}
+	for (int m = 0; m < TRACE_POLYS; m++) {
+		if (isnan(trace_poly_eig(tr, m, 0)[0]))
+			continue;	/* neither polynomial nor factors */
+		snprintf(title, sizeof title, tr->has_poly[m] ? "%s: residual "
+		    "polynomial r_l at the eigenvalues (w_l - w* = r_l(H) "
+		    "(w_0 - w*))" : "%s: per-direction factors <v_k, w_l - w*> "
+		    "/ <v_k, w_0 - w*> (no polynomial in H)",
+		    trace_method_name(m));
+		step_table(fp, title, "l", L + 1, 0, vs, d, trace_poly_eig(tr,
+		    m, 0), d, 6);
+	}
+	step_table(fp, "cg as a linear first-order method: w_{l} = w_{l-1} - "
+	    "sum_j W[l][j] grad R(w_j), weights W", "l", L, 1, js, L,
+	    tr->cg_weight, L, 6);
+	if (tr->have_model && tr->precond != NULL) {
+		bool scalar = isfinite(tr->step_scalar[0]);
+
+		for (int l = 0; l < L; l++)
+			for (int j = 0; j < L; j++)
+				v[l * L + j] = tr->coef[l * L + j] * (scalar ?
+				    tr->step_scalar[j] : 1.0);
+		step_table(fp, scalar ? "model as a linear first-order method: "
+		    "weights W (coefficient x learned step)" : "model as a "
+		    "linear first-order method: weights W, each times its "
+		    "layer's A_j (lfom: at the query)", "l", L, 1, js, L, v, L,
+		    6);
+		for (int l = 0; l < L; l++) {
+			v[l * 2] = tr->step_scalar[l];
+			v[l * 2 + 1] = n * tr->gd_step[l + 1];
+		}
+		if (scalar)
+			step_table(fp, "the learned step of layer l beside GD's "
+			    "n*eta for l steps", "l", L, 1, (const char *const
+			    []){ "learned", "gd_n_eta" }, 2, v, 2, 6);
+	}
+	if (tr->notes_ascii != NULL) {
+		fprintf(fp, "what to notice\n");
+		for (int l = 0; l <= L; l++)
+			for (int k = 0; k < TRACE_NOTES; k++)
+				if (trace_note(tr, l, k, false)[0] != '\0')
+					fprintf(fp, "l=%d %-11s %s\n", l,
+					    trace_note_name(k), trace_note(tr,
+					    l, k, false));
+		fputc('\n', fp);
+	}
+	free(v);
+	free(vs);
+	free(js);
+	free(xs);
+}
+
 /* The whole trace as text tables. */
 static void
 step_print(FILE *fp, const struct cli_opts *o, const struct trainer *t,
@@ -314,6 +390,7 @@ step_print(FILE *fp, const struct cli_opts *o, const struct trainer *t,
 		    "the residuals are exactly w_l's)", "l", tr->L + 1, 0,
 		    (const char *const[]){ "misfit" }, 1, tr->misfit, 1, 3);
 	step_memory(fp, tr);
+	step_teach(fp, tr);
 	free(ws);
 }
 
@@ -375,6 +452,7 @@ cmd_step(int argc, char **argv)
 	trace_init(&tr);
 	trace_set_task(&tr, &scfg, &test, o.task, bt.step[BASELINE_GD]);
 	trace_set_model(&tr, &t.model);
+	lesson_notes(&tr);
 	/* a failed write to stdout is main's to report, with its reason */
 	rc = step_check(&tr);
 	if (rc == CLI_EXIT_OK && o.json_stdout)

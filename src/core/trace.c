@@ -24,6 +24,7 @@
 #include "memscope/baselines.h"
 #include "memscope/trace.h"
 #include "memscope/xmalloc.h"
+#include "trace_internal.h"
 
 #define TRACE_RANK_TOL 1e-12	/* eigenvalues below this × the largest: 0 */
 
@@ -33,15 +34,15 @@ extern void dsyev_(const char *jobz, const char *uplo, const int *n,
     double *a, const int *lda, double *w, double *work, const int *lwork,
     int *info, size_t jobz_len, size_t uplo_len);
 
-static const char *trace_names[TRACE_METHODS] = {
-	"model", "cg", "gd", "nesterov"
+static const char *trace_names[TRACE_POLYS] = {
+	"model", "cg", "gd", "nesterov", "momentum"
 };
 
 /* Name of a method: "model", "cg", "gd", "nesterov". */
 const char *
 trace_method_name(enum trace_method m)
 {
-	if ((int)m < 0 || m >= TRACE_METHODS)
+	if ((int)m < 0 || (int)m >= TRACE_POLYS)
 		return "?";
 	return trace_names[m];
 }
@@ -66,6 +67,7 @@ trace_free_model(struct trace *tr)
 	free(tr->gamma_row);
 	tr->misfit = tr->label = tr->reg = tr->coef = tr->contrib = NULL;
 	tr->alpha = tr->gamma = tr->gamma_row = NULL;
+	trace_teach_forget_model(tr);
 	tr->have_model = false;
 }
 
@@ -73,6 +75,7 @@ void
 trace_free(struct trace *tr)
 {
 	trace_free_model(tr);
+	trace_teach_free(tr);
 	if (tr->task.X != NULL)
 		task_batch_free(&tr->task);
 	free(tr->eig);
@@ -146,6 +149,22 @@ trace_copy(struct trace *dst, const struct trace *src)
 	dst->gamma_row = trace_dup(src->gamma_row, L * n1);
 	dst->evec = trace_dup(src->evec, d * d);
 	dst->eval = trace_dup(src->eval, d);
+	dst->basis = trace_dup(src->basis, d * d);
+	dst->dir_err = trace_dup(src->dir_err, TRACE_METHODS * (L + 1) * d);
+	dst->poly = trace_dup(src->poly, TRACE_POLYS * (L + 1) *
+	    TRACE_POLY_POINTS);
+	dst->poly_eig = trace_dup(src->poly_eig, TRACE_POLYS * (L + 1) * d);
+	dst->cg_weight = trace_dup(src->cg_weight, L * L);
+	dst->precond = trace_dup(src->precond, L * d * d);
+	dst->step_scalar = trace_dup(src->step_scalar, L);
+	if (src->notes != NULL) {
+		size_t len = (L + 1) * TRACE_NOTES * TRACE_NOTE_LEN;
+
+		dst->notes = xmalloc(len);
+		dst->notes_ascii = xmalloc(len);
+		memcpy(dst->notes, src->notes, len);
+		memcpy(dst->notes_ascii, src->notes_ascii, len);
+	}
 }
 
 /* The task's token i (i = n: the query). */
@@ -312,6 +331,7 @@ trace_set_task(struct trace *tr, const struct ms_config *cfg,
 	free(w);
 	for (int l = 0; l <= L; l++)
 		trace_fill(tr, &tr->col[TRACE_MODEL], l, NULL);
+	trace_teach_task(tr, cfg);
 	tr->have_task = true;
 }
 
@@ -421,6 +441,7 @@ trace_set_model(struct trace *tr, struct model *m)
 		for (int j = 0; j < L; j++)
 			tr->contrib[l * L + j] = tr->coef[l * L + j] *
 			    tr->reg[(size_t)j * n1 + n] / n;
+	trace_teach_model(tr, m);
 	tr->have_model = true;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "engine_impl.h"
+#include "memscope/lesson.h"
 #include "memscope/xmalloc.h"
 
 void
@@ -237,6 +238,7 @@ engine_trace_model_part(struct engine_tracer *tc, bool task_new)
 	memcpy(tc->model.params, src->params, src->nparams *
 	    sizeof *src->params);
 	trace_set_model(&tc->tr, &tc->model);
+	lesson_notes(&tc->tr);
 	return true;
 }
 

@@ -57,6 +57,62 @@ trace_json_column(const struct trace *tr, enum trace_method m)
 	return o;
 }
 
+/* The teaching views: basis, directions, polynomials, LFOM weights and
+ * notes (trace.h). */
+static json_t *
+trace_json_teach(const struct trace *tr)
+{
+	json_t *o = json_object(), *dirs = json_object(), *polys = json_object();
+	json_t *grid = json_array(), *notes = json_object();
+	int L = tr->L, L1 = L + 1, d = tr->d;
+
+	json_object_set_new(o, "basis", trace_json_matrix(tr->basis, d, d));
+	for (int m = 0; m < TRACE_METHODS; m++)
+		json_object_set_new(dirs, trace_method_name(m),
+		    trace_json_matrix(trace_dir_err(tr, m, 0), L1, d));
+	json_object_set_new(o, "directions", dirs);
+	for (int i = 0; i < TRACE_POLY_POINTS; i++)
+		json_array_append_new(grid, trace_json_real(tr->poly_hi * i /
+		    (TRACE_POLY_POINTS - 1)));
+	json_object_set_new(o, "polynomial_grid", grid);
+	for (int m = 0; m < TRACE_POLYS; m++) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "has_polynomial",
+		    json_boolean(tr->has_poly[m]));
+		json_object_set_new(p, "on_grid", tr->has_poly[m] ?
+		    trace_json_matrix(trace_poly(tr, m, 0), L1,
+		    TRACE_POLY_POINTS) : json_null());
+		json_object_set_new(p, "at_eigenvalues",
+		    trace_json_matrix(trace_poly_eig(tr, m, 0), L1, d));
+		json_object_set_new(polys, trace_method_name(m), p);
+	}
+	json_object_set_new(o, "polynomials", polys);
+	json_object_set_new(o, "cg_weights", trace_json_matrix(tr->cg_weight,
+	    L, L));
+	if (tr->have_model) {
+		json_t *pre = tr->precond != NULL ? json_array() :
+		    json_null();
+
+		for (int j = 0; j < L && tr->precond != NULL; j++)
+			json_array_append_new(pre, trace_json_matrix(
+			    tr->precond + (size_t)j * d * d, d, d));
+		json_object_set_new(o, "model_preconditioners", pre);
+		json_object_set_new(o, "model_steps",
+		    trace_json_reals(tr->step_scalar, L));
+	}
+	for (int k = 0; k < TRACE_NOTES && tr->notes != NULL; k++) {
+		json_t *a = json_array();
+
+		for (int l = 0; l <= L; l++)
+			json_array_append_new(a, json_string(trace_note(tr, l,
+			    k, true)));
+		json_object_set_new(notes, trace_note_name(k), a);
+	}
+	json_object_set_new(o, "notes", notes);
+	return o;
+}
+
 /* Everything in the trace as JSON (NaN as null). */
 json_t *
 trace_json(const struct trace *tr)
@@ -89,6 +145,7 @@ trace_json(const struct trace *tr)
 	json_object_set_new(o, "eta", trace_json_real(tr->nest_eta));
 	json_object_set_new(o, "beta", trace_json_real(tr->nest_beta));
 	json_object_set_new(root, "methods", methods);
+	json_object_set_new(root, "teach", trace_json_teach(tr));
 	if (!tr->have_model)
 		return root;
 

@@ -1,0 +1,376 @@
+/*
+ * What to notice: one sentence per teaching panel and layer, computed from
+ * the trace's numbers (lesson.h). Each sentence is written once, in UTF-8;
+ * its ASCII spelling is derived by lesson_ascii's table.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/lesson.h"
+#include "memscope/xmalloc.h"
+
+/* Below this share of the first error a method counts as exact. */
+#define LESSON_EXACT 1e-8
+
+/* UTF-8 spellings and their ASCII ones. */
+static const char *const lesson_spell[][2] = {
+	{ "λ", "lambda" }, { "‖", "|" }, { "·", "*" }, { "×", "x" },
+	{ "α", "alpha" }, { "β", "beta" }, { "γ", "gamma" }, { "Γ", "Gamma" },
+	{ "η", "eta" }, { "−", "-" }, { "≈", "~" }, { "²", "^2" },
+	{ "κ", "kappa" }, { "≤", "<=" }, { "…", "..." }, { "ŷ", "y^" },
+};
+
+/* dst (len bytes) = src with every UTF-8 spelling replaced, cut at len. */
+static void
+lesson_ascii(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	while (*src != '\0' && o + 1 < len) {
+		size_t k, sl = 0;
+
+		for (k = 0; k < sizeof lesson_spell / sizeof lesson_spell[0];
+		    k++) {
+			sl = strlen(lesson_spell[k][0]);
+			if (strncmp(src, lesson_spell[k][0], sl) == 0)
+				break;
+		}
+		if (k < sizeof lesson_spell / sizeof lesson_spell[0]) {
+			const char *a = lesson_spell[k][1];
+
+			while (*a != '\0' && o + 1 < len)
+				dst[o++] = *a++;
+			src += sl;
+		} else if ((unsigned char)*src < 0x80)
+			dst[o++] = *src++;
+		else
+			src++;	/* a spelling the table lacks: dropped */
+	}
+	dst[o] = '\0';
+}
+
+/* printf into the note buffer, never cutting a UTF-8 sequence. */
+static void
+lesson_printf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, TRACE_NOTE_LEN, fmt, ap);
+	va_end(ap);
+	if (n >= TRACE_NOTE_LEN) {	/* cut: back to a character start */
+		size_t e = TRACE_NOTE_LEN - 1;
+
+		while (e > 0 && ((unsigned char)buf[e] & 0xc0) == 0x80)
+			e--;
+		buf[e] = '\0';
+	}
+}
+
+/* A number in 2 significant digits ("0.031", "1.2e-05"). */
+static const char *
+lesson_num(char *buf, double v)
+{
+	snprintf(buf, 24, "%.2g", v + 0.0);
+	return buf;
+}
+
+/* A share as a percentage ("96%", "0.3%"). */
+static const char *
+lesson_pct(char *buf, double share)
+{
+	if (!isfinite(share))
+		snprintf(buf, 24, "-");
+	else if (share >= 0.1)
+		snprintf(buf, 24, "%.0f%%", 100 * share);
+	else
+		snprintf(buf, 24, "%.2g%%", 100 * share);
+	return buf;
+}
+
+/* The first ℓ at which CG's error is exact (< LESSON_EXACT of its first),
+ * or -1. */
+static int
+lesson_cg_exact(const struct trace *tr)
+{
+	const double *wd = tr->col[TRACE_CG].wdist;
+
+	for (int l = 1; l <= tr->L; l++)
+		if (wd[l] <= LESSON_EXACT * wd[0])
+			return l;
+	return -1;
+}
+
+/* The error chart: who is ahead at ℓ, and CG's exactness. */
+static void
+lesson_error(const struct trace *tr, int l, char *out)
+{
+	const double *e[TRACE_METHODS];
+	char a[24], b[24], c[24];
+	int ex = lesson_cg_exact(tr);
+
+	for (int m = 0; m < TRACE_METHODS; m++)
+		e[m] = tr->col[m].err;
+	if (l == 0) {
+		lesson_printf(out, "At l = 0 every method predicts 0: the "
+		    "error is y² = %s.", lesson_num(a, e[TRACE_CG][0]));
+		return;
+	}
+	if (ex > 0 && l >= ex) {
+		lesson_printf(out, "CG is exact at l = %d%s: its error is "
+		    "%s; the model's is %s.", ex, ex == tr->d ? " = d" : "",
+		    lesson_num(a, e[TRACE_CG][l]),
+		    lesson_num(b, e[TRACE_MODEL][l]));
+		return;
+	}
+	if (e[TRACE_MODEL][l] < e[TRACE_CG][l])
+		lesson_printf(out, "At l = %d the model's error (%s) is below "
+		    "CG's (%s) and GD's (%s).", l, lesson_num(a,
+		    e[TRACE_MODEL][l]), lesson_num(b, e[TRACE_CG][l]),
+		    lesson_num(c, e[TRACE_GD][l]));
+	else
+		lesson_printf(out, "At l = %d CG's error (%s) is below the "
+		    "model's (%s); GD's is %s.", l, lesson_num(a,
+		    e[TRACE_CG][l]), lesson_num(b, e[TRACE_MODEL][l]),
+		    lesson_num(c, e[TRACE_GD][l]));
+}
+
+/* The memory: what layer ℓ reads from its registers. */
+static void
+lesson_memory(const struct trace *tr, int l, char *out)
+{
+	char a[24], b[24];
+	int L = tr->L, j, best = 0;
+
+	if (l == 0 || !tr->have_model) {
+		lesson_printf(out, "At l = 0 nothing has been read yet: the "
+		    "label row holds the context labels and 0.");
+		return;
+	}
+	switch (tr->memory) {
+	case MS_MEMORY_CGD:
+		if (l == 1)
+			lesson_printf(out, "Layer 1 has nothing to deflect "
+			    "(R_0 = 0): it steps α_1 = %s along its own "
+			    "register, CG n·α_0 = %s.", lesson_num(a,
+			    tr->alpha[0]), lesson_num(b, tr->n *
+			    tr->cg_alpha[0]));
+		else
+			lesson_printf(out, "γ_%d = %s is learned once for "
+			    "every task; CG's β_%d = %s is this task's own.",
+			    l, lesson_num(a, tr->gamma[l - 1]), l - 2,
+			    lesson_num(b, tr->cg_beta[l - 2]));
+		return;
+	case MS_MEMORY_LFOM:
+		for (j = 0; j < l; j++)
+			if (fabs(tr->coef[(l - 1) * L + j]) >
+			    fabs(tr->coef[(l - 1) * L + best]))
+				best = j;
+		lesson_printf(out, "Layer %d weighs R_%d most (%s at the "
+		    "query); CG's weight on its newest gradient, on this task, is %s.", l,
+		    best + 1, lesson_num(a, tr->coef[(l - 1) * L + best]),
+		    lesson_num(b, tr->cg_weight[(l - 1) * L + l - 1]));
+		return;
+	case MS_MEMORY_NONE:
+	default:
+		lesson_printf(out, "No memory: layer %d adds only its own "
+		    "register R_%d (m tries cgd and lfom).", l, l);
+		return;
+	}
+}
+
+/* The share of method m's first error left along direction k at ℓ. */
+static double
+lesson_kept(const struct trace *tr, enum trace_method m, int l, int k)
+{
+	double e0 = trace_dir_err(tr, m, 0)[k];
+
+	return e0 != 0.0 ? fabs(trace_dir_err(tr, m, l)[k] / e0) : NAN;
+}
+
+/* The eigen-directions: what is left along the smallest and largest. */
+static void
+lesson_dirs(const struct trace *tr, int l, char *out)
+{
+	int d = tr->d, slow = 0;
+	char a[24], b[24], c[24], g[24];
+	bool model = !isnan(trace_dir_err(tr, TRACE_MODEL, l)[0]);
+	double kept;
+
+	if (l == 0) {
+		lesson_printf(out, "At l = 0 the error is −w*: its size along "
+		    "each eigen-direction is where every method starts.");
+		return;
+	}
+	if (!model) {
+		lesson_printf(out, "Along λ = %s GD keeps %s of the error, "
+		    "along λ = %s %s (the model's features move: no w).",
+		    lesson_num(a, tr->eig[d - 1]), lesson_pct(b,
+		    lesson_kept(tr, TRACE_GD, l, d - 1)), lesson_num(c,
+		    tr->eig[0]), lesson_pct(g, lesson_kept(tr, TRACE_GD, l,
+		    0)));
+		return;
+	}
+	for (int k = 1; k < d; k++)
+		if (lesson_kept(tr, TRACE_MODEL, l, k) >
+		    lesson_kept(tr, TRACE_MODEL, l, slow))
+			slow = k;
+	kept = lesson_kept(tr, TRACE_MODEL, l, slow);
+	if (kept > 0.8)
+		lesson_printf(out, "The model's error along λ = %s %s (%s of "
+		    "it left); GD keeps %s along λ = %s.", lesson_num(a,
+		    tr->eig[slow]), kept > 1.05 ? "has grown" : "barely moves",
+		    lesson_pct(b, kept), lesson_pct(c, lesson_kept(tr,
+		    TRACE_GD, l, d - 1)), lesson_num(g, tr->eig[d - 1]));
+	else
+		lesson_printf(out, "Along λ = %s GD keeps %s of the error, "
+		    "the model %s, CG %s.", lesson_num(a, tr->eig[d - 1]),
+		    lesson_pct(b, lesson_kept(tr, TRACE_GD, l, d - 1)),
+		    lesson_pct(c, lesson_kept(tr, TRACE_MODEL, l, d - 1)),
+		    lesson_pct(g, lesson_kept(tr, TRACE_CG, l, d - 1)));
+}
+
+/* The largest |r_ℓ| of method m at the eigenvalues. */
+static double
+lesson_poly_max(const struct trace *tr, int m, int l)
+{
+	const double *r = trace_poly_eig(tr, m, l);
+	double big = 0.0;
+
+	for (int k = 0; k < tr->d; k++)
+		big = fmax(big, fabs(r[k]));
+	return big;
+}
+
+/* The residual polynomials: CG's roots against GD's slow end. */
+static void
+lesson_poly(const struct trace *tr, int l, char *out)
+{
+	char a[24], b[24], c[24];
+	int d = tr->d, near = 0;
+
+	if (l == 0) {
+		lesson_printf(out, "Every method starts from r_0(λ) = 1: "
+		    "nothing of the error has been removed yet.");
+		return;
+	}
+	if (!tr->has_poly[TRACE_CG]) {
+		lesson_printf(out, "--quirks: the baselines solve on n − 1 "
+		    "points, so their dots are per-direction factors.");
+		return;
+	}
+	if (lesson_cg_exact(tr) > 0 && l >= lesson_cg_exact(tr)) {
+		lesson_printf(out, "CG's polynomial is 0 at all %d "
+		    "eigenvalues (|r| ≤ %s): CG is exact; GD's is still %s "
+		    "at λ = %s.", d, lesson_num(a, lesson_poly_max(tr,
+		    TRACE_CG, l)), lesson_num(b, fabs(trace_poly_eig(tr,
+		    TRACE_GD, l)[d - 1])), lesson_num(c, tr->eig[d - 1]));
+		return;
+	}
+	for (int k = 0; k < d; k++)
+		near += fabs(trace_poly_eig(tr, TRACE_CG, l)[k]) < 0.1;
+	lesson_printf(out, "CG's degree-%d polynomial is below 0.1 at %d of "
+	    "the %d eigenvalues; GD's is %s at the smallest, λ = %s.", l, near,
+	    d, lesson_num(b, fabs(trace_poly_eig(tr, TRACE_GD, l)[d - 1])),
+	    lesson_num(c, tr->eig[d - 1]));
+}
+
+/* The path: exact or projected, and how far each method still is. */
+static void
+lesson_path(const struct trace *tr, int l, char *out)
+{
+	char a[24], b[24], c[24], s[80];
+	const double *wd[TRACE_METHODS];
+	int d = tr->d, ex = lesson_cg_exact(tr);
+	double in = 0.0;
+
+	for (int m = 0; m < TRACE_METHODS; m++)
+		wd[m] = tr->col[m].wdist;
+	if (d == 2 && ex > 0 && l >= ex) {
+		lesson_printf(out, "Exact (d = 2): CG is at w* after %d steps; "
+		    "GD is %s away, the model %s.", ex, lesson_num(b,
+		    wd[TRACE_GD][l]), isnan(wd[TRACE_MODEL][l]) ? "-" :
+		    lesson_num(c, wd[TRACE_MODEL][l]));
+		return;
+	}
+	if (d == 2)
+		snprintf(s, sizeof s, "Exact (d = 2)");
+	else {
+		const double *e = trace_dir_err(tr, TRACE_GD, l);
+
+		if (wd[TRACE_GD][l] > 0)
+			in = (e[0] * e[0] + e[d - 1] * e[d - 1]) /
+			    (wd[TRACE_GD][l] * wd[TRACE_GD][l]);
+		snprintf(s, sizeof s, "The plane holds %s of GD's ‖w − w*‖²",
+		    lesson_pct(a, in));
+	}
+	lesson_printf(out, "%s; distance to w*: CG %s, GD %s, model %s.", s,
+	    lesson_num(a, wd[TRACE_CG][l]), lesson_num(b, wd[TRACE_GD][l]),
+	    isnan(wd[TRACE_MODEL][l]) ? "-" : lesson_num(c,
+	    wd[TRACE_MODEL][l]));
+}
+
+/* The learned method: its step or weights against GD's and CG's. */
+static void
+lesson_method(const struct trace *tr, int l, char *out)
+{
+	char a[24], b[24];
+	int L = tr->L, k = l > 0 ? l - 1 : 0;
+
+	if (!tr->have_model || L == 0) {
+		out[0] = '\0';
+		return;
+	}
+	if (l == 0) {
+		lesson_printf(out, "Row l: the weights layer l gives the past "
+		    "gradients; the learned ones are fixed, CG's are this "
+		    "task's.");
+		return;
+	}
+	if (isfinite(tr->step_scalar[k]) && tr->memory == MS_MEMORY_NONE)
+		lesson_printf(out, "Layer %d's learned step is %s; GD's n·η "
+		    "for %d steps is %s: the same method, another step.", k + 1,
+		    lesson_num(a, tr->step_scalar[k]), l > 0 ? l : 1,
+		    lesson_num(b, tr->n * tr->gd_step[l > 0 ? l : 1]));
+	else if (tr->memory == MS_MEMORY_NONE)
+		lesson_printf(out, "No memory: each layer weighs only the "
+		    "newest gradient, preconditioned by its own A.");
+	else
+		lesson_printf(out, "Layer %d weighs its newest gradient %s%s "
+		    "for every task; CG weighs it %s on this task only.", k + 1,
+		    lesson_num(a, tr->coef[k * L + k] *
+		    (isfinite(tr->step_scalar[k]) ? tr->step_scalar[k] : 1.0)),
+		    isfinite(tr->step_scalar[k]) ? "" : " × A",
+		    lesson_num(b, tr->cg_weight[k * L + k]));
+}
+
+/* Fill tr->notes (and notes_ascii) from its numbers. */
+void
+lesson_notes(struct trace *tr)
+{
+	static void (*const write[TRACE_NOTES])(const struct trace *, int,
+	    char *) = { lesson_error, lesson_memory, lesson_dirs,
+	    lesson_poly, lesson_path, lesson_method };
+	size_t len = (size_t)(tr->L + 1) * TRACE_NOTES * TRACE_NOTE_LEN;
+
+	free(tr->notes);
+	free(tr->notes_ascii);
+	tr->notes = tr->notes_ascii = NULL;
+	if (!tr->have_task || tr->dir_err == NULL)
+		return;
+	tr->notes = xcalloc(len, 1);
+	tr->notes_ascii = xcalloc(len, 1);
+	for (int l = 0; l <= tr->L; l++)
+		for (int k = 0; k < TRACE_NOTES; k++) {
+			size_t at = ((size_t)l * TRACE_NOTES + k) *
+			    TRACE_NOTE_LEN;
+
+			write[k](tr, l, tr->notes + at);
+			lesson_ascii(tr->notes_ascii + at, TRACE_NOTE_LEN,
+			    tr->notes + at);
+		}
+}
