@@ -89,12 +89,10 @@ void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
 void screen_help(struct canvas *c, int sc);
 /* The rectangle screen_help draws its box in on canvas c. */
 struct rect screen_help_box(const struct canvas *c, int sc);
-/* n terms and their texts in a box titled title centred in canvas c,
- * laid out like the help (columns, wrapped texts), the line closing at
- * its bottom. */
-void screen_overlay_list(struct canvas *c, const char *title,
-    const char *const *terms, const char *const *texts, int n,
-    const char *closing);
+/* Bytes of s's next row wrapped at w cells (at least one word, cut if a
+ * word alone is wider); *next gets where the row after starts (the help's
+ * and the glossary's wrapping). */
+size_t screen_wrap(const char *s, int w, const char **next);
 /* The glossary overlay: the terms the step-through and teaching screens
  * use, defined, centred in the canvas (in columns where it is wide). */
 void screen_glossary(struct canvas *c);

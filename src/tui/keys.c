@@ -141,11 +141,11 @@ static const struct key_line keys_common[] = {
 
 /* ... then every screen's own, then these. */
 static const struct key_line keys_last[] = {
+	{ .keys = { { 'g', "g", NULL, "glossary of the teaching terms",
+	    keys_glossary_toggle, 0, 0 } } },
 	{ .keys = {
 	    { '?', "?", NULL, "this help", keys_help_toggle, 0, 0 },
 	    { KEYS_ESC, "Esc", NULL, "close it", keys_help_close, 0, 0 } } },
-	{ .keys = { { 'g', "g", NULL, "glossary of the teaching terms",
-	    keys_glossary_toggle, 0, 0 } } },
 	{ .keys = { { 'q', "q", NULL, "quit", keys_quit, 0, 0 } } },
 };
 

@@ -69,18 +69,20 @@ lfom_scalar(const struct trace *tr)
 	    isfinite(tr->step_scalar[0]);
 }
 
-/* What the model's P_j is, in a few words. */
+/* What the model's P_j is, in a few words (fewer if w < 60). */
 static const char *
-lfom_precond(const struct canvas *c, const struct trace *tr)
+lfom_precond(const struct canvas *c, const struct trace *tr, int w)
 {
 	if (tr->memory == MS_MEMORY_LFOM)
-		return "at the query; context tokens weighted token by token";
+		return w >= 60 ? "model: the query's weights; its context tokens "
+		    "are weighted token by token" : "model: the query's weights "
+		    "(lfom)";
 	if (lfom_scalar(tr))
-		return "learned step a_j folded in";
+		return "model: its learned step a_j folded in";
 	if (tr->precond != NULL)
-		return c->g->utf8 ? "each × its matrix A_j" :
-		    "each times its matrix A_j";
-	return "the model's features move: weights as learned";
+		return c->g->utf8 ? "model: each weight × its matrix A_j" :
+		    "model: each weight times its matrix A_j";
+	return "model: its features move; weights as learned";
 }
 
 /* One row: name, then weight(j) for j < n at columns of LFOM_NUM_W. */
@@ -128,6 +130,8 @@ lfom_layer(struct canvas *c, struct rect in, int y, const struct trace *tr,
 	snprintf(buf, sizeof buf, c->g->utf8 ? "step %d: w_%d = w_%d − Σ_j "
 	    "W_j P_j ∇R(w_j)" : "step %d: w_%d = w_%d - sum_j W_j P_j "
 	    "grad R(w_j)", l, l, l - 1);
+	if (canvas_text_width(buf) > in.w)	/* without "step l: " */
+		memmove(buf, strchr(buf, 'w'), strlen(strchr(buf, 'w')) + 1);
 	canvas_text(c, in.x, y++, in.w, COL_TEXT, buf);
 	lfom_header(c, in.x, y++, end, l, "W_j, j");
 	lfom_row(c, in.x, y++, end, "model", COL_MODEL, tr, l, l, lfom_model);
@@ -147,63 +151,81 @@ lfom_layer(struct canvas *c, struct rect in, int y, const struct trace *tr,
 		panel_segment(c, x, y, end, COL_REF_GD, buf);
 		return;
 	}
-	snprintf(buf, sizeof buf, "model: %s", lfom_precond(c, tr));
-	canvas_text(c, in.x, y, in.w, COL_DIM, buf);
+	canvas_text(c, in.x, y, in.w, COL_DIM, lfom_precond(c, tr, in.w));
 }
 
-/* Every layer's rows of the model and CG side by side, ℓ's marked; false
- * if they do not fit. */
-static bool
-lfom_table(struct canvas *c, struct rect in, const struct trace *tr, int l)
+/* The GD line under a table: n·η for ℓ steps, a scalar model's a_ℓ−1. */
+static void
+lfom_gd_line(struct canvas *c, struct rect in, int y, const struct trace *tr,
+    int l)
 {
-	int L = tr->L, bw = LFOM_NAME_W + L * LFOM_NUM_W, x2, y, k;
-	char buf[160];
+	char buf[160], a[24], g[24];
+	int x;
 
-	if (2 * bw + 2 > in.w || L + 4 > in.h || L > 16)
-		return false;
-	x2 = in.x + bw + 2;
-	snprintf(buf, sizeof buf, c->g->utf8 ? "W_lj: the weight step l gives "
-	    "∇R(w_j), w_l = w_{l−1} − Σ_j W_lj P_j ∇R(w_j)" : "W_lj: the "
-	    "weight step l gives grad R(w_j), w_l = w_{l-1} - sum_j W_lj P_j "
-	    "grad R(w_j)");
-	canvas_text(c, in.x, in.y, in.w, COL_TEXT, buf);
-	canvas_text(c, in.x, in.y + 1, bw, COL_MODEL, "model");
-	canvas_text(c, x2, in.y + 1, bw, COL_REF_CG, "CG on this task");
-	lfom_header(c, in.x, in.y + 2, x2, L, "l \\ j");
-	lfom_header(c, x2, in.y + 2, in.x + in.w, L, "");
-	for (k = 1; k <= L; k++) {
-		y = in.y + 2 + k;
+	if (y >= in.y + in.h || l == 0)
+		return;
+	snprintf(buf, sizeof buf, c->g->utf8 ? "GD: n·η %s on the diagonal "
+	    "(tuned for %d steps)" : "GD: n*eta %s on the diagonal (tuned "
+	    "for %d steps)", lfom_num(g, sizeof g, tr->n * tr->gd_step[l]), l);
+	x = panel_segment(c, in.x, y, in.x + in.w, COL_REF_GD, buf);
+	if (lfom_scalar(tr)) {
+		snprintf(buf, sizeof buf, "   learned step a_%d %s", l - 1,
+		    lfom_num(a, sizeof a, tr->step_scalar[l - 1]));
+		panel_segment(c, x, y, in.x + in.w, COL_MODEL, buf);
+	}
+}
+
+/* Rows 1 .. L of one method's W from (x, y), ℓ's marked. */
+static void
+lfom_block(struct canvas *c, int x, int y, int end, const struct trace *tr,
+    int l, double (*weight)(const struct trace *, int, int))
+{
+	char buf[16];
+
+	for (int k = 1; k <= tr->L; k++) {
 		snprintf(buf, sizeof buf, "%d", k);
-		lfom_row(c, in.x, y, x2, buf, COL_DIM, tr, k, k, lfom_model);
-		lfom_row(c, x2, y, in.x + in.w, "", COL_DIM, tr, k, k, lfom_cg);
+		lfom_row(c, x, y + k - 1, end, buf, COL_DIM, tr, k, k, weight);
 		if (k == l) {
-			struct rect b = { in.x, y, 3, 1 };
-
-			canvas_attr(c, b, CATTR_REVERSE);
-			canvas_attr(c, (struct rect){ in.x, y, in.w, 1 },
+			canvas_attr(c, (struct rect){ x, y + k - 1, 3, 1 },
+			    CATTR_REVERSE);
+			canvas_attr(c, (struct rect){ x, y + k - 1, end - x, 1 },
 			    CATTR_BOLD);
 		}
 	}
-	y = in.y + 3 + L;
-	if (y < in.y + in.h) {
-		snprintf(buf, sizeof buf, "model: %s", lfom_precond(c, tr));
-		canvas_text(c, in.x, y, in.w, COL_DIM, buf);
-	}
-	if (++y < in.y + in.h && l > 0) {
-		char a[24], g[24];
+}
 
-		snprintf(buf, sizeof buf, c->g->utf8 ? "GD: n·η %s on the "
-		    "diagonal (tuned for %d steps)" : "GD: n*eta %s on the "
-		    "diagonal (tuned for %d steps)", lfom_num(g, sizeof g,
-		    tr->n * tr->gd_step[l]), l);
-		k = panel_segment(c, in.x, y, in.x + in.w, COL_REF_GD, buf);
-		if (lfom_scalar(tr)) {
-			snprintf(buf, sizeof buf, "   learned step a_%d %s",
-			    l - 1, lfom_num(a, sizeof a,
-			    tr->step_scalar[l - 1]));
-			panel_segment(c, k, y, in.x + in.w, COL_MODEL, buf);
-		}
-	}
+/* Every layer's rows of the model and CG, side by side or one above the
+ * other, ℓ's marked; false if neither fits. */
+static bool
+lfom_table(struct canvas *c, struct rect in, const struct trace *tr, int l)
+{
+	int L = tr->L, bw = LFOM_NAME_W + L * LFOM_NUM_W, x2, y, end;
+	bool side = 2 * bw + 2 <= in.w && L + 5 <= in.h;
+	char buf[160];
+
+	if (L > 16 || !(side || (bw <= in.w && 2 * L + 6 <= in.h)))
+		return false;
+	x2 = side ? in.x + bw + 2 : in.x;
+	end = side ? x2 : in.x + in.w;
+	snprintf(buf, sizeof buf, c->g->utf8 ? "w_l = w_{l−1} − Σ_j W_lj P_j "
+	    "∇R(w_j): the weight W_lj of each past gradient" : "w_l = w_{l-1} "
+	    "- sum_j W_lj P_j grad R(w_j): the weight W_lj of each past "
+	    "gradient");
+	if (canvas_text_width(buf) > in.w)	/* the formula alone */
+		*strchr(buf, ':') = '\0';
+	canvas_text(c, in.x, in.y, in.w, COL_TEXT, buf);
+	canvas_text(c, in.x, in.y + 1, bw, COL_MODEL, "model");
+	lfom_header(c, in.x, in.y + 2, end, L, "l, j");
+	lfom_block(c, in.x, in.y + 3, end, tr, l, lfom_model);
+	y = side ? in.y + 1 : in.y + 3 + L;
+	canvas_text(c, x2, y, bw, COL_REF_CG, "CG on this task");
+	lfom_header(c, x2, y + 1, in.x + in.w, L, side ? "" : "l, j");
+	lfom_block(c, x2, y + 2, in.x + in.w, tr, l, lfom_cg);
+	y += 2 + L;
+	if (y < in.y + in.h)
+		canvas_text(c, in.x, y, in.w, COL_DIM, lfom_precond(c, tr,
+		    in.w));
+	lfom_gd_line(c, in, y + 1, tr, l);
 	return true;
 }
 

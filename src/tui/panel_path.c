@@ -4,7 +4,7 @@
  * eigen-directions, w* at the origin: across, the error along v_min
  * (trace.h's dir_err[..][d−1]); up, along v_max (dir_err[..][0]). Behind
  * them the level sets of the loss in that plane, the ellipses
- * λ_max a² + λ_min b² = c for c = c_0 / 4^j, c_0 the start's. Each path is
+ * λ_max a² + λ_min b² = c for c = c_0 / 4^j, c_0 the largest that fits. Each path is
  * drawn to ℓ in its line style, on to L faint, its point at ℓ marked by
  * the method's letter. The axes have equal scales (a braille dot is
  * square: a cell is about twice as tall as wide and holds 2 × 4 dots; in
@@ -44,62 +44,51 @@ path_point(const struct trace *tr, int m, int l, double *b, double *a)
 	return isfinite(*a) && isfinite(*b);
 }
 
-/* Widen [lo, hi] about its middle to width w. */
-static void
-path_widen(double *lo, double *hi, double w)
-{
-	double mid = (*lo + *hi) / 2;
-
-	*lo = mid - w / 2;
-	*hi = mid + w / 2;
-}
-
-/* The data box around every point and the origin, padded, with equal
- * scales on plot p's dots where that squashes neither axis too much. */
+/* The data box centred on w* around every point, padded, with equal
+ * scales where that squashes neither axis too much. */
 static void
 path_box(const struct trace *tr, const struct plot *p, struct path_box *bx)
 {
-	double a, b, sb, sa, s, pad;
+	double a, b, A = 0, B = 0, sb, sa, s;
 	int m, l;
 
-	bx->b0 = bx->b1 = bx->a0 = bx->a1 = 0;
 	for (m = 0; m < TRACE_METHODS; m++)
 		for (l = 0; l <= tr->L; l++)
 			if (path_point(tr, m, l, &b, &a)) {
-				bx->b0 = fmin(bx->b0, b);
-				bx->b1 = fmax(bx->b1, b);
-				bx->a0 = fmin(bx->a0, a);
-				bx->a1 = fmax(bx->a1, a);
+				A = fmax(A, fabs(a));
+				B = fmax(B, fabs(b));
 			}
-	if (bx->b1 - bx->b0 <= 0 && bx->a1 - bx->a0 <= 0)
-		bx->b1 = bx->a1 = 1;
-	pad = 0.08;
-	path_widen(&bx->b0, &bx->b1, fmax(bx->b1 - bx->b0, 1e-300) *
-	    (1 + 2 * pad));
-	path_widen(&bx->a0, &bx->a1, fmax(bx->a1 - bx->a0, 1e-300) *
-	    (1 + 2 * pad));
-	/* data per physical unit (a cell is 1 wide, 2 tall): across
-	 * (b1 − b0) / w, up (a1 − a0) / 2h */
-	sb = (bx->b1 - bx->b0) / p->r.w;
-	sa = (bx->a1 - bx->a0) / (2.0 * p->r.h);
+	if (!(A > 0) && !(B > 0))
+		A = B = 1;
+	A = fmax(A, 1e-300) * 1.08;
+	B = fmax(B, 1e-300) * 1.08;
+	/* data per physical unit (a cell is 1 wide, 2 tall) */
+	sb = 2 * B / p->r.w;
+	sa = 2 * A / (2.0 * p->r.h);
 	s = fmax(sb, sa);
 	bx->to_scale = fmin(sb, sa) * PATH_SQUASH >= s;
-	if (!bx->to_scale)
-		return;
-	path_widen(&bx->b0, &bx->b1, s * p->r.w);
-	path_widen(&bx->a0, &bx->a1, s * 2.0 * p->r.h);
+	if (bx->to_scale) {
+		B = s * p->r.w / 2;
+		A = s * p->r.h;
+	}
+	bx->b0 = -B;
+	bx->b1 = B;
+	bx->a0 = -A;
+	bx->a1 = A;
 }
 
-/* The level sets through the start and below it, faint. */
+/* The largest level set that fits the box and four inside it, each a
+ * quarter of the last's loss, faint. */
 static void
-path_levels(const struct trace *tr, struct plot *p)
+path_levels(const struct trace *tr, const struct path_box *bx,
+    struct plot *p)
 {
-	double a, b, lmax = tr->eig[0], lmin = tr->eig[tr->d - 1], c0;
+	double lmax = tr->eig[0], lmin = tr->eig[tr->d - 1], c0;
 	struct plot_pen pen = { COL_AXIS, 0, false, true };
 
-	if (!path_point(tr, TRACE_CG, 0, &b, &a) || !(lmin > 0))
+	if (!(lmin > 0))
 		return;
-	c0 = lmax * a * a + lmin * b * b;
+	c0 = fmin(lmin * bx->b1 * bx->b1, lmax * bx->a1 * bx->a1);
 	for (int j = 0; j < PATH_LEVELS && c0 > 0; j++) {
 		double cj = c0 / pow(4, j), ra = sqrt(cj / lmax),
 		    rb = sqrt(cj / lmin), xs[PATH_SEGS + 1], ys[PATH_SEGS + 1];
@@ -161,19 +150,24 @@ path_caption(struct canvas *c, struct rect in, int y, const struct trace *tr,
 	canvas_text(c, in.x, y, in.w, COL_DIM, line);
 	if (tr->d == 2)
 		snprintf(line, sizeof line, "exact: d = 2");
-	else if (all > 0)
+	else if (all > 0 && in.w >= 72)
 		snprintf(line, sizeof line, c->g->utf8 ? "a projection: the plane "
 		    "of v_max and v_min holds %.0f%% of ‖w_l − w*‖² (%s)" :
 		    "a projection: the plane of v_max and v_min holds %.0f%% "
 		    "of |w_l - w*|^2 (%s)", 100 * in_plane / all,
 		    panel_teach_methods[m].head);
+	else if (all > 0)
+		snprintf(line, sizeof line, c->g->utf8 ? "a projection: %.0f%% "
+		    "of ‖w_l − w*‖² (%s)" : "a projection: %.0f%% of "
+		    "|w_l - w*|^2 (%s)", 100 * in_plane / all,
+		    panel_teach_methods[m].abbr);
 	else
 		snprintf(line, sizeof line, "a projection: the plane of v_max "
 		    "and v_min (%s is at w*)", panel_teach_methods[m].head);
 	canvas_text(c, in.x, y + 1, in.w, COL_DIM, line);
 }
 
-/* The letters legend: "M model  C CG ..." and "* w*"; returns the cells. */
+/* The letters legend: "M model  C CG ...", "o w_0" and "* w*". */
 static void
 path_legend(struct canvas *c, struct rect in)
 {
@@ -187,7 +181,8 @@ path_legend(struct canvas *c, struct rect in)
 		x = panel_segment(c, x, in.y, end, panel_teach_methods[m].col,
 		    buf);
 	}
-	panel_segment(c, x, in.y, end, COL_TEXT, "* w*");
+	panel_segment(c, x, in.y, end, COL_TEXT, in.w >= 44 ? "o w_0  * w*" :
+	    "* w*");
 }
 
 static void
@@ -216,10 +211,12 @@ path_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	plot_free(&p);
 	path_caption(c, in, pr.y + pr.h, tr, l, bx.to_scale);
 	plot_init(&p, c, pr, bx.b0, bx.b1, bx.a0, bx.a1);
-	path_levels(tr, &p);
+	path_levels(tr, &bx, &p);
 	for (i = 0; i < TRACE_METHODS; i++)
 		path_curve(tr, path_order[i], l, &p);
 	plot_render(&p, c);
+	if (path_point(tr, TRACE_CG, 0, &b, &a))	/* the start, shared */
+		canvas_put(c, plot_col(&p, b), plot_row(&p, a), 'o', COL_TEXT);
 	canvas_put(c, plot_col(&p, 0), plot_row(&p, 0), '*', COL_TEXT);
 	for (i = 0; i < TRACE_METHODS; i++) {
 		m = path_order[i];

@@ -247,6 +247,25 @@ teach_dirs_curve(const struct trace *tr, int m, int l, double lo,
 		plot_line_pen(p, -0.2, ys[0], 0.2, ys[0], &pen);
 }
 
+/* Method m's letter at each of its points (after the dots). */
+static void
+teach_dirs_letters(struct canvas *c, const struct trace *tr, int m, int l,
+    double lo, const struct plot *p)
+{
+	const double *e = trace_dir_err(tr, m, l);
+	int d = tr->d < TEACH_MAXD ? tr->d : TEACH_MAXD;
+
+	for (int i = 0; i < d; i++) {
+		double v = fabs(e[tr->d - 1 - i]);
+
+		if (isfinite(v))
+			canvas_put(c, plot_col(p, i), plot_row(p, v > 0 ?
+			    fmax(log10(v), lo) : lo),
+			    (uint32_t)panel_teach_methods[m].letter,
+			    panel_teach_methods[m].col);
+	}
+}
+
 static void
 teach_dirs_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
@@ -295,6 +314,11 @@ teach_dirs_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			teach_dirs_curve(tr, m, l, lo, &p, false, 0);
 	}
 	plot_render(&p, c);
+	for (i = 0; d <= pr.w / 3 && i < TRACE_POLYS; i++) {
+		m = teach_order[i];
+		if (m < TRACE_METHODS && (mask & (1u << m)))
+			teach_dirs_letters(c, tr, m, l, lo, &p);
+	}
 	plot_free(&p);
 }
 
@@ -310,20 +334,26 @@ teach_leaves(const double *v, int n)
 	return false;
 }
 
-/* The line under the legend for a model without a polynomial. */
+/* The line under the legend for a model without a polynomial, in w
+ * cells. */
 static const char *
-teach_poly_why(const struct canvas *c, const struct trace *tr, bool factors)
+teach_poly_why(const struct canvas *c, const struct trace *tr, bool factors,
+    int w)
 {
+	bool u = c->g->utf8;
+
 	if (!factors)
-		return "the model's features move: no polynomial, no factors";
-	if (tr->memory == MS_MEMORY_LFOM)
-		return c->g->utf8 ? "model (lfom, per-token weights): its "
-		    "per-direction factors ●, not a polynomial" : "model (lfom, "
-		    "per-token weights): its per-direction factors o, not a "
-		    "polynomial";
-	return c->g->utf8 ? "matrix preconditioner: per-direction factors ●, "
-	    "not a polynomial" : "matrix preconditioner: per-direction "
-	    "factors o, not a polynomial";
+		return "model: its features move, no polynomial";
+	if (tr->memory == MS_MEMORY_LFOM && w >= 66)
+		return u ? "model (lfom: per-token weights): per-direction "
+		    "factors ●, not a polynomial" : "model (lfom: per-token "
+		    "weights): per-direction factors o, not a polynomial";
+	if (w >= 62)
+		return u ? "matrix preconditioner: per-direction factors ●, "
+		    "not a polynomial" : "matrix preconditioner: per-direction "
+		    "factors o, not a polynomial";
+	return u ? "● model: factors, not a polynomial" :
+	    "o model: factors, not a polynomial";
 }
 
 /* The zero line across plot p, and a tick on it at each eigenvalue. */
@@ -365,16 +395,19 @@ teach_lambda_axis(struct canvas *c, const struct plot *p, int y,
 
 	canvas_text(c, x0, y, TEACH_YLAB - 1, COL_DIM, c->g->utf8 ? "λ" :
 	    "lambda");
-	canvas_text(c, p->r.x, y, 1, COL_AXIS, "0");
-	plot_label(tr->poly_hi, buf, sizeof buf);
-	w = canvas_text_width(buf);
-	if (p->r.x + p->r.w - w > p->r.x + 1)
-		canvas_text(c, p->r.x + p->r.w - w, y, w, COL_AXIS, buf);
 	for (k = 0; k < tr->d; k++) {
 		x = plot_col(p, tr->eig[k]);
-		if (x > p->r.x && x < end)
+		if (x >= p->r.x && x < end)
 			canvas_put(c, x, y, c->g->utf8 ? 0x2575 : '|', COL_MARK);
 	}
+	/* 0 left of the axis; the grid's end where no tick is under it */
+	canvas_text(c, p->r.x - 1, y, 1, COL_AXIS, "0");
+	plot_label(tr->poly_hi, buf, sizeof buf);
+	w = canvas_text_width(buf);
+	for (k = 0; k < tr->d; k++)
+		if (plot_col(p, tr->eig[k]) >= end - w)
+			return;
+	canvas_text(c, end - w, y, w, COL_AXIS, buf);
 }
 
 /* Method m's polynomial at ℓ on the grid. */
@@ -424,7 +457,8 @@ teach_poly_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	top = in.y + 1;
 	if (dots) {
 		canvas_text(c, in.x, top++, in.w, COL_MODEL, teach_poly_why(c, tr,
-		    isfinite(f[0]) || (tr->d > 1 && isfinite(f[tr->d - 1]))));
+		    isfinite(f[0]) || (tr->d > 1 && isfinite(f[tr->d - 1])),
+		    in.w));
 	}
 	pr = (struct rect){ in.x + TEACH_YLAB, top, in.w - TEACH_YLAB - 1,
 	    in.y + in.h - 1 - top };

@@ -1,101 +1,156 @@
 /*
  * The glossary overlay (key g): the terms the step-through and teaching
- * screens use, each with a short definition, laid out like the help
- * (screen_help.c's screen_overlay_list). UTF-8 and ASCII spellings.
+ * screens use, each defined in a sentence, UTF-8 and ASCII. An entry is
+ * its term (in the key colour) and its text, wrapped with a hanging indent
+ * of two cells; entries run down one column, or two side by side where the
+ * box is 150 cells wide or more. The box is as tall as the entries need, at
+ * most the terminal; its title says how to close it. At 80x24 every entry
+ * fits (tests/golden/glossary-80x24.txt): keep them to two rows of 74.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "memscope/screen.h"
 
+#define GLOSSARY_INDENT 2
+#define GLOSSARY_GAP 3		/* between the two columns */
+#define GLOSSARY_MAXW 110	/* a column's widest */
+
 struct glossary_term {
-	const char *term, *term_ascii;	/* ASCII: NULL, the same */
-	const char *text, *text_ascii;
+	const char *term, *text;		/* UTF-8 */
+	const char *term_ascii, *text_ascii;	/* NULL: the same */
 };
 
 static const struct glossary_term glossary_terms[] = {
-	{ "task", NULL, "a regression problem y = Xᵀw* given in the prompt: "
-	    "n examples (x_i, y_i) and a query x whose label is predicted",
-	    "a regression problem y = X'w* given in the prompt: n examples "
-	    "(x_i, y_i) and a query x whose label is predicted" },
-	{ "l", NULL, "the layer (or iteration) shown, 0 .. L: the model after "
-	    "l layers beside CG, GD, Nesterov after l steps (← → move it)",
-	    "the layer (or iteration) shown, 0 .. L: the model after l "
-	    "layers beside CG, GD, Nesterov after l steps (Lt Rt move it)" },
-	{ "w_l, w*", NULL, "the iterate after l steps (the model's: the w "
-	    "its predictions imply) and the task's solution; w_l − w* is the "
-	    "error", "the iterate after l steps (the model's: the w its "
-	    "predictions imply) and the task's solution; w_l - w* is the "
-	    "error" },
-	{ "H, λ_k, κ", "H, lambda_k, kappa", "H = XXᵀ/n, the Hessian of the "
-	    "task's loss; λ_k its eigenvalues (largest first); κ = λ_max / "
-	    "λ_min its condition number: large κ makes GD slow",
-	    "H = XX'/n, the Hessian of the task's loss; lambda_k its "
-	    "eigenvalues (largest first); kappa = max / min their ratio: "
-	    "large kappa makes GD slow" },
-	{ "eigen-direction", NULL, "v_k, the eigenvector of H for λ_k; the "
-	    "error along it, ⟨v_k, w_l − w*⟩, evolves on its own for GD, CG "
-	    "and momentum", "v_k, the eigenvector of H for lambda_k; the "
-	    "error along it, <v_k, w_l - w*>, evolves on its own for GD, CG "
-	    "and momentum" },
-	{ "residual polynomial", NULL, "r_l with w_l − w* = r_l(H)(w_0 − w*) "
-	    "and r_l(0) = 1: the error along v_k is multiplied by r_l(λ_k); "
-	    "CG picks the r_l that is small at the eigenvalues",
-	    "r_l with w_l - w* = r_l(H)(w_0 - w*) and r_l(0) = 1: the error "
-	    "along v_k is multiplied by r_l(lambda_k); CG picks the r_l that "
-	    "is small at the eigenvalues" },
-	{ "GD, n·η", "GD, n*eta", "gradient descent w ← w − η∇f, its step "
-	    "tuned for l steps; n·η is that step on the scale of the model's "
-	    "learned step", "gradient descent w <- w - eta grad f, its step "
-	    "tuned for l steps; n*eta is that step on the scale of the "
-	    "model's learned step" },
-	{ "CG", NULL, "conjugate gradient: exact in d steps on a d-dimensional "
-	    "task (α_k its step, β_k its deflection)", "conjugate gradient: "
-	    "exact in d steps on a d-dimensional task (alpha_k its step, "
-	    "beta_k its deflection)" },
-	{ "momentum, Nesterov", NULL, "GD with a share β of the previous step "
-	    "added (heavy ball), or added before the gradient is taken",
-	    "GD with a share beta of the previous step added (heavy ball), "
-	    "or added before the gradient is taken" },
-	{ "deflection β, γ", "deflection beta, gamma", "the share of the "
-	    "previous direction a new one keeps: CG's β_{k−1} in p_k = r_k + "
-	    "β_{k−1} p_{k−1}; cgd's learned γ plays it",
-	    "the share of the previous direction a new one keeps: CG's "
-	    "beta_{k-1} in p_k = r_k + beta_{k-1} p_{k-1}; cgd's learned "
-	    "gamma plays it" },
-	{ "register R_j", NULL, "layer j's attention output, a gradient "
-	    "∇R(w_{j−1}) of the task's loss in the model's coordinates; the "
-	    "memory keeps them for later layers", "layer j's attention "
-	    "output, a gradient grad R(w_{j-1}) of the task's loss in the "
-	    "model's coordinates; the memory keeps them for later layers" },
-	{ "LFOM", NULL, "linear first-order method: w_{l+1} = w_l − Σ_j W_lj "
-	    "P_j ∇R(w_j), each step a weighted sum of all past gradients; "
-	    "GD, momentum, CG and the model are all LFOMs",
-	    "linear first-order method: w_{l+1} = w_l - sum_j W_lj P_j "
-	    "grad R(w_j), each step a weighted sum of all past gradients; "
-	    "GD, momentum, CG and the model are all LFOMs" },
-	{ "preconditioner", NULL, "the matrix P_j a step multiplies the "
-	    "gradient by; the best one, H⁻¹, makes every eigen-direction "
-	    "equally fast (scalar: P = a·I)", "the matrix P_j a step "
-	    "multiplies the gradient by; the best one, inverse H, makes "
-	    "every eigen-direction equally fast (scalar: P = a*I)" },
-	{ "level set", NULL, "the ellipse where the loss f is constant; the "
-	    "path panel draws several around w*", "the ellipse where the "
-	    "loss f is constant; the path panel draws several around w*" },
+	{ "l, w_l, w*", "the layer shown, 0 .. L: the model after l layers "
+	    "beside CG, GD and Nesterov after l steps; w_l its iterate, w* "
+	    "the task's solution", NULL, NULL },
+	{ "H, λ_k, κ", "H = XXᵀ/n, the task's Hessian; λ_k its eigenvalues, "
+	    "largest first; κ = λ_max / λ_min: a large κ makes GD slow",
+	    "H, lambda_k, kappa", "H = XX'/n, the task's Hessian; lambda_k its "
+	    "eigenvalues, largest first; kappa = max / min: a large kappa "
+	    "makes GD slow" },
+	{ "eigen-direction v_k", "H's eigenvector for λ_k; for GD, momentum "
+	    "and CG the error along each v_k shrinks on its own", NULL,
+	    "H's eigenvector for lambda_k; for GD, momentum and CG the error "
+	    "along each v_k shrinks on its own" },
+	{ "residual polynomial", "w_l − w* = r_l(H)(w_0 − w*), r_l(0) = 1: "
+	    "the error along v_k is multiplied by r_l(λ_k)", NULL,
+	    "w_l - w* = r_l(H)(w_0 - w*), r_l(0) = 1: the error along v_k is "
+	    "multiplied by r_l(lambda_k)" },
+	{ "CG", "conjugate gradient: the r_l smallest at the eigenvalues, "
+	    "exact in d steps; α_k its step, β_k its deflection", NULL,
+	    "conjugate gradient: the r_l smallest at the eigenvalues, exact in "
+	    "d steps; alpha_k its step, beta_k its deflection" },
+	{ "GD, n·η", "gradient descent with a step η tuned for l steps; n·η "
+	    "is that step on the model's scale", "GD, n*eta",
+	    "gradient descent with a step eta tuned for l steps; n*eta is "
+	    "that step on the model's scale" },
+	{ "momentum, Nesterov", "GD plus a share β of the last step", NULL,
+	    "GD plus a share beta of the last step" },
+	{ "deflection β, γ", "the share of the last direction a new one keeps: "
+	    "CG's p_k = r_k + β_{k−1} p_{k−1}; cgd learns a γ to play β",
+	    "deflection beta, gamma", "the share of the last direction a new "
+	    "one keeps: CG's p_k = r_k + beta_{k-1} p_{k-1}; cgd learns a "
+	    "gamma to play it" },
+	{ "register R_j", "layer j's attention output: the gradient "
+	    "∇R(w_{j−1}) in the model's cells, which the memory keeps", NULL,
+	    "layer j's attention output: the gradient grad R(w_{j-1}) in the "
+	    "model's cells, which the memory keeps" },
+	{ "LFOM", "linear first-order method, w_l = w_{l−1} − Σ_j W_lj P_j "
+	    "∇R(w_j): GD, momentum, CG and the model all are", NULL,
+	    "linear first-order method, w_l = w_{l-1} - sum_j W_lj P_j "
+	    "grad R(w_j): GD, momentum, CG and the model all are" },
+	{ "preconditioner P_j", "the matrix a gradient is multiplied by; H⁻¹ "
+	    "makes every direction equally fast (scalar: a·I)", NULL,
+	    "the matrix a gradient is multiplied by; inverse H makes every "
+	    "direction equally fast (scalar: a*I)" },
+	{ "level set", "an ellipse of equal loss around w* (the path panel)",
+	    NULL, NULL },
 };
 
 #define GLOSSARY_N ((int)(sizeof glossary_terms / sizeof glossary_terms[0]))
+
+/* Entry i's term and text in canvas c's spelling. */
+static void
+glossary_entry(const struct canvas *c, int i, const char **term,
+    const char **text)
+{
+	const struct glossary_term *t = &glossary_terms[i];
+
+	*term = !c->g->utf8 && t->term_ascii != NULL ? t->term_ascii : t->term;
+	*text = !c->g->utf8 && t->text_ascii != NULL ? t->text_ascii : t->text;
+}
+
+/* Draw (or, with draw false, count) entry i's rows at (x, y) in w cells;
+ * returns its rows. */
+static int
+glossary_draw_entry(struct canvas *c, int i, int x, int y, int w, int end,
+    bool draw)
+{
+	const char *term, *text, *p, *q;
+	char line[320], row[320];
+	int rows = 0, tw;
+	size_t len;
+
+	glossary_entry(c, i, &term, &text);
+	snprintf(line, sizeof line, "%s: %s", term, text);
+	tw = canvas_text_width(term) + 1;
+	for (p = line; *p != '\0'; p = q, rows++) {
+		int ind = rows > 0 ? GLOSSARY_INDENT : 0;
+
+		len = screen_wrap(p, w - ind, &q);
+		if (!draw || y + rows >= end)
+			continue;
+		snprintf(row, sizeof row, "%.*s", (int)len, p);
+		canvas_text(c, x + ind, y + rows, w - ind, COL_HELP, row);
+		if (rows == 0)	/* the term in the key colour */
+			canvas_text(c, x, y, tw, COL_KEY, term);
+	}
+	return rows;
+}
 
 /* The glossary overlay centred in the canvas. */
 void
 screen_glossary(struct canvas *c)
 {
-	const char *terms[GLOSSARY_N], *texts[GLOSSARY_N];
+	struct rect box;
+	int ncols, colw, rows[GLOSSARY_N], total = 0, half = 0, used, i, col,
+	    y, h;
 
-	for (int i = 0; i < GLOSSARY_N; i++) {
-		const struct glossary_term *t = &glossary_terms[i];
-
-		terms[i] = !c->g->utf8 && t->term_ascii != NULL ?
-		    t->term_ascii : t->term;
-		texts[i] = c->g->utf8 ? t->text : t->text_ascii;
+	ncols = c->w >= 150 ? 2 : 1;
+	colw = (c->w - 4 - GLOSSARY_GAP * (ncols - 1)) / ncols;
+	if (colw > GLOSSARY_MAXW)
+		colw = GLOSSARY_MAXW;
+	if (colw < 10)
+		return;
+	for (i = 0; i < GLOSSARY_N; i++)
+		total += rows[i] = glossary_draw_entry(c, i, 0, 0, colw, 0,
+		    false);
+	h = total;
+	if (ncols == 2) {	/* split where the first column holds half */
+		for (i = 0, used = 0; i < GLOSSARY_N && used < (total + 1) / 2;
+		    i++)
+			used += rows[i];
+		half = i;
+		h = used > total - used ? used : total - used;
 	}
-	screen_overlay_list(c, "glossary", terms, texts, GLOSSARY_N,
-	    "g or Esc closes the glossary");
+	box.w = 4 + ncols * colw + GLOSSARY_GAP * (ncols - 1);
+	box.h = h + 2;
+	if (box.w > c->w)
+		box.w = c->w;
+	if (box.h > c->h)
+		box.h = c->h;
+	box.x = (c->w - box.w) / 2;
+	box.y = (c->h - box.h) / 2;
+	canvas_fill(c, box, COL_HELP);
+	canvas_box(c, box, "glossary (g or Esc closes it)");
+	for (i = 0, col = 0, y = box.y + 1; i < GLOSSARY_N; i++) {
+		if (ncols == 2 && i == half) {
+			col = 1;
+			y = box.y + 1;
+		}
+		y += glossary_draw_entry(c, i, box.x + 2 + col * (colw +
+		    GLOSSARY_GAP), y, colw, box.y + box.h - 1, true);
+	}
 }

@@ -31,8 +31,8 @@ struct help_fit {
 
 /* Bytes of s's next wrapped row of at most w cells (at least one word,
  * cut if a word alone is wider); *next gets where the row after starts. */
-static size_t
-help_wrap(const char *s, int w, const char **next)
+size_t
+screen_wrap(const char *s, int w, const char **next)
 {
 	size_t end = 0, i = 0;
 	int cells = 0;
@@ -78,7 +78,7 @@ help_rows(const char *text, int w)
 	int n = 0;
 
 	do {
-		help_wrap(p, w, &p);
+		screen_wrap(p, w, &p);
 		n++;
 	} while (*p != '\0');
 	return n;
@@ -245,7 +245,7 @@ help_draw(struct canvas *c, char names[][64], char texts[][256], int n,
 		for (p = texts[i]; *p != '\0'; p = q, y++) {
 			char row[256];
 
-			len = help_wrap(p, f->textw, &q);
+			len = screen_wrap(p, f->textw, &q);
 			snprintf(row, sizeof row, "%.*s", (int)len, p);
 			canvas_text(c, x + f->namew + 1, y, f->textw, COL_HELP,
 			    row);
@@ -267,24 +267,4 @@ screen_help(struct canvas *c, int sc)
 	int n = help_plan(c, sc, names, texts, &f);
 
 	help_draw(c, names, texts, n, &f, "keys", "? or Esc closes this help");
-}
-
-/* A list of n (at most HELP_LINES) terms and their texts centred in the
- * canvas like the help, titled title, closing on the line closing. */
-void
-screen_overlay_list(struct canvas *c, const char *title,
-    const char *const *terms, const char *const *texts, int n,
-    const char *closing)
-{
-	char nm[HELP_LINES][64], tx[HELP_LINES][256];
-	struct help_fit f;
-
-	if (n > HELP_LINES)
-		n = HELP_LINES;
-	for (int i = 0; i < n; i++) {
-		snprintf(nm[i], sizeof nm[i], "%s", terms[i]);
-		snprintf(tx[i], sizeof tx[i], "%s", texts[i]);
-	}
-	help_fit(c, nm, tx, n, &f);
-	help_draw(c, nm, tx, n, &f, title, closing);
 }
