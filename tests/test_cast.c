@@ -62,7 +62,7 @@ cast_draw(int i, struct canvas *c, struct theme *t)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { fd->screen, fd->help, fd->theme, NULL,
-	    &view, false, NULL };
+	    &view, false, NULL, false };
 	char err[256];
 
 	config_defaults(&cfg);

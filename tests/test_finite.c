@@ -169,7 +169,7 @@ static char *
 status_text(const struct snapshot *s)
 {
 	/* the whole frame, the message fresh: its toast shows */
-	struct screen_state st = { 0, false, "dark", NULL, NULL, true, NULL };
+	struct screen_state st = { 0, false, "dark", NULL, NULL, true, NULL, false };
 	struct canvas c;
 	char *text;
 

@@ -105,7 +105,7 @@ glyph_frames(struct snapshot *s, const struct glyphs *gl, bool mono,
     struct glyph_set *g, const char *label)
 {
 	struct step_view view;
-	struct screen_state st = { 0, false, "dark", NULL, &view, false, NULL };
+	struct screen_state st = { 0, false, "dark", NULL, &view, false, NULL, false };
 	struct canvas c;
 	uint32_t bad = 0;
 	int sz, sc, help, k, layer, bx = 0, by = 0;

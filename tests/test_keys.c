@@ -43,7 +43,7 @@ static struct keys_ui
 ui_on(int screen, struct sent *s, struct step_view *v)
 {
 	static struct plot_view pv;	/* the dashboard's plot keys' */
-	struct keys_ui ui = { screen, false, record, s, v, &pv };
+	struct keys_ui ui = { screen, false, record, s, v, &pv, false };
 
 	plot_view_init(&pv);
 	memset(s, 0, sizeof *s);
@@ -282,9 +282,9 @@ test_help_from_rows(void **state)
 	assert_string_equal(keys_line_text(lines[n - 2], text, sizeof text),
 	    "this help / close it");
 	assert_string_equal(keys_line_name(lines[17], false, name,
-	    sizeof name), "1-4");
+	    sizeof name), "1-5");
 	assert_string_equal(keys_line_text(lines[17], text, sizeof text),
-	    "dashboard, parameters, memory, step-through");
+	    "dashboard, parameters, memory, step-through, teach");
 	assert_string_equal(keys_line_name(lines[18], true, name, sizeof name),
 	    "← → o");
 	assert_string_equal(keys_line_name(lines[18], false, name,
@@ -453,8 +453,8 @@ test_step_keys(void **state)
 	step_view_init(&v);
 	step_view_sync(&v, &snap);
 	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
-		if (sc == LAYOUT_SCREEN_STEP)
-			continue;
+		if (sc == LAYOUT_SCREEN_STEP || sc == LAYOUT_SCREEN_TEACH)
+			continue;	/* the two share the step view's keys */
 		ui = ui_on(sc, &s, &v);
 		/* the dashboard's arrows move the loss plot's cursor */
 		assert_int_equal(keys_dispatch(&ui, KEYS_RIGHT), sc == 0 ?

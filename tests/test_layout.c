@@ -269,7 +269,7 @@ test_frames_every_size(void **state)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { 0, false, "dark", NULL, &view, false,
-	    NULL };
+	    NULL, false };
 	struct layout lo;
 	struct canvas c;
 	char buf[32];

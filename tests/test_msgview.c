@@ -83,7 +83,7 @@ test_toast(void **state)
 {
 	struct ms_config cfg;
 	struct snapshot s;
-	struct screen_state st = { 0, false, "dark", NULL, NULL, false, NULL };
+	struct screen_state st = { 0, false, "dark", NULL, NULL, false, NULL, false };
 	struct canvas c;
 
 	(void)state;

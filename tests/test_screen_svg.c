@@ -64,7 +64,7 @@ svg_render(const struct svg_case *sc, struct canvas *c)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { sc->screen, sc->help, sc->theme, NULL,
-	    &view, false, NULL };
+	    &view, false, NULL, false };
 
 	config_defaults(&cfg);
 	cfg.dim = 5;

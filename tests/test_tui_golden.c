@@ -112,6 +112,7 @@ struct golden_case {
 	enum ms_param param;
 	enum ms_memory memory;
 	int layer;		/* the step-through screen's ℓ */
+	bool glossary;		/* the glossary overlay */
 };
 
 static const struct golden_case golden_cases[] = {
@@ -202,6 +203,19 @@ static const struct golden_case golden_cases[] = {
 	    MS_PARAM_PRE, MS_MEMORY_LFOM, 3 },
 	{ "step-200x60-mono", NULL, 3, false, 200, 60, false, true, false,
 	    MS_PARAM_PRE, MS_MEMORY_CGD, 1 },
+	/* the teaching screen and the glossary */
+	{ "teach-80x24", NULL, 4, false, 80, 24, false, false, true,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 2 },
+	{ "teach-80x24-mono", NULL, 4, false, 80, 24, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 1 },
+	{ "teach-160x50", NULL, 4, false, 160, 50, false, false, true,
+	    MS_PARAM_SCALAR, MS_MEMORY_NONE, 3 },
+	{ "teach-160x50-mono", NULL, 4, false, 160, 50, false, true, false,
+	    MS_PARAM_PRE, MS_MEMORY_LFOM, 3 },
+	{ "teach-100x30-ascii", NULL, 4, false, 100, 30, true, true, false,
+	    MS_PARAM_SCALAR, MS_MEMORY_CGD, 2 },
+	{ "glossary-80x24", NULL, 4, false, 80, 24, false, false, false,
+	    MS_PARAM_PRE, MS_MEMORY_CGD, 0, true },
 };
 
 static void
@@ -212,8 +226,8 @@ test_golden(void **state)
 	struct snapshot s;
 	struct step_view view;
 	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
-	    false, NULL };
-	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0,
+	    false, NULL, gc->glossary };
+	struct panel_ctx ctx = { NULL, "dark", 0, 5, NULL, NULL, NULL, 0,
 	    NULL };
 	struct canvas c;
 	char *text;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/lesson.h"
 #include "memscope/model.h"
 #include "memscope/task.h"
 #include "memscope/trace.h"
@@ -30,6 +31,7 @@ fixture_trace(struct snapshot *s, int k)
 	    s->base_step[BASELINE_GD] : NULL);
 	if (trace_set_model(&st->tr, &m) != 0)
 		abort();
+	lesson_notes(&st->tr);	/* what to notice, as the engine writes it */
 	st->have_src = st->ready = st->follow = true;
 	st->task = k;
 	st->run = s->run;

@@ -82,14 +82,14 @@ show() {
 show
 wait_for '\(cap 7\)' || fail "user config speed 7 not applied"
 screen | grep -q ' H2 ' || fail "user config heads 2 not applied"
-screen | grep -q '\[3/4\]' || fail "user config screen memory not applied"
+screen | grep -q '\[3/5\]' || fail "user config screen memory not applied"
 show --config run.ini
 wait_for '\(cap 9\)' || fail "--config speed 9 did not beat the user config"
 screen | grep -q ' H2 ' || fail "--config dropped the user config's heads"
 show --config run.ini --speed 11 --heads 3 --screen 2
 wait_for '\(cap 11\)' || fail "--speed 11 did not beat --config"
 screen | grep -q ' H3 ' || fail "--heads 3 did not beat the user config"
-screen | grep -q '\[2/4\]' || fail "--screen 2 did not beat the user config"
+screen | grep -q '\[2/5\]' || fail "--screen 2 did not beat the user config"
 show --no-user-config
 screen | grep -q '\(cap 7\)' && fail "--no-user-config: speed 7 still applied"
 screen | grep -q ' H1 ' || fail "--no-user-config: heads not the default"

@@ -16,7 +16,7 @@
 #include "memscope/cli.h"
 
 #define CLI_SPEED_MAX 100000	/* steps per second, the highest cap */
-#define CLI_VIEW_SCREENS 4
+#define CLI_VIEW_SCREENS 5
 
 /* A key of a config file that is not a config key (config_ini_extra, user
  * = the struct cli_opts): theme, speed or screen, checked and set in it;

@@ -32,7 +32,7 @@
 #define KEYS_UP 0x10003
 #define KEYS_DOWN 0x10004
 
-#define KEYS_PER_LINE 4
+#define KEYS_PER_LINE 5
 
 /* The state keys act on. */
 struct keys_ui {
@@ -42,6 +42,7 @@ struct keys_ui {
 	void *send_arg;
 	struct step_view *step;	/* the step-through screen's, or NULL */
 	struct plot_view *plot;	/* the loss plot's view, or NULL */
+	bool glossary;		/* the glossary overlay is open */
 };
 
 struct key_row;

@@ -12,8 +12,9 @@
 
 #define LAYOUT_MIN_W 80
 #define LAYOUT_MIN_H 24
-#define LAYOUT_SCREENS 4
+#define LAYOUT_SCREENS 5
 #define LAYOUT_SCREEN_STEP 3	/* the step-through screen (0-based) */
+#define LAYOUT_SCREEN_TEACH 4	/* the teaching screen (0-based) */
 
 enum layout_slot {
 	LAYOUT_LOSS,
@@ -23,6 +24,10 @@ enum layout_slot {
 	LAYOUT_STEP,		/* step-through: the task, the methods at ℓ */
 	LAYOUT_STEP_CHART,	/* step-through: squared error against ℓ */
 	LAYOUT_STEP_MEMORY,	/* step-through: the registers at layer ℓ */
+	LAYOUT_TEACH_DIRS,	/* teach: the error along each eigen-direction */
+	LAYOUT_TEACH_POLY,	/* teach: the residual polynomials */
+	LAYOUT_TEACH_PATH,	/* teach: the path in the plane of v_max, v_min */
+	LAYOUT_TEACH_METHOD,	/* teach: the learned method as a method */
 	LAYOUT_RUNS,		/* the run list */
 	LAYOUT_MESSAGE,
 	LAYOUT_STATUS,

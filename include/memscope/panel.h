@@ -48,6 +48,10 @@ extern const struct panel_class panel_runs;	/* the run list */
 extern const struct panel_class panel_step;	/* step-through: methods */
 extern const struct panel_class panel_step_chart;	/* error against ℓ */
 extern const struct panel_class panel_step_memory;	/* registers at ℓ */
+extern const struct panel_class panel_teach_dirs;	/* error by eigen-direction */
+extern const struct panel_class panel_teach_poly;	/* residual polynomials */
+extern const struct panel_class panel_teach_path;	/* the path in a plane */
+extern const struct panel_class panel_teach_method;	/* the method as an LFOM */
 extern const struct panel_class panel_message;	/* the last event / hints */
 extern const struct panel_class panel_status;	/* the status line */
 
@@ -72,5 +76,37 @@ enum colour_role panel_state_colour(enum engine_state st);
 /* Draw a centred line of text in r's row y. */
 void panel_centre(struct canvas *c, struct rect r, int y, enum colour_role fg,
     const char *s);
+
+/* The step-through trace's panels (the step-through and teach screens). */
+/* The layer ℓ the step view selects, within the trace's 0 .. L. */
+int panel_trace_layer(const struct panel_ctx *ctx);
+/* Frame r with title into *in; false (and a centred line saying why in
+ * it) when the snapshot has no trace to draw. */
+bool panel_trace_begin(const struct panel_ctx *ctx, struct canvas *c,
+    struct rect r, const char *title, struct rect *in);
+/* The trace's note of panel k at layer l (trace_note) in in's last rows:
+ * one, or two when it is wider than in and in has 8 rows or more, cut
+ * with an ellipsis; returns the rows taken (0: no note). */
+int panel_trace_note(struct canvas *c, struct rect in, const struct trace *tr,
+    int l, enum trace_note k);
+
+/* The teaching panels' methods, by trace.h's method (and polynomial)
+ * index: name, short name, the letter marking its point, colour, line
+ * style (plot.h). */
+struct panel_teach_method {
+	const char *head, *abbr;
+	char letter;
+	enum colour_role col;
+	int style;
+};
+extern const struct panel_teach_method panel_teach_methods[TRACE_POLYS];
+/* The legend of the methods in mask (bit m: method m) in row y from x, at
+ * most w cells: names with line samples, shorter names, or no samples,
+ * whatever fits; returns the cells used. */
+int panel_teach_legend(struct canvas *c, int x, int y, int w, unsigned mask);
+/* A teaching panel's frame, the trace's checks and its note k: false when
+ * nothing more is to be drawn; *in is left the rows above the note. */
+bool panel_teach_begin(const struct panel_ctx *ctx, struct canvas *c,
+    struct rect r, const char *title, enum trace_note k, struct rect *in);
 
 #endif

@@ -29,6 +29,7 @@ struct screen_state {
 	bool message;		/* the snapshot's message is fresh: its toast
 				 * is drawn (msgview.h) */
 	const struct plot_view *plot;	/* the loss plot's view, or NULL */
+	bool glossary;		/* the glossary overlay (over the help) */
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it
@@ -61,6 +62,7 @@ extern const struct screen_module screen_dashboard;	/* 1 */
 extern const struct screen_module screen_parameters;	/* 2 */
 extern const struct screen_module screen_memory;	/* 3 */
 extern const struct screen_module screen_step;	/* 4, step-through */
+extern const struct screen_module screen_teach;	/* 5, the teaching panels */
 
 /* Screen i (0-based, LAYOUT_SCREENS of them); the dashboard if out of
  * range. */
@@ -87,5 +89,12 @@ void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
 void screen_help(struct canvas *c, int sc);
 /* The rectangle screen_help draws its box in on canvas c. */
 struct rect screen_help_box(const struct canvas *c, int sc);
+/* Bytes of s's next row wrapped at w cells (at least one word, cut if a
+ * word alone is wider); *next gets where the row after starts (the help's
+ * and the glossary's wrapping). */
+size_t screen_wrap(const char *s, int w, const char **next);
+/* The glossary overlay: the terms the step-through and teaching screens
+ * use, defined, centred in the canvas (in columns where it is wide). */
+void screen_glossary(struct canvas *c);
 
 #endif

@@ -250,8 +250,8 @@ const struct cli_option cli_options[] = {
 	    "(unlimited); default: a pace to watch (the status\n"
 	    "line shows it and the key that lifts it)", NULL, 0 },
 	{ "screen", 0, "N|NAME", CLI_VIEW, GROUP_DISPLAY, CLI_TUI, { 0 },
-	    "the screen to start on: 1 to 4 or dashboard,\n"
-	    "parameters, memory, step (default: 1)", NULL, 0 },
+	    "the screen to start on: 1 to 5 or dashboard,\n"
+	    "parameters, memory, step, teach (default: 1)", NULL, 0 },
 	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_VIEWERS,
 	    { offsetof(struct cli_opts, theme), 0, 0, 0 },
 	    "colour theme by name or as a path to a .theme file", NULL, 0 },

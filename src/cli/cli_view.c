@@ -13,7 +13,7 @@
 #include "memscope/theme.h"
 
 static const char *const view_screens[CLI_VIEW_SCREENS] = { "dashboard",
-    "parameters", "memory", "step" };
+    "parameters", "memory", "step", "teach" };
 
 /* speed: max, or 1 .. CLI_SPEED_MAX steps per second. */
 static int
@@ -35,7 +35,7 @@ view_speed(struct cli_opts *o, const char *value, char *msg, size_t msglen)
 	return 1;
 }
 
-/* screen: 1 .. 4 or its name. */
+/* screen: 1 .. 5 or its name. */
 static int
 view_screen(struct cli_opts *o, const char *value, char *msg, size_t msglen)
 {
@@ -48,7 +48,7 @@ view_screen(struct cli_opts *o, const char *value, char *msg, size_t msglen)
 		}
 	if (config_parse_int(value, 1, CLI_VIEW_SCREENS, &n) != 0) {
 		config_error(msg, msglen, "screen '%s': expected 1 to %d or "
-		    "dashboard, parameters, memory, step", value,
+		    "dashboard, parameters, memory, step, teach", value,
 		    CLI_VIEW_SCREENS);
 		return -1;
 	}

@@ -56,6 +56,7 @@ keys_help_toggle(struct keys_ui *ui, const struct key_row *k)
 {
 	(void)k;
 	ui->help = !ui->help;
+	ui->glossary = false;
 	return KEYS_REDRAW;
 }
 
@@ -63,6 +64,15 @@ static int
 keys_help_close(struct keys_ui *ui, const struct key_row *k)
 {
 	(void)k;
+	ui->help = ui->glossary = false;
+	return KEYS_REDRAW;
+}
+
+static int
+keys_glossary_toggle(struct keys_ui *ui, const struct key_row *k)
+{
+	(void)k;
+	ui->glossary = !ui->glossary;
 	ui->help = false;
 	return KEYS_REDRAW;
 }
@@ -121,15 +131,18 @@ static const struct key_line keys_common[] = {
 	{ .keys = { { 't', "t", NULL, "next theme", keys_theme, 0, 0 } } },
 	{ .keys = { { '\t', "Tab", NULL, "next screen", keys_screen_next, 0,
 	    0 } } },
-	{ .name = "1-4", .sep = ", ", .keys = {
+	{ .name = "1-5", .sep = ", ", .keys = {
 	    { '1', "1", NULL, "dashboard", keys_screen_go, 0, 0 },
 	    { '2', "2", NULL, "parameters", keys_screen_go, 0, 1 },
 	    { '3', "3", NULL, "memory", keys_screen_go, 0, 2 },
-	    { '4', "4", NULL, "step-through", keys_screen_go, 0, 3 } } },
+	    { '4', "4", NULL, "step-through", keys_screen_go, 0, 3 },
+	    { '5', "5", NULL, "teach", keys_screen_go, 0, 4 } } },
 };
 
 /* ... then every screen's own, then these. */
 static const struct key_line keys_last[] = {
+	{ .keys = { { 'g', "g", NULL, "glossary of the teaching terms",
+	    keys_glossary_toggle, 0, 0 } } },
 	{ .keys = {
 	    { '?', "?", NULL, "this help", keys_help_toggle, 0, 0 },
 	    { KEYS_ESC, "Esc", NULL, "close it", keys_help_close, 0, 0 } } },
@@ -180,6 +193,8 @@ keys_help_lines(const struct key_line **out, int max)
 			out[n] = &keys_common[i];
 	for (sc = 0; sc < LAYOUT_SCREENS; sc++) {
 		m = screen_module(sc);
+		if (sc > 0 && m->keys == screen_module(sc - 1)->keys)
+			continue;	/* shared with the screen before */
 		for (i = 0; i < m->nkeys; i++, n++)
 			if (n < max)
 				out[n] = &m->keys[i];

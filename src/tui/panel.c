@@ -136,3 +136,98 @@ panel_state_colour(enum engine_state st)
 	}
 	return COL_STATUS;
 }
+
+/* The layer ℓ selected, within the trace's 0 .. L. */
+int
+panel_trace_layer(const struct panel_ctx *ctx)
+{
+	int l = ctx->step != NULL ? ctx->step->layer : 0;
+	int L = ctx->s->trace.cfg.layers;
+
+	return l > L ? L : l < 0 ? 0 : l;
+}
+
+/* The frame's inside, or a centred note when there is no trace to draw. */
+bool
+panel_trace_begin(const struct panel_ctx *ctx, struct canvas *c,
+    struct rect r, const char *title, struct rect *in)
+{
+	const struct snapshot_trace *st = &ctx->s->trace;
+
+	*in = panel_frame(c, r, title);
+	if (in->w < 8 || in->h < 1)
+		return false;
+	if (!st->have_src) {
+		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
+		    ctx->s->state == ENGINE_STARTING || ctx->s->busy[0] ?
+		    "setting up the run..." : "waiting for a snapshot...");
+		return false;
+	}
+	if (!st->ready) {
+		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
+		    "no trace for this configuration");
+		return false;
+	}
+	return true;
+}
+
+/* Bytes of s that fill at most w cells, ending at a space if one is
+ * within them (all of s if it fits); *cut tells whether s goes on. */
+static size_t
+panel_note_row(const char *s, int w, bool *cut)
+{
+	size_t i = 0, brk = 0;
+	int cells = 0;
+
+	while (s[i] != '\0') {
+		size_t n = 1;
+
+		while (((unsigned char)s[i + n] & 0xc0) == 0x80)
+			n++;
+		if (cells == w) {
+			*cut = true;
+			return brk > 0 ? brk : i;
+		}
+		if (s[i] == ' ')
+			brk = i;
+		cells++;
+		i += n;
+	}
+	*cut = false;
+	return i;
+}
+
+/* The trace's note of panel k at layer l in the last rows of in (one, or
+ * two when it is wider than in and in has at least 8 rows), the rest cut
+ * with an ellipsis; returns the rows it took (0: no note). */
+int
+panel_trace_note(struct canvas *c, struct rect in, const struct trace *tr,
+    int l, enum trace_note k)
+{
+	const char *s = trace_note(tr, l, k, c->g->utf8), *more = c->g->utf8 ?
+	    "…" : "...";
+	int rows = 1, y, mw = canvas_text_width(more);
+	char buf[TRACE_NOTE_LEN + 8];
+	size_t len;
+	bool cut;
+
+	if (s == NULL || s[0] == '\0' || in.w < 4 || in.h < 2)
+		return 0;
+	panel_note_row(s, in.w, &cut);
+	if (cut && in.h >= 8)
+		rows = 2;
+	for (y = in.y + in.h - rows; y < in.y + in.h; y++) {
+		bool last = y == in.y + in.h - 1;
+
+		len = panel_note_row(s, in.w, &cut);
+		if (last && cut)	/* leave room for the ellipsis */
+			len = panel_note_row(s, in.w - mw, &cut);
+		snprintf(buf, sizeof buf, "%.*s%s", (int)len, s, last && cut ?
+		    more : "");
+		canvas_text(c, in.x, y, in.w, COL_TITLE, buf);
+		s += len;
+		while (*s == ' ')
+			s++;
+	}
+	return rows;
+}

@@ -66,41 +66,6 @@ step_num(char *buf, size_t len, double v, bool sign)
 	return buf;
 }
 
-/* The layer ℓ selected, within the trace's 0 .. L. */
-static int
-step_layer(const struct panel_ctx *ctx)
-{
-	int l = ctx->step != NULL ? ctx->step->layer : 0;
-	int L = ctx->s->trace.cfg.layers;
-
-	return l > L ? L : l < 0 ? 0 : l;
-}
-
-/* The frame's inside, or a centred note when there is nothing to draw;
- * returns false in that case. */
-static bool
-step_begin(const struct panel_ctx *ctx, struct canvas *c, struct rect r,
-    const char *title, struct rect *in)
-{
-	const struct snapshot_trace *st = &ctx->s->trace;
-
-	*in = panel_frame(c, r, title);
-	if (in->w < 8 || in->h < 1)
-		return false;
-	if (!st->have_src) {
-		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
-		    ctx->s->state == ENGINE_STARTING || ctx->s->busy[0] ?
-		    "setting up the run..." : "waiting for a snapshot...");
-		return false;
-	}
-	if (!st->ready) {
-		panel_centre(c, *in, in->y + in->h / 2, COL_DIM,
-		    "no trace for this configuration");
-		return false;
-	}
-	return true;
-}
-
 /* "name v1 v2 ..." until the line is full; returns the cells used. */
 static int
 step_vector_line(struct canvas *c, int x, int y, int w, const char *name,
@@ -167,20 +132,80 @@ step_steps_line(struct canvas *c, struct rect in, int y, const struct trace *tr,
 		    "l = 0: nothing has moved yet; Right steps to layer 1");
 		return;
 	}
-	step_num(g, sizeof g, tr->gd_step[l], false);
+	step_num(g, sizeof g, tr->n * tr->gd_step[l], false);
 	step_num(a, sizeof a, tr->cg_alpha[l - 1], false);
-	step_num(b, sizeof b, tr->cg_beta[l - 1], false);
-	/* as many of the three as fit */
+	step_num(b, sizeof b, l > 1 ? tr->cg_beta[l - 2] : NAN, false);
+	/* as many of them as fit; CG's coefficients with their iteration
+	 * k = l − 1 written: w_l = w_{l−1} + α_k p_k, p_k = r_k + β_{k−1} p_{k−1} */
 	x = in.x + canvas_text(c, in.x, y, in.w, COL_DIM, "steps");
-	snprintf(line, sizeof line, "  GD %s %s", step_sym(c, "η", "eta"), g);
+	snprintf(line, sizeof line, "  GD n%s %s", step_sym(c, "·η", "*eta"),
+	    g);
 	x = panel_segment(c, x, y, in.x + in.w, COL_REF_GD, line);
-	snprintf(line, sizeof line, "  CG %s %s %s %s",
-	    step_sym(c, "α", "alpha"), a, step_sym(c, "β", "beta"), b);
+	if (tr->step_scalar != NULL && isfinite(tr->step_scalar[l - 1])) {
+		snprintf(line, sizeof line, "  model a_%d %s", l - 1,
+		    step_num(g, sizeof g, tr->step_scalar[l - 1], false));
+		x = panel_segment(c, x, y, in.x + in.w, COL_MODEL, line);
+	}
+	if (l > 1)
+		snprintf(line, sizeof line, "  CG %s_%d %s %s_%d %s",
+		    step_sym(c, "α", "alpha"), l - 1, a,
+		    step_sym(c, "β", "beta"), l - 2, b);
+	else
+		snprintf(line, sizeof line, "  CG %s_0 %s",
+		    step_sym(c, "α", "alpha"), a);
 	x = panel_segment(c, x, y, in.x + in.w, COL_REF_CG, line);
 	snprintf(line, sizeof line, "  Nesterov %s %g %s %g",
 	    step_sym(c, "η", "eta"), tr->nest_eta, step_sym(c, "β", "beta"),
 	    tr->nest_beta);
 	panel_segment(c, x, y, in.x + in.w, COL_REF_NESTEROV, line);
+}
+
+/* Whether method i's iterate is drawn. */
+static bool
+step_has_w(const struct trace *tr, int i)
+{
+	return step_methods[i].m != TRACE_MODEL || tr->model_has_w;
+}
+
+/* The iterates w_l of every method from row y + 1, a row each, their
+ * entries in columns as wide as the widest entry of any of them (and as
+ * many as fit, an ellipsis after). */
+static void
+step_iterates(struct canvas *c, struct rect in, int y, const struct trace *tr,
+    int l)
+{
+	char buf[32];
+	int d = tr->d, cw = 1, ncol, i, k, x, end = in.y + in.h;
+
+	for (i = 0; i < STEP_NMETHODS; i++)
+		for (k = 0; k < d && step_has_w(tr, i); k++) {
+			step_num(buf, sizeof buf, tr->col[step_methods[i].m].w[
+			    (size_t)l * d + k], true);
+			if (canvas_text_width(buf) > cw)
+				cw = canvas_text_width(buf);
+		}
+	cw++;	/* a blank before each */
+	ncol = (in.w - 9) / cw;
+	if (ncol < d)	/* room for the ellipsis */
+		ncol = (in.w - 9 - 2) / cw;
+	if (ncol > d)
+		ncol = d;
+	for (i = 0; i < STEP_NMETHODS && ++y < end; i++) {
+		const double *w = tr->col[step_methods[i].m].w + (size_t)l * d;
+
+		canvas_text(c, in.x, y, 9, step_methods[i].col,
+		    step_methods[i].head);
+		if (!step_has_w(tr, i))
+			continue;
+		for (k = 0, x = in.x + 9; k < ncol; k++, x += cw) {
+			step_num(buf, sizeof buf, w[k], true);
+			canvas_text(c, x + cw - canvas_text_width(buf), y,
+			    cw, COL_TEXT, buf);
+		}
+		if (ncol < d)
+			canvas_text(c, x, y, 2, COL_DIM, c->g->utf8 ? " …" :
+			    " ..");
+	}
 }
 
 static void
@@ -200,10 +225,10 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		    "following" : "frozen");
 	else
 		snprintf(title, sizeof title, "step-through");
-	if (!step_begin(ctx, c, r, title, &in))
+	if (!panel_trace_begin(ctx, c, r, title, &in))
 		return;
 	tr = &st->tr;
-	l = step_layer(ctx);
+	l = panel_trace_layer(ctx);
 	d = tr->d;
 	y = in.y;
 	end = in.y + in.h;
@@ -274,16 +299,7 @@ step_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	} else if (!tr->model_has_w)
 		canvas_text(c, x, y, in.x + in.w - x, COL_DIM,
 		    " (the model's features move: no implied w)");
-	for (i = 0; i < STEP_NMETHODS && ++y < end; i++) {
-		const struct trace_column *col = &tr->col[step_methods[i].m];
-
-		canvas_text(c, in.x, y, 9, step_methods[i].col,
-		    step_methods[i].head);
-		if (step_methods[i].m == TRACE_MODEL && !tr->model_has_w)
-			continue;
-		step_vector_line(c, in.x + 9, y, in.w - 9, "",
-		    col->w + (size_t)l * d, d, COL_TEXT, true);
-	}
+	step_iterates(c, in, y, tr, l);
 }
 
 /* ---- the error chart ---- */
@@ -297,14 +313,15 @@ step_chart_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	struct plot p;
 	double lo = INFINITY, hi = -INFINITY, xs[65], ys[65];
 	char buf[32];
-	int i, l, L, row, x, col, at = step_layer(ctx);
+	int i, l, L, row, x, col, at = panel_trace_layer(ctx);
 	int sw;
 
-	if (!step_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
+	if (!panel_trace_begin(ctx, c, r, step_sym(c, "ln (ŷ−y)² by layer l",
 	    "ln (y^-y)^2 by layer"), &in))
 		return;
 	tr = &ctx->s->trace.tr;
 	L = tr->L;
+	in.h -= panel_trace_note(c, in, tr, at, TRACE_NOTE_ERROR);
 	if (in.w < 12 || in.h < 4 || L > 64)
 		return;
 	for (i = 0; i < STEP_NMETHODS; i++)
@@ -430,22 +447,25 @@ static void
 step_memory_summary(struct canvas *c, struct rect in, int y,
     const struct trace *tr, int l)
 {
-	char line[192], a[32], na[32], g[32], b[32];
+	char line[192], a[32], na[32], g[32], b[32], bk[64];
 	int n = tr->n;
 
 	switch (tr->memory) {
 	case MS_MEMORY_CGD:
-		snprintf(line, sizeof line, "layer %d: %s %s (CG n%s %s)   "
-		    "%s %s (CG %s %s)", l,
+		/* CG's coefficients with their own index k = l − 1 (β's:
+		 * k − 1); γ_0 carries R_0 = 0, so layer 1 has no β */
+		snprintf(bk, sizeof bk, "CG %s_%d %s", step_sym(c, "β", "beta"),
+		    l - 2, step_num(b, sizeof b, l > 1 ? tr->cg_beta[l - 2] :
+		    0.0, true));
+		snprintf(line, sizeof line, "layer %d: %s %s (CG n%s_%d %s)   "
+		    "%s %s (%s)", l,
 		    step_sym(c, "α", "alpha"),
 		    step_num(a, sizeof a, tr->alpha[l - 1], true),
-		    step_sym(c, "·α", "*alpha"),
+		    step_sym(c, "·α", "*alpha"), l - 1,
 		    step_num(na, sizeof na, n * tr->cg_alpha[l - 1], true),
 		    step_sym(c, "γ", "gamma"),
 		    step_num(g, sizeof g, tr->gamma[l - 1], true),
-		    step_sym(c, "β", "beta"),
-		    step_num(b, sizeof b, l > 1 ? tr->cg_beta[l - 2] : 0.0,
-		    true));
+		    l > 1 ? bk : "inert: R_0 = 0");
 		if (canvas_text_width(line) + 36 <= in.w)
 			strcat(line, "   (CG's are this task's own)");
 		break;
@@ -466,7 +486,9 @@ step_memory_summary(struct canvas *c, struct rect in, int y,
 	canvas_text(c, in.x, y, in.w, COL_TEXT, line);
 }
 
-/* cgd: every layer's α, γ beside CG's, the current layer bold. */
+/* cgd: every layer's α, γ beside CG's, the current layer bold; CG's
+ * iteration k = l − 1 in a column of its own, so that its coefficients
+ * carry their own index (the β a layer's γ plays is CG's β_{k−1}). */
 static int
 step_cgd_table(struct canvas *c, struct rect in, int y, const struct trace *tr,
     int l)
@@ -474,31 +496,33 @@ step_cgd_table(struct canvas *c, struct rect in, int y, const struct trace *tr,
 	char buf[32];
 	int L = tr->L, end = in.y + in.h, k, x;
 	static const char *heads[2][4] = {
-		{ "α", "CG n·α", "γ", "CG β" },
-		{ "alpha", "CG n*a", "gamma", "CG beta" },
+		{ "α", "CG n·α_k", "γ", "CG β_k−1" },
+		{ "alpha", "CG n*a_k", "gamma", "CG b_k-1" },
 	};
 
-	if (y + L + 1 > end || in.w < 40)
+	if (y + L + 1 > end || in.w < 44)
 		return y;
 	canvas_text(c, in.x, y, 4, COL_DIM, "l");
+	canvas_text(c, in.x + 4, y, 4, COL_DIM, "k");
 	for (k = 0; k < 4; k++)
-		canvas_text(c, in.x + 4 + k * 9 + 8 -
+		canvas_text(c, in.x + 8 + k * 9 + 8 -
 		    canvas_text_width(heads[c->g->utf8 ? 0 : 1][k]), y, 9,
 		    k % 2 ? COL_REF_CG : COL_MODEL,
 		    heads[c->g->utf8 ? 0 : 1][k]);
 	for (int j = 0; j < L; j++) {
 		double vals[4] = { tr->alpha[j], tr->n * tr->cg_alpha[j],
-		    tr->gamma[j], j > 0 ? tr->cg_beta[j - 1] : 0.0 };
+		    tr->gamma[j], j > 0 ? tr->cg_beta[j - 1] : NAN };
 
 		y++;
 		canvas_printf(c, in.x, y, 4, COL_DIM, "%d", j + 1);
+		canvas_printf(c, in.x + 4, y, 4, COL_DIM, "%d", j);
 		for (k = 0; k < 4; k++) {
 			step_num(buf, sizeof buf, vals[k], true);
-			x = in.x + 4 + k * 9 + 8 - canvas_text_width(buf);
+			x = in.x + 8 + k * 9 + 8 - canvas_text_width(buf);
 			canvas_text(c, x, y, 9, COL_TEXT, buf);
 		}
 		if (j + 1 == l) {
-			struct rect b = { in.x, y, 4 + 4 * 9, 1 };
+			struct rect b = { in.x, y, 8 + 4 * 9, 1 };
 
 			canvas_attr(c, b, CATTR_BOLD);
 		}
@@ -548,7 +572,7 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 	const struct trace *tr;
 	struct rect in;
 	char title[96], buf[128];
-	int l = step_layer(ctx), n1, end, y, x, first, last, sw, gw, bw, j, lj;
+	int l = panel_trace_layer(ctx), n1, end, y, x, first, last, sw, gw, bw, j, lj;
 	int L;
 	double rrange = 0, grange = 0, bmax = 0, upd = 0;
 	bool lfom;
@@ -561,11 +585,12 @@ step_memory_draw(const struct panel_ctx *ctx, struct canvas *c,
 		    config_memory_name(st->cfg.memory));
 	else
 		snprintf(title, sizeof title, "memory");
-	if (!step_begin(ctx, c, r, title, &in))
+	if (!panel_trace_begin(ctx, c, r, title, &in))
 		return;
 	tr = &st->tr;
 	L = tr->L;
 	n1 = tr->n + 1;
+	in.h -= panel_trace_note(c, in, tr, l, TRACE_NOTE_MEMORY);
 	y = in.y;
 	end = in.y + in.h;
 	lfom = tr->memory == MS_MEMORY_LFOM;

@@ -15,6 +15,7 @@ static const struct screen_module *const screen_modules[LAYOUT_SCREENS] = {
 	&screen_parameters,
 	&screen_memory,
 	&screen_step,
+	&screen_teach,
 };
 
 /* Screen i (0-based); the dashboard if out of range. */
@@ -132,6 +133,8 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 	}
 	m->draw(&ctx, c, &lo);
 	screen_toast(c, s, st);
-	if (st->help)
+	if (st->glossary)
+		screen_glossary(c);
+	else if (st->help)
 		screen_help(c, st->screen);
 }

@@ -31,8 +31,8 @@ struct help_fit {
 
 /* Bytes of s's next wrapped row of at most w cells (at least one word,
  * cut if a word alone is wider); *next gets where the row after starts. */
-static size_t
-help_wrap(const char *s, int w, const char **next)
+size_t
+screen_wrap(const char *s, int w, const char **next)
 {
 	size_t end = 0, i = 0;
 	int cells = 0;
@@ -78,7 +78,7 @@ help_rows(const char *text, int w)
 	int n = 0;
 
 	do {
-		help_wrap(p, w, &p);
+		screen_wrap(p, w, &p);
 		n++;
 	} while (*p != '\0');
 	return n;
@@ -150,6 +150,10 @@ help_fit(const struct canvas *c, char names[][64], char texts[][256], int n,
 static bool
 help_other_screen(const struct key_line *l, int sc)
 {
+	const struct screen_module *own = screen_module(sc);
+
+	if (own->nkeys > 0 && l >= own->keys && l < own->keys + own->nkeys)
+		return false;	/* sc's own, if shared with another screen */
 	for (int o = 0; o < LAYOUT_SCREENS; o++) {
 		const struct screen_module *m = screen_module(o);
 
@@ -210,6 +214,49 @@ screen_help_box(const struct canvas *c, int sc)
 	return f.box;
 }
 
+/* The n lines (names, texts) laid out by f in a box titled title, the
+ * closing line at its bottom. */
+static void
+help_draw(struct canvas *c, char names[][64], char texts[][256], int n,
+    const struct help_fit *f, const char *title, const char *closing)
+{
+	const char *p, *q;
+	int i, col = 0, used = 0, r, x, y, bottom;
+	size_t len;
+
+	canvas_fill(c, f->box, COL_HELP);
+	canvas_box(c, f->box, title);
+	bottom = f->box.y + f->box.h - 2;	/* the closing line's row */
+	for (i = 0; i < n; i++) {
+		r = help_rows(texts[i], f->textw);
+		if (used > 0 && used + r > f->rows && col + 1 < f->ncols) {
+			col++;
+			used = 0;
+		}
+		x = f->box.x + 2 + col * (f->colw + HELP_GAP);
+		y = f->box.y + 1 + used;
+		if (y + r > bottom) {
+			canvas_printf(c, f->box.x + 2, bottom, f->box.w - 4,
+			    COL_HELP, "%d more lines: enlarge the terminal",
+			    n - i);
+			return;
+		}
+		canvas_text(c, x, y, f->namew, COL_KEY, names[i]);
+		for (p = texts[i]; *p != '\0'; p = q, y++) {
+			char row[256];
+
+			len = screen_wrap(p, f->textw, &q);
+			snprintf(row, sizeof row, "%.*s", (int)len, p);
+			canvas_text(c, x + f->namew + 1, y, f->textw, COL_HELP,
+			    row);
+		}
+		used += r;
+	}
+	if (bottom > f->box.y)
+		canvas_text(c, f->box.x + 2, bottom, f->box.w - 4, COL_HELP,
+		    closing);
+}
+
 /* The help overlay (from the key lines) of screen sc centred in the
  * canvas. */
 void
@@ -217,40 +264,7 @@ screen_help(struct canvas *c, int sc)
 {
 	char names[HELP_LINES][64], texts[HELP_LINES][256];
 	struct help_fit f;
-	const char *p, *q;
-	int n, i, col = 0, used = 0, r, x, y, bottom;
-	size_t len;
+	int n = help_plan(c, sc, names, texts, &f);
 
-	n = help_plan(c, sc, names, texts, &f);
-	canvas_fill(c, f.box, COL_HELP);
-	canvas_box(c, f.box, "keys");
-	bottom = f.box.y + f.box.h - 2;	/* the closing line's row */
-	for (i = 0; i < n; i++) {
-		r = help_rows(texts[i], f.textw);
-		if (used > 0 && used + r > f.rows && col + 1 < f.ncols) {
-			col++;
-			used = 0;
-		}
-		x = f.box.x + 2 + col * (f.colw + HELP_GAP);
-		y = f.box.y + 1 + used;
-		if (y + r > bottom) {
-			canvas_printf(c, f.box.x + 2, bottom, f.box.w - 4,
-			    COL_HELP, "%d more key lines: enlarge the terminal",
-			    n - i);
-			return;
-		}
-		canvas_text(c, x, y, f.namew, COL_KEY, names[i]);
-		for (p = texts[i]; *p != '\0'; p = q, y++) {
-			char row[256];
-
-			len = help_wrap(p, f.textw, &q);
-			snprintf(row, sizeof row, "%.*s", (int)len, p);
-			canvas_text(c, x + f.namew + 1, y, f.textw, COL_HELP,
-			    row);
-		}
-		used += r;
-	}
-	if (bottom > f.box.y)
-		canvas_text(c, f.box.x + 2, bottom, f.box.w - 4, COL_HELP,
-		    "? or Esc closes this help");
+	help_draw(c, names, texts, n, &f, "keys", "? or Esc closes this help");
 }

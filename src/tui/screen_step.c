@@ -6,6 +6,12 @@
  * the step view (stepview.h) and tell the worker which task to trace and
  * whether to follow; its sync brings the view up to date with each
  * snapshot; its panels, panel_step.c's, draw the trace the worker published.
+ *
+ * The teaching screen (screen 5) follows the same step view with the same
+ * keys: four panels in a 2 × 2 grid (the right column half the width, the
+ * top row half the height), the error along each eigen-direction and the
+ * residual polynomials above (panel_teach.c), the path (panel_path.c) and
+ * the learned method as a method (panel_lfom.c) below.
  */
 #include <stddef.h>
 
@@ -100,7 +106,7 @@ static const struct key_line screen_step_keys[] = {
 static const struct panel_hint screen_step_hints[] = {
 	{ "← → layer", "Lt Rt layer" }, { "↑ ↓ task", "Up Dn task" },
 	{ "d random task", NULL }, { "f follow/freeze", NULL },
-	{ "? help", NULL }, { "q quit", NULL }, { "space pause", NULL },
+	{ "g glossary", NULL }, { "? help", NULL }, { "q quit", NULL }, { "space pause", NULL },
 	{ "Tab screen", NULL },
 };
 
@@ -112,5 +118,24 @@ const struct screen_module screen_step = {
 	.nhints = (int)(sizeof screen_step_hints /
 	    sizeof screen_step_hints[0]),
 	.sync = screen_step_sync,
+	.draw = screen_draw_panels,
+};
+
+static const struct layout_grid screen_teach_grid = {
+	50, 40, 1000,	/* right column: half the width */
+	50, 10, 10,	/* top row: half the height, >= 10, leaving >= 10 */
+	LAYOUT_TEACH_DIRS, LAYOUT_TEACH_POLY, LAYOUT_TEACH_PATH,
+	LAYOUT_TEACH_METHOD
+};
+
+/* The teaching screen: the step-through's keys and hints; the step view
+ * is synced once, by the step-through screen's module. */
+const struct screen_module screen_teach = {
+	.grid = &screen_teach_grid,
+	.keys = screen_step_keys,
+	.nkeys = (int)(sizeof screen_step_keys / sizeof screen_step_keys[0]),
+	.hints = screen_step_hints,
+	.nhints = (int)(sizeof screen_step_hints /
+	    sizeof screen_step_hints[0]),
 	.draw = screen_draw_panels,
 };

@@ -240,7 +240,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct step_view step;
 	struct msg_view msg;
 	struct plot_view plot;
-	struct keys_ui ui = { 0, false, tui_send, e, &step, &plot };
+	struct keys_ui ui = { 0, false, tui_send, e, &step, &plot, false };
 	struct screen_views views = { &step, &msg, &plot };
 	struct screen_state st;
 	struct canvas c;
@@ -315,6 +315,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		if (dirty && now - last_frame >= TUI_FRAME_MS * 1e-3) {
 			st.screen = ui.screen;
 			st.help = ui.help;
+			st.glossary = ui.glossary;
 			st.theme = theme.name;
 			st.note = note;
 			st.step = &step;
