@@ -82,8 +82,11 @@ test_cg_exact_at_d(void **state)
 	assert_note_has(&tc.tr, 2, TRACE_NOTE_ERROR, "CG is exact at l = 2 = d");
 	assert_note_has(&tc.tr, 3, TRACE_NOTE_ERROR, "CG is exact at l = 2 = d");
 	assert_note_has(&tc.tr, 2, TRACE_NOTE_PATH, "CG is at w* after 2 steps");
-	assert_note_has(&tc.tr, 1, TRACE_NOTE_PATH, "Exact (d = 2)");
-	assert_note_has(&tc.tr, 2, TRACE_NOTE_POLY, "0 at all 2 eigenvalues");
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_PATH, "Distance to w* at l = 1");
+	assert_note_has(&tc.tr, 2, TRACE_NOTE_POLY, "CG's r_2 is 0 at every "
+	    "eigenvalue");
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_POLY, "CG's r_1 is near 0 at 1 "
+	    "of 2");
 	case_close(&tc);
 }
 
@@ -99,12 +102,12 @@ test_error_note_follows_the_numbers(void **state)
 	e = tc.tr.col[TRACE_MODEL].err;
 	e[1] = 0.5 * tc.tr.col[TRACE_CG].err[1];
 	lesson_notes(&tc.tr);
-	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, "the model's error");
-	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, "is below CG's");
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, "the model (");
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, ") beats CG (");
 	e[1] = 2.0 * tc.tr.col[TRACE_CG].err[1];
 	lesson_notes(&tc.tr);
-	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, "is below the model's");
-	assert_note_has(&tc.tr, 0, TRACE_NOTE_ERROR, "every method predicts 0");
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, ") beats the model (");
+	assert_note_has(&tc.tr, 0, TRACE_NOTE_ERROR, "all predict 0");
 	case_close(&tc);
 }
 
@@ -125,18 +128,19 @@ test_direction_that_barely_moves(void **state)
 	e[3] = 0.9 * trace_dir_err(&tc.tr, TRACE_MODEL, 0)[3];
 	lesson_notes(&tc.tr);
 	snprintf(lam, sizeof lam, "%.2g", tc.tr.eig[3]);
-	assert_note_has(&tc.tr, 2, TRACE_NOTE_DIRS, "along λ = %s barely moves "
-	    "(90%% of it left)", lam);
+	assert_note_has(&tc.tr, 2, TRACE_NOTE_DIRS, "along λ = %s barely moves: "
+	    "90%% of it is left", lam);
 	e[3] = 1.5 * trace_dir_err(&tc.tr, TRACE_MODEL, 0)[3];
 	lesson_notes(&tc.tr);
-	assert_note_has(&tc.tr, 2, TRACE_NOTE_DIRS, "has grown (150%% of it");
+	assert_note_has(&tc.tr, 2, TRACE_NOTE_DIRS, "has grown: 150%% of it");
 	e[3] = 0.1 * trace_dir_err(&tc.tr, TRACE_MODEL, 0)[3];
 	lesson_notes(&tc.tr);
 	assert_note_has(&tc.tr, 2, TRACE_NOTE_DIRS, "the model 10%%");
 	case_close(&tc);
 }
 
-/* cgd: γ_ℓ beside CG's β_{ℓ−2}, named with that index and its value. */
+/* cgd: γ_k beside CG's β_{k−1} (k = ℓ − 1, doc/math.md's 0-based layer),
+ * each named with the index of the value printed. */
 static void
 test_cgd_beta_has_its_index(void **state)
 {
@@ -149,11 +153,14 @@ test_cgd_beta_has_its_index(void **state)
 	for (int l = 2; l <= 4; l++) {
 		snprintf(g, sizeof g, "%.2g", tc.tr.gamma[l - 1]);
 		snprintf(b, sizeof b, "%.2g", tc.tr.cg_beta[l - 2]);
-		assert_note_has(&tc.tr, l, TRACE_NOTE_MEMORY, "γ_%d = %s", l, g);
+		assert_note_has(&tc.tr, l, TRACE_NOTE_MEMORY, "γ_%d = %s", l - 1,
+		    g);
 		assert_note_has(&tc.tr, l, TRACE_NOTE_MEMORY, "β_%d = %s", l - 2,
 		    b);
 	}
 	assert_note_has(&tc.tr, 1, TRACE_NOTE_MEMORY, "nothing to deflect");
+	snprintf(g, sizeof g, "%.2g", tc.tr.alpha[0]);
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_MEMORY, "α_0 = %s", g);
 	case_close(&tc);
 }
 
@@ -169,8 +176,8 @@ test_scalar_step_beside_gd(void **state)
 	lesson_notes(&tc.tr);
 	snprintf(s, sizeof s, "%.2g", tc.tr.step_scalar[1]);
 	snprintf(g, sizeof g, "%.2g", tc.tr.n * tc.tr.gd_step[2]);
-	assert_note_has(&tc.tr, 2, TRACE_NOTE_METHOD, "Layer 2's learned step "
-	    "is %s; GD's n·η for 2 steps is %s", s, g);
+	assert_note_has(&tc.tr, 2, TRACE_NOTE_METHOD, "Layer 2's learned step: "
+	    "%s; GD's n·η for 2 steps: %s", s, g);
 	assert_true(strstr(trace_note(&tc.tr, 2, TRACE_NOTE_METHOD, false),
 	    "GD's n*eta") != NULL);
 	case_close(&tc);

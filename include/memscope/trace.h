@@ -162,7 +162,8 @@ int trace_set_model(struct trace *tr, struct model *m);
 const char *trace_method_name(enum trace_method m);
 
 /* Method m's (m < TRACE_POLYS) residual polynomial after ℓ steps on the
- * grid (POINTS values) and at the eigenvalues (d values). */
+ * grid (POINTS values) and at the eigenvalues (d values); these three are
+ * NULL while the trace has no task part. */
 const double *trace_poly(const struct trace *tr, int m, int l);
 const double *trace_poly_eig(const struct trace *tr, int m, int l);
 /* Method m's error along each eigen-direction after ℓ steps (d values). */

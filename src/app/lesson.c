@@ -116,69 +116,69 @@ lesson_error(const struct trace *tr, int l, char *out)
 	for (int m = 0; m < TRACE_METHODS; m++)
 		e[m] = tr->col[m].err;
 	if (l == 0) {
-		lesson_printf(out, "At l = 0 every method predicts 0: the "
-		    "error is y² = %s.", lesson_num(a, e[TRACE_CG][0]));
+		lesson_printf(out, "At l = 0 all predict 0: the error is y² = "
+		    "%s.", lesson_num(a, e[TRACE_CG][0]));
 		return;
 	}
 	if (ex > 0 && l >= ex) {
-		lesson_printf(out, "CG is exact at l = %d%s: its error is "
-		    "%s; the model's is %s.", ex, ex == tr->d ? " = d" : "",
+		lesson_printf(out, "CG is exact at l = %d%s (error %s); the "
+		    "model: %s.", ex, ex == tr->d ? " = d" : "",
 		    lesson_num(a, e[TRACE_CG][l]),
 		    lesson_num(b, e[TRACE_MODEL][l]));
 		return;
 	}
 	if (e[TRACE_MODEL][l] < e[TRACE_CG][l])
-		lesson_printf(out, "At l = %d the model's error (%s) is below "
-		    "CG's (%s) and GD's (%s).", l, lesson_num(a,
-		    e[TRACE_MODEL][l]), lesson_num(b, e[TRACE_CG][l]),
-		    lesson_num(c, e[TRACE_GD][l]));
+		lesson_printf(out, "At l = %d the model (%s) beats CG (%s); "
+		    "GD: %s.", l, lesson_num(a, e[TRACE_MODEL][l]),
+		    lesson_num(b, e[TRACE_CG][l]), lesson_num(c,
+		    e[TRACE_GD][l]));
 	else
-		lesson_printf(out, "At l = %d CG's error (%s) is below the "
-		    "model's (%s); GD's is %s.", l, lesson_num(a,
-		    e[TRACE_CG][l]), lesson_num(b, e[TRACE_MODEL][l]),
-		    lesson_num(c, e[TRACE_GD][l]));
+		lesson_printf(out, "At l = %d CG (%s) beats the model (%s); "
+		    "GD: %s.", l, lesson_num(a, e[TRACE_CG][l]),
+		    lesson_num(b, e[TRACE_MODEL][l]), lesson_num(c,
+		    e[TRACE_GD][l]));
 }
 
-/* The memory: what layer ℓ reads from its registers. */
+/* The memory: what layer ℓ reads from its registers. The coefficients
+ * carry the 0-based index k = ℓ − 1 of doc/math.md, CG's too. */
 static void
 lesson_memory(const struct trace *tr, int l, char *out)
 {
 	char a[24], b[24];
-	int L = tr->L, j, best = 0;
+	int L = tr->L, j, best = 0, k = l - 1;
 
 	if (l == 0 || !tr->have_model) {
-		lesson_printf(out, "At l = 0 nothing has been read yet: the "
-		    "label row holds the context labels and 0.");
+		lesson_printf(out, "At l = 0 nothing is read yet: the label "
+		    "row holds the context labels and 0.");
 		return;
 	}
 	switch (tr->memory) {
 	case MS_MEMORY_CGD:
-		if (l == 1)
-			lesson_printf(out, "Layer 1 has nothing to deflect "
-			    "(R_0 = 0): it steps α_1 = %s along its own "
-			    "register, CG n·α_0 = %s.", lesson_num(a,
+		if (k == 0)
+			lesson_printf(out, "Layer 1: nothing to deflect (R_0 "
+			    "= 0); α_0 = %s, CG's n·α_0 = %s.", lesson_num(a,
 			    tr->alpha[0]), lesson_num(b, tr->n *
 			    tr->cg_alpha[0]));
 		else
-			lesson_printf(out, "γ_%d = %s is learned once for "
-			    "every task; CG's β_%d = %s is this task's own.",
-			    l, lesson_num(a, tr->gamma[l - 1]), l - 2,
-			    lesson_num(b, tr->cg_beta[l - 2]));
+			lesson_printf(out, "γ_%d = %s is fixed for all tasks; "
+			    "CG's β_%d = %s is this task's.", k, lesson_num(a,
+			    tr->gamma[k]), k - 1, lesson_num(b,
+			    tr->cg_beta[k - 1]));
 		return;
 	case MS_MEMORY_LFOM:
 		for (j = 0; j < l; j++)
-			if (fabs(tr->coef[(l - 1) * L + j]) >
-			    fabs(tr->coef[(l - 1) * L + best]))
+			if (fabs(tr->coef[k * L + j]) >
+			    fabs(tr->coef[k * L + best]))
 				best = j;
 		lesson_printf(out, "Layer %d weighs R_%d most (%s at the "
-		    "query); CG's weight on its newest gradient, on this task, is %s.", l,
-		    best + 1, lesson_num(a, tr->coef[(l - 1) * L + best]),
-		    lesson_num(b, tr->cg_weight[(l - 1) * L + l - 1]));
+		    "query); CG's newest weight: %s.", l, best + 1,
+		    lesson_num(a, tr->coef[k * L + best]), lesson_num(b,
+		    tr->cg_weight[k * L + k]));
 		return;
 	case MS_MEMORY_NONE:
 	default:
 		lesson_printf(out, "No memory: layer %d adds only its own "
-		    "register R_%d (m tries cgd and lfom).", l, l);
+		    "register R_%d.", l, l);
 		return;
 	}
 }
@@ -192,7 +192,7 @@ lesson_kept(const struct trace *tr, enum trace_method m, int l, int k)
 	return e0 != 0.0 ? fabs(trace_dir_err(tr, m, l)[k] / e0) : NAN;
 }
 
-/* The eigen-directions: what is left along the smallest and largest. */
+/* The eigen-directions: the model's slowest, or the smallest λ. */
 static void
 lesson_dirs(const struct trace *tr, int l, char *out)
 {
@@ -202,17 +202,16 @@ lesson_dirs(const struct trace *tr, int l, char *out)
 	double kept;
 
 	if (l == 0) {
-		lesson_printf(out, "At l = 0 the error is −w*: its size along "
-		    "each eigen-direction is where every method starts.");
+		lesson_printf(out, "At l = 0 the error is −w*: every method "
+		    "starts from it.");
 		return;
 	}
 	if (!model) {
-		lesson_printf(out, "Along λ = %s GD keeps %s of the error, "
-		    "along λ = %s %s (the model's features move: no w).",
-		    lesson_num(a, tr->eig[d - 1]), lesson_pct(b,
-		    lesson_kept(tr, TRACE_GD, l, d - 1)), lesson_num(c,
-		    tr->eig[0]), lesson_pct(g, lesson_kept(tr, TRACE_GD, l,
-		    0)));
+		lesson_printf(out, "GD keeps %s of the error along λ = %s, %s "
+		    "along λ = %s.", lesson_pct(b, lesson_kept(tr, TRACE_GD,
+		    l, d - 1)), lesson_num(a, tr->eig[d - 1]), lesson_pct(g,
+		    lesson_kept(tr, TRACE_GD, l, 0)), lesson_num(c,
+		    tr->eig[0]));
 		return;
 	}
 	for (int k = 1; k < d; k++)
@@ -221,14 +220,12 @@ lesson_dirs(const struct trace *tr, int l, char *out)
 			slow = k;
 	kept = lesson_kept(tr, TRACE_MODEL, l, slow);
 	if (kept > 0.8)
-		lesson_printf(out, "The model's error along λ = %s %s (%s of "
-		    "it left); GD keeps %s along λ = %s.", lesson_num(a,
-		    tr->eig[slow]), kept > 1.05 ? "has grown" : "barely moves",
-		    lesson_pct(b, kept), lesson_pct(c, lesson_kept(tr,
-		    TRACE_GD, l, d - 1)), lesson_num(g, tr->eig[d - 1]));
+		lesson_printf(out, "The model's error along λ = %s %s: %s of "
+		    "it is left.", lesson_num(a, tr->eig[slow]), kept > 1.05 ?
+		    "has grown" : "barely moves", lesson_pct(b, kept));
 	else
-		lesson_printf(out, "Along λ = %s GD keeps %s of the error, "
-		    "the model %s, CG %s.", lesson_num(a, tr->eig[d - 1]),
+		lesson_printf(out, "Along λ = %s GD keeps %s, the model %s, "
+		    "CG %s.", lesson_num(a, tr->eig[d - 1]),
 		    lesson_pct(b, lesson_kept(tr, TRACE_GD, l, d - 1)),
 		    lesson_pct(c, lesson_kept(tr, TRACE_MODEL, l, d - 1)),
 		    lesson_pct(g, lesson_kept(tr, TRACE_CG, l, d - 1)));
@@ -250,66 +247,52 @@ lesson_poly_max(const struct trace *tr, int m, int l)
 static void
 lesson_poly(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24], c[24];
-	int d = tr->d, near = 0;
+	char a[24], b[24];
+	int d = tr->d, near = 0, ex = lesson_cg_exact(tr);
+	double gd = fabs(trace_poly_eig(tr, TRACE_GD, l)[d - 1]);
 
 	if (l == 0) {
-		lesson_printf(out, "Every method starts from r_0(λ) = 1: "
-		    "nothing of the error has been removed yet.");
+		lesson_printf(out, "r_0(λ) = 1 for every method: nothing is "
+		    "removed yet.");
 		return;
 	}
 	if (!tr->has_poly[TRACE_CG]) {
 		lesson_printf(out, "--quirks: the baselines solve on n − 1 "
-		    "points, so their dots are per-direction factors.");
+		    "points; their dots are factors.");
 		return;
 	}
-	if (lesson_cg_exact(tr) > 0 && l >= lesson_cg_exact(tr)) {
-		lesson_printf(out, "CG's polynomial is 0 at all %d "
-		    "eigenvalues (|r| ≤ %s): CG is exact; GD's is still %s "
-		    "at λ = %s.", d, lesson_num(a, lesson_poly_max(tr,
-		    TRACE_CG, l)), lesson_num(b, fabs(trace_poly_eig(tr,
-		    TRACE_GD, l)[d - 1])), lesson_num(c, tr->eig[d - 1]));
+	if (ex > 0 && l >= ex) {
+		lesson_printf(out, "CG's r_%d is 0 at every eigenvalue (≤ %s): "
+		    "exact. GD's r_%d(λ_min) = %s.", l, lesson_num(a,
+		    lesson_poly_max(tr, TRACE_CG, l)), l, lesson_num(b, gd));
 		return;
 	}
 	for (int k = 0; k < d; k++)
 		near += fabs(trace_poly_eig(tr, TRACE_CG, l)[k]) < 0.1;
-	lesson_printf(out, "CG's degree-%d polynomial is below 0.1 at %d of "
-	    "the %d eigenvalues; GD's is %s at the smallest, λ = %s.", l, near,
-	    d, lesson_num(b, fabs(trace_poly_eig(tr, TRACE_GD, l)[d - 1])),
-	    lesson_num(c, tr->eig[d - 1]));
+	lesson_printf(out, "CG's r_%d is near 0 at %d of %d eigenvalues; GD's "
+	    "r_%d(λ_min) = %s.", l, near, d, l, lesson_num(b, gd));
 }
 
-/* The path: exact or projected, and how far each method still is. */
+/* The path: how far each method still is (the panel says whether the
+ * plane is exact). */
 static void
 lesson_path(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24], c[24], s[80];
+	char a[24], b[24], c[24];
 	const double *wd[TRACE_METHODS];
-	int d = tr->d, ex = lesson_cg_exact(tr);
-	double in = 0.0;
+	int ex = lesson_cg_exact(tr);
 
 	for (int m = 0; m < TRACE_METHODS; m++)
 		wd[m] = tr->col[m].wdist;
-	if (d == 2 && ex > 0 && l >= ex) {
-		lesson_printf(out, "Exact (d = 2): CG is at w* after %d steps; "
-		    "GD is %s away, the model %s.", ex, lesson_num(b,
-		    wd[TRACE_GD][l]), isnan(wd[TRACE_MODEL][l]) ? "-" :
-		    lesson_num(c, wd[TRACE_MODEL][l]));
+	if (ex > 0 && l >= ex) {
+		lesson_printf(out, "CG is at w* after %d steps; GD is %s away, "
+		    "the model %s.", ex, lesson_num(b, wd[TRACE_GD][l]),
+		    isnan(wd[TRACE_MODEL][l]) ? "-" : lesson_num(c,
+		    wd[TRACE_MODEL][l]));
 		return;
 	}
-	if (d == 2)
-		snprintf(s, sizeof s, "Exact (d = 2)");
-	else {
-		const double *e = trace_dir_err(tr, TRACE_GD, l);
-
-		if (wd[TRACE_GD][l] > 0)
-			in = (e[0] * e[0] + e[d - 1] * e[d - 1]) /
-			    (wd[TRACE_GD][l] * wd[TRACE_GD][l]);
-		snprintf(s, sizeof s, "The plane holds %s of GD's ‖w − w*‖²",
-		    lesson_pct(a, in));
-	}
-	lesson_printf(out, "%s; distance to w*: CG %s, GD %s, model %s.", s,
-	    lesson_num(a, wd[TRACE_CG][l]), lesson_num(b, wd[TRACE_GD][l]),
+	lesson_printf(out, "Distance to w* at l = %d: CG %s, GD %s, model %s.",
+	    l, lesson_num(a, wd[TRACE_CG][l]), lesson_num(b, wd[TRACE_GD][l]),
 	    isnan(wd[TRACE_MODEL][l]) ? "-" : lesson_num(c,
 	    wd[TRACE_MODEL][l]));
 }
@@ -320,32 +303,31 @@ lesson_method(const struct trace *tr, int l, char *out)
 {
 	char a[24], b[24];
 	int L = tr->L, k = l > 0 ? l - 1 : 0;
+	bool scalar;
 
 	if (!tr->have_model || L == 0) {
 		out[0] = '\0';
 		return;
 	}
 	if (l == 0) {
-		lesson_printf(out, "Row l: the weights layer l gives the past "
-		    "gradients; the learned ones are fixed, CG's are this "
-		    "task's.");
+		lesson_printf(out, "Row l: layer l's weights on past "
+		    "gradients; CG's change per task.");
 		return;
 	}
-	if (isfinite(tr->step_scalar[k]) && tr->memory == MS_MEMORY_NONE)
-		lesson_printf(out, "Layer %d's learned step is %s; GD's n·η "
-		    "for %d steps is %s: the same method, another step.", k + 1,
-		    lesson_num(a, tr->step_scalar[k]), l > 0 ? l : 1,
-		    lesson_num(b, tr->n * tr->gd_step[l > 0 ? l : 1]));
+	scalar = isfinite(tr->step_scalar[k]);
+	if (scalar && tr->memory == MS_MEMORY_NONE)
+		lesson_printf(out, "Layer %d's learned step: %s; GD's n·η for "
+		    "%d steps: %s.", l, lesson_num(a, tr->step_scalar[k]), l,
+		    lesson_num(b, tr->n * tr->gd_step[l]));
 	else if (tr->memory == MS_MEMORY_NONE)
 		lesson_printf(out, "No memory: each layer weighs only the "
-		    "newest gradient, preconditioned by its own A.");
+		    "newest gradient, times its A.");
 	else
-		lesson_printf(out, "Layer %d weighs its newest gradient %s%s "
-		    "for every task; CG weighs it %s on this task only.", k + 1,
-		    lesson_num(a, tr->coef[k * L + k] *
-		    (isfinite(tr->step_scalar[k]) ? tr->step_scalar[k] : 1.0)),
-		    isfinite(tr->step_scalar[k]) ? "" : " × A",
-		    lesson_num(b, tr->cg_weight[k * L + k]));
+		lesson_printf(out, "Newest gradient: weight %s%s for every "
+		    "task, CG %s on this one.", lesson_num(a,
+		    tr->coef[k * L + k] * (scalar ? tr->step_scalar[k] : 1.0)),
+		    scalar ? "" : " × A", lesson_num(b,
+		    tr->cg_weight[k * L + k]));
 }
 
 /* Fill tr->notes (and notes_ascii) from its numbers. */

@@ -17,11 +17,12 @@
 #include "memscope/xmalloc.h"
 #include "trace_internal.h"
 
-/* Row m, layer l of a (TRACE_POLYS or TRACE_METHODS, L+1, k) array. */
+/* Row m, layer l of a (TRACE_POLYS or TRACE_METHODS, L+1, k) array;
+ * NULL for an array not there (no task part). */
 static double *
 trace_at(double *a, const struct trace *tr, int m, int l, int k)
 {
-	return a + ((size_t)m * (tr->L + 1) + l) * k;
+	return a != NULL ? a + ((size_t)m * (tr->L + 1) + l) * k : NULL;
 }
 
 const double *
