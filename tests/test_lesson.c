@@ -87,6 +87,14 @@ test_cg_exact_at_d(void **state)
 	    "eigenvalue");
 	assert_note_has(&tc.tr, 1, TRACE_NOTE_POLY, "CG's r_1 is near 0 at 1 "
 	    "of 2");
+	/* a step that removed most of the error is not exact */
+	tc.tr.col[TRACE_CG].wdist[1] = 1e-3 * tc.tr.col[TRACE_CG].wdist[0];
+	lesson_notes(&tc.tr);
+	assert_null(strstr(trace_note(&tc.tr, 1, TRACE_NOTE_ERROR, true),
+	    "exact"));
+	tc.tr.col[TRACE_CG].wdist[1] = 1e-9 * tc.tr.col[TRACE_CG].wdist[0];
+	lesson_notes(&tc.tr);
+	assert_note_has(&tc.tr, 1, TRACE_NOTE_ERROR, "CG is exact at l = 1 (");
 	case_close(&tc);
 }
 
