@@ -6,7 +6,6 @@
  * the terminal is, so a stage that cannot run is an error at once.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "memscope/cli.h"
 #include "memscope/engine.h"
@@ -40,14 +39,10 @@ cmd_tour(int argc, char **argv)
 		    "stdout a tty, TERM not dumb)\n");
 		return CLI_EXIT_USAGE;
 	}
-	memset(&to, 0, sizeof to);
-	to.theme = &theme;
-	to.ascii = o.ascii;
-	to.mono = cli_mono(&o);
-	to.record = o.record_path;
-	to.tour = &tour_lesson;
-	to.tour_stage = o.stage - 1;
-	to.tour_speed = o.speed == CLI_SPEED_DEFAULT ? ENGINE_SPEED_DEFAULT :
-	    o.speed;
+	to = (struct tui_opts){ .theme = &theme, .ascii = o.ascii,
+	    .mono = cli_mono(&o), .record = o.record_path,
+	    .tour = &tour_lesson, .tour_stage = o.stage - 1,
+	    .tour_speed = o.speed == CLI_SPEED_DEFAULT ? ENGINE_SPEED_DEFAULT :
+	    o.speed };
 	return tui_run(NULL, &to);
 }

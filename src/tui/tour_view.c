@@ -3,7 +3,10 @@
  * tour's keys, the engine of a stage and its caption box. The box spans
  * the terminal's width at the bottom, over the panels' last rows and the
  * message line (whose key hints the tour's key line replaces), and leaves
- * the status line (state, step, data) in view.
+ * the status line (state, step, data) in view. Its title and key line are
+ * in its top and bottom edges, as a panel's are, so that it takes two rows
+ * more than its caption: on 80x24 a three-line caption leaves the cosine
+ * under a one-layer A in view.
  */
 #include <stdio.h>
 #include <string.h>
@@ -126,8 +129,8 @@ tour_view_card(const struct tour_view *v, bool utf8, int *lines)
 	return st;
 }
 
-/* Full width; the caption, a key line and the borders; its bottom edge on
- * the message line (the row above the status line). */
+/* Full width; the caption between the two edges; its bottom edge on the
+ * message line (the row above the status line). */
 struct rect
 tour_view_box(const struct canvas *c, const struct tour_view *v)
 {
@@ -137,7 +140,7 @@ tour_view_box(const struct canvas *c, const struct tour_view *v)
 	tour_view_card(v, c->g->utf8, &lines);
 	r.x = 0;
 	r.w = c->w;
-	r.h = lines + 3;
+	r.h = lines + 2;
 	if (r.h > c->h)
 		r.h = c->h;
 	r.y = c->h - 1 - r.h;
@@ -153,6 +156,7 @@ tour_view_draw(struct canvas *c, const struct tour_view *v)
 	bool utf8 = c->g->utf8;
 	struct rect r = tour_view_box(c, v);
 	const struct tour_stage *st;
+	const char *keys;
 	char title[160];
 	int lines, i, inner = r.w - 4;
 
@@ -165,12 +169,16 @@ tour_view_draw(struct canvas *c, const struct tour_view *v)
 		    st->title_ascii, utf8));
 	canvas_fill(c, r, COL_HELP);
 	canvas_box(c, r, title);
-	for (i = 0; i < lines && 1 + i < r.h - 2; i++)
+	for (i = 0; i < lines && 1 + i < r.h - 1; i++)
 		canvas_text(c, r.x + 2, r.y + 1 + i, inner, COL_HELP,
 		    tour_caption_line(st, i, utf8));
-	if (r.h >= 3)
-		canvas_text(c, r.x + 2, r.y + r.h - 2, inner, COL_KEY,
-		    v->stage < v->tour->n ? (utf8 ? tour_view_keys_utf8 :
-		    tour_view_keys_ascii) : (utf8 ? tour_view_end_utf8 :
-		    tour_view_end_ascii));
+	if (r.h < 2 || inner < 1)
+		return;
+	/* the key line in the bottom edge, set off by a blank each side */
+	keys = v->stage < v->tour->n ? (utf8 ? tour_view_keys_utf8 :
+	    tour_view_keys_ascii) : (utf8 ? tour_view_end_utf8 :
+	    tour_view_end_ascii);
+	canvas_put(c, r.x + 1, r.y + r.h - 1, ' ', COL_BORDER);
+	i = canvas_text(c, r.x + 2, r.y + r.h - 1, inner, COL_KEY, keys);
+	canvas_put(c, r.x + 2 + i, r.y + r.h - 1, ' ', COL_BORDER);
 }
