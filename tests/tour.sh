@@ -1,11 +1,12 @@
 #!/bin/sh
 # memscope tour in a tmux terminal: stage 1's title is on screen, p pauses,
 # space walks every stage (each stage's title, as --help lists them, shows
-# in the caption box, over the screen the stage names), b goes back one, and space after the last stage
-# shows the closing card, then ends the tour with status 0. A second run,
-# --stage 6 at full speed, shows the scripted data switch (the kappa:100
-# mark on the loss plot) and quits with q. Also: a bad --stage and a
-# missing terminal are refused with status 2. Skipped (77) without tmux.
+# in the caption box, over the screen the stage names), b goes back one,
+# and space after the last stage shows the closing card, then ends the
+# tour with status 0. A second run, the last stage at full speed, shows
+# the scripted data switch (the kappa:100 mark on the loss plot) and quits
+# with q. Also: a bad --stage and a missing terminal are refused with
+# status 2. Skipped (77) without tmux.
 set -u
 suite=tour pane=tour
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tmuxlib.sh"

@@ -37,9 +37,10 @@ struct tui_opts {
  * engine's thread and frees the engine (with o->tour, the engines of the
  * stages shown, e NULL). Returns an exit status: 0; 2 if the terminal is
  * unusable, the --record file cannot be written or the tour's first stage
- * cannot be set up (a line on stderr says why, before curses starts); 1 if the recording could not
- * be finished; 128 + the signal that ended it (SIGINT, SIGTERM, SIGHUP,
- * SIGQUIT). The recording is complete in every one of these cases. */
+ * cannot be set up (a line on stderr says why, before curses starts); 1
+ * if the recording could not be finished; 128 + the signal that ended it
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT). The recording is complete in every
+ * one of these cases. */
 int tui_run(struct engine *e, const struct tui_opts *o);
 
 #endif
