@@ -17,6 +17,10 @@
 /* The tour names screens by layout.h's numbers. */
 _Static_assert(TOUR_SCREEN_STEP == LAYOUT_SCREEN_STEP,
     "tour.h's screens are layout.h's");
+#ifdef LAYOUT_SCREEN_TEACH
+_Static_assert(TOUR_SCREEN_TEACH == LAYOUT_SCREEN_TEACH,
+    "tour.h's screens are layout.h's");
+#endif
 
 static const char tour_view_keys_utf8[] =
     "space next · b back · p pause · r restart stage · q quit";
