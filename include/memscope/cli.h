@@ -58,6 +58,7 @@ struct cli_opts {
 					 * each run, 0 unlimited, or
 					 * CLI_SPEED_DEFAULT */
 	int screen;			/* --screen: the first, 0-based */
+	int stage;			/* --stage N (tour), 1-based */
 	struct cli_list compare;	/* --compare KEY=V1,V2,... (twice at
 					 * most) */
 	struct cli_list overlay;	/* --overlay FILE: saved histories */
@@ -141,5 +142,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 int cmd_step(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_tour(int argc, char **argv);
 
 #endif

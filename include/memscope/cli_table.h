@@ -19,6 +19,7 @@ enum {
 	CLI_REPRODUCE = 1 << 5,
 	CLI_BENCH = 1 << 6,
 	CLI_WATCH = 1 << 7,
+	CLI_TOUR = 1 << 8,
 	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
 };
 

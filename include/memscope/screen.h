@@ -30,6 +30,10 @@ struct screen_state {
 				 * is drawn (msgview.h) */
 	const struct plot_view *plot;	/* the loss plot's view, or NULL */
 	bool glossary;		/* the glossary overlay (over the help) */
+	/* The message line's hints instead of the screen's (the tour's), or
+	 * NULL. */
+	const struct panel_hint *hints;
+	int nhints;
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it

@@ -85,6 +85,8 @@ lesson_pct(char *buf, double share)
 {
 	if (!isfinite(share))
 		snprintf(buf, 24, "-");
+	else if (share < 1e-6)
+		snprintf(buf, 24, "0%%");
 	else if (share >= 0.1)
 		snprintf(buf, 24, "%.0f%%", 100 * share);
 	else
@@ -247,7 +249,7 @@ lesson_poly_max(const struct trace *tr, int m, int l)
 static void
 lesson_poly(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24];
+	char b[24];
 	int d = tr->d, near = 0, ex = lesson_cg_exact(tr);
 	double gd = fabs(trace_poly_eig(tr, TRACE_GD, l)[d - 1]);
 
@@ -261,10 +263,9 @@ lesson_poly(const struct trace *tr, int l, char *out)
 		    "points; their dots are factors.");
 		return;
 	}
-	if (ex > 0 && l >= ex) {
-		lesson_printf(out, "CG's r_%d is 0 at every eigenvalue (≤ %s): "
-		    "exact. GD's r_%d(λ_min) = %s.", l, lesson_num(a,
-		    lesson_poly_max(tr, TRACE_CG, l)), l, lesson_num(b, gd));
+	if (ex > 0 && l >= ex && lesson_poly_max(tr, TRACE_CG, l) < 1e-6) {
+		lesson_printf(out, "CG's r_%d is 0 at every eigenvalue: exact. "
+		    "GD's r_%d(λ_min) = %s.", l, l, lesson_num(b, gd));
 		return;
 	}
 	for (int k = 0; k < d; k++)

@@ -12,6 +12,7 @@
 
 #include "memscope/cli.h"
 #include "memscope/cli_table.h"
+#include "memscope/tour.h"
 
 const char *const cli_group_names[GROUP_COUNT] = {
 	"Figures", "Model", "Data", "Training", "Runs", "Baselines", "Timing",
@@ -23,8 +24,9 @@ const char *const cli_group_names[GROUP_COUNT] = {
 #define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
 #define CLI_TESTS (CLI_ALL | CLI_STEP)
 #define CLI_EVERY (CLI_ALL | CLI_STEP | CLI_REPRODUCE | CLI_BENCH | \
-    CLI_WATCH)
+    CLI_WATCH | CLI_TOUR)
 #define CLI_VIEWERS (CLI_TUI | CLI_WATCH)	/* draw on the terminal */
+#define CLI_DISPLAYS (CLI_VIEWERS | CLI_TOUR)	/* and the tour */
 
 const struct cli_option cli_options[] = {
 	{ "figure", 'f', "LIST", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
@@ -229,7 +231,7 @@ const struct cli_option cli_options[] = {
 	    { offsetof(struct cli_opts, svg_path), 0, 0, 0 },
 	    "where the export key writes the screen as SVG\n"
 	    "(default memscope-screen.svg)", NULL, 0 },
-	{ "record", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI,
+	{ "record", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_TUI | CLI_TOUR,
 	    { offsetof(struct cli_opts, record_path), 0, 0, 0 },
 	    "record the session as an asciicast v2 file (for\n"
 	    "asciinema play), complete when the session ends", NULL, 0 },
@@ -245,20 +247,27 @@ const struct cli_option cli_options[] = {
 	    "(memory=none,cgd,lfom; data=iso,kappa:100); given\n"
 	    "twice, a run per pair of values; at most 8 runs",
 	    NULL, 0 },
-	{ "speed", 0, "N|max", CLI_VIEW, GROUP_DISPLAY, CLI_TUI, { 0 },
+	{ "speed", 0, "N|max", CLI_VIEW, GROUP_DISPLAY, CLI_TUI | CLI_TOUR,
+	    { 0 },
 	    "steps per second of each run, 1 to 100000, or max\n"
 	    "(unlimited); default: a pace to watch (the status\n"
-	    "line shows it and the key that lifts it)", NULL, 0 },
+	    "line shows it and the key that lifts it)",
+	    "every stage's steps per second, 1 to 100000, or\n"
+	    "max (unlimited); default: each stage's own pace", CLI_TOUR },
+	{ "stage", 0, "N", CLI_INT, GROUP_DISPLAY, CLI_TOUR,
+	    { offsetof(struct cli_opts, stage), 1, TOUR_NSTAGES, 1 },
+	    "start at stage N (--help lists them)\n"
+	    "(default: 1)", NULL, 0 },
 	{ "screen", 0, "N|NAME", CLI_VIEW, GROUP_DISPLAY, CLI_TUI, { 0 },
 	    "the screen to start on: 1 to 5 or dashboard,\n"
 	    "parameters, memory, step, teach (default: 1)", NULL, 0 },
-	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_VIEWERS,
+	{ "theme", 0, "NAME|PATH", CLI_TEXT, GROUP_DISPLAY, CLI_DISPLAYS,
 	    { offsetof(struct cli_opts, theme), 0, 0, 0 },
 	    "colour theme by name or as a path to a .theme file", NULL, 0 },
-	{ "ascii", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_VIEWERS,
+	{ "ascii", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_DISPLAYS,
 	    { offsetof(struct cli_opts, ascii), 0, 0, 0 },
 	    "draw with ASCII only (no braille or block glyphs)", NULL, 0 },
-	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_VIEWERS,
+	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_DISPLAYS,
 	    { offsetof(struct cli_opts, mono), 0, 0, 0 },
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
 	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
@@ -467,6 +476,22 @@ const struct cli_command cli_commands[] = {
 	    "  memscope train --live run.csv --steps 20000 &\n"
 	    "  memscope watch run.csv\n"
 	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
+	{ "tour", CLI_TOUR, "memscope tour [OPTIONS]",
+	    "a guided lesson: CG against a learned LFOM, stage by stage",
+	    "A short scripted lesson to show in class without notes. Each\n"
+	    "stage sets up an experiment, trains it live in the visualizer on\n"
+	    "the screen that shows it, and says in a caption at the bottom\n"
+	    "what to look at, with the numbers to expect. Keys: space the next\n"
+	    "stage, b the one before, p pause / resume, r the stage again\n"
+	    "from the start, q quit; the visualizer's other keys work as in\n"
+	    "memscope tui (? lists them). After the last stage a closing card\n"
+	    "suggests what to try next; space there ends the tour. The\n"
+	    "stages:\n",
+	    "Nothing is written unless asked: --record FILE.cast records the\n"
+	    "session; the save and export keys write as in memscope tui.\n",
+	    "  memscope tour\n"
+	    "  memscope tour --stage 3 --speed 300\n"
+	    "  memscope tour --mono --record lesson.cast\n", NULL },
 };
 const int cli_ncommands =
     (int)(sizeof cli_commands / sizeof cli_commands[0]);

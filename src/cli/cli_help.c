@@ -10,6 +10,7 @@
 
 #include "memscope/cli.h"
 #include "memscope/cli_table.h"
+#include "memscope/tour.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -82,6 +83,11 @@ cli_help(const char *cmd, FILE *fp)
 	config_defaults(&def);
 	fprintf(fp, "Usage: %s\n\n", c->usage);
 	fputs(c->description, fp);
+	/* the tour's stages, from the lesson itself */
+	for (int i = 0; c->bit == CLI_TOUR && i < tour_lesson.n; i++)
+		fprintf(fp, "  %d  %s\n", i + 1, tour_text(
+		    tour_lesson.stage[i].title,
+		    tour_lesson.stage[i].title_ascii, false));
 	for (int g = 0; g < GROUP_COUNT; g++) {
 		bool any = false;
 

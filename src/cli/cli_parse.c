@@ -230,7 +230,8 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 	if ((r = cli_check_same_files(cmd, 3, in_names, ins, nouts, out_names,
 	    outs)) != 0)
 		return r;
-	if (o->stdout_taken && strcmp(cmd, "tui") == 0)
+	if (o->stdout_taken && (strcmp(cmd, "tui") == 0 ||
+	    strcmp(cmd, "tour") == 0))
 		return cli_error(cmd, "standard output is the visualizer's "
 		    "terminal; give --csv/--save/--svg/--record a file name");
 	return 0;

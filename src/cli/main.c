@@ -27,6 +27,7 @@ static const struct main_command main_commands[] = {
 	{ "reproduce", cmd_reproduce },
 	{ "step", cmd_step },
 	{ "watch", cmd_watch },
+	{ "tour", cmd_tour },
 };
 #define MAIN_NCOMMANDS \
 	((int)(sizeof main_commands / sizeof main_commands[0]))

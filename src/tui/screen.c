@@ -120,7 +120,8 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 {
 	const struct screen_module *m = screen_module(st->screen);
 	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step, m->hints, m->nhints, st->plot };
+	    st->note, st->step, st->hints != NULL ? st->hints : m->hints,
+	    st->hints != NULL ? st->nhints : m->nhints, st->plot };
 	struct layout lo;
 
 	canvas_clear(c);

@@ -38,6 +38,7 @@
 #include "memscope/screen.h"
 #include "memscope/screen_svg.h"
 #include "memscope/theme.h"
+#include "memscope/tour_view.h"
 #include "memscope/tui.h"
 
 #define TUI_FRAME_MS 33
@@ -231,17 +232,63 @@ tui_record_close(struct cast *k, const char *path, int rc)
 	return rc != 0 ? rc : 1;
 }
 
+/* The tour's stage shown: its screen and its step-through layer. */
+static void
+tui_tour_show(const struct tour_view *tv, struct keys_ui *ui)
+{
+	const struct tour_stage *st = tour_view_stage(tv);
+
+	if (st == NULL)
+		return;
+	ui->screen = (int)st->screen;
+	ui->step->layer = st->layer > 0 ? st->layer : 0;
+}
+
+/* The tour's stage change: the shown stage's engine, started, in place of
+ * *e (freed), with the views that follow a run made afresh. If it cannot
+ * be made, *e runs on, its stage is shown again and the note says why. */
+static void
+tui_tour_swap(struct engine **e, struct snapshot **snap,
+    struct tour_view *tv, const struct tui_opts *o, struct keys_ui *ui,
+    const struct screen_views *views, char *note, size_t len)
+{
+	struct engine *next;
+	char err[512];
+
+	if ((next = tour_view_engine(tv, o->tour_speed, err, sizeof err)) ==
+	    NULL || engine_start(next) != 0) {
+		if (next != NULL)
+			engine_free(next);
+		snprintf(note, len, "%s", next != NULL ? "cannot start the "
+		    "training thread" : err);
+		if (tv->running >= 0)
+			tv->stage = tv->running;
+		return;
+	}
+	engine_free(*e);
+	*e = next;
+	*snap = engine_first_snapshot(next);
+	ui->send_arg = next;
+	tui_sent = 0;
+	step_view_init(views->step);
+	msg_view_init(views->msg);
+	plot_view_init(views->plot);
+	tui_send(next, ENGINE_CMD_TRACE_TASK, views->step->task);
+	tui_tour_show(tv, ui);
+}
+
 /* Run the visualizer until q or a signal. */
 int
 tui_run(struct engine *e, const struct tui_opts *o)
 {
 	struct sigaction old_sig[TUI_NSIGNALS];
-	struct snapshot *snap = engine_first_snapshot(e);
+	struct snapshot *snap;
 	struct step_view step;
 	struct msg_view msg;
 	struct plot_view plot;
-	struct keys_ui ui = { 0, false, tui_send, e, &step, &plot, false };
+	struct keys_ui ui = { 0, false, tui_send, NULL, &step, &plot, false };
 	struct screen_views views = { &step, &msg, &plot };
+	struct tour_view tour;
 	struct screen_state st;
 	struct canvas c;
 	struct theme theme;
@@ -251,8 +298,19 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	char err[512], note[600];
 	double last_frame = 0, now, t0, done_at = 0;
 	bool dirty = true, utf8, colour, quit = false, toast = false;
-	int w, h, key, flags, timeout, frames = 0, rc, mt;
+	int w, h, key, flags, timeout, frames = 0, rc, mt, dock;
+	enum tour_view_key tk;
 
+	if (o->tour != NULL) {
+		tour_view_init(&tour, o->tour, o->tour_stage);
+		if ((e = tour_view_engine(&tour, o->tour_speed, err,
+		    sizeof err)) == NULL) {
+			fprintf(stderr, "memscope tour: %s\n", err);
+			return 2;
+		}
+	}
+	snap = engine_first_snapshot(e);
+	ui.send_arg = e;
 	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
 	ui.screen = o->screen >= 0 && o->screen < LAYOUT_SCREENS ? o->screen :
 	    0;
@@ -309,6 +367,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	plot_view_init(&plot);
 	/* the worker traces the step-through's task from now on */
 	tui_send(e, ENGINE_CMD_TRACE_TASK, step.task);
+	if (o->tour != NULL)
+		tui_tour_show(&tour, &ui);
 
 	while (!quit && !tui_signalled) {
 		now = clock_seconds();
@@ -321,7 +381,23 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.step = &step;
 			st.message = toast = msg_view_shown(&msg, now);
 			st.plot = &plot;
+			st.hints = o->tour != NULL ? tour_view_hints : NULL;
+			st.nhints = tour_view_nhints;
+			/* in the tour space is the next stage: not the
+			 * finished run's "space continues" */
+			if (o->tour != NULL && snap->state == ENGINE_FINISHED)
+				st.message = false;
+			/* the tour's caption under the screen where there is
+			 * room, else over its bottom; none over the help or
+			 * the notice that the terminal is too small */
+			dock = o->tour != NULL && !ui.help ?
+			    tour_view_dock_rows(&c, &tour, LAYOUT_MIN_H) : 0;
+			c.h -= dock;
 			screen_draw(&c, snap, &st, NULL);
+			c.h += dock;
+			if (o->tour != NULL && !ui.help && c.w >= LAYOUT_MIN_W &&
+			    c.h >= LAYOUT_MIN_H)
+				tour_view_draw(&c, &tour, dock > 0);
 			backend_blit(&c);
 			if (rec != NULL)
 				cast_frame(rec, &c, now - t0);
@@ -370,6 +446,24 @@ tui_run(struct engine *e, const struct tui_opts *o)
 				dirty = true;
 				continue;
 			}
+			if (o->tour != NULL && (tk = tour_view_key(&tour, key)) !=
+			    TOUR_VIEW_NONE) {
+				if (tk == TOUR_VIEW_QUIT) {
+					quit = true;
+					break;
+				}
+				if (tk == TOUR_VIEW_PAUSE)
+					tui_send(e, ENGINE_CMD_TOGGLE, 0);
+				if (tk == TOUR_VIEW_RESTART ||
+				    tour_view_needs_engine(&tour)) {
+					tui_tour_swap(&e, &snap, &tour, o, &ui,
+					    &views, note, sizeof note);
+					export_wait = 0;
+					done_at = 0;
+				}
+				dirty = true;
+				continue;
+			}
 			flags = keys_dispatch(&ui, key);
 			if (flags & KEYS_QUIT) {
 				quit = true;
@@ -399,6 +493,9 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			    &export_wait);
 			dirty = true;
 		}
+		/* the tour's scripted action, once its run is far enough */
+		if (o->tour != NULL && tour_view_action_due(&tour, snap->step))
+			tui_send(e, ENGINE_CMD_DATA, 0);
 		if (msg_view_shown(&msg, clock_seconds()) != toast)
 			dirty = true;
 		if (done_at == 0 && snap->state == ENGINE_FINISHED)
