@@ -2,8 +2,9 @@
  * The frame budget: the dashboard at 200x60 drawn from the test fixture
  * widened to 8 runs of 4096 noisy points each (a curve's most), with EMA
  * smoothing and the cursor on, then plain; the loss panel alone; then
- * every other screen and the help overlay at 200x60. Prints milliseconds per frame. Not a test (timings depend
- * on the machine): make bench-frame.
+ * every other screen (the teaching screen too) and the help overlay at
+ * 200x60. Prints milliseconds per frame. Not a test (timings depend on the
+ * machine): make bench-frame.
  */
 #include <math.h>
 #include <stdio.h>
@@ -98,18 +99,18 @@ main(void)
 		    (now_ms() - t0) / FRAMES);
 	}
 	/* every other screen, and the help over the dashboard */
-	for (st.screen = 1; st.screen <= 4; st.screen++) {
+	for (st.screen = 1; st.screen <= LAYOUT_SCREENS; st.screen++) {
 		static const char *const name[] = { "", "parameters",
-		    "memory", "step-through", "help" };
+		    "memory", "step-through", "teach", "help" };
 
-		st.help = st.screen == 4;
+		st.help = st.screen == LAYOUT_SCREENS;
 		if (st.help)
 			st.screen = 0;
 		t0 = now_ms();
 		for (k = 0; k < FRAMES; k++)
 			screen_draw(&c, &s, &st, NULL);
-		printf("%s 200x60: %.2f ms a frame\n", name[st.help ? 4 :
-		    st.screen], (now_ms() - t0) / FRAMES);
+		printf("%s 200x60: %.2f ms a frame\n", name[st.help ?
+		    LAYOUT_SCREENS : st.screen], (now_ms() - t0) / FRAMES);
 		if (st.help)
 			break;
 	}
