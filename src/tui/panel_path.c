@@ -47,7 +47,7 @@ path_point(const struct trace *tr, int m, int l, double *b, double *a)
 /* The data box centred on w* around every point, padded, with equal
  * scales where that squashes neither axis too much. */
 static void
-path_box(const struct trace *tr, const struct plot *p, struct path_box *bx)
+path_box(const struct trace *tr, struct rect pr, struct path_box *bx)
 {
 	double a, b, A = 0, B = 0, sb, sa, s;
 	int m, l;
@@ -63,13 +63,13 @@ path_box(const struct trace *tr, const struct plot *p, struct path_box *bx)
 	A = fmax(A, 1e-300) * 1.08;
 	B = fmax(B, 1e-300) * 1.08;
 	/* data per physical unit (a cell is 1 wide, 2 tall) */
-	sb = 2 * B / p->r.w;
-	sa = 2 * A / (2.0 * p->r.h);
+	sb = 2 * B / pr.w;
+	sa = 2 * A / (2.0 * pr.h);
 	s = fmax(sb, sa);
 	bx->to_scale = fmin(sb, sa) * PATH_SQUASH >= s;
 	if (bx->to_scale) {
-		B = s * p->r.w / 2;
-		A = s * p->r.h;
+		B = s * pr.w / 2;
+		A = s * pr.h;
 	}
 	bx->b0 = -B;
 	bx->b1 = B;
@@ -206,9 +206,7 @@ path_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	}
 	path_legend(c, in);
 	pr = (struct rect){ in.x, in.y + 1, in.w, in.h - 3 };
-	plot_init(&p, c, pr, 0, 1, 0, 1);
-	path_box(tr, &p, &bx);
-	plot_free(&p);
+	path_box(tr, pr, &bx);
 	path_caption(c, in, pr.y + pr.h, tr, l, bx.to_scale);
 	plot_init(&p, c, pr, bx.b0, bx.b1, bx.a0, bx.a1);
 	path_levels(tr, &bx, &p);
