@@ -221,6 +221,16 @@ teach_dirs_range(const struct trace *tr, unsigned mask, double *lo,
 	panel_pad_range(lo, hi);
 }
 
+/* An error's height on the plot: log10 |e|, at least the floor lo (an
+ * exact 0 too); NaN where e is not defined. */
+static double
+teach_dir_y(double e, double lo)
+{
+	double v = fabs(e);
+
+	return !isfinite(v) ? NAN : v > 0 ? fmax(log10(v), lo) : lo;
+}
+
 /* Method m's errors at ℓ as log10 |·| at the plot's x (directions by
  * increasing λ), clamped to the floor lo. */
 static void
@@ -233,10 +243,8 @@ teach_dirs_curve(const struct trace *tr, int m, int l, double lo,
 	int d = tr->d < TEACH_MAXD ? tr->d : TEACH_MAXD;
 
 	for (int i = 0; i < d; i++) {
-		double v = fabs(e[tr->d - 1 - i]);
-
 		xs[i] = i;
-		ys[i] = !isfinite(v) ? NAN : v > 0 ? fmax(log10(v), lo) : lo;
+		ys[i] = teach_dir_y(e[tr->d - 1 - i], lo);
 	}
 	if (faded) {
 		pen.col = col;
@@ -256,11 +264,10 @@ teach_dirs_letters(struct canvas *c, const struct trace *tr, int m, int l,
 	int d = tr->d < TEACH_MAXD ? tr->d : TEACH_MAXD;
 
 	for (int i = 0; i < d; i++) {
-		double v = fabs(e[tr->d - 1 - i]);
+		double y = teach_dir_y(e[tr->d - 1 - i], lo);
 
-		if (isfinite(v))
-			canvas_put(c, plot_col(p, i), plot_row(p, v > 0 ?
-			    fmax(log10(v), lo) : lo),
+		if (isfinite(y))
+			canvas_put(c, plot_col(p, i), plot_row(p, y),
 			    (uint32_t)panel_teach_methods[m].letter,
 			    panel_teach_methods[m].col);
 	}
