@@ -278,7 +278,7 @@ step_teach(FILE *fp, const struct trace *tr)
 	const char **js = report_numbered("grad", 0, L);
 	const char **xs = report_numbered("x", 1, d);
 	char title[200];
-	double *v = xdoubles((size_t)L * L + (size_t)(L > 0 ? L : 1) * 3);
+	double *v = xdoubles((size_t)L * L + 2 * (size_t)L + 1);	/* W, steps */
 
 	step_vector(fp, "eigenvalues of XX'/n, v_1 .. v_d in this order",
 	    tr->eig, d);
@@ -293,8 +293,10 @@ step_teach(FILE *fp, const struct trace *tr)
 		    0), d, 6);
 	}
 	for (int m = 0; m < TRACE_POLYS; m++) {
-		if (isnan(trace_poly_eig(tr, m, 0)[0]))
-			continue;	/* neither polynomial nor factors */
+		/* a polynomial, or factors where the method has an iterate */
+		if (!tr->has_poly[m] && (m >= TRACE_METHODS ||
+		    isnan(trace_dir_err(tr, m, 0)[0])))
+			continue;
 		snprintf(title, sizeof title, tr->has_poly[m] ? "%s: residual "
 		    "polynomial r_l at the eigenvalues (w_l - w* = r_l(H) "
 		    "(w_0 - w*))" : "%s: per-direction factors <v_k, w_l - w*> "
