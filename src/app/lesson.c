@@ -12,6 +12,9 @@
 #include "memscope/lesson.h"
 #include "memscope/xmalloc.h"
 
+/* A number's buffer (lesson_num, lesson_pct). */
+#define LESSON_NUM 24
+
 /* Below this share of the first error a method counts as exact. */
 #define LESSON_EXACT 1e-8
 
@@ -75,7 +78,7 @@ lesson_printf(char *buf, const char *fmt, ...)
 static const char *
 lesson_num(char *buf, double v)
 {
-	snprintf(buf, 24, "%.2g", v + 0.0);
+	snprintf(buf, LESSON_NUM, "%.2g", v + 0.0);
 	return buf;
 }
 
@@ -84,13 +87,13 @@ static const char *
 lesson_pct(char *buf, double share)
 {
 	if (!isfinite(share))
-		snprintf(buf, 24, "-");
+		snprintf(buf, LESSON_NUM, "-");
 	else if (share < 1e-6)
-		snprintf(buf, 24, "0%%");
+		snprintf(buf, LESSON_NUM, "0%%");
 	else if (share >= 0.1)
-		snprintf(buf, 24, "%.0f%%", 100 * share);
+		snprintf(buf, LESSON_NUM, "%.0f%%", 100 * share);
 	else
-		snprintf(buf, 24, "%.2g%%", 100 * share);
+		snprintf(buf, LESSON_NUM, "%.2g%%", 100 * share);
 	return buf;
 }
 
@@ -112,7 +115,7 @@ static void
 lesson_error(const struct trace *tr, int l, char *out)
 {
 	const double *e[TRACE_METHODS];
-	char a[24], b[24], c[24];
+	char a[LESSON_NUM], b[LESSON_NUM], c[LESSON_NUM];
 	int ex = lesson_cg_exact(tr);
 
 	for (int m = 0; m < TRACE_METHODS; m++)
@@ -146,7 +149,7 @@ lesson_error(const struct trace *tr, int l, char *out)
 static void
 lesson_memory(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24];
+	char a[LESSON_NUM], b[LESSON_NUM];
 	int L = tr->L, j, best = 0, k = l - 1;
 
 	if (l == 0 || !tr->have_model) {
@@ -199,7 +202,7 @@ static void
 lesson_dirs(const struct trace *tr, int l, char *out)
 {
 	int d = tr->d, slow = 0;
-	char a[24], b[24], c[24], g[24];
+	char a[LESSON_NUM], b[LESSON_NUM], c[LESSON_NUM], g[LESSON_NUM];
 	bool model = !isnan(trace_dir_err(tr, TRACE_MODEL, l)[0]);
 	double kept;
 
@@ -249,7 +252,7 @@ lesson_poly_max(const struct trace *tr, int m, int l)
 static void
 lesson_poly(const struct trace *tr, int l, char *out)
 {
-	char b[24];
+	char b[LESSON_NUM];
 	int d = tr->d, near = 0, ex = lesson_cg_exact(tr);
 	double gd = fabs(trace_poly_eig(tr, TRACE_GD, l)[d - 1]);
 
@@ -279,7 +282,7 @@ lesson_poly(const struct trace *tr, int l, char *out)
 static void
 lesson_path(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24], c[24];
+	char a[LESSON_NUM], b[LESSON_NUM], c[LESSON_NUM];
 	const double *wd[TRACE_METHODS];
 	int ex = lesson_cg_exact(tr);
 
@@ -302,7 +305,7 @@ lesson_path(const struct trace *tr, int l, char *out)
 static void
 lesson_method(const struct trace *tr, int l, char *out)
 {
-	char a[24], b[24];
+	char a[LESSON_NUM], b[LESSON_NUM];
 	int L = tr->L, k = l > 0 ? l - 1 : 0;
 	bool scalar;
 
