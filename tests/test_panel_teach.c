@@ -220,6 +220,47 @@ test_path_levels_centred_on_wstar(void **state)
 	free_snapshot(&s);
 }
 
+/* With no path to draw the picture is the level sets alone: in every row
+ * as many cells of dots lie left of w* as right of it (give or take one),
+ * so the ellipses are centred on w* and none is cut on one side only. */
+static void
+test_path_levels_symmetric(void **state)
+{
+	struct snapshot s;
+	struct canvas c;
+	int x, y, sx = -1, sy = -1, rows = 0;
+	size_t n = TRACE_METHODS * (TL + 1) * TD;
+
+	(void)state;
+	make_snapshot(&s, MS_MEMORY_NONE, false);
+	for (size_t i = 0; i < n; i++)
+		s.trace.tr.dir_err[i] = NAN;
+	draw(&c, &panel_teach_path, &s, 1, 60, 24);
+	for (y = 2; y < c.h - 1 && sx < 0; y++)
+		for (x = 1; x < c.w - 1; x++)
+			if (at(&c, x, y) == '*') {
+				sx = x;
+				sy = y;
+				break;
+			}
+	assert_true(sx > 0 && sy > 0);
+	for (y = 2; y < c.h - 4; y++) {
+		int left = 0, right = 0;
+
+		for (x = 1; x < c.w - 1; x++)
+			if (is_dots(at(&c, x, y)))
+				x < sx ? left++ : x > sx ? right++ : 0;
+		if (left + right > 0)
+			rows++;
+		if (abs(left - right) > 1)
+			fail_msg("row %d: %d cells of dots left of w*, %d right",
+			    y, left, right);
+	}
+	assert_true(rows >= 5);
+	canvas_free(&c);
+	free_snapshot(&s);
+}
+
 /* The eigenvalue ticks of the λ axis are at the eigenvalues' columns. */
 static void
 test_poly_ticks_at_eigenvalues(void **state)
@@ -412,6 +453,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_levels_centred_on_wstar),
+		cmocka_unit_test(test_path_levels_symmetric),
 		cmocka_unit_test(test_poly_ticks_at_eigenvalues),
 		cmocka_unit_test(test_poly_clip_note),
 		cmocka_unit_test(test_notes_drawn),
