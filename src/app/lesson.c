@@ -26,31 +26,30 @@ static const char *const lesson_spell[][2] = {
 	{ "κ", "kappa" }, { "≤", "<=" }, { "…", "..." }, { "ŷ", "y^" },
 };
 
-/* dst (len bytes) = src with every UTF-8 spelling replaced, cut at len. */
+/* dst (len bytes) = src with every UTF-8 spelling replaced, cut at len.
+ * Every spelling starts with a non-ASCII byte: ASCII is copied as it is. */
 static void
 lesson_ascii(char *dst, size_t len, const char *src)
 {
-	size_t o = 0;
+	size_t o = 0, k, n = sizeof lesson_spell / sizeof lesson_spell[0];
 
 	while (*src != '\0' && o + 1 < len) {
-		size_t k, sl = 0;
-
-		for (k = 0; k < sizeof lesson_spell / sizeof lesson_spell[0];
-		    k++) {
-			sl = strlen(lesson_spell[k][0]);
-			if (strncmp(src, lesson_spell[k][0], sl) == 0)
-				break;
-		}
-		if (k < sizeof lesson_spell / sizeof lesson_spell[0]) {
-			const char *a = lesson_spell[k][1];
-
-			while (*a != '\0' && o + 1 < len)
-				dst[o++] = *a++;
-			src += sl;
-		} else if ((unsigned char)*src < 0x80)
+		if ((unsigned char)*src < 0x80) {
 			dst[o++] = *src++;
-		else
-			src++;	/* a spelling the table lacks: dropped */
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (strncmp(src, lesson_spell[k][0],
+			    strlen(lesson_spell[k][0])) == 0)
+				break;
+		if (k == n) {	/* a spelling the table lacks: dropped */
+			src++;
+			continue;
+		}
+		for (const char *a = lesson_spell[k][1]; *a != '\0' &&
+		    o + 1 < len; a++)
+			dst[o++] = *a;
+		src += strlen(lesson_spell[k][0]);
 	}
 	dst[o] = '\0';
 }
