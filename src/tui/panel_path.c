@@ -158,9 +158,9 @@ path_caption(struct canvas *c, struct rect in, int y, const struct trace *tr,
 		    panel_teach_methods[m].head);
 	else if (all > 0)
 		snprintf(line, sizeof line, c->g->utf8 ? "a projection: %.0f%% "
-		    "of ‖w_l − w*‖² (%s)" : "a projection: %.0f%% of "
-		    "|w_l - w*|^2 (%s)", 100 * in_plane / all,
-		    panel_teach_methods[m].abbr);
+		    "of ‖w_l − w*‖² (%c)" : "a projection: %.0f%% of "
+		    "|w_l - w*|^2 (%c)", 100 * in_plane / all,
+		    panel_teach_methods[m].letter);
 	else
 		snprintf(line, sizeof line, "a projection: the plane of v_max "
 		    "and v_min (%s is at w*)", panel_teach_methods[m].head);

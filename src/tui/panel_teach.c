@@ -9,8 +9,9 @@
  *     range is every layer's, so stepping ℓ shows the errors fall;
  *   - the residual polynomials r_ℓ(λ) over [0, 1.1 λ_max], y fixed to
  *     ±1.2 (said when a curve leaves it), the zero line with a tick at each
- *     eigenvalue, and for a model without a polynomial its per-direction
- *     factors as dots at the eigenvalues.
+ *     eigenvalue, each curve's letter at its rightmost point in range, and
+ *     for a model without a polynomial its per-direction factors as dots
+ *     at the eigenvalues.
  * The methods keep the step-through chart's colours and line styles
  * (model solid, CG dashed, GD dotted, Nesterov dash-dot; momentum short
  * dashes), and one legend (panel_teach_legend) names them on every panel.
@@ -429,6 +430,36 @@ teach_poly_curve(const struct trace *tr, int m, int l, struct plot *p)
 	plot_curve_pen(p, xs, trace_poly(tr, m, l), TRACE_POLY_POINTS, &pen);
 }
 
+/* Method m's letter on its polynomial at ℓ, at the rightmost point inside
+ * the plot whose cell holds no other letter yet: without colour and when
+ * the legend has no room for line samples, the letters tell the curves
+ * apart. */
+static void
+teach_poly_letter(struct canvas *c, const struct trace *tr, int m, int l,
+    const struct plot *p)
+{
+	const double *v = trace_poly(tr, m, l);
+
+	for (int i = TRACE_POLY_POINTS - 1; i >= 0; i--) {
+		int x, y;
+		uint32_t ch;
+
+		if (!isfinite(v[i]) || fabs(v[i]) > TEACH_CLIP)
+			continue;
+		x = plot_col(p, tr->poly_hi * i / (TRACE_POLY_POINTS - 1));
+		y = plot_row(p, v[i]);
+		if (x < p->r.x || x >= p->r.x + p->r.w || y < p->r.y ||
+		    y >= p->r.y + p->r.h)
+			continue;
+		ch = c->cells[(size_t)y * c->w + x].ch;
+		if (ch >= 'A' && ch <= 'Z')
+			continue;
+		canvas_put(c, x, y, (uint32_t)panel_teach_methods[m].letter,
+		    panel_teach_methods[m].col);
+		return;
+	}
+}
+
 static void
 teach_poly_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 {
@@ -482,6 +513,11 @@ teach_poly_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	}
 	plot_render(&p, c);
 	teach_zero_line(c, &p, tr, true);
+	for (i = TRACE_POLYS - 1; i >= 0; i--) {	/* the model's first */
+		m = teach_order[i];
+		if (mask & (1u << m))
+			teach_poly_letter(c, tr, m, l, &p);
+	}
 	for (k = 0; dots && k < tr->d; k++)	/* the model's factors */
 		if (isfinite(f[k]) && fabs(f[k]) <= TEACH_CLIP)
 			canvas_put(c, plot_col(&p, tr->eig[k]), plot_row(&p,
