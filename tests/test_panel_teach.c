@@ -310,6 +310,34 @@ test_poly_clip_note(void **state)
 	free_snapshot(&s);
 }
 
+/* Every polynomial's curve carries its method's letter once, even where
+ * the curves coincide (here they all do), and the model without one none. */
+static void
+test_poly_letters(void **state)
+{
+	static const char letters[] = "CGNH";
+	struct snapshot s;
+	struct canvas c;
+
+	(void)state;
+	make_snapshot(&s, MS_MEMORY_NONE, false);
+	draw(&c, &panel_teach_poly, &s, 1, 60, 20);
+	for (const char *k = letters; *k != '\0'; k++) {
+		int n = 0;
+
+		for (int y = 3; y < c.h - 4; y++)
+			for (int x = 1; x < c.w - 1; x++)
+				n += at(&c, x, y) == (uint32_t)*k;
+		if (n != 1)
+			fail_msg("letter %c %d times on the plot", *k, n);
+	}
+	for (int y = 3; y < c.h - 4; y++)
+		for (int x = 1; x < c.w - 1; x++)
+			assert_true(at(&c, x, y) != 'M');
+	canvas_free(&c);
+	free_snapshot(&s);
+}
+
 /* Each panel's note, for its own panel and layer, on its last inside
  * row. */
 static void
@@ -456,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_path_levels_symmetric),
 		cmocka_unit_test(test_poly_ticks_at_eigenvalues),
 		cmocka_unit_test(test_poly_clip_note),
+		cmocka_unit_test(test_poly_letters),
 		cmocka_unit_test(test_notes_drawn),
 		cmocka_unit_test(test_method_weights),
 		cmocka_unit_test(test_dirs_order),
