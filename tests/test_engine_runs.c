@@ -274,6 +274,7 @@ test_reference_run(void **state)
 	    .refs = &ref, .nrefs = 1 };
 	struct engine *e;
 	struct snapshot *s;
+	const struct snapshot_curve *c;
 
 	(void)state;
 	fixture_small_config(&cfg);
@@ -283,6 +284,7 @@ test_reference_run(void **state)
 	for (int i = 0; i <= 100; i++)
 		snapshot_curve_append(&ref.curve, i, 2.0 / (1 + i), i % 10 ?
 		    NAN : 2.2 / (1 + i));
+	ref.curve.train[50] = NAN;	/* a test loss alone at its step */
 	e = start(&cfg, &eo);
 	snapshot_curve_free(&ref.curve);	/* the engine made its copy */
 	s = engine_first_snapshot(e);
@@ -290,8 +292,14 @@ test_reference_run(void **state)
 	assert_true(s->runs[1].reference);
 	assert_string_equal(s->runs[1].label, "saved");
 	assert_int_equal(s->runs[1].state, ENGINE_FINISHED);
-	assert_true(s->runs[1].hist.n > 50);
 	assert_int_equal(s->runs[1].step, 100);
+	/* one point per step: the test loss at its own step, 50, not 49 */
+	c = &s->runs[1].hist;
+	assert_int_equal(c->n, 101);
+	assert_true(c->step[50] == 50 && isnan(c->train[50]));
+	assert_true(fabs(c->test[50] - 2.2 / 51) < 1e-15);
+	assert_true(isnan(c->test[49]) && fabs(c->train[49] - 2.0 / 50) <
+	    1e-15);
 	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
 	assert_true(fixture_wait(e, &s, focus_is, 1, 20));
 	assert_int_equal(s->model_run, 0);
