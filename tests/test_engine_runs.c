@@ -55,15 +55,29 @@ focus_is(const struct snapshot *s, long arg)
 	return s->focus == arg;
 }
 
+/* An engine for cfg and eo, started; *s its first snapshot. */
 static struct engine *
-start(const struct ms_config *cfg, struct engine_opts *eo)
+start(const struct ms_config *cfg, struct engine_opts *eo,
+    struct snapshot **s)
 {
 	char err[256];
 	struct engine *e = engine_create(cfg, NULL, eo, err, sizeof err);
 
 	assert_non_null(e);
+	*s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
 	return e;
+}
+
+/* A paused engine of the small configuration alone, started. */
+static struct engine *
+start_paused(struct snapshot **s)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
+
+	fixture_small_config(&cfg);
+	return start(&cfg, &eo, s);
 }
 
 /*
@@ -87,8 +101,7 @@ test_compare_side_by_side(void **state)
 	fixture_small_config(&cfg);
 	cfg.steps = 40;
 	three_memories(&cfg, runs);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, all_stopped, 3, 60));
 	for (int i = 0; i < 3; i++) {
 		const struct snapshot_run *r = &s->runs[i];
@@ -131,15 +144,11 @@ test_compare_side_by_side(void **state)
 static void
 test_add_focus_hide_remove(void **state)
 {
-	struct ms_config cfg;
-	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 
 	(void)state;
-	fixture_small_config(&cfg);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start_paused(&s);
 	assert_true(fixture_wait(e, &s, nruns_is, 1, 20));
 	engine_send(e, ENGINE_CMD_RUN_ADD, 0);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
@@ -182,15 +191,11 @@ test_add_focus_hide_remove(void **state)
 static void
 test_list_is_bounded(void **state)
 {
-	struct ms_config cfg;
-	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 
 	(void)state;
-	fixture_small_config(&cfg);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start_paused(&s);
 	for (int i = 0; i < SNAPSHOT_MAX_RUNS; i++)
 		engine_send(e, ENGINE_CMD_RUN_ADD, 0);
 	assert_true(fixture_wait(e, &s, fixture_message_has, (long)"is full",
@@ -243,8 +248,7 @@ test_export_visible_runs(void **state)
 	fixture_small_config(&cfg);
 	cfg.steps = 20;
 	three_memories(&cfg, runs);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, all_stopped, 2, 60));
 	engine_send(e, ENGINE_CMD_EXPORT, 0);
 	assert_true(fixture_wait(e, &s, fixture_message_has,
@@ -285,9 +289,8 @@ test_reference_run(void **state)
 		snapshot_curve_append(&ref.curve, i, 2.0 / (1 + i), i % 10 ?
 		    NAN : 2.2 / (1 + i));
 	ref.curve.train[50] = NAN;	/* a test loss alone at its step */
-	e = start(&cfg, &eo);
+	e = start(&cfg, &eo, &s);
 	snapshot_curve_free(&ref.curve);	/* the engine made its copy */
-	s = engine_first_snapshot(e);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
 	assert_true(s->runs[1].reference);
 	assert_string_equal(s->runs[1].label, "saved");
@@ -353,8 +356,7 @@ test_labels_bounded(void **state)
 	runs[1].kappa = 100;
 	runs[1].lr = 0.02;
 	runs[1].seed = 7;
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
 	for (int i = 0; i < 2; i++) {
 		assert_true(strlen(s->runs[i].label) < sizeof s->runs[i].label);
