@@ -1,7 +1,8 @@
 /*
  * The run list: runs compared side by side on the same tasks, their
  * labels, adding, removing, focusing and hiding runs, the export of the
- * visible runs, and saved histories overlaid as reference runs.
+ * visible runs, saved histories overlaid as reference runs, and the runs
+ * of a history file watched.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -370,6 +371,81 @@ test_labels_bounded(void **state)
 	engine_free(e);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A run list of the file's runs, each with its curve so far. */
+static bool
+watched(const struct snapshot *s, long arg)
+{
+	return s->nruns == (int)(arg / 100) &&
+	    s->runs[s->nruns - 1].hist.n == (int)(arg % 100);
+}
+
+/* memscope watch's engine: a run per run of the file, in the order they
+ * first appear, with the file's points; focus and visibility move; a
+ * training key is refused as read-only; a file that starts over is read
+ * again from its start. */
+static void
+test_watch_runs(void **state)
+{
+	char path[] = "/tmp/memscope-watch-XXXXXX";
+	struct engine *e;
+	struct snapshot *s;
+	const struct snapshot_curve *c;
+	char err[512];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "run,step,train_mse,test_mse,seconds\n"
+	    "3,1,0.5,,\n7,1,0.25,,\n3,2,0.125,0.0625,\n7,2,,0.1,\n");
+	e = engine_create_watch(path, NULL, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(fixture_wait(e, &s, watched, 202, 20));
+	assert_true(s->read_only);
+	assert_string_equal(s->runs[0].label, "run 3");
+	assert_string_equal(s->runs[1].label, "run 7");
+	c = &s->runs[0].hist;
+	assert_int_equal(s->runs[0].step, 2);
+	assert_int_equal(c->n, 2);
+	assert_true(c->step[1] == 2 && fabs(c->train[1] - 0.125) < 1e-15);
+	assert_true(isnan(c->test[0]) && fabs(c->test[1] - 0.0625) < 1e-15);
+	/* a test loss with no training loss stays at its own step */
+	c = &s->runs[1].hist;
+	assert_true(fabs(c->train[0] - 0.25) < 1e-15 && isnan(c->test[0]));
+	assert_true(c->step[1] == 2 && isnan(c->train[1]) &&
+	    fabs(c->test[1] - 0.1) < 1e-15);
+	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
+	assert_true(fixture_wait(e, &s, focus_is, 1, 20));
+	assert_int_equal(s->step, 2);
+	engine_send(e, ENGINE_CMD_RUN_VISIBLE, 0);
+	engine_send(e, ENGINE_CMD_HEADS, +1);
+	assert_true(fixture_wait(e, &s, fixture_message_has,
+	    (long)"read-only", 20));
+	assert_false(s->runs[1].visible);
+	assert_true(s->runs[0].visible);
+	/* a new run writes the file again */
+	write_file(path, "run,step,train_mse,test_mse,seconds\n"
+	    "0,1,0.5,,\n0,2,0.4,,\n0,3,0.3,,\n");
+	assert_true(fixture_wait(e, &s, watched, 103, 20));
+	assert_string_equal(s->runs[0].label, "run 0");
+	assert_int_equal(s->focus, 0);
+	engine_free(e);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -380,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_export_visible_runs),
 		cmocka_unit_test(test_reference_run),
 		cmocka_unit_test(test_labels_bounded),
+		cmocka_unit_test(test_watch_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
