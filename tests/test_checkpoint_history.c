@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dir_fixture.h"
 #include "engine_fixture.h"
@@ -164,12 +163,13 @@ test_read_rules(void **state)
 }
 
 static bool
-has_history(const struct snapshot *s)
+has_history(const struct snapshot *s, long arg)
 {
-	return s->nruns == 1 && s->runs[0].hist.n >= 12;
+	return s->nruns == 1 && s->runs[0].hist.n >= arg;
 }
 
-/* The engine shows a loaded run's saved curves, not one point. */
+/* The engine shows a loaded run's saved curves, not one point: its
+ * training losses and its test losses at their steps. */
 static void
 test_engine_shows_loaded_history(void **state)
 {
@@ -180,28 +180,31 @@ test_engine_shows_loaded_history(void **state)
 	struct trainer *t = calloc(1, sizeof *t);
 	struct engine *e;
 	struct snapshot *s;
+	const struct snapshot_curve *got;
 	char err[256];
-	int tries;
 
 	(void)state;
 	trained(t, &h);
 	for (long i = 0; i < h.n; i++)
 		snapshot_curve_append(&c, h.step[i], h.train[i], h.test[i]);
-	checkpoint_history_free(&h);
 	e = engine_create(&t->cfg, t, &eo, err, sizeof err);
 	assert_non_null(e);
 	snapshot_curve_free(&c);
 	s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
-	for (tries = 0; tries < 2000 && !has_history(s); tries++) {
-		struct timespec ts = { 0, 5000000 };
-
-		nanosleep(&ts, NULL);
-		engine_take(e, &s);
-	}
-	assert_true(has_history(s));
-	assert_true(s->runs[0].hist.step[0] == 1);
+	assert_true(fixture_wait(e, &s, has_history, 12, 10));
+	got = &s->runs[0].hist;
+	assert_int_equal(got->n, 12);
 	assert_int_equal(s->runs[0].step, 12);
+	/* (step 12's test is the engine's own evaluation, merged in) */
+	for (long i = 0; i < 11; i++) {
+		assert_true(got->step[i] == h.step[i]);
+		assert_true(fabs(got->train[i] - h.train[i]) <= 1e-15 *
+		    h.train[i]);
+		assert_true(isnan(h.test[i]) ? isnan(got->test[i]) :
+		    fabs(got->test[i] - h.test[i]) <= 1e-15 * h.test[i]);
+	}
+	checkpoint_history_free(&h);
 	engine_free(e);
 }
 

@@ -1,7 +1,8 @@
 /*
  * The run list: runs compared side by side on the same tasks, their
  * labels, adding, removing, focusing and hiding runs, the export of the
- * visible runs, and saved histories overlaid as reference runs.
+ * visible runs, saved histories overlaid as reference runs, and the runs
+ * of a history file watched.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,15 +56,29 @@ focus_is(const struct snapshot *s, long arg)
 	return s->focus == arg;
 }
 
+/* An engine for cfg and eo, started; *s its first snapshot. */
 static struct engine *
-start(const struct ms_config *cfg, struct engine_opts *eo)
+start(const struct ms_config *cfg, struct engine_opts *eo,
+    struct snapshot **s)
 {
 	char err[256];
 	struct engine *e = engine_create(cfg, NULL, eo, err, sizeof err);
 
 	assert_non_null(e);
+	*s = engine_first_snapshot(e);
 	assert_int_equal(engine_start(e), 0);
 	return e;
+}
+
+/* A paused engine of the small configuration alone, started. */
+static struct engine *
+start_paused(struct snapshot **s)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
+
+	fixture_small_config(&cfg);
+	return start(&cfg, &eo, s);
 }
 
 /*
@@ -87,8 +102,7 @@ test_compare_side_by_side(void **state)
 	fixture_small_config(&cfg);
 	cfg.steps = 40;
 	three_memories(&cfg, runs);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, all_stopped, 3, 60));
 	for (int i = 0; i < 3; i++) {
 		const struct snapshot_run *r = &s->runs[i];
@@ -131,15 +145,11 @@ test_compare_side_by_side(void **state)
 static void
 test_add_focus_hide_remove(void **state)
 {
-	struct ms_config cfg;
-	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 
 	(void)state;
-	fixture_small_config(&cfg);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start_paused(&s);
 	assert_true(fixture_wait(e, &s, nruns_is, 1, 20));
 	engine_send(e, ENGINE_CMD_RUN_ADD, 0);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
@@ -182,15 +192,11 @@ test_add_focus_hide_remove(void **state)
 static void
 test_list_is_bounded(void **state)
 {
-	struct ms_config cfg;
-	struct engine_opts eo = { .publish_ms = 10, .start_paused = true };
 	struct engine *e;
 	struct snapshot *s;
 
 	(void)state;
-	fixture_small_config(&cfg);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start_paused(&s);
 	for (int i = 0; i < SNAPSHOT_MAX_RUNS; i++)
 		engine_send(e, ENGINE_CMD_RUN_ADD, 0);
 	assert_true(fixture_wait(e, &s, fixture_message_has, (long)"is full",
@@ -243,8 +249,7 @@ test_export_visible_runs(void **state)
 	fixture_small_config(&cfg);
 	cfg.steps = 20;
 	three_memories(&cfg, runs);
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, all_stopped, 2, 60));
 	engine_send(e, ENGINE_CMD_EXPORT, 0);
 	assert_true(fixture_wait(e, &s, fixture_message_has,
@@ -274,6 +279,7 @@ test_reference_run(void **state)
 	    .refs = &ref, .nrefs = 1 };
 	struct engine *e;
 	struct snapshot *s;
+	const struct snapshot_curve *c;
 
 	(void)state;
 	fixture_small_config(&cfg);
@@ -283,15 +289,21 @@ test_reference_run(void **state)
 	for (int i = 0; i <= 100; i++)
 		snapshot_curve_append(&ref.curve, i, 2.0 / (1 + i), i % 10 ?
 		    NAN : 2.2 / (1 + i));
-	e = start(&cfg, &eo);
+	ref.curve.train[50] = NAN;	/* a test loss alone at its step */
+	e = start(&cfg, &eo, &s);
 	snapshot_curve_free(&ref.curve);	/* the engine made its copy */
-	s = engine_first_snapshot(e);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
 	assert_true(s->runs[1].reference);
 	assert_string_equal(s->runs[1].label, "saved");
 	assert_int_equal(s->runs[1].state, ENGINE_FINISHED);
-	assert_true(s->runs[1].hist.n > 50);
 	assert_int_equal(s->runs[1].step, 100);
+	/* one point per step: the test loss at its own step, 50, not 49 */
+	c = &s->runs[1].hist;
+	assert_int_equal(c->n, 101);
+	assert_true(c->step[50] == 50 && isnan(c->train[50]));
+	assert_true(fabs(c->test[50] - 2.2 / 51) < 1e-15);
+	assert_true(isnan(c->test[49]) && fabs(c->train[49] - 2.0 / 50) <
+	    1e-15);
 	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
 	assert_true(fixture_wait(e, &s, focus_is, 1, 20));
 	assert_int_equal(s->model_run, 0);
@@ -345,8 +357,7 @@ test_labels_bounded(void **state)
 	runs[1].kappa = 100;
 	runs[1].lr = 0.02;
 	runs[1].seed = 7;
-	e = start(&cfg, &eo);
-	s = engine_first_snapshot(e);
+	e = start(&cfg, &eo, &s);
 	assert_true(fixture_wait(e, &s, nruns_is, 2, 20));
 	for (int i = 0; i < 2; i++) {
 		assert_true(strlen(s->runs[i].label) < sizeof s->runs[i].label);
@@ -360,6 +371,81 @@ test_labels_bounded(void **state)
 	engine_free(e);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A run list of the file's runs, each with its curve so far. */
+static bool
+watched(const struct snapshot *s, long arg)
+{
+	return s->nruns == (int)(arg / 100) &&
+	    s->runs[s->nruns - 1].hist.n == (int)(arg % 100);
+}
+
+/* memscope watch's engine: a run per run of the file, in the order they
+ * first appear, with the file's points; focus and visibility move; a
+ * training key is refused as read-only; a file that starts over is read
+ * again from its start. */
+static void
+test_watch_runs(void **state)
+{
+	char path[] = "/tmp/memscope-watch-XXXXXX";
+	struct engine *e;
+	struct snapshot *s;
+	const struct snapshot_curve *c;
+	char err[512];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "run,step,train_mse,test_mse,seconds\n"
+	    "3,1,0.5,,\n7,1,0.25,,\n3,2,0.125,0.0625,\n7,2,,0.1,\n");
+	e = engine_create_watch(path, NULL, err, sizeof err);
+	assert_non_null(e);
+	s = engine_first_snapshot(e);
+	assert_int_equal(engine_start(e), 0);
+	assert_true(fixture_wait(e, &s, watched, 202, 20));
+	assert_true(s->read_only);
+	assert_string_equal(s->runs[0].label, "run 3");
+	assert_string_equal(s->runs[1].label, "run 7");
+	c = &s->runs[0].hist;
+	assert_int_equal(s->runs[0].step, 2);
+	assert_int_equal(c->n, 2);
+	assert_true(c->step[1] == 2 && fabs(c->train[1] - 0.125) < 1e-15);
+	assert_true(isnan(c->test[0]) && fabs(c->test[1] - 0.0625) < 1e-15);
+	/* a test loss with no training loss stays at its own step */
+	c = &s->runs[1].hist;
+	assert_true(fabs(c->train[0] - 0.25) < 1e-15 && isnan(c->test[0]));
+	assert_true(c->step[1] == 2 && isnan(c->train[1]) &&
+	    fabs(c->test[1] - 0.1) < 1e-15);
+	engine_send(e, ENGINE_CMD_RUN_FOCUS, +1);
+	assert_true(fixture_wait(e, &s, focus_is, 1, 20));
+	assert_int_equal(s->step, 2);
+	engine_send(e, ENGINE_CMD_RUN_VISIBLE, 0);
+	engine_send(e, ENGINE_CMD_HEADS, +1);
+	assert_true(fixture_wait(e, &s, fixture_message_has,
+	    (long)"read-only", 20));
+	assert_false(s->runs[1].visible);
+	assert_true(s->runs[0].visible);
+	/* a new run writes the file again */
+	write_file(path, "run,step,train_mse,test_mse,seconds\n"
+	    "0,1,0.5,,\n0,2,0.4,,\n0,3,0.3,,\n");
+	assert_true(fixture_wait(e, &s, watched, 103, 20));
+	assert_string_equal(s->runs[0].label, "run 0");
+	assert_int_equal(s->focus, 0);
+	engine_free(e);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -370,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_export_visible_runs),
 		cmocka_unit_test(test_reference_run),
 		cmocka_unit_test(test_labels_bounded),
+		cmocka_unit_test(test_watch_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

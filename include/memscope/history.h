@@ -46,6 +46,13 @@ void history_record(struct history *h, double step, double train);
  * training loss if there is none yet). */
 void history_record_test(struct history *h, double step, double test);
 
+/* Append a point as a file keeps it: the step's training loss (NaN:
+ * none) and, if finite, its test loss. */
+void history_record_point(struct history *h, double step, double train,
+    double test);
+/* Append every point of the curve c (history_record_point's). */
+void history_replay(struct history *h, const struct snapshot_curve *c);
+
 /* The curve to draw: the flushed points and the open bucket, into out. */
 void history_curve(const struct history *h, struct snapshot_curve *out);
 /* The curve (history_curve's points) as a checkpoint keeps it, into out

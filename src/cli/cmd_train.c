@@ -221,13 +221,9 @@ train_save(const char *path, const struct train_run *run, char *err,
 	int rc;
 
 	history_init(&h);
-	for (long s = 0; s < run->steps_done; s++) {
-		const double *p = run->hist + 3 * s;
-
-		history_record(&h, (double)(s + 1), p[0]);
-		if (isfinite(p[1]))
-			history_record_test(&h, (double)(s + 1), p[1]);
-	}
+	for (long s = 0; s < run->steps_done; s++)
+		history_record_point(&h, (double)(s + 1), run->hist[3 * s],
+		    run->hist[3 * s + 1]);
 	history_checkpoint(&h, &ch);
 	rc = checkpoint_save_history(path, &run->t, &ch, err, errlen);
 	checkpoint_history_free(&ch);

@@ -346,14 +346,7 @@ engine_create_runs(struct engine *e, const struct ms_config *cfg,
 		if (o->loaded_hist != NULL && o->loaded_hist->n > 0) {
 			/* the checkpoint's history replaces the one point */
 			history_reset(&r->hist);
-			for (i = 0; i < o->loaded_hist->n; i++) {
-				history_record(&r->hist, o->loaded_hist->step[i],
-				    o->loaded_hist->train[i]);
-				if (isfinite(o->loaded_hist->test[i]))
-					history_record_test(&r->hist,
-					    o->loaded_hist->step[i],
-					    o->loaded_hist->test[i]);
-			}
+			history_replay(&r->hist, o->loaded_hist);
 		}
 	} else {
 		if (n + o->nrefs > SNAPSHOT_MAX_RUNS) {

@@ -326,6 +326,15 @@ engine_note_merged(struct engine *e, int count)
 		    " (%d keys merged into 1)", count);
 }
 
+/* Pause, each trained run tested at the step it stopped at. */
+static void
+engine_pause(struct engine *e)
+{
+	e->paused = true;
+	for (int i = 0; i < e->nruns; i++)
+		engine_run_test(e, e->runs[i], true);	/* references skip */
+}
+
 /* Space, pause, resume: the engine pauses or runs; resuming when every
  * run has finished continues each for another cfg.steps. */
 static void
@@ -344,10 +353,7 @@ engine_toggle(struct engine *e, enum engine_cmd cmd)
 		return;
 	}
 	if (!e->paused && engine_runs_active(e) && cmd != ENGINE_CMD_RESUME) {
-		e->paused = true;
-		for (i = 0; i < e->nruns; i++)
-			if (!e->runs[i]->reference)
-				engine_run_test(e, e->runs[i], true);
+		engine_pause(e);
 		return;
 	}
 	if (cmd == ENGINE_CMD_PAUSE)
@@ -388,10 +394,7 @@ engine_step_once(struct engine *e)
 	int i;
 
 	if (!e->paused && engine_runs_active(e)) {
-		e->paused = true;
-		for (i = 0; i < e->nruns; i++)
-			if (!e->runs[i]->reference)
-				engine_run_test(e, e->runs[i], true);
+		engine_pause(e);
 		return true;
 	}
 	e->paused = true;

@@ -16,7 +16,6 @@
  * whatever the schedule: the same bits as `memscope train` of that
  * configuration with --threads 1.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,12 +125,7 @@ engine_run_reference(struct engine *e, const struct engine_ref *ref)
 	r->ref_cfg = ref->cfg;
 	r->state = ENGINE_FINISHED;
 	snprintf(r->ref_label, sizeof r->ref_label, "%s", ref->label);
-	for (int i = 0; i < c->n; i++) {
-		if (isfinite(c->train[i]))
-			history_record(&r->hist, c->step[i], c->train[i]);
-		if (isfinite(c->test[i]))
-			history_record_test(&r->hist, c->step[i], c->test[i]);
-	}
+	history_replay(&r->hist, c);
 	r->target = c->n > 0 ? (long)c->step[c->n - 1] : 0;
 	return r;
 }

@@ -16,7 +16,6 @@
  * line; what was read stays drawn. Runs past SNAPSHOT_MAX_RUNS are not
  * shown (the message says so).
  */
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,10 +76,8 @@ watch_row(void *ctx, const struct history_row *row)
 		w->step[i] = 0;
 		w->nruns++;
 	}
-	if (!isnan(row->train))
-		history_record(&w->hist[i], (double)row->step, row->train);
-	if (!isnan(row->test))
-		history_record_test(&w->hist[i], (double)row->step, row->test);
+	history_record_point(&w->hist[i], (double)row->step, row->train,
+	    row->test);
 	w->step[i] = row->step;
 }
 

@@ -137,6 +137,24 @@ history_record_test(struct history *h, double step, double test)
 	}
 }
 
+/* Append a point: its training loss, and its test loss if finite. */
+void
+history_record_point(struct history *h, double step, double train,
+    double test)
+{
+	history_record(h, step, train);
+	if (isfinite(test))
+		history_record_test(h, step, test);
+}
+
+/* Append every point of c. */
+void
+history_replay(struct history *h, const struct snapshot_curve *c)
+{
+	for (int i = 0; i < c->n; i++)
+		history_record_point(h, c->step[i], c->train[i], c->test[i]);
+}
+
 /* The curve to draw: the flushed points and the open bucket. */
 void
 history_curve(const struct history *h, struct snapshot_curve *out)
