@@ -124,18 +124,6 @@ test_curve_point_by_point(void **state)
 			assert_true(isnan(h.test[k - 1]));
 	}
 
-	/* closing flushes the open bucket: the same points */
-	{
-		struct snapshot_curve closed = { 0 };
-
-		history_close(&h, &closed);
-		assert_int_equal(closed.n, c.n);
-		assert_memory_equal(closed.step, c.step, c.n * sizeof(double));
-		assert_memory_equal(closed.train, c.train,
-		    c.n * sizeof(double));
-		snapshot_curve_free(&closed);
-	}
-
 	/* a new run starts empty, one point per step again */
 	history_reset(&h);
 	assert_int_equal(h.n, 0);

@@ -59,7 +59,5 @@ void history_curve(const struct history *h, struct snapshot_curve *out);
  * (allocated; checkpoint_history_free). */
 void history_checkpoint(const struct history *h,
     struct checkpoint_history *out);
-/* Close the open bucket and copy the curve into out (a run ends). */
-void history_close(struct history *h, struct snapshot_curve *out);
 
 #endif

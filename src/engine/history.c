@@ -165,14 +165,6 @@ history_curve(const struct history *h, struct snapshot_curve *out)
 		    history_mean(h->ltr, h->ntr), history_mean(h->lte, h->nte));
 }
 
-/* Close the open bucket and copy the curve into out. */
-void
-history_close(struct history *h, struct snapshot_curve *out)
-{
-	history_flush(h);
-	snapshot_curve_copy(out, &h->c);
-}
-
 /* The curve as a checkpoint keeps it, into out. */
 void
 history_checkpoint(const struct history *h, struct checkpoint_history *out)
