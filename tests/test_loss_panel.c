@@ -2,7 +2,8 @@
  * The loss panel with compared runs (the fixture's none, cgd, lfom): the
  * reference lines' names never lost, the cursor's readout, the legend's
  * line samples without colour, the window and log-x on the step axis, and
- * smoothing over faded raw curves.
+ * smoothing over faded raw curves; the per-layer panel beside it: its
+ * footnote's step never cut.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -399,6 +400,45 @@ test_dashboard_keys(void **state)
 	frame_close(&f);
 }
 
+/* The per-layer panel's footnote names the step the focused run was
+ * tested at whole, shortened where narrow: never a cut number ("tested at
+ * step 1000" cut to "step 100"). */
+static void
+test_layers_footnote_whole(void **state)
+{
+	static const struct { int w; const char *want; } cases[] = {
+		{ 40, "focused run tested at step 12345" },
+		{ 30, "tested at step 12345" },
+		{ 14, "step 12345" },
+	};
+	struct snapshot_run *fr;
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	char row[256];
+	int k;
+
+	(void)state;
+	frame_open(&f);
+	fr = &f.s.runs[f.s.focus];
+	fr->test_step = 12345;
+	for (k = 0; k < 3; k++) {
+		canvas_init(&f.c, cases[k].w, 8, &canvas_glyphs_ascii);
+		/* 6 rows inside: the table alone, its footnote in row 5 */
+		panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, cases[k].w,
+		    8 });
+		free(f.text);
+		f.text = canvas_to_text(&f.c);
+		frame_row(&f, 5, row, sizeof row);
+		if (strstr(row, cases[k].want) == NULL ||
+		    strstr(row, "12345") == NULL)
+			fail_msg("%d wide: footnote row \"%s\", want \"%s\"",
+			    cases[k].w, row, cases[k].want);
+		canvas_free(&f.c);
+	}
+	memset(&f.c, 0, sizeof f.c);
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -410,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_smoothing_fades_raw),
 		cmocka_unit_test(test_dashboard_keys),
 		cmocka_unit_test(test_y_ticks_round),
+		cmocka_unit_test(test_layers_footnote_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

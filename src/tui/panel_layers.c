@@ -102,6 +102,25 @@ layers_columns(const struct snapshot *s, int w, struct layers_col *cols)
 	return n;
 }
 
+/* "focused run tested at step N" in w cells, shortened so that N is
+ * never cut (a cut "step 1000" would read "step 100"). */
+static void
+layers_footnote(struct canvas *c, int x, int y, int w, long tested)
+{
+	static const char *const fmt[] = { "focused run tested at step %ld",
+	    "tested at step %ld", "step %ld" };
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof buf, fmt[i], tested);
+		if (canvas_text_width(buf) <= w)
+			break;
+	}
+	if (i < 3)
+		canvas_text(c, x, y, w, COL_DIM, buf);
+}
+
 static void
 layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 {
@@ -162,8 +181,7 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		}
 	}
 	if (tested >= 0 && in.h > L + 1)
-		canvas_printf(c, in.x, in.y + L + 1, in.w, COL_DIM,
-		    "focused run tested at step %ld", tested);
+		layers_footnote(c, in.x, in.y + L + 1, in.w, tested);
 	else if (tested < 0 && in.h > 2)
 		canvas_text(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
 		    "not tested yet");
