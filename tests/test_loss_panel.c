@@ -3,7 +3,7 @@
  * reference lines' names never lost, the cursor's readout, the legend's
  * line samples without colour, the window and log-x on the step axis, and
  * smoothing over faded raw curves; the per-layer panel beside it: its
- * footnote's step never cut.
+ * footnote's step never cut, each row's best marked.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -439,6 +439,54 @@ test_layers_footnote_whole(void **state)
 	frame_close(&f);
 }
 
+/* The per-layer table marks each row's smallest number, and only it,
+ * bold and underlined (the runs' numbers are bold in the model's colour
+ * anyway, so bold alone would single nothing out without colour). */
+static void
+test_layers_best_marked(void **state)
+{
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	int y, x, marked, best_marked;
+	double v, best, mv;
+
+	(void)state;
+	frame_open(&f);
+	canvas_init(&f.c, 50, 8, &canvas_glyphs_ascii);
+	/* the table alone: its header in row 1, l = 1..3 in rows 2..4 */
+	panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, 50, 8 });
+	for (y = 2; y <= 4; y++) {
+		const struct cell *row = &f.c.cells[(size_t)y * f.c.w];
+
+		marked = best_marked = 0;
+		best = mv = INFINITY;
+		for (x = 5; x < f.c.w - 1; x++) {
+			char num[16];
+			int n = 0, u;
+
+			if (row[x].ch == ' ' || row[x].ch == 0)
+				continue;
+			u = (row[x].attr & (CATTR_BOLD | CATTR_UNDERLINE)) ==
+			    (CATTR_BOLD | CATTR_UNDERLINE);
+			while (x < f.c.w - 1 && row[x].ch > ' ' && n < 15)
+				num[n++] = (char)row[x++].ch;
+			num[n] = '\0';
+			v = strtod(num, NULL);
+			if (v < best)
+				best = v;
+			if (u) {
+				marked++;
+				mv = v;
+			}
+		}
+		best_marked = mv == best;
+		if (marked != 1 || !best_marked)
+			fail_msg("row %d: %d numbers marked, the smallest %s",
+			    y, marked, best_marked ? "among them" : "not");
+	}
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -451,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_dashboard_keys),
 		cmocka_unit_test(test_y_ticks_round),
 		cmocka_unit_test(test_layers_footnote_whole),
+		cmocka_unit_test(test_layers_best_marked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,8 +7,10 @@
  * A legend above names them. Where there is room the same numbers follow
  * as a table (below the chart, or beside it when the panel is wide but
  * short): a column per visible run and per method, momentum included, the
- * best of each row bold, columns dropped from the right when narrow (the
- * runs first, so CG and GD stay).
+ * best of each row bold and underlined (the runs' numbers are in the
+ * model's colour, bold in the themes: bold alone would not single the best
+ * out, least of all without colour), columns dropped from the right when
+ * narrow (the runs first, so CG and GD stay).
  */
 #include <math.h>
 #include <stdio.h>
@@ -177,7 +179,8 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 			    COL_MODEL : COL_TEXT, buf);
 			if (i == best)
 				canvas_attr(c, (struct rect){ x, y,
-				    canvas_text_width(buf), 1 }, CATTR_BOLD);
+				    canvas_text_width(buf), 1 }, CATTR_BOLD |
+				    CATTR_UNDERLINE);
 		}
 	}
 	if (tested >= 0 && in.h > L + 1)
