@@ -111,7 +111,7 @@ static void
 test_refs_never_dropped(void **state)
 {
 	struct frame f;
-	char row[1024];
+	char row[2048], legend[1024];
 	int L, sizes[2][2] = { { 44, 12 }, { 60, 16 } }, k;
 
 	(void)state;
@@ -124,11 +124,14 @@ test_refs_never_dropped(void **state)
 		assert_int_equal(margin_count(&f, "CG"), 1);
 		assert_int_equal(margin_count(&f, "GD"), 1);
 		assert_int_equal(margin_count(&f, "Nv"), 1);
-		/* the legend's two rows name all three */
-		snprintf(row, sizeof row, "%s", f.text);
-		assert_non_null(strstr(f.text, "CG"));
-		assert_true(strstr(f.text, "Nesterov") != NULL ||
-		    strstr(frame_row(&f, 2, row, sizeof row), "Nv") != NULL);
+		/* the legend's two rows (under the title) name all three,
+		 * each after its line's glyph: not the margin's names */
+		frame_row(&f, 1, row, sizeof row);
+		strcat(row, frame_row(&f, 2, legend, sizeof legend));
+		assert_non_null(strstr(row, "\xe2\x94\x84 CG"));
+		assert_non_null(strstr(row, "\xe2\x94\x84 GD"));
+		assert_true(strstr(row, "\xe2\x94\x84 Nesterov") != NULL ||
+		    strstr(row, "\xe2\x94\x84 Nv") != NULL);
 		canvas_free(&f.c);
 	}
 	frame_close(&f);
