@@ -251,8 +251,8 @@ mem_curves(struct canvas *c, struct rect r, const struct snapshot_series *sr,
 
 /* cgd: α_l and γ_l of every layer, one curve each. */
 static void
-mem_cgd_curves(const struct snapshot *s, const struct snapshot_series *sr,
-    struct canvas *c, struct rect r)
+mem_cgd_curves(const struct snapshot_series *sr, struct canvas *c,
+    struct rect r)
 {
 	struct mem_lines ml = { 0, 0, { 0 }, { { 0 } }, NULL };
 	int l, L = sr->k / 2;
@@ -267,7 +267,6 @@ mem_cgd_curves(const struct snapshot *s, const struct snapshot_series *sr,
 		    c->g->utf8 ? "γ" : "g", l + 1);
 	}
 	ml.nk = 2 * L;
-	(void)s;
 	mem_curves(c, r, sr, &ml);
 }
 
@@ -330,7 +329,7 @@ mem_series(const struct snapshot *s, struct canvas *c, struct rect r)
 	if (mr == NULL || mr->coef.k == 0 || r.h < 4)
 		return;
 	if (s->cfg.memory == MS_MEMORY_CGD)
-		mem_cgd_curves(s, &mr->coef, c, r);
+		mem_cgd_curves(&mr->coef, c, r);
 	else if (s->cfg.memory == MS_MEMORY_LFOM)
 		mem_lfom_curves(s, &mr->coef, c, r);
 }
