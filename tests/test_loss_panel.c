@@ -2,7 +2,8 @@
  * The loss panel with compared runs (the fixture's none, cgd, lfom): the
  * reference lines' names never lost, the cursor's readout, the legend's
  * line samples without colour, the window and log-x on the step axis, and
- * smoothing over faded raw curves.
+ * smoothing over faded raw curves; the per-layer panel beside it: its
+ * footnote's step never cut, each row's best marked.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -110,7 +111,7 @@ static void
 test_refs_never_dropped(void **state)
 {
 	struct frame f;
-	char row[1024];
+	char row[2048], legend[1024];
 	int L, sizes[2][2] = { { 44, 12 }, { 60, 16 } }, k;
 
 	(void)state;
@@ -123,11 +124,14 @@ test_refs_never_dropped(void **state)
 		assert_int_equal(margin_count(&f, "CG"), 1);
 		assert_int_equal(margin_count(&f, "GD"), 1);
 		assert_int_equal(margin_count(&f, "Nv"), 1);
-		/* the legend's two rows name all three */
-		snprintf(row, sizeof row, "%s", f.text);
-		assert_non_null(strstr(f.text, "CG"));
-		assert_true(strstr(f.text, "Nesterov") != NULL ||
-		    strstr(frame_row(&f, 2, row, sizeof row), "Nv") != NULL);
+		/* the legend's two rows (under the title) name all three,
+		 * each after its line's glyph: not the margin's names */
+		frame_row(&f, 1, row, sizeof row);
+		strcat(row, frame_row(&f, 2, legend, sizeof legend));
+		assert_non_null(strstr(row, "\xe2\x94\x84 CG"));
+		assert_non_null(strstr(row, "\xe2\x94\x84 GD"));
+		assert_true(strstr(row, "\xe2\x94\x84 Nesterov") != NULL ||
+		    strstr(row, "\xe2\x94\x84 Nv") != NULL);
 		canvas_free(&f.c);
 	}
 	frame_close(&f);
@@ -399,6 +403,93 @@ test_dashboard_keys(void **state)
 	frame_close(&f);
 }
 
+/* The per-layer panel's footnote names the step the focused run was
+ * tested at whole, shortened where narrow: never a cut number ("tested at
+ * step 1000" cut to "step 100"). */
+static void
+test_layers_footnote_whole(void **state)
+{
+	static const struct { int w; const char *want; } cases[] = {
+		{ 40, "focused run tested at step 12345" },
+		{ 30, "tested at step 12345" },
+		{ 14, "step 12345" },
+	};
+	struct snapshot_run *fr;
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	char row[256];
+	int k;
+
+	(void)state;
+	frame_open(&f);
+	fr = &f.s.runs[f.s.focus];
+	fr->test_step = 12345;
+	for (k = 0; k < 3; k++) {
+		canvas_init(&f.c, cases[k].w, 8, &canvas_glyphs_ascii);
+		/* 6 rows inside: the table alone, its footnote in row 5 */
+		panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, cases[k].w,
+		    8 });
+		free(f.text);
+		f.text = canvas_to_text(&f.c);
+		frame_row(&f, 5, row, sizeof row);
+		if (strstr(row, cases[k].want) == NULL ||
+		    strstr(row, "12345") == NULL)
+			fail_msg("%d wide: footnote row \"%s\", want \"%s\"",
+			    cases[k].w, row, cases[k].want);
+		canvas_free(&f.c);
+	}
+	memset(&f.c, 0, sizeof f.c);
+	frame_close(&f);
+}
+
+/* The per-layer table marks each row's smallest number, and only it,
+ * bold and underlined (the runs' numbers are bold in the model's colour
+ * anyway, so bold alone would single nothing out without colour). */
+static void
+test_layers_best_marked(void **state)
+{
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	int y, x, marked, best_marked;
+	double v, best, mv;
+
+	(void)state;
+	frame_open(&f);
+	canvas_init(&f.c, 50, 8, &canvas_glyphs_ascii);
+	/* the table alone: its header in row 1, l = 1..3 in rows 2..4 */
+	panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, 50, 8 });
+	for (y = 2; y <= 4; y++) {
+		const struct cell *row = &f.c.cells[(size_t)y * f.c.w];
+
+		marked = best_marked = 0;
+		best = mv = INFINITY;
+		for (x = 5; x < f.c.w - 1; x++) {
+			char num[16];
+			int n = 0, u;
+
+			if (row[x].ch == ' ' || row[x].ch == 0)
+				continue;
+			u = (row[x].attr & (CATTR_BOLD | CATTR_UNDERLINE)) ==
+			    (CATTR_BOLD | CATTR_UNDERLINE);
+			while (x < f.c.w - 1 && row[x].ch > ' ' && n < 15)
+				num[n++] = (char)row[x++].ch;
+			num[n] = '\0';
+			v = strtod(num, NULL);
+			if (v < best)
+				best = v;
+			if (u) {
+				marked++;
+				mv = v;
+			}
+		}
+		best_marked = mv == best;
+		if (marked != 1 || !best_marked)
+			fail_msg("row %d: %d numbers marked, the smallest %s",
+			    y, marked, best_marked ? "among them" : "not");
+	}
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -410,6 +501,8 @@ main(void)
 		cmocka_unit_test(test_smoothing_fades_raw),
 		cmocka_unit_test(test_dashboard_keys),
 		cmocka_unit_test(test_y_ticks_round),
+		cmocka_unit_test(test_layers_footnote_whole),
+		cmocka_unit_test(test_layers_best_marked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,6 +76,19 @@ row_holds(const struct canvas *c, int y, const char *s)
 	return strstr(row, s) != NULL;
 }
 
+/* The colour of the toast's text in row y (its second cell: the first is
+ * the pad before the text), checking every cell of it has the same. */
+static int
+toast_colour(const struct canvas *c, int y)
+{
+	const struct cell *row = &c->cells[(size_t)y * c->w];
+	int x;
+
+	for (x = 2; x < c->w && row[x].ch != ' ' && row[x].ch != 0; x++)
+		assert_int_equal(row[x].fg, row[1].fg);
+	return row[1].fg;
+}
+
 /* The toast sits over the panels' bottom row while the message is fresh;
  * the hint line below keeps its hints either way. */
 static void
@@ -99,12 +112,31 @@ test_toast(void **state)
 		    fresh);
 		assert_true(row_holds(&c, 22, "? help  q quit"));
 	}
-	/* the UI's note shows until a key, message or not */
+	/* the snapshot's message in the error colour if it is an error */
+	st.message = true;
+	for (int err = 0; err < 2; err++) {
+		s.message_error = err;
+		screen_draw(&c, &s, &st, NULL);
+		assert_int_equal(toast_colour(&c, 21),
+		    err ? COL_DIVERGED : COL_MESSAGE);
+	}
+	s.message_error = false;
+	/* the UI's note shows until a key, message or not; an error's (a
+	 * theme's, a failed export's) in the error colour, what was done
+	 * (an export) in the message's */
 	st.note = "theme: bad colour";
+	st.note_error = true;
 	st.message = false;
 	screen_draw(&c, &s, &st, NULL);
 	assert_true(row_holds(&c, 21, " theme: bad colour "));
 	assert_true(row_holds(&c, 22, "? help  q quit"));
+	assert_int_equal(toast_colour(&c, 21), COL_DIVERGED);
+	st.note = "wrote memscope-screen.svg and the history";
+	st.note_error = false;
+	st.message = true;	/* over a message too */
+	screen_draw(&c, &s, &st, NULL);
+	assert_true(row_holds(&c, 21, " wrote memscope-screen.svg "));
+	assert_int_equal(toast_colour(&c, 21), COL_MESSAGE);
 	canvas_free(&c);
 	snapshot_free(&s);
 }

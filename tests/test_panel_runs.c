@@ -1,7 +1,8 @@
 /*
  * The run list: a row per run with its number, label, shown or not, state,
  * step and final ln MSE; the focused run marked and bold, a hidden run dim
- * without its colour sample, a saved history marked "ref".
+ * without its colour sample, a saved history marked "ref"; with too few
+ * rows, scrolled to the focused run, the runs left out counted below.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -82,11 +83,46 @@ test_rows(void **state)
 	snapshot_free(&s);
 }
 
+/* Too few rows: the list scrolls to the focused run, every row shown
+ * keeps its numbers, and the frame's bottom edge counts the runs not
+ * shown (in the last row it covered that run's ln MSE). */
+static void
+test_too_few_rows(void **state)
+{
+	struct ms_config cfg;
+	struct snapshot s;
+	struct panel_ctx ctx = { .theme = "dark", .nscreens = 5 };
+	struct canvas c;
+	char row[128];
+
+	(void)state;
+	config_defaults(&cfg);
+	cfg.memory = MS_MEMORY_LFOM;	/* the last run in focus */
+	snapshot_init(&s);
+	fixture_snapshot(&s, &cfg);
+	ctx.s = &s;
+	assert_int_equal(s.focus, 2);
+	for (int h = 3; h <= 4; h++) {
+		canvas_init(&c, 44, h, &canvas_glyphs_ascii);
+		panel_runs.draw(&ctx, &c, (struct rect){ 0, 0, 44, h });
+		row_text(&c, h - 2, row);	/* the last inside row */
+		assert_non_null(strstr(row, "> 3-- lfom"));
+		assert_non_null(strstr(row, "-0.40"));
+		assert_null(strstr(row, "more"));
+		row_text(&c, h - 1, row);	/* the bottom edge */
+		assert_non_null(strstr(row, h == 3 ? " +2 more " :
+		    " +1 more "));
+		canvas_free(&c);
+	}
+	snapshot_free(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_too_few_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,14 @@ t send-keys -t cmp 'e'
 poll exists screen.svg || fail "e: no screen.svg"
 poll exists runs.csv || fail "e: no runs.csv"
 wait_for 'exported [0-9]+ rows' || fail "e: no note of the export"
+# in the message colour (#afd7ff: 153 of 256), not the error colour
+# (#ff5f5f: 203): the export went well
+note=$(t capture-pane -e -p -t cmp | grep 'exported [0-9]* rows')
+case $note in
+*'38;5;203m'*|'') fail "e: the export's note is in the error colour" ;;
+*'38;5;153m'*) ;;
+*) fail "e: the export's note is not in the message colour: $note" ;;
+esac
 screen >pane.txt
 python3 - <<'PY' || fail "the exports are not as expected (above)"
 import csv, sys

@@ -24,7 +24,8 @@ struct screen_state {
 	int screen;		/* 0-based */
 	bool help;
 	const char *theme;	/* name shown in the status line */
-	const char *note;	/* a UI message (theme errors), or NULL */
+	const char *note;	/* a UI message (an export's, a theme's
+				 * error), or NULL */
 	const struct step_view *step;	/* the step-through's selection, or NULL */
 	bool message;		/* the snapshot's message is fresh: its toast
 				 * is drawn (msgview.h) */
@@ -34,6 +35,7 @@ struct screen_state {
 	 * NULL. */
 	const struct panel_hint *hints;
 	int nhints;
+	bool note_error;	/* the note tells of an error: drawn as one */
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it

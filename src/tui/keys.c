@@ -112,8 +112,8 @@ static const struct key_line keys_common[] = {
 	    ENGINE_CMD_DATA, 0 } } },
 	{ .keys = { { 'r', "r", NULL, "restart the focused run",
 	    keys_engine, ENGINE_CMD_RESTART, 0 } } },
-	{ .keys = { { 'a', "a", NULL, "add a run like the focused one", keys_engine, ENGINE_CMD_RUN_ADD,
-	    0 } } },
+	{ .keys = { { 'a', "a", NULL, "add a run like the focused one",
+	    keys_engine, ENGINE_CMD_RUN_ADD, 0 } } },
 	{ .keys = { { 'x', "x", NULL, "remove the focused run", keys_engine,
 	    ENGINE_CMD_RUN_REMOVE, 0 } } },
 	{ .prefix = "focus the ", .suffix = " run", .keys = {

@@ -7,8 +7,10 @@
  * A legend above names them. Where there is room the same numbers follow
  * as a table (below the chart, or beside it when the panel is wide but
  * short): a column per visible run and per method, momentum included, the
- * best of each row bold, columns dropped from the right when narrow (the
- * runs first, so CG and GD stay).
+ * best of each row bold and underlined (the runs' numbers are in the
+ * model's colour, bold in the themes: bold alone would not single the best
+ * out, least of all without colour), columns dropped from the right when
+ * narrow (the runs first, so CG and GD stay).
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,6 +104,25 @@ layers_columns(const struct snapshot *s, int w, struct layers_col *cols)
 	return n;
 }
 
+/* "focused run tested at step N" in w cells, shortened so that N is
+ * never cut (a cut "step 1000" would read "step 100"). */
+static void
+layers_footnote(struct canvas *c, int x, int y, int w, long tested)
+{
+	static const char *const fmt[] = { "focused run tested at step %ld",
+	    "tested at step %ld", "step %ld" };
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof buf, fmt[i], tested);
+		if (canvas_text_width(buf) <= w)
+			break;
+	}
+	if (i < 3)
+		canvas_text(c, x, y, w, COL_DIM, buf);
+}
+
 static void
 layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 {
@@ -158,12 +179,12 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 			    COL_MODEL : COL_TEXT, buf);
 			if (i == best)
 				canvas_attr(c, (struct rect){ x, y,
-				    canvas_text_width(buf), 1 }, CATTR_BOLD);
+				    canvas_text_width(buf), 1 }, CATTR_BOLD |
+				    CATTR_UNDERLINE);
 		}
 	}
 	if (tested >= 0 && in.h > L + 1)
-		canvas_printf(c, in.x, in.y + L + 1, in.w, COL_DIM,
-		    "focused run tested at step %ld", tested);
+		layers_footnote(c, in.x, in.y + L + 1, in.w, tested);
 	else if (tested < 0 && in.h > 2)
 		canvas_text(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
 		    "not tested yet");

@@ -171,15 +171,31 @@ mat_search(const struct canvas *c, const struct mat_names *mn, int H, int L,
 	return false;
 }
 
+/* The colour of a value's text on heat level bg: the terminal's text
+ * colour, but on the scale's two outermost levels each side the middle
+ * level's colour, for a diverging scale's ends contrast with its middle
+ * (dark theme: light ends, a dark middle, light text) where the terminal's
+ * text may be as light (or dark) as the ends: white on the dark theme's
+ * #ffaf5f could not be read. */
+static enum colour_role
+mat_value_colour(enum colour_role bg)
+{
+	int k = (int)bg - COL_HEAT_ZERO;
+
+	return k >= COL_HEAT_LEVELS / 2 - 1 || k <= -(COL_HEAT_LEVELS / 2 - 1) ?
+	    COL_HEAT_ZERO : COL_TEXT;
+}
+
 /* Each entry's value over its heatmap (drawn at (x, y), scale sc) when an
  * entry is at least MAT_VALUE_W cells wide: "+0.12" in its middle row, on
- * its own heat colour. */
+ * its own heat colour (mat_value_colour). */
 static void
 mat_values(struct canvas *c, int x, int y, const double *m, int rows,
     int cols, double range, int sc, bool compact)
 {
 	bool halves = c->g->utf8 && !c->mono;
 	int ew = halves ? sc : (compact ? 1 : 2) * sc, i, j, k, cx, cy, n;
+	enum colour_role bg;
 	char buf[16];
 
 	if (ew < MAT_VALUE_W)
@@ -200,10 +216,11 @@ mat_values(struct canvas *c, int x, int y, const double *m, int rows,
 			for (k = 0; c->mono && k < ew; k++)
 				canvas_set(c, x + j * ew + k, cy, ' ', COL_TEXT,
 				    COL_DEFAULT, 0);
+			bg = c->mono ? COL_DEFAULT : heatmap_level(v, range);
 			for (k = 0; k < n; k++)
 				canvas_set(c, cx + k, cy, (uint32_t)buf[k],
-				    COL_TEXT, c->mono ? COL_DEFAULT :
-				    heatmap_level(v, range), CATTR_BOLD);
+				    c->mono ? COL_TEXT : mat_value_colour(bg), bg,
+				    CATTR_BOLD);
 		}
 }
 

@@ -156,8 +156,8 @@ mem_lfom(const struct snapshot *s, struct canvas *c, struct rect in)
 			if (l > 0 && row == ((l - 1) * sc) / 2 &&
 			    c->g->utf8 && !c->mono)
 				continue;
-			canvas_printf(c, in.x, y + row, 4, COL_DIM, "%s%d",
-			    c->g->utf8 ? "j" : "j", l + 1);
+			canvas_printf(c, in.x, y + row, 4, COL_DIM, "j%d",
+			    l + 1);
 		}
 		heatmap_draw(c, in.x + 4, y, m, L, n1, range, sc, compact);
 		y += h;
@@ -251,8 +251,8 @@ mem_curves(struct canvas *c, struct rect r, const struct snapshot_series *sr,
 
 /* cgd: α_l and γ_l of every layer, one curve each. */
 static void
-mem_cgd_curves(const struct snapshot *s, const struct snapshot_series *sr,
-    struct canvas *c, struct rect r)
+mem_cgd_curves(const struct snapshot_series *sr, struct canvas *c,
+    struct rect r)
 {
 	struct mem_lines ml = { 0, 0, { 0 }, { { 0 } }, NULL };
 	int l, L = sr->k / 2;
@@ -267,7 +267,6 @@ mem_cgd_curves(const struct snapshot *s, const struct snapshot_series *sr,
 		    c->g->utf8 ? "γ" : "g", l + 1);
 	}
 	ml.nk = 2 * L;
-	(void)s;
 	mem_curves(c, r, sr, &ml);
 }
 
@@ -330,9 +329,36 @@ mem_series(const struct snapshot *s, struct canvas *c, struct rect r)
 	if (mr == NULL || mr->coef.k == 0 || r.h < 4)
 		return;
 	if (s->cfg.memory == MS_MEMORY_CGD)
-		mem_cgd_curves(s, &mr->coef, c, r);
+		mem_cgd_curves(&mr->coef, c, r);
 	else if (s->cfg.memory == MS_MEMORY_LFOM)
 		mem_lfom_curves(s, &mr->coef, c, r);
+}
+
+/* none: what there is instead, and how to see some: the compared runs
+ * that have memory (, . focuses them), or m, which gives this run some. */
+static void
+mem_none(const struct snapshot *s, struct canvas *c, struct rect in)
+{
+	char buf[160];
+	size_t at = 0;
+	int i, y = in.y;
+
+	canvas_text(c, in.x, y++, in.w, COL_DIM, "no memory registers");
+	for (i = 0; i < s->nruns && at < sizeof buf; i++) {
+		const struct snapshot_run *r = &s->runs[i];
+
+		if (r->cfg.memory == MS_MEMORY_NONE || r->reference)
+			continue;
+		at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s",
+		    at == 0 ? "" : ", ", c->g->utf8 ? r->label :
+		    r->label_ascii);
+	}
+	if (at > 0 && y < in.y + in.h)
+		canvas_printf(c, in.x, y++, in.w, COL_DIM,
+		    "with memory: %s (, . focus)", buf);
+	if (y < in.y + in.h)
+		canvas_text(c, in.x, y, in.w, COL_DIM,
+		    "m: none -> cgd -> lfom");
 }
 
 static void
@@ -375,11 +401,7 @@ mem_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	mem_series(s, c, chart);
 	switch (s->cfg.memory) {
 	case MS_MEMORY_NONE:
-		canvas_text(c, in.x, in.y, in.w, COL_DIM,
-		    "no memory registers");
-		if (in.h > 1)
-			canvas_text(c, in.x, in.y + 1, in.w, COL_DIM,
-			    "m: none -> cgd -> lfom");
+		mem_none(s, c, in);
 		break;
 	case MS_MEMORY_CGD:
 		mem_cgd(s, c, in);

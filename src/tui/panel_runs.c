@@ -7,7 +7,8 @@
  * The focused run's row is bold; a hidden run's is dim. Columns are dropped
  * by priority when the panel is narrow (the label, state and error stay
  * longest); with rows to spare each run gets a second row with its
- * settings; with too few, the rows scroll to keep the focused run in view.
+ * settings; with too few, the rows scroll to keep the focused run in view
+ * and the frame's bottom edge says how many are not shown.
  */
 #include <math.h>
 #include <stdio.h>
@@ -186,10 +187,13 @@ runs_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 			runs_detail(s, i, c, in, y++);
 	}
 	if (i - first < s->nruns) {
-		snprintf(title, sizeof title, " +%d more", s->nruns - (i -
+		/* on the frame's bottom edge: in the last row it covered
+		 * that run's numbers */
+		snprintf(title, sizeof title, " +%d more ", s->nruns - (i -
 		    first));
-		canvas_text(c, in.x + in.w - canvas_text_width(title),
-		    in.y + in.h - 1, in.w, COL_DIM, title);
+		y = in.y + in.h < r.y + r.h ? in.y + in.h : in.y + in.h - 1;
+		canvas_text(c, in.x + in.w - canvas_text_width(title), y, in.w,
+		    COL_DIM, title);
 	}
 }
 

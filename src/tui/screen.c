@@ -80,8 +80,9 @@ screen_sync(struct screen_views *v, const struct snapshot *s)
 
 /*
  * The toast: the UI's note (until a key), else the snapshot's message while
- * it is fresh, over the left of the panels' bottom row, so the key hints
- * below it stay and no row is given up for messages that come now and then.
+ * it is fresh, in the error colour if it tells of an error, over the left
+ * of the panels' bottom row, so the key hints below it stay and no row is
+ * given up for messages that come now and then.
  */
 static void
 screen_toast(struct canvas *c, const struct snapshot *s,
@@ -94,7 +95,7 @@ screen_toast(struct canvas *c, const struct snapshot *s,
 
 	if (st->note != NULL && st->note[0] != '\0') {
 		text = st->note;
-		col = COL_DIVERGED;
+		col = st->note_error ? COL_DIVERGED : COL_MESSAGE;
 	} else if (st->message && s->message[0] != '\0') {
 		text = s->message;
 		col = s->message_error ? COL_DIVERGED : COL_MESSAGE;

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,26 @@
 #include "memscope/tui.h"
 
 #define TUI_FRAME_MS 33
+
+/* The UI's note: a line shown until the next key (screen_state.note), and
+ * whether it tells of an error (drawn in the error colour) or of what was
+ * done. */
+struct tui_note {
+	char text[600];
+	bool error;
+};
+
+/* Set the note to the printf of fmt; error: it tells of one. */
+static void
+tui_note_set(struct tui_note *n, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->text, sizeof n->text, fmt, ap);
+	va_end(ap);
+	n->error = error;
+}
 
 /* The signals that end the visualizer, each like q but with status
  * 128 + the signal. */
@@ -139,7 +160,7 @@ tui_send(void *arg, enum engine_cmd cmd, int val)
 
 /* Load the theme after `current` in the search path's list. */
 static void
-tui_next_theme(struct theme *t, char *note, size_t len)
+tui_next_theme(struct theme *t, struct tui_note *note)
 {
 	char **names, err[512];
 	int n, i, next = 0;
@@ -148,9 +169,9 @@ tui_next_theme(struct theme *t, char *note, size_t len)
 	for (i = 0; i < n; i++)
 		if (strcmp(names[i], t->name) == 0)
 			next = (i + 1) % n;
-	note[0] = '\0';
+	tui_note_set(note, false, "%s", "");
 	if (theme_load(names[next], t, err, sizeof err) != 0)
-		snprintf(note, len, "%s", err);
+		tui_note_set(note, true, "%s", err);
 	theme_list_free(names, n);
 }
 
@@ -188,7 +209,7 @@ tui_stats(const struct snapshot *s, int frames, double secs, double done)
  * CSV, then tui_export_done puts the worker's own word in. */
 static void
 tui_export(const struct canvas *c, const struct theme *t,
-    const struct tui_opts *o, char *note, size_t len, unsigned long *wait)
+    const struct tui_opts *o, struct tui_note *note, unsigned long *wait)
 {
 	const char *svg = o->svg != NULL ? o->svg : TUI_SVG;
 	char err[512];
@@ -196,11 +217,11 @@ tui_export(const struct canvas *c, const struct theme *t,
 	*wait = 0;
 	if (screen_svg_write(svg, c, t, backend_colours() != 0, err,
 	    sizeof err) != 0) {
-		snprintf(note, len, "%s", err);
+		tui_note_set(note, true, "%s", err);
 		return;
 	}
-	snprintf(note, len, "wrote %s and %s", svg, o->csv != NULL ? o->csv :
-	    "the history");
+	tui_note_set(note, false, "wrote %s and %s", svg, o->csv != NULL ?
+	    o->csv : "the history");
 	*wait = tui_sent;
 }
 
@@ -208,14 +229,14 @@ tui_export(const struct canvas *c, const struct theme *t,
  * went, in the worker's words ("exported 40 rows to ..."). */
 static void
 tui_export_done(const struct snapshot *s, const struct tui_opts *o,
-    char *note, size_t len, unsigned long *wait)
+    struct tui_note *note, unsigned long *wait)
 {
 	const char *svg = o->svg != NULL ? o->svg : TUI_SVG;
 
 	if (*wait == 0 || s->commands < *wait)
 		return;
-	snprintf(note, len, "wrote %s %s %s", svg, s->message_error ? "but" :
-	    "and", s->message);
+	tui_note_set(note, s->message_error, "wrote %s %s %s", svg,
+	    s->message_error ? "but" : "and", s->message);
 	*wait = 0;
 }
 
@@ -250,7 +271,7 @@ tui_tour_show(const struct tour_view *tv, struct keys_ui *ui)
 static void
 tui_tour_swap(struct engine **e, struct snapshot **snap,
     struct tour_view *tv, const struct tui_opts *o, struct keys_ui *ui,
-    const struct screen_views *views, char *note, size_t len)
+    const struct screen_views *views, struct tui_note *note)
 {
 	struct engine *next;
 	char err[512];
@@ -259,8 +280,8 @@ tui_tour_swap(struct engine **e, struct snapshot **snap,
 	    NULL || engine_start(next) != 0) {
 		if (next != NULL)
 			engine_free(next);
-		snprintf(note, len, "%s", next != NULL ? "cannot start the "
-		    "training thread" : err);
+		tui_note_set(note, true, "%s", next != NULL ? "cannot start "
+		    "the training thread" : err);
 		if (tv->running >= 0)
 			tv->stage = tv->running;
 		return;
@@ -295,7 +316,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	struct cast *rec = NULL;
 	unsigned long export_wait = 0;
 	struct pollfd pfd[3];
-	char err[512], note[600];
+	struct tui_note note;
+	char err[512];
 	double last_frame = 0, now, t0, done_at = 0;
 	bool dirty = true, utf8, colour, quit = false, toast = false;
 	int w, h, key, flags, timeout, frames = 0, rc, mt, dock;
@@ -311,7 +333,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 	}
 	snap = engine_first_snapshot(e);
 	ui.send_arg = e;
-	snprintf(note, sizeof note, "%s", o->note != NULL ? o->note : "");
+	/* what a checkpoint did not restore: a warning, in the error colour */
+	tui_note_set(&note, true, "%s", o->note != NULL ? o->note : "");
 	ui.screen = o->screen >= 0 && o->screen < LAYOUT_SCREENS ? o->screen :
 	    0;
 	if (o->theme != NULL)
@@ -377,7 +400,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.help = ui.help;
 			st.glossary = ui.glossary;
 			st.theme = theme.name;
-			st.note = note;
+			st.note = note.text;
+			st.note_error = note.error;
 			st.step = &step;
 			st.message = toast = msg_view_shown(&msg, now);
 			st.plot = &plot;
@@ -433,8 +457,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			engine_notify_drain(e);
 			if (engine_take(e, &snap)) {
 				screen_sync(&views, snap);
-				tui_export_done(snap, o, note, sizeof note,
-				    &export_wait);
+				tui_export_done(snap, o, &note, &export_wait);
 				dirty = true;
 			}
 		}
@@ -457,7 +480,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 				if (tk == TOUR_VIEW_RESTART ||
 				    tour_view_needs_engine(&tour)) {
 					tui_tour_swap(&e, &snap, &tour, o, &ui,
-					    &views, note, sizeof note);
+					    &views, &note);
 					export_wait = 0;
 					done_at = 0;
 				}
@@ -470,7 +493,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 				break;
 			}
 			if (flags & KEYS_THEME) {
-				tui_next_theme(&theme, note, sizeof note);
+				tui_next_theme(&theme, &note);
 				backend_set_theme(&theme);
 				c.mono = o->mono || theme.mono ||
 				    backend_colours() == 0;
@@ -478,10 +501,10 @@ tui_run(struct engine *e, const struct tui_opts *o)
 					cast_theme(rec, &theme,
 					    backend_colours() != 0);
 			} else if (flags & KEYS_EXPORT)
-				tui_export(&c, &theme, o, note, sizeof note,
+				tui_export(&c, &theme, o, &note,
 				    &export_wait);
 			else if (flags != 0) {
-				note[0] = '\0';
+				note.text[0] = '\0';
 				export_wait = 0;
 			}
 			if (flags != 0)
@@ -489,8 +512,7 @@ tui_run(struct engine *e, const struct tui_opts *o)
 		}
 		if (engine_take(e, &snap)) {
 			screen_sync(&views, snap);
-			tui_export_done(snap, o, note, sizeof note,
-			    &export_wait);
+			tui_export_done(snap, o, &note, &export_wait);
 			dirty = true;
 		}
 		/* the tour's scripted action, once its run is far enough */

@@ -63,8 +63,9 @@ main(void)
 	struct snapshot s;
 	struct plot_view pv;
 	struct step_view sv;
-	struct screen_state st = { 0, false, "dark", NULL, &sv, &pv };
-	struct panel_ctx ctx = { &s, "dark", 0, 4, NULL, NULL, NULL, 0, &pv };
+	struct screen_state st = { .theme = "dark", .step = &sv, .plot = &pv };
+	struct panel_ctx ctx = { .s = &s, .theme = "dark",
+	    .nscreens = LAYOUT_SCREENS, .plot = &pv };
 	struct canvas c;
 	double t0;
 	int k, pass;
