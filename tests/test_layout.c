@@ -172,8 +172,7 @@ test_minimum_sizes(void **state)
 {
 	struct ms_config cfg;
 	struct snapshot s;
-	struct panel_ctx ctx = { NULL, "dark", 0, LAYOUT_SCREENS, NULL, NULL,
-	    NULL, 0, NULL };
+	struct panel_ctx ctx = { .theme = "dark", .nscreens = LAYOUT_SCREENS };
 	const struct panel_class *loss = layout_panel(LAYOUT_LOSS);
 	struct layout lo = { 0 };
 	struct canvas c;

@@ -50,8 +50,8 @@ frame_open(struct frame *f)
 static void
 frame_draw(struct frame *f, int w, int h, bool utf8)
 {
-	struct panel_ctx ctx = { &f->s, "dark", 0, 4, NULL, NULL, NULL, 0,
-		&f->v };
+	struct panel_ctx ctx = { .s = &f->s, .theme = "dark", .nscreens = 4,
+	    .plot = &f->v };
 
 	free(f->text);
 	canvas_init(&f->c, w, h, utf8 ? &canvas_glyphs_utf8 :

@@ -38,7 +38,7 @@ test_rows(void **state)
 {
 	struct ms_config cfg;
 	struct snapshot s;
-	struct panel_ctx ctx = { NULL, "dark", 0, 4, NULL, NULL, NULL, 0, NULL };
+	struct panel_ctx ctx = { .theme = "dark", .nscreens = 4 };
 	struct canvas c;
 	char row[128];
 	int y, x;

@@ -131,8 +131,9 @@ draw(struct canvas *c, const struct panel_class *pc, struct snapshot *s,
     int l, int w, int h)
 {
 	static struct step_view v;
-	struct panel_ctx ctx = { s, "dark", LAYOUT_SCREEN_TEACH,
-	    LAYOUT_SCREENS, NULL, &v, NULL, 0, NULL };
+	struct panel_ctx ctx = { .s = s, .theme = "dark",
+	    .screen = LAYOUT_SCREEN_TEACH, .nscreens = LAYOUT_SCREENS,
+	    .step = &v };
 
 	step_view_init(&v);
 	step_view_sync(&v, s);

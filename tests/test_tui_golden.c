@@ -227,8 +227,7 @@ test_golden(void **state)
 	struct step_view view;
 	struct screen_state st = { gc->screen, gc->help, "dark", NULL, &view,
 	    false, NULL, gc->glossary };
-	struct panel_ctx ctx = { NULL, "dark", 0, 5, NULL, NULL, NULL, 0,
-	    NULL };
+	struct panel_ctx ctx = { .theme = "dark", .nscreens = 5 };
 	struct canvas c;
 	char *text;
 

@@ -23,7 +23,6 @@ struct panel_ctx {
 	const char *theme;	/* the theme's name, for the status line */
 	int screen;		/* 0-based screen number */
 	int nscreens;
-	const char *note;	/* a UI message shown instead of the snapshot's */
 	const struct step_view *step;	/* the step-through screen's, or NULL */
 	/* the screen's key hints, for the message line when idle */
 	const struct panel_hint *hints;	/* (nhints) */

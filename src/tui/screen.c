@@ -120,9 +120,11 @@ screen_draw(struct canvas *c, const struct snapshot *s,
     const struct screen_state *st, struct layout *out)
 {
 	const struct screen_module *m = screen_module(st->screen);
-	struct panel_ctx ctx = { s, st->theme, st->screen, LAYOUT_SCREENS,
-	    st->note, st->step, st->hints != NULL ? st->hints : m->hints,
-	    st->hints != NULL ? st->nhints : m->nhints, st->plot };
+	struct panel_ctx ctx = { .s = s, .theme = st->theme,
+	    .screen = st->screen, .nscreens = LAYOUT_SCREENS, .step = st->step,
+	    .hints = st->hints != NULL ? st->hints : m->hints,
+	    .nhints = st->hints != NULL ? st->nhints : m->nhints,
+	    .plot = st->plot };
 	struct layout lo;
 
 	canvas_clear(c);
