@@ -36,8 +36,9 @@ enum tour_screen {
 /* What a stage does by itself while it runs. */
 enum tour_action {
 	TOUR_ACTION_NONE,
-	TOUR_ACTION_DATA	/* the next data conditioning (the c key) once
-				 * the focused run reaches action_step */
+	TOUR_ACTION_DATA	/* the next data conditioning (the c key) when
+				 * the run reaches action_step (the engine's
+				 * data_at) */
 };
 
 struct tour_stage {

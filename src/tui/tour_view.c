@@ -1,12 +1,12 @@
 /*
  * The guided tour in the visualizer (tour_view.h): the stage shown, the
- * tour's keys, the engine of a stage and its caption box. The box spans
- * the terminal's width at the bottom, over the panels' last rows and the
- * message line (whose key hints the tour's key line replaces), and leaves
- * the status line (state, step, data) in view. Its title and key line are
- * in its top and bottom edges, as a panel's are, so that it takes two rows
- * more than its caption: on 80x24 a three-line caption leaves the cosine
- * under a one-layer A in view.
+ * tour's keys, the engine of a stage (with its scripted action) and its
+ * caption box. The box spans the terminal's width at the bottom, over the
+ * panels' last rows and the message line (whose key hints the tour's key
+ * line replaces), and leaves the status line (state, step, data) in view.
+ * Its title and key line are in its top and bottom edges, as a panel's
+ * are, so that it takes two rows more than its caption: on 80x24 a
+ * three-line caption leaves the cosine under a one-layer A in view.
  */
 #include <stdio.h>
 #include <string.h>
@@ -112,26 +112,12 @@ tour_view_engine(struct tour_view *v, int speed, char *err, size_t errlen)
 	eo.speed = speed == ENGINE_SPEED_DEFAULT ? st->speed : speed;
 	eo.compare = n > 1 ? cfg : NULL;
 	eo.ncompare = n > 1 ? n : 0;
+	/* the worker switches the data at the step itself, at any pace */
+	eo.data_at = st->action == TOUR_ACTION_DATA ? st->action_step : 0;
 	if ((e = engine_create(&cfg[0], NULL, &eo, err, errlen)) == NULL)
 		return NULL;
 	v->running = v->stage;
-	v->acted = false;
 	return e;
-}
-
-/* The running stage's action, once, when its run reaches the step. */
-bool
-tour_view_action_due(struct tour_view *v, long step)
-{
-	const struct tour_stage *st;
-
-	if (v->running < 0 || v->acted)
-		return false;
-	st = &v->tour->stage[v->running];
-	if (st->action == TOUR_ACTION_NONE || step < st->action_step)
-		return false;
-	v->acted = true;
-	return true;
 }
 
 /* The stage or card shown, and its caption's lines. */

@@ -493,9 +493,6 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			    &export_wait);
 			dirty = true;
 		}
-		/* the tour's scripted action, once its run is far enough */
-		if (o->tour != NULL && tour_view_action_due(&tour, snap->step))
-			tui_send(e, ENGINE_CMD_DATA, 0);
 		if (msg_view_shown(&msg, clock_seconds()) != toast)
 			dirty = true;
 		if (done_at == 0 && snap->state == ENGINE_FINISHED)
