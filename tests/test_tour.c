@@ -16,6 +16,7 @@
 #include "memscope/config.h"
 #include "memscope/engine.h"
 #include "memscope/layout.h"
+#include "memscope/screen.h"
 #include "memscope/tour.h"
 #include "memscope/tour_view.h"
 
@@ -426,6 +427,54 @@ test_box_docked_and_hidden(void **state)
 	canvas_free(&c);
 }
 
+/* Whether the help of canvas c on screen sc (with the tour's lines) has
+ * each of n phrases (has) or none of them. */
+static void
+help_check(struct canvas *c, int sc, const char *const *phrases, size_t n,
+    bool has)
+{
+	char *text;
+
+	canvas_clear(c);
+	screen_help(c, sc, tour_view_key_lines, tour_view_nkey_lines);
+	text = canvas_to_text(c);
+	for (size_t i = 0; i < n; i++)
+		if ((strstr(text, phrases[i]) != NULL) != has)
+			fail_msg("%dx%d, screen %d: '%s' %s the tour's help\n%s",
+			    c->w, c->h, sc + 1, phrases[i], has ? "not in" :
+			    "in", text);
+	free(text);
+}
+
+/* The help in the tour names the tour's keys, not what space, p, r and q
+ * do elsewhere, and keeps the others' (Tab, the theme); whole, on every
+ * screen, in either glyph set, on 80x24 and 200x60. */
+static void
+test_help(void **state)
+{
+	static const char *const says[] = { "next / previous stage",
+	    "hide / show the caption", "pause / resume", "restart the stage",
+	    "end the tour", "next screen", "next theme" };
+	static const char *const elsewhere[] = { "continue a finished run",
+	    "param: scalar", "restart the focused run", "quit", "more lines" };
+	static const int sizes[][2] = { { 80, 24 }, { 200, 60 } };
+	struct canvas c;
+
+	(void)state;
+	for (int z = 0; z < 2; z++)
+	for (int u = 0; u < 2; u++) {
+		canvas_init(&c, sizes[z][0], sizes[z][1], u ?
+		    &canvas_glyphs_utf8 : &canvas_glyphs_ascii);
+		for (int sc = 0; sc < LAYOUT_SCREENS; sc++) {
+			help_check(&c, sc, says, sizeof says / sizeof says[0],
+			    true);
+			help_check(&c, sc, elsewhere, sizeof elsewhere /
+			    sizeof elsewhere[0], false);
+		}
+		canvas_free(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -442,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_box_80x24),
 		cmocka_unit_test(test_box_200x60),
 		cmocka_unit_test(test_box_docked_and_hidden),
+		cmocka_unit_test(test_help),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 
 #include "memscope/canvas.h"
 #include "memscope/engine.h"
+#include "memscope/keys.h"
 #include "memscope/panel.h"
 #include "memscope/tour.h"
 
@@ -45,6 +46,9 @@ enum tour_view_key {
 /* The message line's hints during the tour (instead of the screen's). */
 extern const struct panel_hint tour_view_hints[];
 extern const int tour_view_nhints;
+/* The help's lines of the tour's keys (screen_help's over). */
+extern const struct key_line tour_view_key_lines[];
+extern const int tour_view_nkey_lines;
 
 /* A view of tour t at stage `stage` (0-based, clamped), no engine yet. */
 void tour_view_init(struct tour_view *v, const struct tour *t, int stage);

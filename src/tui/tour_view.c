@@ -38,6 +38,24 @@ const struct panel_hint tour_view_hints[] = {
 const int tour_view_nhints = (int)(sizeof tour_view_hints /
     sizeof tour_view_hints[0]);
 
+/* The help's lines of the tour's keys (tour_view_key carries them out),
+ * in place of the visualizer's space, p, r and q. */
+const struct key_line tour_view_key_lines[] = {
+	{ .suffix = " stage", .keys = {
+	    { TOUR_VIEW_KEY_NEXT, "space", NULL, "next", NULL, 0, 0 },
+	    { TOUR_VIEW_KEY_BACK, "b", NULL, "previous", NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_HIDE, "h", NULL, "hide / show the caption",
+	    NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_PAUSE, "p", NULL, "pause / resume", NULL,
+	    0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_RESTART, "r", NULL, "restart the stage",
+	    NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_QUIT, "q", NULL, "end the tour", NULL, 0,
+	    0 } } },
+};
+const int tour_view_nkey_lines = (int)(sizeof tour_view_key_lines /
+    sizeof tour_view_key_lines[0]);
+
 /* A view of t at stage `stage`. */
 void
 tour_view_init(struct tour_view *v, const struct tour *t, int stage)

@@ -383,6 +383,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.plot = &plot;
 			st.hints = o->tour != NULL ? tour_view_hints : NULL;
 			st.nhints = tour_view_nhints;
+			st.keys = o->tour != NULL ? tour_view_key_lines : NULL;
+			st.nkeys = tour_view_nkey_lines;
 			/* in the tour space is the next stage: not the
 			 * finished run's "space continues" */
 			if (o->tour != NULL && snap->state == ENGINE_FINISHED)
