@@ -64,6 +64,31 @@ allowed_glyphs(const char *s)
 	return true;
 }
 
+/* Every run of non-ASCII glyphs in s has an ASCII spelling: none is
+ * dropped in ASCII mode. */
+static void
+spelled(const char *s)
+{
+	char run[64], buf[TOUR_TEXT_LEN];
+	const char *line = s;
+
+	while (*s != '\0') {
+		size_t n = 0;
+
+		while (s[n] != '\0' && (unsigned char)s[n] >= 0x80)
+			n++;
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		snprintf(run, sizeof run, "%.*s", (int)n, s);
+		if (tour_text(run, false, buf, sizeof buf)[0] == '\0')
+			fail_msg("'%s' has no ASCII spelling (in '%s')", run,
+			    line);
+		s += n;
+	}
+}
+
 static bool
 is_ascii(const char *s)
 {
@@ -122,7 +147,7 @@ test_stages_configure(void **state)
 static void
 test_bad_stage_refused(void **state)
 {
-	struct tour_stage st = { "bad", NULL, { "x", NULL }, { NULL },
+	struct tour_stage st = { "bad", { "x", NULL },
 	    { "layers=3", "data=kappa:0.5", NULL }, { NULL },
 	    TOUR_SCREEN_DASHBOARD, -1, 100, TOUR_ACTION_NONE, 0 };
 	struct ms_config cfg[TOUR_MAX_RUNS];
@@ -140,11 +165,13 @@ test_bad_stage_refused(void **state)
 }
 
 /* Captions: 1 .. TOUR_CAPTION_LINES lines of at most TOUR_CAPTION_W cells
- * (inside the box on 80 columns), UTF-8 and ASCII alike; the titles fit
- * the box's top edge with "stage k of N: ". */
+ * (inside the box on 80 columns), UTF-8 and spelled in ASCII alike; the
+ * titles fit the box's top edge with "stage k of N: ". */
 static void
 test_captions_fit(void **state)
 {
+	char buf[TOUR_TEXT_LEN];
+
 	(void)state;
 	for (int i = 0; i <= tour_lesson.n; i++) {
 		const struct tour_stage *st = card(i);
@@ -153,7 +180,8 @@ test_captions_fit(void **state)
 			int n = 0;
 			const char *l;
 
-			while ((l = tour_caption_line(st, n, u)) != NULL) {
+			while ((l = tour_caption_line(st, n, u, buf,
+			    sizeof buf)) != NULL) {
 				if (canvas_text_width(l) > TOUR_CAPTION_W)
 					fail_msg("card %d line %d is %d cells: "
 					    "%s", i + 1, n + 1,
@@ -161,31 +189,37 @@ test_captions_fit(void **state)
 				n++;
 			}
 			assert_true(n >= 1 && n <= TOUR_CAPTION_LINES);
-			assert_true(canvas_text_width(tour_text(st->title,
-			    st->title_ascii, u)) + 16 <= TOUR_CAPTION_W);
+			assert_true(canvas_text_width(tour_text(st->title, u,
+			    buf, sizeof buf)) + 16 <= TOUR_CAPTION_W);
 		}
 	}
 }
 
-/* In ASCII mode only ASCII; in UTF-8 only glyphs the font has. */
+/* In ASCII mode only ASCII, every glyph spelled (none dropped); in UTF-8
+ * only glyphs the font has. */
 static void
 test_ascii_fallbacks(void **state)
 {
+	char buf[TOUR_TEXT_LEN];
+
 	(void)state;
 	for (int i = 0; i <= tour_lesson.n; i++) {
 		const struct tour_stage *st = card(i);
 		const char *l;
 
-		assert_true(is_ascii(tour_text(st->title, st->title_ascii,
-		    false)));
+		assert_true(is_ascii(tour_text(st->title, false, buf,
+		    sizeof buf)));
 		assert_true(allowed_glyphs(st->title));
-		for (int n = 0; (l = tour_caption_line(st, n, false)) != NULL;
-		    n++)
+		spelled(st->title);
+		for (int n = 0; (l = tour_caption_line(st, n, false, buf,
+		    sizeof buf)) != NULL; n++) {
 			if (!is_ascii(l))
 				fail_msg("card %d line %d is not ASCII: %s",
 				    i + 1, n + 1, l);
-		for (int n = 0; (l = tour_caption_line(st, n, true)) != NULL;
-		    n++)
+			spelled(st->caption[n]);
+		}
+		for (int n = 0; (l = tour_caption_line(st, n, true, buf,
+		    sizeof buf)) != NULL; n++)
 			if (!allowed_glyphs(l))
 				fail_msg("card %d line %d has a glyph outside "
 				    "the font: %s", i + 1, n + 1, l);
@@ -268,8 +302,8 @@ test_action(void **state)
 static void
 test_action_at_step(void **state)
 {
-	static const struct tour_stage st = { "switch", NULL, { "x", NULL },
-	    { NULL }, { "memory=none", "layers=1", "batch=40", "test-batch=40",
+	static const struct tour_stage st = { "switch", { "x", NULL },
+	    { "memory=none", "layers=1", "batch=40", "test-batch=40",
 	    "data=kappa:10", "steps=60", NULL }, { NULL },
 	    TOUR_SCREEN_DASHBOARD, -1, 100, TOUR_ACTION_DATA, 17 };
 	const struct tour t = { &st, 1, &st };
@@ -326,7 +360,7 @@ check_box(int w, int h, const struct glyphs *g)
 {
 	struct tour_view v;
 	struct canvas c;
-	char title[160], *text;
+	char title[TOUR_TEXT_LEN + 32], buf[TOUR_TEXT_LEN], *text;
 	const char *keys = g->utf8 ?
 	    "space next · b back · h hide · p pause · r restart stage · q quit" :
 	    "space next | b back | h hide | p pause | r restart stage | q quit";
@@ -350,13 +384,13 @@ check_box(int w, int h, const struct glyphs *g)
 		if (i < tour_lesson.n)
 			snprintf(title, sizeof title, "stage %d of %d: %s",
 			    i + 1, tour_lesson.n, tour_text(st->title,
-			    st->title_ascii, g->utf8));
+			    g->utf8, buf, sizeof buf));
 		else
 			snprintf(title, sizeof title, "%s", st->title);
 		if (strstr(text, title) == NULL)
 			fail_msg("%dx%d: no '%s' in\n%s", w, h, title, text);
-		for (int n = 0; (l = tour_caption_line(st, n, g->utf8)) != NULL;
-		    n++)
+		for (int n = 0; (l = tour_caption_line(st, n, g->utf8, buf,
+		    sizeof buf)) != NULL; n++)
 			assert_non_null(strstr(text, l));
 		last = i < tour_lesson.n ? keys : g->utf8 ?
 		    "space or q ends the tour · b back" :

@@ -140,13 +140,14 @@ tour_view_engine(struct tour_view *v, int speed, char *err, size_t errlen)
 
 /* The stage or card shown, and its caption's lines. */
 static const struct tour_stage *
-tour_view_card(const struct tour_view *v, bool utf8, int *lines)
+tour_view_card(const struct tour_view *v, int *lines)
 {
 	const struct tour_stage *st = tour_view_stage(v);
 
 	if (st == NULL)
 		st = v->tour->end;
-	for (*lines = 0; tour_caption_line(st, *lines, utf8) != NULL; (*lines)++)
+	for (*lines = 0; *lines < TOUR_CAPTION_LINES &&
+	    st->caption[*lines] != NULL; (*lines)++)
 		;
 	return st;
 }
@@ -160,7 +161,7 @@ tour_view_box(const struct canvas *c, const struct tour_view *v, bool docked)
 	struct rect r;
 	int lines;
 
-	tour_view_card(v, c->g->utf8, &lines);
+	tour_view_card(v, &lines);
 	r.x = 0;
 	r.w = c->w;
 	r.h = lines + 2;
@@ -195,23 +196,23 @@ tour_view_draw(struct canvas *c, const struct tour_view *v, bool docked)
 	struct rect r = tour_view_box(c, v, docked);
 	const struct tour_stage *st;
 	const char *keys;
-	char title[160];
+	char title[TOUR_TEXT_LEN + 32], buf[TOUR_TEXT_LEN];
 	int lines, i, inner = r.w - 4;
 
 	if (v->hidden)
 		return;
-	st = tour_view_card(v, utf8, &lines);
+	st = tour_view_card(v, &lines);
 	if (v->stage < v->tour->n)
 		snprintf(title, sizeof title, "stage %d of %d: %s", v->stage + 1,
-		    v->tour->n, tour_text(st->title, st->title_ascii, utf8));
+		    v->tour->n, tour_text(st->title, utf8, buf, sizeof buf));
 	else
-		snprintf(title, sizeof title, "%s", tour_text(st->title,
-		    st->title_ascii, utf8));
+		snprintf(title, sizeof title, "%s", tour_text(st->title, utf8,
+		    buf, sizeof buf));
 	canvas_fill(c, r, COL_HELP);
 	canvas_box(c, r, title);
 	for (i = 0; i < lines && 1 + i < r.h - 1; i++)
 		canvas_text(c, r.x + 2, r.y + 1 + i, inner, COL_HELP,
-		    tour_caption_line(st, i, utf8));
+		    tour_caption_line(st, i, utf8, buf, sizeof buf));
 	if (r.h < 2 || inner < 1)
 		return;
 	/* the key line in the bottom edge, set off by a blank each side */
