@@ -57,7 +57,7 @@ static const struct tour_stage tour_stages[] = {
 	    "p_l = r_l + β p_(l−1): γ plays CG's deflection β. γ2..γ5",
 	    "rise from 0 to 0.5-0.7 by step 150, then settle at 0.2-0.4; the table",
 	    "is what layer l adds of each older update. One γ per layer serves all",
-	    "tasks; CG picks β per task (0 to 1.6 here); 4 shows both side by side." },
+	    "tasks; CG picks β per task (0 to 1.6 here). 4 then → shows both." },
 	  { "memory=cgd", "layers=5", "data=kappa:10", "steps=800", NULL },
 	  { NULL },
 	  TOUR_SCREEN_MEMORY, -1, 100, TOUR_ACTION_NONE, 0 },
