@@ -43,7 +43,8 @@ wait_for 'paused' || fail "p did not pause"
 # the help names the tour's keys, not the visualizer's space and r
 t send-keys -t tour ?
 wait_for 'restart the stage' || fail "the help does not name the tour's r"
-screen | grep -q 'restart the focused run' && fail "the help names r's other meaning"
+screen | grep -q 'restart the focused run' &&
+	fail "the help names r's other meaning"
 t send-keys -t tour ?
 on_stage 1 || fail "? did not close the help"
 
