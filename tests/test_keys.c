@@ -222,8 +222,8 @@ test_help_from_rows(void **state)
 	for (int utf8 = 0; utf8 < 2; utf8++) {
 		canvas_init(&c, sizes[sz][0], sizes[sz][1], utf8 ?
 		    &canvas_glyphs_utf8 : &canvas_glyphs_ascii);
-		screen_help(&c, 0);
-		b = screen_help_box(&c, 0);
+		screen_help(&c, 0, NULL, 0);
+		b = screen_help_box(&c, 0, NULL, 0);
 		assert_true(b.x >= 0 && b.y >= 0 && b.x + b.w <= c.w &&
 		    b.y + b.h <= c.h);
 		/* every screen's lines, unless they do not fit: then the

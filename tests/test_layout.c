@@ -300,7 +300,8 @@ test_frames_every_size(void **state)
 			}
 			if (st.help) {
 				/* the box inside the terminal, titled */
-				struct rect b = screen_help_box(&c, st.screen);
+				struct rect b = screen_help_box(&c,
+				    st.screen, NULL, 0);
 
 				assert_true(b.x >= 0 && b.y >= 0 &&
 				    b.x + b.w <= w && b.y + b.h <= h);

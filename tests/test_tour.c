@@ -11,10 +11,12 @@
 
 #include <cmocka.h>
 
+#include "engine_fixture.h"
 #include "memscope/canvas.h"
 #include "memscope/config.h"
 #include "memscope/engine.h"
 #include "memscope/layout.h"
+#include "memscope/screen.h"
 #include "memscope/tour.h"
 #include "memscope/tour_view.h"
 
@@ -60,6 +62,31 @@ allowed_glyphs(const char *s)
 			return false;
 	}
 	return true;
+}
+
+/* Every run of non-ASCII glyphs in s has an ASCII spelling: none is
+ * dropped in ASCII mode. */
+static void
+spelled(const char *s)
+{
+	char run[64], buf[TOUR_TEXT_LEN];
+	const char *line = s;
+
+	while (*s != '\0') {
+		size_t n = 0;
+
+		while (s[n] != '\0' && (unsigned char)s[n] >= 0x80)
+			n++;
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		snprintf(run, sizeof run, "%.*s", (int)n, s);
+		if (tour_text(run, false, buf, sizeof buf)[0] == '\0')
+			fail_msg("'%s' has no ASCII spelling (in '%s')", run,
+			    line);
+		s += n;
+	}
 }
 
 static bool
@@ -120,7 +147,7 @@ test_stages_configure(void **state)
 static void
 test_bad_stage_refused(void **state)
 {
-	struct tour_stage st = { "bad", NULL, { "x", NULL }, { NULL },
+	struct tour_stage st = { "bad", { "x", NULL },
 	    { "layers=3", "data=kappa:0.5", NULL }, { NULL },
 	    TOUR_SCREEN_DASHBOARD, -1, 100, TOUR_ACTION_NONE, 0 };
 	struct ms_config cfg[TOUR_MAX_RUNS];
@@ -138,11 +165,13 @@ test_bad_stage_refused(void **state)
 }
 
 /* Captions: 1 .. TOUR_CAPTION_LINES lines of at most TOUR_CAPTION_W cells
- * (inside the box on 80 columns), UTF-8 and ASCII alike; the titles fit
- * the box's top edge with "stage k of N: ". */
+ * (inside the box on 80 columns), UTF-8 and spelled in ASCII alike; the
+ * titles fit the box's top edge with "stage k of N: ". */
 static void
 test_captions_fit(void **state)
 {
+	char buf[TOUR_TEXT_LEN];
+
 	(void)state;
 	for (int i = 0; i <= tour_lesson.n; i++) {
 		const struct tour_stage *st = card(i);
@@ -151,7 +180,8 @@ test_captions_fit(void **state)
 			int n = 0;
 			const char *l;
 
-			while ((l = tour_caption_line(st, n, u)) != NULL) {
+			while ((l = tour_caption_line(st, n, u, buf,
+			    sizeof buf)) != NULL) {
 				if (canvas_text_width(l) > TOUR_CAPTION_W)
 					fail_msg("card %d line %d is %d cells: "
 					    "%s", i + 1, n + 1,
@@ -159,31 +189,37 @@ test_captions_fit(void **state)
 				n++;
 			}
 			assert_true(n >= 1 && n <= TOUR_CAPTION_LINES);
-			assert_true(canvas_text_width(tour_text(st->title,
-			    st->title_ascii, u)) + 16 <= TOUR_CAPTION_W);
+			assert_true(canvas_text_width(tour_text(st->title, u,
+			    buf, sizeof buf)) + 16 <= TOUR_CAPTION_W);
 		}
 	}
 }
 
-/* In ASCII mode only ASCII; in UTF-8 only glyphs the font has. */
+/* In ASCII mode only ASCII, every glyph spelled (none dropped); in UTF-8
+ * only glyphs the font has. */
 static void
 test_ascii_fallbacks(void **state)
 {
+	char buf[TOUR_TEXT_LEN];
+
 	(void)state;
 	for (int i = 0; i <= tour_lesson.n; i++) {
 		const struct tour_stage *st = card(i);
 		const char *l;
 
-		assert_true(is_ascii(tour_text(st->title, st->title_ascii,
-		    false)));
+		assert_true(is_ascii(tour_text(st->title, false, buf,
+		    sizeof buf)));
 		assert_true(allowed_glyphs(st->title));
-		for (int n = 0; (l = tour_caption_line(st, n, false)) != NULL;
-		    n++)
+		spelled(st->title);
+		for (int n = 0; (l = tour_caption_line(st, n, false, buf,
+		    sizeof buf)) != NULL; n++) {
 			if (!is_ascii(l))
 				fail_msg("card %d line %d is not ASCII: %s",
 				    i + 1, n + 1, l);
-		for (int n = 0; (l = tour_caption_line(st, n, true)) != NULL;
-		    n++)
+			spelled(st->caption[n]);
+		}
+		for (int n = 0; (l = tour_caption_line(st, n, true, buf,
+		    sizeof buf)) != NULL; n++)
 			if (!allowed_glyphs(l))
 				fail_msg("card %d line %d has a glyph outside "
 				    "the font: %s", i + 1, n + 1, l);
@@ -230,13 +266,12 @@ test_keys(void **state)
 	assert_int_equal(v.stage, tour_lesson.n - 1);
 }
 
-/* The scripted data switch: once, at its step, and to the data the
- * caption names (the c key's next conditioning). */
+/* The scripted data switch: one stage has it, before its last step, to
+ * the data the caption names (the c key's next conditioning). */
 static void
 test_action(void **state)
 {
 	struct ms_config cfg[TOUR_MAX_RUNS], next;
-	struct tour_view v;
 	char err[512], name[32], want[48];
 	int found = 0;
 
@@ -244,17 +279,10 @@ test_action(void **state)
 	for (int i = 0; i < tour_lesson.n; i++) {
 		const struct tour_stage *st = &tour_lesson.stage[i];
 
-		tour_view_init(&v, &tour_lesson, i);
-		v.running = i;
-		if (st->action == TOUR_ACTION_NONE) {
-			assert_false(tour_view_action_due(&v, 1000000));
+		if (st->action == TOUR_ACTION_NONE)
 			continue;
-		}
 		found++;
 		assert_true(st->action_step > 0);
-		assert_false(tour_view_action_due(&v, st->action_step - 1));
-		assert_true(tour_view_action_due(&v, st->action_step));
-		assert_false(tour_view_action_due(&v, st->action_step + 1));
 		assert_int_equal(tour_configs(st, cfg, TOUR_MAX_RUNS, err,
 		    sizeof err), 1);
 		assert_true(st->action_step < cfg[0].steps);
@@ -266,6 +294,41 @@ test_action(void **state)
 		assert_non_null(strstr(st->caption[0], want));
 	}
 	assert_int_equal(found, 1);
+}
+
+/* The switch is the worker's, at the stage's step exactly even at full
+ * speed (a UI that saw the step go by would switch later): the run's one
+ * mark is there, its data the next conditioning. */
+static void
+test_action_at_step(void **state)
+{
+	static const struct tour_stage st = { "switch", { "x", NULL },
+	    { "memory=none", "layers=1", "batch=40", "test-batch=40",
+	    "data=kappa:10", "steps=60", NULL }, { NULL },
+	    TOUR_SCREEN_DASHBOARD, -1, 100, TOUR_ACTION_DATA, 17 };
+	const struct tour t = { &st, 1, &st };
+	const struct snapshot_run *r;
+	struct snapshot *s;
+	struct tour_view v;
+	struct engine *e;
+	char err[512];
+
+	(void)state;
+	tour_view_init(&v, &t, 0);
+	e = tour_view_engine(&v, 0, err, sizeof err);
+	if (e == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(engine_start(e), 0);
+	s = engine_first_snapshot(e);
+	assert_true(fixture_wait(e, &s, fixture_state_is, ENGINE_FINISHED,
+	    30));
+	r = snapshot_focus(s);
+	assert_non_null(r);
+	assert_int_equal(s->step, 60);
+	assert_int_equal(r->nmarks, 1);
+	assert_int_equal(r->marks[0].step, 17);
+	assert_string_equal(r->marks[0].label, "kappa:100");
+	engine_free(e);
 }
 
 /* Each stage's engine can be made (not started). */
@@ -297,7 +360,7 @@ check_box(int w, int h, const struct glyphs *g)
 {
 	struct tour_view v;
 	struct canvas c;
-	char title[160], *text;
+	char title[TOUR_TEXT_LEN + 32], buf[TOUR_TEXT_LEN], *text;
 	const char *keys = g->utf8 ?
 	    "space next · b back · h hide · p pause · r restart stage · q quit" :
 	    "space next | b back | h hide | p pause | r restart stage | q quit";
@@ -321,13 +384,13 @@ check_box(int w, int h, const struct glyphs *g)
 		if (i < tour_lesson.n)
 			snprintf(title, sizeof title, "stage %d of %d: %s",
 			    i + 1, tour_lesson.n, tour_text(st->title,
-			    st->title_ascii, g->utf8));
+			    g->utf8, buf, sizeof buf));
 		else
 			snprintf(title, sizeof title, "%s", st->title);
 		if (strstr(text, title) == NULL)
 			fail_msg("%dx%d: no '%s' in\n%s", w, h, title, text);
-		for (int n = 0; (l = tour_caption_line(st, n, g->utf8)) != NULL;
-		    n++)
+		for (int n = 0; (l = tour_caption_line(st, n, g->utf8, buf,
+		    sizeof buf)) != NULL; n++)
 			assert_non_null(strstr(text, l));
 		last = i < tour_lesson.n ? keys : g->utf8 ?
 		    "space or q ends the tour · b back" :
@@ -398,6 +461,54 @@ test_box_docked_and_hidden(void **state)
 	canvas_free(&c);
 }
 
+/* Whether the help of canvas c on screen sc (with the tour's lines) has
+ * each of n phrases (has) or none of them. */
+static void
+help_check(struct canvas *c, int sc, const char *const *phrases, size_t n,
+    bool has)
+{
+	char *text;
+
+	canvas_clear(c);
+	screen_help(c, sc, tour_view_key_lines, tour_view_nkey_lines);
+	text = canvas_to_text(c);
+	for (size_t i = 0; i < n; i++)
+		if ((strstr(text, phrases[i]) != NULL) != has)
+			fail_msg("%dx%d, screen %d: '%s' %s the tour's help\n%s",
+			    c->w, c->h, sc + 1, phrases[i], has ? "not in" :
+			    "in", text);
+	free(text);
+}
+
+/* The help in the tour names the tour's keys, not what space, p, r and q
+ * do elsewhere, and keeps the others' (Tab, the theme); whole, on every
+ * screen, in either glyph set, on 80x24 and 200x60. */
+static void
+test_help(void **state)
+{
+	static const char *const says[] = { "next / previous stage",
+	    "hide / show the caption", "pause / resume", "restart the stage",
+	    "end the tour", "next screen", "next theme" };
+	static const char *const elsewhere[] = { "continue a finished run",
+	    "param: scalar", "restart the focused run", "quit", "more lines" };
+	static const int sizes[][2] = { { 80, 24 }, { 200, 60 } };
+	struct canvas c;
+
+	(void)state;
+	for (int z = 0; z < 2; z++)
+	for (int u = 0; u < 2; u++) {
+		canvas_init(&c, sizes[z][0], sizes[z][1], u ?
+		    &canvas_glyphs_utf8 : &canvas_glyphs_ascii);
+		for (int sc = 0; sc < LAYOUT_SCREENS; sc++) {
+			help_check(&c, sc, says, sizeof says / sizeof says[0],
+			    true);
+			help_check(&c, sc, elsewhere, sizeof elsewhere /
+			    sizeof elsewhere[0], false);
+		}
+		canvas_free(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -409,10 +520,12 @@ main(void)
 		cmocka_unit_test(test_ascii_fallbacks),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_action),
+		cmocka_unit_test(test_action_at_step),
 		cmocka_unit_test(test_engines),
 		cmocka_unit_test(test_box_80x24),
 		cmocka_unit_test(test_box_200x60),
 		cmocka_unit_test(test_box_docked_and_hidden),
+		cmocka_unit_test(test_help),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

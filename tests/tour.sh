@@ -2,9 +2,9 @@
 # memscope tour in a tmux terminal: stage 1's title is on screen, p pauses,
 # space walks every stage (each stage's title, as --help lists them, shows
 # in the caption box, over the screen the stage names; at 120x40 the box
-# docks under the screen, and h hides it), b goes back one,
-# and space after the last stage shows the closing card, then ends the
-# tour with status 0. A second run, the last stage at full speed, shows
+# docks under the screen, and h hides it; ? lists the tour's keys), b goes
+# back one, and space after the last stage shows the closing card, then
+# ends the tour with status 0. A second run, the last stage at full speed, shows
 # the scripted data switch (the kappa:100 mark on the loss plot) and quits
 # with q. Also: a bad --stage and a missing terminal are refused with
 # status 2. Skipped (77) without tmux.
@@ -39,6 +39,14 @@ screen | grep -q 'space next | b back | h hide | p pause' || fail "no key line"
 
 t send-keys -t tour p
 wait_for 'paused' || fail "p did not pause"
+
+# the help names the tour's keys, not the visualizer's space and r
+t send-keys -t tour ?
+wait_for 'restart the stage' || fail "the help does not name the tour's r"
+screen | grep -q 'restart the focused run' &&
+	fail "the help names r's other meaning"
+t send-keys -t tour ?
+on_stage 1 || fail "? did not close the help"
 
 # at 120x40 the caption docks under the screen: the whole dashboard is
 # above it, status line included; h hides the caption and shows it again

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "memscope/cli.h"
+#include "memscope/theme.h"
 
 #define CLI_SPEED_MAX 100000	/* steps per second, the highest cap */
 #define CLI_VIEW_SCREENS 5
@@ -24,6 +25,12 @@
  * accepted). */
 int cli_view_set(void *opts, const char *key, const char *value, char *msg,
     size_t msglen);
+
+/* The theme o names (--theme, a config's theme key) or the default,
+ * loaded into t; 0, or CLI_EXIT_USAGE after "memscope CMD: --theme: ..."
+ * (one that cannot be read is bad input). */
+int cli_view_theme(const char *cmd, const struct cli_opts *o,
+    struct theme *t);
 
 /* The user config file's path into buf; -1 if there is none (no
  * XDG_CONFIG_HOME and no HOME). */

@@ -78,6 +78,10 @@ struct engine_opts {
 	int nrefs;
 	/* The loaded trainer's history (a checkpoint's), or NULL. */
 	const struct snapshot_curve *loaded_hist;
+	/* A trained run that reaches step data_at switches to its next data
+	 * conditioning there, as ENGINE_CMD_DATA does (the tour's scripted
+	 * switch, exact at any pace); 0: never. */
+	long data_at;
 };
 
 struct engine;

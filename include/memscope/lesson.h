@@ -8,10 +8,15 @@
 #ifndef MEMSCOPE_LESSON_H
 #define MEMSCOPE_LESSON_H
 
+#include <stddef.h>
+
 #include "memscope/trace.h"
 
 /* Fill tr->notes and tr->notes_ascii (read them with trace_note) from its
  * task part and, if it has one, its model part; no task part: none. */
 void lesson_notes(struct trace *tr);
+/* dst (len bytes) = UTF-8 src spelled in ASCII ("κ" kappa, "−" -, "Σ⁻¹"
+ * S^-1, "←" Left ...; a glyph the table lacks is dropped), cut at len. */
+void lesson_ascii(char *dst, size_t len, const char *src);
 
 #endif

@@ -36,6 +36,10 @@ struct screen_state {
 	const struct panel_hint *hints;
 	int nhints;
 	bool note_error;	/* the note tells of an error: drawn as one */
+	/* Key lines that take keys over from the visualizer's (the tour's),
+	 * for the help (screen_help's over), or NULL. */
+	const struct key_line *keys;
+	int nkeys;
 };
 
 /* The UI state the screens keep between frames; their sync hooks keep it
@@ -91,10 +95,13 @@ void screen_draw_panels(const struct panel_ctx *ctx, struct canvas *c,
 /* The help overlay (from the key lines) of screen sc (0-based) centred in
  * the canvas: one, two or three columns, texts wrapped, whatever fits the
  * canvas; every screen's keys, or if they do not fit, the other screens'
- * own left out. */
-void screen_help(struct canvas *c, int sc);
+ * own left out. The nover lines over (NULL: none) come first and take
+ * their keys over: a line whose keys they all take is left out. */
+void screen_help(struct canvas *c, int sc, const struct key_line *over,
+    int nover);
 /* The rectangle screen_help draws its box in on canvas c. */
-struct rect screen_help_box(const struct canvas *c, int sc);
+struct rect screen_help_box(const struct canvas *c, int sc,
+    const struct key_line *over, int nover);
 /* Bytes of s's next row wrapped at w cells (at least one word, cut if a
  * word alone is wider); *next gets where the row after starts (the help's
  * and the glossary's wrapping). */

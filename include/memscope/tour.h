@@ -22,6 +22,8 @@
 #define TOUR_CAPTION_W 76	/* cells a caption line takes, at most: the
 				 * caption box's inside on an 80-column
 				 * terminal */
+#define TOUR_TEXT_LEN 256	/* bytes of a title or caption line as
+				 * drawn, with its NUL */
 
 /* The screens a stage shows, as the visualizer numbers them (0-based;
  * layout.h's order, checked where the two meet). */
@@ -36,18 +38,18 @@ enum tour_screen {
 /* What a stage does by itself while it runs. */
 enum tour_action {
 	TOUR_ACTION_NONE,
-	TOUR_ACTION_DATA	/* the next data conditioning (the c key) once
-				 * the focused run reaches action_step */
+	TOUR_ACTION_DATA	/* the next data conditioning (the c key) when
+				 * the run reaches action_step (the engine's
+				 * data_at) */
 };
 
 struct tour_stage {
 	const char *title;	/* a few words, UTF-8 */
-	const char *title_ascii;	/* NULL: title is ASCII */
 	/* What to look at: up to TOUR_CAPTION_LINES lines of at most
-	 * TOUR_CAPTION_W cells, NULL-terminated; caption_ascii the same in
-	 * ASCII (its first entry NULL: the caption is ASCII). */
+	 * TOUR_CAPTION_W cells, NULL-terminated, in UTF-8; ASCII mode draws
+	 * them spelled by lesson_ascii's table (lesson.h), which must fit the
+	 * same width. */
 	const char *caption[TOUR_CAPTION_LINES + 1];
-	const char *caption_ascii[TOUR_CAPTION_LINES + 1];
 	/* "key=value" laid over config_defaults, NULL-terminated */
 	const char *set[TOUR_MAX_SET + 1];
 	/* The runs: each "key=value" laid over the stage's configuration
@@ -79,10 +81,12 @@ extern const struct tour tour_lesson;
 int tour_configs(const struct tour_stage *st, struct ms_config *out, int max,
     char *err, size_t errlen);
 
-/* Text s, or its ASCII form when utf8 is false and there is one. */
-const char *tour_text(const char *s, const char *ascii, bool utf8);
+/* Text s as drawn: s itself if utf8, else its ASCII spelling
+ * (lesson_ascii) in buf, of len bytes (TOUR_TEXT_LEN holds any). */
+const char *tour_text(const char *s, bool utf8, char *buf, size_t len);
 
-/* Caption line i of st (NULL past the end), UTF-8 or ASCII. */
-const char *tour_caption_line(const struct tour_stage *st, int i, bool utf8);
+/* Caption line i of st (NULL past the end) as drawn, as tour_text. */
+const char *tour_caption_line(const struct tour_stage *st, int i, bool utf8,
+    char *buf, size_t len);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * The guided tour in the visualizer: which stage is shown (or the closing
- * card after the last), what the tour's own keys do, the stage's scripted
- * action, the engine a stage trains in, and the caption box drawn over the
- * bottom of the screen. The lesson itself is data (tour.h); the main loop
- * (tui.c) swaps the engines.
+ * card after the last), what the tour's own keys do, the engine a stage
+ * trains in (which takes the stage's scripted action), and the caption
+ * box drawn over the bottom of the screen. The lesson itself is data
+ * (tour.h); the main loop (tui.c) swaps the engines.
  */
 #ifndef MEMSCOPE_TOUR_VIEW_H
 #define MEMSCOPE_TOUR_VIEW_H
@@ -13,6 +13,7 @@
 
 #include "memscope/canvas.h"
 #include "memscope/engine.h"
+#include "memscope/keys.h"
 #include "memscope/panel.h"
 #include "memscope/tour.h"
 
@@ -20,7 +21,6 @@ struct tour_view {
 	const struct tour *tour;
 	int stage;		/* shown, 0-based; tour->n: the closing card */
 	int running;		/* the stage the engine trains, -1: none */
-	bool acted;		/* the running stage's action was taken */
 	bool hidden;		/* h: the caption is not drawn (until the
 				 * stage changes) */
 };
@@ -46,6 +46,9 @@ enum tour_view_key {
 /* The message line's hints during the tour (instead of the screen's). */
 extern const struct panel_hint tour_view_hints[];
 extern const int tour_view_nhints;
+/* The help's lines of the tour's keys (screen_help's over). */
+extern const struct key_line tour_view_key_lines[];
+extern const int tour_view_nkey_lines;
 
 /* A view of tour t at stage `stage` (0-based, clamped), no engine yet. */
 void tour_view_init(struct tour_view *v, const struct tour *t, int stage);
@@ -57,13 +60,11 @@ enum tour_view_key tour_view_key(struct tour_view *v, int key);
  * running). */
 bool tour_view_needs_engine(const struct tour_view *v);
 /* The engine of the shown stage (its runs, at speed steps/s, 0 unlimited,
- * or ENGINE_SPEED_DEFAULT for the stage's own pace), not started; marks
- * it running. NULL and a message if the stage's runs cannot be made. */
+ * or ENGINE_SPEED_DEFAULT for the stage's own pace; its action, which the
+ * worker takes at the step), not started; marks it running. NULL and a
+ * message if the stage's runs cannot be made. */
 struct engine *tour_view_engine(struct tour_view *v, int speed, char *err,
     size_t errlen);
-/* Whether the running stage's action is due now that its focused run is
- * at `step`: true once (then it counts as taken). */
-bool tour_view_action_due(struct tour_view *v, long step);
 
 /* The caption box's rectangle on c: full width, above the status line,
  * or docked: in the last rows, the screen drawn above it. */

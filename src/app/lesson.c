@@ -1,7 +1,8 @@
 /*
  * What to notice: one sentence per teaching panel and layer, computed from
  * the trace's numbers (lesson.h). Each sentence is written once, in UTF-8;
- * its ASCII spelling is derived by lesson_ascii's table.
+ * its ASCII spelling is derived by lesson_ascii's table (which the tour's
+ * captions share, tour.h).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -18,17 +19,19 @@
 /* Below this share of the first error a method counts as exact. */
 #define LESSON_EXACT 1e-8
 
-/* UTF-8 spellings and their ASCII ones. */
+/* UTF-8 spellings and their ASCII ones (a longer one before its start). */
 static const char *const lesson_spell[][2] = {
 	{ "λ", "lambda" }, { "‖", "|" }, { "·", "*" }, { "×", "x" },
 	{ "α", "alpha" }, { "β", "beta" }, { "γ", "gamma" }, { "Γ", "Gamma" },
 	{ "η", "eta" }, { "−", "-" }, { "≈", "~" }, { "²", "^2" },
 	{ "κ", "kappa" }, { "≤", "<=" }, { "…", "..." }, { "ŷ", "y^" },
+	{ "Σ⁻¹", "S^-1" }, { "Σ", "Sigma" }, { "ᵀ", "'" },
+	{ "← →", "Left and Right" }, { "←", "Left" }, { "→", "Right" },
 };
 
 /* dst (len bytes) = src with every UTF-8 spelling replaced, cut at len.
  * Every spelling starts with a non-ASCII byte: ASCII is copied as it is. */
-static void
+void
 lesson_ascii(char *dst, size_t len, const char *src)
 {
 	size_t o = 0, k, n = sizeof lesson_spell / sizeof lesson_spell[0];

@@ -58,7 +58,7 @@ cli_help(const char *cmd, FILE *fp)
 {
 	const struct cli_command *c = cli_command(cmd);
 	struct ms_config def;
-	char label[64], value[64];
+	char label[64], value[64], title[TOUR_TEXT_LEN];
 
 	if (c == NULL) {
 		fprintf(fp, "Usage: memscope [COMMAND] [OPTIONS]\n\n"
@@ -86,8 +86,7 @@ cli_help(const char *cmd, FILE *fp)
 	/* the tour's stages, from the lesson itself */
 	for (int i = 0; c->bit == CLI_TOUR && i < tour_lesson.n; i++)
 		fprintf(fp, "  %d  %s\n", i + 1, tour_text(
-		    tour_lesson.stage[i].title,
-		    tour_lesson.stage[i].title_ascii, false));
+		    tour_lesson.stage[i].title, false, title, sizeof title));
 	for (int g = 0; g < GROUP_COUNT; g++) {
 		bool any = false;
 

@@ -74,6 +74,18 @@ view_theme(struct cli_opts *o, const char *value, char *msg, size_t msglen)
 	return 1;
 }
 
+/* The theme to draw with, loaded. */
+int
+cli_view_theme(const char *cmd, const struct cli_opts *o, struct theme *t)
+{
+	char err[512];
+
+	if (theme_load(o->theme != NULL ? o->theme : THEME_DEFAULT, t, err,
+	    sizeof err) != 0)
+		return cli_error(cmd, "--theme: %s", err);
+	return 0;
+}
+
 /* A visualizer key of a config file, or of the command line. */
 int
 cli_view_set(void *opts, const char *key, const char *value, char *msg,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "memscope/cli.h"
+#include "memscope/cli_view.h"
 #include "memscope/engine.h"
 #include "memscope/theme.h"
 #include "memscope/tour.h"
@@ -26,9 +27,8 @@ cmd_tour(int argc, char **argv)
 
 	if ((rc = cli_parse("tour", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
-	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
-	    sizeof err) != 0)
-		return cli_error("tour", "--theme: %s", err);
+	if ((rc = cli_view_theme("tour", &o, &theme)) != 0)
+		return rc;
 	for (int i = 0; i < tour_lesson.n; i++)
 		if (tour_configs(&tour_lesson.stage[i], cfg, TOUR_MAX_RUNS, err,
 		    sizeof err) < 0 || config_memory_check(&cfg[0], err,

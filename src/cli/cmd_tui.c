@@ -17,6 +17,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/cli_compare.h"
+#include "memscope/cli_view.h"
 #include "memscope/engine.h"
 #include "memscope/history_follow.h"
 #include "memscope/theme.h"
@@ -225,9 +226,8 @@ cmd_tui(int argc, char **argv)
 	if ((rc = cli_parse("tui", argc, argv, &o)) != CLI_CONTINUE)
 		return rc;
 	/* read once, here: a bad theme is bad input, refused */
-	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
-	    sizeof err) != 0)
-		return cli_error("tui", "--theme: %s", err);
+	if ((rc = cli_view_theme("tui", &o, &theme)) != 0)
+		return rc;
 	/* bad input first: a --load that the options contradict */
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "memscope/cli.h"
+#include "memscope/cli_view.h"
 #include "memscope/engine.h"
 #include "memscope/theme.h"
 #include "memscope/tui.h"
@@ -58,9 +59,8 @@ cmd_watch(int argc, char **argv)
 	if (stat(o.file, &st) != 0 && errno == ENOENT &&
 	    (rc = watch_check_dir(o.file)) != 0)
 		return rc;
-	if (theme_load(o.theme != NULL ? o.theme : THEME_DEFAULT, &theme, err,
-	    sizeof err) != 0)
-		return cli_error("watch", "--theme: %s", err);
+	if ((rc = cli_view_theme("watch", &o, &theme)) != 0)
+		return rc;
 	memset(&eo, 0, sizeof eo);
 	/* bad input first: a file that is not a history */
 	if ((e = engine_create_watch(o.file, &eo, err, sizeof err)) == NULL)

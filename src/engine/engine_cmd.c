@@ -152,16 +152,13 @@ engine_new_runs(struct engine *e, enum engine_cmd cmd, int arg, int count)
 	    count - applied, err);
 }
 
-/* The focused run's next data conditioning; training continues. */
-static void
-engine_set_data(struct engine *e)
+/* Run r's next data conditioning; training continues. */
+void
+engine_run_next_data(struct engine *e, struct engine_run *r)
 {
-	struct engine_run *r = engine_focused_trained(e);
 	struct ms_config next;
 	char err[256], name[32];
 
-	if (r == NULL)
-		return;
 	engine_next_data(&r->t->cfg, &next);
 	if (trainer_set_data(r->t, &next, err, sizeof err) != 0) {
 		engine_message(e, true, "%s", err);
@@ -457,6 +454,7 @@ bool
 engine_do(struct engine *e, const struct engine_qitem *it)
 {
 	enum engine_cmd cmd = it->cmd;
+	struct engine_run *r;
 	char err[512], abs[PATH_MAX + 256];
 	long rows;
 	int n;
@@ -498,7 +496,8 @@ engine_do(struct engine *e, const struct engine_qitem *it)
 		engine_new_runs(e, cmd, it->arg, it->count);
 		break;
 	case ENGINE_CMD_DATA:
-		engine_set_data(e);
+		if ((r = engine_focused_trained(e)) != NULL)
+			engine_run_next_data(e, r);
 		break;
 	case ENGINE_CMD_SAVE:
 		engine_save(e);

@@ -239,6 +239,9 @@ void engine_queue_free(struct engine *e);
 
 /* engine_cmd.c */
 bool engine_do(struct engine *e, const struct engine_qitem *it);
+/* Run r's next data conditioning, marked on its curve; training
+ * continues (ENGINE_CMD_DATA on the focused run, and opts.data_at). */
+void engine_run_next_data(struct engine *e, struct engine_run *r);
 
 /* engine_publish.c */
 void engine_publish(struct engine *e);

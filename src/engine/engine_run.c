@@ -428,8 +428,9 @@ engine_run_record(struct engine_run *r)
 
 /* ---- stepping ---- */
 
-/* Up to k steps of r, stopping early at its target, a divergence or a
- * pending command (with one run only: also at the publication deadline). */
+/* Up to k steps of r, stopping early at its target, a divergence, the
+ * step of the scripted data switch (opts.data_at) or a pending command
+ * (with one run only: also at the publication deadline). */
 static void
 engine_run_burst(struct engine *e, struct engine_run *r, long k,
     bool to_deadline)
@@ -456,7 +457,7 @@ engine_run_burst(struct engine *e, struct engine_run *r, long k,
 			    ENGINE_DIVERGED : ENGINE_FINISHED;
 			break;
 		}
-		if (atomic_load(&e->pending))
+		if (atomic_load(&e->pending) || r->t->step == e->opts.data_at)
 			break;
 		now = clock_seconds();
 		if (to_deadline && now >= e->burst_deadline)
@@ -518,8 +519,22 @@ engine_pool(struct engine *e)
 	e->pool = pool_create(n < SNAPSHOT_MAX_RUNS ? n : SNAPSHOT_MAX_RUNS);
 }
 
+/* The scripted data switch of every run the burst brought to
+ * opts.data_at. */
+static void
+engine_runs_scripted(struct engine *e)
+{
+	for (int i = 0; i < e->nruns; i++) {
+		struct engine_run *r = e->runs[i];
+
+		if (r->burst_steps > 0 && r->t->step == e->opts.data_at)
+			engine_run_next_data(e, r);
+	}
+}
+
 /* Step every active run side by side, k steps each (k < 1: as many as
- * fit in a publication interval, from the measured step times). */
+ * fit in a publication interval, from the measured step times), then
+ * switch the data of those at opts.data_at. */
 void
 engine_runs_step(struct engine *e, long k)
 {
@@ -542,6 +557,7 @@ engine_runs_step(struct engine *e, long k)
 		return;
 	if (active == 1) {
 		engine_run_burst(e, only, k > 0 ? k : LONG_MAX, k < 1);
+		engine_runs_scripted(e);
 		return;
 	}
 	workers = e->pool != NULL ? pool_size(e->pool) : 1;
@@ -562,4 +578,5 @@ engine_runs_step(struct engine *e, long k)
 		pool_run(e->pool, engine_runs_job, e);
 	else
 		engine_runs_job(e, 0, 1);
+	engine_runs_scripted(e);
 }

@@ -140,5 +140,5 @@ screen_draw(struct canvas *c, const struct snapshot *s,
 	if (st->glossary)
 		screen_glossary(c);
 	else if (st->help)
-		screen_help(c, st->screen);
+		screen_help(c, st->screen, st->keys, st->nkeys);
 }

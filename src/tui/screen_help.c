@@ -164,18 +164,47 @@ help_other_screen(const struct key_line *l, int sc)
 	return false;
 }
 
+/* The lines that take keys over from the visualizer's (screen_help's). */
+struct help_over {
+	const struct key_line *lines;
+	int n;
+};
+
+/* Whether every key of line l is one of ov's. */
+static bool
+help_taken(const struct key_line *l, const struct help_over *ov)
+{
+	for (int j = 0; j < KEYS_PER_LINE && l->keys[j].key != 0; j++) {
+		bool found = false;
+
+		for (int i = 0; i < ov->n && !found; i++)
+			for (int k = 0; k < KEYS_PER_LINE &&
+			    ov->lines[i].keys[k].key != 0 && !found; k++)
+				found = ov->lines[i].keys[k].key ==
+				    l->keys[j].key;
+		if (!found)
+			return false;
+	}
+	return ov->n > 0;
+}
+
 /* The key lines' names and texts for canvas c on screen sc (all screens'
- * if `all`); returns how many. */
+ * if `all`), ov's first; returns how many. */
 static int
-help_collect(const struct canvas *c, int sc, bool all, char names[][64],
-    char texts[][256])
+help_collect(const struct canvas *c, int sc, bool all,
+    const struct help_over *ov, char names[][64], char texts[][256])
 {
 	const struct key_line *lines[HELP_LINES];
-	int n = keys_help_lines(lines, HELP_LINES), i, k = 0;
+	int n, i, k = 0;
 
+	for (n = 0; n < ov->n && n < HELP_LINES; n++)
+		lines[n] = &ov->lines[n];
+	n += keys_help_lines(lines + n, HELP_LINES - n);
 	if (n > HELP_LINES)
 		n = HELP_LINES;
 	for (i = 0; i < n; i++) {
+		if (i >= ov->n && help_taken(lines[i], ov))
+			continue;
 		if (!all && help_other_screen(lines[i], sc))
 			continue;
 		keys_line_name(lines[i], c->g->utf8, names[k], 64);
@@ -189,28 +218,30 @@ help_collect(const struct canvas *c, int sc, bool all, char names[][64],
  * if they fit with HELP_MIN_TEXT cells of text, else sc's; returns how
  * many lines. */
 static int
-help_plan(const struct canvas *c, int sc, char names[][64],
-    char texts[][256], struct help_fit *f)
+help_plan(const struct canvas *c, int sc, const struct help_over *ov,
+    char names[][64], char texts[][256], struct help_fit *f)
 {
-	int n = help_collect(c, sc, true, names, texts);
+	int n = help_collect(c, sc, true, ov, names, texts);
 
 	help_fit(c, names, texts, n, f);
 	if (f->textw >= HELP_MIN_TEXT && help_columns(texts, n, f->textw,
 	    f->rows) <= f->ncols && f->rows <= c->h - 4)
 		return n;
-	n = help_collect(c, sc, false, names, texts);
+	n = help_collect(c, sc, false, ov, names, texts);
 	help_fit(c, names, texts, n, f);
 	return n;
 }
 
 /* Where the help overlay of screen sc goes on canvas c. */
 struct rect
-screen_help_box(const struct canvas *c, int sc)
+screen_help_box(const struct canvas *c, int sc, const struct key_line *over,
+    int nover)
 {
 	char names[HELP_LINES][64], texts[HELP_LINES][256];
+	struct help_over ov = { over, over != NULL ? nover : 0 };
 	struct help_fit f;
 
-	help_plan(c, sc, names, texts, &f);
+	help_plan(c, sc, &ov, names, texts, &f);
 	return f.box;
 }
 
@@ -260,11 +291,12 @@ help_draw(struct canvas *c, char names[][64], char texts[][256], int n,
 /* The help overlay (from the key lines) of screen sc centred in the
  * canvas. */
 void
-screen_help(struct canvas *c, int sc)
+screen_help(struct canvas *c, int sc, const struct key_line *over, int nover)
 {
 	char names[HELP_LINES][64], texts[HELP_LINES][256];
+	struct help_over ov = { over, over != NULL ? nover : 0 };
 	struct help_fit f;
-	int n = help_plan(c, sc, names, texts, &f);
+	int n = help_plan(c, sc, &ov, names, texts, &f);
 
 	help_draw(c, names, texts, n, &f, "keys", "? or Esc closes this help");
 }

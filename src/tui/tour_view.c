@@ -1,12 +1,12 @@
 /*
  * The guided tour in the visualizer (tour_view.h): the stage shown, the
- * tour's keys, the engine of a stage and its caption box. The box spans
- * the terminal's width at the bottom, over the panels' last rows and the
- * message line (whose key hints the tour's key line replaces), and leaves
- * the status line (state, step, data) in view. Its title and key line are
- * in its top and bottom edges, as a panel's are, so that it takes two rows
- * more than its caption: on 80x24 a three-line caption leaves the cosine
- * under a one-layer A in view.
+ * tour's keys, the engine of a stage (with its scripted action) and its
+ * caption box. The box spans the terminal's width at the bottom, over the
+ * panels' last rows and the message line (whose key hints the tour's key
+ * line replaces), and leaves the status line (state, step, data) in view.
+ * Its title and key line are in its top and bottom edges, as a panel's
+ * are, so that it takes two rows more than its caption: on 80x24 a
+ * three-line caption leaves the cosine under a one-layer A in view.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +37,24 @@ const struct panel_hint tour_view_hints[] = {
 };
 const int tour_view_nhints = (int)(sizeof tour_view_hints /
     sizeof tour_view_hints[0]);
+
+/* The help's lines of the tour's keys (tour_view_key carries them out),
+ * in place of the visualizer's space, p, r and q. */
+const struct key_line tour_view_key_lines[] = {
+	{ .suffix = " stage", .keys = {
+	    { TOUR_VIEW_KEY_NEXT, "space", NULL, "next", NULL, 0, 0 },
+	    { TOUR_VIEW_KEY_BACK, "b", NULL, "previous", NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_HIDE, "h", NULL, "hide / show the caption",
+	    NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_PAUSE, "p", NULL, "pause / resume", NULL,
+	    0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_RESTART, "r", NULL, "restart the stage",
+	    NULL, 0, 0 } } },
+	{ .keys = { { TOUR_VIEW_KEY_QUIT, "q", NULL, "end the tour", NULL, 0,
+	    0 } } },
+};
+const int tour_view_nkey_lines = (int)(sizeof tour_view_key_lines /
+    sizeof tour_view_key_lines[0]);
 
 /* A view of t at stage `stage`. */
 void
@@ -112,37 +130,24 @@ tour_view_engine(struct tour_view *v, int speed, char *err, size_t errlen)
 	eo.speed = speed == ENGINE_SPEED_DEFAULT ? st->speed : speed;
 	eo.compare = n > 1 ? cfg : NULL;
 	eo.ncompare = n > 1 ? n : 0;
+	/* the worker switches the data at the step itself, at any pace */
+	eo.data_at = st->action == TOUR_ACTION_DATA ? st->action_step : 0;
 	if ((e = engine_create(&cfg[0], NULL, &eo, err, errlen)) == NULL)
 		return NULL;
 	v->running = v->stage;
-	v->acted = false;
 	return e;
-}
-
-/* The running stage's action, once, when its run reaches the step. */
-bool
-tour_view_action_due(struct tour_view *v, long step)
-{
-	const struct tour_stage *st;
-
-	if (v->running < 0 || v->acted)
-		return false;
-	st = &v->tour->stage[v->running];
-	if (st->action == TOUR_ACTION_NONE || step < st->action_step)
-		return false;
-	v->acted = true;
-	return true;
 }
 
 /* The stage or card shown, and its caption's lines. */
 static const struct tour_stage *
-tour_view_card(const struct tour_view *v, bool utf8, int *lines)
+tour_view_card(const struct tour_view *v, int *lines)
 {
 	const struct tour_stage *st = tour_view_stage(v);
 
 	if (st == NULL)
 		st = v->tour->end;
-	for (*lines = 0; tour_caption_line(st, *lines, utf8) != NULL; (*lines)++)
+	for (*lines = 0; *lines < TOUR_CAPTION_LINES &&
+	    st->caption[*lines] != NULL; (*lines)++)
 		;
 	return st;
 }
@@ -156,7 +161,7 @@ tour_view_box(const struct canvas *c, const struct tour_view *v, bool docked)
 	struct rect r;
 	int lines;
 
-	tour_view_card(v, c->g->utf8, &lines);
+	tour_view_card(v, &lines);
 	r.x = 0;
 	r.w = c->w;
 	r.h = lines + 2;
@@ -191,23 +196,23 @@ tour_view_draw(struct canvas *c, const struct tour_view *v, bool docked)
 	struct rect r = tour_view_box(c, v, docked);
 	const struct tour_stage *st;
 	const char *keys;
-	char title[160];
+	char title[TOUR_TEXT_LEN + 32], buf[TOUR_TEXT_LEN];
 	int lines, i, inner = r.w - 4;
 
 	if (v->hidden)
 		return;
-	st = tour_view_card(v, utf8, &lines);
+	st = tour_view_card(v, &lines);
 	if (v->stage < v->tour->n)
 		snprintf(title, sizeof title, "stage %d of %d: %s", v->stage + 1,
-		    v->tour->n, tour_text(st->title, st->title_ascii, utf8));
+		    v->tour->n, tour_text(st->title, utf8, buf, sizeof buf));
 	else
-		snprintf(title, sizeof title, "%s", tour_text(st->title,
-		    st->title_ascii, utf8));
+		snprintf(title, sizeof title, "%s", tour_text(st->title, utf8,
+		    buf, sizeof buf));
 	canvas_fill(c, r, COL_HELP);
 	canvas_box(c, r, title);
 	for (i = 0; i < lines && 1 + i < r.h - 1; i++)
 		canvas_text(c, r.x + 2, r.y + 1 + i, inner, COL_HELP,
-		    tour_caption_line(st, i, utf8));
+		    tour_caption_line(st, i, utf8, buf, sizeof buf));
 	if (r.h < 2 || inner < 1)
 		return;
 	/* the key line in the bottom edge, set off by a blank each side */

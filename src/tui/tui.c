@@ -407,6 +407,8 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			st.plot = &plot;
 			st.hints = o->tour != NULL ? tour_view_hints : NULL;
 			st.nhints = tour_view_nhints;
+			st.keys = o->tour != NULL ? tour_view_key_lines : NULL;
+			st.nkeys = tour_view_nkey_lines;
 			/* in the tour space is the next stage: not the
 			 * finished run's "space continues" */
 			if (o->tour != NULL && snap->state == ENGINE_FINISHED)
@@ -515,9 +517,6 @@ tui_run(struct engine *e, const struct tui_opts *o)
 			tui_export_done(snap, o, &note, &export_wait);
 			dirty = true;
 		}
-		/* the tour's scripted action, once its run is far enough */
-		if (o->tour != NULL && tour_view_action_due(&tour, snap->step))
-			tui_send(e, ENGINE_CMD_DATA, 0);
 		if (msg_view_shown(&msg, clock_seconds()) != toast)
 			dirty = true;
 		if (done_at == 0 && snap->state == ENGINE_FINISHED)
