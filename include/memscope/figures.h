@@ -25,7 +25,12 @@
 /* Errors below this are double round-off: counted as it (log -72.1). */
 #define FIGURES_MSE_FLOOR (DBL_EPSILON * DBL_EPSILON)
 
-enum figure_kind { FIGURE_MODEL, FIGURE_BASELINE };
+/* A line is a model trained at every depth, a classical baseline run for
+ * as many iterations, or a value computed from the configuration alone
+ * (a theory line: the same for every run, so without spread). */
+enum figure_kind { FIGURE_MODEL, FIGURE_BASELINE, FIGURE_THEORY };
+
+#define FIGURES_MAX_PARENTS 4
 
 /* One curve of a figure. */
 struct figure_line {
@@ -38,6 +43,18 @@ struct figure_line {
 	enum baseline method;	/* FIGURE_BASELINE */
 	bool on_train;		/* evaluated on the training batch */
 	const double *paper;	/* (FIGURES_PAPER_DEPTHS) doc/math.md §7; or NULL */
+	/* Changes to the line's training configuration after the protocol's
+	 * (learning rate, steps, data law, model kind, ...); NULL: none. It
+	 * sees cfg->layers = L and the run's seed. */
+	void (*setup)(struct ms_config *cfg);
+	/* FIGURE_MODEL: lines trained first, at the same depth and run, whose
+	 * trained parameters this model starts from (NULL-terminated). One
+	 * parent: every block this model has too (the rest keep their
+	 * initial values); several: head h's blocks from parent h. */
+	const struct figure_line *parents[FIGURES_MAX_PARENTS + 1];
+	/* FIGURE_THEORY: the value (ln mse) for the line's configuration at
+	 * depth cfg->layers. */
+	double (*theory)(const struct ms_config *cfg);
 };
 
 struct figure {

@@ -75,6 +75,11 @@ const struct param_block *model_block(const struct model *m, const char *name,
     int layer, int head);
 /* Pointer to that block's parameters, or NULL. */
 double *model_param(struct model *m, const char *name, int layer, int head);
+/* Copy src's blocks into dst's: with src_head < 0 every block of dst that
+ * src has too (same name, layer, head and shape); otherwise the blocks of
+ * src's head src_head into dst's head dst_head. Returns how many. */
+int model_copy_blocks(struct model *dst, const struct model *src,
+    int src_head, int dst_head);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.

@@ -46,21 +46,29 @@
 
 #define RP_ITERS FIGURES_MAX_DEPTH	/* baseline iterations computed */
 
-/* Everything a job's result depends on; compared bytewise (zeroed first). */
+/*
+ * Everything a job's result depends on; compared bytewise (zeroed first):
+ * the configuration it runs with, with what cannot matter normalised (a
+ * baseline job's model, a test-only baseline job's training sizes), and
+ * the jobs whose trained parameters it starts from.
+ */
 struct rp_key {
 	int kind;
-	int param, memory, heads, layers;
-	int data;
-	int batch, test_batch, steps, resample;
-	int on_train, quirks;
-	double clip;
-	uint64_t seed;
+	int on_train;		/* a baseline job: on the training batch */
+	int parent[FIGURES_MAX_PARENTS];	/* job indices; -1: none */
+	struct ms_config cfg;
 };
 
 struct rp_job {
 	struct rp_key key;
+	struct ms_config cfg;	/* what it runs with */
 	double cost;		/* estimated work (time left, ordering) */
-	int fig, line, depth, run;	/* the first figure line that needs it */
+	int stage;		/* 0, or one more than its parents' latest */
+	int nparent;
+	bool keep;		/* a later job starts from its parameters */
+	double *params;		/* kept: the trained parameters */
+	int fig, depth, run;	/* the first figure line that needs it */
+	const struct figure_line *ln;
 	/* results */
 	double test_loss;	/* log mse of the last read-out, test batch */
 	double train_loss;	/* the same on the training batch */
@@ -75,7 +83,8 @@ struct rp_plan {
 	const struct reproduce_opts *o;
 	int njobs, cap;
 	struct rp_job *jobs;
-	int *order;		/* job indices, longest first */
+	int *order;		/* job indices by stage, longest first */
+	int stages;		/* 1 + the latest stage */
 	int nfig;
 	struct reproduce_result *res;	/* per selected figure */
 	int **idx;		/* per selected figure: (nlines, D, K) job index */
@@ -89,6 +98,7 @@ struct rp_run {
 	double t0;		/* when the work started */
 	double total_cost, done_cost;
 	int done_train;
+	int first;		/* the running stage's first place in order */
 };
 
 /* Defaults: every figure, 5 runs, code protocol, no quirks, all cores,
@@ -146,12 +156,10 @@ rp_config(const struct reproduce_opts *o, const struct figure *f,
 	cfg->heads = ln->heads > 0 ? ln->heads : 1;
 	cfg->param = ln->param;
 	cfg->memory = ln->memory;
-	cfg->steps = o->steps > 0 ? o->steps : FIGURES_STEPS;
-	cfg->batch = ln->batch > 0 ? ln->batch : o->batch > 0 ? o->batch :
-	    FIGURES_BATCH;
-	cfg->test_batch = o->test_batch > 0 ? o->test_batch :
-	    FIGURES_TEST_BATCH;
-	cfg->lr = o->lr > 0 ? o->lr : 0.01;
+	cfg->steps = FIGURES_STEPS;
+	cfg->batch = FIGURES_BATCH;
+	cfg->test_batch = FIGURES_TEST_BATCH;
+	cfg->lr = 0.01;
 	if (o->protocol == REPRODUCE_PROTOCOL_TEXT) {
 		cfg->clip = FIGURES_TEXT_CLIP;
 		cfg->resample = FIGURES_TEXT_RESAMPLE;
@@ -163,37 +171,55 @@ rp_config(const struct reproduce_opts *o, const struct figure *f,
 	cfg->runs = 1;
 	cfg->threads = 1;
 	cfg->quirks = o->quirks;
+	if (ln->setup != NULL)
+		ln->setup(cfg);
+	/* the quick look's overrides win over the line's own sizes, but
+	 * not over a line's batch (Fig. 4's B = 1 is what it is about) */
+	if (o->steps > 0)
+		cfg->steps = o->steps;
+	if (ln->batch > 0)
+		cfg->batch = ln->batch;
+	else if (o->batch > 0)
+		cfg->batch = o->batch;
+	if (o->test_batch > 0)
+		cfg->test_batch = o->test_batch;
+	if (o->lr > 0)
+		cfg->lr = o->lr;
 }
 
-/* The job key of a figure line at depth L, run r. */
+/*
+ * The job key of a line whose configuration is cfg and whose parents are
+ * the jobs parent[0..np-1]. A baseline job only sets up the run's trainer:
+ * its model and optimizer cannot matter, nor, unless it is evaluated on
+ * the training batch, how that batch is drawn.
+ */
 static void
-rp_key(const struct reproduce_opts *o, const struct figure *f,
-    const struct figure_line *ln, int L, int run, struct rp_key *k)
+rp_key(const struct figure_line *ln, const struct ms_config *cfg,
+    const int *parent, int np, struct rp_key *k)
 {
-	struct ms_config cfg;
+	struct ms_config c;
 
-	rp_config(o, f, ln, L, run, &cfg);
 	memset(k, 0, sizeof *k);
+	memcpy(&c, cfg, sizeof c);
 	k->kind = ln->kind;
-	k->data = cfg.data;
-	k->test_batch = cfg.test_batch;
-	k->seed = cfg.seed;
-	k->on_train = ln->on_train;
-	if (ln->kind == FIGURE_MODEL || ln->on_train) {
-		/* the training batch matters: its size, and when redrawn */
-		k->batch = cfg.batch;
-		k->steps = cfg.steps;
-		k->resample = cfg.resample;
+	for (int i = 0; i < FIGURES_MAX_PARENTS; i++)
+		k->parent[i] = i < np ? parent[i] : -1;
+	if (ln->kind == FIGURE_BASELINE) {
+		k->on_train = ln->on_train;
+		c.param = MS_PARAM_PRE;
+		c.memory = MS_MEMORY_NONE;
+		c.heads = 1;
+		c.layers = 1;
+		c.lr = 0;
+		c.clip = 0;
+		if (!ln->on_train) {
+			c.batch = 0;
+			c.steps = 0;
+			c.resample = 0;
+		}
 	}
-	if (ln->kind == FIGURE_MODEL) {
-		k->param = cfg.param;
-		k->memory = cfg.memory;
-		k->heads = cfg.heads;
-		k->layers = cfg.layers;
-		k->clip = cfg.clip;
-		k->on_train = 0;	/* a model job evaluates both batches */
-	} else
-		k->quirks = cfg.quirks;
+	/* a model job evaluates both batches: on_train stays 0 */
+	memcpy(&k->cfg, &c, sizeof c);
 }
 
 /* Estimated work of a job, in units of one step of one layer on one prompt. */
@@ -203,26 +229,49 @@ rp_cost(const struct rp_key *k)
 	double c;
 
 	/* a baseline job: tuning grids, ~100 passes of 6 iterations */
+	const struct ms_config *g = &k->cfg;
+
 	if (k->kind == FIGURE_BASELINE)
-		return 40.0 * (k->on_train ? k->batch : k->test_batch);
-	c = (double)k->steps * k->batch * k->layers;
-	c *= 1.0 + 0.3 * (k->heads - 1);
-	if (k->memory == MS_MEMORY_LFOM)
-		c *= 1.0 + 0.1 * k->layers;
-	if (k->param == MS_PARAM_GDPP || k->param == MS_PARAM_FULL)
+		return 40.0 * (k->on_train ? g->batch : g->test_batch);
+	c = (double)g->steps * g->batch * g->layers;
+	c *= 1.0 + 0.3 * (g->heads - 1);
+	if (g->memory == MS_MEMORY_LFOM)
+		c *= 1.0 + 0.1 * g->layers;
+	if (g->param == MS_PARAM_GDPP || g->param == MS_PARAM_FULL)
 		c *= 10.0;
 	return c;
 }
 
-/* The job of key k (a new one, or the same one already planned). */
+/*
+ * The job of line ln of figure fig at depth L, run r (a new one, or the
+ * same one already planned), after its parents' jobs; -1 for a theory
+ * line, which needs none.
+ */
 static int
-rp_add_job(struct rp_plan *pl, const struct rp_key *k, int fig, int line,
-    int L, int run)
+rp_add_job(struct rp_plan *pl, int fig, const struct figure_line *ln, int L,
+    int run)
 {
+	const struct figure *f = figures_get(fig);
+	int parent[FIGURES_MAX_PARENTS], np = 0, stage = 0;
+	struct ms_config cfg;
+	struct rp_key k;
 	struct rp_job *j;
 
+	if (ln->kind == FIGURE_THEORY)
+		return -1;
+	for (; np < FIGURES_MAX_PARENTS && ln->parents[np] != NULL; np++) {
+		int p = rp_add_job(pl, fig, ln->parents[np], L, run);
+
+		parent[np] = p;
+		pl->jobs[p].keep = true;
+		if (pl->jobs[p].stage + 1 > stage)
+			stage = pl->jobs[p].stage + 1;
+	}
+	/* a baseline's value at every L comes from one job per run */
+	rp_config(pl->o, f, ln, ln->kind == FIGURE_MODEL ? L : 1, run, &cfg);
+	rp_key(ln, &cfg, parent, np, &k);
 	for (int i = 0; i < pl->njobs; i++)
-		if (memcmp(&pl->jobs[i].key, k, sizeof *k) == 0)
+		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0)
 			return i;
 	if (pl->njobs == pl->cap) {
 		pl->cap = pl->cap ? 2 * pl->cap : 64;
@@ -230,30 +279,38 @@ rp_add_job(struct rp_plan *pl, const struct rp_key *k, int fig, int line,
 	}
 	j = &pl->jobs[pl->njobs];
 	memset(j, 0, sizeof *j);
-	j->key = *k;
-	j->cost = rp_cost(k);
+	j->key = k;
+	j->cfg = cfg;
+	j->cost = rp_cost(&k);
+	j->stage = stage;
+	j->nparent = np;
 	j->fig = fig;
-	j->line = line;
+	j->ln = ln;
 	j->depth = L;
 	j->run = run;
-	if (k->kind == FIGURE_MODEL) {
+	if (stage + 1 > pl->stages)
+		pl->stages = stage + 1;
+	if (ln->kind == FIGURE_MODEL) {
 		pl->trainings++;
-		pl->steps += k->steps;
+		pl->steps += cfg.steps;
 	}
 	return pl->njobs++;
 }
 
 struct rp_order {
+	int stage;
 	double cost;
 	int job;
 };
 
-/* Longest first; ties in plan order. */
+/* By stage; in a stage longest first; ties in plan order. */
 static int
 rp_cmp_order(const void *a, const void *b)
 {
 	const struct rp_order *x = a, *y = b;
 
+	if (x->stage != y->stage)
+		return x->stage - y->stage;
 	if (x->cost != y->cost)
 		return x->cost > y->cost ? -1 : 1;
 	return x->job - y->job;
@@ -264,7 +321,6 @@ static void
 rp_plan_build(struct rp_plan *pl, const struct reproduce_opts *o)
 {
 	struct rp_order *ord;
-	struct rp_key k;
 	int fi = 0;
 
 	memset(pl, 0, sizeof *pl);
@@ -286,20 +342,15 @@ rp_plan_build(struct rp_plan *pl, const struct reproduce_opts *o)
 		pl->idx[fi] = xmalloc((size_t)fg->nlines * D * K * sizeof(int));
 		for (int l = 0; l < fg->nlines; l++)
 			for (int L = 1; L <= D; L++)
-				for (int r = 0; r < K; r++) {
-					const struct figure_line *ln =
-					    &fg->lines[l];
-					/* a baseline's value at every L comes
-					 * from one job per run */
-					rp_key(o, fg, ln, ln->kind ==
-					    FIGURE_MODEL ? L : 1, r, &k);
+				for (int r = 0; r < K; r++)
 					pl->idx[fi][(l * D + L - 1) * K + r] =
-					    rp_add_job(pl, &k, f, l, L, r);
-				}
+					    rp_add_job(pl, f, &fg->lines[l], L,
+					    r);
 		fi++;
 	}
 	ord = xmalloc((pl->njobs > 0 ? pl->njobs : 1) * sizeof *ord);
 	for (int i = 0; i < pl->njobs; i++) {
+		ord[i].stage = pl->jobs[i].stage;
 		ord[i].cost = pl->jobs[i].cost;
 		ord[i].job = i;
 	}
@@ -325,6 +376,8 @@ rp_plan_free(struct rp_plan *pl)
 	}
 	free(pl->idx);
 	free(pl->res);
+	for (int i = 0; i < pl->njobs; i++)
+		free(pl->jobs[i].params);
 	free(pl->jobs);
 	free(pl->order);
 }
@@ -355,17 +408,13 @@ rp_log(double mse)
 	return log(mse > FIGURES_MSE_FLOOR ? mse : FIGURES_MSE_FLOOR);
 }
 
-/* The job's configuration back from its key (a model or a baseline setup). */
+/* The configuration a job runs with: a baseline job's trainer only sets
+ * up U and the batches, with the smallest model. */
 static void
-rp_job_config(const struct reproduce_opts *o, const struct rp_job *j,
-    struct ms_config *cfg)
+rp_job_config(const struct rp_job *j, struct ms_config *cfg)
 {
-	const struct figure *f = figures_get(j->fig);
-
-	rp_config(o, f, &f->lines[j->line], j->key.kind == FIGURE_MODEL ?
-	    j->depth : 1, j->run, cfg);
+	*cfg = j->cfg;
 	if (j->key.kind == FIGURE_BASELINE) {
-		/* the trainer only sets up U and the batches here */
 		cfg->param = MS_PARAM_PRE;
 		cfg->memory = MS_MEMORY_NONE;
 		cfg->heads = 1;
@@ -373,25 +422,57 @@ rp_job_config(const struct reproduce_opts *o, const struct rp_job *j,
 	}
 }
 
-/* The runner's job i: train a model, or evaluate the baselines, for the
- * i-th job of the plan's order. */
+/*
+ * Start job j's model from its parents' trained parameters: one parent,
+ * every block both have; several, head h from parent h. 0, or -1 with a
+ * message in j->err if a parent gave nothing (the figure is wrong).
+ */
+static int
+rp_from_parents(const struct rp_plan *pl, struct rp_job *j,
+    struct model *m)
+{
+	for (int p = 0; p < j->nparent; p++) {
+		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
+		struct model pm;
+		int copied;
+
+		model_init(&pm, &pj->cfg);
+		memcpy(pm.params, pj->params, pm.nparams * sizeof(double));
+		copied = j->nparent == 1 ? model_copy_blocks(m, &pm, -1, 0) :
+		    model_copy_blocks(m, &pm, 0, p);
+		model_free(&pm);
+		if (copied == 0) {
+			snprintf(j->err, sizeof j->err, "%s: nothing to take "
+			    "from the trained '%s'", j->ln->name, pj->ln->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The runner's job i of the running stage: train a model, or evaluate the
+ * baselines. */
 static void
 rp_job_run(struct runner *rn, void *ctx, int i)
 {
 	struct rp_run *run = ctx;
-	const struct reproduce_opts *o = run->plan->o;
-	struct rp_job *j = &run->plan->jobs[run->plan->order[i]];
+	struct rp_job *j = &run->plan->jobs[run->plan->order[run->first + i]];
 	struct ms_config cfg;
 	struct trainer t;
 	struct baseline_table tab;
 	double mse[64];
 
-	rp_job_config(o, j, &cfg);
+	rp_job_config(j, &cfg);
 	if (trainer_init(&t, &cfg, j->err, sizeof j->err) != 0) {
 		j->failed = true;
 		return;
 	}
 	if (j->key.kind == FIGURE_MODEL) {
+		if (rp_from_parents(run->plan, j, &t.model) != 0) {
+			j->failed = true;
+			trainer_free(&t);
+			return;
+		}
 		/* to the end, or the last finite parameters */
 		runner_train(rn, i, &t, cfg.steps, NULL, NULL);
 		j->diverged = trainer_diverged(&t, j->why, sizeof j->why);
@@ -399,6 +480,11 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 		j->test_loss = rp_log(mse[cfg.layers - 1]);
 		model_evaluate(&t.model, &t.train, t.pool, mse);
 		j->train_loss = rp_log(mse[cfg.layers - 1]);
+		if (j->keep) {
+			j->params = xdoubles(t.model.nparams);
+			memcpy(j->params, t.model.params,
+			    t.model.nparams * sizeof(double));
+		}
 	} else {
 		/* the training batch as it is after cfg.steps steps (a
 		 * training that diverged stopped redrawing earlier) */
@@ -429,7 +515,7 @@ rp_progress(void *ctx, const struct runner_progress *p)
 
 	if (p->event == RUNNER_STEP || o->progress == NULL)
 		return;
-	j = &pl->jobs[pl->order[p->job]];
+	j = &pl->jobs[pl->order[run->first + p->job]];
 	if (p->event == RUNNER_DONE) {
 		run->done_cost += j->cost;
 		if (j->key.kind == FIGURE_MODEL)
@@ -441,7 +527,7 @@ rp_progress(void *ctx, const struct runner_progress *p)
 	    REPRODUCE_JOB_DONE;
 	rp.training = j->key.kind == FIGURE_MODEL;
 	rp.figure = f->id;
-	rp.line = f->lines[j->line].name;
+	rp.line = j->ln->name;
 	rp.depth = j->depth;
 	rp.run = j->run;
 	rp.trainings_done = run->done_train;
@@ -495,13 +581,22 @@ rp_collect(struct rp_plan *pl)
 
 			for (int L = 1; L <= D; L++) {
 				int at = (l * D + L - 1) * K;
+				struct ms_config cfg;
+				double th = NAN;
 
+				if (ln->kind == FIGURE_THEORY) {
+					rp_config(pl->o, f, ln, L, 0, &cfg);
+					th = ln->theory(&cfg);
+				}
 				for (int run = 0; run < K; run++) {
-					const struct rp_job *j =
-					    &pl->jobs[pl->idx[fi][at + run]];
-
+					const struct rp_job *j;
 					double v;
 
+					if (ln->kind == FIGURE_THEORY) {
+						r->val[at + run] = th;
+						continue;
+					}
+					j = &pl->jobs[pl->idx[fi][at + run]];
 					if (ln->kind == FIGURE_BASELINE)
 						v = j->base[ln->method][L];
 					else
@@ -517,6 +612,9 @@ rp_collect(struct rp_plan *pl)
 				    stats_mean_std_finite(&r->val[at], K, 1,
 				    &r->mean[l * D + L - 1],
 				    &r->std[l * D + L - 1]);
+				/* one value, not a spread of runs */
+				if (ln->kind == FIGURE_THEORY)
+					r->std[l * D + L - 1] = NAN;
 			}
 		}
 	}
@@ -556,7 +654,7 @@ rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
 		used += (size_t)snprintf(err, errlen, "%d of %d "
 		    "trainings diverged, e.g. fig %s %s L=%d run %d: %s",
 		    diverged, pl->trainings, figures_get(first->fig)->id,
-		    figures_get(first->fig)->lines[first->line].name,
+		    first->ln->name,
 		    first->depth, first->run, first->why);
 	if (bad > 0 && used < errlen)
 		used += (size_t)snprintf(err + used, errlen - used, "%s%d of %d "
@@ -611,8 +709,20 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 	for (int i = 0; i < pl.njobs; i++)
 		run.total_cost += pl.jobs[i].cost;
 	run.t0 = clock_seconds();
-	threads = runner_run(pl.njobs, o->threads, rp_job_run, rp_progress,
-	    &run);
+	/* a stage starts when the one before has ended: its jobs start from
+	 * their parents' trained parameters */
+	threads = 0;
+	for (int s = 0, at = 0; s < pl.stages; s++) {
+		int n = 0, used;
+
+		while (at + n < pl.njobs && pl.jobs[pl.order[at + n]].stage == s)
+			n++;
+		run.first = at;
+		used = runner_run(n, o->threads, rp_job_run, rp_progress, &run);
+		if (used > threads)
+			threads = used;
+		at += n;
+	}
 	rp_progress_end(&run, REPRODUCE_TRAINED, threads);
 
 	for (int i = 0; i < pl.njobs; i++)

@@ -174,6 +174,31 @@ model_param(struct model *m, const char *name, int layer, int head)
 	return pb ? m->params + pb->offset : NULL;
 }
 
+/* Copy src's blocks into dst's: with src_head < 0 every block of dst that
+ * src has too (same name, layer, head and shape); otherwise the blocks of
+ * src's head src_head into dst's head dst_head. The number copied. */
+int
+model_copy_blocks(struct model *dst, const struct model *src, int src_head,
+    int dst_head)
+{
+	int copied = 0;
+
+	for (int k = 0; k < dst->nblocks; k++) {
+		const struct param_block *db = &dst->blocks[k], *sb;
+
+		if (src_head >= 0 && db->head != dst_head)
+			continue;
+		sb = model_block(src, db->name, db->layer, src_head >= 0 ?
+		    src_head : db->head);
+		if (sb == NULL || sb->rows != db->rows || sb->cols != db->cols)
+			continue;
+		memcpy(dst->params + db->offset, src->params + sb->offset,
+		    (size_t)db->rows * db->cols * sizeof(double));
+		copied++;
+	}
+	return copied;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Passes */
 
