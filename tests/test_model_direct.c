@@ -46,17 +46,27 @@ direct_config(enum ms_param p, int K, int d, int n, int B)
 	return c;
 }
 
+/* The test batch of c with seed c->seed + salt: c->batch tasks. */
 static void
 make_batch(struct task_batch *tb, struct task_dist *dist,
-    const struct ms_config *c, uint64_t stream)
+    const struct ms_config *c, uint64_t salt)
 {
-	struct rng r;
+	struct ms_config t = *c;
 	char err[256];
 
-	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
-	task_batch_alloc(tb, c->batch, c->context, c->dim);
-	rng_seed(&r, c->seed, stream);
-	task_batch_sample(tb, dist, &r);
+	t.seed += salt;
+	t.test_batch = c->batch;
+	assert_int_equal(task_dist_init(dist, &t, err, sizeof err), 0);
+	task_test_batch(tb, dist, &t);
+}
+
+/* The model, batch and distribution of a test, freed. */
+static void
+release(struct model *m, struct task_batch *tb, struct task_dist *dist)
+{
+	model_free(m);
+	task_batch_free(tb);
+	task_dist_free(dist);
 }
 
 /* Coefficients of order 1/n (a stable recursion), none zero. */
@@ -68,6 +78,21 @@ random_coefs(struct model *m, uint64_t seed)
 	rng_seed(&r, seed, 77);
 	for (size_t i = 0; i < m->nparams; i++)
 		m->params[i] = (0.6 + 0.5 * rng_normal(&r)) / m->n;
+}
+
+/* (loss(p + h e_i) − loss(p − h e_i)) / 2h; p is left as it was. */
+static double
+central_difference(struct model *m, const struct task_batch *tb, size_t i,
+    double h)
+{
+	double keep = m->params[i], up, down;
+
+	m->params[i] = keep + h;
+	up = model_loss_grad(m, tb, NULL);
+	m->params[i] = keep - h;
+	down = model_loss_grad(m, tb, NULL);
+	m->params[i] = keep;
+	return (up - down) / (2 * h);
 }
 
 static void
@@ -88,15 +113,9 @@ check_fd(enum ms_param p, int K, int d, int n, bool quirks)
 	g = xdoubles(m.nparams);
 	memcpy(g, m.grads, m.nparams * sizeof *g);
 	for (size_t i = 0; i < m.nparams; i++) {
-		double keep = m.params[i], lp, lm, fd, rel;
+		double fd = central_difference(&m, &tb, i, h);
+		double rel = fabs(fd - g[i]) / (1.0 + fabs(fd));
 
-		m.params[i] = keep + h;
-		lp = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep - h;
-		lm = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep;
-		fd = (lp - lm) / (2 * h);
-		rel = fabs(fd - g[i]) / (1.0 + fabs(fd));
 		if (rel > 1e-6)
 			print_error("%s K%d d%d n%d entry %zu: analytic %.12g, "
 			    "finite difference %.12g\n", config_param_name(p),
@@ -108,9 +127,7 @@ check_fd(enum ms_param p, int K, int d, int n, bool quirks)
 	assert_true(worst < 1e-6);
 	assert_true(norm > 1e-8);	/* not trivially zero */
 	free(g);
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	release(&m, &tb, &dist);
 }
 
 static void
@@ -212,9 +229,7 @@ check_plain(enum ms_param p, int K, int d, int n)
 	free(ref);
 	free(err);
 	free(pred);
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	release(&m, &tb, &dist);
 }
 
 static void
@@ -358,9 +373,7 @@ test_k1_optimum_monte_carlo(void **state)
 		assert_true(gm > 8 * gse);
 	}
 	free(pred);
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	release(&m, &tb, &dist);
 }
 
 /* Training K = 1 (Adam lr 1e-2, 300 steps, batch 2000) ends near γ* and
@@ -486,9 +499,7 @@ test_trace_label_cells_are_residuals(void **state)
 	tb.X -= 2 * N1 * D;
 	tb.y -= 2 * N1;
 	tb.B = B;
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	release(&m, &tb, &dist);
 }
 
 /* Loss and gradient: the same bits for 1 and 3 threads. */
@@ -514,9 +525,7 @@ test_deterministic_for_thread_count(void **state)
 	assert_memory_equal(g1, m.grads, m.nparams * sizeof *g1);
 	free(g1);
 	pool_free(pool);
-	model_free(&m);
-	task_batch_free(&tb);
-	task_dist_free(&dist);
+	release(&m, &tb, &dist);
 }
 
 /* The config: names round-trip; heads and memory are refused. */

@@ -63,21 +63,6 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 #else
 #define MODEL_CLONES
 #define MODEL_HAVE_CLONES 0
-/* model_direct.c: whether m is a direct kind (direct, direct-pairs). */
-bool model_direct_is(const struct model *m);
-/* model_direct.c: the context points g(w) sums over (n; n − 1 quirks). */
-int model_direct_points(const struct model *m);
-/* model_direct.c: a direct kind's pass (model_pass's contract). */
-double model_direct_pass(struct model *m, const struct task_batch *tb,
-    struct pool *pool, int backward, double *layer_mse, double *pred);
-/* model_direct.c: task b's label rows and registers (model_trace_task). */
-void model_direct_trace(struct model *m, const struct task_batch *tb, int b,
-    double *label, double *reg);
-/* model_direct.c: FLOPs of a training step on `batch` tasks. */
-double model_direct_flops(const struct model *m, int batch);
-/* model_direct.c: free the direct kinds' scratch. */
-void model_direct_free(struct model *m);
-
 #endif
 
 /* How a pass runs: label path in lanes; dense path in lanes (d ≤
