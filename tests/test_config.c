@@ -219,7 +219,7 @@ test_bad_values(void **state)
 	check_bad("layers", "65", "--layers: expected an integer from 1 to 64");
 	check_bad("heads", "0", "--heads");
 	check_bad("param", "foo", "--param: unknown parametrization 'foo' "
-	    "(accepted: scalar, pre, gdpp, full)");
+	    "(accepted: scalar, pre, gdpp, full, direct, direct-pairs)");
 	check_bad("memory", "lstm", "--memory: unknown memory 'lstm' "
 	    "(accepted: none, cgd, lfom)");
 	check_bad("data", "gauss", "--data: unknown distribution 'gauss'");

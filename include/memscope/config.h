@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL };
+enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL,
+    MS_PARAM_DIRECT, MS_PARAM_DIRECT_PAIRS };
 enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
 enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
@@ -93,6 +94,9 @@ int config_memory_check(const struct ms_config *cfg, char *err,
 /* Names, as accepted by config_set. */
 const char *config_param_name(enum ms_param p);
 const char *config_memory_name(enum ms_memory m);
+/* Whether p is a learned optimizer without attention (direct,
+ * direct-pairs: doc/math.md §11). */
+bool config_param_is_direct(enum ms_param p);
 /* The data option as text ("iso", "paper", "kappa:100") into buf. */
 const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len);
 

@@ -23,7 +23,9 @@
 #include "memscope/task.h"
 
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
- * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1. */
+ * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1;
+ * "g" (direct: step i's γ_i, layer i, head -1, d×1) and "G" (direct-pairs:
+ * Γ_i^k, layer k, head i ≤ k, d×1). */
 struct param_block {
 	char name[8];
 	int layer;		/* 0-based */
@@ -38,6 +40,7 @@ struct param_block {
 enum model_path { MODEL_PATH_LABEL, MODEL_PATH_DENSE };
 
 struct model_work;
+struct model_direct_work;
 
 struct model {
 	struct ms_config cfg;
@@ -55,6 +58,7 @@ struct model {
 	long *off_mem1;		/* (L) gamma */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
+	struct model_direct_work *direct;	/* scratch of direct kinds */
 	/* Raised by another thread: a pass stops within a task per worker
 	 * and sets `interrupted` (NULL: never). */
 	const atomic_int *cancel;
@@ -65,7 +69,8 @@ struct model {
 /* Build the parameter table for cfg and allocate; parameters are zero. */
 void model_init(struct model *m, const struct ms_config *cfg);
 void model_free(struct model *m);
-/* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0. */
+/* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0;
+ * the direct kinds' g, G = 0. */
 void model_init_params(struct model *m, struct rng *r);
 /* Force a computation path (tests compare the two); DENSE works for all. */
 void model_set_path(struct model *m, enum model_path path);

@@ -77,6 +77,7 @@ struct trace {
 
 	/* The model (from trace_set_model). */
 	bool model_has_w;	/* scalar, pre: residuals imply a w_ℓ */
+	bool model_direct;	/* direct, direct-pairs: no attention */
 	double *misfit;		/* (L+1) ‖(y − r) − Xᵀw_ℓ‖ / ‖y − r‖: 0 when the
 				 * residuals are exactly those of w_ℓ */
 	double *label;		/* (L+1, n+1) the label row after layer ℓ */

@@ -184,8 +184,12 @@ lesson_memory(const struct trace *tr, int l, char *out)
 		return;
 	case MS_MEMORY_NONE:
 	default:
-		lesson_printf(out, "No memory: layer %d adds only its own "
-		    "register R_%d.", l, l);
+		if (tr->model_direct)
+			lesson_printf(out, "No attention: R_%d is n times step "
+			    "%d's change of the label row.", l, l);
+		else
+			lesson_printf(out, "No memory: layer %d adds only its "
+			    "own register R_%d.", l, l);
 		return;
 	}
 }
@@ -325,6 +329,9 @@ lesson_method(const struct trace *tr, int l, char *out)
 		lesson_printf(out, "Layer %d's learned step: %s; GD's n·η for "
 		    "%d steps: %s.", l, lesson_num(a, tr->step_scalar[k]), l,
 		    lesson_num(b, tr->n * tr->gd_step[l]));
+	else if (tr->model_direct)
+		lesson_printf(out, "Learned directly: step %d weighs each of "
+		    "its %d gradients by a learned vector.", l, l);
 	else if (tr->memory == MS_MEMORY_NONE)
 		lesson_printf(out, "No memory: each layer weighs only the "
 		    "newest gradient, times its A.");

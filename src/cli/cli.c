@@ -59,7 +59,11 @@ const struct cli_option cli_options[] = {
 	{ "param", 'p', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "parametrization of each head's P, Q:\n"
 	    "scalar (GD step a), pre (preconditioner A),\n"
-	    "gdpp (A and B), full (any P, Q)", NULL, 0 },
+	    "gdpp (A and B), full (any P, Q); without attention:\n"
+	    "direct (the LFOM w_k+1 = w_k - sum_i g_i * grad_i,\n"
+	    "one vector g_i per step, --layers steps) or\n"
+	    "direct-pairs (one vector per pair of steps);\n"
+	    "these need --heads 1 --memory none", NULL, 0 },
 	{ "memory", 'm', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "none (linear transformer), cgd (CG-like memory\n"
 	    "alpha, gamma per layer) or lfom (Gamma per layer)", NULL, 0 },
@@ -160,8 +164,9 @@ const struct cli_option cli_options[] = {
 	    "(default: --layers)", NULL, 0 },
 	{ "quirks", 0, NULL, CLI_FLAG_SET, GROUP_BASELINES,
 	    CLI_ALL | CLI_STEP | CLI_REPRODUCE, { 0 },
-	    "the authors' off-by-one: baselines use only the\n"
-	    "first n - 1 context points (--quirks=false: off)", NULL, 0 },
+	    "the authors' off-by-one: baselines (and the\n"
+	    "direct kinds' gradient) use only the first n - 1\n"
+	    "context points (--quirks=false: off)", NULL, 0 },
 	{ "gd-step", 0, "X", CLI_SET, GROUP_BASELINES, CLI_ALL | CLI_STEP,
 	    { 0 },
 	    "GD step (and oracle GD's); 0: for each iteration\n"

@@ -86,7 +86,8 @@ static const struct config_key config_keys[] = {
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
 _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
 
-static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full" };
+static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full",
+    "direct", "direct-pairs" };
 static const char *config_memory_names[] = { "none", "cgd", "lfom" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
 
@@ -432,7 +433,8 @@ config_refuse(const struct config_key *k, const char *text, char *err,
 		    "(also yes/no, 1/0), got '%s'", k->name, text);
 	case CONFIG_PARAM:
 		return config_error(err, errlen, "--param: unknown "
-		    "parametrization '%s' (accepted: scalar, pre, gdpp, full)",
+		    "parametrization '%s' (accepted: scalar, pre, gdpp, full, "
+		    "direct, direct-pairs)",
 		    text);
 	case CONFIG_MEMORY:
 		return config_error(err, errlen, "--memory: unknown memory '%s' "
@@ -512,7 +514,7 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 			break;
 		return 0;
 	case CONFIG_PARAM:
-		if ((i = config_lookup(config_param_names, 4, value)) >= 0)
+		if ((i = config_lookup(config_param_names, 6, value)) >= 0)
 			cfg->param = (enum ms_param)i;
 		break;
 	case CONFIG_MEMORY:
@@ -620,7 +622,7 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 		case CONFIG_BOOL:
 			break;
 		case CONFIG_PARAM:
-			bad = (unsigned)cfg->param > MS_PARAM_FULL;
+			bad = (unsigned)cfg->param > MS_PARAM_DIRECT_PAIRS;
 			break;
 		case CONFIG_MEMORY:
 			bad = (unsigned)cfg->memory > MS_MEMORY_LFOM;
@@ -668,6 +670,12 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 	if (cfg->quirks && cfg->context < 2)
 		return config_error(err, errlen, "--quirks drops the last "
 		    "context point and needs --context 2 or more");
+	if (config_param_is_direct(cfg->param) &&
+	    (cfg->heads != 1 || cfg->memory != MS_MEMORY_NONE))
+		return config_error(err, errlen, "--param %s is an optimizer "
+		    "without attention: it needs --heads 1 and --memory none "
+		    "(got --heads %d, --memory %s)", config_param_name(cfg->param),
+		    cfg->heads, config_memory_name(cfg->memory));
 	if (config_memory_check(cfg, err, errlen) != 0)
 		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
@@ -683,9 +691,16 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 const char *
 config_param_name(enum ms_param p)
 {
-	if ((unsigned)p > MS_PARAM_FULL)
+	if ((unsigned)p > MS_PARAM_DIRECT_PAIRS)
 		return "?";
 	return config_param_names[p];
+}
+
+/* Whether p is a learned optimizer without attention. */
+bool
+config_param_is_direct(enum ms_param p)
+{
+	return p == MS_PARAM_DIRECT || p == MS_PARAM_DIRECT_PAIRS;
 }
 
 /* The memory kind's name as config_set accepts it. */

@@ -31,6 +31,10 @@ config_nparams(const struct ms_config *cfg)
 	case MS_PARAM_FULL:
 		per_head = 2 * d1 * d1;
 		break;
+	case MS_PARAM_DIRECT:		/* γ_k per step */
+		return cfg->layers * d;
+	case MS_PARAM_DIRECT_PAIRS:	/* Γ_i^k per pair i ≤ k */
+		return cfg->layers * (cfg->layers + 1.0) / 2 * d;
 	}
 	if (cfg->memory == MS_MEMORY_CGD)
 		per_layer = 2;

@@ -46,6 +46,24 @@ model_add_block(struct model *m, int *cap, const char *name, int layer,
 	m->nparams += (size_t)rows * cols;
 }
 
+/* The direct kinds' blocks (model_direct.c): "g" per step, or "G" per
+ * pair (step k, gradient i ≤ k); no attention, no memory. */
+static void
+model_init_direct(struct model *m, int *cap)
+{
+	for (int k = 0; k < m->L; k++) {
+		m->off_attn0[k] = m->off_attn1[k] = -1;
+		m->off_mem0[k] = m->off_mem1[k] = -1;
+		if (m->cfg.param == MS_PARAM_DIRECT)
+			model_add_block(m, cap, "g", k, -1, m->d, 1);
+		else
+			for (int i = 0; i <= k; i++)
+				model_add_block(m, cap, "G", k, i, m->d, 1);
+	}
+	m->params = xdoubles(m->nparams);
+	m->grads = xdoubles(m->nparams);
+}
+
 void
 model_init(struct model *m, const struct ms_config *cfg)
 {
@@ -64,6 +82,10 @@ model_init(struct model *m, const struct ms_config *cfg)
 	m->off_mem0 = xmalloc((size_t)L * sizeof(long));
 	m->off_mem1 = xmalloc((size_t)L * sizeof(long));
 
+	if (config_param_is_direct(cfg->param)) {
+		model_init_direct(m, &cap);
+		return;
+	}
 	/* Layer-major: each layer's heads, then its memory blocks. */
 	for (int l = 0; l < L; l++) {
 		for (int h = 0; h < H; h++) {
@@ -89,6 +111,9 @@ model_init(struct model *m, const struct ms_config *cfg)
 				*o1 = (long)m->nparams;
 				model_add_block(m, &cap, "Q", l, h, d + 1, d + 1);
 				break;
+			case MS_PARAM_DIRECT:
+			case MS_PARAM_DIRECT_PAIRS:
+				break;	/* model_init_direct */
 			}
 		}
 		m->off_mem0[l] = m->off_mem1[l] = -1;
@@ -112,6 +137,7 @@ void
 model_free(struct model *m)
 {
 	model_scratch_free(m);
+	model_direct_free(m);
 	free(m->blocks);
 	free(m->params);
 	free(m->grads);
@@ -145,7 +171,9 @@ model_init_params(struct model *m, struct rng *r)
 			if (strcmp(pb->name, "alpha") == 0)
 				p[i] = 1.0;
 			else if (strcmp(pb->name, "gamma") == 0 ||
-			    strcmp(pb->name, "Gamma") == 0)
+			    strcmp(pb->name, "Gamma") == 0 ||
+			    strcmp(pb->name, "g") == 0 ||
+			    strcmp(pb->name, "G") == 0)
 				p[i] = 0.0;
 			else
 				p[i] = 1e-4 * rng_normal(r);
@@ -325,6 +353,9 @@ model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
 	const double *sse;
 	int L = m->L;
 
+	if (model_direct_is(m))
+		return model_direct_pass(m, tb, pool, backward, layer_mse,
+		    pred);
 	model_scratch_ensure(m, pool_size(pool));
 	mw = m->work;
 	model_prepare(m);
@@ -378,6 +409,10 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	const struct model_worker *w;
 	enum model_kernel kernel;
 
+	if (model_direct_is(m)) {
+		model_direct_trace(m, tb, b, label, reg);
+		return;
+	}
 	/* a batch of one task: seek to task b; it runs in lane 0 of worker 0 */
 	one.B = 1;
 	one.X = tb->X + (size_t)b * n1 * m->d;

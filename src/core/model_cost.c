@@ -54,6 +54,8 @@ model_flops_per_step(const struct model *m, int batch)
 	double task = 4;	/* the error, its square, its gradient */
 	int scalar = m->cfg.param == MS_PARAM_SCALAR;
 
+	if (model_direct_is(m))
+		return model_direct_flops(m, batch);
 	for (int l = 0; l < m->L; l++) {
 		double mf = 0, mb = 0;
 

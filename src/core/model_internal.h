@@ -12,6 +12,8 @@
  *                    expansion into P, Q and the contraction back
  *   model_shard.c    blocks and shards of the batch across the compute pool
  *   model_cost.c     FLOPs of a step; the instruction set of the kernels
+ *   model_direct.c   the direct kinds (an LFOM learned without attention):
+ *                    their passes, trace and cost, one task at a time
  *
  * Lanes. The per-task work is a chain of tiny (d = 5) dot products: on its
  * own it keeps a core's vector units idle. So tasks are processed in blocks
@@ -182,5 +184,20 @@ void model_dense_contract(struct model *m, const double *gPd,
 /* model_shard.c: run the pass's shards on the pool and leave their sums,
  * added in shard order, in m->work->total; false if it was cancelled. */
 bool model_shard_run(struct model_pass *ps, struct pool *pool);
+
+/* model_direct.c: whether m is a direct kind (direct, direct-pairs). */
+bool model_direct_is(const struct model *m);
+/* model_direct.c: the context points g(w) sums over (n; n − 1 quirks). */
+int model_direct_points(const struct model *m);
+/* model_direct.c: a direct kind's pass (model_pass's contract). */
+double model_direct_pass(struct model *m, const struct task_batch *tb,
+    struct pool *pool, int backward, double *layer_mse, double *pred);
+/* model_direct.c: task b's label rows and registers (model_trace_task). */
+void model_direct_trace(struct model *m, const struct task_batch *tb, int b,
+    double *label, double *reg);
+/* model_direct.c: FLOPs of a training step on `batch` tasks. */
+double model_direct_flops(const struct model *m, int batch);
+/* model_direct.c: free the direct kinds' scratch. */
+void model_direct_free(struct model *m);
 
 #endif

@@ -399,8 +399,9 @@ trace_set_model(struct trace *tr, struct model *m)
 	tr->coef = xdoubles((size_t)L * L);
 	tr->contrib = xdoubles((size_t)L * L);
 	model_trace_task(m, &tr->task, 0, tr->label, tr->reg);
+	tr->model_direct = config_param_is_direct(m->cfg.param);
 	tr->model_has_w = m->cfg.param == MS_PARAM_SCALAR ||
-	    m->cfg.param == MS_PARAM_PRE;
+	    m->cfg.param == MS_PARAM_PRE || tr->model_direct;
 	trace_model_column(tr, tr->model_has_w);
 
 	switch (m->cfg.memory) {

@@ -112,6 +112,49 @@ mat_scalars(const struct snapshot *s, struct canvas *c, struct rect in,
 	}
 }
 
+/* The direct kinds: a row per coefficient vector (direct: γ_i, step i's
+ * weight for all later steps; pairs: Γ_i^k), a swatch and value per entry,
+ * as many entries and rows as fit. */
+static void
+mat_direct(const struct snapshot *s, struct canvas *c, struct rect in)
+{
+	int d = s->cfg.dim, K = s->cfg.layers, colw = 9, labw = 7, y = in.y;
+	int fit = (in.w - labw) / colw, shown = 0, total = 0;
+	bool pairs = s->cfg.param == MS_PARAM_DIRECT_PAIRS;
+	double range = 0.0;
+	const double *p;
+
+	for (int i = 0; i < s->nblocks; i++)
+		range = fmax(range, heatmap_range(s->params +
+		    s->blocks[i].offset, s->blocks[i].rows));
+	if (fit > d)
+		fit = d;
+	for (int k = 0; k < K; k++)
+		for (int i = 0; i <= (pairs ? k : 0); i++, total++) {
+			p = pairs ? snapshot_block(s, "G", k, i, NULL) :
+			    snapshot_block(s, "g", k, -1, NULL);
+			if (p == NULL || y >= in.y + in.h - 1)
+				continue;
+			canvas_printf(c, in.x, y, labw, COL_DIM, pairs ?
+			    "k%d g%d" : "g%d", k + 1, i + 1);
+			for (int f = 0; f < fit; f++) {
+				int x = in.x + labw + f * colw;
+
+				heatmap_draw(c, x, y, p + f, 1, 1, range, 1,
+				    false);
+				canvas_printf(c, x + 2 + (c->mono ? 1 : 0), y,
+				    colw - 3, COL_TEXT, "%+.3f", p[f]);
+			}
+			y++;
+			shown++;
+		}
+	canvas_printf(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
+	    "%s%s; %d/%d rows, %d/%d dims", pairs ?
+	    "k gi: step k's weight on gradient i" :
+	    "gi: gradient i's weight in all later steps",
+	    range == 0 ? " (all zero)" : "", shown, total, fit, d);
+}
+
 /* The grid at one scale: a block per layer (a tile per matrix and head,
  * then the cosine), blocks flowing left to right and wrapping. */
 struct mat_grid {
@@ -259,6 +302,10 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	    "parameters");
 	if (in.w < 8 || in.h < 2)
 		return;
+	if (config_param_is_direct(s->cfg.param)) {
+		mat_direct(s, c, in);
+		return;
+	}
 	mat_collect(s, &mn);
 	cosines = s->cfg.param == MS_PARAM_PRE ||
 	    s->cfg.param == MS_PARAM_GDPP;

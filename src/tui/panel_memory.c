@@ -343,6 +343,16 @@ mem_none(const struct snapshot *s, struct canvas *c, struct rect in)
 	size_t at = 0;
 	int i, y = in.y;
 
+	if (config_param_is_direct(s->cfg.param)) {
+		/* an LFOM learned without attention: its past gradients are
+		 * weighed in the parameters panel, there are no registers */
+		canvas_text(c, in.x, y++, in.w, COL_DIM, "no registers: an "
+		    "optimizer learned directly");
+		if (y < in.y + in.h)
+			canvas_text(c, in.x, y, in.w, COL_DIM, "its weights on "
+			    "past gradients: parameters");
+		return;
+	}
 	canvas_text(c, in.x, y++, in.w, COL_DIM, "no memory registers");
 	for (i = 0; i < s->nruns && at < sizeof buf; i++) {
 		const struct snapshot_run *r = &s->runs[i];
