@@ -14,7 +14,7 @@
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 
-#define FIGURES_MAX_LINES 6
+#define FIGURES_MAX_LINES 8
 #define FIGURES_MAX_DEPTH 6	/* the deepest figure (3): L = 1..6 */
 #define FIGURES_PAPER_DEPTHS 4	/* the paper reports L = 1..4 */
 #define FIGURES_STEPS 1000	/* optimizer steps, both protocols */
@@ -73,6 +73,8 @@ struct figure {
 int figures_count(void);
 /* Figure i (0 <= i < figures_count()). */
 const struct figure *figures_get(int i);
+/* The figures' names, separated by ", ", into buf (returned). */
+const char *figures_names(char *buf, size_t len);
 /*
  * Parse a figure list ("all", or names separated by commas: "1b,2a,2b")
  * into a bit mask (bit i: figure i). Returns 0, or -1 with a message naming

@@ -19,6 +19,58 @@ static const double paper_2b_cg[] = { -0.05, -1.65, -3.5, -6.0 };
 static const double paper_mom[] = { 1.46, 1.24, 0.98, 0.77 };
 static const double paper_nest[] = { 0.92, 0.51, 0.28, 0.06 };
 
+/* Section 1 of the later paper (doc/math.md §11), as the issue gives them:
+ * the authors' learned LFOM on iso data, 19-point gradient, tested fresh;
+ * the same on few prompts, scored on them. */
+static const double paper_direct[] = { 0.20, -0.06, -0.50, -0.80 };
+static const double paper_direct_b10[] = { -1.53, -3.52, -23.2, -26.5 };
+static const double paper_direct_b100[] = { -0.21, -0.42, -1.02, -1.03 };
+
+/* The authors' learned LFOM: Adam lr 1e-3, one batch of 1000, the
+ * gradient over the first n - 1 points, tested on 5000 fresh prompts. */
+static void
+setup_direct(struct ms_config *cfg)
+{
+	cfg->param = MS_PARAM_DIRECT;
+	cfg->memory = MS_MEMORY_NONE;
+	cfg->heads = 1;
+	cfg->lr = 1e-3;
+	cfg->quirks = true;
+	cfg->test_batch = 5000;
+}
+
+/* Its general form, one coefficient vector per pair of steps. */
+static void
+setup_direct_pairs(struct ms_config *cfg)
+{
+	setup_direct(cfg);
+	cfg->param = MS_PARAM_DIRECT_PAIRS;
+}
+
+/* The baselines beside it see the same 19 points. */
+static void
+setup_quirks(struct ms_config *cfg)
+{
+	cfg->quirks = true;
+}
+
+/* Few prompts: lr 1e-2, 1000 steps (B = 10). */
+static void
+setup_direct_few(struct ms_config *cfg)
+{
+	setup_direct(cfg);
+	cfg->lr = 1e-2;
+	cfg->test_batch = FIGURES_TEST_BATCH;
+}
+
+/* B = 100: 5000 steps. */
+static void
+setup_direct_few_long(struct ms_config *cfg)
+{
+	setup_direct_few(cfg);
+	cfg->steps = 5 * FIGURES_STEPS;
+}
+
 #define FIGURES_YTEST "log test loss (mean \xc2\xb1 std over runs)"
 #define FIGURES_YTRAIN "log training loss (mean \xc2\xb1 std over runs)"
 
@@ -77,7 +129,7 @@ static const struct figure figures[] = {
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
 		  .paper = paper_2b_cg } },
 	  NULL },
-	{ "3", "Fig. 3 (memscope's reading): deeper models",
+	{ "deep", "Deeper models (memscope's own)",
 	  "pre+lfom Memformer vs pre linear transformer vs CG at L = 1..6; "
 	  "non-isotropic data; test batch",
 	  FIGURES_YTEST, MS_DATA_PAPER, 6, 3, {
@@ -86,8 +138,8 @@ static const struct figure figures[] = {
 		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG } },
-	  "the paper does not define Fig. 3; memscope takes it as Fig. 2a's "
-	  "models trained deeper (L = 5, 6 added); no paper values" },
+	  "Fig. 2a's models trained deeper (L = 5, 6 added); no paper "
+	  "values (the later paper's Fig. 3 is figures 3a and 3b)" },
 	{ "4", "Fig. 4: few training prompts (B = 1, 10)",
 	  "pre+lfom Memformer trained on B = 1 or 10 prompts vs CG on those "
 	  "prompts; non-isotropic data; training batch",
@@ -147,6 +199,40 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
 	  "Nesterov's step and coefficient are the paper's (doc/math.md "
 	  "\xc2\xa7" "6)" },
+	{ "direct", "An LFOM learned directly, without a transformer",
+	  "learned LFOM (authors' shared form, and one coefficient per pair "
+	  "of steps) vs per-step tuned GD; isotropic data; 19-point "
+	  "gradient; test batch",
+	  FIGURES_YTEST, MS_DATA_ISO, 4, 3, {
+		{ .name = "direct LFOM (shared)", .kind = FIGURE_MODEL,
+		  .setup = setup_direct, .paper = paper_direct },
+		{ .name = "direct LFOM (pairs)", .kind = FIGURE_MODEL,
+		  .setup = setup_direct_pairs },
+		{ .name = "GD", .kind = FIGURE_BASELINE, .method = BASELINE_GD,
+		  .setup = setup_quirks } },
+	  "K = L steps; the authors' gradient used 19 of the 20 points, and "
+	  "so do the models and GD here (GD's step is tuned for each K on a "
+	  "separate batch); Adam lr 1e-3 on one batch of 1000, tested on "
+	  "5000 fresh prompts" },
+	{ "direct-cg", "A learned LFOM on few prompts, against CG",
+	  "learned LFOM (shared form) trained on B = 10 or 100 prompts vs CG "
+	  "on those prompts; isotropic data; 19 points; training batch",
+	  FIGURES_YTRAIN, MS_DATA_ISO, 4, 4, {
+		{ .name = "direct LFOM B=10", .kind = FIGURE_MODEL,
+		  .setup = setup_direct_few, .batch = 10, .on_train = true,
+		  .paper = paper_direct_b10 },
+		{ .name = "CG B=10", .kind = FIGURE_BASELINE,
+		  .method = BASELINE_CG, .setup = setup_quirks, .batch = 10,
+		  .on_train = true },
+		{ .name = "direct LFOM B=100", .kind = FIGURE_MODEL,
+		  .setup = setup_direct_few_long, .batch = 100,
+		  .on_train = true, .paper = paper_direct_b100 },
+		{ .name = "CG B=100", .kind = FIGURE_BASELINE,
+		  .method = BASELINE_CG, .setup = setup_quirks, .batch = 100,
+		  .on_train = true } },
+	  "Adam lr 1e-2; B = 10 trains 1000 steps, B = 100 5000; scored on "
+	  "the training prompts; at B = 10 the runs spread over tens of nats "
+	  "(an exact fit of 10 prompts is reached or not)" },
 };
 #define FIGURES_N ((int)(sizeof figures / sizeof figures[0]))
 
@@ -162,6 +248,19 @@ const struct figure *
 figures_get(int i)
 {
 	return &figures[i];
+}
+
+/* The figures' names, separated by ", ", into buf. */
+const char *
+figures_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < FIGURES_N && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? ", " : "", figures[i].id);
+	return buf;
 }
 
 /* Parse "all" or a comma-separated list of figure names into a mask. */
@@ -185,10 +284,12 @@ figures_parse(const char *list, unsigned long *mask, char *err,
 				    strncmp(p, figures[i].id, len) == 0)
 					break;
 			if (i == FIGURES_N) {
+				char names[256];
+
 				snprintf(err, errlen, "--figure: unknown figure "
-				    "'%.*s' (accepted: 1a, 1b, 2a, 2b, 3, 4, 5, "
-				    "momentum, nesterov, all; or a comma-separated "
-				    "list)", (int)len, p);
+				    "'%.*s' (accepted: %s, all; or a "
+				    "comma-separated list)", (int)len, p,
+				    figures_names(names, sizeof names));
 				return -1;
 			}
 			*mask |= 1UL << i;
