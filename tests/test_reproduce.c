@@ -225,14 +225,22 @@ test_plan_merges_shared_trainings(void **state)
 
 	(void)state;
 	reproduce_defaults(&o);
+	assert_int_equal(reproduce_parse_figures("1a,1b,2a,2b,deep,4,5,"
+	    "momentum,nesterov", &o.figures, NULL, 0), 0);
 	reproduce_plan(&o, &trainings, &steps);
 	/*
 	 * 5 runs each: 1a 2x4, 1b 2x4, 2a 1x4 (its linear transformer is
-	 * 1b's), 2b 2x4, 3 2x2 (L = 5, 6; L = 1..4 are 2a's), 4 2x4,
+	 * 1b's), 2b 2x4, deep 2x2 (L = 5, 6; L = 1..4 are 2a's), 4 2x4,
 	 * 5 2x4 (1 head is 2a's), momentum and nesterov 0 (2a's Memformer).
 	 */
 	assert_int_equal(trainings, 5 * (8 + 8 + 4 + 8 + 4 + 8 + 8));
 	assert_true(steps == 1000.0 * trainings);
+	/* a line's own steps: direct-cg's B = 100 trains 5000 */
+	assert_int_equal(reproduce_parse_figures("direct,direct-cg",
+	    &o.figures, NULL, 0), 0);
+	reproduce_plan(&o, &trainings, &steps);
+	assert_int_equal(trainings, 5 * (8 + 8));
+	assert_true(steps == 5 * (12 * 1000.0 + 4 * 5000.0));
 	o.figures = 0;
 	assert_int_equal(reproduce_parse_figures("momentum", &o.figures, NULL,
 	    0), 0);
@@ -254,7 +262,7 @@ test_parse_figures(void **state)
 	    sizeof err), 0);
 	assert_int_equal(m, (1UL << 1) | (1UL << 2) | (1UL << 3));
 	assert_string_equal(reproduce_figure_id(0), "1a");
-	assert_string_equal(reproduce_figure_id(n - 1), "nesterov");
+	assert_string_equal(reproduce_figure_id(8), "nesterov");
 	assert_null(reproduce_figure_id(n));
 	assert_int_equal(reproduce_parse_figures("2c", &m, err, sizeof err), -1);
 	assert_non_null(strstr(err, "--figure"));
