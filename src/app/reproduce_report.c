@@ -24,6 +24,10 @@ reproduce_report_header(FILE *out, const struct reproduce_opts *o,
 	    "Adam lr 0.01, clip 0.01, batch redrawn every 100 steps",
 	    o->runs, o->runs == 1 ? "" : "s", o->quirks ?
 	    "the first n - 1 of the " : "all ", context);
+	fprintf(out, "  rotation U: %s\n", o->rotation ==
+	    MS_ROTATION_UNIFORM_SVD ? "uniform-svd (the authors' law: left "
+	    "singular vectors of a Uniform(-1, 1) matrix)" : "haar (uniform "
+	    "on the orthogonal group, as memscope train)");
 	if (o->steps > 0 || o->batch > 0 || o->test_batch > 0 || o->depths > 0) {
 		fprintf(out, "  overridden for a quick look: steps %d, batch %d, "
 		    "test batch %d, ", o->steps > 0 ? o->steps : FIGURES_STEPS,
