@@ -120,6 +120,30 @@ test_style_floor(void **state)
 	free(s);
 }
 
+/* A band stops at the floor: no value lies below it, so the axis does not
+ * reach down to the band's lower edge (−80) as it does without a floor. */
+static void
+test_style_band_floor(void **state)
+{
+	double x[3] = { 1, 2, 3 }, y[3] = { 0.5, -30.0, -72.0 };
+	double band[3] = { 1.0, 1.0, 8.0 };
+	struct svg_series se = { "a", 3, x, y, band, false, NULL, NULL };
+	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
+	    .integer_x = true, .nseries = 1, .series = &se };
+	char *s;
+
+	(void)state;
+	s = style_render(&p, NULL);
+	assert_non_null(strstr(s, ">\xe2\x88\x92" "80</text>"));
+	free(s);
+	p.floor = true;
+	p.floor_y = -72.0;
+	s = style_render(&p, NULL);
+	assert_null(strstr(s, ">\xe2\x88\x92" "80</text>"));
+	assert_non_null(strstr(s, ">\xe2\x88\x92" "60</text>"));
+	free(s);
+}
+
 /* A result for figure id with every mean `v` (floored: every run at the
  * floor when v is the floor). */
 static struct reproduce_result
@@ -285,6 +309,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_style_ref_markers),
 		cmocka_unit_test(test_style_floor),
+		cmocka_unit_test(test_style_band_floor),
 		cmocka_unit_test(test_style_method_colours),
 		cmocka_unit_test(test_style_paper_and_floor),
 	};

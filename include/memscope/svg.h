@@ -39,7 +39,8 @@ struct svg_plot {
 	const char *ref_name;	/* legend entry of the ref markers, once
 				 * (NULL: "reference") */
 	bool floor;		/* a labelled rule at floor_y (if below the
-				 * axis: the label at its bottom) */
+				 * axis: the label at its bottom); bands
+				 * stop at it */
 	double floor_y;
 	const char *floor_label;	/* NULL: "floor" */
 	int nseries;

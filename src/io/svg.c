@@ -53,6 +53,16 @@ svg_colour(const struct svg_plot *p, int s)
 	return svg_colours[s % SVG_NCOLOURS];
 }
 
+/* The lower edge of a band, y − b, but not under the floor: no value lies
+ * below it. */
+static double
+svg_band_low(const struct svg_plot *p, double y, double b)
+{
+	if (p->floor && isfinite(p->floor_y) && y >= p->floor_y)
+		return fmax(y - b, p->floor_y);
+	return y - b;
+}
+
 /* Whether any series has a finite reference value. */
 static bool
 svg_has_ref(const struct svg_plot *p)
@@ -169,7 +179,7 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 			xmax = fmax(xmax, se->x[i]);
 			if (p->clip_y && se->y[i] < p->y_min)
 				continue;	/* off the axis */
-			ymin = fmin(ymin, se->y[i] - b);
+			ymin = fmin(ymin, svg_band_low(p, se->y[i], b));
 			ymax = fmax(ymax, se->y[i] + b);
 		}
 		for (int i = 0; se->ref != NULL && i < se->n; i++) {
@@ -296,8 +306,8 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 
 /* The ± band of one series: a polygon per run of finite points. */
 static void
-svg_band(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
-    const char *colour)
+svg_band(FILE *f, const struct svg_plot *p, const struct svg_series *se,
+    const struct svg_frame *fr, const char *colour)
 {
 	int i = 0, j, k;
 
@@ -318,7 +328,8 @@ svg_band(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
 				    svg_py(fr, se->y[k] + fabs(se->band[k])));
 			for (k = j - 1; k >= i; k--)
 				fprintf(f, "%.2f,%.2f%s", svg_px(fr, se->x[k]),
-				    svg_py(fr, se->y[k] - fabs(se->band[k])),
+				    svg_py(fr, svg_band_low(p, se->y[k],
+				    fabs(se->band[k]))),
 				    k > i ? " " : "");
 			fputs("\"/>\n", f);
 		}
@@ -509,7 +520,7 @@ svg_write_plot(FILE *f, const struct svg_plot *p)
 	    SVG_BOTTOM - SVG_TOP + 12);
 	fputs("<g clip-path=\"url(#plot-area)\">\n", f);
 	for (int s = 0; s < p->nseries; s++)
-		svg_band(f, &p->series[s], &fr, svg_colour(p, s));
+		svg_band(f, p, &p->series[s], &fr, svg_colour(p, s));
 	svg_floor(f, p, &fr);
 	for (int s = 0; s < p->nseries; s++)
 		svg_line(f, &p->series[s], &fr, svg_colour(p, s));
