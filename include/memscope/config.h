@@ -17,6 +17,8 @@ enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL,
 enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
 enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
+/* The law of the rotation U (doc/math.md §1). */
+enum ms_rotation { MS_ROTATION_HAAR, MS_ROTATION_UNIFORM_SVD };
 
 struct ms_config {
 	int dim;		/* d: feature dimension */
@@ -41,6 +43,7 @@ struct ms_config {
 	double gd_step;		/* fixed GD step; 0 = best of a grid per iteration count */
 	double mom_eta, mom_beta;	/* heavy-ball momentum */
 	double nest_eta, nest_beta;	/* Nesterov */
+	enum ms_rotation rotation;	/* law of U: Haar, or the authors' SVD */
 };
 
 /* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */
@@ -81,6 +84,10 @@ int config_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 /* The one real parser: the whole of s as a finite double; 0, or -1. */
 int config_parse_real(const char *s, double *out);
 
+/* Whether a checkpoint may lack key (one added after the format's first
+ * version): it then keeps its default. */
+bool config_key_optional(const char *key);
+
 /* Check the whole configuration for consistency; 0 or -1 with a message. */
 int config_validate(const struct ms_config *cfg, char *err, size_t errlen);
 
@@ -97,6 +104,7 @@ const char *config_memory_name(enum ms_memory m);
 /* Whether p is a learned optimizer without attention (direct,
  * direct-pairs: doc/math.md §11). */
 bool config_param_is_direct(enum ms_param p);
+const char *config_rotation_name(enum ms_rotation r);
 /* The data option as text ("iso", "paper", "kappa:100") into buf. */
 const char *config_data_name(const struct ms_config *cfg, char *buf, size_t len);
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "memscope/config.h"
+
 /* Which training protocol (doc/math.md §5). */
 enum reproduce_protocol {
 	REPRODUCE_PROTOCOL_CODE,	/* the authors' notebooks: fixed batch, no clipping */
@@ -65,6 +67,8 @@ struct reproduce_opts {
 	int test_batch;			/* test prompts */
 	int depths;			/* train depths 1..depths only */
 	double lr;			/* Adam learning rate (0: 0.01) */
+	enum ms_rotation rotation;	/* law of U (the command's default:
+					 * uniform-svd, the authors') */
 };
 
 /* Defaults: every figure, 5 runs, code protocol, no quirks, all cores,

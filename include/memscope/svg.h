@@ -2,9 +2,10 @@
  * SVG line plots for the reproduced figures: one line per series through its
  * points, an optional ± band around it, a legend, axis labels, ticks and a
  * title. A long subtitle is wrapped. The document is standalone, well-formed
- * XML; each series is exactly
- * one <path> (bands are <polygon>s, markers <circle>s, axes <line>s), so a
- * reader can count the plotted models. Numbers are written in the C locale.
+ * XML; each series is exactly one <path> (bands are <polygon>s, markers
+ * <circle>s, axes and the floor <line>s), so a reader can count the
+ * plotted models. Reference values are hollow <circle class="ref">s in
+ * their series' colour. Numbers are written in the C locale.
  */
 #ifndef MEMSCOPE_SVG_H
 #define MEMSCOPE_SVG_H
@@ -18,7 +19,11 @@ struct svg_series {
 	const double *x;	/* (n) */
 	const double *y;	/* (n); non-finite values break the line */
 	const double *band;	/* (n) half-width of the band around y, or NULL */
-	bool dashed;		/* drawn dashed (classical baselines) */
+	bool dashed;		/* drawn dashed (reproduce: training-batch lines) */
+	const char *colour;	/* "#rrggbb", or NULL: the palette's s-th */
+	const double *ref;	/* (n) reference values (the paper's) drawn as
+				 * hollow markers in the line's colour, or
+				 * NULL; non-finite: no marker */
 };
 
 struct svg_plot {
@@ -31,6 +36,13 @@ struct svg_plot {
 	double y_min;		/* with clip_y: lower end of the y axis; lines
 				 * below it leave the plot */
 	const char *note;	/* lines ('\n') under the legend, or NULL */
+	const char *ref_name;	/* legend entry of the ref markers, once
+				 * (NULL: "reference") */
+	bool floor;		/* a labelled rule at floor_y (if below the
+				 * axis: the label at its bottom); bands
+				 * stop at it */
+	double floor_y;
+	const char *floor_label;	/* NULL: "floor" */
 	int nseries;
 	const struct svg_series *series;
 };

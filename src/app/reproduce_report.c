@@ -24,6 +24,10 @@ reproduce_report_header(FILE *out, const struct reproduce_opts *o,
 	    "Adam lr 0.01, clip 0.01, batch redrawn every 100 steps",
 	    o->runs, o->runs == 1 ? "" : "s", o->quirks ?
 	    "the first n - 1 of the " : "all ", context);
+	fprintf(out, "  rotation U: %s\n", o->rotation ==
+	    MS_ROTATION_UNIFORM_SVD ? "uniform-svd (the authors' law: left "
+	    "singular vectors of a Uniform(-1, 1) matrix)" : "haar (uniform "
+	    "on the orthogonal group, as memscope train)");
 	if (o->steps > 0 || o->batch > 0 || o->test_batch > 0 || o->depths > 0) {
 		fprintf(out, "  overridden for a quick look: steps %d, batch %d, "
 		    "test batch %d, ", o->steps > 0 ? o->steps : FIGURES_STEPS,
@@ -90,7 +94,7 @@ reproduce_report_summary_csv(FILE *f, const void *ctx)
  * d iterations, log ~ -60) would squash the models' lines into a sliver.
  * If the models' range is under 15% of the whole, the axis stops one nat
  * (or half the models' range) below the lowest model and the off-scale
- * points are listed in the note.
+ * points are listed in the note. The paper's values count as points.
  */
 static bool
 rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note, size_t len)
@@ -101,9 +105,18 @@ rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note, size_t 
 	int D = r->D;
 
 	for (int l = 0; l < fg->nlines; l++)
-		for (int i = 0; i < D; i++) {
-			double m = r->mean[l * D + i], sd = r->std[l * D + i];
+		for (int i = 0; i < 2 * D; i++) {	/* means, then paper's */
+			const double *pp = fg->lines[l].paper;
+			double m, sd;
 
+			if (i < D) {
+				m = r->mean[l * D + i];
+				sd = r->std[l * D + i];
+			} else {
+				m = pp != NULL && i - D < FIGURES_PAPER_DEPTHS ?
+				    pp[i - D] : NAN;
+				sd = 0.0;
+			}
 			if (!isfinite(m))
 				continue;
 			sd = isfinite(sd) ? sd : 0.0;
@@ -130,7 +143,108 @@ rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note, size_t 
 	return true;
 }
 
-/* The figure's SVG: the means with a ± std band, baselines dashed. */
+/*
+ * One colour per method across all figures: a baseline by its method, a
+ * model by its parametrization and memory (CG always black, the pre linear
+ * transformer always blue, ...). Okabe–Ito's colours first, then Tol's.
+ */
+static const struct rr_colour {
+	enum figure_kind kind;
+	int a, b;		/* method; or param, memory */
+	const char *rgb;
+} rr_colours[] = {
+	{ FIGURE_BASELINE, BASELINE_CG, 0, "#000000" },
+	{ FIGURE_BASELINE, BASELINE_MOMENTUM, 0, "#CC79A7" },
+	{ FIGURE_BASELINE, BASELINE_NESTEROV, 0, "#882255" },
+	{ FIGURE_BASELINE, BASELINE_GD, 0, "#999999" },
+	{ FIGURE_BASELINE, BASELINE_GD_ORACLE, 0, "#661100" },
+	{ FIGURE_BASELINE, BASELINE_LSQ, 0, "#555555" },
+	{ FIGURE_MODEL, MS_PARAM_PRE, MS_MEMORY_NONE, "#0072B2" },
+	{ FIGURE_MODEL, MS_PARAM_SCALAR, MS_MEMORY_NONE, "#56B4E9" },
+	{ FIGURE_MODEL, MS_PARAM_PRE, MS_MEMORY_CGD, "#D55E00" },
+	{ FIGURE_MODEL, MS_PARAM_SCALAR, MS_MEMORY_CGD, "#E69F00" },
+	{ FIGURE_MODEL, MS_PARAM_PRE, MS_MEMORY_LFOM, "#009E73" },
+	{ FIGURE_MODEL, MS_PARAM_SCALAR, MS_MEMORY_LFOM, "#117733" },
+	{ FIGURE_MODEL, MS_PARAM_GDPP, MS_MEMORY_NONE, "#332288" },
+	{ FIGURE_MODEL, MS_PARAM_GDPP, MS_MEMORY_CGD, "#AA4499" },
+	{ FIGURE_MODEL, MS_PARAM_GDPP, MS_MEMORY_LFOM, "#44AA99" },
+	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_NONE, "#88CCEE" },
+	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_CGD, "#DDCC77" },
+	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_LFOM, "#999933" },
+};
+
+/* The colour of a line's method, for lines of any other kind one of a few
+ * by its name's hash (the same name, the same colour everywhere). */
+static const char *
+rr_method_colour(const struct figure_line *ln)
+{
+	static const char *other[] = { "#6699CC", "#EE7733", "#BB5566",
+	    "#997700" };
+	unsigned h = 5381;
+
+	for (size_t i = 0; i < sizeof rr_colours / sizeof rr_colours[0]; i++) {
+		const struct rr_colour *c = &rr_colours[i];
+
+		if (c->kind != ln->kind)
+			continue;
+		if (ln->kind == FIGURE_BASELINE && c->a == (int)ln->method)
+			return c->rgb;
+		if (ln->kind == FIGURE_MODEL && c->a == (int)ln->param &&
+		    c->b == (int)ln->memory)
+			return c->rgb;
+	}
+	for (const char *q = ln->name; q != NULL && *q != '\0'; q++)
+		h = h * 33 + (unsigned char)*q;
+	return other[h % (sizeof other / sizeof other[0])];
+}
+
+/* Whether lines a and b are one method (variants in heads or batch). */
+static bool
+rr_same_method(const struct figure_line *a, const struct figure_line *b)
+{
+	return rr_method_colour(a) == rr_method_colour(b);
+}
+
+/*
+ * Line l's colour into buf (8 bytes): its method's, lighter for each
+ * earlier line of the figure of the same method on the same batch (other
+ * heads or batch sizes): mixed with white by 0, 40% and 65%.
+ */
+static void
+rr_line_colour(const struct figure *fg, int l, char *buf)
+{
+	static const double mix[] = { 0.0, 0.4, 0.65 };
+	const struct figure_line *ln = &fg->lines[l];
+	const char *rgb = rr_method_colour(ln);
+	unsigned v = 0, c;
+
+	for (int j = 0; j < l; j++)
+		if (rr_same_method(&fg->lines[j], ln) &&
+		    fg->lines[j].on_train == ln->on_train)
+			v++;
+	if (v > 2)
+		v = 2;
+	buf[0] = '#';
+	for (int k = 0; k < 3; k++) {
+		sscanf(rgb + 1 + 2 * k, "%2x", &c);
+		c = (unsigned)lround(c + (255.0 - c) * mix[v]);
+		snprintf(buf + 1 + 2 * k, 3, "%02X", c);
+	}
+}
+
+/* Whether any run of any line reached the round-off floor. */
+static bool
+rr_at_floor(const struct reproduce_result *r)
+{
+	for (int i = 0; i < r->fig->nlines * r->D; i++)
+		if (r->floored[i] > 0)
+			return true;
+	return false;
+}
+
+/* The figure's SVG: the means with a ± std band in one colour per method,
+ * training-batch lines dashed, the paper's values as rings, the round-off
+ * floor labelled when a value reaches it. */
 int
 reproduce_report_svg(FILE *f, const void *ctx)
 {
@@ -139,7 +253,8 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	struct svg_series se[FIGURES_MAX_LINES];
 	struct svg_plot p;
 	double x[FIGURES_MAX_DEPTH];
-	char sub[256], note[512];
+	double paper[FIGURES_MAX_LINES][FIGURES_MAX_DEPTH];
+	char sub[256], note[512], colour[FIGURES_MAX_LINES][8];
 	int D = r->D;
 
 	for (int L = 1; L <= D; L++)
@@ -150,7 +265,16 @@ reproduce_report_svg(FILE *f, const void *ctx)
 		se[l].x = x;
 		se[l].y = &r->mean[l * D];
 		se[l].band = &r->std[l * D];
-		se[l].dashed = fg->lines[l].kind == FIGURE_BASELINE;
+		se[l].dashed = fg->lines[l].on_train;
+		rr_line_colour(fg, l, colour[l]);
+		se[l].colour = colour[l];
+		se[l].ref = NULL;
+		if (fg->lines[l].paper == NULL)
+			continue;
+		for (int L = 1; L <= D; L++)
+			paper[l][L - 1] = L <= FIGURES_PAPER_DEPTHS ?
+			    fg->lines[l].paper[L - 1] : NAN;
+		se[l].ref = paper[l];
 	}
 	snprintf(sub, sizeof sub, "%s; %d run%s; memscope", fg->what, r->K,
 	    r->K == 1 ? "" : "s");
@@ -164,6 +288,10 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	p.note = p.clip_y ? note : NULL;
 	p.nseries = fg->nlines;
 	p.series = se;
+	p.ref_name = "paper";
+	p.floor = rr_at_floor(r);
+	p.floor_y = log(FIGURES_MSE_FLOOR);
+	p.floor_label = "round-off floor ln(\xce\xb5\xc2\xb2) = \xe2\x88\x92" "72.1";
 	return svg_write_plot(f, &p);
 }
 

@@ -282,6 +282,15 @@ const struct cli_option cli_options[] = {
 	    "show this help and exit", NULL, 0 },
 	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_EVERY, { 0 },
 	    "show the version and exit", NULL, 0 },
+	{ "rotation", 0, "LAW", CLI_SET, GROUP_DATA,
+	    CLI_TASKS | CLI_BENCH | CLI_REPRODUCE, { 0 },
+	    "law of the rotation U: haar (uniform on the\n"
+	    "orthogonal group) or uniform-svd (the authors':\n"
+	    "left singular vectors of a Uniform(-1, 1) matrix)",
+	    "law of the rotation U: uniform-svd (the authors'\n"
+	    "code) or haar (as memscope train)\n"
+	    "(default: uniform-svd)",
+	    CLI_REPRODUCE },
 };
 const int cli_noptions = (int)(sizeof cli_options / sizeof cli_options[0]);
 

@@ -53,6 +53,9 @@ reproduce_options(const struct cli_opts *co, struct reproduce_opts *o)
 	o->seed = cli_given(co, "seed") ? co->cfg.seed : o->seed;
 	o->quirks = cli_given(co, "quirks") ? co->cfg.quirks : o->quirks;
 	o->lr = cli_given(co, "lr") ? co->cfg.lr : o->lr;
+	/* the authors' law unless --rotation says otherwise */
+	o->rotation = cli_given(co, "rotation") ? co->cfg.rotation :
+	    MS_ROTATION_UNIFORM_SVD;
 	o->steps = co->steps;
 	o->depths = co->depths;
 	return 0;

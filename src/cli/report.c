@@ -190,8 +190,12 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 		    cfg->heads, config_param_name(cfg->param),
 		    config_memory_name(cfg->memory));
 	config_get(cfg, "wstar", wstar, sizeof wstar);
-	fprintf(fp, " data=%s wstar=%s\n",
-	    config_data_name(cfg, data, sizeof data), wstar);
+	fprintf(fp, " data=%s wstar=%s", config_data_name(cfg, data,
+	    sizeof data), wstar);
+	/* the law of U only when it is not the default Haar */
+	if (cfg->rotation != MS_ROTATION_HAAR)
+		fprintf(fp, " rotation=%s", config_rotation_name(cfg->rotation));
+	fputc('\n', fp);
 }
 
 /* A new JSON output's root: format, version 1, memscope_version. */

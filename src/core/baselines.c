@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "memscope/baselines.h"
+#include "memscope/linalg.h"
 #include "memscope/xmalloc.h"
 
 #define BASELINE_GRID 51		/* steps in a tuning grid */
@@ -227,8 +228,8 @@ baseline_cholesky_solve(const double *H, const double *b, int d, double *L,
 
 /*
  * Minimum-norm solution x = H⁺ b of symmetric positive semidefinite H by
- * cyclic Jacobi rotations: A ← Jᵀ A J until off-diagonal round-off, V the
- * product of the J, so H = V diag(A) Vᵀ. A and V are (d, d) scratch.
+ * its Jacobi eigendecomposition H = V diag(A) Vᵀ (linalg.h). A and V are
+ * (d, d) scratch.
  */
 static void
 baseline_pinv_solve(const double *H, const double *b, int d, double *A,
@@ -237,57 +238,7 @@ baseline_pinv_solve(const double *H, const double *b, int d, double *A,
 	double lmax = 0.0;
 
 	memcpy(A, H, sizeof *A * (size_t)d * d);
-	for (int i = 0; i < d * d; i++)
-		V[i] = 0.0;
-	for (int i = 0; i < d; i++)
-		V[i * d + i] = 1.0;
-
-	for (int sweep = 0; sweep < BASELINE_JACOBI_SWEEPS; sweep++) {
-		double off = 0.0, diag = 0.0;
-
-		for (int i = 0; i < d; i++) {
-			diag += A[i * d + i] * A[i * d + i];
-			for (int j = i + 1; j < d; j++)
-				off += A[i * d + j] * A[i * d + j];
-		}
-		if (off <= DBL_EPSILON * DBL_EPSILON * diag * 1e-2)
-			break;
-		for (int p = 0; p < d; p++) {
-			for (int q = p + 1; q < d; q++) {
-				double apq = A[p * d + q], theta, t, c, s;
-
-				if (apq == 0.0)
-					continue;
-				theta = (A[q * d + q] - A[p * d + p]) /
-				    (2.0 * apq);
-				t = (theta >= 0.0 ? 1.0 : -1.0) /
-				    (fabs(theta) + sqrt(theta * theta + 1.0));
-				c = 1.0 / sqrt(t * t + 1.0);
-				s = t * c;
-				for (int k = 0; k < d; k++) {	/* A ← A J */
-					double akp = A[k * d + p];
-					double akq = A[k * d + q];
-
-					A[k * d + p] = c * akp - s * akq;
-					A[k * d + q] = s * akp + c * akq;
-				}
-				for (int k = 0; k < d; k++) {	/* A ← Jᵀ A */
-					double apk = A[p * d + k];
-					double aqk = A[q * d + k];
-
-					A[p * d + k] = c * apk - s * aqk;
-					A[q * d + k] = s * apk + c * aqk;
-				}
-				for (int k = 0; k < d; k++) {	/* V ← V J */
-					double vkp = V[k * d + p];
-					double vkq = V[k * d + q];
-
-					V[k * d + p] = c * vkp - s * vkq;
-					V[k * d + q] = s * vkp + c * vkq;
-				}
-			}
-		}
-	}
+	linalg_jacobi_eigen(A, V, d, BASELINE_JACOBI_SWEEPS);
 
 	for (int i = 0; i < d; i++)
 		if (A[i * d + i] > lmax)

@@ -29,7 +29,8 @@ enum config_kind {
 	CONFIG_PARAM,
 	CONFIG_MEMORY,
 	CONFIG_DATA,
-	CONFIG_WSTAR
+	CONFIG_WSTAR,
+	CONFIG_ROTATION
 };
 
 /* Which reals a key accepts. */
@@ -82,6 +83,7 @@ static const struct config_key config_keys[] = {
 	    "a finite number > 0" },
 	{ "nest-beta", CONFIG_REAL, CONFIG_AT(nest_beta), 0, 0, REAL_UNIT,
 	    "a number from 0 up to but not including 1" },
+	{ "rotation", CONFIG_ROTATION, CONFIG_AT(rotation), 0, 0, 0, NULL },
 };
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
 _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
@@ -90,6 +92,9 @@ static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full",
     "direct", "direct-pairs" };
 static const char *config_memory_names[] = { "none", "cgd", "lfom" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
+static const char *config_rotation_names[] = { "haar", "uniform-svd" };
+/* Keys a checkpoint written before they existed does not have. */
+static const char *config_optional_keys[] = { "rotation" };
 
 /*
  * The largest condition number kappa:K takes. Beyond it the smallest
@@ -232,6 +237,7 @@ config_defaults(struct ms_config *cfg)
 	cfg->mom_beta = 0.9;
 	cfg->nest_eta = 0.03;
 	cfg->nest_beta = 0.9;
+	cfg->rotation = MS_ROTATION_HAAR;
 }
 
 /* The table entry for a key; '_' is accepted for '-' ("test_batch"). */
@@ -307,6 +313,8 @@ config_field_size(const struct config_key *k)
 		return sizeof(enum ms_data);
 	case CONFIG_WSTAR:
 		return sizeof(enum ms_wstar);
+	case CONFIG_ROTATION:
+		return sizeof(enum ms_rotation);
 	}
 	return 0;
 }
@@ -450,6 +458,9 @@ config_refuse(const struct config_key *k, const char *text, char *err,
 	case CONFIG_WSTAR:
 		return config_error(err, errlen, "--wstar: unknown prior '%s' "
 		    "(accepted: invsigma, identity)", text);
+	case CONFIG_ROTATION:
+		return config_error(err, errlen, "--rotation: unknown law '%s' "
+		    "(accepted: haar, uniform-svd)", text);
 	}
 	return config_error(err, errlen, "--%s: value out of range", k->name);
 }
@@ -534,6 +545,10 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 		if ((i = config_lookup(config_wstar_names, 2, value)) >= 0)
 			cfg->wstar = (enum ms_wstar)i;
 		break;
+	case CONFIG_ROTATION:
+		if ((i = config_lookup(config_rotation_names, 2, value)) >= 0)
+			cfg->rotation = (enum ms_rotation)i;
+		break;
 	}
 	return i >= 0 ? 0 : config_refuse(k, value, err, errlen);
 }
@@ -593,6 +608,9 @@ config_get(const struct ms_config *cfg, const char *key, char *buf,
 		snprintf(buf, len, "%s", (unsigned)cfg->wstar < 2 ?
 		    config_wstar_names[cfg->wstar] : "?");
 		break;
+	case CONFIG_ROTATION:
+		snprintf(buf, len, "%s", config_rotation_name(cfg->rotation));
+		break;
 	}
 	return 0;
 }
@@ -634,6 +652,9 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 			break;
 		case CONFIG_WSTAR:
 			bad = (unsigned)cfg->wstar > MS_WSTAR_IDENTITY;
+			break;
+		case CONFIG_ROTATION:
+			bad = (unsigned)cfg->rotation > MS_ROTATION_UNIFORM_SVD;
 			break;
 		}
 		if (!bad)
@@ -710,6 +731,29 @@ config_memory_name(enum ms_memory m)
 	if ((unsigned)m > MS_MEMORY_LFOM)
 		return "?";
 	return config_memory_names[m];
+}
+
+/* The rotation law's name as config_set accepts it. */
+const char *
+config_rotation_name(enum ms_rotation r)
+{
+	if ((unsigned)r > MS_ROTATION_UNIFORM_SVD)
+		return "?";
+	return config_rotation_names[r];
+}
+
+/* Whether a checkpoint may lack key: then it keeps its default. */
+bool
+config_key_optional(const char *key)
+{
+	const char *canon = config_key_canonical(key);
+	int n = (int)(sizeof config_optional_keys /
+	    sizeof config_optional_keys[0]);
+
+	for (int i = 0; canon != NULL && i < n; i++)
+		if (strcmp(config_optional_keys[i], canon) == 0)
+			return true;
+	return false;
 }
 
 /* The data option as text ("iso", "paper", "kappa:100") into buf. */

@@ -7,7 +7,10 @@
  * previous ones ("twice is enough": the second pass removes what round-off
  * left of the first, so Q is orthogonal to working precision, not merely to
  * κ(G)·ε). Dividing by the positive norm makes R's diagonal positive, which
- * is the sign convention that makes Q exactly Haar. U = Q.
+ * is the sign convention that makes Q exactly Haar. U = Q. With
+ * rotation uniform-svd (the authors' code), U is instead the left
+ * singular-vector factor of a d×d matrix of Uniform(−1, 1) numbers from
+ * the same stream, columns by decreasing singular value (linalg_svd).
  *
  * The spectrum. D holds standard deviations, eig(Σ) = D²:
  *   iso       D = 1
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "memscope/linalg.h"
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
@@ -58,6 +62,27 @@ task_gram_schmidt(double *G, int d)
 			G[i * d + j] /= norm;
 	}
 	return 0;
+}
+
+/*
+ * The authors' rotation into U (d, d): the left singular vectors, by
+ * decreasing singular value, of M (d, d) row-major with independent
+ * Uniform(−1, 1) entries drawn from r in row-major order. -1 if M is
+ * singular (probability zero).
+ */
+static int
+task_uniform_svd(double *U, int d, struct rng *r)
+{
+	double *M = xdoubles((size_t)d * d);
+	double *sigma = xdoubles((size_t)d);
+	int rc;
+
+	for (int i = 0; i < d * d; i++)
+		M[i] = 2.0 * rng_uniform(r) - 1.0;
+	rc = linalg_svd(M, d, U, sigma, NULL);
+	free(M);
+	free(sigma);
+	return rc;
 }
 
 /* Keep U, change the spectrum (data kind / kappa) to that of cfg. */
@@ -136,6 +161,13 @@ task_dist_init(struct task_dist *dist, const struct ms_config *cfg,
 		goto fail;
 
 	rng_seed(&r, cfg->seed, RNG_STREAM_ROTATION);
+	if (cfg->rotation == MS_ROTATION_UNIFORM_SVD) {
+		if (task_uniform_svd(dist->U, d, &r) == 0)
+			return 0;
+		snprintf(err, errlen, "the uniform matrix of the rotation for "
+		    "seed %llu is singular", (unsigned long long)cfg->seed);
+		goto fail;
+	}
 	for (int i = 0; i < d * d; i++)
 		dist->U[i] = rng_normal(&r);
 	if (task_gram_schmidt(dist->U, d) != 0) {

@@ -339,7 +339,10 @@ checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
 	}
 	for (int i = 0; i < config_key_count(); i++) {
 		key = config_key_name(i);
-		if ((v = json_object_get(obj, key)) == NULL)
+		if ((v = json_object_get(obj, key)) == NULL &&
+		    config_key_optional(key))
+			continue;	/* an older file: the default */
+		if (v == NULL)
 			return config_error(err, errlen, "config: key '%s' "
 			    "is missing", key);
 		if (checkpoint_value_text(v, text, sizeof text) != 0)

@@ -12,11 +12,13 @@
  * Per series, in drawing order: the band as one <polygon> per run of finite
  * points (fill only, translucent), then the line as exactly one <path>
  * (a non-finite y lifts the pen: the next finite point starts with "M"),
- * then a <circle> marker per finite point. Numbers are printed in the C
+ * then a <circle> marker per finite point (the floor's rule under the
+ * lines), and last each series' reference values as hollow rings. Numbers are printed in the C
  * locale (uselocale), whatever LC_NUMERIC the program runs in.
  */
 #include <locale.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +43,37 @@ static const char *svg_colours[] = {
 struct svg_frame {
 	double x0, x1, y0, y1;	/* data range shown */
 };
+
+/* Series s's colour: its own, or the palette's s-th. */
+static const char *
+svg_colour(const struct svg_plot *p, int s)
+{
+	if (p->series[s].colour != NULL)
+		return p->series[s].colour;
+	return svg_colours[s % SVG_NCOLOURS];
+}
+
+/* The lower edge of a band, y − b, but not under the floor: no value lies
+ * below it. */
+static double
+svg_band_low(const struct svg_plot *p, double y, double b)
+{
+	if (p->floor && isfinite(p->floor_y) && y >= p->floor_y)
+		return fmax(y - b, p->floor_y);
+	return y - b;
+}
+
+/* Whether any series has a finite reference value. */
+static bool
+svg_has_ref(const struct svg_plot *p)
+{
+	for (int s = 0; s < p->nseries; s++)
+		for (int i = 0; p->series[s].ref != NULL &&
+		    i < p->series[s].n; i++)
+			if (isfinite(p->series[s].ref[i]))
+				return true;
+	return false;
+}
 
 /* The first n bytes of s (or up to its end), escaped. */
 static void
@@ -146,8 +179,19 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 			xmax = fmax(xmax, se->x[i]);
 			if (p->clip_y && se->y[i] < p->y_min)
 				continue;	/* off the axis */
-			ymin = fmin(ymin, se->y[i] - b);
+			ymin = fmin(ymin, svg_band_low(p, se->y[i], b));
 			ymax = fmax(ymax, se->y[i] + b);
+		}
+		for (int i = 0; se->ref != NULL && i < se->n; i++) {
+			double r = se->ref[i];
+
+			if (!isfinite(se->x[i]) || !isfinite(r) ||
+			    (p->clip_y && r < p->y_min))
+				continue;
+			xmin = fmin(xmin, se->x[i]);
+			xmax = fmax(xmax, se->x[i]);
+			ymin = fmin(ymin, r);
+			ymax = fmax(ymax, r);
 		}
 	}
 	if (!isfinite(xmin)) {		/* nothing finite: an empty frame */
@@ -262,8 +306,8 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 
 /* The ± band of one series: a polygon per run of finite points. */
 static void
-svg_band(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
-    const char *colour)
+svg_band(FILE *f, const struct svg_plot *p, const struct svg_series *se,
+    const struct svg_frame *fr, const char *colour)
 {
 	int i = 0, j, k;
 
@@ -284,7 +328,8 @@ svg_band(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
 				    svg_py(fr, se->y[k] + fabs(se->band[k])));
 			for (k = j - 1; k >= i; k--)
 				fprintf(f, "%.2f,%.2f%s", svg_px(fr, se->x[k]),
-				    svg_py(fr, se->y[k] - fabs(se->band[k])),
+				    svg_py(fr, svg_band_low(p, se->y[k],
+				    fabs(se->band[k]))),
 				    k > i ? " " : "");
 			fputs("\"/>\n", f);
 		}
@@ -324,6 +369,50 @@ svg_line(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
 	}
 }
 
+/* The reference values of one series: hollow rings in its colour. */
+static void
+svg_ref(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
+    const char *colour)
+{
+	for (int i = 0; se->ref != NULL && i < se->n; i++) {
+		if (!isfinite(se->x[i]) || !isfinite(se->ref[i]))
+			continue;
+		fprintf(f, "<circle class=\"ref\" cx=\"%.2f\" cy=\"%.2f\" "
+		    "r=\"5.5\" fill=\"none\" stroke=\"%s\" "
+		    "stroke-width=\"1.6\"/>\n", svg_px(fr, se->x[i]),
+		    svg_py(fr, se->ref[i]), colour);
+	}
+}
+
+/* The floor: a grey rule labelled above its right end, or, below the
+ * axis, the label alone at the bottom of the plot. */
+static void
+svg_floor(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
+{
+	const char *label = p->floor_label != NULL ? p->floor_label : "floor";
+	double y;
+
+	if (!p->floor || !isfinite(p->floor_y) || p->floor_y > fr->y1)
+		return;
+	fputs("<g class=\"floor\" font-size=\"11\" fill=\"#555\" "
+	    "text-anchor=\"end\">\n", f);
+	if (p->floor_y >= fr->y0) {
+		y = svg_py(fr, p->floor_y);
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
+		    "y2=\"%.2f\" stroke=\"#777\" stroke-width=\"1\" "
+		    "stroke-dasharray=\"2 3\"/>\n", SVG_LEFT, y, SVG_RIGHT, y);
+		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_RIGHT - 4,
+		    y - 4);
+		svg_write_escaped(f, label);
+	} else {
+		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_RIGHT - 4,
+		    SVG_BOTTOM - 6);
+		svg_write_escaped(f, label);
+		fputs(": below the axis", f);
+	}
+	fputs("</text>\n</g>\n", f);
+}
+
 /* The subtitle on one line, or two split at a space near SVG_WRAP. */
 static void
 svg_subtitle(FILE *f, const char *sub)
@@ -356,7 +445,7 @@ svg_legend(FILE *f, const struct svg_plot *p)
 	fputs("<g class=\"legend\" font-size=\"13\">\n", f);
 	for (int s = 0; s < p->nseries; s++, y += 24) {
 		const struct svg_series *se = &p->series[s];
-		const char *c = svg_colours[s % SVG_NCOLOURS];
+		const char *c = svg_colour(p, s);
 
 		fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"30\" "
 		    "height=\"12\" fill=\"%s\" fill-opacity=\"%s\"/>\n",
@@ -369,6 +458,17 @@ svg_legend(FILE *f, const struct svg_plot *p)
 		    y + 4.5);
 		svg_write_escaped(f, se->name);
 		fputs("</text>\n", f);
+	}
+	if (svg_has_ref(p)) {		/* the reference markers, once */
+		fprintf(f, "<circle class=\"ref\" cx=\"%.2f\" cy=\"%.2f\" "
+		    "r=\"5.5\" fill=\"none\" stroke=\"#333\" "
+		    "stroke-width=\"1.6\"/>\n", SVG_LEGEND_X + 15, y);
+		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_LEGEND_X + 38,
+		    y + 4.5);
+		svg_write_escaped(f, p->ref_name != NULL ? p->ref_name :
+		    "reference");
+		fputs("</text>\n", f);
+		y += 24;
 	}
 	/* the note, a <text> per line */
 	for (const char *q = p->note; q != NULL && *q != '\0'; y += 16) {
@@ -420,9 +520,12 @@ svg_write_plot(FILE *f, const struct svg_plot *p)
 	    SVG_BOTTOM - SVG_TOP + 12);
 	fputs("<g clip-path=\"url(#plot-area)\">\n", f);
 	for (int s = 0; s < p->nseries; s++)
-		svg_band(f, &p->series[s], &fr, svg_colours[s % SVG_NCOLOURS]);
+		svg_band(f, p, &p->series[s], &fr, svg_colour(p, s));
+	svg_floor(f, p, &fr);
 	for (int s = 0; s < p->nseries; s++)
-		svg_line(f, &p->series[s], &fr, svg_colours[s % SVG_NCOLOURS]);
+		svg_line(f, &p->series[s], &fr, svg_colour(p, s));
+	for (int s = 0; s < p->nseries; s++)
+		svg_ref(f, &p->series[s], &fr, svg_colour(p, s));
 	fputs("</g>\n", f);
 	svg_legend(f, p);
 	fputs("</svg>\n", f);
