@@ -67,12 +67,13 @@ struct reproduce_opts {
 	int test_batch;			/* test prompts */
 	int depths;			/* train depths 1..depths only */
 	double lr;			/* Adam learning rate (0: 0.01) */
-	enum ms_rotation rotation;	/* law of U (the command's default:
-					 * uniform-svd, the authors') */
+	/* The law of every run's rotation U (default: uniform-svd, the
+	 * authors'; train's default is haar). */
+	enum ms_rotation rotation;
 };
 
-/* Defaults: every figure, 5 runs, code protocol, no quirks, all cores,
- * no progress. */
+/* Defaults: every figure, 5 runs, code protocol, no quirks, the authors'
+ * law of U, all cores, no progress. */
 void reproduce_defaults(struct reproduce_opts *o);
 
 /* The figures: how many, the i-th's name ("1a", ..., "nesterov"). */

@@ -208,8 +208,8 @@ static const struct figure figures[] = {
 		  .setup = setup_direct, .paper = paper_direct },
 		{ .name = "direct LFOM (pairs)", .kind = FIGURE_MODEL,
 		  .setup = setup_direct_pairs },
-		{ .name = "GD", .kind = FIGURE_BASELINE, .method = BASELINE_GD,
-		  .setup = setup_quirks } },
+		{ .name = "GD (19 points)", .kind = FIGURE_BASELINE,
+		  .method = BASELINE_GD, .setup = setup_quirks } },
 	  "K = L steps; the authors' gradient used 19 of the 20 points, and "
 	  "so do the models and GD here (GD's step is tuned for each K on a "
 	  "separate batch); Adam lr 1e-3 on one batch of 1000, tested on "
@@ -221,13 +221,13 @@ static const struct figure figures[] = {
 		{ .name = "direct LFOM B=10", .kind = FIGURE_MODEL,
 		  .setup = setup_direct_few, .batch = 10, .on_train = true,
 		  .paper = paper_direct_b10 },
-		{ .name = "CG B=10", .kind = FIGURE_BASELINE,
+		{ .name = "CG (19 points) B=10", .kind = FIGURE_BASELINE,
 		  .method = BASELINE_CG, .setup = setup_quirks, .batch = 10,
 		  .on_train = true },
 		{ .name = "direct LFOM B=100", .kind = FIGURE_MODEL,
 		  .setup = setup_direct_few_long, .batch = 100,
 		  .on_train = true, .paper = paper_direct_b100 },
-		{ .name = "CG B=100", .kind = FIGURE_BASELINE,
+		{ .name = "CG (19 points) B=100", .kind = FIGURE_BASELINE,
 		  .method = BASELINE_CG, .setup = setup_quirks, .batch = 100,
 		  .on_train = true } },
 	  "Adam lr 1e-2; B = 10 trains 1000 steps, B = 100 5000; scored on "
@@ -299,6 +299,19 @@ figures_parse(const char *list, unsigned long *mask, char *err,
 		p = e + 1;
 	}
 	return 0;
+}
+
+/* The model a line trains: the defaults, the line's param, memory and
+ * heads, then its setup (which may change them). */
+void
+figures_line_model(const struct figure_line *ln, struct ms_config *cfg)
+{
+	config_defaults(cfg);
+	cfg->param = ln->param;
+	cfg->memory = ln->memory;
+	cfg->heads = ln->heads > 0 ? ln->heads : 1;
+	if (ln->setup != NULL)
+		ln->setup(cfg);
 }
 
 /* The index of the line of f with this name, or -1. */

@@ -114,6 +114,7 @@ reproduce_defaults(struct reproduce_opts *o)
 	o->threads = runner_cpus();
 	o->seed = 1;
 	o->outdir = "reproduce";
+	o->rotation = MS_ROTATION_UNIFORM_SVD;
 }
 
 /* The number of figures. */
@@ -171,6 +172,7 @@ rp_config(const struct reproduce_opts *o, const struct figure *f,
 	cfg->runs = 1;
 	cfg->threads = 1;
 	cfg->quirks = o->quirks;
+	cfg->rotation = o->rotation;
 	if (ln->setup != NULL)
 		ln->setup(cfg);
 	/* the quick look's overrides win over the line's own sizes, but

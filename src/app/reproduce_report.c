@@ -171,6 +171,8 @@ static const struct rr_colour {
 	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_NONE, "#88CCEE" },
 	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_CGD, "#DDCC77" },
 	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_LFOM, "#999933" },
+	{ FIGURE_MODEL, MS_PARAM_DIRECT, MS_MEMORY_NONE, "#E7298A" },
+	{ FIGURE_MODEL, MS_PARAM_DIRECT_PAIRS, MS_MEMORY_NONE, "#7570B3" },
 };
 
 /* The colour of a line's method, for lines of any other kind one of a few
@@ -181,7 +183,9 @@ rr_method_colour(const struct figure_line *ln)
 	static const char *other[] = { "#6699CC", "#EE7733", "#BB5566",
 	    "#997700" };
 	unsigned h = 5381;
+	struct ms_config cfg;
 
+	figures_line_model(ln, &cfg);
 	for (size_t i = 0; i < sizeof rr_colours / sizeof rr_colours[0]; i++) {
 		const struct rr_colour *c = &rr_colours[i];
 
@@ -189,8 +193,8 @@ rr_method_colour(const struct figure_line *ln)
 			continue;
 		if (ln->kind == FIGURE_BASELINE && c->a == (int)ln->method)
 			return c->rgb;
-		if (ln->kind == FIGURE_MODEL && c->a == (int)ln->param &&
-		    c->b == (int)ln->memory)
+		if (ln->kind == FIGURE_MODEL && c->a == (int)cfg.param &&
+		    c->b == (int)cfg.memory)
 			return c->rgb;
 	}
 	for (const char *q = ln->name; q != NULL && *q != '\0'; q++)

@@ -55,7 +55,7 @@ reproduce_options(const struct cli_opts *co, struct reproduce_opts *o)
 	o->lr = cli_given(co, "lr") ? co->cfg.lr : o->lr;
 	/* the authors' law unless --rotation says otherwise */
 	o->rotation = cli_given(co, "rotation") ? co->cfg.rotation :
-	    MS_ROTATION_UNIFORM_SVD;
+	    o->rotation;
 	o->steps = co->steps;
 	o->depths = co->depths;
 	return 0;
