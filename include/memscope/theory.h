@@ -21,6 +21,8 @@
 #ifndef MEMSCOPE_THEORY_H
 #define MEMSCOPE_THEORY_H
 
+#include <stddef.h>
+
 #include "memscope/config.h"
 #include "memscope/task.h"
 
@@ -66,6 +68,11 @@ struct theory_lines {
 /* The lines of cfg's task (d, n, prior, L) on dist's spectrum. */
 void theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out);
+
+/* The same for cfg's own spectrum (its rotation is irrelevant); 0, or -1
+ * with a message if cfg's data are not valid. */
+int theory_lines_config(const struct ms_config *cfg, struct theory_lines *out,
+    char *err, size_t errlen);
 
 /* ln of the line `which` (0: one-layer optimum, 1: schedule) at read-out
  * k = 1..L, or NaN where it is not defined. */

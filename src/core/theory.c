@@ -438,6 +438,20 @@ theory_lines_compute(const struct ms_config *cfg,
 	free(eig);
 }
 
+/* The lines of cfg's task on its own spectrum. */
+int
+theory_lines_config(const struct ms_config *cfg, struct theory_lines *out,
+    char *err, size_t errlen)
+{
+	struct task_dist dist;
+
+	if (task_dist_init(&dist, cfg, err, errlen) != 0)
+		return -1;
+	theory_lines_compute(cfg, &dist, out);
+	task_dist_free(&dist);
+	return 0;
+}
+
 /* ln of line `which` at read-out k, or NaN. */
 double
 theory_lines_log(const struct theory_lines *t, int which, int k)
