@@ -137,6 +137,39 @@ test_refs_never_dropped(void **state)
 	frame_close(&f);
 }
 
+/* The theory schedule at the model's depth is one more reference line,
+ * named "Th" in the margin and in the legend with its value; with no
+ * theory published (layers 0) it is not drawn. */
+static void
+test_theory_line_drawn(void **state)
+{
+	struct frame f;
+	char row[2048], legend[1024], want[64];
+
+	(void)state;
+	frame_open(&f);
+	frame_draw(&f, 100, 20, true);
+	assert_int_equal(margin_count(&f, "Th"), 1);
+	frame_row(&f, 1, row, sizeof row);
+	strcat(row, frame_row(&f, 2, legend, sizeof legend));
+	snprintf(want, sizeof want, "best a·Σ⁻¹ %.2f",
+	    log(f.s.theory.schedule[f.s.L - 1]));
+	if (strstr(row, want) == NULL)
+		fail_msg("legend \"%s\" lacks \"%s\"", row, want);
+	canvas_free(&f.c);
+	frame_draw(&f, 100, 20, false);
+	assert_int_equal(margin_count(&f, "Th"), 1);
+	frame_row(&f, 1, row, sizeof row);
+	strcat(row, frame_row(&f, 2, legend, sizeof legend));
+	assert_non_null(strstr(row, "best a*S^-1"));
+	canvas_free(&f.c);
+	f.s.theory.layers = 0;
+	frame_draw(&f, 100, 20, true);
+	assert_int_equal(margin_count(&f, "Th"), 0);
+	canvas_free(&f.c);
+	frame_close(&f);
+}
+
 /* The readout: the cursor's step and every visible run's values at the
  * last point at or before it (raw, or smoothed as drawn). */
 static void
@@ -495,6 +528,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refs_never_dropped),
+		cmocka_unit_test(test_theory_line_drawn),
 		cmocka_unit_test(test_cursor_readout),
 		cmocka_unit_test(test_legend_without_colour),
 		cmocka_unit_test(test_axis_follows_view),
