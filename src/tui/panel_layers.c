@@ -11,8 +11,9 @@
  * short): a column per visible run and per method, momentum included, the
  * best of each row bold and underlined (the runs' numbers are in the
  * model's colour, bold in the themes: bold alone would not single the best
- * out, least of all without colour), columns dropped from the right when
- * narrow (the runs first, so CG and GD stay).
+ * out, least of all without colour; the schedule, a bound, never counts
+ * as the best), columns dropped from the right when narrow (the runs
+ * first, so CG and GD stay).
  */
 #include <math.h>
 #include <stdio.h>
@@ -182,6 +183,10 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		best = -1;
 		bv = INFINITY;
 		for (i = 0; i < ncols; i++) {
+			/* the theory line bounds a family: not a contender */
+			if (cols[i].run < 0 &&
+			    layers_refs[cols[i].ref].b == BASELINE_COUNT)
+				continue;
 			v = layers_value(s, &cols[i], l);
 			if (isfinite(v) && v < bv) {
 				bv = v;
