@@ -175,6 +175,18 @@ test_one_layer_matches_monte_carlo(void **state)
 		model_free(&m);
 		task_dist_free(&dist);
 	}
+	/* at the optimum the cross term is all that is left: MSE* = d − Σ λ_i a_i
+	 * (invsigma, whitened tr Ã) and T − Σ λ_i² a_i (identity) */
+	for (int p = 0; p < 2; p++) {
+		double a[5], left = 0;
+
+		theory_one_layer_scales(5, 20, paper_eig, prior[p], a);
+		for (int i = 0; i < 5; i++)
+			left += p == 0 ? 1 - paper_eig[i] * a[i] :
+			    paper_eig[i] * (1 - paper_eig[i] * a[i]);
+		assert_float_equal(left, theory_one_layer_mse(5, 20,
+		    paper_eig, prior[p]), 1e-12);
+	}
 	/* the values: ln 0.143 (invsigma), ln −0.383 (identity) */
 	assert_float_equal(log(theory_one_layer_mse(5, 20, paper_eig,
 	    MS_WSTAR_INVSIGMA)), log(30.0 / 26.0), 1e-12);
