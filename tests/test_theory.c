@@ -29,16 +29,13 @@ test_config(enum ms_data data, enum ms_wstar prior, int L)
 {
 	struct ms_config cfg;
 
-	config_defaults(&cfg);
-	cfg.dim = 5;
-	cfg.context = 20;
+	config_defaults(&cfg);	/* d 5, n 20, one head */
+	assert_true(cfg.dim == 5 && cfg.context == 20 && cfg.heads == 1);
 	cfg.layers = L;
-	cfg.heads = 1;
 	cfg.param = MS_PARAM_PRE;
 	cfg.memory = MS_MEMORY_NONE;
 	cfg.data = data;
 	cfg.wstar = prior;
-	cfg.seed = 7;
 	return cfg;
 }
 
