@@ -46,11 +46,12 @@ void report_layers_print(FILE *fp, int L, int nruns, const double *logs);
 /* The theory reference lines (theory.h): rows after the methods. */
 #define REPORT_THEORY_ROWS 2
 struct theory_lines;
-/* report_layers_print with th's lines (NULL: none) as REPORT_THEORY_ROWS
- * more rows of exact values, "-" where a line is not defined. */
+/* report_layers_print, then (th not NULL) report_theory_note and th's
+ * lines as a table of REPORT_THEORY_ROWS rows of exact values, "-" where a
+ * line is not defined. */
 void report_layers_print_theory(FILE *fp, int L, int nruns,
     const double *logs, const struct theory_lines *th);
-/* The comment lines under such a table saying what its theory rows are. */
+/* The comment lines saying what the theory lines are. */
 void report_theory_note(FILE *fp);
 /* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of th's lines at
  * read-outs 1..L, null where not defined. */

@@ -138,6 +138,7 @@ bl_theory(const struct ms_config *base, int iters, struct theory_lines *th)
 static void
 bl_print_theory(const struct theory_lines *th, int iters)
 {
+	report_theory_note(stdout);
 	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
 		printf("# %s (k=1..):", theory_line_name(w));
 		for (int k = 1; k <= iters; k++) {
@@ -149,7 +150,6 @@ bl_print_theory(const struct theory_lines *th, int iters)
 		}
 		putchar('\n');
 	}
-	report_theory_note(stdout);
 }
 
 /* --csv: run,seed,method,k,mse,ln_mse,step_size. */

@@ -133,7 +133,6 @@ cmd_eval(int argc, char **argv)
 		printf("# natural log of the mean squared query error after "
 		    "k layers (model) or k iterations (methods)\n");
 		report_layers_print_theory(stdout, L, 1, logs, &th);
-		report_theory_note(stdout);
 	}
 out:
 	baseline_table_free(&bt);

@@ -430,7 +430,6 @@ cmd_train(int argc, char **argv)
 	    "\n", o.cfg.steps, o.cfg.test_batch, R > 1 ? ", mean " : "",
 	    R > 1 ? report_plus_minus() : "", R > 1 ? " std over runs" : "");
 	report_layers_print_theory(stdout, L, R, logs, &th);
-	report_theory_note(stdout);
 	free(logs);
 	train_job_free(&job);
 	return status;

@@ -93,13 +93,15 @@ report_table_print_extra(FILE *fp, const char *corner,
     int nruns, const double *values, int nextra, const char *const *xrows,
     const double *extra)
 {
-	char *body = report_cells(nrows, ncols, nruns, values);
+	char *body = nrows > 0 ? report_cells(nrows, ncols, nruns, values) :
+	    NULL;
 	char *cells = xmalloc((size_t)(nrows + nextra) * ncols * REPORT_CELL);
 	int *width = xcalloc((size_t)ncols + 1, sizeof *width);
 	int total = nrows + nextra;
 	const char **names = xmalloc((size_t)total * sizeof *names), *cell;
 
-	memcpy(cells, body, (size_t)nrows * ncols * REPORT_CELL);
+	if (body != NULL)
+		memcpy(cells, body, (size_t)nrows * ncols * REPORT_CELL);
 	report_exact_cells(cells, nrows, nextra, ncols, extra);
 	for (int r = 0; r < total; r++)
 		names[r] = r < nrows ? rows[r] : xrows[r - nrows];
@@ -194,35 +196,39 @@ report_layers_print(FILE *fp, int L, int nruns, const double *logs)
 	free(cols);
 }
 
-/* The same table with the theory lines th (if not NULL) as two more rows. */
+/* The same table, then th's lines (if not NULL) as a table of their own. */
 void
 report_layers_print_theory(FILE *fp, int L, int nruns, const double *logs,
     const struct theory_lines *th)
 {
-	const char *rows[REPORT_ROWS], *xrows[REPORT_THEORY_ROWS];
-	const char **cols = report_numbered("k=", 1, L);
-	double *extra = xdoubles((size_t)REPORT_THEORY_ROWS * L);
+	const char *xrows[REPORT_THEORY_ROWS];
+	const char **cols;
+	double *extra;
 
-	for (int r = 0; r < REPORT_ROWS; r++)
-		rows[r] = report_row_name(r);
+	report_layers_print(fp, L, nruns, logs);
+	if (th == NULL)
+		return;
+	cols = report_numbered("k=", 1, L);
+	extra = xdoubles((size_t)REPORT_THEORY_ROWS * L);
 	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
 		xrows[w] = theory_line_name(w);
 		for (int k = 1; k <= L; k++)
 			extra[w * L + k - 1] = theory_lines_log(th, w, k);
 	}
-	report_table_print_extra(fp, "method", rows, REPORT_ROWS, cols, L,
-	    nruns, logs, th != NULL ? REPORT_THEORY_ROWS : 0, xrows, extra);
+	report_theory_note(fp);
+	report_table_print_extra(fp, "theory", NULL, 0, cols, L, 1, NULL,
+	    REPORT_THEORY_ROWS, xrows, extra);
 	free(extra);
 	free(cols);
 }
 
-/* One comment line saying what the theory rows are. */
+/* The comment lines saying what the theory lines are. */
 void
 report_theory_note(FILE *fp)
 {
-	fputs("# 1-layer optimum: the least expected error of any one-layer "
-	    "model; best\n# a_l*inv(Sigma) schedule: of a pre model with "
-	    "A_l = a_l inv(Sigma) (doc/math.md §8)\n", fp);
+	fputs("# theory, ln of the expected error (doc/math.md §8): the least "
+	    "of any one-layer\n# model, and of a pre model whose layers are "
+	    "A_l = a_l inv(Sigma)\n", fp);
 }
 
 /* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of the theory
