@@ -15,6 +15,7 @@
 
 #include "engine_fixture.h"
 #include "memscope/engine.h"
+#include "memscope/theory.h"
 
 
 
@@ -106,6 +107,16 @@ test_paused_steps_one(void **state)
 	assert_true(s->have_baselines);
 	/* CG on d = 5 after L = 2 iterations is not yet exact, but finite */
 	assert_true(isfinite(s->base_mse[BASELINE_CG][2]));
+	/* the theory lines, published with the baselines, are the task's */
+	{
+		struct theory_lines th;
+
+		assert_int_equal(theory_lines_config(&s->cfg, &th, err,
+		    sizeof err), 0);
+		assert_int_equal(s->theory.layers, s->cfg.layers);
+		assert_float_equal(s->theory.one_layer, th.one_layer, 0);
+		assert_float_equal(s->theory.schedule[1], th.schedule[1], 0);
+	}
 	engine_free(e);
 }
 

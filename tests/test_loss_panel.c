@@ -137,6 +137,39 @@ test_refs_never_dropped(void **state)
 	frame_close(&f);
 }
 
+/* The theory schedule at the model's depth is one more reference line,
+ * named "Th" in the margin and in the legend with its value; with no
+ * theory published (layers 0) it is not drawn. */
+static void
+test_theory_line_drawn(void **state)
+{
+	struct frame f;
+	char row[2048], legend[1024], want[64];
+
+	(void)state;
+	frame_open(&f);
+	frame_draw(&f, 100, 20, true);
+	assert_int_equal(margin_count(&f, "Th"), 1);
+	frame_row(&f, 1, row, sizeof row);
+	strcat(row, frame_row(&f, 2, legend, sizeof legend));
+	snprintf(want, sizeof want, "best a·Σ⁻¹ %.2f",
+	    log(f.s.theory.schedule[f.s.L - 1]));
+	if (strstr(row, want) == NULL)
+		fail_msg("legend \"%s\" lacks \"%s\"", row, want);
+	canvas_free(&f.c);
+	frame_draw(&f, 100, 20, false);
+	assert_int_equal(margin_count(&f, "Th"), 1);
+	frame_row(&f, 1, row, sizeof row);
+	strcat(row, frame_row(&f, 2, legend, sizeof legend));
+	assert_non_null(strstr(row, "best a*S^-1"));
+	canvas_free(&f.c);
+	f.s.theory.layers = 0;
+	frame_draw(&f, 100, 20, true);
+	assert_int_equal(margin_count(&f, "Th"), 0);
+	canvas_free(&f.c);
+	frame_close(&f);
+}
+
 /* The readout: the cursor's step and every visible run's values at the
  * last point at or before it (raw, or smoothed as drawn). */
 static void
@@ -490,11 +523,48 @@ test_layers_best_marked(void **state)
 	frame_close(&f);
 }
 
+/* The layers table's schedule column ("aS^-1", the theory line): its
+ * values are the smallest of every row here, yet never marked the best,
+ * which stays a run's or a method's. */
+static void
+test_layers_theory_not_best(void **state)
+{
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	const char *head;
+	int y, x, x0;
+
+	(void)state;
+	frame_open(&f);
+	canvas_init(&f.c, 100, 8, &canvas_glyphs_ascii);
+	panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, 100, 8 });
+	f.text = canvas_to_text(&f.c);
+	head = strstr(f.text, "aS^-1");
+	assert_non_null(head);
+	x0 = (int)(head - f.text) % (f.c.w + 1);
+	for (y = 2; y <= 4; y++) {
+		const struct cell *row = &f.c.cells[(size_t)y * f.c.w];
+		int marked = 0;
+
+		/* the column's cell: right-aligned under its 5-cell head */
+		for (x = x0 - 2; x < x0 + 5; x++)
+			if ((row[x].attr & (CATTR_BOLD | CATTR_UNDERLINE)) ==
+			    (CATTR_BOLD | CATTR_UNDERLINE))
+				fail_msg("row %d: the schedule marked best", y);
+		for (x = 0; x < f.c.w; x++)
+			marked += (row[x].attr & CATTR_UNDERLINE) != 0 &&
+			    (x == 0 || !(row[x - 1].attr & CATTR_UNDERLINE));
+		assert_int_equal(marked, 1);
+	}
+	frame_close(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refs_never_dropped),
+		cmocka_unit_test(test_theory_line_drawn),
 		cmocka_unit_test(test_cursor_readout),
 		cmocka_unit_test(test_legend_without_colour),
 		cmocka_unit_test(test_axis_follows_view),
@@ -503,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_y_ticks_round),
 		cmocka_unit_test(test_layers_footnote_whole),
 		cmocka_unit_test(test_layers_best_marked),
+		cmocka_unit_test(test_layers_theory_not_best),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

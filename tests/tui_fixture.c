@@ -7,6 +7,7 @@
 #include "memscope/lesson.h"
 #include "memscope/model.h"
 #include "memscope/task.h"
+#include "memscope/theory.h"
 #include "memscope/trace.h"
 #include "tui_fixture.h"
 
@@ -132,6 +133,8 @@ fixture_snapshot(struct snapshot *s, const struct ms_config *cfg)
 			s->base_mse[b][l] = exp(1.6 - l * (0.3 + 0.2 * b));
 			s->base_step[b][l] = l > 0 ? 0.05 - 0.005 * l : 0.0;
 		}
+	if (theory_lines_config(cfg, &s->theory, NULL, 0) != 0)
+		memset(&s->theory, 0, sizeof s->theory);
 	for (l = 0; l < L; l++)
 		for (j = 0; j < L; j++)
 			s->cgd_coef[l * L + j] = j <= l ? pow(0.5, l - j) *

@@ -43,6 +43,19 @@ void report_layers_fill(double *logs, int L, const double *model_mse,
     const struct baseline_table *bt);
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void report_layers_print(FILE *fp, int L, int nruns, const double *logs);
+/* The theory reference lines (theory.h): rows after the methods. */
+#define REPORT_THEORY_ROWS 2
+struct theory_lines;
+/* report_layers_print, then (th not NULL) report_theory_note and th's
+ * lines as a table of REPORT_THEORY_ROWS rows of exact values, "-" where a
+ * line is not defined. */
+void report_layers_print_theory(FILE *fp, int L, int nruns,
+    const double *logs, const struct theory_lines *th);
+/* The comment lines saying what the theory lines are. */
+void report_theory_note(FILE *fp);
+/* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of th's lines at
+ * read-outs 1..L, null where not defined. */
+json_t *report_theory_json(int L, const struct theory_lines *th);
 /* {"model": [L], "gd": [L], ...} of one run's rows, or of the mean or the
  * std over runs (which = 0, 1, 2: run `run`, mean, std). */
 json_t *report_layers_json(int L, int nruns, const double *logs, int which,

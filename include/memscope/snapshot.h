@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "memscope/baselines.h"
+#include "memscope/theory.h"
 #include "memscope/config.h"
 #include "memscope/model.h"
 #include "memscope/trace.h"
@@ -151,6 +152,9 @@ struct snapshot {
 	double *base_mse[BASELINE_COUNT];	/* each (L+1): after k iterations */
 	double *base_step[BASELINE_COUNT];	/* each (L+1): the step used for
 						 * k iterations (0: none) */
+	/* The theory reference lines of the focused run's task (theory.h),
+	 * computed by the worker with the baselines; valid with them. */
+	struct theory_lines theory;
 	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */
 	double *sigma_cos;	/* (L) cosine of Σ_h A_ℓh with Σ⁻¹, pre/gdpp only */
 	int cap_L;		/* allocated layers for the per-layer arrays */

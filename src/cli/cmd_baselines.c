@@ -15,6 +15,7 @@
 #include "memscope/cli.h"
 #include "memscope/csv.h"
 #include "memscope/report.h"
+#include "memscope/theory.h"
 #include "memscope/stats.h"
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
@@ -117,6 +118,40 @@ bl_print(const struct bl_results *res, const double *logs)
 	free(rows);
 }
 
+/* The theory lines for k = 1..iters iterations: those of a model of
+ * iters layers on the points the methods use (n - 1 with --quirks). */
+static int
+bl_theory(const struct ms_config *base, int iters, struct theory_lines *th)
+{
+	struct ms_config cfg = *base;
+	char err[512];
+
+	cfg.layers = iters;
+	if (cfg.quirks && cfg.context > 1)
+		cfg.context--;
+	if (theory_lines_config(&cfg, th, err, sizeof err) != 0)
+		return cli_error("baselines", "%s", err);
+	return 0;
+}
+
+/* The theory lines as comment lines under the table. */
+static void
+bl_print_theory(const struct theory_lines *th, int iters)
+{
+	report_theory_note(stdout);
+	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
+		printf("# %s (k=1..):", theory_line_name(w));
+		for (int k = 1; k <= iters; k++) {
+			double v = theory_lines_log(th, w, k);
+
+			if (isnan(v))
+				break;
+			printf(" %.3f", v);
+		}
+		putchar('\n');
+	}
+}
+
 /* --csv: run,seed,method,k,mse,ln_mse,step_size. */
 static int
 bl_write_csv(const char *path, const struct ms_config *cfg,
@@ -174,8 +209,8 @@ bl_json_methods(const struct bl_results *res, const double *logs, int run,
 /* --json: configuration, every run's log mse and steps, mean and std. */
 static int
 bl_write_json(const char *path, const struct ms_config *cfg,
-    const struct bl_results *res, const double *logs, char *err,
-    size_t errlen)
+    const struct bl_results *res, const double *logs,
+    const struct theory_lines *th, char *err, size_t errlen)
 {
 	json_t *root = report_json_root("memscope-baselines");
 	json_t *runs = json_array();
@@ -207,6 +242,7 @@ bl_write_json(const char *path, const struct ms_config *cfg,
 	json_object_set_new(root, "runs", runs);
 	json_object_set_new(root, "mean", bl_json_methods(res, logs, 0, 1));
 	json_object_set_new(root, "std", bl_json_methods(res, logs, 0, 2));
+	json_object_set_new(root, "theory", report_theory_json(res->iters, th));
 	rc = report_write_json(path, root, err, errlen);
 	free(v);
 	return rc;
@@ -218,6 +254,7 @@ cmd_baselines(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct bl_results res;
+	struct theory_lines th;
 	size_t n;
 	double *logs;
 	char err[512];
@@ -237,7 +274,8 @@ cmd_baselines(int argc, char **argv)
 			return rc;
 		}
 	logs = bl_logs(&res);
-	if ((rc = bl_check(&o.cfg, &res, logs)) != 0) {
+	if ((rc = bl_check(&o.cfg, &res, logs)) != 0 ||
+	    (rc = bl_theory(&o.cfg, res.iters, &th)) != 0) {
 		free(logs);
 		free(res.mse);
 		free(res.step);
@@ -251,7 +289,7 @@ cmd_baselines(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 	if (o.json_path != NULL && bl_write_json(o.json_path, &o.cfg, &res,
-	    logs, err, sizeof err) != 0) {
+	    logs, &th, err, sizeof err) != 0) {
 		fprintf(stderr, "memscope baselines: --json: %s\n", err);
 		status = CLI_EXIT_FAIL;
 	}
@@ -272,6 +310,7 @@ cmd_baselines(int argc, char **argv)
 		    res.runs > 1 ? report_plus_minus() : "",
 		    res.runs > 1 ? " std over runs" : "");
 		bl_print(&res, logs);
+		bl_print_theory(&th, res.iters);
 	}
 	free(logs);
 	free(res.mse);

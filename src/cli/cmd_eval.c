@@ -19,6 +19,7 @@
 #include "memscope/cli.h"
 #include "memscope/csv.h"
 #include "memscope/report.h"
+#include "memscope/theory.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
@@ -48,8 +49,8 @@ eval_write_csv(const char *path, int L, const double *mse, char *err,
 /* --json: the checkpoint, the test configuration and the table. */
 static int
 eval_write_json(const char *path, const char *load, const struct trainer *t,
-    const struct ms_config *ecfg, const double *logs, char *err,
-    size_t errlen)
+    const struct ms_config *ecfg, const double *logs,
+    const struct theory_lines *th, char *err, size_t errlen)
 {
 	int L = ecfg->layers;
 	json_t *root = report_json_root("memscope-eval");
@@ -64,6 +65,7 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	    "(baselines: per iteration count)"));
 	json_object_set_new(root, "log_test_loss",
 	    report_layers_json(L, 1, logs, 0, 0));
+	json_object_set_new(root, "theory", report_theory_json(L, th));
 	return report_write_json(path, root, err, errlen);
 }
 
@@ -76,6 +78,7 @@ cmd_eval(int argc, char **argv)
 	struct ms_config ecfg;
 	struct task_batch test;
 	struct baseline_table bt;
+	struct theory_lines th;
 	struct pool *pool;
 	char err[512], data[48];
 	double *mse, *logs;
@@ -99,6 +102,7 @@ cmd_eval(int argc, char **argv)
 		for (int l = 0; l < L; l++)
 			mse[(size_t)(1 + b) * L + l] = bt.mse[b][l + 1];
 	report_layers_fill(logs, L, mse, &bt);
+	theory_lines_compute(&ecfg, &t.dist, &th);
 	if ((i = report_first_bad(logs, (size_t)REPORT_ROWS * L, true)) >= 0) {
 		const char *row = report_row_name((int)(i / L));
 
@@ -115,7 +119,7 @@ cmd_eval(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 	if (o.json_path != NULL && eval_write_json(o.json_path, o.load_path,
-	    &t, &ecfg, logs, err, sizeof err) != 0) {
+	    &t, &ecfg, logs, &th, err, sizeof err) != 0) {
 		fprintf(stderr, "memscope eval: --json: %s\n", err);
 		status = CLI_EXIT_FAIL;
 	}
@@ -128,7 +132,7 @@ cmd_eval(int argc, char **argv)
 		    (unsigned long long)ecfg.seed);
 		printf("# natural log of the mean squared query error after "
 		    "k layers (model) or k iterations (methods)\n");
-		report_layers_print(stdout, L, 1, logs);
+		report_layers_print_theory(stdout, L, 1, logs, &th);
 	}
 out:
 	baseline_table_free(&bt);

@@ -25,6 +25,7 @@
 #include "memscope/history_csv.h"
 #include "memscope/history_live.h"
 #include "memscope/report.h"
+#include "memscope/theory.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
@@ -234,8 +235,8 @@ train_save(const char *path, const struct train_run *run, char *err,
 /* --json: configuration, each run's results, mean and std. */
 static int
 train_write_json(const char *path, const struct cli_opts *o,
-    const struct train_job *job, const double *logs, char *err,
-    size_t errlen)
+    const struct train_job *job, const double *logs,
+    const struct theory_lines *th, char *err, size_t errlen)
 {
 	int L = o->cfg.layers, R = job->nruns;
 	json_t *root = report_json_root("memscope-train"), *runs = json_array();
@@ -266,6 +267,7 @@ train_write_json(const char *path, const struct cli_opts *o,
 	json_object_set_new(root, "runs", runs);
 	json_object_set_new(root, "mean", report_layers_json(L, R, logs, 1, 0));
 	json_object_set_new(root, "std", report_layers_json(L, R, logs, 2, 0));
+	json_object_set_new(root, "theory", report_theory_json(L, th));
 	return report_write_json(path, root, err, errlen);
 }
 
@@ -304,6 +306,7 @@ cmd_train(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct train_job job;
+	struct theory_lines th;
 	int rc, L, R, status = CLI_EXIT_OK;
 	double *logs;
 	char err[512];
@@ -379,6 +382,12 @@ cmd_train(int argc, char **argv)
 		train_job_free(&job);
 		return rc;
 	}
+	/* the reference lines: the task's, the same for every run */
+	if (theory_lines_config(&o.cfg, &th, err, sizeof err) != 0) {
+		fprintf(stderr, "memscope train: %s\n", err);
+		train_job_free(&job);
+		return CLI_EXIT_FAIL;
+	}
 	/* all runs' logs side by side, in run order */
 	logs = xdoubles((size_t)R * REPORT_ROWS * L);
 	for (int r = 0; r < R; r++)
@@ -393,7 +402,7 @@ cmd_train(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 	if (status == CLI_EXIT_OK && o.json_path != NULL &&
-	    train_write_json(o.json_path, &o, &job, logs, err,
+	    train_write_json(o.json_path, &o, &job, logs, &th, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "memscope train: --json: %s\n", err);
 		status = CLI_EXIT_FAIL;
@@ -420,7 +429,7 @@ cmd_train(int argc, char **argv)
 	    "# query error after k layers (model) or k iterations (methods)%s%s%s"
 	    "\n", o.cfg.steps, o.cfg.test_batch, R > 1 ? ", mean " : "",
 	    R > 1 ? report_plus_minus() : "", R > 1 ? " std over runs" : "");
-	report_layers_print(stdout, L, R, logs);
+	report_layers_print_theory(stdout, L, R, logs, &th);
 	free(logs);
 	train_job_free(&job);
 	return status;

@@ -18,6 +18,7 @@
 #include "memscope/report.h"
 #include "memscope/reproduce.h"
 #include "memscope/stats.h"
+#include "memscope/theory.h"
 #include "memscope/xmalloc.h"
 
 #define REPORT_CELL 64
@@ -69,23 +70,48 @@ report_cells(int nrows, int ncols, int nruns, const double *values)
 	return cells;
 }
 
-/* Print a table of the mean (± std) over runs, with right-aligned columns. */
-void
-report_table_print(FILE *fp, const char *corner, const char *const *rows,
-    int nrows, const char *const *cols, int ncols, int nruns,
-    const double *values)
+/* The cells of `nextra` rows of exact values (NaN: "-"), after `skip`. */
+static void
+report_exact_cells(char *cells, int skip, int nextra, int ncols,
+    const double *extra)
 {
-	char *cells = report_cells(nrows, ncols, nruns, values);
-	int *width = xcalloc((size_t)ncols + 1, sizeof *width);
-	const char *cell;
+	for (int i = 0; i < nextra * ncols; i++) {
+		char *cell = cells + ((size_t)skip * ncols + i) * REPORT_CELL;
 
+		if (isnan(extra[i]))
+			snprintf(cell, REPORT_CELL, "-");
+		else
+			report_cell(cell, REPORT_CELL, extra[i], NULL);
+	}
+}
+
+/* report_table_print, with nextra more rows of exact values below (one
+ * value a cell, no ± over runs; NaN prints "-"). */
+static void
+report_table_print_extra(FILE *fp, const char *corner,
+    const char *const *rows, int nrows, const char *const *cols, int ncols,
+    int nruns, const double *values, int nextra, const char *const *xrows,
+    const double *extra)
+{
+	char *body = nrows > 0 ? report_cells(nrows, ncols, nruns, values) :
+	    NULL;
+	char *cells = xmalloc((size_t)(nrows + nextra) * ncols * REPORT_CELL);
+	int *width = xcalloc((size_t)ncols + 1, sizeof *width);
+	int total = nrows + nextra;
+	const char **names = xmalloc((size_t)total * sizeof *names), *cell;
+
+	if (body != NULL)
+		memcpy(cells, body, (size_t)nrows * ncols * REPORT_CELL);
+	report_exact_cells(cells, nrows, nextra, ncols, extra);
+	for (int r = 0; r < total; r++)
+		names[r] = r < nrows ? rows[r] : xrows[r - nrows];
 	width[0] = report_width(corner);
-	for (int r = 0; r < nrows; r++)
-		if (report_width(rows[r]) > width[0])
-			width[0] = report_width(rows[r]);
+	for (int r = 0; r < total; r++)
+		if (report_width(names[r]) > width[0])
+			width[0] = report_width(names[r]);
 	for (int c = 0; c < ncols; c++) {
 		width[c + 1] = report_width(cols[c]);
-		for (int r = 0; r < nrows; r++) {
+		for (int r = 0; r < total; r++) {
 			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			if (report_width(cell) > width[c + 1])
 				width[c + 1] = report_width(cell);
@@ -96,9 +122,9 @@ report_table_print(FILE *fp, const char *corner, const char *const *rows,
 		fprintf(fp, "  %*s%s", width[c + 1] - report_width(cols[c]), "",
 		    cols[c]);
 	fputc('\n', fp);
-	for (int r = 0; r < nrows; r++) {
-		fprintf(fp, "%s%*s", rows[r], width[0] - report_width(rows[r]),
-		    "");
+	for (int r = 0; r < total; r++) {
+		fprintf(fp, "%s%*s", names[r],
+		    width[0] - report_width(names[r]), "");
 		for (int c = 0; c < ncols; c++) {
 			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			fprintf(fp, "  %*s%s", width[c + 1] - report_width(cell),
@@ -106,8 +132,20 @@ report_table_print(FILE *fp, const char *corner, const char *const *rows,
 		}
 		fputc('\n', fp);
 	}
+	free(names);
 	free(width);
 	free(cells);
+	free(body);
+}
+
+/* Print a table of the mean (± std) over runs, with right-aligned columns. */
+void
+report_table_print(FILE *fp, const char *corner, const char *const *rows,
+    int nrows, const char *const *cols, int ncols, int nruns,
+    const double *values)
+{
+	report_table_print_extra(fp, corner, rows, nrows, cols, ncols, nruns,
+	    values, 0, NULL, NULL);
 }
 
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
@@ -156,6 +194,59 @@ report_layers_print(FILE *fp, int L, int nruns, const double *logs)
 	report_table_print(fp, "method", rows, REPORT_ROWS, cols, L, nruns,
 	    logs);
 	free(cols);
+}
+
+/* The same table, then th's lines (if not NULL) as a table of their own. */
+void
+report_layers_print_theory(FILE *fp, int L, int nruns, const double *logs,
+    const struct theory_lines *th)
+{
+	const char *xrows[REPORT_THEORY_ROWS];
+	const char **cols;
+	double *extra;
+
+	report_layers_print(fp, L, nruns, logs);
+	if (th == NULL)
+		return;
+	cols = report_numbered("k=", 1, L);
+	extra = xdoubles((size_t)REPORT_THEORY_ROWS * L);
+	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
+		xrows[w] = theory_line_name(w);
+		for (int k = 1; k <= L; k++)
+			extra[w * L + k - 1] = theory_lines_log(th, w, k);
+	}
+	report_theory_note(fp);
+	report_table_print_extra(fp, "theory", NULL, 0, cols, L, 1, NULL,
+	    REPORT_THEORY_ROWS, xrows, extra);
+	free(extra);
+	free(cols);
+}
+
+/* The comment lines saying what the theory lines are. */
+void
+report_theory_note(FILE *fp)
+{
+	fputs("# theory, ln of the expected error (doc/math.md §8): the least "
+	    "of any one-layer\n# model, and of a pre model whose layers are "
+	    "A_l = a_l inv(Sigma)\n", fp);
+}
+
+/* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of the theory
+ * lines per read-out, null where not defined. */
+json_t *
+report_theory_json(int L, const struct theory_lines *th)
+{
+	json_t *obj = json_object();
+	double *x = xdoubles((size_t)L);
+
+	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
+		for (int k = 1; k <= L; k++)
+			x[k - 1] = theory_lines_log(th, w, k);
+		json_object_set_new(obj, theory_line_key(w),
+		    report_json_reals(x, L));
+	}
+	free(x);
+	return obj;
 }
 
 /* {"model": [L], "gd": [L], ...}: run `run` (which 0), mean (1) or std (2). */

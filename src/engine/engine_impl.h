@@ -27,6 +27,7 @@
 #include "memscope/model.h"
 #include "memscope/pool.h"
 #include "memscope/task.h"
+#include "memscope/theory.h"
 #include "memscope/trace.h"
 
 struct engine_qitem {
@@ -112,6 +113,7 @@ struct engine_run {
 	int base_L;
 	double *base[BASELINE_COUNT];	/* (L+1) */
 	double *base_step[BASELINE_COUNT];	/* (L+1) */
+	struct theory_lines theory;	/* with the baselines (theory.h) */
 
 	double step_sec;	/* a step's measured duration (running mean) */
 	double rate_time, sps;

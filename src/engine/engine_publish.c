@@ -184,6 +184,8 @@ engine_publish(struct engine *e)
 	task_dist_sigma_inv(&t->dist, s->sigma_inv);
 	s->have_baselines = m->have_base && m->base_L == L;
 	if (s->have_baselines)
+		s->theory = m->theory;
+	if (s->have_baselines)
 		for (b = 0; b < BASELINE_COUNT; b++) {
 			memcpy(s->base_mse[b], m->base[b],
 			    (L + 1) * sizeof(double));

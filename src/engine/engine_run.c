@@ -23,6 +23,7 @@
 #include "engine_impl.h"
 #include "memscope/clock.h"
 #include "memscope/runner.h"
+#include "memscope/theory.h"
 #include "memscope/xmalloc.h"
 
 /* What a configuration is, for messages: "pre lfom H1 L5 iso". */
@@ -382,6 +383,7 @@ engine_run_baselines(struct engine *e, struct engine_run *r)
 		memcpy(r->base[b], tab.mse[b], (L + 1) * sizeof(double));
 		memcpy(r->base_step[b], tab.step[b], (L + 1) * sizeof(double));
 	}
+	theory_lines_compute(&r->t->cfg, &r->t->dist, &r->theory);
 	r->base_L = L;
 	r->have_base = true;
 	baseline_table_free(&tab);

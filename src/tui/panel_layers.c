@@ -1,16 +1,19 @@
 /*
  * The per-layer panel: the test error (ln MSE) after each layer's read-out
  * l = 1..L of every visible run, against l, beside CG, GD and Nesterov
- * after k = 0..L iterations on the focused run's test batch, as a chart:
- * one line per series in its colour, each point marked with the series'
- * mark (the run's number, C, G, N), so the lines stay apart without colour.
+ * after k = 0..L iterations on the focused run's test batch, and the
+ * expected error of the best depth-l schedule A_j = a_j Σ⁻¹ (theory.h), as
+ * a chart: one line per series in its colour, each point marked with the
+ * series' mark (the run's number, C, G, N, *), so the lines stay apart
+ * without colour.
  * A legend above names them. Where there is room the same numbers follow
  * as a table (below the chart, or beside it when the panel is wide but
  * short): a column per visible run and per method, momentum included, the
  * best of each row bold and underlined (the runs' numbers are in the
  * model's colour, bold in the themes: bold alone would not single the best
- * out, least of all without colour), columns dropped from the right when
- * narrow (the runs first, so CG and GD stay).
+ * out, least of all without colour; the schedule, a bound, never counts
+ * as the best), columns dropped from the right when narrow (the runs
+ * first, so CG and GD stay).
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,19 +23,22 @@
 #include "memscope/plot.h"
 
 struct layers_ref {
-	enum baseline b;
+	enum baseline b;	/* BASELINE_COUNT: the theory schedule */
 	enum colour_role col;
 	const char *mark;	/* on the chart's points */
 	const char *head;	/* the table's and legend's name */
+	const char *head_ascii;	/* NULL: head */
 };
 
 static const struct layers_ref layers_refs[] = {
-	{ BASELINE_CG, COL_REF_CG, "C", "CG" },
-	{ BASELINE_GD, COL_REF_GD, "G", "GD" },
-	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "N", "Nest" },
-	{ BASELINE_MOMENTUM, COL_REF_MOMENTUM, "M", "mom" },
+	{ BASELINE_CG, COL_REF_CG, "C", "CG", NULL },
+	{ BASELINE_GD, COL_REF_GD, "G", "GD", NULL },
+	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "N", "Nest", NULL },
+	/* the best pre model of depth l with A_j = a_j Σ⁻¹ (theory.h) */
+	{ BASELINE_COUNT, COL_DIM, "*", "aΣ⁻¹", "aS^-1" },
+	{ BASELINE_MOMENTUM, COL_REF_MOMENTUM, "M", "mom", NULL },
 };
-#define LAYERS_NCHART 3		/* the chart's: CG, GD, Nesterov */
+#define LAYERS_NCHART 4		/* the chart's: CG, GD, Nesterov, schedule */
 #define LAYERS_NREFS ((int)(sizeof layers_refs / sizeof layers_refs[0]))
 #define LAYERS_W 8		/* cells per table column */
 #define LAYERS_LEFT 6		/* the chart's y labels */
@@ -54,8 +60,20 @@ layers_run_mse(const struct snapshot_run *r, int l)
 static double
 layers_ref_mse(const struct snapshot *s, int ref, int k)
 {
-	return s->have_baselines && k >= 0 && k <= s->cfg.layers ?
-	    s->base_mse[layers_refs[ref].b][k] : NAN;
+	if (!s->have_baselines || k < 0 || k > s->cfg.layers)
+		return NAN;
+	if (layers_refs[ref].b != BASELINE_COUNT)
+		return s->base_mse[layers_refs[ref].b][k];
+	return k >= 1 && k <= THEORY_MAX_LAYERS && k <= s->theory.layers ?
+	    s->theory.schedule[k - 1] : NAN;
+}
+
+/* Reference ref's name in the table and legend. */
+static const char *
+layers_ref_head(const struct canvas *c, int ref)
+{
+	return !c->g->utf8 && layers_refs[ref].head_ascii != NULL ?
+	    layers_refs[ref].head_ascii : layers_refs[ref].head;
 }
 
 static double
@@ -141,7 +159,7 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		const struct snapshot_run *r = cols[i].run >= 0 ?
 		    &s->runs[cols[i].run] : NULL;
 		const char *h = r != NULL ? (c->g->utf8 ? r->label :
-		    r->label_ascii) : layers_refs[cols[i].ref].head;
+		    r->label_ascii) : layers_ref_head(c, cols[i].ref);
 		int hw = canvas_text_width(h);
 
 		if (hw > LAYERS_W - 1)
@@ -165,6 +183,10 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		best = -1;
 		bv = INFINITY;
 		for (i = 0; i < ncols; i++) {
+			/* the theory line bounds a family: not a contender */
+			if (cols[i].run < 0 &&
+			    layers_refs[cols[i].ref].b == BASELINE_COUNT)
+				continue;
 			v = layers_value(s, &cols[i], l);
 			if (isfinite(v) && v < bv) {
 				bv = v;
@@ -232,7 +254,8 @@ layers_legend(const struct snapshot *s, struct canvas *c, struct rect in)
 	for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++)
 		if (!layers_legend_item(c, in, &x, &y, in.y + 1,
 		    layers_refs[i].mark, layers_refs[i].col,
-		    i == 2 ? "Nesterov" : layers_refs[i].head))
+		    i == 2 ? "Nesterov" : i == 3 ? (c->g->utf8 ?
+		    "best a·Σ⁻¹" : "best a*S^-1") : layers_ref_head(c, i)))
 			return 2;
 	return y - in.y + 1;
 }
@@ -313,10 +336,14 @@ layers_chart(const struct snapshot *s, struct canvas *c, struct rect in)
 	/* lines first (the methods, the runs, the focused run on top), then
 	 * every mark over them */
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++)
-			layers_series(&p, c, s->base_mse[layers_refs[i].b], 0,
-			    Lb + 1, layers_refs[i].col, layers_refs[i].mark,
-			    pass == 1);
+		for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++) {
+			double v[64];
+
+			for (k = 0; k <= Lb && k < 64; k++)
+				v[k] = layers_ref_mse(s, i, k);
+			layers_series(&p, c, v, 0, Lb + 1, layers_refs[i].col,
+			    layers_refs[i].mark, pass == 1);
+		}
 		for (i = 0; i <= s->nruns; i++) {
 			const struct snapshot_run *r = i < s->nruns ?
 			    &s->runs[i] : fr;

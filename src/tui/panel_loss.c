@@ -5,7 +5,8 @@
  * told apart; the focused run drawn last, on top, its legend label bold.
  * With smoothing, the EMA curves lie over their raw curves, faded. The
  * focused run's data changes are vertical marks, its reference lines what
- * CG, tuned GD and Nesterov reach after L iterations on its test batch.
+ * CG, tuned GD and Nesterov reach after L iterations on its test batch and
+ * the expected error of the best L-layer schedule A_l = a_l Σ⁻¹ (theory.h).
  *
  * Layout inside the frame: the legend (one or two rows: runs, then the
  * train/test key and the reference lines), the plot with y ticks on the
@@ -30,16 +31,20 @@
 #include "memscope/xmalloc.h"
 
 struct loss_ref {
-	enum baseline b;
+	enum baseline b;	/* BASELINE_COUNT: the theory schedule */
 	enum colour_role col;
 	const char *name;	/* right margin, 2 cells */
 	const char *legend;
+	const char *legend_ascii;	/* NULL: legend */
 };
 
 static const struct loss_ref loss_refs[] = {
-	{ BASELINE_CG, COL_REF_CG, "CG", "CG" },
-	{ BASELINE_GD, COL_REF_GD, "GD", "GD" },
-	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "Nv", "Nesterov" },
+	{ BASELINE_CG, COL_REF_CG, "CG", "CG", NULL },
+	{ BASELINE_GD, COL_REF_GD, "GD", "GD", NULL },
+	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "Nv", "Nesterov", NULL },
+	/* the best pre model of L layers A_l = a_l Σ⁻¹ (theory.h) */
+	{ BASELINE_COUNT, COL_DIM, "Th", "best a·Σ⁻¹",
+	    "best a*S^-1" },
 };
 #define LOSS_NREFS ((int)(sizeof loss_refs / sizeof loss_refs[0]))
 
@@ -69,6 +74,18 @@ static double
 loss_ln(double v)
 {
 	return isfinite(v) && v > 0 ? log(v) : NAN;
+}
+
+/* Reference i's MSE at the focused model's depth (NaN: none). */
+static double
+loss_ref_mse(const struct snapshot *s, int i)
+{
+	enum baseline b = loss_refs[i].b;
+
+	if (b != BASELINE_COUNT)
+		return s->base_mse[b][s->L];
+	return s->L <= THEORY_MAX_LAYERS && s->theory.layers >= s->L ?
+	    s->theory.schedule[s->L - 1] : NAN;
 }
 
 /* The visible runs' series, the focused one last. */
@@ -162,7 +179,7 @@ loss_y_range(const struct loss_frame *f, double x0, double x1, double *lo,
 	if (s->have_baselines && s->L >= 1)
 		for (i = 0; i < LOSS_NREFS; i++)
 			loss_extend(lo, hi,
-			    loss_ln(s->base_mse[loss_refs[i].b][s->L]));
+			    loss_ln(loss_ref_mse(s, i)));
 }
 
 /* One legend entry: a sample line or a reference glyph, then text. */
@@ -205,16 +222,21 @@ loss_items(const struct loss_frame *f, const struct canvas *c, int k,
 	if (!s->have_baselines || s->L < 1)
 		return n;
 	for (i = 0; i < LOSS_NREFS; i++) {
+		const char *legend = !c->g->utf8 &&
+		    loss_refs[i].legend_ascii != NULL ?
+		    loss_refs[i].legend_ascii : loss_refs[i].legend;
+
+		if (!isfinite(loss_ln(loss_ref_mse(s, i))))
+			continue;
 		memset(&it[n], 0, sizeof it[n]);
 		it[n].ref = true;
 		it[n].pen.col = loss_refs[i].col;
 		if (k == 0)
 			snprintf(it[n].text, sizeof it[0].text, "%s %s",
-			    loss_refs[i].legend, panel_log(s->base_mse[
-			    loss_refs[i].b][s->L], v, sizeof v));
+			    legend, panel_log(loss_ref_mse(s, i), v, sizeof v));
 		else
 			snprintf(it[n].text, sizeof it[0].text, "%s", k == 1 ?
-			    loss_refs[i].legend : loss_refs[i].name);
+			    legend : loss_refs[i].name);
 		n++;
 	}
 	return n;
@@ -355,7 +377,7 @@ loss_refs_draw(const struct snapshot *s, struct canvas *c,
 	if (!s->have_baselines || s->L < 1)
 		return;
 	for (i = 0; i < LOSS_NREFS; i++) {
-		double v = loss_ln(s->base_mse[loss_refs[i].b][s->L]);
+		double v = loss_ln(loss_ref_mse(s, i));
 		int row;
 
 		if (!isfinite(v))
