@@ -67,7 +67,13 @@ struct figure {
 	int nlines;
 	struct figure_line lines[FIGURES_MAX_LINES];
 	const char *note;	/* printed under the table, or NULL */
+	const char *ref;	/* what the paper column holds; NULL:
+				 * FIGURES_PAPER_REF */
 };
+
+/* The paper column of the original paper's figures. */
+#define FIGURES_PAPER_REF "paper: doc/math.md \xc2\xa7" "7 (read off the " \
+    "plots, \xc2\xb1" "0.05)"
 
 /* The number of figures. */
 int figures_count(void);

@@ -56,6 +56,12 @@ double theory_schedule_mse(int d, int n, int L, const double *a,
 int theory_schedule(int d, int n, int L, const double *eig,
     enum ms_wstar prior, double *a, double *mse);
 
+/* The best expected query error of the authors' learned LFOM (doc/math.md
+ * §11) after K ≤ THEORY_MAX_LAYERS steps with coefficients γ_i = c_i·1 on
+ * isotropic data, w* ~ N(0, I), m gradient points; its c (K) into c (may
+ * be NULL). NaN for K out of range. */
+double theory_shared_lfom(int d, int m, int K, double *c);
+
 /* The reference lines of a run, per read-out. */
 struct theory_lines {
 	int layers;		/* L: read-outs 1..L */

@@ -1,10 +1,12 @@
 /*
  * The paper's figures (figures.h): the catalogue and the paper's values.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "memscope/figures.h"
+#include "memscope/theory.h"
 
 /* doc/math.md §7, read off the authors' plots (about ±0.05). */
 static const double paper_1a_cg[] = { 0.73, 0.20, -0.53, -1.48 };
@@ -71,6 +73,44 @@ setup_direct_few_long(struct ms_config *cfg)
 	cfg->steps = 5 * FIGURES_STEPS;
 }
 
+/* The Monte Carlo values of the shared form's ceiling (19 points). */
+static const double paper_direct_ceiling[] = { 0.180, -0.085, -0.554, -0.845 };
+/* ... and of GD with the best step at each iteration. */
+static const double paper_direct_gd[] = { 0.182, -0.942, -1.899, -2.776 };
+/* The best a_l Σ⁻¹ schedule at n = 20 (the Monte Carlo). */
+static const double paper_schedule[] = { 0.142, -1.023, -2.029, -2.947 };
+
+/* The gradient points of a line: n, or n - 1 under the quirks. */
+static int
+figures_points(const struct ms_config *cfg)
+{
+	return cfg->quirks && cfg->context > 1 ? cfg->context - 1 :
+	    cfg->context;
+}
+
+/* Theory: the best schedule A_l = a_l Σ⁻¹ of cfg's depth, on its points
+ * (doc/math.md §8); on iso data, GD with the best step at each iteration. */
+static double
+theory_schedule_line(const struct ms_config *cfg)
+{
+	struct theory_lines th;
+	struct ms_config c = *cfg;
+
+	c.context = figures_points(cfg);
+	if (theory_lines_config(&c, &th, NULL, 0) != 0)
+		return NAN;
+	return theory_lines_log(&th, 1, c.layers);
+}
+
+/* Theory: the best the authors' shared-coefficient LFOM can reach after
+ * K = cfg->layers steps (doc/math.md §11; isotropic data). */
+static double
+theory_shared_line(const struct ms_config *cfg)
+{
+	return log(theory_shared_lfom(cfg->dim, figures_points(cfg),
+	    cfg->layers, NULL));
+}
+
 #define FIGURES_YTEST "log test loss (mean \xc2\xb1 std over runs)"
 #define FIGURES_YTRAIN "log training loss (mean \xc2\xb1 std over runs)"
 
@@ -88,11 +128,11 @@ static const struct figure figures[] = {
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
 		  .paper = paper_1a_cg } },
 	  "the paper's CG used 19 of the 20 context points (--quirks "
-	  "does the same)" },
+	  "does the same)", NULL },
 	{ "1b", "Fig. 1b: CGD Memformer, preconditioned",
 	  "pre+cgd Memformer vs pre linear transformer vs CG; "
 	  "non-isotropic data; test batch",
-	  FIGURES_YTEST, MS_DATA_PAPER, 4, 3, {
+	  FIGURES_YTEST, MS_DATA_PAPER, 4, 4, {
 		{ .name = "pre+cgd Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_CGD,
 		  .paper = paper_1b_mem },
@@ -100,12 +140,16 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
 		  .paper = paper_1b_lt },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_1a_cg } },
-	  "CG's paper values are Fig. 1a's (same data; 19 of the 20 points)" },
+		  .paper = paper_1a_cg },
+		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
+		  .theory = theory_schedule_line, .paper = paper_schedule } },
+	  "CG's paper values are Fig. 1a's (same data; 19 of the 20 points); "
+	  "the schedule is computed (doc/math.md \xc2\xa7" "8), its reference "
+	  "values a Monte Carlo estimate, not the paper's", NULL },
 	{ "2a", "Fig. 2a: LFOM Memformer, non-isotropic data",
 	  "pre+lfom Memformer vs pre linear transformer vs CG; "
 	  "non-isotropic data; test batch",
-	  FIGURES_YTEST, MS_DATA_PAPER, 4, 3, {
+	  FIGURES_YTEST, MS_DATA_PAPER, 4, 4, {
 		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
 		  .paper = paper_2a_mem },
@@ -113,13 +157,15 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
 		  .paper = paper_1b_lt },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_1a_cg } },
+		  .paper = paper_1a_cg },
+		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
+		  .theory = theory_schedule_line, .paper = paper_schedule } },
 	  "the linear transformer's paper values are Fig. 1b's; CG's are "
-	  "Fig. 1a's (19 of the 20 points)" },
+	  "Fig. 1a's (19 of the 20 points); the schedule as in Fig. 1b", NULL },
 	{ "2b", "Fig. 2b: LFOM Memformer, isotropic data",
 	  "pre+lfom Memformer vs pre linear transformer vs CG; "
 	  "isotropic data; test batch",
-	  FIGURES_YTEST, MS_DATA_ISO, 4, 3, {
+	  FIGURES_YTEST, MS_DATA_ISO, 4, 4, {
 		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
 		  .paper = paper_2b_mem },
@@ -127,8 +173,11 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
 		  .paper = paper_2b_lt },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_2b_cg } },
-	  NULL },
+		  .paper = paper_2b_cg },
+		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
+		  .theory = theory_schedule_line, .paper = paper_schedule } },
+	  "the schedule is computed (doc/math.md \xc2\xa7" "8), its reference "
+	  "values a Monte Carlo estimate, not the paper's", NULL },
 	{ "deep", "Deeper models (memscope's own)",
 	  "pre+lfom Memformer vs pre linear transformer vs CG at L = 1..6; "
 	  "non-isotropic data; test batch",
@@ -139,7 +188,7 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE },
 		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG } },
 	  "Fig. 2a's models trained deeper (L = 5, 6 added); no paper "
-	  "values (the later paper's Fig. 3 is figures 3a and 3b)" },
+	  "values (the later paper's Fig. 3 is figures 3a and 3b)", NULL },
 	{ "4", "Fig. 4: few training prompts (B = 1, 10)",
 	  "pre+lfom Memformer trained on B = 1 or 10 prompts vs CG on those "
 	  "prompts; non-isotropic data; training batch",
@@ -155,7 +204,7 @@ static const struct figure figures[] = {
 		{ .name = "CG B=10", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
 		  .batch = 10, .on_train = true } },
 	  "evaluated on the training prompts (doc/math.md \xc2\xa7" "5); no "
-	  "paper values" },
+	  "paper values", NULL },
 	{ "5", "Fig. 5: attention heads",
 	  "pre+lfom Memformer with 1, 2, 3 heads; non-isotropic data; "
 	  "training batch and test batch",
@@ -178,7 +227,7 @@ static const struct figure figures[] = {
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
 		  .heads = 3 } },
 	  "heads are summed (doc/math.md \xc2\xa7" "2); one training gives both "
-	  "the training-batch and the test-batch value; no paper values" },
+	  "the training-batch and the test-batch value; no paper values", NULL },
 	{ "momentum", "Appendix: Memformer vs heavy-ball momentum",
 	  "momentum (eta 0.005, beta 0.9) vs pre+lfom Memformer; "
 	  "non-isotropic data; test batch",
@@ -188,7 +237,7 @@ static const struct figure figures[] = {
 		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
 	  "momentum's step and coefficient are the paper's (doc/math.md "
-	  "\xc2\xa7" "6)" },
+	  "\xc2\xa7" "6)", NULL },
 	{ "nesterov", "Appendix: Memformer vs Nesterov",
 	  "Nesterov (eta 0.03, beta 0.9) vs pre+lfom Memformer; "
 	  "non-isotropic data; test batch",
@@ -198,22 +247,31 @@ static const struct figure figures[] = {
 		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
 	  "Nesterov's step and coefficient are the paper's (doc/math.md "
-	  "\xc2\xa7" "6)" },
+	  "\xc2\xa7" "6)", NULL },
 	{ "direct", "An LFOM learned directly, without a transformer",
 	  "learned LFOM (authors' shared form, and one coefficient per pair "
 	  "of steps) vs per-step tuned GD; isotropic data; 19-point "
 	  "gradient; test batch",
-	  FIGURES_YTEST, MS_DATA_ISO, 4, 3, {
+	  FIGURES_YTEST, MS_DATA_ISO, 4, 5, {
 		{ .name = "direct LFOM (shared)", .kind = FIGURE_MODEL,
 		  .setup = setup_direct, .paper = paper_direct },
 		{ .name = "direct LFOM (pairs)", .kind = FIGURE_MODEL,
 		  .setup = setup_direct_pairs },
-		{ .name = "GD (19 points)", .kind = FIGURE_BASELINE,
-		  .method = BASELINE_GD, .setup = setup_quirks } },
+		{ .name = "GD, one step (19 points)", .kind = FIGURE_BASELINE,
+		  .method = BASELINE_GD, .setup = setup_quirks },
+		{ .name = "shared-form ceiling", .kind = FIGURE_THEORY,
+		  .setup = setup_quirks, .theory = theory_shared_line,
+		  .paper = paper_direct_ceiling },
+		{ .name = "best per-step GD", .kind = FIGURE_THEORY,
+		  .setup = setup_quirks, .theory = theory_schedule_line,
+		  .paper = paper_direct_gd } },
 	  "K = L steps; the authors' gradient used 19 of the 20 points, and "
 	  "so do the models and GD here (GD's step is tuned for each K on a "
 	  "separate batch); Adam lr 1e-3 on one batch of 1000, tested on "
-	  "5000 fresh prompts" },
+	  "5000 fresh prompts; the two theory lines are exact (doc/math.md "
+	  "\xc2\xa7" "8, \xc2\xa7" "11)",
+	  "reference: the authors' learned LFOM, and Monte Carlo values of "
+	  "the ceiling and of per-step GD (doc/math.md \xc2\xa7" "11)" },
 	{ "direct-cg", "A learned LFOM on few prompts, against CG",
 	  "learned LFOM (shared form) trained on B = 10 or 100 prompts vs CG "
 	  "on those prompts; isotropic data; 19 points; training batch",
@@ -232,7 +290,8 @@ static const struct figure figures[] = {
 		  .on_train = true } },
 	  "Adam lr 1e-2; B = 10 trains 1000 steps, B = 100 5000; scored on "
 	  "the training prompts; at B = 10 the runs spread over tens of nats "
-	  "(an exact fit of 10 prompts is reached or not)" },
+	  "(an exact fit of 10 prompts is reached or not)",
+	  "reference: the authors' learned LFOM (doc/math.md \xc2\xa7" "11)" },
 };
 #define FIGURES_N ((int)(sizeof figures / sizeof figures[0]))
 

@@ -323,15 +323,15 @@ reproduce_report_table(FILE *out, const struct reproduce_opts *o,
 	fprintf(out, "\nFigure %s: %s\n", f->id, f->what);
 	if (r->K == 1)
 		fprintf(out, "  natural log of the mean squared query error; one "
-		    "run (seed %llu), so no spread; paper: doc/math.md \xc2\xa7" "7 "
-		    "(read off the plots, \xc2\xb1" "0.05)\n",
-		    (unsigned long long)o->seed);
+		    "run (seed %llu), so no spread; %s\n",
+		    (unsigned long long)o->seed, f->ref != NULL ? f->ref :
+		    FIGURES_PAPER_REF);
 	else
 		fprintf(out, "  natural log of the mean squared query error; mean "
-		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); paper: "
-		    "doc/math.md \xc2\xa7" "7 (read off the plots, \xc2\xb1" "0.05)\n",
+		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); %s\n",
 		    r->K, (unsigned long long)o->seed,
-		    (unsigned long long)(o->seed + r->K - 1));
+		    (unsigned long long)(o->seed + r->K - 1), f->ref != NULL ?
+		    f->ref : FIGURES_PAPER_REF);
 	fprintf(out, "  %-*s  %2s  %17s  %7s  %7s\n", w, "model", "L",
 	    "memscope", "paper", "diff");
 	for (int l = 0; l < f->nlines; l++) {
@@ -368,9 +368,11 @@ reproduce_report_table(FILE *out, const struct reproduce_opts *o,
 				snprintf(d, sizeof d, "-");
 			}
 			any_flag |= flag;
-			if (r->K == 1)	/* no "± 0.000" */
-				fprintf(out, "  %-*s  %2d  %17s  %7s  %7s", w,
-				    L == 1 ? ln->name : "", L, m, p, d);
+			/* no "± 0.000" from one run, nor for a theory line */
+			if (r->K == 1 || ln->kind == FIGURE_THEORY)
+				fprintf(out, "  %-*s  %2d  %17s  %7s  %7s%s", w,
+				    L == 1 ? ln->name : "", L, m, p, d,
+				    flag ? " !" : "");
 			else
 				fprintf(out, "  %-*s  %2d  %8s \xc2\xb1 %6s  %7s  "
 				    "%7s%s", w, L == 1 ? ln->name : "", L, m, s,
