@@ -61,6 +61,8 @@ int theory_schedule(int d, int n, int L, const double *eig,
  * isotropic data, w* ~ N(0, I), m gradient points; its c (K) into c (may
  * be NULL). NaN for K out of range. */
 double theory_shared_lfom(int d, int m, int K, double *c);
+/* The exact expected error of that form with the coefficients c (K). */
+double theory_shared_lfom_mse(int d, int m, int K, const double *c);
 
 /* The reference lines of a run, per read-out. */
 struct theory_lines {

@@ -130,21 +130,42 @@ tl_simplex(const struct tl_problem *pr, double *x, double step)
 	return f[0];
 }
 
+/* The problem of d, m, K: the moments m^j E tr S^j, j ≤ 2K. */
+static void
+tl_problem_init(struct tl_problem *pr, int d, int m, int K)
+{
+	double S[2 * TL_MAXK + 1], mj = 1;
+
+	pr->d = d;
+	pr->K = K;
+	theory_wishart_moments(d, m, 2 * K, S);
+	for (int j = 0; j <= 2 * K; j++, mj *= m)
+		pr->mom[j] = mj * S[j];
+}
+
+/* The exact expected error of the shared form with coefficients c. */
+double
+theory_shared_lfom_mse(int d, int m, int K, const double *c)
+{
+	struct tl_problem pr;
+
+	if (K < 1 || K > TL_MAXK)
+		return NAN;
+	tl_problem_init(&pr, d, m, K);
+	return tl_error(&pr, c);
+}
+
 /* The shared form's best expected error after K steps (see above). */
 double
 theory_shared_lfom(int d, int m, int K, double *c)
 {
 	struct tl_problem pr;
-	double S[2 * TL_MAXK + 1], best = INFINITY, x[TL_MAXK], mj = 1;
+	double best = INFINITY, x[TL_MAXK];
 	double h = 1.0 / (m + d + 1);
 
 	if (K < 1 || K > TL_MAXK)
 		return NAN;
-	pr.d = d;
-	pr.K = K;
-	theory_wishart_moments(d, m, 2 * K, S);
-	for (int j = 0; j <= 2 * K; j++, mj *= m)
-		pr.mom[j] = mj * S[j];
+	tl_problem_init(&pr, d, m, K);
 	/* starts: one GD step then nothing; GD at the one-step optimum;
 	 * each restarted from where it ended, with smaller steps */
 	for (int st = 0; st < 2; st++) {
