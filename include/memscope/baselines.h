@@ -18,6 +18,7 @@ enum baseline {
 	BASELINE_NESTEROV,
 	BASELINE_CG,		/* conjugate gradient, exact line search */
 	BASELINE_LSQ,		/* the least-squares solution at every k ≥ 1 */
+	BASELINE_NS,		/* Newton–Schulz: M ← M(2I − HM), w_k = M_k b */
 	BASELINE_COUNT
 };
 
@@ -28,7 +29,8 @@ struct baseline_params {
 	const double *sigma_inv;	/* (d, d), for BASELINE_GD_ORACLE */
 };
 
-/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"). */
+/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg",
+ * "lsq", "schulz"). */
 const char *baseline_name(enum baseline b);
 
 /*
@@ -66,6 +68,17 @@ int baselines_evaluate_cancel(const struct ms_config *cfg,
     const struct task_dist *dist, const struct task_batch *test, int iters,
     struct baseline_table *out, const atomic_int *cancel);
 void baseline_table_free(struct baseline_table *t);
+
+/* What one iteration of method b costs, in words, for a table's note
+ * (NULL: a matrix-vector product with H or less, like GD's). */
+const char *baseline_cost(enum baseline b);
+
+/*
+ * One Newton–Schulz step M ← M(2I − S M) for (d, d) S and M, in place;
+ * T (d, d) and row (d) are scratch. Then I − MS = (I − M_old S)².
+ */
+void baseline_ns_step(const double *S, double *M, double *T, double *row,
+    int d);
 
 /* Σ_i a_i b_i over d entries, summed in ascending i (the methods and the
  * step-through trace share it). */

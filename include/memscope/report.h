@@ -43,6 +43,8 @@ void report_layers_fill(double *logs, int L, const double *model_mse,
     const struct baseline_table *bt);
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void report_layers_print(FILE *fp, int L, int nruns, const double *logs);
+/* One "# name: cost" comment line per method costlier than GD's step. */
+void report_cost_notes(FILE *fp);
 /* {"model": [L], "gd": [L], ...} of one run's rows, or of the mean or the
  * std over runs (which = 0, 1, 2: run `run`, mean, std). */
 json_t *report_layers_json(int L, int nruns, const double *logs, int which,

@@ -29,6 +29,13 @@
  *               eigendecomposition with eigenvalues below BASELINE_RANK_TOL
  *               times the largest treated as zero. b lies in the range of H,
  *               so that is the minimum-norm least-squares solution.
+ *   Newton–     M_0 = αH with α = 1/λ_max(H)² = 1/‖HHᵀ‖₂ (λ_max from the
+ *   Schulz      Jacobi eigenvalues), M ← M(2I − HM), w_k = M_k b for k ≥ 1
+ *               (w_0 = 0 as for every method). I − M_{k+1}H = (I − M_kH)²,
+ *               so on the range of H the residual's eigenvalues 1 − αλ²
+ *               ∈ [0, 1) square each step; α = 2/λ_max² exactly would leave
+ *               the top one at −1, then 1, forever (doc/math.md §6). Each
+ *               step is two d×d products, 4d³ flops.
  *
  * Tuning (baselines_evaluate). When cfg->gd_step is 0, GD and oracle GD try
  * every step of a 51-point log grid on a separate tuning batch of
@@ -78,10 +85,11 @@ struct baseline_work {
 };
 
 static const char *baseline_names[BASELINE_COUNT] = {
-	"gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"
+	"gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq", "schulz"
 };
 
-/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"). */
+/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg",
+ * "lsq", "schulz"). */
 const char *
 baseline_name(enum baseline b)
 {
@@ -226,13 +234,12 @@ baseline_cholesky_solve(const double *H, const double *b, int d, double *L,
 }
 
 /*
- * Minimum-norm solution x = H⁺ b of symmetric positive semidefinite H by
- * cyclic Jacobi rotations: A ← Jᵀ A J until off-diagonal round-off, V the
- * product of the J, so H = V diag(A) Vᵀ. A and V are (d, d) scratch.
+ * Eigendecomposition of symmetric H by cyclic Jacobi rotations: A ← Jᵀ A J
+ * until off-diagonal round-off, V the product of the J, so
+ * H = V diag(A) Vᵀ. Returns the largest eigenvalue (at least 0).
  */
-static void
-baseline_pinv_solve(const double *H, const double *b, int d, double *A,
-    double *V, double *x)
+static double
+baseline_jacobi(const double *H, int d, double *A, double *V)
 {
 	double lmax = 0.0;
 
@@ -288,10 +295,22 @@ baseline_pinv_solve(const double *H, const double *b, int d, double *A,
 			}
 		}
 	}
-
 	for (int i = 0; i < d; i++)
 		if (A[i * d + i] > lmax)
 			lmax = A[i * d + i];
+	return lmax;
+}
+
+/*
+ * Minimum-norm solution x = H⁺ b of symmetric positive semidefinite H from
+ * its Jacobi eigendecomposition. A and V are (d, d) scratch.
+ */
+static void
+baseline_pinv_solve(const double *H, const double *b, int d, double *A,
+    double *V, double *x)
+{
+	double lmax = baseline_jacobi(H, d, A, V);
+
 	for (int i = 0; i < d; i++)
 		x[i] = 0.0;
 	for (int e = 0; e < d; e++) {
@@ -305,6 +324,17 @@ baseline_pinv_solve(const double *H, const double *b, int d, double *A,
 		for (int k = 0; k < d; k++)
 			x[k] += coef * V[k * d + e];
 	}
+}
+
+/* M_0 = H / λ_max(H)² into M (0 if H is 0); T is (d, d) scratch. */
+static void
+baseline_ns_start(const double *H, int d, double *M, double *T)
+{
+	double lmax = baseline_jacobi(H, d, M, T);
+	double alpha = lmax > 0.0 ? 1.0 / (lmax * lmax) : 0.0;
+
+	for (int i = 0; i < d * d; i++)
+		M[i] = alpha * H[i];
 }
 
 /*
@@ -402,6 +432,12 @@ baseline_run(enum baseline m, const struct baseline_params *p,
 			if (k == 0 && baseline_cholesky_solve(H, b, d, wk->A,
 			    w) != 0)
 				baseline_pinv_solve(H, b, d, wk->A, wk->V, w);
+			break;
+		case BASELINE_NS:	/* M in wk->A, scratch wk->V, wk->t */
+			if (k == 0)
+				baseline_ns_start(H, d, wk->A, wk->V);
+			baseline_ns_step(H, wk->A, wk->V, wk->t, d);
+			baseline_matvec(wk->A, b, d, w);
 			break;
 		default:
 			break;
@@ -693,9 +729,11 @@ baselines_evaluate_cancel(const struct ms_config *cfg,
 	if (baseline_set_mse(BASELINE_CG, &p, &test_set, iters, &wk, err,
 	    out->mse[BASELINE_CG], cancel) != 0 ||
 	    baseline_set_mse(BASELINE_LSQ, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_LSQ], cancel) != 0)
+	    out->mse[BASELINE_LSQ], cancel) != 0 ||
+	    baseline_set_mse(BASELINE_NS, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_NS], cancel) != 0)
 		goto out;
-	/* CG and LSQ take no step: their step arrays stay 0. */
+	/* CG, LSQ and Newton–Schulz take no step: their steps stay 0. */
 	rc = 0;
 out:
 	baseline_set_free(&tune_set);
