@@ -65,7 +65,7 @@ ls -a "$tmp" | grep -q '^\.memscope-' && fail "temporary file left behind"
 
 # a tiny run prints a table with every method
 run "tiny train" 0 train $tiny
-for row in model gd gd-oracle momentum nesterov cg lsq; do
+for row in model gd gd-oracle momentum nesterov cg lsq schulz; do
 	grep -q "^$row " "$tmp/out" || fail "tiny train: no $row row"
 done
 grep -q 'k=1 .*k=2' "$tmp/out" || fail "tiny train: no layer columns"
@@ -112,7 +112,7 @@ assert rows[-1]["test_mse"] != ""
 s = json.load(open(d + "/s.json"))
 assert s["config"]["layers"] == 2 and len(s["mean"]["model"]) == 2
 assert set(s["mean"]) == {"model", "gd", "gd-oracle", "momentum",
-                          "nesterov", "cg", "lsq"}
+                          "nesterov", "cg", "lsq", "schulz"}
 m = json.load(open(d + "/m.json"))
 assert m["format"] == "memscope-checkpoint" and m["version"] == 4
 # the history, decimated as the visualizer keeps it: every step here

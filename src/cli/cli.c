@@ -46,9 +46,13 @@ const struct cli_option cli_options[] = {
 	    "figure's)", NULL, 0 },
 	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH, { 0 },
 	    "feature dimension d, 1 to 512", NULL, 0 },
-	{ "context", 'n', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
-	    { 0 },
-	    "context points n per task, 1 to 100000", NULL, 0 },
+	{ "context", 'n', "N", CLI_SET, GROUP_MODEL,
+	    CLI_TASKS | CLI_BENCH | CLI_CHECKPOINT, { 0 },
+	    "context points n per task, 1 to 100000",
+	    "test at N context points, 1 to 100000, with the\n"
+	    "same parameters (the attention averages over N);\n"
+	    "refused for a model with per-token parameters\n"
+	    "(lfom) (default: the checkpoint's n)", CLI_CHECKPOINT },
 	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
 	    { 0 },
 	    "layers L, 1 to 64; the table has a column for\n"
@@ -352,13 +356,19 @@ const struct cli_command cli_commands[] = {
 	    "own distribution and seed (which reproduces train's table), or\n"
 	    "from another --data / --wstar (the rotation U of the checkpoint\n"
 	    "is kept) or another --seed, to see how the learned algorithm\n"
-	    "generalises. Keys of --config that eval does not take (the\n"
-	    "model's shape, training) are ignored: they come from the file.\n",
+	    "generalises. --context N tests the same parameters on tasks of\n"
+	    "N context points, the attention averaging over N, and the\n"
+	    "methods on the same tasks; a model with per-token parameters\n"
+	    "(lfom's Gamma) is refused with status 2. Keys of --config that\n"
+	    "eval does not take (the rest of the model's shape, training)\n"
+	    "are ignored: they come from the file.\n",
 	    "stdout: the same table as train. --csv: one row per method and\n"
-	    "layer, header method,k,mse,ln_mse. --json: the configuration\n"
-	    "and the table. A result that is not finite (an overflow) is\n"
-	    "never printed: a message names it and the exit status is 1.\n",
+	    "layer, header method,k,mse,ln_mse,context. --json: the\n"
+	    "configuration, the context used and the table. A result that\n"
+	    "is not finite (an overflow) is never printed: a message names\n"
+	    "it and the exit status is 1.\n",
 	    "  memscope eval --load model.json\n"
+	    "  memscope eval --load model.json --context 80\n"
 	    "  memscope eval --load model.json --data iso\n"
 	    "  memscope eval --load model.json --data kappa:50 --seed 7\n", NULL },
 	{ "baselines", CLI_BASELINES, "memscope baselines [OPTIONS]",
