@@ -130,7 +130,7 @@ cmp -s "$tmp/a.txt" "$tmp/b.txt" || fail "eval: the model row differs from train
 run "eval iso" 0 eval --load "$tmp/m.json" --data iso --seed 9 \
     --test-batch 40 --csv "$tmp/e.csv" --json "$tmp/e.json"
 grep -q 'data=iso' "$tmp/out" || fail "eval iso: data not changed"
-[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse" ] || fail "eval csv"
+[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse,context" ] || fail "eval csv"
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
     "$tmp/e.json" || fail "eval json does not parse"
 usage "eval bad data" eval --load "$tmp/m.json" --data kappa:abc
