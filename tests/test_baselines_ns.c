@@ -82,7 +82,7 @@ test_ns_residual_identity(void **state)
 	struct ms_config cfg;
 	struct task_dist dist;
 	struct task_batch tb;
-	double S[D * D], b[D], M[D * D], T[D * D], row[D];
+	double S[D * D], b[D], M[D * D], T[D * D], Wk[D * D];
 	double R0[D * D], R0sq[D * D], R1[D * D];
 
 	(void)state;
@@ -101,7 +101,7 @@ test_ns_residual_identity(void **state)
 		}
 		ns_residual(M, S, R0);
 		ns_mul(R0, R0, R0sq);
-		baseline_ns_step(S, M, T, row, D);
+		baseline_ns_step(S, M, T, Wk, D);
 		ns_residual(M, S, R1);
 		for (int i = 0; i < D * D; i++)
 			scale = fmax(scale, fabs(R0sq[i]) + 1.0);
@@ -112,6 +112,70 @@ test_ns_residual_identity(void **state)
 	}
 	task_batch_free(&tb);
 	task_dist_free(&dist);
+}
+
+/* The same identity at d = 40, where the products go to dgemm, from the
+ * start M_0 = S/λ_max² (then I − M_0S has eigenvalues 1 − λ²/λ_max² in
+ * [0, 1): its trace is below d). */
+static void
+test_ns_residual_identity_blas(void **state)
+{
+	enum { d = 40, m = 60 };
+	double *X = malloc(sizeof(double) * m * d);
+	double *S = calloc((size_t)d * d, sizeof(double));
+	double *M = malloc(sizeof(double) * d * d);
+	double *T = malloc(sizeof(double) * d * d);
+	double *Wk = malloc(sizeof(double) * d * d);
+	double *R0 = malloc(sizeof(double) * d * d);
+	double *R1 = malloc(sizeof(double) * d * d);
+	double A[d * d], eig[d], work[3 * d], tr = 0.0;
+
+	(void)state;
+	for (int i = 0; i < m * d; i++)
+		X[i] = sin(0.7 * i + 0.3) + 0.5 * cos(1.3 * i * i);
+	for (int j = 0; j < m; j++)
+		for (int r = 0; r < d; r++)
+			for (int c = 0; c < d; c++)
+				S[r * d + c] += X[j * d + r] * X[j * d + c];
+	baseline_ns_start(S, d, M, A, eig, work);
+	for (int step = 0; step < 3; step++) {
+		/* R = I − M S, by loops */
+		for (int r = 0; r < d; r++)
+			for (int c = 0; c < d; c++) {
+				double sum = 0.0;
+
+				for (int j = 0; j < d; j++)
+					sum += M[r * d + j] * S[j * d + c];
+				R0[r * d + c] = (r == c) - sum;
+			}
+		if (step == 0) {
+			for (int i = 0; i < d; i++)
+				tr += R0[i * d + i];
+			assert_true(tr > 0.0 && tr < d);
+		}
+		baseline_ns_step(S, M, T, Wk, d);
+		for (int r = 0; r < d; r++)
+			for (int c = 0; c < d; c++) {
+				double sum = 0.0, sq = 0.0;
+
+				for (int j = 0; j < d; j++) {
+					sum += M[r * d + j] * S[j * d + c];
+					sq += R0[r * d + j] * R0[j * d + c];
+				}
+				R1[r * d + c] = (r == c) - sum;
+				if (!(fabs(R1[r * d + c] - sq) <= 1e-10))
+					fail_msg("step %d (%d, %d): %.17g, "
+					    "%.17g", step, r, c, R1[r * d + c],
+					    sq);
+			}
+	}
+	free(X);
+	free(S);
+	free(M);
+	free(T);
+	free(Wk);
+	free(R0);
+	free(R1);
 }
 
 /* Once the distance to w* is small it squares (up to a task's constant),
@@ -306,6 +370,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ns_residual_identity),
+		cmocka_unit_test(test_ns_residual_identity_blas),
 		cmocka_unit_test(test_ns_quadratic),
 		cmocka_unit_test(test_ns_matches_reference),
 		cmocka_unit_test(test_ns_iteration0),

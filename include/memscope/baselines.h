@@ -73,11 +73,15 @@ void baseline_table_free(struct baseline_table *t);
  * (NULL: a matrix-vector product with H or less, like GD's). */
 const char *baseline_cost(enum baseline b);
 
+/* Newton–Schulz's start M = S / λ_max(S)² for (d, d) S (M = 0 if S = 0);
+ * A (d, d), eig (d) and work (3d) are scratch. */
+void baseline_ns_start(const double *S, int d, double *M, double *A,
+    double *eig, double *work);
 /*
  * One Newton–Schulz step M ← M(2I − S M) for (d, d) S and M, in place;
- * T (d, d) and row (d) are scratch. Then I − MS = (I − M_old S)².
+ * T and W (d, d) are scratch. Then I − MS = (I − M_old S)².
  */
-void baseline_ns_step(const double *S, double *M, double *T, double *row,
+void baseline_ns_step(const double *S, double *M, double *T, double *W,
     int d);
 
 /* Σ_i a_i b_i over d entries, summed in ascending i (the methods and the

@@ -29,13 +29,8 @@
  *               eigendecomposition with eigenvalues below BASELINE_RANK_TOL
  *               times the largest treated as zero. b lies in the range of H,
  *               so that is the minimum-norm least-squares solution.
- *   Newton–     M_0 = αH with α = 1/λ_max(H)² = 1/‖HHᵀ‖₂ (λ_max from the
- *   Schulz      Jacobi eigenvalues), M ← M(2I − HM), w_k = M_k b for k ≥ 1
- *               (w_0 = 0 as for every method). I − M_{k+1}H = (I − M_kH)²,
- *               so on the range of H the residual's eigenvalues 1 − αλ²
- *               ∈ [0, 1) square each step; α = 2/λ_max² exactly would leave
- *               the top one at −1, then 1, forever (doc/math.md §6). Each
- *               step is two d×d products, 4d³ flops.
+ *   Newton–     M_0 = αH with α = 1/λ_max(H)² = 1/‖HHᵀ‖₂, M ← M(2I − HM),
+ *   Schulz      w_k = M_k b for k ≥ 1, w_0 = 0 (baselines_ns.c).
  *
  * Tuning (baselines_evaluate). When cfg->gd_step is 0, GD and oracle GD try
  * every step of a 51-point log grid on a separate tuning batch of
@@ -81,7 +76,8 @@ struct baseline_work {
 	int d;
 	double *mem;
 	double *w, *v, *wn, *g, *p, *r, *Hp, *t;	/* each (d) */
-	double *A, *V;					/* each (d, d) */
+	double *A, *V, *W;				/* each (d, d) */
+	double *lw;					/* (3d) LAPACK's */
 };
 
 static const char *baseline_names[BASELINE_COUNT] = {
@@ -101,7 +97,7 @@ baseline_name(enum baseline b)
 static void
 baseline_work_init(struct baseline_work *wk, int d)
 {
-	double *m = xdoubles((size_t)8 * d + (size_t)2 * d * d);
+	double *m = xdoubles((size_t)11 * d + (size_t)3 * d * d);
 
 	wk->d = d;
 	wk->mem = m;
@@ -114,7 +110,9 @@ baseline_work_init(struct baseline_work *wk, int d)
 	wk->Hp = m; m += d;
 	wk->t = m; m += d;
 	wk->A = m; m += (size_t)d * d;
-	wk->V = m;
+	wk->V = m; m += (size_t)d * d;
+	wk->W = m; m += (size_t)d * d;
+	wk->lw = m;
 }
 
 static void
@@ -234,12 +232,13 @@ baseline_cholesky_solve(const double *H, const double *b, int d, double *L,
 }
 
 /*
- * Eigendecomposition of symmetric H by cyclic Jacobi rotations: A ← Jᵀ A J
- * until off-diagonal round-off, V the product of the J, so
- * H = V diag(A) Vᵀ. Returns the largest eigenvalue (at least 0).
+ * Minimum-norm solution x = H⁺ b of symmetric positive semidefinite H by
+ * cyclic Jacobi rotations: A ← Jᵀ A J until off-diagonal round-off, V the
+ * product of the J, so H = V diag(A) Vᵀ. A and V are (d, d) scratch.
  */
-static double
-baseline_jacobi(const double *H, int d, double *A, double *V)
+static void
+baseline_pinv_solve(const double *H, const double *b, int d, double *A,
+    double *V, double *x)
 {
 	double lmax = 0.0;
 
@@ -295,22 +294,10 @@ baseline_jacobi(const double *H, int d, double *A, double *V)
 			}
 		}
 	}
+
 	for (int i = 0; i < d; i++)
 		if (A[i * d + i] > lmax)
 			lmax = A[i * d + i];
-	return lmax;
-}
-
-/*
- * Minimum-norm solution x = H⁺ b of symmetric positive semidefinite H from
- * its Jacobi eigendecomposition. A and V are (d, d) scratch.
- */
-static void
-baseline_pinv_solve(const double *H, const double *b, int d, double *A,
-    double *V, double *x)
-{
-	double lmax = baseline_jacobi(H, d, A, V);
-
 	for (int i = 0; i < d; i++)
 		x[i] = 0.0;
 	for (int e = 0; e < d; e++) {
@@ -324,17 +311,6 @@ baseline_pinv_solve(const double *H, const double *b, int d, double *A,
 		for (int k = 0; k < d; k++)
 			x[k] += coef * V[k * d + e];
 	}
-}
-
-/* M_0 = H / λ_max(H)² into M (0 if H is 0); T is (d, d) scratch. */
-static void
-baseline_ns_start(const double *H, int d, double *M, double *T)
-{
-	double lmax = baseline_jacobi(H, d, M, T);
-	double alpha = lmax > 0.0 ? 1.0 / (lmax * lmax) : 0.0;
-
-	for (int i = 0; i < d * d; i++)
-		M[i] = alpha * H[i];
 }
 
 /*
@@ -433,10 +409,11 @@ baseline_run(enum baseline m, const struct baseline_params *p,
 			    w) != 0)
 				baseline_pinv_solve(H, b, d, wk->A, wk->V, w);
 			break;
-		case BASELINE_NS:	/* M in wk->A, scratch wk->V, wk->t */
+		case BASELINE_NS:	/* M in wk->A; V, W, t, lw scratch */
 			if (k == 0)
-				baseline_ns_start(H, d, wk->A, wk->V);
-			baseline_ns_step(H, wk->A, wk->V, wk->t, d);
+				baseline_ns_start(H, d, wk->A, wk->V, wk->t,
+				    wk->lw);
+			baseline_ns_step(H, wk->A, wk->V, wk->W, d);
 			baseline_matvec(wk->A, b, d, w);
 			break;
 		default:
