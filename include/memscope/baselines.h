@@ -1,6 +1,7 @@
 /*
  * Classical first-order methods on each task's least squares problem
- * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0 (doc/math.md §6).
+ * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0, and the
+ * Newton–Schulz iteration for (XXᵀ)⁻¹ (doc/math.md §6).
  * Errors are the squared query error (x_qᵀ w_k − y_q)² after k iterations.
  */
 #ifndef MEMSCOPE_BASELINES_H
@@ -70,7 +71,7 @@ int baselines_evaluate_cancel(const struct ms_config *cfg,
 void baseline_table_free(struct baseline_table *t);
 
 /* What one iteration of method b costs, in words, for a table's note
- * (NULL: a matrix-vector product with H or less, like GD's). */
+ * (NULL: nothing to note; only Newton–Schulz's d×d products have one). */
 const char *baseline_cost(enum baseline b);
 
 /* Newton–Schulz's start M = S / λ_max(S)² for (d, d) S (M = 0 if S = 0);

@@ -503,8 +503,8 @@ cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
 
 /* Read --load into t and test it as cli_checkpoint_config says: cfg, t's
  * model rebuilt for cfg's context and t's task distribution set to cfg's
- * spectrum and w*. 0, or the exit
- * status after a one-line message (t then holds nothing to free). */
+ * spectrum and w*. 0, or the exit status after a one-line message (t then
+ * holds nothing to free). */
 int
 cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
     struct trainer *t, struct ms_config *cfg)
