@@ -85,6 +85,14 @@ double *model_param(struct model *m, const char *name, int layer, int head);
  * src's head src_head into dst's head dst_head. Returns how many. */
 int model_copy_blocks(struct model *dst, const struct model *src,
     int src_head, int dst_head);
+/*
+ * Rebuild m for `context` points (the attention then averages over them)
+ * with the same parameter values: 0; or -1, m unchanged and the reason in
+ * err, if the model has a block whose shape depends on n (lfom's Γ, one
+ * column per token).
+ */
+int model_set_context(struct model *m, int context, char *err,
+    size_t errlen);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.

@@ -56,6 +56,8 @@ void report_theory_note(FILE *fp);
 /* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of th's lines at
  * read-outs 1..L, null where not defined. */
 json_t *report_theory_json(int L, const struct theory_lines *th);
+/* One "# name: cost" comment line per method costlier than GD's step. */
+void report_cost_notes(FILE *fp);
 /* {"model": [L], "gd": [L], ...} of one run's rows, or of the mean or the
  * std over runs (which = 0, 1, 2: run `run`, mean, std). */
 json_t *report_layers_json(int L, int nruns, const double *logs, int which,

@@ -182,6 +182,17 @@ report_layers_fill(double *logs, int L, const double *model_mse,
 	}
 }
 
+/* One comment line per method whose iteration costs more than GD's:
+ * "# schulz: ...". */
+void
+report_cost_notes(FILE *fp)
+{
+	for (int b = 0; b < BASELINE_COUNT; b++)
+		if (baseline_cost((enum baseline)b) != NULL)
+			fprintf(fp, "# %s: %s\n", baseline_name((enum baseline)b),
+			    baseline_cost((enum baseline)b));
+}
+
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void
 report_layers_print(FILE *fp, int L, int nruns, const double *logs)
@@ -189,6 +200,7 @@ report_layers_print(FILE *fp, int L, int nruns, const double *logs)
 	const char *rows[REPORT_ROWS];
 	const char **cols = report_numbered("k=", 1, L);
 
+	report_cost_notes(fp);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		rows[r] = report_row_name(r);
 	report_table_print(fp, "method", rows, REPORT_ROWS, cols, L, nruns,

@@ -227,6 +227,54 @@ model_copy_blocks(struct model *dst, const struct model *src, int src_head,
 	return copied;
 }
 
+/* The first block of a whose shape differs in b (the tables are built the
+ * same way, so block k is the same block), or NULL. */
+static const struct param_block *
+model_block_moved(const struct model *a, const struct model *b)
+{
+	for (int k = 0; k < a->nblocks; k++) {
+		const struct param_block *pa = &a->blocks[k];
+		const struct param_block *pb = k < b->nblocks ? &b->blocks[k] :
+		    NULL;
+
+		if (pb == NULL || pa->rows != pb->rows || pa->cols != pb->cols)
+			return pa;
+	}
+	return NULL;
+}
+
+/* Rebuild m for `context` points with the same parameter values; -1 (m
+ * unchanged, the reason in err) if a block's shape depends on n. */
+int
+model_set_context(struct model *m, int context, char *err, size_t errlen)
+{
+	struct ms_config cfg = m->cfg;
+	struct model nm;
+	const struct param_block *pb;
+
+	cfg.context = context;
+	model_init(&nm, &cfg);
+	if ((pb = model_block_moved(m, &nm)) != NULL ||
+	    nm.nblocks != m->nblocks) {
+		if (pb != NULL)
+			snprintf(err, errlen, "the model's block %s of layer "
+			    "%d has one entry per token (%dx%d at n = %d), so "
+			    "it cannot be tested at n = %d", pb->name,
+			    pb->layer + 1, pb->rows, pb->cols, m->n, context);
+		else
+			snprintf(err, errlen, "the model has more blocks at "
+			    "n = %d than at n = %d", context, m->n);
+		model_free(&nm);
+		return -1;
+	}
+	memcpy(nm.params, m->params, m->nparams * sizeof *m->params);
+	model_set_path(&nm, m->path);
+	nm.cancel = m->cancel;
+	model_free(m);
+	*m = nm;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Passes */
 
