@@ -19,6 +19,8 @@
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
+#include "model_fd.h"
+
 static struct ms_config
 small_config(enum ms_param p, enum ms_memory mem, int heads)
 {
@@ -82,9 +84,7 @@ check_fd(enum ms_param p, enum ms_memory mem, int heads, int dim)
 	struct task_dist dist;
 	struct task_batch tb;
 	struct model m;
-	double *g;
-	const double h = 1e-6;
-	double worst = 0.0;
+	char what[64];
 
 	c.dim = dim;
 	if (dim > 3)	/* kernels for larger d: generic label, BLAS dense */
@@ -92,36 +92,9 @@ check_fd(enum ms_param p, enum ms_memory mem, int heads, int dim)
 	make_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
 	random_params(&m, 11 + (uint64_t)p * 7 + (uint64_t)mem * 3 + heads);
-	model_loss_grad(&m, &tb, NULL);
-	g = xdoubles(m.nparams);
-	memcpy(g, m.grads, m.nparams * sizeof *g);
-	for (size_t i = 0; i < m.nparams; i++) {
-		double keep = m.params[i], lp, lm, fd, tol;
-
-		m.params[i] = keep + h;
-		lp = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep - h;
-		lm = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep;
-		fd = (lp - lm) / (2 * h);
-		tol = 1e-6 * (1.0 + fabs(fd));
-		if (fabs(fd - g[i]) > tol)
-			print_error("param %s/%s/H%d entry %zu: analytic %.12g, "
-			    "finite difference %.12g\n", config_param_name(p),
-			    config_memory_name(mem), heads, i, g[i], fd);
-		if (fabs(fd - g[i]) / (1.0 + fabs(fd)) > worst)
-			worst = fabs(fd - g[i]) / (1.0 + fabs(fd));
-	}
-	assert_true(worst < 1e-6);
-	/* the gradient is not trivially zero */
-	{
-		double norm = 0.0;
-
-		for (size_t i = 0; i < m.nparams; i++)
-			norm += g[i] * g[i];
-		assert_true(norm > 1e-8);
-	}
-	free(g);
+	snprintf(what, sizeof what, "param %s/%s/H%d", config_param_name(p),
+	    config_memory_name(mem), heads);
+	assert_true(model_fd_check(&m, &tb, what) < 1e-6);
 	model_free(&m);
 	task_batch_free(&tb);
 	task_dist_free(&dist);

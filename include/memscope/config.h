@@ -16,6 +16,8 @@ enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL };
 enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
 enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
+/* What training leaves alone: nothing, or the attention blocks. */
+enum ms_freeze { MS_FREEZE_NONE, MS_FREEZE_ATTENTION };
 
 struct ms_config {
 	int dim;		/* d: feature dimension */
@@ -40,6 +42,10 @@ struct ms_config {
 	double gd_step;		/* fixed GD step; 0 = best of a grid per iteration count */
 	double mom_eta, mom_beta;	/* heavy-ball momentum */
 	double nest_eta, nest_beta;	/* Nesterov */
+	double scale;		/* s: variance of the raw draws of x and w* */
+	double mean;		/* mu: their mean, on every coordinate */
+	bool gates;		/* one gate g_h per head, shared by the layers */
+	enum ms_freeze freeze;	/* blocks Adam does not update */
 };
 
 /* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */

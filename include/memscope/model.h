@@ -23,7 +23,8 @@
 #include "memscope/task.h"
 
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
- * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1. */
+ * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1;
+ * "gate" (cfg.gates: H×1, layer -1, head -1), the last block. */
 struct param_block {
 	char name[8];
 	int layer;		/* 0-based */
@@ -53,6 +54,7 @@ struct model {
 	long *off_attn1;	/* (L, H) - | - | B | Q */
 	long *off_mem0;		/* (L) alpha | Gamma */
 	long *off_mem1;		/* (L) gamma */
+	long off_gate;		/* "gate" (H): cfg.gates, else -1 */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
 	/* Raised by another thread: a pass stops within a task per worker
@@ -65,7 +67,8 @@ struct model {
 /* Build the parameter table for cfg and allocate; parameters are zero. */
 void model_init(struct model *m, const struct ms_config *cfg);
 void model_free(struct model *m);
-/* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0. */
+/* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0;
+ * gates 1 (drawing nothing, so the other blocks are the ungated model's). */
 void model_init_params(struct model *m, struct rng *r);
 /* Force a computation path (tests compare the two); DENSE works for all. */
 void model_set_path(struct model *m, enum model_path path);
@@ -73,6 +76,9 @@ void model_set_path(struct model *m, enum model_path path);
 /* The block with this name, layer and head, or NULL. */
 const struct param_block *model_block(const struct model *m, const char *name,
     int layer, int head);
+/* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
+ * keeps), not memory or gate. */
+bool model_block_is_attention(const struct param_block *pb);
 /* Pointer to that block's parameters, or NULL. */
 double *model_param(struct model *m, const char *name, int layer, int head);
 

@@ -61,6 +61,14 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 #else
 #define MODEL_CLONES
 #define MODEL_HAVE_CLONES 0
+/* model_gate.c (cfg.gates): each head's dense Q multiplied by its gate. */
+void model_gate_scale(const struct model *m, double *Qd);
+/* model_gate.c: label-path head and gate gradients from the sums (L, sz). */
+void model_gate_label_grads(struct model *m, const double *total, size_t sz);
+/* model_gate.c: dense gate gradients; gQout = gQd times each head's gate. */
+void model_gate_dense_grads(struct model *m, const double *gQd,
+    double *gQout);
+
 #endif
 
 /* How a pass runs: label path in lanes; dense path in lanes (d ≤
@@ -182,5 +190,13 @@ void model_dense_contract(struct model *m, const double *gPd,
 /* model_shard.c: run the pass's shards on the pool and leave their sums,
  * added in shard order, in m->work->total; false if it was cancelled. */
 bool model_shard_run(struct model_pass *ps, struct pool *pool);
+
+/* model_gate.c (cfg.gates): each head's dense Q multiplied by its gate. */
+void model_gate_scale(const struct model *m, double *Qd);
+/* model_gate.c: label-path head and gate gradients from the sums (L, sz). */
+void model_gate_label_grads(struct model *m, const double *total, size_t sz);
+/* model_gate.c: dense gate gradients; gQout = gQd times each head's gate. */
+void model_gate_dense_grads(struct model *m, const double *gQd,
+    double *gQout);
 
 #endif

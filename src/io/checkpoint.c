@@ -318,6 +318,20 @@ checkpoint_value_text(const json_t *v, char *buf, size_t len)
 	return 0;
 }
 
+/* Whether a file may lack key: the keys added after the format's version
+ * 4 came out, which an older file keeps at their defaults. */
+static bool
+checkpoint_key_optional(const char *key)
+{
+	static const char *const later[] = { "scale", "mean", "gates",
+	    "freeze" };
+
+	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+		if (strcmp(later[i], key) == 0)
+			return true;
+	return false;
+}
+
 /* Read the "config" object into cfg: every key present and valid. */
 static int
 checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
@@ -339,7 +353,10 @@ checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
 	}
 	for (int i = 0; i < config_key_count(); i++) {
 		key = config_key_name(i);
-		if ((v = json_object_get(obj, key)) == NULL)
+		if ((v = json_object_get(obj, key)) == NULL &&
+		    checkpoint_key_optional(key))
+			continue;	/* an older file: the default */
+		if (v == NULL)
 			return config_error(err, errlen, "config: key '%s' "
 			    "is missing", key);
 		if (checkpoint_value_text(v, text, sizeof text) != 0)

@@ -1,0 +1,15 @@
+/* The model tests' finite-difference check of model_loss_grad. */
+#ifndef MEMSCOPE_TEST_MODEL_FD_H
+#define MEMSCOPE_TEST_MODEL_FD_H
+
+#include "memscope/model.h"
+#include "memscope/task.h"
+
+/* Every parameter's gradient at m's parameters against a central finite
+ * difference (step 1e-6) on tb, each mismatch beyond 1e-6 (1 + |fd|)
+ * printed with `what`; returns the worst relative error, and asserts the
+ * gradient is not trivially zero. */
+double model_fd_check(struct model *m, const struct task_batch *tb,
+    const char *what);
+
+#endif
