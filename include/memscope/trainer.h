@@ -36,6 +36,8 @@ struct trainer {
 	double *backup;		/* (nparams) parameters before the last update */
 	int train_due, test_due;	/* batch draws owed to each stream */
 	const atomic_int *cancel;	/* trainer_set_cancel; NULL: none */
+	unsigned char *train_mask;	/* (nparams) cfg.freeze: 1 where Adam
+					 * updates; NULL: everywhere */
 };
 
 /* What a draw, step or test returns when *cancel stopped it: nothing was

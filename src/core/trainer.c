@@ -20,6 +20,22 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+/* --freeze attention: the mask of the blocks Adam updates (memory and
+ * gates; config_validate made sure there is one). */
+static void
+trainer_freeze(struct trainer *t)
+{
+	const struct model *m = &t->model;
+
+	if (t->cfg.freeze == MS_FREEZE_NONE)
+		return;
+	t->train_mask = xmalloc(m->nparams);
+	for (int k = 0; k < m->nblocks; k++)
+		memset(t->train_mask + m->blocks[k].offset,
+		    !model_block_is_attention(&m->blocks[k]),
+		    (size_t)m->blocks[k].rows * m->blocks[k].cols);
+}
+
 /* Set up a run from cfg but draw no batch yet: they are owed. */
 int
 trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
@@ -44,6 +60,7 @@ trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
 	adam_init(&t->adam, t->model.nparams, cfg->lr);
 	t->pool = pool_create(cfg->threads);
 	t->backup = xdoubles(t->model.nparams);
+	trainer_freeze(t);
 	t->train_loss = NAN;
 	t->first_loss = NAN;
 	return 0;
@@ -119,6 +136,7 @@ trainer_free(struct trainer *t)
 	task_batch_free(&t->test);
 	task_dist_free(&t->dist);
 	free(t->backup);
+	free(t->train_mask);
 	memset(t, 0, sizeof *t);
 }
 
@@ -173,7 +191,7 @@ trainer_step(struct trainer *t)
 	memcpy(t->backup, m->params, m->nparams * sizeof(double));
 	if (t->cfg.clip > 0)
 		clip_blocks(m, t->cfg.clip);
-	adam_step(&t->adam, m->params, m->grads);
+	adam_step_masked(&t->adam, m->params, m->grads, t->train_mask);
 	t->step++;
 	if (!all_finite(m->params, m->nparams)) {
 		memcpy(m->params, t->backup, m->nparams * sizeof(double));
@@ -221,12 +239,13 @@ trainer_zero_loss(const struct trainer *t)
 	return s * s * tr + s * mu2 * (tr + sig1) + mu2 * mu2 * v1 * v1;
 }
 
-/* ln(mse / (d s^2)): the loss on the labels' own scale, the zero-mean
- * E[y_q^2] of the invsigma prior (doc/math.md §8.1). */
+/* ln(mse / (d s^2)), as ln mse - ln(d s^2) (the tables' way): the loss on
+ * the labels' own scale, the zero-mean E[y_q^2] of the invsigma prior
+ * (doc/math.md §8.1). */
 double
 trainer_normalised_log(const struct task_dist *dist, double mse)
 {
-	return log(mse / (dist->d * dist->scale * dist->scale));
+	return log(mse) - log(dist->d * dist->scale * dist->scale);
 }
 
 bool
