@@ -153,8 +153,8 @@ test_experts_tune_only_the_gates(void **state)
 	eo.steps = 0;
 	assert_int_equal(experts_tune(em, 2, &eo, &t0, &res0, err,
 	    sizeof err), 0);
-	assert_true(res0.gates[0] == 0.5 && res0.gates[1] == 0.5);
-	assert_true(res.gates[0] != 0.5 && res.gates[1] != 0.5);
+	assert_true(res0.gates[0] == 0.0 && res0.gates[1] == 0.0);
+	assert_true(res.gates[0] != 0.0 && res.gates[1] != 0.0);
 	for (int l = 0; l < 2; l++)
 		for (int h = 0; h < 2; h++) {
 			assert_memory_equal(model_param(&t.model, "A", l, h),

@@ -26,13 +26,14 @@ struct experts_opts {
 	double lr;		/* (0.01) */
 	int batch;		/* tuning prompts (1000) */
 	int score_batch;	/* scoring prompts (1000) */
-	double gate0;		/* g at the start; NAN: 1/H (the default;
-				 * the authors' code starts at 0) */
+	double gate0;		/* g at the start (default 0, the authors'
+				 * choice: the model starts by predicting 0;
+				 * NAN: 1/H, the experts' average) */
 	int threads;
 };
 
 /* The defaults above: s 1, mu 0, 500 steps, lr 0.01, batches 1000,
- * g = 1/H, one thread. */
+ * g = 0, one thread. */
 void experts_opts_defaults(struct experts_opts *eo);
 
 /* What experts_tune measured: ln MSE after each layer (L) on the tuning

@@ -28,7 +28,7 @@ experts_opts_defaults(struct experts_opts *eo)
 	eo->lr = 0.01;
 	eo->batch = 1000;
 	eo->score_batch = 1000;
-	eo->gate0 = NAN;
+	eo->gate0 = 0.0;
 	eo->threads = 1;
 }
 
