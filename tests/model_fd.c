@@ -1,4 +1,4 @@
-/* The model tests' finite-difference check (tests/model_fd.h). */
+/* The model tests' finite-difference check and batches (tests/model_fd.h). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,4 +44,17 @@ model_fd_check(struct model *m, const struct task_batch *tb, const char *what)
 	assert_true(norm > 1e-8);
 	free(g);
 	return worst;
+}
+
+void
+model_fd_batch(struct task_batch *tb, struct task_dist *dist,
+    const struct ms_config *c, uint64_t stream)
+{
+	struct rng r;
+	char err[256];
+
+	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
+	task_batch_alloc(tb, c->batch, c->context, c->dim);
+	rng_seed(&r, c->seed, stream);
+	task_batch_sample(tb, dist, &r);
 }

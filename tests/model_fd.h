@@ -2,6 +2,8 @@
 #ifndef MEMSCOPE_TEST_MODEL_FD_H
 #define MEMSCOPE_TEST_MODEL_FD_H
 
+#include <stdint.h>
+
 #include "memscope/model.h"
 #include "memscope/task.h"
 
@@ -11,5 +13,9 @@
  * gradient is not trivially zero. */
 double model_fd_check(struct model *m, const struct task_batch *tb,
     const char *what);
+/* c->batch tasks of c's distribution (dist initialised here) from stream
+ * `stream` of c->seed. */
+void model_fd_batch(struct task_batch *tb, struct task_dist *dist,
+    const struct ms_config *c, uint64_t stream);
 
 #endif

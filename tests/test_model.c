@@ -50,13 +50,7 @@ static void
 make_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, uint64_t stream)
 {
-	struct rng r;
-	char err[256];
-
-	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
-	task_batch_alloc(tb, c->batch, c->context, c->dim);
-	rng_seed(&r, c->seed, stream);
-	task_batch_sample(tb, dist, &r);
+	model_fd_batch(tb, dist, c, stream);
 }
 
 /* Parameters of order one, so every term of the gradient is exercised. */

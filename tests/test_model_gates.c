@@ -40,19 +40,6 @@ gates_config(enum ms_param p, enum ms_memory mem, int heads)
 	return c;
 }
 
-static void
-gates_batch(struct task_batch *tb, struct task_dist *dist,
-    const struct ms_config *c)
-{
-	struct rng r;
-	char err[256];
-
-	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
-	task_batch_alloc(tb, c->batch, c->context, c->dim);
-	rng_seed(&r, c->seed, 3);
-	task_batch_sample(tb, dist, &r);
-}
-
 /* Order-one parameters; gates away from 1 and of both signs. */
 static void
 gates_params(struct model *m, uint64_t seed)
@@ -83,7 +70,7 @@ gates_fd(enum ms_param p, enum ms_memory mem, int heads,
 	struct model m;
 	char what[64];
 
-	gates_batch(&tb, &dist, &c);
+	model_fd_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
 	model_set_path(&m, path);
 	assert_int_equal(m.path, path);
@@ -156,7 +143,7 @@ test_unit_gates_are_the_ungated_twin(void **state)
 		double lg, l0;
 
 		c0.gates = false;
-		gates_batch(&tb, &dist, &cg);
+		model_fd_batch(&tb, &dist, &cg, 3);
 		model_init(&mg, &cg);
 		model_init(&m0, &c0);
 		rng_seed(&r, 3, 4);
@@ -199,7 +186,7 @@ test_gate_scales_its_head(void **state)
 		double lg, l0, *g;
 
 		c0.gates = false;
-		gates_batch(&tb, &dist, &cg);
+		model_fd_batch(&tb, &dist, &cg, 3);
 		model_init(&mg, &cg);
 		model_init(&m0, &c0);
 		gates_params(&mg, 29);

@@ -20,6 +20,8 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+#include "model_fd.h"
+
 static struct ms_config
 shift_config(double s, double mu, enum ms_wstar wstar)
 {
@@ -35,18 +37,15 @@ shift_config(double s, double mu, enum ms_wstar wstar)
 	return c;
 }
 
-/* One batch of B tasks from (seed 3, stream 2) of cfg's distribution. */
+/* One batch of B tasks from (seed 3, the training stream) of c's law. */
 static void
 shift_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, int B)
 {
-	struct rng r;
-	char err[256];
+	struct ms_config cb = *c;
 
-	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
-	task_batch_alloc(tb, B, c->context, c->dim);
-	rng_seed(&r, c->seed, RNG_STREAM_TRAIN);
-	task_batch_sample(tb, dist, &r);
+	cb.batch = B;
+	model_fd_batch(tb, dist, &cb, RNG_STREAM_TRAIN);
 }
 
 /* out = U diag(D^p) 1: where the mean μ·1 of a raw draw goes. */
