@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/analysis.h"
 #include "memscope/model.h"
 #include "memscope/task.h"
 
@@ -211,6 +212,33 @@ test_gate_scales_its_head(void **state)
 	}
 }
 
+/* The Σ⁻¹ cosine of the matrices panel reads Σ_h g_h A_h: two heads
+ * A = Σ⁻¹ with gates 1 and −3 sum to −2 Σ⁻¹, cosine −1. */
+static void
+test_gated_sigma_cosine(void **state)
+{
+	struct ms_config c = gates_config(MS_PARAM_PRE, MS_MEMORY_NONE, 2);
+	struct task_dist dist;
+	struct model m;
+	char err[256];
+	double cos[2];
+
+	(void)state;
+	assert_int_equal(task_dist_init(&dist, &c, err, sizeof err), 0);
+	model_init(&m, &c);
+	for (int l = 0; l < c.layers; l++)
+		for (int h = 0; h < 2; h++)
+			task_dist_sigma_inv(&dist, model_param(&m, "A", l, h));
+	model_param(&m, "gate", -1, -1)[0] = 1.0;
+	model_param(&m, "gate", -1, -1)[1] = -3.0;
+	assert_true(model_gate(&m, 1) == -3.0);
+	analysis_sigma_cos(&m, &dist, cos);
+	for (int l = 0; l < c.layers; l++)
+		assert_true(fabs(cos[l] + 1.0) < 1e-12);
+	model_free(&m);
+	task_dist_free(&dist);
+}
+
 int
 main(void)
 {
@@ -218,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_gate_gradients_match_finite_differences),
 		cmocka_unit_test(test_unit_gates_are_the_ungated_twin),
 		cmocka_unit_test(test_gate_scales_its_head),
+		cmocka_unit_test(test_gated_sigma_cosine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

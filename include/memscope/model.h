@@ -79,6 +79,8 @@ const struct param_block *model_block(const struct model *m, const char *name,
 /* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
  * keeps), not memory or gate. */
 bool model_block_is_attention(const struct param_block *pb);
+/* Head h's gate g_h (cfg.gates), or 1 without gates. */
+double model_gate(const struct model *m, int h);
 /* Pointer to that block's parameters, or NULL. */
 double *model_param(struct model *m, const char *name, int layer, int head);
 
