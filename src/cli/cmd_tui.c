@@ -28,7 +28,7 @@
 /* What a checkpoint records of the run: never changed by an option. */
 static const char *tui_load_fixed[] = { "dim", "context", "layers", "heads",
     "param", "memory", "data", "wstar", "batch", "test-batch", "resample",
-    "seed" };
+    "seed", "scale", "mean", "gates", "freeze" };
 /* What continuing a loaded run may change. */
 static const char *tui_load_applied[] = { "steps", "lr", "clip", "threads",
     "quirks", "gd-step", "mom-eta", "mom-beta", "nest-eta", "nest-beta" };
