@@ -251,8 +251,13 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 	config_get(cfg, "wstar", wstar, sizeof wstar);
 	fprintf(fp, " data=%s wstar=%s",
 	    config_data_name(cfg, data, sizeof data), wstar);
-	if (report_shifted(cfg))
-		fprintf(fp, " scale=%.17g mean=%.17g", cfg->scale, cfg->mean);
+	if (report_shifted(cfg)) {
+		char s[32], mu[32];
+
+		config_get(cfg, "scale", s, sizeof s);
+		config_get(cfg, "mean", mu, sizeof mu);
+		fprintf(fp, " scale=%s mean=%s", s, mu);
+	}
 	fputc('\n', fp);
 }
 
