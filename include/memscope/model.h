@@ -76,11 +76,6 @@ void model_set_path(struct model *m, enum model_path path);
 /* The block with this name, layer and head, or NULL. */
 const struct param_block *model_block(const struct model *m, const char *name,
     int layer, int head);
-/* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
- * keeps), not memory or gate. */
-bool model_block_is_attention(const struct param_block *pb);
-/* Head h's gate g_h (cfg.gates), or 1 without gates. */
-double model_gate(const struct model *m, int h);
 /* Pointer to that block's parameters, or NULL. */
 double *model_param(struct model *m, const char *name, int layer, int head);
 
@@ -120,5 +115,11 @@ double model_flops_per_step(const struct model *m, int batch);
 /* The instruction set the vector kernels run with on this machine: "avx2",
  * "x86-64" (baseline SSE2) or "generic"; the results are the same bits. */
 const char *model_kernel_isa(void);
+
+/* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
+ * keeps), not memory or gate. */
+bool model_block_is_attention(const struct param_block *pb);
+/* Head h's gate g_h (cfg.gates), or 1 without gates. */
+double model_gate(const struct model *m, int h);
 
 #endif

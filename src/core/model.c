@@ -172,18 +172,6 @@ model_block(const struct model *m, const char *name, int layer, int head)
 	return NULL;
 }
 
-bool
-model_block_is_attention(const struct param_block *pb)
-{
-	return pb->head >= 0;	/* memory and gate blocks have head -1 */
-}
-
-double
-model_gate(const struct model *m, int h)
-{
-	return m->off_gate < 0 ? 1.0 : m->params[m->off_gate + h];
-}
-
 double *
 model_param(struct model *m, const char *name, int layer, int head)
 {

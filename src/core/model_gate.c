@@ -9,6 +9,8 @@
  * Q_{ℓh}ᵀ. Backward, the kernels' sums are with respect to those inputs:
  * a head's gradient is g_h times its share, and the gate's is the inner
  * product of the sum with the head's own (ungated) block, over the layers.
+ * Also here: a head's gate as the views read it (model_gate), and which
+ * blocks are attention, the ones --freeze attention keeps.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +72,18 @@ model_gate_dense_grads(struct model *m, const double *gQd, double *gQout)
 		}
 	free(Pd);
 	free(Qd);
+}
+
+/* Head h's gate g_h, or 1 without gates. */
+double
+model_gate(const struct model *m, int h)
+{
+	return m->off_gate < 0 ? 1.0 : m->params[m->off_gate + h];
+}
+
+/* Whether block pb is attention, what --freeze attention keeps. */
+bool
+model_block_is_attention(const struct param_block *pb)
+{
+	return pb->head >= 0;	/* memory and gate blocks have head -1 */
 }
