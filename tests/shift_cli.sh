@@ -64,6 +64,14 @@ usage "init missing" train $tiny --init "$tmp/none.json"
 usage "freeze" train $tiny --memory none --freeze attention
 grep -q 'nothing to train' "$tmp/err" || fail "freeze: $(cat "$tmp/err")"
 usage "freeze kind" train $tiny --freeze memory
+# the visualizer's --init: checked before the terminal is
+usage "tui init missing" tui --no-user-config --init "$tmp/none.json"
+grep -q 'init.*none.json' "$tmp/err" || fail "tui init: $(cat "$tmp/err")"
+usage "tui init load" tui --no-user-config --init "$tmp/m.json" \
+    --load "$tmp/m.json"
+run "tui init" 2 tui --no-user-config --param gdpp --memory none --layers 2 \
+    --init "$tmp/m.json"
+grep -q 'needs a terminal' "$tmp/err" || fail "tui init: $(cat "$tmp/err")"
 run "gates" 0 train $tiny --gates --heads 2 --save "$tmp/g.json"
 grep -q '"name": "gate"' "$tmp/g.json" || fail "gates: no gate block saved"
 run "gates eval" 0 eval --load "$tmp/g.json"
