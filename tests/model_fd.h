@@ -17,5 +17,8 @@ double model_fd_check(struct model *m, const struct task_batch *tb,
  * `stream` of c->seed. */
 void model_fd_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, uint64_t stream);
+/* Parameters of order one (α about 1, Γ at scale 0.8, the others 0.3)
+ * from stream 99 of seed, so every term of the gradient is exercised. */
+void model_fd_params(struct model *m, uint64_t seed);
 
 #endif

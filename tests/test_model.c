@@ -57,18 +57,7 @@ make_batch(struct task_batch *tb, struct task_dist *dist,
 static void
 random_params(struct model *m, uint64_t seed)
 {
-	struct rng r;
-
-	rng_seed(&r, seed, 99);
-	for (int k = 0; k < m->nblocks; k++) {
-		const struct param_block *pb = &m->blocks[k];
-		double *p = m->params + pb->offset;
-		double base = strcmp(pb->name, "alpha") == 0 ? 1.0 : 0.0;
-		double scale = strcmp(pb->name, "Gamma") == 0 ? 0.8 : 0.3;
-
-		for (int i = 0; i < pb->rows * pb->cols; i++)
-			p[i] = base + scale * rng_normal(&r);
-	}
+	model_fd_params(m, seed);
 }
 
 static void

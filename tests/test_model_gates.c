@@ -45,20 +45,12 @@ gates_config(enum ms_param p, enum ms_memory mem, int heads)
 static void
 gates_params(struct model *m, uint64_t seed)
 {
-	struct rng r;
+	double *g;
 
-	rng_seed(&r, seed, 99);
-	for (int k = 0; k < m->nblocks; k++) {
-		const struct param_block *pb = &m->blocks[k];
-		double *p = m->params + pb->offset;
-		double base = strcmp(pb->name, "alpha") == 0 ? 1.0 : 0.0;
-
-		for (int i = 0; i < pb->rows * pb->cols; i++)
-			p[i] = base + 0.3 * rng_normal(&r);
-		if (strcmp(pb->name, "gate") == 0)
-			for (int i = 0; i < pb->rows; i++)
-				p[i] = i % 2 ? -0.6 - 0.2 * i : 1.4 + 0.1 * i;
-	}
+	model_fd_params(m, seed);
+	if ((g = model_param(m, "gate", -1, -1)) != NULL)
+		for (int i = 0; i < m->H; i++)
+			g[i] = i % 2 ? -0.6 - 0.2 * i : 1.4 + 0.1 * i;
 }
 
 static void
