@@ -63,6 +63,16 @@ void report_cost_notes(FILE *fp);
 json_t *report_layers_json(int L, int nruns, const double *logs, int which,
     int run);
 
+/* Whether cfg's data is shifted: scale not 1 or mean not 0. */
+bool report_shifted(const struct ms_config *cfg);
+/* With shifted data, after a layers table: the model row as ln(MSE /
+ * (d s^2)) (ln MSE less ln(d s^2)), under a comment line; else nothing. */
+void report_normalised_print(FILE *fp, const struct ms_config *cfg, int L,
+    int nruns, const double *logs);
+/* report_layers_json of the same logs less ln(d s^2). */
+json_t *report_normalised_json(const struct ms_config *cfg, int L,
+    int nruns, const double *logs, int which, int run);
+
 /* One comment line describing the experiment: "# d=5 n=20 L=4 ...";
  * with model false only the task's side (no L, H, param, memory). */
 void report_config_line(FILE *fp, const char *cmd,

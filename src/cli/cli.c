@@ -282,6 +282,31 @@ const struct cli_option cli_options[] = {
 	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, quiet), 0, 0, 0 },
 	    "no progress on stderr", NULL, 0 },
+	{ "scale", 0, "S", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
+	    "variance s of the raw draws of x and w*, > 0:\n"
+	    "x = U D x_raw, w* = U D^-1 w_raw, both raw\n"
+	    "N(mean, s I) (default: 1)",
+	    "the test tasks' variance s (default: the\n"
+	    "checkpoint's; the rotation U is kept)", CLI_CHECKPOINT },
+	{ "mean", 0, "M", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
+	    "mean of every coordinate of the raw draws of x\n"
+	    "and w*, any finite number (default: 0)",
+	    "the test tasks' raw mean (default: the\n"
+	    "checkpoint's)", CLI_CHECKPOINT },
+	{ "gates", 0, NULL, CLI_FLAG_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
+	    "one gate g_h per head, shared by the layers:\n"
+	    "a layer adds sum_h g_h Attn_h / n (g starts at 1)", NULL, 0 },
+	{ "freeze", 0, "WHAT", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
+	    "none, or attention: Adam leaves the attention\n"
+	    "blocks (a, A, B, P, Q) alone, only memory and\n"
+	    "gates train", NULL, 0 },
+	{ "init", 0, "FILE[,FILE]", CLI_TEXT, GROUP_FILES, CLI_TRAINING,
+	    { offsetof(struct cli_opts, init_path), 0, 0, 0 },
+	    "start from the parameters of checkpoint FILE\n"
+	    "(its blocks of the same name, layer, head and\n"
+	    "shape; the others keep their random init); several\n"
+	    "one-head FILEs: head h from file h (--heads N)",
+	    NULL, 0 },
 	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_EVERY, { 0 },
 	    "show this help and exit", NULL, 0 },
 	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_EVERY, { 0 },

@@ -72,6 +72,8 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	json_object_set_new(root, "log_test_loss",
 	    report_layers_json(L, 1, logs, 0, 0));
 	json_object_set_new(root, "theory", report_theory_json(L, th));
+	json_object_set_new(root, "log_test_loss_normalised",
+	    report_normalised_json(ecfg, L, 1, logs, 0, 0));
 	return report_write_json(path, root, err, errlen);
 }
 
@@ -143,6 +145,7 @@ cmd_eval(int argc, char **argv)
 		printf("# natural log of the mean squared query error after "
 		    "k layers (model) or k iterations (methods)\n");
 		report_layers_print_theory(stdout, L, 1, logs, &th);
+		report_normalised_print(stdout, &ecfg, L, 1, logs);
 	}
 out:
 	baseline_table_free(&bt);
