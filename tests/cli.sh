@@ -65,7 +65,7 @@ ls -a "$tmp" | grep -q '^\.memscope-' && fail "temporary file left behind"
 
 # a tiny run prints a table with every method
 run "tiny train" 0 train $tiny
-for row in model gd gd-oracle momentum nesterov cg lsq; do
+for row in model gd gd-oracle momentum nesterov cg lsq schulz; do
 	grep -q "^$row " "$tmp/out" || fail "tiny train: no $row row"
 done
 grep -q 'k=1 .*k=2' "$tmp/out" || fail "tiny train: no layer columns"
@@ -112,7 +112,7 @@ assert rows[-1]["test_mse"] != ""
 s = json.load(open(d + "/s.json"))
 assert s["config"]["layers"] == 2 and len(s["mean"]["model"]) == 2
 assert set(s["mean"]) == {"model", "gd", "gd-oracle", "momentum",
-                          "nesterov", "cg", "lsq"}
+                          "nesterov", "cg", "lsq", "schulz"}
 m = json.load(open(d + "/m.json"))
 assert m["format"] == "memscope-checkpoint" and m["version"] == 4
 # the history, decimated as the visualizer keeps it: every step here
@@ -130,7 +130,7 @@ cmp -s "$tmp/a.txt" "$tmp/b.txt" || fail "eval: the model row differs from train
 run "eval iso" 0 eval --load "$tmp/m.json" --data iso --seed 9 \
     --test-batch 40 --csv "$tmp/e.csv" --json "$tmp/e.json"
 grep -q 'data=iso' "$tmp/out" || fail "eval iso: data not changed"
-[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse" ] || fail "eval csv"
+[ "$(head -n 1 "$tmp/e.csv")" = "method,k,mse,ln_mse,context" ] || fail "eval csv"
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
     "$tmp/e.json" || fail "eval json does not parse"
 usage "eval bad data" eval --load "$tmp/m.json" --data kappa:abc

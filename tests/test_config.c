@@ -158,7 +158,7 @@ test_get_round_trip(void **state)
 	a.mom_eta = 1.0 / 3.0;
 	a.seed = 12345678901234ULL;
 	config_defaults(&b);
-	assert_true(config_key_count() == 24);	/* 23 + rotation */
+	assert_true(config_key_count() == 28);
 	assert_null(config_key_name(config_key_count()));
 	for (int i = 0; i < config_key_count(); i++) {
 		const char *key = config_key_name(i);

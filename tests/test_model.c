@@ -19,6 +19,8 @@
 #include "memscope/task.h"
 #include "memscope/xmalloc.h"
 
+#include "model_fd.h"
+
 static struct ms_config
 small_config(enum ms_param p, enum ms_memory mem, int heads)
 {
@@ -48,31 +50,14 @@ static void
 make_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, uint64_t stream)
 {
-	struct rng r;
-	char err[256];
-
-	assert_int_equal(task_dist_init(dist, c, err, sizeof err), 0);
-	task_batch_alloc(tb, c->batch, c->context, c->dim);
-	rng_seed(&r, c->seed, stream);
-	task_batch_sample(tb, dist, &r);
+	model_fd_batch(tb, dist, c, stream);
 }
 
 /* Parameters of order one, so every term of the gradient is exercised. */
 static void
 random_params(struct model *m, uint64_t seed)
 {
-	struct rng r;
-
-	rng_seed(&r, seed, 99);
-	for (int k = 0; k < m->nblocks; k++) {
-		const struct param_block *pb = &m->blocks[k];
-		double *p = m->params + pb->offset;
-		double base = strcmp(pb->name, "alpha") == 0 ? 1.0 : 0.0;
-		double scale = strcmp(pb->name, "Gamma") == 0 ? 0.8 : 0.3;
-
-		for (int i = 0; i < pb->rows * pb->cols; i++)
-			p[i] = base + scale * rng_normal(&r);
-	}
+	model_fd_params(m, seed);
 }
 
 static void
@@ -82,9 +67,7 @@ check_fd(enum ms_param p, enum ms_memory mem, int heads, int dim)
 	struct task_dist dist;
 	struct task_batch tb;
 	struct model m;
-	double *g;
-	const double h = 1e-6;
-	double worst = 0.0;
+	char what[64];
 
 	c.dim = dim;
 	if (dim > 3)	/* kernels for larger d: generic label, BLAS dense */
@@ -92,36 +75,9 @@ check_fd(enum ms_param p, enum ms_memory mem, int heads, int dim)
 	make_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
 	random_params(&m, 11 + (uint64_t)p * 7 + (uint64_t)mem * 3 + heads);
-	model_loss_grad(&m, &tb, NULL);
-	g = xdoubles(m.nparams);
-	memcpy(g, m.grads, m.nparams * sizeof *g);
-	for (size_t i = 0; i < m.nparams; i++) {
-		double keep = m.params[i], lp, lm, fd, tol;
-
-		m.params[i] = keep + h;
-		lp = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep - h;
-		lm = model_loss_grad(&m, &tb, NULL);
-		m.params[i] = keep;
-		fd = (lp - lm) / (2 * h);
-		tol = 1e-6 * (1.0 + fabs(fd));
-		if (fabs(fd - g[i]) > tol)
-			print_error("param %s/%s/H%d entry %zu: analytic %.12g, "
-			    "finite difference %.12g\n", config_param_name(p),
-			    config_memory_name(mem), heads, i, g[i], fd);
-		if (fabs(fd - g[i]) / (1.0 + fabs(fd)) > worst)
-			worst = fabs(fd - g[i]) / (1.0 + fabs(fd));
-	}
-	assert_true(worst < 1e-6);
-	/* the gradient is not trivially zero */
-	{
-		double norm = 0.0;
-
-		for (size_t i = 0; i < m.nparams; i++)
-			norm += g[i] * g[i];
-		assert_true(norm > 1e-8);
-	}
-	free(g);
+	snprintf(what, sizeof what, "param %s/%s/H%d", config_param_name(p),
+	    config_memory_name(mem), heads);
+	assert_true(model_fd_check(&m, &tb, what) < 1e-6);
 	model_free(&m);
 	task_batch_free(&tb);
 	task_dist_free(&dist);

@@ -1,6 +1,7 @@
 /*
  * Classical first-order methods on each task's least squares problem
- * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0 (doc/math.md §6).
+ * f(w) = ½‖Xᵀw − y‖² over the n context points, from w₀ = 0, and the
+ * Newton–Schulz iteration for (XXᵀ)⁻¹ (doc/math.md §6).
  * Errors are the squared query error (x_qᵀ w_k − y_q)² after k iterations.
  */
 #ifndef MEMSCOPE_BASELINES_H
@@ -18,6 +19,7 @@ enum baseline {
 	BASELINE_NESTEROV,
 	BASELINE_CG,		/* conjugate gradient, exact line search */
 	BASELINE_LSQ,		/* the least-squares solution at every k ≥ 1 */
+	BASELINE_NS,		/* Newton–Schulz: M ← M(2I − HM), w_k = M_k b */
 	BASELINE_COUNT
 };
 
@@ -28,7 +30,8 @@ struct baseline_params {
 	const double *sigma_inv;	/* (d, d), for BASELINE_GD_ORACLE */
 };
 
-/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"). */
+/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg",
+ * "lsq", "schulz"). */
 const char *baseline_name(enum baseline b);
 
 /*
@@ -66,6 +69,21 @@ int baselines_evaluate_cancel(const struct ms_config *cfg,
     const struct task_dist *dist, const struct task_batch *test, int iters,
     struct baseline_table *out, const atomic_int *cancel);
 void baseline_table_free(struct baseline_table *t);
+
+/* What one iteration of method b costs, in words, for a table's note
+ * (NULL: nothing to note; only Newton–Schulz's d×d products have one). */
+const char *baseline_cost(enum baseline b);
+
+/* Newton–Schulz's start M = S / λ_max(S)² for (d, d) S (M = 0 if S = 0);
+ * A (d, d), eig (d) and work (3d) are scratch. */
+void baseline_ns_start(const double *S, int d, double *M, double *A,
+    double *eig, double *work);
+/*
+ * One Newton–Schulz step M ← M(2I − S M) for (d, d) S and M, in place;
+ * T and W (d, d) are scratch. Then I − MS = (I − M_old S)².
+ */
+void baseline_ns_step(const double *S, double *M, double *T, double *W,
+    int d);
 
 /* Σ_i a_i b_i over d entries, summed in ascending i (the methods and the
  * step-through trace share it). */

@@ -33,6 +33,7 @@ struct cli_opts {
 	const char *json_path;		/* --json FILE */
 	const char *save_path;		/* --save */
 	const char *load_path;		/* --load */
+	const char *init_path;		/* --init FILE[,FILE...] (train, tui) */
 	const char *theme;		/* --theme */
 	const char *svg_path;		/* --svg (tui) */
 	const char *record_path;	/* --record (tui) */

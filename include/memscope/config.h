@@ -19,6 +19,8 @@ enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
 /* The law of the rotation U (doc/math.md §1). */
 enum ms_rotation { MS_ROTATION_HAAR, MS_ROTATION_UNIFORM_SVD };
+/* What training leaves alone: nothing, or the attention blocks. */
+enum ms_freeze { MS_FREEZE_NONE, MS_FREEZE_ATTENTION };
 
 struct ms_config {
 	int dim;		/* d: feature dimension */
@@ -44,6 +46,10 @@ struct ms_config {
 	double mom_eta, mom_beta;	/* heavy-ball momentum */
 	double nest_eta, nest_beta;	/* Nesterov */
 	enum ms_rotation rotation;	/* law of U: Haar, or the authors' SVD */
+	double scale;		/* s: variance of the raw draws of x and w* */
+	double mean;		/* mu: their mean, on every coordinate */
+	bool gates;		/* one gate g_h per head, shared by the layers */
+	enum ms_freeze freeze;	/* blocks Adam does not update */
 };
 
 /* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */

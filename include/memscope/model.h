@@ -25,7 +25,8 @@
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
  * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1;
  * "g" (direct: step i's γ_i, layer i, head -1, d×1) and "G" (direct-pairs:
- * Γ_i^k, layer k, head i ≤ k, d×1). */
+ * Γ_i^k, layer k, head i ≤ k, d×1);
+ * "gate" (cfg.gates: H×1, layer -1, head -1), the last block. */
 struct param_block {
 	char name[8];
 	int layer;		/* 0-based */
@@ -56,6 +57,7 @@ struct model {
 	long *off_attn1;	/* (L, H) - | - | B | Q */
 	long *off_mem0;		/* (L) alpha | Gamma */
 	long *off_mem1;		/* (L) gamma */
+	long off_gate;		/* "gate" (H): cfg.gates, else -1 */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
 	struct model_direct_work *direct;	/* scratch of direct kinds */
@@ -70,7 +72,8 @@ struct model {
 void model_init(struct model *m, const struct ms_config *cfg);
 void model_free(struct model *m);
 /* Initialise as doc/math.md §5: A, B, P, Q, a ~ N(0, 1e-8); α = 1, γ = 0, Γ = 0;
- * the direct kinds' g, G = 0. */
+ * the direct kinds' g, G = 0;
+ * gates 1 (drawing nothing, so the other blocks are the ungated model's). */
 void model_init_params(struct model *m, struct rng *r);
 /* Force a computation path (tests compare the two); DENSE works for all. */
 void model_set_path(struct model *m, enum model_path path);
@@ -85,6 +88,14 @@ double *model_param(struct model *m, const char *name, int layer, int head);
  * src's head src_head into dst's head dst_head. Returns how many. */
 int model_copy_blocks(struct model *dst, const struct model *src,
     int src_head, int dst_head);
+/*
+ * Rebuild m for `context` points (the attention then averages over them)
+ * with the same parameter values: 0; or -1, m unchanged and the reason in
+ * err, if the model has a block whose shape depends on n (lfom's Γ, one
+ * column per token).
+ */
+int model_set_context(struct model *m, int context, char *err,
+    size_t errlen);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.
@@ -122,5 +133,11 @@ double model_flops_per_step(const struct model *m, int batch);
 /* The instruction set the vector kernels run with on this machine: "avx2",
  * "x86-64" (baseline SSE2) or "generic"; the results are the same bits. */
 const char *model_kernel_isa(void);
+
+/* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
+ * keeps), not memory or gate. */
+bool model_block_is_attention(const struct param_block *pb);
+/* Head h's gate g_h (cfg.gates), or 1 without gates. */
+double model_gate(const struct model *m, int h);
 
 #endif

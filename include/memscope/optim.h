@@ -19,6 +19,10 @@ void adam_init(struct adam *a, size_t n, double lr);
 void adam_free(struct adam *a);
 /* One bias-corrected Adam update of params from grads. */
 void adam_step(struct adam *a, double *params, const double *grads);
+/* The same for the parameters i with train[i] (train NULL: all); the
+ * others, and their moments, are left as they are. */
+void adam_step_masked(struct adam *a, double *params, const double *grads,
+    const unsigned char *train);
 
 /* Scale each block's gradient down to Frobenius norm at most clip (clip > 0). */
 void clip_blocks(struct model *m, double clip);

@@ -56,10 +56,22 @@ void report_theory_note(FILE *fp);
 /* {"one_layer_optimum": [L], "best_schedule": [L]}: ln of th's lines at
  * read-outs 1..L, null where not defined. */
 json_t *report_theory_json(int L, const struct theory_lines *th);
+/* One "# name: cost" comment line per method costlier than GD's step. */
+void report_cost_notes(FILE *fp);
 /* {"model": [L], "gd": [L], ...} of one run's rows, or of the mean or the
  * std over runs (which = 0, 1, 2: run `run`, mean, std). */
 json_t *report_layers_json(int L, int nruns, const double *logs, int which,
     int run);
+
+/* Whether cfg's data is shifted: scale not 1 or mean not 0. */
+bool report_shifted(const struct ms_config *cfg);
+/* With shifted data, after a layers table: the model row as ln(MSE /
+ * (d s^2)) (ln MSE less ln(d s^2)), under a comment line; else nothing. */
+void report_normalised_print(FILE *fp, const struct ms_config *cfg, int L,
+    int nruns, const double *logs);
+/* report_layers_json of the same logs less ln(d s^2). */
+json_t *report_normalised_json(const struct ms_config *cfg, int L,
+    int nruns, const double *logs, int which, int run);
 
 /* One comment line describing the experiment: "# d=5 n=20 L=4 ...";
  * with model false only the task's side (no L, H, param, memory). */

@@ -17,6 +17,8 @@ struct task_dist {
 	double *U;		/* (d, d) row-major, orthogonal */
 	double *D;		/* (d) standard deviations: eig(Σ) = D² */
 	enum ms_wstar wstar;
+	double scale;		/* s: variance of x_raw and w_raw (cfg scale) */
+	double mean;		/* mu: their mean on every coordinate */
 };
 
 struct task_batch {
@@ -29,7 +31,8 @@ struct task_batch {
 /* Draw the rotation from (seed, RNG_STREAM_ROTATION) and set the spectrum of cfg. */
 int task_dist_init(struct task_dist *dist, const struct ms_config *cfg,
     char *err, size_t errlen);
-/* Keep U, change the spectrum (data kind / kappa) to that of cfg. */
+/* Keep U, change the spectrum (data kind / kappa), the prior of w* and
+ * the scale and mean of the raw draws to those of cfg. */
 int task_dist_set_spectrum(struct task_dist *dist, const struct ms_config *cfg,
     char *err, size_t errlen);
 void task_dist_free(struct task_dist *dist);

@@ -36,6 +36,8 @@ struct trainer {
 	double *backup;		/* (nparams) parameters before the last update */
 	int train_due, test_due;	/* batch draws owed to each stream */
 	const atomic_int *cancel;	/* trainer_set_cancel; NULL: none */
+	unsigned char *train_mask;	/* (nparams) cfg.freeze: 1 where Adam
+					 * updates; NULL: everywhere */
 };
 
 /* What a draw, step or test returns when *cancel stopped it: nothing was
@@ -91,9 +93,12 @@ int trainer_step(struct trainer *t);
  */
 #define TRAINER_DIVERGED_FACTOR 100.0
 
-/* E[y_q^2], the loss of predicting 0: d for the invsigma prior of w*, the
- * trace of Sigma for the identity prior. */
+/* E[y_q^2], the loss of predicting 0: d s^2 + 2 d s mu^2 + d^2 mu^4 for
+ * the invsigma prior of w* (d at s = 1, mu = 0), s^2 tr(Sigma) + ... for
+ * the identity prior (doc/math.md §8.1). */
 double trainer_zero_loss(const struct trainer *t);
+/* The normalised log loss ln(mse / (d s^2)) on dist's data. */
+double trainer_normalised_log(const struct task_dist *dist, double mse);
 
 /* Whether the run has diverged (see above); if so and why is not NULL, one
  * line saying how ("the training loss ended at ..."), without a newline. */

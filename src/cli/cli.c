@@ -46,9 +46,13 @@ const struct cli_option cli_options[] = {
 	    "figure's)", NULL, 0 },
 	{ "dim", 'd', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH, { 0 },
 	    "feature dimension d, 1 to 512", NULL, 0 },
-	{ "context", 'n', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
-	    { 0 },
-	    "context points n per task, 1 to 100000", NULL, 0 },
+	{ "context", 'n', "N", CLI_SET, GROUP_MODEL,
+	    CLI_TASKS | CLI_BENCH | CLI_CHECKPOINT, { 0 },
+	    "context points n per task, 1 to 100000",
+	    "test at N context points, 1 to 100000, with the\n"
+	    "same parameters (the attention averages over N);\n"
+	    "refused for a model with per-token parameters\n"
+	    "(lfom) (default: the checkpoint's n)", CLI_CHECKPOINT },
 	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
 	    { 0 },
 	    "layers L, 1 to 64; the table has a column for\n"
@@ -278,6 +282,31 @@ const struct cli_option cli_options[] = {
 	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, quiet), 0, 0, 0 },
 	    "no progress on stderr", NULL, 0 },
+	{ "scale", 0, "S", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
+	    "variance s of the raw draws of x and w*, > 0:\n"
+	    "x = U D x_raw, w* = U D^-1 w_raw, both raw\n"
+	    "N(mean, s I) (default: 1)",
+	    "the test tasks' variance s (default: the\n"
+	    "checkpoint's; the rotation U is kept)", CLI_CHECKPOINT },
+	{ "mean", 0, "M", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
+	    "mean of every coordinate of the raw draws of x\n"
+	    "and w*, any finite number (default: 0)",
+	    "the test tasks' raw mean (default: the\n"
+	    "checkpoint's)", CLI_CHECKPOINT },
+	{ "gates", 0, NULL, CLI_FLAG_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
+	    "one gate g_h per head, shared by the layers:\n"
+	    "a layer adds sum_h g_h Attn_h / n (g starts at 1)", NULL, 0 },
+	{ "freeze", 0, "WHAT", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
+	    "none, or attention: Adam leaves the attention\n"
+	    "blocks (a, A, B, P, Q) alone, only memory and\n"
+	    "gates train", NULL, 0 },
+	{ "init", 0, "FILE[,FILE]", CLI_TEXT, GROUP_FILES, CLI_TRAINING,
+	    { offsetof(struct cli_opts, init_path), 0, 0, 0 },
+	    "start from the parameters of checkpoint FILE\n"
+	    "(its blocks of the same name, layer, head and\n"
+	    "shape; the others keep their random init); several\n"
+	    "one-head FILEs: head h from file h (--heads N)",
+	    NULL, 0 },
 	{ "help", 'h', NULL, CLI_HELP, GROUP_GENERAL, CLI_EVERY, { 0 },
 	    "show this help and exit", NULL, 0 },
 	{ "version", 'V', NULL, CLI_VERSION, GROUP_GENERAL, CLI_EVERY, { 0 },
@@ -336,7 +365,8 @@ const struct cli_command cli_commands[] = {
 	    "stdout: the natural log of the mean squared query error on the\n"
 	    "test batch, one column per layer read-out (baselines: per\n"
 	    "iteration), rows model, gd, gd-oracle, momentum, nesterov, cg,\n"
-	    "lsq; the mean over runs, and with several runs 'mean +- std'.\n"
+	    "lsq, schulz (Newton-Schulz; a comment line gives its cost);\n"
+	    "the mean over runs, and with several runs 'mean +- std'.\n"
 	    "--csv: one row per step, header run,step,train_mse,test_mse,\n"
 	    "seconds (the visualizer's export has the same columns).\n"
 	    "train_mse is the batch loss the step's gradient came from;\n"
@@ -365,29 +395,42 @@ const struct cli_command cli_commands[] = {
 	    "own distribution and seed (which reproduces train's table), or\n"
 	    "from another --data / --wstar (the rotation U of the checkpoint\n"
 	    "is kept) or another --seed, to see how the learned algorithm\n"
-	    "generalises. Keys of --config that eval does not take (the\n"
-	    "model's shape, training) are ignored: they come from the file.\n",
+	    "generalises. --context N tests the same parameters on tasks of\n"
+	    "N context points, the attention averaging over N, and the\n"
+	    "methods on the same tasks; a model with per-token parameters\n"
+	    "(lfom's Gamma) is refused with status 2. Keys of --config that\n"
+	    "eval does not take (the rest of the model's shape, training)\n"
+	    "are ignored: they come from the file.\n",
 	    "stdout: the same table as train. --csv: one row per method and\n"
-	    "layer, header method,k,mse,ln_mse. --json: the configuration\n"
-	    "and the table. A result that is not finite (an overflow) is\n"
-	    "never printed: a message names it and the exit status is 1.\n",
+	    "layer, header method,k,mse,ln_mse,context. --json: the\n"
+	    "configuration, the context used and the table. A result that\n"
+	    "is not finite (an overflow) is never printed: a message names\n"
+	    "it and the exit status is 1.\n",
 	    "  memscope eval --load model.json\n"
+	    "  memscope eval --load model.json --context 80\n"
 	    "  memscope eval --load model.json --data iso\n"
 	    "  memscope eval --load model.json --data kappa:50 --seed 7\n", NULL },
 	{ "baselines", CLI_BASELINES, "memscope baselines [OPTIONS]",
 	    "GD, CG, momentum and Nesterov per iteration",
 	    "Run the classical methods alone (GD, GD preconditioned by the\n"
 	    "oracle inverse covariance, heavy-ball momentum, Nesterov,\n"
-	    "conjugate gradient, and the least-squares solution as the floor)\n"
-	    "on a test batch, from w = 0, for k = 0..--iters iterations.\n",
+	    "conjugate gradient, the least-squares solution as the floor, and\n"
+	    "the Newton-Schulz iteration for the inverse of H = XX^T) on a\n"
+	    "test batch, from w = 0, for k = 0..--iters iterations.\n"
+	    "\n"
+	    "Newton-Schulz (column schulz): M_0 = H / lambda_max(H)^2, then\n"
+	    "M <- M(2I - H M) and w_k = M_k X y. Each step is two dxd matrix\n"
+	    "products, 4d^3 flops, where a GD step on X costs 4nd (2d^2 with\n"
+	    "H formed once): at d = 5, n = 20 one step costs as much as about\n"
+	    "1.25 GD steps on X, at d = 20, n = 60 as much as about 6.7.\n",
 	    "stdout: one row per iteration k, one column per method: the\n"
 	    "natural log of the mean squared query error (mean over runs;\n"
 	    "'mean +- std' with several runs). --csv: header\n"
 	    "run,seed,method,k,mse,ln_mse,step_size (the step size used, 0\n"
-	    "for CG and lsq). --json: the configuration, each run's values\n"
-	    "and their mean and std. A result that is not finite (a method\n"
-	    "that overflowed, e.g. with too large a step) is never printed:\n"
-	    "a message names it and the exit status is 1.\n",
+	    "for CG, lsq and schulz). --json: the configuration, each run's\n"
+	    "values and their mean and std. A result that is not finite (a\n"
+	    "method that overflowed, e.g. with too large a step) is never\n"
+	    "printed: a message names it and the exit status is 1.\n",
 	    "  memscope baselines\n"
 	    "  memscope baselines --data iso --iters 10\n"
 	    "  memscope baselines --data kappa:1000 --dim 20 --context 60\n", NULL },

@@ -501,9 +501,10 @@ cli_checkpoint_config(const char *cmd, const struct cli_opts *o,
 	return 0;
 }
 
-/* Read --load into t and test it as cli_checkpoint_config says: cfg, and
- * t's task distribution set to cfg's spectrum and w*. 0, or the exit
- * status after a one-line message (t then holds nothing to free). */
+/* Read --load into t and test it as cli_checkpoint_config says: cfg, t's
+ * model rebuilt for cfg's context and t's task distribution set to cfg's
+ * spectrum and w*. 0, or the exit status after a one-line message (t then
+ * holds nothing to free). */
 int
 cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
     struct trainer *t, struct ms_config *cfg)
@@ -516,6 +517,13 @@ cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
 	if ((rc = cli_checkpoint_config(cmd, o, &t->cfg, cfg)) != 0) {
 		trainer_free(t);
 		return rc;
+	}
+	/* --context: the same parameters at another n, if no block's shape
+	 * depends on n */
+	if (cfg->context != t->model.n && model_set_context(&t->model,
+	    cfg->context, err, sizeof err) != 0) {
+		trainer_free(t);
+		return cli_error(cmd, "--context: %s", err);
 	}
 	/* the spectrum and the prior of w* of cfg; the rotation stays */
 	if (task_dist_set_spectrum(&t->dist, cfg, err, sizeof err) != 0) {

@@ -113,6 +113,7 @@ bl_print(const struct bl_results *res, const double *logs)
 
 	for (int b = 0; b < BASELINE_COUNT; b++)
 		cols[b] = baseline_name((enum baseline)b);
+	report_cost_notes(stdout);
 	report_table_print(stdout, "k", rows, res->iters + 1, cols,
 	    BASELINE_COUNT, res->runs, logs);
 	free(rows);

@@ -6,7 +6,10 @@
  * from: --data and --wstar (U is kept, so only the spectrum or the prior of
  * w* moves), --seed and --test-batch (which tasks), and the baselines'
  * settings. Left alone, the test batch is the checkpoint run's own, so the
- * table is the one `memscope train` printed for that run.
+ * table is the one `memscope train` printed for that run. --context M
+ * tests the same parameters on tasks of M context points
+ * (cli_checkpoint_load rebuilds the model; model_set_context refuses a
+ * model with per-token parameters), the baselines on the same tasks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,16 +26,16 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
-/* --csv: one row per method and read-out. */
+/* --csv: one row per method and read-out, with the context points used. */
 static int
-eval_write_csv(const char *path, int L, const double *mse, char *err,
-    size_t errlen)
+eval_write_csv(const char *path, int L, int context, const double *mse,
+    char *err, size_t errlen)
 {
 	struct output af;
 
 	if (output_open(&af, path, err, errlen) != 0)
 		return -1;
-	fprintf(af.fp, "method,k,mse,ln_mse\n");
+	fprintf(af.fp, "method,k,mse,ln_mse,context\n");
 	for (int r = 0; r < REPORT_ROWS; r++)
 		for (int l = 0; l < L; l++) {
 			double v = mse[(size_t)r * L + l];
@@ -41,7 +44,7 @@ eval_write_csv(const char *path, int L, const double *mse, char *err,
 			csv_real(af.fp, v, 17, "nan");
 			fputc(',', af.fp);
 			csv_real(af.fp, log(v), 17, "nan");
-			fputc('\n', af.fp);
+			fprintf(af.fp, ",%d\n", context);
 		}
 	return output_commit(&af, err, errlen);
 }
@@ -60,12 +63,17 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	json_object_set_new(root, "trained_config",
 	    checkpoint_config_json(&t->cfg));
 	json_object_set_new(root, "config", checkpoint_config_json(ecfg));
+	json_object_set_new(root, "context", json_integer(ecfg->context));
+	json_object_set_new(root, "trained_context",
+	    json_integer(t->cfg.context));
 	json_object_set_new(root, "metric", json_string("natural log of the "
 	    "mean squared query error on the test batch, per layer read-out "
 	    "(baselines: per iteration count)"));
 	json_object_set_new(root, "log_test_loss",
 	    report_layers_json(L, 1, logs, 0, 0));
 	json_object_set_new(root, "theory", report_theory_json(L, th));
+	json_object_set_new(root, "log_test_loss_normalised",
+	    report_normalised_json(ecfg, L, 1, logs, 0, 0));
 	return report_write_json(path, root, err, errlen);
 }
 
@@ -113,8 +121,8 @@ cmd_eval(int argc, char **argv)
 	}
 
 	/* the files first: a reader closing stdout early loses none */
-	if (o.csv_path != NULL && eval_write_csv(o.csv_path, L, mse, err,
-	    sizeof err) != 0) {
+	if (o.csv_path != NULL && eval_write_csv(o.csv_path, L, ecfg.context,
+	    mse, err, sizeof err) != 0) {
 		fprintf(stderr, "memscope eval: --csv: %s\n", err);
 		status = CLI_EXIT_FAIL;
 	}
@@ -130,9 +138,14 @@ cmd_eval(int argc, char **argv)
 		    config_data_name(&t.cfg, data, sizeof data),
 		    (unsigned long long)t.cfg.seed, ecfg.test_batch,
 		    (unsigned long long)ecfg.seed);
+		if (ecfg.context != t.cfg.context)
+			printf("# tested at n=%d (trained at n=%d): the same "
+			    "parameters, averaging over %d\n", ecfg.context,
+			    t.cfg.context, ecfg.context);
 		printf("# natural log of the mean squared query error after "
 		    "k layers (model) or k iterations (methods)\n");
 		report_layers_print_theory(stdout, L, 1, logs, &th);
+		report_normalised_print(stdout, &ecfg, L, 1, logs);
 	}
 out:
 	baseline_table_free(&bt);

@@ -28,6 +28,7 @@
 #include "memscope/theory.h"
 #include "memscope/runner.h"
 #include "memscope/trainer.h"
+#include "memscope/warmstart.h"
 #include "memscope/xmalloc.h"
 
 /* One run: its config, trainer, history and results. */
@@ -57,6 +58,7 @@ struct train_job {
 	int test_every;			/* test loss every this many steps */
 	struct report_progress progress;	/* stderr (the hook's) */
 	double drawn;			/* when the hook last drew it */
+	const char *init;		/* --init FILE[,FILE...], or NULL */
 };
 
 /* After step s of run i: its history (--csv, --live). */
@@ -119,6 +121,11 @@ train_one(struct runner *rn, void *ctx, int i)
 		return;
 	}
 	run->started = true;
+	if (job->init != NULL && warmstart_apply(&t->model, job->init,
+	    run->err, sizeof run->err) != 0) {
+		run->failed = true;
+		return;
+	}
 	run->steps_done = runner_train(rn, i, t, run->cfg.steps,
 	    train_history, job);
 	mse = xdoubles((size_t)L);
@@ -257,6 +264,8 @@ train_write_json(const char *path, const struct cli_opts *o,
 		    report_json_real(run->final_train));
 		json_object_set_new(jr, "log_test_loss",
 		    report_layers_json(L, R, logs, 0, r));
+		json_object_set_new(jr, "log_test_loss_normalised",
+		    report_normalised_json(&o->cfg, L, R, logs, 0, r));
 		json_object_set_new(steps, "gd",
 		    report_json_reals(run->gd_steps, L));
 		json_object_set_new(steps, "gd-oracle",
@@ -268,6 +277,8 @@ train_write_json(const char *path, const struct cli_opts *o,
 	json_object_set_new(root, "mean", report_layers_json(L, R, logs, 1, 0));
 	json_object_set_new(root, "std", report_layers_json(L, R, logs, 2, 0));
 	json_object_set_new(root, "theory", report_theory_json(L, th));
+	json_object_set_new(root, "mean_normalised",
+	    report_normalised_json(&o->cfg, L, R, logs, 1, 0));
 	return report_write_json(path, root, err, errlen);
 }
 
@@ -283,6 +294,23 @@ train_check_history(const struct cli_opts *o)
 		    o->cfg.runs, o->cfg.steps,
 		    bytes / (1024.0 * 1024 * 1024));
 	return 0;
+}
+
+/* --init: the files fit this model (checked once, before any run). */
+static int
+train_check_init(const struct cli_opts *o)
+{
+	struct model m;
+	char err[512];
+	int rc = 0;
+
+	if (o->init_path == NULL)
+		return 0;
+	model_init(&m, &o->cfg);
+	if (warmstart_apply(&m, o->init_path, err, sizeof err) != 0)
+		rc = cli_error("train", "%s", err);
+	model_free(&m);
+	return rc;
 }
 
 static void
@@ -315,6 +343,8 @@ cmd_train(int argc, char **argv)
 		return rc;
 	if ((rc = train_check_history(&o)) != 0)
 		return rc;
+	if ((rc = train_check_init(&o)) != 0)
+		return rc;
 	L = o.cfg.layers;
 	R = o.cfg.runs;
 	/* several runs: on every CPU unless --threads (or --config) says */
@@ -325,6 +355,7 @@ cmd_train(int argc, char **argv)
 	/* --save keeps the history too (decimated: history.h) */
 	job.history = o.csv_path != NULL || o.save_path != NULL;
 	job.keep_first = o.save_path != NULL;
+	job.init = o.init_path;
 	job.test_every = o.cfg.steps / 100 > 1 ? o.cfg.steps / 100 : 1;
 	job.runs = xcalloc((size_t)R, sizeof *job.runs);
 	for (int r = 0; r < R; r++) {
@@ -430,6 +461,7 @@ cmd_train(int argc, char **argv)
 	    "\n", o.cfg.steps, o.cfg.test_batch, R > 1 ? ", mean " : "",
 	    R > 1 ? report_plus_minus() : "", R > 1 ? " std over runs" : "");
 	report_layers_print_theory(stdout, L, R, logs, &th);
+	report_normalised_print(stdout, &o.cfg, L, R, logs);
 	free(logs);
 	train_job_free(&job);
 	return status;

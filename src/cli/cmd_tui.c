@@ -22,12 +22,13 @@
 #include "memscope/history_follow.h"
 #include "memscope/theme.h"
 #include "memscope/tui.h"
+#include "memscope/warmstart.h"
 #include "memscope/xmalloc.h"
 
 /* What a checkpoint records of the run: never changed by an option. */
 static const char *tui_load_fixed[] = { "dim", "context", "layers", "heads",
     "param", "memory", "data", "wstar", "batch", "test-batch", "resample",
-    "seed" };
+    "seed", "scale", "mean", "gates", "freeze" };
 /* What continuing a loaded run may change. */
 static const char *tui_load_applied[] = { "steps", "lr", "clip", "threads",
     "quirks", "gd-step", "mom-eta", "mom-beta", "nest-eta", "nest-beta" };
@@ -209,6 +210,28 @@ refused:
 	return NULL;
 }
 
+/* --init FILE[,FILE...]: the run of o's configuration, its parameters
+ * from the files (warmstart.h), into *loaded; 0 or the exit status. */
+static int
+tui_init_run(const struct cli_opts *o, struct trainer **loaded)
+{
+	char err[512];
+
+	if (o->load_path != NULL || o->compare.n > 0)
+		return cli_error("tui", "--init starts one new run: not with "
+		    "--%s", o->load_path != NULL ? "load" : "compare");
+	*loaded = xcalloc(1, sizeof **loaded);
+	if (trainer_init_deferred(*loaded, &o->cfg, err, sizeof err) == 0 &&
+	    warmstart_apply(&(*loaded)->model, o->init_path, err,
+	    sizeof err) == 0)
+		return 0;
+	if ((*loaded)->model.params != NULL)
+		trainer_free(*loaded);
+	free(*loaded);
+	*loaded = NULL;
+	return cli_error("tui", "%s", err);
+}
+
 /* The visualizer subcommand. */
 int
 cmd_tui(int argc, char **argv)
@@ -248,6 +271,8 @@ cmd_tui(int argc, char **argv)
 			    info.hist.train[i], info.hist.test[i]);
 		checkpoint_history_free(&info.hist);
 	}
+	if (o.init_path != NULL && (rc = tui_init_run(&o, &loaded)) != 0)
+		return rc;
 	/* bad input first: --compare, --overlay (the engine takes loaded) */
 	e = tui_engine(&o, loaded, &loaded_hist, &rc);
 	snapshot_curve_free(&loaded_hist);	/* the engine made its copy */

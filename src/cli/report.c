@@ -182,6 +182,17 @@ report_layers_fill(double *logs, int L, const double *model_mse,
 	}
 }
 
+/* One comment line per method whose iteration costs more than GD's:
+ * "# schulz: ...". */
+void
+report_cost_notes(FILE *fp)
+{
+	for (int b = 0; b < BASELINE_COUNT; b++)
+		if (baseline_cost((enum baseline)b) != NULL)
+			fprintf(fp, "# %s: %s\n", baseline_name((enum baseline)b),
+			    baseline_cost((enum baseline)b));
+}
+
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void
 report_layers_print(FILE *fp, int L, int nruns, const double *logs)
@@ -189,6 +200,7 @@ report_layers_print(FILE *fp, int L, int nruns, const double *logs)
 	const char *rows[REPORT_ROWS];
 	const char **cols = report_numbered("k=", 1, L);
 
+	report_cost_notes(fp);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		rows[r] = report_row_name(r);
 	report_table_print(fp, "method", rows, REPORT_ROWS, cols, L, nruns,
@@ -268,6 +280,65 @@ report_layers_json(int L, int nruns, const double *logs, int which, int run)
 	return obj;
 }
 
+/* The runs' logs (nruns, REPORT_ROWS, L) less ln(d s^2): each ln MSE
+ * normalised by the labels' scale (doc/math.md §8.1). */
+static double *
+report_normalise(const struct ms_config *cfg, int L, int nruns,
+    const double *logs)
+{
+	size_t len = (size_t)nruns * REPORT_ROWS * L;
+	double *out = xdoubles(len);
+	double shift = log(cfg->dim * cfg->scale * cfg->scale);
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = logs[i] - shift;
+	return out;
+}
+
+/* Whether the data is shifted (a scale or mean off its default). */
+bool
+report_shifted(const struct ms_config *cfg)
+{
+	return cfg->scale != 1.0 || cfg->mean != 0.0;
+}
+
+/* After a layers table of shifted data: the model row normalised. */
+void
+report_normalised_print(FILE *fp, const struct ms_config *cfg, int L,
+    int nruns, const double *logs)
+{
+	const char *rows[1] = { "model" };
+	const char **cols;
+	double *norm, *model;
+
+	if (!report_shifted(cfg))
+		return;
+	cols = report_numbered("k=", 1, L);
+	norm = report_normalise(cfg, L, nruns, logs);
+	model = xdoubles((size_t)nruns * L);
+	for (int r = 0; r < nruns; r++)
+		memcpy(model + (size_t)r * L, norm + (size_t)r * REPORT_ROWS * L,
+		    (size_t)L * sizeof(double));
+	fprintf(fp, "# normalised by the labels' scale: ln(MSE / (d s^2)), "
+	    "d s^2 = %.6g\n", cfg->dim * cfg->scale * cfg->scale);
+	report_table_print(fp, "normalised", rows, 1, cols, L, nruns, model);
+	free(model);
+	free(norm);
+	free(cols);
+}
+
+/* report_layers_json of the logs normalised by ln(d s^2). */
+json_t *
+report_normalised_json(const struct ms_config *cfg, int L, int nruns,
+    const double *logs, int which, int run)
+{
+	double *norm = report_normalise(cfg, L, nruns, logs);
+	json_t *obj = report_layers_json(L, nruns, norm, which, run);
+
+	free(norm);
+	return obj;
+}
+
 /* One comment line describing the experiment: "# d=5 n=20 L=4 ...". */
 void
 report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
@@ -281,8 +352,15 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 		    cfg->heads, config_param_name(cfg->param),
 		    config_memory_name(cfg->memory));
 	config_get(cfg, "wstar", wstar, sizeof wstar);
-	fprintf(fp, " data=%s wstar=%s", config_data_name(cfg, data,
-	    sizeof data), wstar);
+	fprintf(fp, " data=%s wstar=%s",
+	    config_data_name(cfg, data, sizeof data), wstar);
+	if (report_shifted(cfg)) {
+		char s[32], mu[32];
+
+		config_get(cfg, "scale", s, sizeof s);
+		config_get(cfg, "mean", mu, sizeof mu);
+		fprintf(fp, " scale=%s mean=%s", s, mu);
+	}
 	/* the law of U only when it is not the default Haar */
 	if (cfg->rotation != MS_ROTATION_HAAR)
 		fprintf(fp, " rotation=%s", config_rotation_name(cfg->rotation));

@@ -7,7 +7,8 @@
 #include "memscope/analysis.h"
 #include "memscope/xmalloc.h"
 
-/* Cosine similarity of Σ_h A_ℓh with Σ⁻¹ for each layer (pre, gdpp). */
+/* Cosine similarity of Σ_h g_h A_ℓh with Σ⁻¹ for each layer (pre, gdpp;
+ * g_h = 1 without gates). */
 void
 analysis_sigma_cos(const struct model *m, const struct task_dist *dist,
     double *cos)
@@ -30,7 +31,8 @@ analysis_sigma_cos(const struct model *m, const struct task_dist *dist,
 			if (pb == NULL)
 				continue;
 			for (i = 0; i < d * d; i++)
-				A[i] += m->params[pb->offset + i];
+				A[i] += model_gate(m, h) *
+				    m->params[pb->offset + i];
 		}
 		dot = na = ns = 0;
 		for (i = 0; i < d * d; i++) {

@@ -29,6 +29,8 @@
  *               eigendecomposition with eigenvalues below BASELINE_RANK_TOL
  *               times the largest treated as zero. b lies in the range of H,
  *               so that is the minimum-norm least-squares solution.
+ *   Newton–     M_0 = αH with α = 1/λ_max(H)² = 1/‖HHᵀ‖₂, M ← M(2I − HM),
+ *   Schulz      w_k = M_k b for k ≥ 1, w_0 = 0 (baselines_ns.c).
  *
  * Tuning (baselines_evaluate). When cfg->gd_step is 0, GD and oracle GD try
  * every step of a 51-point log grid on a separate tuning batch of
@@ -75,14 +77,16 @@ struct baseline_work {
 	int d;
 	double *mem;
 	double *w, *v, *wn, *g, *p, *r, *Hp, *t;	/* each (d) */
-	double *A, *V;					/* each (d, d) */
+	double *A, *V, *W;				/* each (d, d) */
+	double *lw;					/* (3d) LAPACK's */
 };
 
 static const char *baseline_names[BASELINE_COUNT] = {
-	"gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"
+	"gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq", "schulz"
 };
 
-/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg", "lsq"). */
+/* Short name for tables ("gd", "gd-oracle", "momentum", "nesterov", "cg",
+ * "lsq", "schulz"). */
 const char *
 baseline_name(enum baseline b)
 {
@@ -94,7 +98,7 @@ baseline_name(enum baseline b)
 static void
 baseline_work_init(struct baseline_work *wk, int d)
 {
-	double *m = xdoubles((size_t)8 * d + (size_t)2 * d * d);
+	double *m = xdoubles((size_t)11 * d + (size_t)3 * d * d);
 
 	wk->d = d;
 	wk->mem = m;
@@ -107,7 +111,9 @@ baseline_work_init(struct baseline_work *wk, int d)
 	wk->Hp = m; m += d;
 	wk->t = m; m += d;
 	wk->A = m; m += (size_t)d * d;
-	wk->V = m;
+	wk->V = m; m += (size_t)d * d;
+	wk->W = m; m += (size_t)d * d;
+	wk->lw = m;
 }
 
 static void
@@ -353,6 +359,13 @@ baseline_run(enum baseline m, const struct baseline_params *p,
 			if (k == 0 && baseline_cholesky_solve(H, b, d, wk->A,
 			    w) != 0)
 				baseline_pinv_solve(H, b, d, wk->A, wk->V, w);
+			break;
+		case BASELINE_NS:	/* M in wk->A; V, W, t, lw scratch */
+			if (k == 0)
+				baseline_ns_start(H, d, wk->A, wk->V, wk->t,
+				    wk->lw);
+			baseline_ns_step(H, wk->A, wk->V, wk->W, d);
+			baseline_matvec(wk->A, b, d, w);
 			break;
 		default:
 			break;
@@ -644,9 +657,11 @@ baselines_evaluate_cancel(const struct ms_config *cfg,
 	if (baseline_set_mse(BASELINE_CG, &p, &test_set, iters, &wk, err,
 	    out->mse[BASELINE_CG], cancel) != 0 ||
 	    baseline_set_mse(BASELINE_LSQ, &p, &test_set, iters, &wk, err,
-	    out->mse[BASELINE_LSQ], cancel) != 0)
+	    out->mse[BASELINE_LSQ], cancel) != 0 ||
+	    baseline_set_mse(BASELINE_NS, &p, &test_set, iters, &wk, err,
+	    out->mse[BASELINE_NS], cancel) != 0)
 		goto out;
-	/* CG and LSQ take no step: their step arrays stay 0. */
+	/* CG, LSQ and Newton–Schulz take no step: their steps stay 0. */
 	rc = 0;
 out:
 	baseline_set_free(&tune_set);

@@ -30,14 +30,16 @@ enum config_kind {
 	CONFIG_MEMORY,
 	CONFIG_DATA,
 	CONFIG_WSTAR,
-	CONFIG_ROTATION
+	CONFIG_ROTATION,
+	CONFIG_FREEZE
 };
 
 /* Which reals a key accepts. */
 enum config_real {
 	REAL_POSITIVE,		/* > 0 */
 	REAL_NONNEGATIVE,	/* ≥ 0 */
-	REAL_UNIT		/* in [0, 1) */
+	REAL_UNIT,		/* in [0, 1) */
+	REAL_ANY		/* any finite number */
 };
 
 struct config_key {
@@ -84,6 +86,12 @@ static const struct config_key config_keys[] = {
 	{ "nest-beta", CONFIG_REAL, CONFIG_AT(nest_beta), 0, 0, REAL_UNIT,
 	    "a number from 0 up to but not including 1" },
 	{ "rotation", CONFIG_ROTATION, CONFIG_AT(rotation), 0, 0, 0, NULL },
+	{ "scale", CONFIG_REAL, CONFIG_AT(scale), 0, 0, REAL_POSITIVE,
+	    "a finite number > 0 (the variance of the raw draws)" },
+	{ "mean", CONFIG_REAL, CONFIG_AT(mean), 0, 0, REAL_ANY,
+	    "a finite number" },
+	{ "gates", CONFIG_BOOL, CONFIG_AT(gates), 0, 0, 0, NULL },
+	{ "freeze", CONFIG_FREEZE, CONFIG_AT(freeze), 0, 0, 0, NULL },
 };
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
 _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
@@ -94,7 +102,9 @@ static const char *config_memory_names[] = { "none", "cgd", "lfom" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
 static const char *config_rotation_names[] = { "haar", "uniform-svd" };
 /* Keys a checkpoint written before they existed does not have. */
-static const char *config_optional_keys[] = { "rotation" };
+static const char *config_optional_keys[] = { "rotation", "scale", "mean",
+    "gates", "freeze" };
+static const char *config_freeze_names[] = { "none", "attention" };
 
 /*
  * The largest condition number kappa:K takes. Beyond it the smallest
@@ -238,6 +248,10 @@ config_defaults(struct ms_config *cfg)
 	cfg->nest_eta = 0.03;
 	cfg->nest_beta = 0.9;
 	cfg->rotation = MS_ROTATION_HAAR;
+	cfg->scale = 1.0;
+	cfg->mean = 0.0;
+	cfg->gates = false;
+	cfg->freeze = MS_FREEZE_NONE;
 }
 
 /* The table entry for a key; '_' is accepted for '-' ("test_batch"). */
@@ -315,6 +329,8 @@ config_field_size(const struct config_key *k)
 		return sizeof(enum ms_wstar);
 	case CONFIG_ROTATION:
 		return sizeof(enum ms_rotation);
+	case CONFIG_FREEZE:
+		return sizeof(enum ms_freeze);
 	}
 	return 0;
 }
@@ -403,6 +419,8 @@ config_real_ok(enum config_real kind, double v)
 		return v >= 0;
 	case REAL_UNIT:
 		return v >= 0 && v < 1;
+	case REAL_ANY:
+		return 1;
 	}
 	return 0;
 }
@@ -461,6 +479,9 @@ config_refuse(const struct config_key *k, const char *text, char *err,
 	case CONFIG_ROTATION:
 		return config_error(err, errlen, "--rotation: unknown law '%s' "
 		    "(accepted: haar, uniform-svd)", text);
+	case CONFIG_FREEZE:
+		return config_error(err, errlen, "--freeze: unknown kind '%s' "
+		    "(accepted: none, attention)", text);
 	}
 	return config_error(err, errlen, "--%s: value out of range", k->name);
 }
@@ -549,6 +570,10 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 		if ((i = config_lookup(config_rotation_names, 2, value)) >= 0)
 			cfg->rotation = (enum ms_rotation)i;
 		break;
+	case CONFIG_FREEZE:
+		if ((i = config_lookup(config_freeze_names, 2, value)) >= 0)
+			cfg->freeze = (enum ms_freeze)i;
+		break;
 	}
 	return i >= 0 ? 0 : config_refuse(k, value, err, errlen);
 }
@@ -611,6 +636,10 @@ config_get(const struct ms_config *cfg, const char *key, char *buf,
 	case CONFIG_ROTATION:
 		snprintf(buf, len, "%s", config_rotation_name(cfg->rotation));
 		break;
+	case CONFIG_FREEZE:
+		snprintf(buf, len, "%s", (unsigned)cfg->freeze < 2 ?
+		    config_freeze_names[cfg->freeze] : "?");
+		break;
 	}
 	return 0;
 }
@@ -656,6 +685,9 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 		case CONFIG_ROTATION:
 			bad = (unsigned)cfg->rotation > MS_ROTATION_UNIFORM_SVD;
 			break;
+		case CONFIG_FREEZE:
+			bad = (unsigned)cfg->freeze > MS_FREEZE_ATTENTION;
+			break;
 		}
 		if (!bad)
 			continue;
@@ -697,6 +729,11 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		    "without attention: it needs --heads 1 and --memory none "
 		    "(got --heads %d, --memory %s)", config_param_name(cfg->param),
 		    cfg->heads, config_memory_name(cfg->memory));
+	if (cfg->freeze == MS_FREEZE_ATTENTION && cfg->memory ==
+	    MS_MEMORY_NONE && !cfg->gates)
+		return config_error(err, errlen, "--freeze attention leaves "
+		    "nothing to train: this model has no memory and no gates "
+		    "(give --memory cgd or lfom, or --gates)");
 	if (config_memory_check(cfg, err, errlen) != 0)
 		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >

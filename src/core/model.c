@@ -127,6 +127,11 @@ model_init(struct model *m, const struct ms_config *cfg)
 			model_add_block(m, &cap, "Gamma", l, -1, d + 1, n + 1);
 		}
 	}
+	m->off_gate = -1;
+	if (cfg->gates) {
+		m->off_gate = (long)m->nparams;
+		model_add_block(m, &cap, "gate", -1, -1, H, 1);
+	}
 	m->params = xdoubles(m->nparams);
 	m->grads = xdoubles(m->nparams);
 	/* The pool's threads do the parallelism; BLAS calls stay serial. */
@@ -168,7 +173,8 @@ model_init_params(struct model *m, struct rng *r)
 		size_t len = (size_t)pb->rows * pb->cols;
 
 		for (size_t i = 0; i < len; i++) {
-			if (strcmp(pb->name, "alpha") == 0)
+			if (strcmp(pb->name, "alpha") == 0 ||
+			    strcmp(pb->name, "gate") == 0)
 				p[i] = 1.0;
 			else if (strcmp(pb->name, "gamma") == 0 ||
 			    strcmp(pb->name, "Gamma") == 0 ||
@@ -227,6 +233,54 @@ model_copy_blocks(struct model *dst, const struct model *src, int src_head,
 	return copied;
 }
 
+/* The first block of a whose shape differs in b (the tables are built the
+ * same way, so block k is the same block), or NULL. */
+static const struct param_block *
+model_block_moved(const struct model *a, const struct model *b)
+{
+	for (int k = 0; k < a->nblocks; k++) {
+		const struct param_block *pa = &a->blocks[k];
+		const struct param_block *pb = k < b->nblocks ? &b->blocks[k] :
+		    NULL;
+
+		if (pb == NULL || pa->rows != pb->rows || pa->cols != pb->cols)
+			return pa;
+	}
+	return NULL;
+}
+
+/* Rebuild m for `context` points with the same parameter values; -1 (m
+ * unchanged, the reason in err) if a block's shape depends on n. */
+int
+model_set_context(struct model *m, int context, char *err, size_t errlen)
+{
+	struct ms_config cfg = m->cfg;
+	struct model nm;
+	const struct param_block *pb;
+
+	cfg.context = context;
+	model_init(&nm, &cfg);
+	if ((pb = model_block_moved(m, &nm)) != NULL ||
+	    nm.nblocks != m->nblocks) {
+		if (pb != NULL)
+			snprintf(err, errlen, "the model's block %s of layer "
+			    "%d has one entry per token (%dx%d at n = %d), so "
+			    "it cannot be tested at n = %d", pb->name,
+			    pb->layer + 1, pb->rows, pb->cols, m->n, context);
+		else
+			snprintf(err, errlen, "the model has more blocks at "
+			    "n = %d than at n = %d", context, m->n);
+		model_free(&nm);
+		return -1;
+	}
+	memcpy(nm.params, m->params, m->nparams * sizeof *m->params);
+	model_set_path(&nm, m->path);
+	nm.cancel = m->cancel;
+	model_free(m);
+	*m = nm;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Passes */
 
@@ -254,7 +308,10 @@ model_prepare(struct model *m)
 				double a = 0.0;
 
 				for (int h = 0; h < H; h++)
-					a += p[m->off_attn0[l * H + h] + e];
+					a += m->off_gate < 0 ?
+					    p[m->off_attn0[l * H + h] + e] :
+					    p[m->off_gate + h] *
+					    p[m->off_attn0[l * H + h] + e];
 				for (int t = 0; t < MODEL_LANES; t++)
 					mw->Av[l * sz + e][t] = a;
 			}
@@ -274,6 +331,8 @@ model_prepare(struct model *m)
 		return;
 	}
 	model_dense_expand(m, mw->Pd, mw->Qd);
+	if (m->off_gate >= 0)
+		model_gate_scale(m, mw->Qd);
 	if (m->cfg.memory == MS_MEMORY_LFOM) {
 		/* Γ_ℓ is stored feature-major (d+1, n+1); Z is token-major */
 		for (int l = 0; l < L; l++)
@@ -310,12 +369,21 @@ model_store_grads(struct model *m, const double *total)
 	if (label) {
 		size_t sz = m->cfg.param == MS_PARAM_SCALAR ? 1 : (size_t)d * d;
 
-		for (int l = 0; l < L; l++)
+		for (int l = 0; l < L && m->off_gate < 0; l++)
 			for (int h = 0; h < H; h++)
 				memcpy(m->grads + m->off_attn0[l * H + h],
 				    total + l * sz, sz * sizeof(double));
-	} else
+		if (m->off_gate >= 0)
+			model_gate_label_grads(m, total, sz);
+	} else if (m->off_gate < 0)
 		model_dense_contract(m, total, total + mw->attn_len / 2);
+	else {
+		double *gQ = xdoubles(mw->attn_len / 2);
+
+		model_gate_dense_grads(m, total + mw->attn_len / 2, gQ);
+		model_dense_contract(m, total, gQ);
+		free(gQ);
+	}
 	for (int l = 0; l < L; l++) {
 		double *g0 = m->grads + m->off_mem0[l];
 

@@ -30,6 +30,13 @@ adam_free(struct adam *a)
 void
 adam_step(struct adam *a, double *params, const double *grads)
 {
+	adam_step_masked(a, params, grads, NULL);
+}
+
+void
+adam_step_masked(struct adam *a, double *params, const double *grads,
+    const unsigned char *train)
+{
 	double bc1, bc2, step, bc2_sqrt;
 
 	a->t++;
@@ -40,6 +47,8 @@ adam_step(struct adam *a, double *params, const double *grads)
 	for (size_t i = 0; i < a->n; i++) {
 		double g = grads[i];
 
+		if (train != NULL && !train[i])
+			continue;	/* frozen: parameter and moments stay */
 		a->m[i] = a->beta1 * a->m[i] + (1.0 - a->beta1) * g;
 		a->v[i] = a->beta2 * a->v[i] + (1.0 - a->beta2) * g * g;
 		/* p −= lr · m̂ / (√v̂ + ε), with the bias corrections folded in */

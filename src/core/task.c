@@ -21,6 +21,12 @@
  * (cov I), then each of the n+1 tokens x = U D g (cov U D² Uᵀ = Σ) with its
  * label y = ⟨w*, x⟩, query last. The draws happen in exactly this order, so
  * a batch is a function of the rng state alone.
+ *
+ * Scale and mean (doc/math.md §8.1). Each raw draw g' is √s·g + μ·1 with g
+ * standard normal (the same normals in the same order): x_raw, w_raw ~
+ * N(μ·1, s·I). The invsigma prior maps w_raw through U D⁻¹ as above, the
+ * identity prior takes w* = w_raw itself. With s = 1 and μ = 0 the
+ * affine map is skipped, so a batch is bit for bit what it was before.
  */
 #include <math.h>
 #include <stdio.h>
@@ -135,6 +141,10 @@ task_dist_set_spectrum(struct task_dist *dist, const struct ms_config *cfg,
 		return -1;
 	}
 	dist->wstar = cfg->wstar;
+	/* a scale of 0 is a configuration filled field by field, without
+	 * config_defaults (config_validate refuses it): the default 1 */
+	dist->scale = cfg->scale > 0 ? cfg->scale : 1.0;
+	dist->mean = cfg->mean;
 	return 0;
 }
 
@@ -150,6 +160,8 @@ task_dist_init(struct task_dist *dist, const struct ms_config *cfg,
 	dist->U = NULL;
 	dist->D = NULL;
 	dist->wstar = cfg->wstar;
+	dist->scale = 1.0;
+	dist->mean = 0.0;
 	if (d < 1) {
 		snprintf(err, errlen, "--dim must be at least 1 (got %d)", d);
 		return -1;
@@ -267,6 +279,19 @@ task_rotate(const double *U, const double *scale, const double *g, int d,
 	}
 }
 
+/* d standard normals from r into g, then (unless s = 1 and μ = 0, where
+ * the draws are left exactly as they are) g = √s·g + μ. */
+static void
+task_raw_draw(const struct task_dist *dist, struct rng *r, double *g, int d)
+{
+	for (int k = 0; k < d; k++)
+		g[k] = rng_normal(r);
+	if (dist->scale == 1.0 && dist->mean == 0.0)
+		return;
+	for (int k = 0; k < d; k++)
+		g[k] = sqrt(dist->scale) * g[k] + dist->mean;
+}
+
 /* Fill every task of the batch with fresh draws. */
 void
 task_batch_sample(struct task_batch *tb, const struct task_dist *dist,
@@ -301,8 +326,7 @@ task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
 		double *X = tb->X + (size_t)b * (n + 1) * d;	/* its tokens */
 		double *y = tb->y + (size_t)b * (n + 1);	/* its labels */
 
-		for (int k = 0; k < d; k++)
-			g[k] = rng_normal(r);
+		task_raw_draw(dist, r, g, d);
 		if (dist->wstar == MS_WSTAR_INVSIGMA)
 			task_rotate(dist->U, Dinv, g, d, w);
 		else
@@ -313,8 +337,7 @@ task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
 			double *x = X + (size_t)i * d;	/* token i, query at n */
 			double dot = 0.0;
 
-			for (int k = 0; k < d; k++)
-				g[k] = rng_normal(r);
+			task_raw_draw(dist, r, g, d);
 			task_rotate(dist->U, dist->D, g, d, x);
 			for (int k = 0; k < d; k++)
 				dot += w[k] * x[k];

@@ -292,12 +292,13 @@ trace_teach_model(struct trace *tr, struct model *m)
 		for (int h = 0; h < H; h++) {
 			const double *A = model_param(m, scalar ? "a" : "A", j,
 			    h);
+			double g = model_gate(m, h);	/* 1: no gates */
 
 			if (scalar)
-				s += A[0];
+				s += g * A[0];
 			else	/* Lemma 1: w ← w − A ∇R(w) */
 				for (int r = 0; r < d * d; r++)
-					P[r] += A[r];
+					P[r] += g * A[r];
 		}
 		if (scalar) {
 			tr->step_scalar[j] = s;

@@ -20,6 +20,22 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+/* --freeze attention: the mask of the blocks Adam updates (memory and
+ * gates; config_validate made sure there is one). */
+static void
+trainer_freeze(struct trainer *t)
+{
+	const struct model *m = &t->model;
+
+	if (t->cfg.freeze == MS_FREEZE_NONE)
+		return;
+	t->train_mask = xmalloc(m->nparams);
+	for (int k = 0; k < m->nblocks; k++)
+		memset(t->train_mask + m->blocks[k].offset,
+		    !model_block_is_attention(&m->blocks[k]),
+		    (size_t)m->blocks[k].rows * m->blocks[k].cols);
+}
+
 /* Set up a run from cfg but draw no batch yet: they are owed. */
 int
 trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
@@ -44,6 +60,7 @@ trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
 	adam_init(&t->adam, t->model.nparams, cfg->lr);
 	t->pool = pool_create(cfg->threads);
 	t->backup = xdoubles(t->model.nparams);
+	trainer_freeze(t);
 	t->train_loss = NAN;
 	t->first_loss = NAN;
 	return 0;
@@ -119,6 +136,7 @@ trainer_free(struct trainer *t)
 	task_batch_free(&t->test);
 	task_dist_free(&t->dist);
 	free(t->backup);
+	free(t->train_mask);
 	memset(t, 0, sizeof *t);
 }
 
@@ -173,7 +191,7 @@ trainer_step(struct trainer *t)
 	memcpy(t->backup, m->params, m->nparams * sizeof(double));
 	if (t->cfg.clip > 0)
 		clip_blocks(m, t->cfg.clip);
-	adam_step(&t->adam, m->params, m->grads);
+	adam_step_masked(&t->adam, m->params, m->grads, t->train_mask);
 	t->step++;
 	if (!all_finite(m->params, m->nparams)) {
 		memcpy(m->params, t->backup, m->nparams * sizeof(double));
@@ -186,14 +204,48 @@ trainer_step(struct trainer *t)
 double
 trainer_zero_loss(const struct trainer *t)
 {
-	double s = 0.0;
+	const struct task_dist *dist = &t->dist;
+	int d = dist->d;
+	double s = dist->scale, mu2 = dist->mean * dist->mean, tr = 0.0;
+	double v1 = 0.0, sig1 = 0.0;
 
-	/* y_q = x'w: with w ~ N(0, Sigma^-1), E[(x'w)^2] = tr(Sigma Sigma^-1) */
-	if (t->dist.wstar == MS_WSTAR_INVSIGMA)
-		return t->dist.d;
-	for (int k = 0; k < t->dist.d; k++)
-		s += t->dist.D[k] * t->dist.D[k];	/* tr(Sigma) */
-	return s;
+	/* invsigma: y_q = w_raw'x_raw (U D^-1 and U D cancel); coordinates
+	 * independent with E[g_j g_k] = s [j = k] + mu^2, so E[y^2] =
+	 * d (s + mu^2)^2 + d (d - 1) mu^4 = d s^2 + 2 d s mu^2 + d^2 mu^4 */
+	if (dist->wstar == MS_WSTAR_INVSIGMA)
+		return d * s * s + 2.0 * d * s * mu2 + (double)d * d * mu2 * mu2;
+	/* identity: w* = w_raw, x = U D x_raw; E[y^2] = tr(E[ww'] E[xx']) with
+	 * E[ww'] = s I + mu^2 11', E[xx'] = s Sigma + mu^2 v v', v = U D 1:
+	 * s^2 tr(Sigma) + s mu^2 (|v|^2 + 1'Sigma 1) + mu^4 (1'v)^2 */
+	for (int k = 0; k < d; k++)
+		tr += dist->D[k] * dist->D[k];
+	if (mu2 == 0.0)
+		return s * s * tr;
+	for (int i = 0; i < d; i++) {
+		double vi = 0.0;
+
+		for (int k = 0; k < d; k++)
+			vi += dist->U[i * d + k] * dist->D[k];
+		v1 += vi;
+	}
+	for (int k = 0; k < d; k++) {
+		double uk = 0.0;	/* (U' 1)_k */
+
+		for (int i = 0; i < d; i++)
+			uk += dist->U[i * d + k];
+		sig1 += dist->D[k] * dist->D[k] * uk * uk;
+	}
+	/* |v|^2 = tr(Sigma), U being orthogonal */
+	return s * s * tr + s * mu2 * (tr + sig1) + mu2 * mu2 * v1 * v1;
+}
+
+/* ln(mse / (d s^2)), as ln mse - ln(d s^2) (the tables' way): the loss on
+ * the labels' own scale, the zero-mean E[y_q^2] of the invsigma prior
+ * (doc/math.md §8.1). */
+double
+trainer_normalised_log(const struct task_dist *dist, double mse)
+{
+	return log(mse) - log(dist->d * dist->scale * dist->scale);
 }
 
 bool
