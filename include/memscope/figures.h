@@ -13,6 +13,7 @@
 
 #include "memscope/baselines.h"
 #include "memscope/config.h"
+#include "memscope/model.h"
 
 #define FIGURES_MAX_LINES 8
 #define FIGURES_MAX_DEPTH 6	/* the deepest figure (3): L = 1..6 */
@@ -52,9 +53,19 @@ struct figure_line {
 	 * parent: every block this model has too (the rest keep their
 	 * initial values); several: head h's blocks from parent h. */
 	const struct figure_line *parents[FIGURES_MAX_PARENTS + 1];
+	/* FIGURE_MODEL with parents, instead of training one model from
+	 * them: work on their trained models (parents[0..np)) for the line's
+	 * configuration, and give ln mse of the last read-out on fresh
+	 * prompts (*test) and on those it was fitted on (*train); 0, or -1
+	 * with a message. */
+	int (*from_parents)(const struct model *const *parents, int np,
+	    const struct ms_config *cfg, double *test, double *train,
+	    char *err, size_t errlen);
 	/* FIGURE_THEORY: the value (ln mse) for the line's configuration at
-	 * depth cfg->layers. */
+	 * depth cfg->layers; NaN where the line is not defined. */
 	double (*theory)(const struct ms_config *cfg);
+	/* The values normalised by the labels' scale: ln(mse / (d s^2)). */
+	bool normalised;
 };
 
 struct figure {

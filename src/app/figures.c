@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memscope/experts.h"
 #include "memscope/figures.h"
 #include "memscope/theory.h"
+#include "memscope/trainer.h"
 
 /* doc/math.md §7, read off the authors' plots (about ±0.05). */
 static const double paper_1a_cg[] = { 0.73, 0.20, -0.53, -1.48 };
@@ -110,6 +112,99 @@ theory_shared_line(const struct ms_config *cfg)
 	return log(theory_shared_lfom(cfg->dim, figures_points(cfg),
 	    cfg->layers, NULL));
 }
+
+/* Section 2: a mixture of experts tuned at test time, the authors'
+ * values (scored on the batch they tuned on), L = 1..4. */
+static const double paper_shift_05[] = { -0.86, -1.54, -1.49, -1.80 };
+static const double paper_shift_15[] = { 1.12, -0.40, -0.88, -1.58 };
+static const double paper_shift_25[] = { 2.14, 0.62, 0.09, -1.04 };
+
+/* An expert: one-head gdpp, 500 Adam steps on one batch at variance s. */
+static void
+setup_expert(struct ms_config *cfg, double s)
+{
+	cfg->param = MS_PARAM_GDPP;
+	cfg->memory = MS_MEMORY_NONE;
+	cfg->heads = 1;
+	cfg->steps = 500;
+	cfg->scale = s;
+}
+
+/* The mixture scored at variance s: three heads, gated, attention frozen,
+ * 500 Adam steps on the gates. */
+static void
+setup_gated(struct ms_config *cfg, double s)
+{
+	setup_expert(cfg, s);
+	cfg->heads = 3;
+	cfg->gates = true;
+	cfg->freeze = MS_FREEZE_ATTENTION;
+}
+
+#define FIGURES_SCALED(name, fn, s) \
+	static void name(struct ms_config *cfg) { fn(cfg, s); }
+FIGURES_SCALED(setup_expert_1, setup_expert, 1.0)
+FIGURES_SCALED(setup_expert_2, setup_expert, 2.0)
+FIGURES_SCALED(setup_expert_3, setup_expert, 3.0)
+FIGURES_SCALED(setup_gated_05, setup_gated, 0.5)
+FIGURES_SCALED(setup_gated_15, setup_gated, 1.5)
+FIGURES_SCALED(setup_gated_25, setup_gated, 2.5)
+
+static const struct figure_line expert_1 = { .name = "expert s=1",
+    .kind = FIGURE_MODEL, .setup = setup_expert_1 };
+static const struct figure_line expert_2 = { .name = "expert s=2",
+    .kind = FIGURE_MODEL, .setup = setup_expert_2 };
+static const struct figure_line expert_3 = { .name = "expert s=3",
+    .kind = FIGURE_MODEL, .setup = setup_expert_3 };
+
+/* The experts become the heads of the gated model; only the gates train,
+ * on a batch of the shifted data (experts.h): ln mse on a fresh batch and
+ * on the tuning batch. */
+static int
+tune_experts(const struct model *const *parents, int np,
+    const struct ms_config *cfg, double *test, double *train, char *err,
+    size_t errlen)
+{
+	struct experts_opts eo;
+	struct experts_result res;
+	struct trainer t;
+
+	experts_opts_defaults(&eo);
+	eo.scale = cfg->scale;
+	eo.mean = cfg->mean;
+	eo.steps = cfg->steps;
+	eo.lr = cfg->lr;
+	eo.batch = cfg->batch;
+	eo.score_batch = cfg->test_batch;
+	if (experts_tune(parents, np, &eo, &t, &res, err, errlen) != 0)
+		return -1;
+	*test = res.fresh[cfg->layers - 1];
+	*train = res.tuned[cfg->layers - 1];
+	experts_result_free(&res);
+	trainer_free(&t);
+	return 0;
+}
+
+/* Theory: the least expected error of any one-layer model on cfg's data,
+ * s^2 d(d+1)/(n+d+1) (doc/math.md §8.2); only at L = 1. */
+static double
+theory_one_layer_line(const struct ms_config *cfg)
+{
+	double d = cfg->dim, n = cfg->context;
+
+	if (cfg->layers != 1 || cfg->mean != 0)
+		return NAN;
+	return log(cfg->scale * cfg->scale * d * (d + 1) / (n + d + 1));
+}
+
+#define FIGURES_GATED(s, fn, ref, norm) \
+	{ .name = "gated s=" s " fresh", .kind = FIGURE_MODEL, \
+	  .setup = fn, .parents = { &expert_1, &expert_2, &expert_3 }, \
+	  .from_parents = tune_experts, .normalised = norm }, \
+	{ .name = "gated s=" s " tuned on", .kind = FIGURE_MODEL, \
+	  .setup = fn, .parents = { &expert_1, &expert_2, &expert_3 }, \
+	  .from_parents = tune_experts, .on_train = true, \
+	  .paper = ref, .normalised = norm }
 
 #define FIGURES_YTEST "log test loss (mean \xc2\xb1 std over runs)"
 #define FIGURES_YTRAIN "log training loss (mean \xc2\xb1 std over runs)"
@@ -292,6 +387,33 @@ static const struct figure figures[] = {
 	  "the training prompts; at B = 10 the runs spread over tens of nats "
 	  "(an exact fit of 10 prompts is reached or not)",
 	  "reference: the authors' learned LFOM (doc/math.md \xc2\xa7" "11)" },
+	{ "shift", "A mixture of experts tuned at test time",
+	  "gdpp experts trained at s = 1, 2, 3 as the heads of a gated model "
+	  "whose gates alone are tuned at s = 0.5, 1.5, 2.5; non-isotropic "
+	  "data; fresh batch and tuning batch",
+	  "log loss (mean \xc2\xb1 std over runs)", MS_DATA_PAPER, 4, 6, {
+		FIGURES_GATED("0.5", setup_gated_05, paper_shift_05, false),
+		FIGURES_GATED("1.5", setup_gated_15, paper_shift_15, false),
+		FIGURES_GATED("2.5", setup_gated_25, paper_shift_25, false) },
+	  "s is the variance of the raw draws; experts: one head, 500 Adam "
+	  "steps on one batch of 1000; then the gates (from 0) 500 steps on "
+	  "a batch of the shifted data; 'tuned on' scores that batch, as the "
+	  "authors did, 'fresh' a new one",
+	  "reference: the authors' values, scored on the tuning batch "
+	  "(doc/math.md \xc2\xa7" "8.5)" },
+	{ "shift-norm", "A mixture of experts, normalised by the labels' scale",
+	  "figure shift's values as ln(mse / (d s^2)), and the least error of "
+	  "any one-layer model; non-isotropic data",
+	  "log loss / label scale (mean \xc2\xb1 std over runs)",
+	  MS_DATA_PAPER, 4, 7, {
+		FIGURES_GATED("0.5", setup_gated_05, NULL, true),
+		FIGURES_GATED("1.5", setup_gated_15, NULL, true),
+		FIGURES_GATED("2.5", setup_gated_25, NULL, true),
+		{ .name = "1-layer optimum (any s)", .kind = FIGURE_THEORY,
+		  .theory = theory_one_layer_line, .setup = setup_gated_15,
+		  .normalised = true } },
+	  "the same trainings as figure shift; the raw loss grows with s by "
+	  "itself (E y^2 = d s^2), this one does not", NULL },
 };
 #define FIGURES_N ((int)(sizeof figures / sizeof figures[0]))
 

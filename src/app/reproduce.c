@@ -341,6 +341,14 @@ reproduce_plan(const struct reproduce_opts *o, int *trainings, double *steps)
 	rp_plan_free(&pl);
 }
 
+/* ln(d s^2), the labels' scale of cfg's tasks (doc/math.md §8.1): what a
+ * normalised line takes off. */
+static double
+rp_label_log(const struct ms_config *cfg)
+{
+	return log(cfg->dim * cfg->scale * cfg->scale);
+}
+
 /* Gather each figure's values from the jobs, and their statistics. */
 static void
 rp_collect(struct rp_plan *pl)
@@ -364,10 +372,10 @@ rp_collect(struct rp_plan *pl)
 				struct ms_config cfg;
 				double th = NAN;
 
-				if (ln->kind == FIGURE_THEORY) {
-					rp_config(pl->o, f, ln, L, 0, &cfg);
-					th = ln->theory(&cfg);
-				}
+				rp_config(pl->o, f, ln, L, 0, &cfg);
+				if (ln->kind == FIGURE_THEORY)
+					th = ln->theory(&cfg) - (ln->normalised ?
+					    rp_label_log(&cfg) : 0);
 				for (int run = 0; run < K; run++) {
 					const struct rp_job *j;
 					double v;
@@ -382,6 +390,8 @@ rp_collect(struct rp_plan *pl)
 					else
 						v = ln->on_train ?
 						    j->train_loss : j->test_loss;
+					if (ln->normalised)
+						v -= rp_label_log(&j->cfg);
 					r->val[at + run] = v;
 					r->floored[l * D + L - 1] +=
 					    v == log(FIGURES_MSE_FLOOR);
@@ -420,11 +430,16 @@ rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
 		}
 	for (int fi = 0; fi < pl->nfig; fi++) {
 		const struct reproduce_result *r = &pl->res[fi];
-		int n = r->fig->nlines * r->D * r->K;
+		int n = r->D * r->K;
 
-		for (int i = 0; i < n; i++)
-			bad += !isfinite(r->val[i]);
-		values += n;
+		/* a theory line may be undefined at some depths */
+		for (int l = 0; l < r->fig->nlines; l++) {
+			if (r->fig->lines[l].kind == FIGURE_THEORY)
+				continue;
+			for (int i = 0; i < n; i++)
+				bad += !isfinite(r->val[l * n + i]);
+			values += n;
+		}
 	}
 	if (diverged == 0 && bad == 0)
 		return 0;

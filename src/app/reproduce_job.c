@@ -71,6 +71,29 @@ rp_from_parents(const struct rp_plan *pl, struct rp_job *j,
 	return 0;
 }
 
+/* A job whose line works on its parents' trained models itself (a
+ * mixture of experts tuned at test time): 0, or -1 with j->err. */
+static int
+rp_job_from_parents(const struct rp_plan *pl, struct rp_job *j)
+{
+	struct model pm[FIGURES_MAX_PARENTS];
+	const struct model *ptr[FIGURES_MAX_PARENTS];
+	int rc;
+
+	for (int p = 0; p < j->nparent; p++) {
+		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
+
+		model_init(&pm[p], &pj->cfg);
+		memcpy(pm[p].params, pj->params, pm[p].nparams * sizeof(double));
+		ptr[p] = &pm[p];
+	}
+	rc = j->ln->from_parents(ptr, j->nparent, &j->cfg, &j->test_loss,
+	    &j->train_loss, j->err, sizeof j->err);
+	for (int p = 0; p < j->nparent; p++)
+		model_free(&pm[p]);
+	return rc;
+}
+
 /* The runner's job i of the running stage: train a model, or evaluate the
  * baselines. */
 void
@@ -83,6 +106,10 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 	struct baseline_table tab;
 	double mse[64];
 
+	if (j->key.kind == FIGURE_MODEL && j->ln->from_parents != NULL) {
+		j->failed = rp_job_from_parents(run->plan, j) != 0;
+		return;
+	}
 	rp_job_config(j, &cfg);
 	if (trainer_init(&t, &cfg, j->err, sizeof j->err) != 0) {
 		j->failed = true;

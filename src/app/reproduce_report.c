@@ -345,6 +345,9 @@ reproduce_report_table(FILE *out, const struct reproduce_opts *o,
 			bool flag = false;
 
 			rr_signed(m, sizeof m, mean, 3);
+			/* a theory line not defined at this depth */
+			if (ln->kind == FIGURE_THEORY && isnan(mean))
+				snprintf(m, sizeof m, "-");
 			/* no spread from fewer than two finite runs */
 			if (isnan(sd))
 				snprintf(s, sizeof s, "-");
@@ -378,7 +381,7 @@ reproduce_report_table(FILE *out, const struct reproduce_opts *o,
 				fprintf(out, "  %-*s  %2d  %8s \xc2\xb1 %6s  %7s  "
 				    "%7s%s", w, L == 1 ? ln->name : "", L, m, s,
 				    p, d, flag ? " !" : "");
-			if (fin < r->K)
+			if (fin < r->K && ln->kind != FIGURE_THEORY)
 				fprintf(out, "  (%d of %d runs non-finite)",
 				    r->K - fin, r->K);
 			if (r->floored[l * D + L - 1] > 0) {
