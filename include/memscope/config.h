@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL };
-enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
+enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM, MS_MEMORY_REC };
 enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
 
@@ -40,6 +40,8 @@ struct ms_config {
 	double gd_step;		/* fixed GD step; 0 = best of a grid per iteration count */
 	double mom_eta, mom_beta;	/* heavy-ball momentum */
 	double nest_eta, nest_beta;	/* Nesterov */
+	double adam_beta1, adam_beta2;	/* Adam's moment decays */
+	double weight_decay;	/* AdamW's decoupled decay, 0 = off */
 };
 
 /* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */

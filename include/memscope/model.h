@@ -23,7 +23,8 @@
 #include "memscope/task.h"
 
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
- * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1. */
+ * and head; "alpha", "gamma" (cgd), "Gamma" (lfom) and "alpha", "Gamma"
+ * (rec) per layer, head -1: the memory blocks (model_block_is_memory). */
 struct param_block {
 	char name[8];
 	int layer;		/* 0-based */
@@ -51,8 +52,8 @@ struct model {
 	/* Offsets of each layer's blocks, filled by model_init (-1: absent). */
 	long *off_attn0;	/* (L, H) a | A | A | P */
 	long *off_attn1;	/* (L, H) - | - | B | Q */
-	long *off_mem0;		/* (L) alpha | Gamma */
-	long *off_mem1;		/* (L) gamma */
+	long *off_mem0;		/* (L) alpha | Gamma | alpha (cgd, lfom, rec) */
+	long *off_mem1;		/* (L) gamma | - | Gamma */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
 	/* Raised by another thread: a pass stops within a task per worker
@@ -75,6 +76,9 @@ const struct param_block *model_block(const struct model *m, const char *name,
     int layer, int head);
 /* Pointer to that block's parameters, or NULL. */
 double *model_param(struct model *m, const char *name, int layer, int head);
+/* Whether block pb belongs to the memory (head -1: alpha, gamma, Gamma),
+ * not to an attention head; what a two-phase run freezes or trains. */
+bool model_block_is_memory(const struct param_block *pb);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.

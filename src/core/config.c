@@ -82,12 +82,19 @@ static const struct config_key config_keys[] = {
 	    "a finite number > 0" },
 	{ "nest-beta", CONFIG_REAL, CONFIG_AT(nest_beta), 0, 0, REAL_UNIT,
 	    "a number from 0 up to but not including 1" },
+	{ "adam-beta1", CONFIG_REAL, CONFIG_AT(adam_beta1), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+	{ "adam-beta2", CONFIG_REAL, CONFIG_AT(adam_beta2), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+	{ "weight-decay", CONFIG_REAL, CONFIG_AT(weight_decay), 0, 0,
+	    REAL_NONNEGATIVE, "a finite number >= 0 (0: none)" },
 };
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
 _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
 
 static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full" };
-static const char *config_memory_names[] = { "none", "cgd", "lfom" };
+static const char *config_memory_names[] = { "none", "cgd", "lfom",
+    "rec" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
 
 /*
@@ -231,6 +238,9 @@ config_defaults(struct ms_config *cfg)
 	cfg->mom_beta = 0.9;
 	cfg->nest_eta = 0.03;
 	cfg->nest_beta = 0.9;
+	cfg->adam_beta1 = 0.9;
+	cfg->adam_beta2 = 0.999;
+	cfg->weight_decay = 0;
 }
 
 /* The table entry for a key; '_' is accepted for '-' ("test_batch"). */
@@ -436,7 +446,7 @@ config_refuse(const struct config_key *k, const char *text, char *err,
 		    text);
 	case CONFIG_MEMORY:
 		return config_error(err, errlen, "--memory: unknown memory '%s' "
-		    "(accepted: none, cgd, lfom)", text);
+		    "(accepted: none, cgd, lfom, rec)", text);
 	case CONFIG_DATA:
 		if (strncmp(text, "kappa:", 6) == 0)
 			return config_error(err, errlen, "--data: expected "
@@ -516,7 +526,7 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 			cfg->param = (enum ms_param)i;
 		break;
 	case CONFIG_MEMORY:
-		if ((i = config_lookup(config_memory_names, 3, value)) >= 0)
+		if ((i = config_lookup(config_memory_names, 4, value)) >= 0)
 			cfg->memory = (enum ms_memory)i;
 		break;
 	case CONFIG_DATA: {
@@ -623,7 +633,7 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 			bad = (unsigned)cfg->param > MS_PARAM_FULL;
 			break;
 		case CONFIG_MEMORY:
-			bad = (unsigned)cfg->memory > MS_MEMORY_LFOM;
+			bad = (unsigned)cfg->memory > MS_MEMORY_REC;
 			break;
 		case CONFIG_DATA:
 			bad = (unsigned)cfg->data > MS_DATA_KAPPA ||
@@ -692,7 +702,7 @@ config_param_name(enum ms_param p)
 const char *
 config_memory_name(enum ms_memory m)
 {
-	if ((unsigned)m > MS_MEMORY_LFOM)
+	if ((unsigned)m > MS_MEMORY_REC)
 		return "?";
 	return config_memory_names[m];
 }
