@@ -8,11 +8,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "memscope/checkpoint.h"
 #include "memscope/config.h"
 #include "memscope/optim.h"
 #include "memscope/trainer.h"
@@ -152,6 +155,82 @@ test_trainer_takes_adamw_options(void **state)
 	free(wd);
 }
 
+/* Cut the member "key": ... (and the comma before it) out of text. */
+static void
+cut_member(char *text, const char *key)
+{
+	char quoted[64], *at, *end;
+
+	snprintf(quoted, sizeof quoted, "\"%s\"", key);
+	at = strstr(text, quoted);
+	assert_non_null(at);
+	end = strpbrk(at, ",\n}");
+	while (at > text && at[-1] != ',')
+		at--;
+	at--;			/* the comma that led to it */
+	memmove(at, end, strlen(end) + 1);
+}
+
+/* A checkpoint written before the AdamW keys existed (the same file
+ * without them, its checksum made right) loads, with their defaults. */
+static void
+test_old_checkpoint_loads_with_defaults(void **state)
+{
+	struct ms_config c;
+	struct trainer t;
+	char path[] = "/tmp/memscope-adamw-XXXXXX", err[256], *text, *sum;
+	long size, off;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	config_defaults(&c);
+	c.dim = 2;
+	c.context = 3;
+	c.layers = 2;
+	c.data = MS_DATA_ISO;
+	c.memory = MS_MEMORY_REC;
+	c.batch = 4;
+	c.test_batch = 4;
+	c.weight_decay = 0.25;	/* not the default: the load must not keep it */
+	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_int_equal(checkpoint_save(path, &t, err, sizeof err), 0);
+	trainer_free(&t);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	rewind(fp);
+	text = calloc((size_t)size + 1, 1);
+	assert_int_equal(fread(text, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	cut_member(text, "adam-beta1");
+	cut_member(text, "adam-beta2");
+	cut_member(text, "weight-decay");
+	off = checkpoint_checksum_offset(text, strlen(text));
+	assert_true(off > 0);
+	sum = strstr(text + off, "fnv1a64:");
+	assert_non_null(sum);
+	snprintf(sum + 8, 17, "%016llx", (unsigned long long)
+	    checkpoint_fnv1a64(text, (size_t)off));
+	sum[24] = '"';
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	if (checkpoint_load(path, &t, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_true(t.cfg.adam_beta1 == 0.9);
+	assert_true(t.cfg.adam_beta2 == 0.999);
+	assert_true(t.cfg.weight_decay == 0.0);
+	assert_true(t.adam.wd == 0.0);
+	trainer_free(&t);
+	unlink(path);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -159,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_adamw_matches_textbook),
 		cmocka_unit_test(test_adamw_config_keys),
 		cmocka_unit_test(test_trainer_takes_adamw_options),
+		cmocka_unit_test(test_old_checkpoint_loads_with_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -318,7 +318,22 @@ checkpoint_value_text(const json_t *v, char *buf, size_t len)
 	return 0;
 }
 
-/* Read the "config" object into cfg: every key present and valid. */
+/* Keys added after checkpoints were first written: a checkpoint without
+ * one was trained with its default, which config_defaults gives. */
+static bool
+checkpoint_key_optional(const char *key)
+{
+	static const char *later[] = { "adam-beta1", "adam-beta2",
+	    "weight-decay" };
+
+	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+		if (strcmp(key, later[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Read the "config" object into cfg: every key present (but the later
+ * ones) and valid. */
 static int
 checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
     size_t errlen)
@@ -339,7 +354,10 @@ checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
 	}
 	for (int i = 0; i < config_key_count(); i++) {
 		key = config_key_name(i);
-		if ((v = json_object_get(obj, key)) == NULL)
+		if ((v = json_object_get(obj, key)) == NULL &&
+		    checkpoint_key_optional(key))
+			continue;
+		if (v == NULL)
 			return config_error(err, errlen, "config: key '%s' "
 			    "is missing", key);
 		if (checkpoint_value_text(v, text, sizeof text) != 0)
