@@ -106,7 +106,7 @@ mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 	}
 	if (++y < end)
 		canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 44 ? (rec ?
-		    "j=: register j's coefficient at q, a_l prod G_k[q]" :
+		    "j=: coefficient of R_j at q, a_l prod G_k[q]" :
 		    "j=: coefficient of register j at layer l, a_l prod g_k") :
 		    "j=: register j's coefficient");
 	if (beside || ++y >= end)
