@@ -99,6 +99,21 @@ test_adamw_config_keys(void **state)
 	assert_int_equal(config_validate(&c, err, sizeof err), 0);
 }
 
+/* A small model with memory (so that every block kind trains) on iso data. */
+static void
+small_config(struct ms_config *c, enum ms_memory mem)
+{
+	config_defaults(c);
+	c->dim = 3;
+	c->context = 6;
+	c->layers = 2;
+	c->data = MS_DATA_ISO;
+	c->memory = mem;
+	c->batch = 16;
+	c->test_batch = 4;
+	c->steps = 5;
+}
+
 /* A few trainer steps of cfg; the parameters after them (caller frees). */
 static double *
 train_params(const struct ms_config *cfg, size_t *n)
@@ -127,15 +142,7 @@ test_trainer_takes_adamw_options(void **state)
 	size_t n;
 
 	(void)state;
-	config_defaults(&c);
-	c.dim = 3;
-	c.context = 6;
-	c.layers = 2;
-	c.data = MS_DATA_ISO;
-	c.memory = MS_MEMORY_CGD;
-	c.batch = 16;
-	c.test_batch = 4;
-	c.steps = 5;
+	small_config(&c, MS_MEMORY_CGD);
 	base = train_params(&c, &n);
 	c.adam_beta1 = 0.9;
 	c.adam_beta2 = 0.999;
@@ -184,14 +191,7 @@ test_old_checkpoint_loads_with_defaults(void **state)
 	int fd;
 
 	(void)state;
-	config_defaults(&c);
-	c.dim = 2;
-	c.context = 3;
-	c.layers = 2;
-	c.data = MS_DATA_ISO;
-	c.memory = MS_MEMORY_REC;
-	c.batch = 4;
-	c.test_batch = 4;
+	small_config(&c, MS_MEMORY_REC);
 	c.weight_decay = 0.25;	/* not the default: the load must not keep it */
 	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
 	assert_true((fd = mkstemp(path)) >= 0);

@@ -64,6 +64,30 @@ model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
 }
 
 /*
+ * cgd's and rec's backward through R_ℓ = c ⊙ R_{ℓ−1} + S_ℓ, Z_{ℓ+1} = Z_ℓ +
+ * a R_ℓ (a = α_ℓ/n): gS = gR = acc + a gZ, ga += gZ·R_ℓ per lane (dα before
+ * its 1/n), and acc becomes the carry c ⊙ gR, c[i · cstride] at entry i
+ * (cgd: γ_ℓ, stride 0; rec: Γ_ℓ, stride 1; a constant after inlining).
+ */
+static inline __attribute__((always_inline)) void
+model_memory_carry_back(double a, size_t len, const int width,
+    double *restrict gS, double *restrict acc, double *restrict ga,
+    const double *restrict gZ, const double *restrict R,
+    const double *restrict c, const size_t cstride)
+{
+	for (size_t e = 0; e < len; e++) {
+		for (int t = 0; t < width; t++) {
+			size_t i = e * (size_t)width + (size_t)t;
+			double g = acc[i] + a * gZ[i];
+
+			ga[t] += gZ[i] * R[i];
+			gS[i] = g;
+			acc[i] = c[i * cstride] * g;
+		}
+	}
+}
+
+/*
  * Backward of model_memory_forward. gZ is dL/dZ_{ℓ+1} (it stays the
  * identity part of dL/dZ_ℓ); writes dL/dS_ℓ into gS, carries acc between
  * layers (lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: γ_{ℓ+1} dL/dR_{ℓ+1}; rec:
@@ -87,18 +111,10 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 	case MS_MEMORY_CGD: {
 		double ga[MODEL_LANES] = { 0 }, gg[MODEL_LANES] = { 0 };
 
-		/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1}
-		 * (two loops without a branch inside: both vectorize) */
-		for (size_t e = 0; e < len; e++) {
-			for (int t = 0; t < width; t++) {
-				size_t i = e * (size_t)width + (size_t)t;
-				double g = acc[i] + mw->mem_a[l] * gZ[i];
-
-				ga[t] += gZ[i] * R[i];
-				gS[i] = g;
-				acc[i] = mw->mem_g[l] * g;
-			}
-		}
+		/* dγ = gR·R_{ℓ−1} (two loops without a branch inside: both
+		 * vectorize) */
+		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
+		    gZ, R, &mw->mem_g[l], 0);
 		for (size_t e = 0; l > 0 && e < len; e++)
 			for (int t = 0; t < width; t++) {
 				size_t i = e * (size_t)width + (size_t)t;
@@ -126,18 +142,9 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 		double ga[MODEL_LANES] = { 0 };
 		double *gl = gm + (size_t)l * (all + (size_t)width);
 
-		/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; carry Γ_ℓ ⊙ gR;
-		 * dΓ_ℓ = gR ⊙ R_{ℓ−1} */
-		for (size_t e = 0; e < len; e++) {
-			for (int t = 0; t < width; t++) {
-				size_t i = e * (size_t)width + (size_t)t;
-				double g = acc[i] + mw->mem_a[l] * gZ[i];
-
-				ga[t] += gZ[i] * R[i];
-				gS[i] = g;
-				acc[i] = G[i] * g;
-			}
-		}
+		/* the carry Γ_ℓ ⊙ gR; dΓ_ℓ = gR ⊙ R_{ℓ−1} */
+		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
+		    gZ, R, G, 1);
 		for (size_t e = 0; l > 0 && e < all; e++)
 			gl[width + e] += gS[e] * R[e - all];
 		for (int t = 0; t < width; t++)
