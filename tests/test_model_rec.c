@@ -19,6 +19,7 @@
 
 #include "memscope/analysis.h"
 #include "memscope/model.h"
+#include "memscope/pool.h"
 #include "memscope/task.h"
 #include "memscope/trace.h"
 #include "memscope/xmalloc.h"
@@ -461,6 +462,53 @@ test_rec_trace_contributions_add_up(void **state)
 	}
 }
 
+/*
+ * Determinism: loss and gradient are the same bits on one thread and on
+ * three, for a batch that is not a multiple of the lane count, on the
+ * label path, the dense lanes and the dense path one task at a time; and
+ * a task's prediction does not depend on the batch it is in.
+ */
+static void
+check_threads(enum ms_param p, enum model_path path, int dim)
+{
+	struct ms_config c = rec_config(p, MS_MEMORY_REC, 2, dim);
+	struct pool *three = pool_create(3);
+	struct rec_case rc;
+	struct task_batch one;
+	double l1, l3, *g1, pred[11], alone;
+
+	c.batch = 11;
+	rec_open(&rc, &c);
+	model_set_path(&rc.m, path);
+	rec_random_params(&rc.m, 77);
+	l1 = model_loss_grad(&rc.m, &rc.tb, NULL);
+	g1 = xdoubles(rc.m.nparams);
+	memcpy(g1, rc.m.grads, rc.m.nparams * sizeof *g1);
+	l3 = model_loss_grad(&rc.m, &rc.tb, three);
+	assert_true(l1 == l3);
+	assert_memory_equal(g1, rc.m.grads, rc.m.nparams * sizeof *g1);
+	model_predict(&rc.m, &rc.tb, three, pred);
+	one = rc.tb;
+	one.B = 1;
+	one.X = rc.tb.X + (size_t)6 * (c.context + 1) * c.dim;
+	one.y = rc.tb.y + (size_t)6 * (c.context + 1);
+	one.w = rc.tb.w + (size_t)6 * c.dim;
+	model_predict(&rc.m, &one, NULL, &alone);
+	assert_true(alone == pred[6]);
+	free(g1);
+	pool_free(three);
+	rec_close(&rc);
+}
+
+static void
+test_rec_deterministic_across_threads(void **state)
+{
+	(void)state;
+	check_threads(MS_PARAM_PRE, MODEL_PATH_LABEL, 3);
+	check_threads(MS_PARAM_GDPP, MODEL_PATH_DENSE, 3);
+	check_threads(MS_PARAM_FULL, MODEL_PATH_DENSE, 9);
+}
+
 int
 main(void)
 {
@@ -473,6 +521,7 @@ main(void)
 		cmocka_unit_test(test_rec_constant_gamma_is_cgd),
 		cmocka_unit_test(test_rec_blocks),
 		cmocka_unit_test(test_rec_trace_contributions_add_up),
+		cmocka_unit_test(test_rec_deterministic_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
