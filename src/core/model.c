@@ -277,7 +277,7 @@ model_store_rec(struct model *m, int l, const double *gm)
 	const double *gl = gm + (size_t)l * (1 + len);
 	double *gG = m->grads + m->off_mem1[l];
 
-	m->grads[m->off_mem0[l]] = gl[0] / m->n;
+	m->grads[m->off_mem0[l]] = (1.0 / m->n) * gl[0];	/* as cgd's */
 	for (int i = 0; i < n1; i++) {
 		if (m->path == MODEL_PATH_LABEL) {
 			gG[(size_t)d * n1 + i] = gl[1 + i];
