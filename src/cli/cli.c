@@ -125,14 +125,12 @@ const struct cli_option cli_options[] = {
 	    "redraw the training batch every N steps;\n"
 	    "0: one fixed batch", NULL, 0 },
 	{ "adam-beta1", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
-	    "Adam's first-moment decay, 0 <= beta1 < 1\n"
-	    "(default 0.9)", NULL, 0 },
+	    "Adam's first-moment decay, 0 <= beta1 < 1", NULL, 0 },
 	{ "adam-beta2", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
-	    "Adam's second-moment decay, 0 <= beta2 < 1\n"
-	    "(default 0.999)", NULL, 0 },
+	    "Adam's second-moment decay, 0 <= beta2 < 1", NULL, 0 },
 	{ "weight-decay", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
 	    "decoupled weight decay, >= 0, as AdamW: each\n"
-	    "step p -= lr * X * p before Adam's (default 0)", NULL, 0 },
+	    "step p -= lr * X * p before Adam's; 0: none", NULL, 0 },
 	{ "seed", 's', "N", CLI_SET, GROUP_RUNS,
 	    CLI_TESTS | CLI_BENCH | CLI_REPRODUCE, { 0 },
 	    "seed of the first run, 0 to 2^63-1: it draws the\n"
