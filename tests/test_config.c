@@ -158,7 +158,7 @@ test_get_round_trip(void **state)
 	a.mom_eta = 1.0 / 3.0;
 	a.seed = 12345678901234ULL;
 	config_defaults(&b);
-	assert_true(config_key_count() == 28);
+	assert_true(config_key_count() == 31);
 	assert_null(config_key_name(config_key_count()));
 	for (int i = 0; i < config_key_count(); i++) {
 		const char *key = config_key_name(i);
@@ -221,7 +221,7 @@ test_bad_values(void **state)
 	check_bad("param", "foo", "--param: unknown parametrization 'foo' "
 	    "(accepted: scalar, pre, gdpp, full, direct, direct-pairs)");
 	check_bad("memory", "lstm", "--memory: unknown memory 'lstm' "
-	    "(accepted: none, cgd, lfom)");
+	    "(accepted: none, cgd, lfom, rec)");
 	check_bad("data", "gauss", "--data: unknown distribution 'gauss'");
 	check_bad("data", "kappa:0.5", "--data: expected kappa:K with K");
 	check_bad("data", "kappa:inf", "--data");

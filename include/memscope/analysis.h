@@ -18,7 +18,8 @@ void analysis_sigma_cos(const struct model *m, const struct task_dist *dist,
 
 /* For cgd: the effective LFOM coefficient of register j at layer ℓ,
  * coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above (doc/math.md §4);
- * all 0 for the other memories. coef is (L, L). */
+ * for rec the same with [Γ_k]_{label, query} for γ_k (the coefficient at
+ * the query cell); all 0 for the other memories. coef is (L, L). */
 void analysis_cgd_coefficients(const struct model *m, double *coef);
 
 #endif

@@ -14,7 +14,7 @@
 
 enum ms_param { MS_PARAM_SCALAR, MS_PARAM_PRE, MS_PARAM_GDPP, MS_PARAM_FULL,
     MS_PARAM_DIRECT, MS_PARAM_DIRECT_PAIRS };
-enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM };
+enum ms_memory { MS_MEMORY_NONE, MS_MEMORY_CGD, MS_MEMORY_LFOM, MS_MEMORY_REC };
 enum ms_data { MS_DATA_ISO, MS_DATA_PAPER, MS_DATA_KAPPA };
 enum ms_wstar { MS_WSTAR_INVSIGMA, MS_WSTAR_IDENTITY };
 /* The law of the rotation U (doc/math.md §1). */
@@ -50,6 +50,8 @@ struct ms_config {
 	double mean;		/* mu: their mean, on every coordinate */
 	bool gates;		/* one gate g_h per head, shared by the layers */
 	enum ms_freeze freeze;	/* blocks Adam does not update */
+	double adam_beta1, adam_beta2;	/* Adam's moment decays */
+	double weight_decay;	/* AdamW's decoupled decay, 0 = off */
 };
 
 /* Fill in the defaults: the paper's d = 5, n = 20 experiment, authors' code protocol. */

@@ -23,7 +23,8 @@
 #include "memscope/task.h"
 
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
- * and head; "alpha", "gamma" (cgd) and "Gamma" (lfom) per layer, head -1;
+ * and head; "alpha", "gamma" (cgd), "Gamma" (lfom) and "alpha", "Gamma"
+ * (rec) per layer, head -1: the memory blocks (model_block_is_memory);
  * "g" (direct: step i's γ_i, layer i, head -1, d×1) and "G" (direct-pairs:
  * Γ_i^k, layer k, head i ≤ k, d×1);
  * "gate" (cfg.gates: H×1, layer -1, head -1), the last block. */
@@ -55,8 +56,8 @@ struct model {
 	/* Offsets of each layer's blocks, filled by model_init (-1: absent). */
 	long *off_attn0;	/* (L, H) a | A | A | P */
 	long *off_attn1;	/* (L, H) - | - | B | Q */
-	long *off_mem0;		/* (L) alpha | Gamma */
-	long *off_mem1;		/* (L) gamma */
+	long *off_mem0;		/* (L) alpha | Gamma | alpha (cgd, lfom, rec) */
+	long *off_mem1;		/* (L) gamma | - | Gamma */
 	long off_gate;		/* "gate" (H): cfg.gates, else -1 */
 	int nwork;		/* pool workers the scratch is sized for */
 	struct model_work *work;	/* scratch: activations, sums */
@@ -96,6 +97,9 @@ int model_copy_blocks(struct model *dst, const struct model *src,
  */
 int model_set_context(struct model *m, int context, char *err,
     size_t errlen);
+/* Whether block pb belongs to the memory (head -1: alpha, gamma, Gamma),
+ * not to an attention head; what a two-phase run freezes or trains. */
+bool model_block_is_memory(const struct param_block *pb);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.

@@ -8,16 +8,19 @@
 
 struct adam {
 	double lr, beta1, beta2, eps;
+	double wd;		/* AdamW's decoupled weight decay, 0: Adam */
 	long t;			/* steps taken */
 	size_t n;
 	double *m;		/* (n) first moment */
 	double *v;		/* (n) second moment */
 };
 
-/* Adam with β₁ 0.9, β₂ 0.999, ε 1e-8 over n parameters, moments zero. */
+/* Adam with β₁ 0.9, β₂ 0.999, ε 1e-8, no weight decay over n parameters,
+ * moments zero (set beta1, beta2, wd after it for other choices). */
 void adam_init(struct adam *a, size_t n, double lr);
 void adam_free(struct adam *a);
-/* One bias-corrected Adam update of params from grads. */
+/* One bias-corrected Adam update of params from grads; with wd > 0 each
+ * parameter is first scaled by 1 − lr·wd (AdamW). */
 void adam_step(struct adam *a, double *params, const double *grads);
 /* The same for the parameters i with train[i] (train NULL: all); the
  * others, and their moments, are left as they are. */

@@ -99,7 +99,8 @@ struct snapshot_run {
 	double final_mse;	/* layer_mse[L - 1], NaN if not tested */
 	/* The memory coefficients over training, in the parameter table's
 	 * order of the memory blocks: cgd α_ℓ, γ_ℓ for ℓ = 1..L (k = 2L,
-	 * alternating α_1, γ_1, α_2, ...); lfom the label row of each Γ_ℓ
+	 * alternating α_1, γ_1, α_2, ...; rec the same with [Γ_ℓ]_{label,
+	 * query} for γ_ℓ); lfom the label row of each Γ_ℓ
 	 * (k = L (n + 1), layer by layer); none: k = 0. Published for the
 	 * model run only (the screens show its memory): n = 0 in the others. */
 	struct snapshot_series coef;
@@ -155,7 +156,8 @@ struct snapshot {
 	/* The theory reference lines of the focused run's task (theory.h),
 	 * computed by the worker with the baselines; valid with them. */
 	struct theory_lines theory;
-	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd only */
+	double *cgd_coef;	/* (L, L) effective LFOM coefficients, cgd and
+				 * rec (at the query) only */
 	double *sigma_cos;	/* (L) cosine of Σ_h A_ℓh with Σ⁻¹, pre/gdpp only */
 	int cap_L;		/* allocated layers for the per-layer arrays */
 	int cap_d;		/* allocated sigma_inv rows */

@@ -8,8 +8,9 @@
  * Registers: R_j is layer j's attention output S_j(Z_j) (0-based j < L),
  * the register of the unrolled LFOM (doc/math.md §4). Layer ℓ updates the query
  * label cell by Σ_{j≤ℓ} coef[ℓ][j] R_j[query] / n; contrib holds the terms.
- * For cgd the model's own register is S_ℓ + γ_ℓ R_{ℓ−1}; the trace undoes
- * the carry so that every memory kind shows the same registers.
+ * For cgd the model's own register is S_ℓ + γ_ℓ R_{ℓ−1} (rec: S_ℓ + Γ_ℓ ⊙
+ * R_{ℓ−1}); the trace undoes the carry so that every memory kind shows the
+ * same registers.
  */
 #ifndef MEMSCOPE_TRACE_H
 #define MEMSCOPE_TRACE_H
@@ -84,8 +85,9 @@ struct trace {
 	double *reg;		/* (L, n+1) register R_j's label row */
 	double *coef;		/* (L, L) layer ℓ's coefficient on R_j (query) */
 	double *contrib;	/* (L, L) coef × R_j[query] / n */
-	double *alpha, *gamma;	/* (L) cgd: the learned α_ℓ, γ_ℓ */
-	double *gamma_row;	/* (L, n+1) lfom: Γ_j's label row */
+	double *alpha, *gamma;	/* (L) cgd: the learned α_ℓ, γ_ℓ; rec: α_ℓ
+				 * and [Γ_ℓ]_{label, query} */
+	double *gamma_row;	/* (L, n+1) lfom, rec: Γ_j's label row */
 
 	/*
 	 * The teaching views (doc/math.md §10), in the eigenbasis of
@@ -102,9 +104,9 @@ struct trace {
 	/* Residual polynomials: w_ℓ − w* = r_ℓ(H)(w₀ − w*), r_ℓ(0) = 1, for
 	 * GD ((1 − nη λ)^ℓ with the step for ℓ iterations), momentum,
 	 * Nesterov, CG (from its α_k, β_k on this task) and the model when
-	 * it is a scalar one without lfom (its steps and memory coefficients);
-	 * has_poly false for the others (a matrix preconditioner, lfom's
-	 * per-token weights; the baselines under --quirks, which solve on
+	 * it is a scalar one without lfom or rec (its steps and memory
+	 * coefficients); has_poly false for the others (a matrix
+	 * preconditioner, lfom's and rec's per-token weights; the baselines under --quirks, which solve on
 	 * n − 1 points). */
 	bool has_poly[TRACE_POLYS];
 	double poly_hi;		/* the grid λ_i = poly_hi · i / (POINTS − 1) */

@@ -173,6 +173,7 @@ lesson_memory(const struct trace *tr, int l, char *out)
 			    tr->cg_beta[k - 1]));
 		return;
 	case MS_MEMORY_LFOM:
+	case MS_MEMORY_REC:
 		for (j = 0; j < l; j++)
 			if (fabs(tr->coef[k * L + j]) >
 			    fabs(tr->coef[k * L + best]))

@@ -70,7 +70,9 @@ const struct cli_option cli_options[] = {
 	    "these need --heads 1 --memory none", NULL, 0 },
 	{ "memory", 'm', "KIND", CLI_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
 	    "none (linear transformer), cgd (CG-like memory\n"
-	    "alpha, gamma per layer) or lfom (Gamma per layer)", NULL, 0 },
+	    "alpha, gamma per layer), lfom (Gamma per layer)\n"
+	    "or rec (cgd with a Gamma of Z's shape for gamma:\n"
+	    "R = Gamma * R_prev + S, Z += (alpha/n) R)", NULL, 0 },
 	{ "data", 0, "KIND", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "covariance spectrum of x: iso (identity), paper\n"
 	    "(d = 5, eigenvalues 1, 1, 1/4, 1/16, 1) or\n"
@@ -122,13 +124,21 @@ const struct cli_option cli_options[] = {
 	    "(no DGEMM: not with --dgemm)", NULL, 0 },
 	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS | CLI_REPRODUCE,
 	    { 0 },
-	    "Adam learning rate, > 0 (beta1 0.9, beta2 0.999)", NULL, 0 },
+	    "Adam learning rate, > 0 (beta1, beta2: --adam-beta1,\n"
+	    "--adam-beta2)", NULL, 0 },
 	{ "clip", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
 	    "clip each parameter block's gradient to this\n"
 	    "Frobenius norm, >= 0; 0: no clipping", NULL, 0 },
 	{ "resample", 0, "N", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
 	    "redraw the training batch every N steps;\n"
 	    "0: one fixed batch", NULL, 0 },
+	{ "adam-beta1", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
+	    "Adam's first-moment decay, 0 <= beta1 < 1", NULL, 0 },
+	{ "adam-beta2", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
+	    "Adam's second-moment decay, 0 <= beta2 < 1", NULL, 0 },
+	{ "weight-decay", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS, { 0 },
+	    "decoupled weight decay, >= 0, as AdamW: each\n"
+	    "step p -= lr * X * p before Adam's; 0: none", NULL, 0 },
 	{ "seed", 's', "N", CLI_SET, GROUP_RUNS,
 	    CLI_TESTS | CLI_BENCH | CLI_REPRODUCE, { 0 },
 	    "seed of the first run, 0 to 2^63-1: it draws the\n"
@@ -463,6 +473,7 @@ const struct cli_command cli_commands[] = {
 	    "gd: step; nesterov: eta, beta), memory.{kind, label_rows,\n"
 	    "registers, coefficients, contributions, query_update} (cgd:\n"
 	    "alpha, gamma, cg_alpha_times_n, cg_beta_previous; lfom:\n"
+	    "gamma_label_rows; rec: alpha, gamma_query,\n"
 	    "gamma_label_rows), teach.{basis, directions, polynomial_grid,\n"
 	    "polynomials, cg_weights, model_preconditioners, model_steps,\n"
 	    "notes}, and the checkpoint, task and configuration.\n",

@@ -165,9 +165,25 @@ step_memory(FILE *fp, const struct trace *tr)
 		    6);
 		free(v);
 	}
-	if (tr->memory == MS_MEMORY_LFOM)
-		step_table(fp, "lfom: Gamma_j's label row (tokens 1..n, the "
-		    "query q last)", "j", L, 1, toks, n1, tr->gamma_row, n1, 4);
+	if (tr->memory == MS_MEMORY_REC) {
+		static const char *cols[] = { "alpha", "Gamma[y,q]" };
+
+		v = xdoubles((size_t)L * 2);
+		for (int l = 0; l < L; l++) {
+			v[l * 2] = tr->alpha[l];
+			v[l * 2 + 1] = tr->gamma[l];
+		}
+		step_table(fp, "rec: the learned alpha_l and Gamma_l's entry at "
+		    "the label row and the query (its carry there; Gamma_1 "
+		    "meets R_0 = 0)", "l", L, 1, cols, 2, v, 2, 6);
+		free(v);
+	}
+	if (tr->memory == MS_MEMORY_LFOM || tr->memory == MS_MEMORY_REC)
+		step_table(fp, tr->memory == MS_MEMORY_LFOM ? "lfom: Gamma_j's "
+		    "label row (tokens 1..n, the query q last)" : "rec: Gamma_j's "
+		    "label row, the carry of R_(j-1) into R_j (tokens 1..n, "
+		    "the query q last)", "j", L, 1, toks, n1, tr->gamma_row, n1,
+		    4);
 	step_table(fp, "registers: R_j's label row (tokens 1..n, the query q "
 	    "last)", "j", L, 1, toks, n1, tr->reg, n1, 4);
 	step_table(fp, "the label row of Z after layer l: context residuals, "

@@ -55,12 +55,27 @@ analysis_memory_scalar(const struct model *m, const char *name, int l)
 	return m->params[pb->offset];
 }
 
-/* For cgd: coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ, 0 above. */
+/* The carry factor of layer k at the query: cgd's γ_k, rec's Γ_k at the
+ * label row (d) and the query column (n) of its (d+1, n+1). */
+static double
+analysis_carry(const struct model *m, int k)
+{
+	const struct param_block *pb;
+
+	if (m->cfg.memory == MS_MEMORY_CGD)
+		return analysis_memory_scalar(m, "gamma", k);
+	pb = model_block(m, "Gamma", k, -1);
+	return m->params[pb->offset + (size_t)m->d * (m->n + 1) + m->n];
+}
+
+/* For cgd and rec: coef[ℓ*L + j] = α_ℓ Π_{k=j+1..ℓ} γ_k for j ≤ ℓ (rec:
+ * [Γ_k]_{label, query} for γ_k), 0 above. */
 void
 analysis_cgd_coefficients(const struct model *m, double *coef)
 {
 	int L = m->L;
-	bool cgd = m->cfg.memory == MS_MEMORY_CGD;
+	bool cgd = m->cfg.memory == MS_MEMORY_CGD ||
+	    m->cfg.memory == MS_MEMORY_REC;
 
 	for (int l = 0; l < L; l++) {
 		for (int j = 0; j < L; j++) {
@@ -69,8 +84,7 @@ analysis_cgd_coefficients(const struct model *m, double *coef)
 			if (j <= l && cgd) {
 				c = analysis_memory_scalar(m, "alpha", l);
 				for (int k = j + 1; k <= l; k++)
-					c *= analysis_memory_scalar(m, "gamma",
-					    k);
+					c *= analysis_carry(m, k);
 			}
 			coef[l * L + j] = c;
 		}

@@ -92,18 +92,25 @@ static const struct config_key config_keys[] = {
 	    "a finite number" },
 	{ "gates", CONFIG_BOOL, CONFIG_AT(gates), 0, 0, 0, NULL },
 	{ "freeze", CONFIG_FREEZE, CONFIG_AT(freeze), 0, 0, 0, NULL },
+	{ "adam-beta1", CONFIG_REAL, CONFIG_AT(adam_beta1), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+	{ "adam-beta2", CONFIG_REAL, CONFIG_AT(adam_beta2), 0, 0, REAL_UNIT,
+	    "a number from 0 up to but not including 1" },
+	{ "weight-decay", CONFIG_REAL, CONFIG_AT(weight_decay), 0, 0,
+	    REAL_NONNEGATIVE, "a finite number >= 0 (0: none)" },
 };
 #define CONFIG_NKEYS ((int)(sizeof config_keys / sizeof config_keys[0]))
 _Static_assert(CONFIG_NKEYS <= 64, "config_load_ini's given is 64 bits");
 
 static const char *config_param_names[] = { "scalar", "pre", "gdpp", "full",
     "direct", "direct-pairs" };
-static const char *config_memory_names[] = { "none", "cgd", "lfom" };
+static const char *config_memory_names[] = { "none", "cgd", "lfom",
+    "rec" };
 static const char *config_wstar_names[] = { "invsigma", "identity" };
 static const char *config_rotation_names[] = { "haar", "uniform-svd" };
 /* Keys a checkpoint written before they existed does not have. */
 static const char *config_optional_keys[] = { "rotation", "scale", "mean",
-    "gates", "freeze" };
+    "gates", "freeze", "adam-beta1", "adam-beta2", "weight-decay" };
 static const char *config_freeze_names[] = { "none", "attention" };
 
 /*
@@ -252,6 +259,9 @@ config_defaults(struct ms_config *cfg)
 	cfg->mean = 0.0;
 	cfg->gates = false;
 	cfg->freeze = MS_FREEZE_NONE;
+	cfg->adam_beta1 = 0.9;
+	cfg->adam_beta2 = 0.999;
+	cfg->weight_decay = 0;
 }
 
 /* The table entry for a key; '_' is accepted for '-' ("test_batch"). */
@@ -464,7 +474,7 @@ config_refuse(const struct config_key *k, const char *text, char *err,
 		    text);
 	case CONFIG_MEMORY:
 		return config_error(err, errlen, "--memory: unknown memory '%s' "
-		    "(accepted: none, cgd, lfom)", text);
+		    "(accepted: none, cgd, lfom, rec)", text);
 	case CONFIG_DATA:
 		if (strncmp(text, "kappa:", 6) == 0)
 			return config_error(err, errlen, "--data: expected "
@@ -550,7 +560,7 @@ config_set(struct ms_config *cfg, const char *key, const char *value,
 			cfg->param = (enum ms_param)i;
 		break;
 	case CONFIG_MEMORY:
-		if ((i = config_lookup(config_memory_names, 3, value)) >= 0)
+		if ((i = config_lookup(config_memory_names, 4, value)) >= 0)
 			cfg->memory = (enum ms_memory)i;
 		break;
 	case CONFIG_DATA: {
@@ -672,7 +682,7 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 			bad = (unsigned)cfg->param > MS_PARAM_DIRECT_PAIRS;
 			break;
 		case CONFIG_MEMORY:
-			bad = (unsigned)cfg->memory > MS_MEMORY_LFOM;
+			bad = (unsigned)cfg->memory > MS_MEMORY_REC;
 			break;
 		case CONFIG_DATA:
 			bad = (unsigned)cfg->data > MS_DATA_KAPPA ||
@@ -765,7 +775,7 @@ config_param_is_direct(enum ms_param p)
 const char *
 config_memory_name(enum ms_memory m)
 {
-	if ((unsigned)m > MS_MEMORY_LFOM)
+	if ((unsigned)m > MS_MEMORY_REC)
 		return "?";
 	return config_memory_names[m];
 }

@@ -40,6 +40,8 @@ config_nparams(const struct ms_config *cfg)
 		per_layer = 2;
 	else if (cfg->memory == MS_MEMORY_LFOM)
 		per_layer = d1 * n1;
+	else if (cfg->memory == MS_MEMORY_REC)
+		per_layer = 1 + d1 * n1;
 	return cfg->layers * (cfg->heads * per_head + per_layer);
 }
 

@@ -125,6 +125,11 @@ model_init(struct model *m, const struct ms_config *cfg)
 		} else if (cfg->memory == MS_MEMORY_LFOM) {
 			m->off_mem0[l] = (long)m->nparams;
 			model_add_block(m, &cap, "Gamma", l, -1, d + 1, n + 1);
+		} else if (cfg->memory == MS_MEMORY_REC) {
+			m->off_mem0[l] = (long)m->nparams;
+			model_add_block(m, &cap, "alpha", l, -1, 1, 1);
+			m->off_mem1[l] = (long)m->nparams;
+			model_add_block(m, &cap, "Gamma", l, -1, d + 1, n + 1);
 		}
 	}
 	m->off_gate = -1;
@@ -281,23 +286,41 @@ model_set_context(struct model *m, int context, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether a block is a memory block (head -1), not an attention head's. */
+bool
+model_block_is_memory(const struct param_block *pb)
+{
+	return pb->head < 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Passes */
 
-/* The pass-wide inputs from the parameters: Σ_h A_h or P, Q; Γ/n; α/n, γ. */
+/* The pass-wide inputs from the parameters: Σ_h A_h or P, Q; Γ/n (rec:
+ * Γ); α/n, γ. */
 static void
 model_prepare(struct model *m)
 {
 	struct model_work *mw = m->work;
 	const double *p = m->params;
 	int L = m->L, H = m->H, d = m->d, n = m->n, n1 = n + 1, d1 = d + 1;
-	double inv_n = 1.0 / n;
+	double inv_n = 1.0 / n, gscale = inv_n;
+	const long *goff = m->off_mem0;		/* Γ's offsets: lfom, rec */
+	bool has_gamma = m->cfg.memory == MS_MEMORY_LFOM ||
+	    m->cfg.memory == MS_MEMORY_REC;
 
 	if (m->cfg.memory == MS_MEMORY_CGD) {
 		for (int l = 0; l < L; l++) {
 			mw->mem_a[l] = p[m->off_mem0[l]] * inv_n;
 			mw->mem_g[l] = p[m->off_mem1[l]];
 		}
+	}
+	if (m->cfg.memory == MS_MEMORY_REC) {
+		/* rec's Γ_ℓ multiplies the register as it is: no 1/n */
+		for (int l = 0; l < L; l++)
+			mw->mem_a[l] = p[m->off_mem0[l]] * inv_n;
+		goff = m->off_mem1;
+		gscale = 1.0;
 	}
 	if (mw->kernel == KERNEL_LABEL) {
 		size_t sz = m->cfg.param == MS_PARAM_SCALAR ? 1 : (size_t)d * d;
@@ -316,12 +339,12 @@ model_prepare(struct model *m)
 					mw->Av[l * sz + e][t] = a;
 			}
 		}
-		if (m->cfg.memory != MS_MEMORY_LFOM)
+		if (!has_gamma)
 			return;
 		/* only Γ_ℓ's label row (row d) meets a non-zero register */
 		for (int l = 0; l < L; l++) {
 			for (int i = 0; i < n1; i++) {
-				double g = inv_n * p[m->off_mem0[l] +
+				double g = gscale * p[goff[l] +
 				    (long)d * n1 + i];
 
 				for (int t = 0; t < MODEL_LANES; t++)
@@ -333,13 +356,13 @@ model_prepare(struct model *m)
 	model_dense_expand(m, mw->Pd, mw->Qd);
 	if (m->off_gate >= 0)
 		model_gate_scale(m, mw->Qd);
-	if (m->cfg.memory == MS_MEMORY_LFOM) {
+	if (has_gamma) {
 		/* Γ_ℓ is stored feature-major (d+1, n+1); Z is token-major */
 		for (int l = 0; l < L; l++)
 			for (int i = 0; i < n1; i++)
 				for (int f = 0; f < d1; f++)
 					mw->Gd[((size_t)l * n1 + i) * d1 + f] =
-					    inv_n * p[m->off_mem0[l] +
+					    gscale * p[goff[l] +
 					    (long)f * n1 + i];
 	}
 	if (mw->kernel != KERNEL_DENSE_LANES)
@@ -349,10 +372,32 @@ model_prepare(struct model *m)
 			mw->Pv[e][t] = mw->Pd[e];
 			mw->Qv[e][t] = mw->Qd[e];
 		}
-	if (m->cfg.memory == MS_MEMORY_LFOM)
+	if (has_gamma)
 		for (size_t e = 0; e < (size_t)L * n1 * d1; e++)
 			for (int t = 0; t < MODEL_LANES; t++)
 				mw->Gdv[e][t] = mw->Gd[e];
+}
+
+/* rec's layer l from the memory sums gm ((L, 1 + Γ's): α before its 1/n,
+ * then Γ_ℓ's label row or token-major Γ_ℓ). */
+static void
+model_store_rec(struct model *m, int l, const double *gm)
+{
+	int d = m->d, n1 = m->n + 1, d1 = d + 1;
+	size_t len = m->path == MODEL_PATH_LABEL ? (size_t)n1 :
+	    (size_t)n1 * d1;
+	const double *gl = gm + (size_t)l * (1 + len);
+	double *gG = m->grads + m->off_mem1[l];
+
+	m->grads[m->off_mem0[l]] = (1.0 / m->n) * gl[0];	/* as cgd's */
+	for (int i = 0; i < n1; i++) {
+		if (m->path == MODEL_PATH_LABEL) {
+			gG[(size_t)d * n1 + i] = gl[1 + i];
+			continue;
+		}
+		for (int f = 0; f < d1; f++)
+			gG[(size_t)f * n1 + i] = gl[1 + (size_t)i * d1 + f];
+	}
 }
 
 /* Gradients from the summed slot: heads, 1/n of α and Γ, Γ's layout. */
@@ -405,6 +450,9 @@ model_store_grads(struct model *m, const double *total)
 				for (int f = 0; f < d1; f++)
 					g0[(size_t)f * n1 + i] = inv_n *
 					    gm[((size_t)l * n1 + i) * d1 + f];
+			break;
+		case MS_MEMORY_REC:
+			model_store_rec(m, l, gm);
 			break;
 		}
 	}

@@ -43,6 +43,10 @@ cost_memory_flops(enum ms_memory kind, int l, double *fwd, double *bwd)
 		*fwd = 3;		/* U += (Γ/n) R; Z + U */
 		*bwd = 4;		/* carry, dΓ, gS */
 		break;
+	case MS_MEMORY_REC:
+		*fwd = l > 0 ? 4 : 2;	/* R += Γ ⊙ R_{ℓ−1}; Z + (α/n) R */
+		*bwd = l > 0 ? 7 : 5;	/* gR, dα, dΓ, carry */
+		break;
 	}
 }
 

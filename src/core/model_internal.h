@@ -126,8 +126,9 @@ struct model_worker {
  * padded to a cache line) holds, in order: the attention gradient sums
  * (label: Σ_h A_h's, (L, d, d) or (L); dense: P then Q, (L, H, d+1, d+1)
  * each), the memory gradient sums (lfom: Γ, label (L, n+1) or dense
- * token-major (L, n+1, d+1); cgd: (L, 2) α, γ; both before the 1/n of α
- * and Γ), the squared error after each layer (L) and the loss sum (1).
+ * token-major (L, n+1, d+1); cgd: (L, 2) α, γ; rec: (L, 1 + Γ's) α then
+ * Γ_ℓ, label or dense token-major; before the 1/n of α and lfom's Γ),
+ * the squared error after each layer (L) and the loss sum (1).
  * The pass-wide buffers are pointers into the one allocation `block`.
  */
 struct model_work {
@@ -140,12 +141,14 @@ struct model_work {
 	double *slots;		/* (max_shards, slot_len) */
 	double *total;		/* (slot_len) slots added in shard order */
 	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a */
-	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n */
-	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n */
+	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n
+				 * (rec: without the 1/n) */
+	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n (rec:
+				 * Γ_ℓ) */
 	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) */
 	vlane *Pv, *Qv;		/* dense lanes: the same, lanes equal */
 	vlane *Gdv;		/* dense lanes lfom: Gd, lanes equal */
-	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ */
+	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ; rec: α_ℓ/n */
 };
 
 /* The batch-wide inputs of one pass, shared by the workers. */

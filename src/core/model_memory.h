@@ -7,6 +7,8 @@
  *   cgd:  R_ℓ = S_ℓ + γ_ℓ R_{ℓ−1},  Z_{ℓ+1} = Z_ℓ + (α_ℓ/n) R_ℓ
  *   lfom: Z_{ℓ+1} = Z_ℓ + U_ℓ,  U_ℓ = U_{ℓ−1} + (Γ_ℓ/n) ⊙ R_ℓ  (the running
  *         sum of (1/n) Σ_{j≤ℓ} Γ_j ⊙ R_j: O(L) per entry, not O(L²))
+ *   rec:  R_ℓ = S_ℓ + Γ_ℓ ⊙ R_{ℓ−1},  Z_{ℓ+1} = Z_ℓ + (α_ℓ/n) R_ℓ  (cgd
+ *         with one γ per entry of Z; G is Γ_ℓ itself, not Γ_ℓ/n)
  *
  * The arrays hold len entries of `width` doubles: width = MODEL_LANES for
  * a block in lanes (an entry is one vlane, double t of it lane t's task),
@@ -22,8 +24,8 @@
 
 /*
  * Layer l forward: Zn from Z and the register R = R_ℓ (R − len·width is
- * R_{ℓ−1}; for cgd R_ℓ gets its carry here), U the lfom running sum,
- * G = Γ_ℓ/n.
+ * R_{ℓ−1}; for cgd and rec R_ℓ gets its carry here), U the lfom running
+ * sum, G = Γ_ℓ/n (lfom) or Γ_ℓ (rec).
  */
 static inline __attribute__((always_inline)) void
 model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
@@ -51,15 +53,47 @@ model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
 			Zn[e] = Z[e] + U[e];
 		}
 		break;
+	case MS_MEMORY_REC:
+		if (l > 0)
+			for (size_t e = 0; e < all; e++)
+				R[e] += G[e] * R[e - all];
+		for (size_t e = 0; e < all; e++)
+			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
+		break;
+	}
+}
+
+/*
+ * cgd's and rec's backward through R_ℓ = c ⊙ R_{ℓ−1} + S_ℓ, Z_{ℓ+1} = Z_ℓ +
+ * a R_ℓ (a = α_ℓ/n): gS = gR = acc + a gZ, ga += gZ·R_ℓ per lane (dα before
+ * its 1/n), and acc becomes the carry c ⊙ gR, c[i · cstride] at entry i
+ * (cgd: γ_ℓ, stride 0; rec: Γ_ℓ, stride 1; a constant after inlining).
+ */
+static inline __attribute__((always_inline)) void
+model_memory_carry_back(double a, size_t len, const int width,
+    double *restrict gS, double *restrict acc, double *restrict ga,
+    const double *restrict gZ, const double *restrict R,
+    const double *restrict c, const size_t cstride)
+{
+	for (size_t e = 0; e < len; e++) {
+		for (int t = 0; t < width; t++) {
+			size_t i = e * (size_t)width + (size_t)t;
+			double g = acc[i] + a * gZ[i];
+
+			ga[t] += gZ[i] * R[i];
+			gS[i] = g;
+			acc[i] = c[i * cstride] * g;
+		}
 	}
 }
 
 /*
  * Backward of model_memory_forward. gZ is dL/dZ_{ℓ+1} (it stays the
  * identity part of dL/dZ_ℓ); writes dL/dS_ℓ into gS, carries acc between
- * layers (lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: γ_{ℓ+1} dL/dR_{ℓ+1}) and adds
- * the memory gradient sums into gm, `width` doubles an entry (cgd: (L, 2);
- * lfom: (L, len); α and Γ before their 1/n).
+ * layers (lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: γ_{ℓ+1} dL/dR_{ℓ+1}; rec:
+ * Γ_{ℓ+1} ⊙ dL/dR_{ℓ+1}) and adds the memory gradient sums into gm, `width`
+ * doubles an entry (cgd: (L, 2); lfom: (L, len); rec: (L, 1 + len), α
+ * then Γ; α and lfom's Γ before their 1/n).
  */
 static inline __attribute__((always_inline)) void
 model_memory_backward(const struct model_work *mw, enum ms_memory kind,
@@ -77,18 +111,10 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 	case MS_MEMORY_CGD: {
 		double ga[MODEL_LANES] = { 0 }, gg[MODEL_LANES] = { 0 };
 
-		/* gR = carry + (α/n) gZ; dα = (1/n) gZ·R_ℓ; dγ = gR·R_{ℓ−1}
-		 * (two loops without a branch inside: both vectorize) */
-		for (size_t e = 0; e < len; e++) {
-			for (int t = 0; t < width; t++) {
-				size_t i = e * (size_t)width + (size_t)t;
-				double g = acc[i] + mw->mem_a[l] * gZ[i];
-
-				ga[t] += gZ[i] * R[i];
-				gS[i] = g;
-				acc[i] = mw->mem_g[l] * g;
-			}
-		}
+		/* dγ = gR·R_{ℓ−1} (two loops without a branch inside: both
+		 * vectorize) */
+		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
+		    gZ, R, &mw->mem_g[l], 0);
 		for (size_t e = 0; l > 0 && e < len; e++)
 			for (int t = 0; t < width; t++) {
 				size_t i = e * (size_t)width + (size_t)t;
@@ -110,6 +136,19 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 			gG[e] += acc[e] * R[e];
 			gS[e] = G[e] * acc[e];
 		}
+		break;
+	}
+	case MS_MEMORY_REC: {
+		double ga[MODEL_LANES] = { 0 };
+		double *gl = gm + (size_t)l * (all + (size_t)width);
+
+		/* the carry Γ_ℓ ⊙ gR; dΓ_ℓ = gR ⊙ R_{ℓ−1} */
+		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
+		    gZ, R, G, 1);
+		for (size_t e = 0; l > 0 && e < all; e++)
+			gl[width + e] += gS[e] * R[e - all];
+		for (int t = 0; t < width; t++)
+			gl[t] += ga[t];
 		break;
 	}
 	}

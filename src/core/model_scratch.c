@@ -52,11 +52,13 @@ scratch_shape(const struct model *m, struct model_work *mw)
 	if (mw->kernel == KERNEL_LABEL) {
 		mw->attn_len = m->cfg.param == MS_PARAM_SCALAR ? L : L * d * d;
 		mw->mem_len = mem == MS_MEMORY_LFOM ? L * n1 :
-		    mem == MS_MEMORY_CGD ? 2 * L : 0;
+		    mem == MS_MEMORY_CGD ? 2 * L :
+		    mem == MS_MEMORY_REC ? L * (1 + n1) : 0;
 	} else {
 		mw->attn_len = 2 * L * H * d1 * d1;
 		mw->mem_len = mem == MS_MEMORY_LFOM ? L * n1 * d1 :
-		    mem == MS_MEMORY_CGD ? 2 * L : 0;
+		    mem == MS_MEMORY_CGD ? 2 * L :
+		    mem == MS_MEMORY_REC ? L * (1 + n1 * d1) : 0;
 	}
 	/* slots padded to a cache line: workers write different slots */
 	mw->slot_len = (mw->attn_len + mw->mem_len + L + 1 + 7) & ~(size_t)7;

@@ -1,4 +1,8 @@
-/* Adam (Kingma & Ba, as torch.optim.Adam computes it) and per-block clipping. */
+/*
+ * Adam (Kingma & Ba, as torch.optim.Adam computes it), its AdamW form with
+ * decoupled weight decay (as torch.optim.AdamW: p ← p·(1 − lr·wd) before
+ * the Adam update), and per-block clipping.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@ adam_init(struct adam *a, size_t n, double lr)
 	a->beta1 = 0.9;
 	a->beta2 = 0.999;
 	a->eps = 1e-8;
+	a->wd = 0.0;
 	a->n = n;
 	a->m = xdoubles(n);
 	a->v = xdoubles(n);
@@ -37,18 +42,21 @@ void
 adam_step_masked(struct adam *a, double *params, const double *grads,
     const unsigned char *train)
 {
-	double bc1, bc2, step, bc2_sqrt;
+	double bc1, bc2, step, bc2_sqrt, decay;
 
 	a->t++;
 	bc1 = 1.0 - pow(a->beta1, (double)a->t);
 	bc2 = 1.0 - pow(a->beta2, (double)a->t);
 	step = a->lr / bc1;
 	bc2_sqrt = sqrt(bc2);
+	decay = 1.0 - a->lr * a->wd;
 	for (size_t i = 0; i < a->n; i++) {
 		double g = grads[i];
 
 		if (train != NULL && !train[i])
 			continue;	/* frozen: parameter and moments stay */
+		if (a->wd != 0.0)	/* decoupled: not through the moments */
+			params[i] *= decay;
 		a->m[i] = a->beta1 * a->m[i] + (1.0 - a->beta1) * g;
 		a->v[i] = a->beta2 * a->v[i] + (1.0 - a->beta2) * g * g;
 		/* p −= lr · m̂ / (√v̂ + ε), with the bias corrections folded in */

@@ -383,6 +383,34 @@ trace_model_column(struct trace *tr, bool has_w)
 	free(fit);
 }
 
+/*
+ * rec: α_ℓ, the label rows of Γ_ℓ (gamma_row) and the query's carry
+ * [Γ_ℓ]_{label, q} (gamma); the registers with the carry Γ_j ⊙ R_{j−1}
+ * taken out, last first (as cgd's), and the coefficients at the query.
+ */
+static void
+trace_rec_model(struct trace *tr, struct model *m)
+{
+	int L = tr->L, n = tr->n, n1 = n + 1, d = tr->d;
+
+	tr->alpha = xdoubles((size_t)L);
+	tr->gamma = xdoubles((size_t)L);
+	tr->gamma_row = xdoubles((size_t)L * n1);
+	for (int j = 0; j < L; j++) {
+		const double *G = model_param(m, "Gamma", j, -1) +
+		    (size_t)d * n1;
+
+		tr->alpha[j] = *model_param(m, "alpha", j, -1);
+		tr->gamma[j] = G[n];
+		memcpy(tr->gamma_row + (size_t)j * n1, G, sizeof *G * (size_t)n1);
+	}
+	for (int j = L - 1; j > 0; j--)
+		for (int i = 0; i < n1; i++)
+			tr->reg[(size_t)j * n1 + i] -= tr->gamma_row[(size_t)j *
+			    n1 + i] * tr->reg[(size_t)(j - 1) * n1 + i];
+	analysis_cgd_coefficients(m, tr->coef);
+}
+
 /* Run the model on the task: its column and the memory view. */
 int
 trace_set_model(struct trace *tr, struct model *m)
@@ -436,6 +464,9 @@ trace_set_model(struct trace *tr, struct model *m)
 			for (int l = j; l < L; l++)
 				tr->coef[l * L + j] = G[n];
 		}
+		break;
+	case MS_MEMORY_REC:
+		trace_rec_model(tr, m);
 		break;
 	}
 	for (int l = 0; l < L; l++)

@@ -309,7 +309,7 @@ trace_teach_model(struct trace *tr, struct model *m)
 	if (tr->model_has_w)
 		trace_dirs(tr, TRACE_MODEL);
 	tr->has_poly[TRACE_MODEL] = scalar &&
-	    m->cfg.memory != MS_MEMORY_LFOM;
+	    m->cfg.memory != MS_MEMORY_LFOM && m->cfg.memory != MS_MEMORY_REC;
 	if (tr->has_poly[TRACE_MODEL])
 		trace_eval_polys(tr, 1u << TRACE_MODEL, trace_model_poly_at);
 	else if (tr->model_has_w)

@@ -58,6 +58,9 @@ trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
 	rng_seed(&rinit, cfg->seed, RNG_STREAM_INIT);
 	model_init_params(&t->model, &rinit);
 	adam_init(&t->adam, t->model.nparams, cfg->lr);
+	t->adam.beta1 = cfg->adam_beta1;
+	t->adam.beta2 = cfg->adam_beta2;
+	t->adam.wd = cfg->weight_decay;
 	t->pool = pool_create(cfg->threads);
 	t->backup = xdoubles(t->model.nparams);
 	trainer_freeze(t);

@@ -70,7 +70,7 @@ engine_analysis_update(struct engine *e)
 	an->run = engine_model(e)->id;
 	an->L = L;
 	an->cfg = t->cfg;
-	if (t->cfg.memory == MS_MEMORY_CGD)
+	if (t->cfg.memory == MS_MEMORY_CGD || t->cfg.memory == MS_MEMORY_REC)
 		analysis_cgd_coefficients(&t->model, an->cgd_coef);
 	else
 		for (int i = 0; i < L * L; i++)

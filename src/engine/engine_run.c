@@ -73,6 +73,7 @@ engine_run_coef_count(const struct ms_config *cfg)
 {
 	switch (cfg->memory) {
 	case MS_MEMORY_CGD:
+	case MS_MEMORY_REC:	/* α_ℓ and [Γ_ℓ]_{label, query} */
 		return 2 * cfg->layers;
 	case MS_MEMORY_LFOM:
 		return cfg->layers * (cfg->context + 1);
@@ -402,6 +403,11 @@ engine_run_coefs(const struct engine_run *r, double *out)
 		if (cfg->memory == MS_MEMORY_CGD) {
 			out[2 * l] = m->params[m->off_mem0[l]];
 			out[2 * l + 1] = m->params[m->off_mem1[l]];
+		} else if (cfg->memory == MS_MEMORY_REC) {
+			/* α_ℓ; Γ_ℓ's label row (d), query column (n) */
+			out[2 * l] = m->params[m->off_mem0[l]];
+			out[2 * l + 1] = m->params[m->off_mem1[l] +
+			    (long)cfg->dim * n1 + cfg->context];
 		} else if (cfg->memory == MS_MEMORY_LFOM) {
 			/* Γ_ℓ is (d + 1) × (n + 1): its last row */
 			const double *g = m->params + m->off_mem0[l] +

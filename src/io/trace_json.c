@@ -182,7 +182,13 @@ trace_json(const struct trace *tr)
 		    trace_json_reals(scaled + L, L));
 		free(scaled);
 	}
-	if (tr->memory == MS_MEMORY_LFOM)
+	if (tr->memory == MS_MEMORY_REC) {
+		json_object_set_new(mem, "alpha", trace_json_reals(tr->alpha,
+		    L));
+		json_object_set_new(mem, "gamma_query", trace_json_reals(
+		    tr->gamma, L));
+	}
+	if (tr->memory == MS_MEMORY_LFOM || tr->memory == MS_MEMORY_REC)
 		json_object_set_new(mem, "gamma_label_rows",
 		    trace_json_matrix(tr->gamma_row, L, n1));
 	json_object_set_new(root, "memory", mem);

@@ -2,7 +2,8 @@
  * The memory panel. For `cgd`: the learned α_ℓ and γ_ℓ of every layer, then
  * the L × L lower-triangular matrix of effective LFOM coefficients
  * α_ℓ Π_{k=j+1..ℓ} γ_k (doc/math.md §4) as numbers, or as a heatmap when the
- * numbers do not fit. For `lfom`: the label-row entries of each Γ_j (the
+ * numbers do not fit; `rec` the same with Γ_ℓ's entry at the label row and
+ * the query for γ_ℓ (the coefficients at the query cell). For `lfom`: the label-row entries of each Γ_j (the
  * ones that act when only the label row moves), layers down and tokens
  * across, the query last. Where there is room, below (or beside) them, the
  * same coefficients over training as curves, from the model run's series
@@ -66,7 +67,9 @@ mem_fit(const struct canvas *c, int rows, int cols, int maxw, int maxh,
 static void
 mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 {
+	const struct param_block *b;
 	const char *ell = "l";
+	bool rec = s->cfg.memory == MS_MEMORY_REC;
 	int L = s->cfg.layers, l, j, y = in.y, end = in.y + in.h, w, h, sc;
 	int rows;
 	const double *a, *g;
@@ -76,7 +79,8 @@ mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 	beside = 14 + 6 * L <= in.w;
 	canvas_text(c, in.x, y, 2, COL_DIM, ell);
 	canvas_text(c, in.x + 2 + 5, y, 1, COL_DIM, c->g->utf8 ? "α" : "a");
-	canvas_text(c, in.x + 8 + 5, y, 1, COL_DIM, c->g->utf8 ? "γ" : "g");
+	canvas_text(c, in.x + 8 + 5, y, 1, COL_DIM, rec ? (c->g->utf8 ? "Γ" :
+	    "G") : c->g->utf8 ? "γ" : "g");
 	if (beside)
 		for (j = 0; j < L; j++)
 			canvas_printf(c, in.x + 14 + 6 * j, y, 6, COL_DIM,
@@ -89,18 +93,21 @@ mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 			return;
 		}
 		a = snapshot_block(s, "alpha", l, -1, NULL);
-		g = snapshot_block(s, "gamma", l, -1, NULL);
+		/* rec: Γ_ℓ's entry at the label row and the query, its last */
+		g = snapshot_block(s, rec ? "Gamma" : "gamma", l, -1, &b);
 		canvas_printf(c, in.x, y, 2, COL_DIM, "%d", l + 1);
 		canvas_printf(c, in.x + 2, y, 12, COL_MODEL, "%+6.2f%+6.2f",
-		    a != NULL ? *a : NAN, g != NULL ? *g : NAN);
+		    a != NULL ? *a : NAN, g == NULL ? NAN : rec ?
+		    g[b->rows * b->cols - 1] : *g);
 		if (beside)
 			for (j = 0; j <= l; j++)
 				canvas_printf(c, in.x + 14 + 6 * j, y, 6,
 				    COL_TEXT, "%+6.2f", s->cgd_coef[l * L + j]);
 	}
 	if (++y < end)
-		canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 44 ?
-		    "j=: coefficient of register j at layer l, a_l prod g_k" :
+		canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 44 ? (rec ?
+		    "j=: coefficient of R_j at q, a_l prod G_k[q]" :
+		    "j=: coefficient of register j at layer l, a_l prod g_k") :
 		    "j=: register j's coefficient");
 	if (beside || ++y >= end)
 		return;
@@ -249,10 +256,11 @@ mem_curves(struct canvas *c, struct rect r, const struct snapshot_series *sr,
 	plot_free(&p);
 }
 
-/* cgd: α_l and γ_l of every layer, one curve each. */
+/* cgd: α_l and γ_l of every layer, one curve each (rec: Γ_l at the
+ * query for γ_l). */
 static void
 mem_cgd_curves(const struct snapshot_series *sr, struct canvas *c,
-    struct rect r)
+    struct rect r, bool rec)
 {
 	struct mem_lines ml = { 0, 0, { 0 }, { { 0 } }, NULL };
 	int l, L = sr->k / 2;
@@ -263,8 +271,8 @@ mem_cgd_curves(const struct snapshot_series *sr, struct canvas *c,
 		ml.col[2 * l] = ml.col[2 * l + 1] = COL_RUN_0 + l % COL_RUNS;
 		snprintf(ml.name[2 * l], sizeof ml.name[0], "%s%d",
 		    c->g->utf8 ? "α" : "a", l + 1);
-		snprintf(ml.name[2 * l + 1], sizeof ml.name[0], "%s%d",
-		    c->g->utf8 ? "γ" : "g", l + 1);
+		snprintf(ml.name[2 * l + 1], sizeof ml.name[0], "%s%d", rec ?
+		    (c->g->utf8 ? "Γ" : "G") : c->g->utf8 ? "γ" : "g", l + 1);
 	}
 	ml.nk = 2 * L;
 	mem_curves(c, r, sr, &ml);
@@ -328,8 +336,8 @@ mem_series(const struct snapshot *s, struct canvas *c, struct rect r)
 
 	if (mr == NULL || mr->coef.k == 0 || r.h < 4)
 		return;
-	if (s->cfg.memory == MS_MEMORY_CGD)
-		mem_cgd_curves(&mr->coef, c, r);
+	if (s->cfg.memory == MS_MEMORY_CGD || s->cfg.memory == MS_MEMORY_REC)
+		mem_cgd_curves(&mr->coef, c, r, s->cfg.memory == MS_MEMORY_REC);
 	else if (s->cfg.memory == MS_MEMORY_LFOM)
 		mem_lfom_curves(s, &mr->coef, c, r);
 }
@@ -396,7 +404,8 @@ mem_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	}
 	/* the coefficients now (rows hs), and their curves below them, or
 	 * beside them in a wide, short panel */
-	hs = s->cfg.memory == MS_MEMORY_CGD ? (14 + 6 * L <= in.w ? L + 2 :
+	hs = s->cfg.memory == MS_MEMORY_CGD || s->cfg.memory == MS_MEMORY_REC ?
+	    (14 + 6 * L <= in.w ? L + 2 :
 	    L + 4 + (L + 1) / 2) : L + 4;
 	if (s->cfg.memory != MS_MEMORY_NONE && in.h - hs > MEM_CHART_H) {
 		chart = (struct rect){ in.x, in.y + hs + 1, in.w,
@@ -414,6 +423,7 @@ mem_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 		mem_none(s, c, in);
 		break;
 	case MS_MEMORY_CGD:
+	case MS_MEMORY_REC:
 		mem_cgd(s, c, in);
 		break;
 	case MS_MEMORY_LFOM:

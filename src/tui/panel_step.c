@@ -477,6 +477,14 @@ step_memory_summary(struct canvas *c, struct rect in, int y,
 		if (canvas_text_width(line) + 40 <= in.w)
 			strcat(line, ": each register weighted token by token");
 		break;
+	case MS_MEMORY_REC:
+		snprintf(line, sizeof line, "layer %d: %s %s, R_%d = S_%d + "
+		    "%s_%d %s R_%d, %s_%d at q %s", l, step_sym(c, "α",
+		    "alpha"), step_num(a, sizeof a, tr->alpha[l - 1], true), l,
+		    l, step_sym(c, "Γ", "Gamma"), l, step_sym(c, "⊙", "*"),
+		    l - 1, step_sym(c, "Γ", "Gamma"), l, step_num(g, sizeof g,
+		    tr->gamma[l - 1], true));
+		break;
 	case MS_MEMORY_NONE:
 	default:
 		snprintf(line, sizeof line, "layer %d adds R_%d / n: no memory "
