@@ -66,6 +66,10 @@ struct figure_line {
 	double (*theory)(const struct ms_config *cfg);
 	/* The values normalised by the labels' scale: ln(mse / (d s^2)). */
 	bool normalised;
+	/* FIGURE_MODEL with parents: the value before the line's training,
+	 * its parents' model on the line's batches (a two-phase run's
+	 * phase-1 model scored on the batch that phase 2 trains on). */
+	bool at_start;
 };
 
 struct figure {

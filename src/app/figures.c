@@ -206,6 +206,64 @@ theory_one_layer_line(const struct ms_config *cfg)
 	  .from_parents = tune_experts, .on_train = true, \
 	  .paper = ref, .normalised = norm }
 
+/* Section 3, the later paper's Fig. 3 (the authors' corrected notebooks,
+ * read off their plots; fresh test prompts), as they label the curves. */
+static const double paper_3a_off[] = { 0.45, -0.60, -1.60, -2.57 };
+static const double paper_3a_on[] = { 0.45, -0.62, -1.45, -2.13 };
+static const double paper_3b_off[] = { 0.30, -1.95, -4.22, -4.83 };
+static const double paper_3b_on[] = { 0.30, -1.90, -3.93, -4.38 };
+
+/* Phase 1: GD++ with memory off, clip 0.01, the batch redrawn every 100
+ * steps, 1000 steps. */
+static void
+setup_fig3_off(struct ms_config *cfg)
+{
+	cfg->param = MS_PARAM_GDPP;
+	cfg->memory = MS_MEMORY_NONE;
+	cfg->heads = 1;
+	cfg->clip = FIGURES_TEXT_CLIP;
+	cfg->resample = FIGURES_TEXT_RESAMPLE;
+}
+
+/* Phase 2: the recursive element-wise memory added, attention frozen,
+ * 1000 full-batch steps on one batch. */
+static void
+setup_fig3_on(struct ms_config *cfg)
+{
+	setup_fig3_off(cfg);
+	cfg->memory = MS_MEMORY_REC;
+	cfg->freeze = MS_FREEZE_ATTENTION;
+	cfg->clip = 0;
+	cfg->resample = 0;
+}
+
+static const struct figure_line fig3_phase1 = { .name = "GD++ memory off",
+    .kind = FIGURE_MODEL, .setup = setup_fig3_off };
+
+#define FIGURES_FIG3(off, on) \
+	{ .name = "GD++ memory off, training batch", .kind = FIGURE_MODEL, \
+	  .setup = setup_fig3_on, .parents = { &fig3_phase1 }, \
+	  .at_start = true, .on_train = true }, \
+	{ .name = "GD++ memory off, fresh", .kind = FIGURE_MODEL, \
+	  .setup = setup_fig3_on, .parents = { &fig3_phase1 }, \
+	  .at_start = true, .paper = off }, \
+	{ .name = "GD++ rec memory, training batch", .kind = FIGURE_MODEL, \
+	  .setup = setup_fig3_on, .parents = { &fig3_phase1 }, \
+	  .on_train = true }, \
+	{ .name = "GD++ rec memory, fresh", .kind = FIGURE_MODEL, \
+	  .setup = setup_fig3_on, .parents = { &fig3_phase1 }, .paper = on }
+
+#define FIGURES_FIG3_NOTE \
+	"phase 1 trains GD++ (gdpp) with memory off, clip 0.01, the batch " \
+	"redrawn every 100 steps; phase 2 adds the recursive memory (rec), " \
+	"freezes the attention and trains the memory 1000 steps on one " \
+	"batch; both are scored on that batch and on fresh prompts (memory " \
+	"off: as phase 2 starts, which is the phase-1 model); the paper column is the authors' plots as labelled (see " \
+	"README: their memory-on curve carries the memory-off label)"
+#define FIGURES_FIG3_REF \
+	"reference: the authors' corrected notebooks, fresh prompts " \
+	"(doc/math.md \xc2\xa7" "4.4)"
+
 #define FIGURES_YTEST "log test loss (mean \xc2\xb1 std over runs)"
 #define FIGURES_YTRAIN "log training loss (mean \xc2\xb1 std over runs)"
 
@@ -387,6 +445,18 @@ static const struct figure figures[] = {
 	  "the training prompts; at B = 10 the runs spread over tens of nats "
 	  "(an exact fit of 10 prompts is reached or not)",
 	  "reference: the authors' learned LFOM (doc/math.md \xc2\xa7" "11)" },
+	{ "3a", "Fig. 3a (later paper): GD++ and a recursive memory",
+	  "GD++ with memory off, then the recursive element-wise memory "
+	  "trained on top of it; non-isotropic data; training batch and "
+	  "fresh", "log loss (mean \xc2\xb1 std over runs)", MS_DATA_PAPER,
+	  4, 4, { FIGURES_FIG3(paper_3a_off, paper_3a_on) },
+	  FIGURES_FIG3_NOTE, FIGURES_FIG3_REF },
+	{ "3b", "Fig. 3b (later paper): GD++ and a recursive memory, iso",
+	  "GD++ with memory off, then the recursive element-wise memory "
+	  "trained on top of it; isotropic data; training batch and fresh",
+	  "log loss (mean \xc2\xb1 std over runs)", MS_DATA_ISO, 4, 4,
+	  { FIGURES_FIG3(paper_3b_off, paper_3b_on) },
+	  FIGURES_FIG3_NOTE, FIGURES_FIG3_REF },
 	{ "shift", "A mixture of experts tuned at test time",
 	  "gdpp experts trained at s = 1, 2, 3 as the heads of a gated model "
 	  "whose gates alone are tuned at s = 0.5, 1.5, 2.5; non-isotropic "

@@ -387,6 +387,10 @@ rp_collect(struct rp_plan *pl)
 					j = &pl->jobs[pl->idx[fi][at + run]];
 					if (ln->kind == FIGURE_BASELINE)
 						v = j->base[ln->method][L];
+					else if (ln->at_start)
+						v = ln->on_train ?
+						    j->train_start :
+						    j->test_start;
 					else
 						v = ln->on_train ?
 						    j->train_loss : j->test_loss;

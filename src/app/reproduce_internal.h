@@ -43,6 +43,7 @@ struct rp_job {
 	/* results */
 	double test_loss;	/* log mse of the last read-out, test batch */
 	double train_loss;	/* the same on the training batch */
+	double test_start, train_start;	/* the same before training */
 	double base[BASELINE_COUNT][RP_ITERS + 1];	/* log mse after k iterations */
 	bool diverged;		/* trainer_diverged: why says how */
 	bool failed;

@@ -121,6 +121,12 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 			trainer_free(&t);
 			return;
 		}
+		if (j->nparent > 0) {	/* the parents' model, as it starts */
+			trainer_test(&t, mse);
+			j->test_start = rp_log(mse[cfg.layers - 1]);
+			model_evaluate(&t.model, &t.train, t.pool, mse);
+			j->train_start = rp_log(mse[cfg.layers - 1]);
+		}
 		/* to the end, or the last finite parameters */
 		runner_train(rn, i, &t, cfg.steps, NULL, NULL);
 		j->diverged = trainer_diverged(&t, j->why, sizeof j->why);
