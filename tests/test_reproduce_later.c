@@ -17,6 +17,7 @@
 
 #include "memscope/reproduce.h"
 #include "memscope/theory.h"
+#include "memscope/trainer.h"
 
 /* Remove the temp dir. */
 static void
@@ -145,6 +146,87 @@ test_direct_cg_claim(void **state)
 	rmtree(dir);
 }
 
+/* The value in a figure's CSV of line `name` at depth k, run 0. */
+static double
+csv_value(const char *dir, const char *fig, const char *name, int k)
+{
+	char path[128], line[512], want[256];
+	FILE *f;
+	double v = NAN;
+
+	snprintf(path, sizeof path, "%s/fig%s.csv", dir, fig);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	snprintf(want, sizeof want, "%s,%s,%d,0,", fig, name, k);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, want, strlen(want)) == 0)
+			v = strtod(line + strlen(want), NULL);
+	fclose(f);
+	return v;
+}
+
+/* Figure 3a: the memory-off rows are the phase-1 model, scored as phase 2
+ * starts: its fresh value is what training that model alone gives (the
+ * parents' parameters reached the child), and phase 2 then moves it. */
+static void
+test_fig3_phase_one_carried(void **state)
+{
+	struct ms_config cfg;
+	struct trainer t;
+	char dir[64], err[256], *out;
+	double mse[1], off, on;
+
+	(void)state;
+	out = run_tiny("3a", 1, dir);
+	config_defaults(&cfg);
+	cfg.data = MS_DATA_PAPER;
+	cfg.layers = 1;
+	cfg.param = MS_PARAM_GDPP;
+	cfg.memory = MS_MEMORY_NONE;
+	cfg.steps = 15;
+	cfg.batch = 40;
+	cfg.test_batch = 40;
+	cfg.clip = 0.01;
+	cfg.resample = 100;
+	cfg.seed = 1;
+	cfg.rotation = MS_ROTATION_UNIFORM_SVD;
+	assert_int_equal(trainer_init(&t, &cfg, err, sizeof err), 0);
+	for (int s = 0; s < cfg.steps; s++)
+		assert_int_equal(trainer_step(&t), 0);
+	assert_int_equal(trainer_test(&t, mse), 0);
+	off = csv_value(dir, "3a", "GD++ memory off, fresh", 1);
+	on = csv_value(dir, "3a", "GD++ rec memory, fresh", 1);
+	assert_true(fabs(off - log(mse[0])) < 1e-12);
+	assert_true(off != on);
+	trainer_free(&t);
+	free(out);
+	rmtree(dir);
+}
+
+/* Figure shift-norm is figure shift less ln(d s^2), line by line. */
+static void
+test_shift_normalised(void **state)
+{
+	static const char *lines[] = { "gated s=0.5 fresh",
+	    "gated s=1.5 tuned on", "gated s=2.5 fresh" };
+	static const double s2[] = { 0.25, 2.25, 6.25 };
+	char dir[64], *out;
+
+	(void)state;
+	out = run_tiny("shift,shift-norm", 2, dir);
+	for (int i = 0; i < 3; i++)
+		for (int k = 1; k <= 2; k++) {
+			double raw = csv_value(dir, "shift", lines[i], k);
+			double norm = csv_value(dir, "shift-norm", lines[i], k);
+
+			assert_true(isfinite(raw));
+			assert_true(fabs(norm - (raw - log(5 * s2[i]))) < 1e-12);
+		}
+	assert_non_null(strstr(out, "1-layer optimum (any s)"));
+	free(out);
+	rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -152,6 +234,8 @@ main(void)
 		cmocka_unit_test(test_direct_theory_rows),
 		cmocka_unit_test(test_schedule_row_points),
 		cmocka_unit_test(test_direct_cg_claim),
+		cmocka_unit_test(test_fig3_phase_one_carried),
+		cmocka_unit_test(test_shift_normalised),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
