@@ -190,14 +190,22 @@ test_fig3_phase_one_carried(void **state)
 	cfg.resample = 100;
 	cfg.seed = 1;
 	cfg.rotation = MS_ROTATION_UNIFORM_SVD;
+	cfg.adam_beta1 = 0.99;
+	cfg.adam_beta2 = 0.9;
 	assert_int_equal(trainer_init(&t, &cfg, err, sizeof err), 0);
 	for (int s = 0; s < cfg.steps; s++)
 		assert_int_equal(trainer_step(&t), 0);
 	assert_int_equal(trainer_test(&t, mse), 0);
-	off = csv_value(dir, "3a", "GD++ memory off, fresh", 1);
-	on = csv_value(dir, "3a", "GD++ rec memory, fresh", 1);
+	off = csv_value(dir, "3a", "memory off, fresh", 1);
+	on = csv_value(dir, "3a", "rec memory, fresh", 1);
 	assert_true(fabs(off - log(mse[0])) < 1e-12);
 	assert_true(off != on);
+	/* phase 2's batch: the draw after phase 1's last (here its first
+	 * and only one: 15 steps, redrawn every 100), one it never saw */
+	trainer_redraw(&t, 1);
+	model_evaluate(&t.model, &t.train, NULL, mse);
+	off = csv_value(dir, "3a", "memory off, its batch", 1);
+	assert_true(fabs(off - log(mse[0])) < 1e-12);
 	trainer_free(&t);
 	free(out);
 	rmtree(dir);

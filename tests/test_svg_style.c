@@ -212,7 +212,7 @@ style_line(const char *s, const char *name, char colour[8], bool *dashed)
 	colour[7] = '\0';
 	*dashed = false;
 	for (const char *q = path; q < t; q++)
-		if (strncmp(q, "stroke-dasharray", 16) == 0)
+		if (strncmp(q, "stroke-dasharray=\"7 4\"", 22) == 0)
 			*dashed = true;
 }
 
@@ -241,7 +241,8 @@ test_style_method_colours(void **state)
 			int k;
 
 			style_line(s, ln->name, c, &dashed);
-			assert_true(dashed == ln->on_train);
+			if (dashed != ln->on_train)
+				fail_msg("%s: dashed %d", ln->name, dashed);
 			for (k = 0; k < seen; k++)
 				if (strcmp(names[k], ln->name) == 0)
 					break;
@@ -256,6 +257,15 @@ test_style_method_colours(void **state)
 			for (int j = 0; j < l; j++)
 				if (r.fig->lines[j].on_train == ln->on_train)
 					assert_string_not_equal(mine[j], c);
+		}
+		/* theory lines, and only they, dotted: line and legend */
+		{
+			int th = 0;
+
+			for (int l = 0; l < r.fig->nlines; l++)
+				th += r.fig->lines[l].kind == FIGURE_THEORY;
+			assert_int_equal(style_count(s,
+			    "stroke-dasharray=\"1.5 3.5\""), 2 * th);
 		}
 		floor_figs += strstr(s, "round-off floor") != NULL;
 		free(s);

@@ -104,7 +104,8 @@ const char *figures_names(char *buf, size_t len);
 int figures_parse(const char *list, unsigned long *mask, char *err,
     size_t errlen);
 /* The model a line trains (its kind, memory, heads): the defaults, the
- * line's fields, then its setup. */
+ * line's fields, then its setup; for a line valued at its start, its
+ * first parent's. */
 void figures_line_model(const struct figure_line *ln, struct ms_config *cfg);
 /* The index of the line of f with this name, or -1. */
 int figures_line(const struct figure *f, const char *name);

@@ -24,6 +24,7 @@ struct svg_series {
 	const double *ref;	/* (n) reference values (the paper's) drawn as
 				 * hollow markers in the line's colour, or
 				 * NULL; non-finite: no marker */
+	bool dotted;		/* drawn dotted (reproduce: theory lines) */
 };
 
 struct svg_plot {

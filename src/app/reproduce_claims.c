@@ -329,10 +329,10 @@ rr_claim_rec(FILE *out, const struct rr_figs *pl)
 		if (r == NULL)
 			continue;
 		any = true;
-		offt = rr_find_line(r, "GD++ memory off, training batch");
-		ont = rr_find_line(r, "GD++ rec memory, training batch");
-		off = rr_find_line(r, "GD++ memory off, fresh");
-		on = rr_find_line(r, "GD++ rec memory, fresh");
+		offt = rr_find_line(r, "memory off, its batch");
+		ont = rr_find_line(r, "rec memory, its batch");
+		off = rr_find_line(r, "memory off, fresh");
+		on = rr_find_line(r, "rec memory, fresh");
 		for (int L = 2; L <= r->D; L++)
 			if (!(rr_mean(r, ont, L) < rr_mean(r, offt, L)))
 				fits = false;
@@ -352,11 +352,11 @@ rr_claim_rec(FILE *out, const struct rr_figs *pl)
 			continue;
 		for (int b = 0; b < 2; b++) {
 			int off = rr_find_line(r, b == 0 ?
-			    "GD++ memory off, training batch" :
-			    "GD++ memory off, fresh");
+			    "memory off, its batch" :
+			    "memory off, fresh");
 			int on = rr_find_line(r, b == 0 ?
-			    "GD++ rec memory, training batch" :
-			    "GD++ rec memory, fresh");
+			    "rec memory, its batch" :
+			    "rec memory, fresh");
 
 			fprintf(out, "  %s %s, off vs on:", ids[f], b == 0 ?
 			    "its batch" : "fresh");

@@ -71,6 +71,22 @@ rp_from_parents(const struct rp_plan *pl, struct rp_job *j,
 	return 0;
 }
 
+/* The training-batch redraws the most drawing of j's parents made. */
+static long
+rp_parent_draws(const struct rp_plan *pl, const struct rp_job *j)
+{
+	long most = 0;
+
+	for (int p = 0; p < j->nparent; p++) {
+		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
+		long n = trainer_redraws(&pj->cfg, pj->cfg.steps);
+
+		if (n > most)
+			most = n;
+	}
+	return most;
+}
+
 /* A job whose line works on its parents' trained models itself (a
  * mixture of experts tuned at test time): 0, or -1 with j->err. */
 static int
@@ -116,6 +132,10 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 		return;
 	}
 	if (j->key.kind == FIGURE_MODEL) {
+		/* a child on one fixed batch trains on one its parents never
+		 * saw: the next draw of the stream after theirs */
+		if (j->nparent > 0 && cfg.resample == 0)
+			trainer_redraw(&t, rp_parent_draws(run->plan, j) + 1);
 		if (rp_from_parents(run->plan, j, &t.model) != 0) {
 			j->failed = true;
 			trainer_free(&t);

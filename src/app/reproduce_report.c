@@ -173,6 +173,7 @@ static const struct rr_colour {
 	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_CGD, "#DDCC77" },
 	{ FIGURE_MODEL, MS_PARAM_FULL, MS_MEMORY_LFOM, "#999933" },
 	{ FIGURE_MODEL, MS_PARAM_DIRECT, MS_MEMORY_NONE, "#E7298A" },
+	{ FIGURE_MODEL, MS_PARAM_GDPP, MS_MEMORY_REC, "#E6AB02" },
 	{ FIGURE_MODEL, MS_PARAM_DIRECT_PAIRS, MS_MEMORY_NONE, "#7570B3" },
 };
 
@@ -237,6 +238,21 @@ rr_line_colour(const struct figure *fg, int l, char *buf)
 	}
 }
 
+/* Whether the figure's models are optimizers learned directly (their
+ * depth is a number of steps). */
+static bool
+rr_direct(const struct figure *fg)
+{
+	struct ms_config cfg;
+
+	for (int l = 0; l < fg->nlines; l++)
+		if (fg->lines[l].kind == FIGURE_MODEL) {
+			figures_line_model(&fg->lines[l], &cfg);
+			return config_param_is_direct(cfg.param);
+		}
+	return false;
+}
+
 /* Whether any run of any line reached the round-off floor. */
 static bool
 rr_at_floor(const struct reproduce_result *r)
@@ -271,6 +287,7 @@ reproduce_report_svg(FILE *f, const void *ctx)
 		se[l].y = &r->mean[l * D];
 		se[l].band = &r->std[l * D];
 		se[l].dashed = fg->lines[l].on_train;
+		se[l].dotted = fg->lines[l].kind == FIGURE_THEORY;
 		rr_line_colour(fg, l, colour[l]);
 		se[l].colour = colour[l];
 		se[l].ref = NULL;
@@ -286,7 +303,8 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	memset(&p, 0, sizeof p);
 	p.title = fg->title;
 	p.subtitle = sub;
-	p.xlabel = "layers L (iterations for CG, momentum, Nesterov)";
+	p.xlabel = rr_direct(fg) ? "steps K of the learned LFOM (iterations "
+	    "for GD, CG)" : "layers L (iterations for CG, momentum, Nesterov)";
 	p.ylabel = fg->ylabel;
 	p.integer_x = true;
 	p.clip_y = rr_svg_clip(r, &p.y_min, note, sizeof note);

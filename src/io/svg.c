@@ -337,6 +337,16 @@ svg_band(FILE *f, const struct svg_plot *p, const struct svg_series *se,
 	}
 }
 
+/* A series' stroke pattern attribute: dashed, dotted or solid. */
+static const char *
+svg_dash(const struct svg_series *se)
+{
+	if (se->dashed)
+		return " stroke-dasharray=\"7 4\"";
+	return se->dotted ? " stroke-dasharray=\"1.5 3.5\" "
+	    "stroke-linecap=\"round\"" : "";
+}
+
 /* The line of one series: exactly one <path>, then its markers. */
 static void
 svg_line(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
@@ -345,8 +355,7 @@ svg_line(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
 	int pen = 0, first = 1;
 
 	fprintf(f, "<path class=\"series\" fill=\"none\" stroke=\"%s\" "
-	    "stroke-width=\"2.2\"%s d=\"", colour,
-	    se->dashed ? " stroke-dasharray=\"7 4\"" : "");
+	    "stroke-width=\"2.2\"%s d=\"", colour, svg_dash(se));
 	for (int i = 0; i < se->n; i++) {
 		if (!isfinite(se->x[i]) || !isfinite(se->y[i])) {
 			pen = 0;
@@ -452,8 +461,7 @@ svg_legend(FILE *f, const struct svg_plot *p)
 		    SVG_LEGEND_X, y - 6, c, se->band != NULL ? "0.16" : "0");
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 		    "y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2.2\"%s/>\n",
-		    SVG_LEGEND_X, y, SVG_LEGEND_X + 30, y, c,
-		    se->dashed ? " stroke-dasharray=\"7 4\"" : "");
+		    SVG_LEGEND_X, y, SVG_LEGEND_X + 30, y, c, svg_dash(se));
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_LEGEND_X + 38,
 		    y + 4.5);
 		svg_write_escaped(f, se->name);
