@@ -31,7 +31,9 @@ const char *const cli_group_names[GROUP_COUNT] = {
 const struct cli_option cli_options[] = {
 	{ "figure", 'f', "LIST", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
 	    { offsetof(struct cli_opts, figures), 0, 0, 0 },
-	    "1a, 1b, 2a, 2b, 3, 4, 5, momentum, nesterov or\n"
+	    "the first paper's 1a, 1b, 2a, 2b, 4, 5, momentum,\n"
+	    "nesterov; memscope's deep; the later paper's\n"
+	    "direct, direct-cg, 3a, 3b, shift, shift-norm; or\n"
 	    "all, or several separated by commas (default: all)",
 	    NULL, 0 },
 	{ "protocol", 0, "P", CLI_TEXT, GROUP_FIGURES, CLI_REPRODUCE,
