@@ -330,6 +330,27 @@ test_lines_per_readout(void **state)
 	task_dist_free(&dist);
 }
 
+/* Data of variance s (zero mean) scale every line by s^2; with a mean
+ * the lines are not defined. */
+static void
+test_lines_scaled_data(void **state)
+{
+	struct ms_config cfg = test_config(MS_DATA_PAPER, MS_WSTAR_INVSIGMA, 3);
+	struct theory_lines a, b;
+
+	(void)state;
+	assert_int_equal(theory_lines_config(&cfg, &a, NULL, 0), 0);
+	cfg.scale = 2.5;
+	assert_int_equal(theory_lines_config(&cfg, &b, NULL, 0), 0);
+	assert_true(fabs(b.one_layer - 6.25 * a.one_layer) < 1e-12 * b.one_layer);
+	for (int l = 0; l < 3; l++)
+		assert_true(fabs(b.schedule[l] - 6.25 * a.schedule[l]) <
+		    1e-12 * b.schedule[l]);
+	cfg.mean = 0.5;
+	assert_int_equal(theory_lines_config(&cfg, &b, NULL, 0), 0);
+	assert_true(isnan(b.one_layer) && isnan(b.schedule[0]));
+}
+
 int
 main(void)
 {
@@ -342,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_schedule_is_optimal),
 		cmocka_unit_test(test_schedule_one_layer_is_optimum),
 		cmocka_unit_test(test_lines_per_readout),
+		cmocka_unit_test(test_lines_scaled_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -425,7 +425,7 @@ theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out)
 {
 	int d = cfg->dim, n = cfg->context;
-	double *eig = xdoubles((size_t)d), a[THEORY_MAX_LAYERS];
+	double *eig = xdoubles((size_t)d), a[THEORY_MAX_LAYERS], s2;
 
 	for (int i = 0; i < d; i++)
 		eig[i] = dist->D[i] * dist->D[i];
@@ -435,6 +435,12 @@ theory_lines_compute(const struct ms_config *cfg,
 		if (l >= cfg->layers || theory_schedule(d, n, l + 1, eig,
 		    cfg->wstar, a, &out->schedule[l]) != 0)
 			out->schedule[l] = NAN;
+	/* data of variance s (§8.1): x and w* scale by √s, y and the best
+	 * error by s, s²; with a mean the closed forms do not hold */
+	s2 = cfg->mean == 0 ? cfg->scale * cfg->scale : NAN;
+	out->one_layer *= s2;
+	for (int l = 0; l < THEORY_MAX_LAYERS; l++)
+		out->schedule[l] *= s2;
 	free(eig);
 }
 
