@@ -142,6 +142,28 @@ test_compare_side_by_side(void **state)
 /* a, x, , . and v: add a run like the focused one (in focus, told apart
  * by its id), move the focus, hide it, remove it; the last trained run
  * stays. */
+/* A lone run of an optimizer learned directly is named by its kind, not
+ * by a memory or heads it does not have. */
+static void
+test_direct_label(void **state)
+{
+	struct ms_config cfg;
+	struct engine_opts eo = { .publish_ms = 10 };
+	struct engine *e;
+	struct snapshot *s;
+
+	(void)state;
+	fixture_small_config(&cfg);
+	cfg.steps = 5;
+	cfg.param = MS_PARAM_DIRECT;
+	cfg.memory = MS_MEMORY_NONE;
+	cfg.heads = 1;
+	e = start(&cfg, &eo, &s);
+	assert_true(fixture_wait(e, &s, all_stopped, 1, 60));
+	assert_string_equal(s->runs[0].label, "direct");
+	engine_free(e);
+}
+
 static void
 test_add_focus_hide_remove(void **state)
 {
@@ -451,6 +473,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_side_by_side),
+		cmocka_unit_test(test_direct_label),
 		cmocka_unit_test(test_add_focus_hide_remove),
 		cmocka_unit_test(test_list_is_bounded),
 		cmocka_unit_test(test_export_visible_runs),

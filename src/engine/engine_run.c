@@ -250,7 +250,7 @@ engine_key_label(const struct ms_config *cfg, int k, bool utf8, char *buf,
 /*
  * Every run's label: the values of the settings in which the trained runs
  * differ ("lfom", "H2 κ100"); with nothing to tell them apart, memory and
- * heads ("lfom H1"); runs whose labels are still alike get their id
+ * heads ("lfom H1"), or a direct kind's name ("direct"); runs whose labels are still alike get their id
  * ("lfom H1 #3"). A reference keeps its own label.
  */
 void
@@ -273,7 +273,10 @@ engine_run_labels(struct engine *e)
 			    k))
 				vary[k] = any = true;
 	}
-	if (!any)
+	/* an optimizer learned directly has no memory or heads to name */
+	if (!any && first != NULL && config_param_is_direct(first->param))
+		vary[EK_PARAM] = true;
+	else if (!any)
 		vary[EK_MEMORY] = vary[EK_HEADS] = true;
 	for (i = 0; i < e->nruns; i++) {
 		struct engine_run *r = e->runs[i];
