@@ -485,11 +485,14 @@ const struct cli_command cli_commands[] = {
 	{ "reproduce", CLI_REPRODUCE, "memscope reproduce [OPTIONS]",
 	    "the paper's experiments: tables, CSV, SVG figures",
 	    "Run the experiments of the paper's figures (doc/math.md section\n"
-	    "7): one model per depth L = 1..4 and run, the classical baselines\n"
-	    "on the same tasks. Writes DIR/figX.csv, figX_summary.csv and\n"
-	    "figX.svg per figure and prints, per figure, memscope's mean +- std\n"
-	    "beside the paper's value, then checks the paper's claims. +- is\n"
-	    "the sample standard deviation over runs (n - 1).\n"
+	    "7) and of its later version (section 12): one model per depth\n"
+	    "L = 1..4 and run (two-phase figures train phase 2 from phase 1),\n"
+	    "the classical baselines and theory lines on the same tasks.\n"
+	    "Writes DIR/figX.csv, figX_summary.csv and figX.svg per figure and\n"
+	    "prints, per figure, memscope's mean +- std beside the published\n"
+	    "value, then checks the papers' claims. +- is the sample standard\n"
+	    "deviation over runs (n - 1). The rotation U follows the authors'\n"
+	    "law unless --rotation haar.\n"
 	    "\n"
 	    "--steps, --batch, --test-batch, --depths and --lr are for quick\n"
 	    "looks: the numbers are then not comparable with the paper's.\n",
