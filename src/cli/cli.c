@@ -295,12 +295,12 @@ const struct cli_option cli_options[] = {
 	{ "scale", 0, "S", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "variance s of the raw draws of x and w*, > 0:\n"
 	    "x = U D x_raw, w* = U D^-1 w_raw, both raw\n"
-	    "N(mean, s I) (default: 1)",
+	    "N(mean, s I)",
 	    "the test tasks' variance s (default: the\n"
 	    "checkpoint's; the rotation U is kept)", CLI_CHECKPOINT },
 	{ "mean", 0, "M", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "mean of every coordinate of the raw draws of x\n"
-	    "and w*, any finite number (default: 0)",
+	    "and w*, any finite number",
 	    "the test tasks' raw mean (default: the\n"
 	    "checkpoint's)", CLI_CHECKPOINT },
 	{ "gates", 0, NULL, CLI_FLAG_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
