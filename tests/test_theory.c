@@ -330,6 +330,35 @@ test_lines_per_readout(void **state)
 	task_dist_free(&dist);
 }
 
+/* At variance s the lines are s^2 times those at s = 1 (at L = 1 the
+ * optimum scored with its best gate 1/s, doc/math.md §8.2); with a mean
+ * they are undefined. */
+static void
+test_lines_scale_and_mean(void **state)
+{
+	struct ms_config cfg = test_config(MS_DATA_PAPER, MS_WSTAR_INVSIGMA, 4);
+	struct task_dist dist;
+	struct theory_lines one, t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(task_dist_init(&dist, &cfg, err, sizeof err), 0);
+	theory_lines_compute(&cfg, &dist, &one);
+	cfg.scale = 2.5;
+	theory_lines_compute(&cfg, &dist, &t);
+	assert_float_equal(theory_lines_log(&t, 0, 1),
+	    log(2.5 * 2.5 * 30.0 / 26), 1e-12);
+	for (int k = 1; k <= 4; k++)
+		assert_float_equal(theory_lines_log(&t, 1, k),
+		    theory_lines_log(&one, 1, k) + 2 * log(2.5), 1e-12);
+	cfg.scale = 1;
+	cfg.mean = 0.5;
+	theory_lines_compute(&cfg, &dist, &t);
+	assert_true(isnan(theory_lines_log(&t, 0, 1)));
+	assert_true(isnan(theory_lines_log(&t, 1, 2)));
+	task_dist_free(&dist);
+}
+
 int
 main(void)
 {
@@ -342,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_schedule_is_optimal),
 		cmocka_unit_test(test_schedule_one_layer_is_optimum),
 		cmocka_unit_test(test_lines_per_readout),
+		cmocka_unit_test(test_lines_scale_and_mean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

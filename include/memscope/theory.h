@@ -73,7 +73,8 @@ struct theory_lines {
 	double schedule[THEORY_MAX_LAYERS];
 };
 
-/* The lines of cfg's task (d, n, prior, L) on dist's spectrum. */
+/* The lines of cfg's task (d, n, prior, L, scale) on dist's spectrum; NaN
+ * with a mean (the data not zero-mean). */
 void theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out);
 
