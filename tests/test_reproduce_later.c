@@ -172,7 +172,7 @@ static void
 test_fig3_phase_one_carried(void **state)
 {
 	struct ms_config cfg;
-	struct trainer t;
+	struct trainer t, t2;
 	char dir[64], err[256], *out;
 	double mse[1], off, on;
 
@@ -198,6 +198,17 @@ test_fig3_phase_one_carried(void **state)
 	on = csv_value(dir, "3a", "GD++ rec memory, fresh", 1);
 	assert_true(fabs(off - log(mse[0])) < 1e-12);
 	assert_true(off != on);
+	/* on the training batch: the phase-1 model on phase 2's batch */
+	cfg.memory = MS_MEMORY_REC;
+	cfg.freeze = MS_FREEZE_ATTENTION;
+	cfg.clip = 0;
+	cfg.resample = 0;
+	assert_int_equal(trainer_init(&t2, &cfg, err, sizeof err), 0);
+	assert_true(model_copy_blocks(&t2.model, &t.model, -1, 0) > 0);
+	model_evaluate(&t2.model, &t2.train, t2.pool, mse);
+	assert_true(fabs(csv_value(dir, "3a", "GD++ memory off, training "
+	    "batch", 1) - log(mse[0])) < 1e-12);
+	trainer_free(&t2);
 	trainer_free(&t);
 	free(out);
 	rmtree(dir);
