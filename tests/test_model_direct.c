@@ -556,6 +556,15 @@ test_config_rules(void **state)
 	c.memory = MS_MEMORY_CGD;
 	assert_int_equal(config_validate(&c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "--memory none"));
+	/* no heads to gate, no attention to freeze: refused, not ignored */
+	c.memory = MS_MEMORY_NONE;
+	c.gates = true;
+	assert_int_equal(config_validate(&c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--gates"));
+	c.gates = false;
+	c.freeze = MS_FREEZE_ATTENTION;
+	assert_int_equal(config_validate(&c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--freeze"));
 }
 
 /* A trained direct-pairs model saved and loaded gives the same loss. */

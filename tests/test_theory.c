@@ -330,25 +330,33 @@ test_lines_per_readout(void **state)
 	task_dist_free(&dist);
 }
 
-/* Data of variance s (zero mean) scale every line by s^2; with a mean
- * the lines are not defined. */
+/* At variance s the lines are s^2 times those at s = 1 (at L = 1 the
+ * optimum scored with its best gate 1/s, doc/math.md §8.2); with a mean
+ * they are undefined. */
 static void
-test_lines_scaled_data(void **state)
+test_lines_scale_and_mean(void **state)
 {
-	struct ms_config cfg = test_config(MS_DATA_PAPER, MS_WSTAR_INVSIGMA, 3);
-	struct theory_lines a, b;
+	struct ms_config cfg = test_config(MS_DATA_PAPER, MS_WSTAR_INVSIGMA, 4);
+	struct task_dist dist;
+	struct theory_lines one, t;
+	char err[256];
 
 	(void)state;
-	assert_int_equal(theory_lines_config(&cfg, &a, NULL, 0), 0);
+	assert_int_equal(task_dist_init(&dist, &cfg, err, sizeof err), 0);
+	theory_lines_compute(&cfg, &dist, &one);
 	cfg.scale = 2.5;
-	assert_int_equal(theory_lines_config(&cfg, &b, NULL, 0), 0);
-	assert_true(fabs(b.one_layer - 6.25 * a.one_layer) < 1e-12 * b.one_layer);
-	for (int l = 0; l < 3; l++)
-		assert_true(fabs(b.schedule[l] - 6.25 * a.schedule[l]) <
-		    1e-12 * b.schedule[l]);
+	theory_lines_compute(&cfg, &dist, &t);
+	assert_float_equal(theory_lines_log(&t, 0, 1),
+	    log(2.5 * 2.5 * 30.0 / 26), 1e-12);
+	for (int k = 1; k <= 4; k++)
+		assert_float_equal(theory_lines_log(&t, 1, k),
+		    theory_lines_log(&one, 1, k) + 2 * log(2.5), 1e-12);
+	cfg.scale = 1;
 	cfg.mean = 0.5;
-	assert_int_equal(theory_lines_config(&cfg, &b, NULL, 0), 0);
-	assert_true(isnan(b.one_layer) && isnan(b.schedule[0]));
+	theory_lines_compute(&cfg, &dist, &t);
+	assert_true(isnan(theory_lines_log(&t, 0, 1)));
+	assert_true(isnan(theory_lines_log(&t, 1, 2)));
+	task_dist_free(&dist);
 }
 
 int
@@ -363,7 +371,7 @@ main(void)
 		cmocka_unit_test(test_schedule_is_optimal),
 		cmocka_unit_test(test_schedule_one_layer_is_optimum),
 		cmocka_unit_test(test_lines_per_readout),
-		cmocka_unit_test(test_lines_scaled_data),
+		cmocka_unit_test(test_lines_scale_and_mean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

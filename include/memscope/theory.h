@@ -13,10 +13,10 @@
  *   uncorrelated with the target and only add error; its odd part is of this
  *   form; an L = 1 Memformer only rescales its one update).
  * - theory_schedule: the minimum over the L-layer `pre` models whose every
- *   layer is A_l = a_l Σ⁻¹ (memory none). It does NOT bound every model:
- *   Memformers, `gdpp` and CG (data-dependent steps) can go below it;
- *   among general `pre` models it is a local optimum at least, and the
- *   trained ones of `reproduce` all stay above it (doc/math.md §8).
+ *   layer is A_l = a_l Σ⁻¹ (memory none). It does NOT bound general `pre`
+ *   models or Memformers: those can use other preconditioners per layer,
+ *   and trained pre models at L ≥ 2 on non-isotropic data (paper spectrum,
+ *   w* ~ N(0, Σ⁻¹)) end up below it (doc/math.md §8).
  */
 #ifndef MEMSCOPE_THEORY_H
 #define MEMSCOPE_THEORY_H
@@ -73,8 +73,8 @@ struct theory_lines {
 	double schedule[THEORY_MAX_LAYERS];
 };
 
-/* The lines of cfg's task (d, n, prior, L) on dist's spectrum; for data of
- * variance s (cfg->scale) the values times s², NaN with a mean. */
+/* The lines of cfg's task (d, n, prior, L, scale) on dist's spectrum; NaN
+ * with a mean (the data not zero-mean). */
 void theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out);
 

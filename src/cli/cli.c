@@ -54,7 +54,7 @@ const struct cli_option cli_options[] = {
 	    "test at N context points, 1 to 100000, with the\n"
 	    "same parameters (the attention averages over N);\n"
 	    "refused for a model with per-token parameters\n"
-	    "(lfom) (default: the checkpoint's n)", CLI_CHECKPOINT },
+	    "(lfom, rec) (default: the checkpoint's n)", CLI_CHECKPOINT },
 	{ "layers", 'L', "N", CLI_SET, GROUP_MODEL, CLI_TASKS | CLI_BENCH,
 	    { 0 },
 	    "layers L, 1 to 64; the table has a column for\n"
@@ -297,12 +297,12 @@ const struct cli_option cli_options[] = {
 	{ "scale", 0, "S", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "variance s of the raw draws of x and w*, > 0:\n"
 	    "x = U D x_raw, w* = U D^-1 w_raw, both raw\n"
-	    "N(mean, s I) (default: 1)",
+	    "N(mean, s I)",
 	    "the test tasks' variance s (default: the\n"
 	    "checkpoint's; the rotation U is kept)", CLI_CHECKPOINT },
 	{ "mean", 0, "M", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
 	    "mean of every coordinate of the raw draws of x\n"
-	    "and w*, any finite number (default: 0)",
+	    "and w*, any finite number",
 	    "the test tasks' raw mean (default: the\n"
 	    "checkpoint's)", CLI_CHECKPOINT },
 	{ "gates", 0, NULL, CLI_FLAG_SET, GROUP_MODEL, CLI_TRAINERS, { 0 },
@@ -410,9 +410,9 @@ const struct cli_command cli_commands[] = {
 	    "generalises. --context N tests the same parameters on tasks of\n"
 	    "N context points, the attention averaging over N, and the\n"
 	    "methods on the same tasks; a model with per-token parameters\n"
-	    "(lfom's Gamma) is refused with status 2. Keys of --config that\n"
-	    "eval does not take (the rest of the model's shape, training)\n"
-	    "are ignored: they come from the file.\n",
+	    "(lfom's and rec's Gamma) is refused with status 2. Keys of\n"
+	    "--config that eval does not take (the rest of the model's\n"
+	    "shape, training) are ignored: they come from the file.\n",
 	    "stdout: the same table as train. --csv: one row per method and\n"
 	    "layer, header method,k,mse,ln_mse,context. --json: the\n"
 	    "configuration, the context used and the table. A result that\n"

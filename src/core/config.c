@@ -636,11 +636,16 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		    "without attention: it needs --heads 1 and --memory none "
 		    "(got --heads %d, --memory %s)", config_param_name(cfg->param),
 		    cfg->heads, config_memory_name(cfg->memory));
+	if (config_param_is_direct(cfg->param) && (cfg->gates ||
+	    cfg->freeze != MS_FREEZE_NONE))
+		return config_error(err, errlen, "--param %s has no heads to "
+		    "gate and no attention to freeze: it takes neither --gates "
+		    "nor --freeze attention", config_param_name(cfg->param));
 	if (cfg->freeze == MS_FREEZE_ATTENTION && cfg->memory ==
 	    MS_MEMORY_NONE && !cfg->gates)
 		return config_error(err, errlen, "--freeze attention leaves "
 		    "nothing to train: this model has no memory and no gates "
-		    "(give --memory cgd or lfom, or --gates)");
+		    "(give --memory cgd, lfom or rec, or --gates)");
 	if (config_memory_check(cfg, err, errlen) != 0)
 		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >

@@ -419,28 +419,28 @@ theory_schedule(int d, int n, int L, const double *eig, enum ms_wstar prior,
 	return 0;
 }
 
-/* The lines of cfg's task on dist's spectrum. */
+/* The lines of cfg's task on dist's spectrum: at variance s (--scale) every
+ * error is s^2 times that at s = 1 (x and w* both scale by sqrt(s), the best
+ * matrices by 1/s); with a mean (--mean) the data are not zero-mean and the
+ * lines are undefined (NaN). */
 void
 theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out)
 {
 	int d = cfg->dim, n = cfg->context;
-	double *eig = xdoubles((size_t)d), a[THEORY_MAX_LAYERS], s2;
+	double *eig = xdoubles((size_t)d), a[THEORY_MAX_LAYERS];
+	double s2 = cfg->mean != 0.0 ? NAN : cfg->scale * cfg->scale;
 
 	for (int i = 0; i < d; i++)
 		eig[i] = dist->D[i] * dist->D[i];
 	out->layers = cfg->layers;
-	out->one_layer = theory_one_layer_mse(d, n, eig, cfg->wstar);
+	out->one_layer = s2 * theory_one_layer_mse(d, n, eig, cfg->wstar);
 	for (int l = 0; l < THEORY_MAX_LAYERS; l++)
 		if (l >= cfg->layers || theory_schedule(d, n, l + 1, eig,
 		    cfg->wstar, a, &out->schedule[l]) != 0)
 			out->schedule[l] = NAN;
-	/* data of variance s (§8.1): x and w* scale by √s, y and the best
-	 * error by s, s²; with a mean the closed forms do not hold */
-	s2 = cfg->mean == 0 ? cfg->scale * cfg->scale : NAN;
-	out->one_layer *= s2;
-	for (int l = 0; l < THEORY_MAX_LAYERS; l++)
-		out->schedule[l] *= s2;
+		else
+			out->schedule[l] *= s2;
 	free(eig);
 }
 
