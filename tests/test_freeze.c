@@ -1,8 +1,9 @@
 /*
- * --freeze attention (doc/math.md §8.3): after Adam steps the attention
- * blocks and their moments are bit-identical, the memory and gate blocks
- * moved; a model with nothing else to train is refused. And the mixture
- * of experts (experts.h), which trains the gates alone.
+ * --freeze attention (doc/math.md §8.3): after Adam steps (AdamW's decay
+ * too) the attention blocks and their moments are bit-identical, the
+ * memory and gate blocks moved; a model with nothing else to train is
+ * refused. And the mixture of experts (experts.h), which trains the
+ * gates alone.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -90,6 +91,11 @@ test_freeze_attention_trains_the_rest(void **state)
 		freeze_check(&c);
 		c = freeze_config(p, MS_MEMORY_NONE, true);
 		freeze_check(&c);
+		/* AdamW's decay is an update too: it skips frozen blocks */
+		c = freeze_config(p, MS_MEMORY_REC, true);
+		c.weight_decay = 0.5;
+		freeze_check(&c);
+		c = freeze_config(p, MS_MEMORY_NONE, true);
 		c.freeze = MS_FREEZE_NONE;	/* control: everything moves */
 		freeze_check(&c);
 	}
