@@ -63,14 +63,6 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 #else
 #define MODEL_CLONES
 #define MODEL_HAVE_CLONES 0
-/* model_gate.c (cfg.gates): each head's dense Q multiplied by its gate. */
-void model_gate_scale(const struct model *m, double *Qd);
-/* model_gate.c: label-path head and gate gradients from the sums (L, sz). */
-void model_gate_label_grads(struct model *m, const double *total, size_t sz);
-/* model_gate.c: dense gate gradients; gQout = gQd times each head's gate. */
-void model_gate_dense_grads(struct model *m, const double *gQd,
-    double *gQout);
-
 #endif
 
 /* How a pass runs: label path in lanes; dense path in lanes (d ≤
