@@ -354,8 +354,11 @@ model_prepare(struct model *m)
 		return;
 	}
 	model_dense_expand(m, mw->Pd, mw->Qd);
-	if (m->off_gate >= 0)
+	if (m->off_gate >= 0) {
+		/* the ungated Q for the gates' gradients (model_store_grads) */
+		memcpy(mw->Qh, mw->Qd, mw->attn_len / 2 * sizeof *mw->Qh);
 		model_gate_scale(m, mw->Qd);
+	}
 	if (has_gamma) {
 		/* Γ_ℓ is stored feature-major (d+1, n+1); Z is token-major */
 		for (int l = 0; l < L; l++)
@@ -423,11 +426,8 @@ model_store_grads(struct model *m, const double *total)
 	} else if (m->off_gate < 0)
 		model_dense_contract(m, total, total + mw->attn_len / 2);
 	else {
-		double *gQ = xdoubles(mw->attn_len / 2);
-
-		model_gate_dense_grads(m, total + mw->attn_len / 2, gQ);
-		model_dense_contract(m, total, gQ);
-		free(gQ);
+		model_gate_dense_grads(m, total + mw->attn_len / 2, mw->gQ);
+		model_dense_contract(m, total, mw->gQ);
 	}
 	for (int l = 0; l < L; l++) {
 		double *g0 = m->grads + m->off_mem0[l];

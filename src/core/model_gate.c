@@ -12,11 +12,6 @@
  * Also here: a head's gate as the views read it (model_gate), and which
  * blocks are attention, the ones --freeze attention keeps.
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "memscope/xmalloc.h"
-
 #include "model_internal.h"
 
 /* Dense: each head's expanded Q (L, H, d+1, d+1) multiplied by its gate. */
@@ -53,25 +48,20 @@ model_gate_label_grads(struct model *m, const double *total, size_t sz)
 }
 
 /* Dense: the gates' gradients from gQd (the sums with respect to the
- * gated Q's), and into gQout gQd times each head's gate, for the
- * contraction onto the blocks. */
+ * gated Q's) and the heads' own Q (the pass's Qh), and into gQout gQd
+ * times each head's gate, for the contraction onto the blocks. */
 void
 model_gate_dense_grads(struct model *m, const double *gQd, double *gQout)
 {
 	size_t e1 = (size_t)(m->d + 1) * (m->d + 1);
-	size_t len = (size_t)m->L * m->H * e1;
-	double *Pd = xdoubles(len), *Qd = xdoubles(len);
-	const double *g = m->params + m->off_gate;
+	const double *g = m->params + m->off_gate, *Qh = m->work->Qh;
 	double *gg = m->grads + m->off_gate;
 
-	model_dense_expand(m, Pd, Qd);	/* the heads' own, ungated Q */
 	for (int lh = 0; lh < m->L * m->H; lh++)
 		for (size_t e = 0; e < e1; e++) {
-			gg[lh % m->H] += gQd[lh * e1 + e] * Qd[lh * e1 + e];
+			gg[lh % m->H] += gQd[lh * e1 + e] * Qh[lh * e1 + e];
 			gQout[lh * e1 + e] = g[lh % m->H] * gQd[lh * e1 + e];
 		}
-	free(Pd);
-	free(Qd);
 }
 
 /* Head h's gate g_h, or 1 without gates. */

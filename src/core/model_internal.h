@@ -137,7 +137,9 @@ struct model_work {
 				 * (rec: without the 1/n) */
 	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n (rec:
 				 * Γ_ℓ) */
-	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) */
+	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) (Q gated) */
+	double *Qh, *gQ;	/* dense with gates: (L, H, d+1, d+1) the
+				 * heads' own Q; dL/dQ of the heads' blocks */
 	vlane *Pv, *Qv;		/* dense lanes: the same, lanes equal */
 	vlane *Gdv;		/* dense lanes lfom: Gd, lanes equal */
 	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ; rec: α_ℓ/n */

@@ -76,6 +76,7 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	size_t heads = L * H * d1 * d1, zl = n1 * d1;
 	size_t lab = mw->kernel == KERNEL_LABEL;		/* 0 or 1 */
 	size_t dense = !lab, lanes = mw->kernel == KERNEL_DENSE_LANES;
+	size_t gated = dense && m->off_gate >= 0;
 	struct scratch s = { base, 0 };
 
 	mw->slots = scratch_doubles(&s, (size_t)mw->max_shards *
@@ -85,6 +86,8 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	mw->Gv = scratch_lanes(&s, lab * L * n1);	/* (L, n+1) */
 	mw->Pd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
 	mw->Qd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
+	mw->Qh = scratch_doubles(&s, gated * heads);	/* (L, H, d+1, d+1) */
+	mw->gQ = scratch_doubles(&s, gated * heads);	/* (L, H, d+1, d+1) */
 	mw->Gd = scratch_doubles(&s, dense * L * zl);	/* (L, n+1, d+1) */
 	mw->Pv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
 	mw->Qv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
