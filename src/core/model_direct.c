@@ -222,11 +222,13 @@ direct_worker_run(void *ctx, int worker, int nworkers)
 	(void)nworkers;
 	for (;;) {
 		int sh = atomic_fetch_add(&ps->next, 1), lo, hi;
-		double *slot = dw->slots + (size_t)sh * dw->slot_len;
-		double *sse = slot + m->nparams;
+		double *slot, *sse;
 
 		if (sh >= ps->nshards)
 			break;
+		/* only now: past the last shard the slot would lie outside */
+		slot = dw->slots + (size_t)sh * dw->slot_len;
+		sse = slot + m->nparams;
 		memset(slot, 0, dw->slot_len * sizeof *slot);
 		pool_split(ps->tb->B, sh, ps->nshards, &lo, &hi);
 		for (int b = lo; b < hi; b++) {
