@@ -71,7 +71,8 @@ test_adamw_matches_textbook(void **state)
 	check_adamw(0.8, 0.0, 0.01);
 }
 
-/* The keys: defaults 0.9, 0.999, 0; read back; ranges refused. */
+/* The keys: defaults 0.9, 0.999, 0; read back; ranges and lr*wd >= 1
+ * refused. */
 static void
 test_adamw_config_keys(void **state)
 {
@@ -97,6 +98,13 @@ test_adamw_config_keys(void **state)
 	assert_int_equal(config_set(&c, "weight-decay", "-0.1", err,
 	    sizeof err), -1);
 	assert_int_equal(config_validate(&c, err, sizeof err), 0);
+	/* lr·wd ≥ 1 would flip or zero every parameter each step */
+	c.lr = 0.01;
+	c.weight_decay = 99.0;
+	assert_int_equal(config_validate(&c, err, sizeof err), 0);
+	c.weight_decay = 100.0;
+	assert_int_equal(config_validate(&c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "lr*wd below 1"));
 }
 
 /* A small model with memory (so that every block kind trains) on iso data. */

@@ -646,6 +646,11 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		return config_error(err, errlen, "--freeze attention leaves "
 		    "nothing to train: this model has no memory and no gates "
 		    "(give --memory cgd, lfom or rec, or --gates)");
+	if (cfg->lr * cfg->weight_decay >= 1)
+		return config_error(err, errlen, "--weight-decay %g with --lr %g "
+		    "would scale every parameter by 1 - lr*wd = %g each step; "
+		    "give lr*wd below 1", cfg->weight_decay, cfg->lr,
+		    1 - cfg->lr * cfg->weight_decay);
 	if (config_memory_check(cfg, err, errlen) != 0)
 		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
