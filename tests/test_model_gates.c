@@ -1,9 +1,9 @@
 /*
  * Gated heads (doc/math.md §8.2): the gradients of the heads and of the
- * gates against finite differences for every parametrization, memory none
- * and cgd, on the label and the dense path; a gated model at g = 1 is its
- * ungated twin bit for bit; a gate g_h is the same as scaling head h's
- * attention by g_h.
+ * gates against finite differences for every parametrization, memory
+ * none, cgd and rec, on the label and the dense path; a gated model at
+ * g = 1 is its ungated twin bit for bit; a gate g_h is the same as
+ * scaling head h's attention by g_h.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -91,11 +91,12 @@ gates_fd(enum ms_param p, enum ms_memory mem, int heads,
 static void
 test_gate_gradients_match_finite_differences(void **state)
 {
-	static const enum ms_memory mems[] = { MS_MEMORY_NONE, MS_MEMORY_CGD };
+	static const enum ms_memory mems[] = { MS_MEMORY_NONE, MS_MEMORY_CGD,
+	    MS_MEMORY_REC };
 
 	(void)state;
 	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_FULL; p++)
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 3; k++)
 			for (int heads = 1; heads <= 2; heads++) {
 				if (p <= MS_PARAM_PRE)
 					gates_fd(p, mems[k], heads,
