@@ -97,6 +97,9 @@ int trainer_step(struct trainer *t);
  * the invsigma prior of w* (d at s = 1, mu = 0), s^2 tr(Sigma) + ... for
  * the identity prior (doc/math.md §8.1). */
 double trainer_zero_loss(const struct trainer *t);
+/* ln(d s^2), the labels' scale that normalised losses take off: E[y_q^2]
+ * of zero-mean invsigma data of dimension d and variance s. */
+double trainer_label_log(int d, double s);
 /* The normalised log loss ln(mse / (d s^2)) on dist's data. */
 double trainer_normalised_log(const struct task_dist *dist, double mse);
 

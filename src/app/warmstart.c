@@ -100,12 +100,21 @@ warmstart_apply(struct model *m, const char *list, char *err, size_t errlen)
 {
 	struct trainer *ts = xcalloc(WARMSTART_MAX_FILES, sizeof *ts);
 	const struct model *srcs[WARMSTART_MAX_FILES];
-	char *copy = xstrdup(list), *save = NULL, *file;
+	char *copy = xstrdup(list), *save, *file;
 	char msg[512];
 	int n = 0, rc = 0;
 
-	for (file = strtok_r(copy, ",", &save); file != NULL;
-	    file = strtok_r(NULL, ",", &save)) {
+	/* split at every comma: an empty name between two is refused */
+	for (file = copy; file != NULL; file = save) {
+		if ((save = strchr(file, ',')) != NULL)
+			*save++ = '\0';
+		if (*file == '\0' && list[0] == '\0')
+			break;	/* "": no file at all */
+		if (*file == '\0') {
+			rc = config_error(err, errlen, "--init: an empty file "
+			    "name in '%s'", list);
+			break;
+		}
 		if (n == WARMSTART_MAX_FILES) {
 			rc = config_error(err, errlen, "--init: more than %d "
 			    "files", WARMSTART_MAX_FILES);

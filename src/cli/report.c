@@ -19,6 +19,7 @@
 #include "memscope/reproduce.h"
 #include "memscope/stats.h"
 #include "memscope/theory.h"
+#include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
 #define REPORT_CELL 64
@@ -288,7 +289,7 @@ report_normalise(const struct ms_config *cfg, int L, int nruns,
 {
 	size_t len = (size_t)nruns * REPORT_ROWS * L;
 	double *out = xdoubles(len);
-	double shift = log(cfg->dim * cfg->scale * cfg->scale);
+	double shift = trainer_label_log(cfg->dim, cfg->scale);
 
 	for (size_t i = 0; i < len; i++)
 		out[i] = logs[i] - shift;

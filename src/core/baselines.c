@@ -41,7 +41,8 @@
  *   GD          η_i = 10^(−4 + i/10),          i = 0..50   (1e−4 .. 10)
  *   oracle GD   η_i = 10^(−3 + i/10) / m,      i = 0..50   (1e−3/m .. 100/m)
  * The oracle's is relative to 1/m because Σ⁻¹H ≈ m I, so its useful steps
- * sit near 1/m. step[k] records the step used for k iterations; at k = 0 no
+ * sit near 1/m. On shifted data both are divided by s + d μ² (doc/math.md
+ * §6), 1 unshifted. step[k] records the step used for k iterations; at k = 0 no
  * step is taken and tuned methods record 0.
  *
  * baselines_evaluate_cancel looks at its cancel flag before each task of
@@ -491,13 +492,25 @@ baseline_batch(enum baseline b, const struct baseline_params *p,
 	free(err);
 }
 
-/* Step i of method m's tuning grid with m context points. */
+/* Step i of method m's tuning grid with m context points, on data whose
+ * second moment is `unit` times that of s = 1, mu = 0 (grid_unit). */
 static double
-baseline_grid_step(enum baseline m, int i, int points)
+baseline_grid_step(enum baseline m, int i, int points, double unit)
 {
 	if (m == BASELINE_GD_ORACLE)
-		return pow(10.0, -3.0 + i / 10.0) / (points > 0 ? points : 1);
-	return pow(10.0, -4.0 + i / 10.0);
+		return pow(10.0, -3.0 + i / 10.0) / (points > 0 ? points : 1) /
+		    unit;
+	return pow(10.0, -4.0 + i / 10.0) / unit;
+}
+
+/* How much larger than at s = 1, mu = 0 the curvature of the tasks' least
+ * squares is at --scale s, --mean mu: E[xx'] = s Sigma + mu^2 v v' with
+ * v'inv(Sigma)v = d, so s + d mu^2 along inv(Sigma) (exactly 1 unshifted:
+ * the grids' steps are then the same bits). */
+static double
+baseline_grid_unit(const struct task_dist *dist)
+{
+	return dist->scale + dist->d * dist->mean * dist->mean;
 }
 
 /*
@@ -507,8 +520,8 @@ baseline_grid_step(enum baseline m, int i, int points)
 static int
 baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
     const struct baseline_set *tune, const struct baseline_set *test,
-    int points, int iters, struct baseline_work *wk, double *err,
-    double *mse, double *step, const atomic_int *cancel)
+    int points, double unit, int iters, struct baseline_work *wk,
+    double *err, double *mse, double *step, const atomic_int *cancel)
 {
 	double *grid_mse, *run;
 	int *best, rc = -1;
@@ -525,7 +538,7 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 	run = xdoubles((size_t)iters + 1);
 	best = xcalloc((size_t)iters + 1, sizeof *best);
 	for (int i = 0; i < BASELINE_GRID; i++) {
-		p->eta = baseline_grid_step(m, i, points);
+		p->eta = baseline_grid_step(m, i, points, unit);
 		if (baseline_set_mse(m, p, tune, iters, wk, err,
 		    grid_mse + (size_t)i * (iters + 1), cancel) != 0)
 			goto out;
@@ -560,7 +573,7 @@ baseline_tuned(enum baseline m, struct baseline_params *p, double fixed,
 			used |= best[k] == i;
 		if (!used)
 			continue;
-		p->eta = baseline_grid_step(m, i, points);
+		p->eta = baseline_grid_step(m, i, points, unit);
 		if (baseline_set_mse(m, p, test, iters, wk, err, run,
 		    cancel) != 0)
 			goto out;
@@ -604,6 +617,7 @@ baselines_evaluate_cancel(const struct ms_config *cfg,
 	double *sigma_inv = xdoubles((size_t)d * d);
 	double *err = xdoubles((size_t)iters + 1);
 	int tune_needed = cfg->gd_step == 0.0, rc = -1;
+	double unit = baseline_grid_unit(dist);
 
 	out->iters = iters;
 	for (int m = 0; m < BASELINE_COUNT; m++) {
@@ -627,11 +641,11 @@ baselines_evaluate_cancel(const struct ms_config *cfg,
 			goto out;
 	}
 	if (baseline_tuned(BASELINE_GD, &p, cfg->gd_step,
-	    tune_needed ? &tune_set : NULL, &test_set, points, iters, &wk, err,
-	    out->mse[BASELINE_GD], out->step[BASELINE_GD], cancel) != 0 ||
+	    tune_needed ? &tune_set : NULL, &test_set, points, unit, iters, &wk,
+	    err, out->mse[BASELINE_GD], out->step[BASELINE_GD], cancel) != 0 ||
 	    baseline_tuned(BASELINE_GD_ORACLE, &p, cfg->gd_step,
-	    tune_needed ? &tune_set : NULL, &test_set, points, iters, &wk, err,
-	    out->mse[BASELINE_GD_ORACLE], out->step[BASELINE_GD_ORACLE],
+	    tune_needed ? &tune_set : NULL, &test_set, points, unit, iters, &wk,
+	    err, out->mse[BASELINE_GD_ORACLE], out->step[BASELINE_GD_ORACLE],
 	    cancel) != 0)
 		goto out;
 	if (tune_needed) {

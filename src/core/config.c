@@ -121,6 +121,7 @@ static const char *config_freeze_names[] = { "none", "attention" };
  * and from about 1e100 the errors themselves overflow (inf, NaN).
  */
 #define CONFIG_KAPPA_MAX 1e12
+#define CONFIG_LABELS_MAX 1e150	/* config_shift_check */
 
 /* The defaults: the paper's d = 5, n = 20 experiment, authors' protocol. */
 void
@@ -606,6 +607,23 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 }
 
 /* Ranges, cross-field rules and the memory limit; -1 with a message. */
+/* The labels' mean square at --scale s, --mean mu (zero-mean invsigma
+ * data's, doc/math.md section 8.1) must leave room for the squared errors
+ * and Adam's squared gradients: at most CONFIG_LABELS_MAX. */
+static int
+config_shift_check(const struct ms_config *cfg, char *err, size_t errlen)
+{
+	double d = cfg->dim, s = cfg->scale, mu2 = cfg->mean * cfg->mean;
+	double y2 = d * (s + mu2) * (s + mu2) + d * (d - 1.0) * mu2 * mu2;
+
+	if (y2 <= CONFIG_LABELS_MAX)
+		return 0;
+	return config_error(err, errlen, "--scale %g and --mean %g: the "
+	    "labels' mean square d (s + mean^2)^2 + d (d - 1) mean^4 is %g, "
+	    "past %g (the squared errors would overflow); give a smaller "
+	    "--scale or --mean", s, cfg->mean, y2, CONFIG_LABELS_MAX);
+}
+
 int
 config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 {
@@ -652,6 +670,8 @@ config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 		    "give lr*wd below 1", cfg->weight_decay, cfg->lr,
 		    1 - cfg->lr * cfg->weight_decay);
 	if (config_memory_check(cfg, err, errlen) != 0)
+		return -1;
+	if (config_shift_check(cfg, err, errlen) != 0)
 		return -1;
 	if ((double)cfg->batch * (cfg->context + 1.0) * (cfg->dim + 1.0) >
 	    INT_MAX || (double)cfg->test_batch * (cfg->context + 1.0) *

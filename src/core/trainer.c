@@ -246,9 +246,15 @@ trainer_zero_loss(const struct trainer *t)
  * the labels' own scale, the zero-mean E[y_q^2] of the invsigma prior
  * (doc/math.md §8.1). */
 double
+trainer_label_log(int d, double s)
+{
+	return log(d * s * s);
+}
+
+double
 trainer_normalised_log(const struct task_dist *dist, double mse)
 {
-	return log(mse) - log(dist->d * dist->scale * dist->scale);
+	return log(mse) - trainer_label_log(dist->d, dist->scale);
 }
 
 bool
