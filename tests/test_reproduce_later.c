@@ -237,6 +237,40 @@ test_shift_normalised(void **state)
 	rmtree(dir);
 }
 
+/* A job that fails stops the run before the jobs that start from it:
+ * the mixture's experts cannot be set up (too many test numbers), and
+ * the gated models are not built from parameters that were never
+ * trained; the experts' message is the run's. */
+static void
+test_failed_parent_stops(void **state)
+{
+	struct reproduce_opts o;
+	char dir[64], err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	reproduce_defaults(&o);
+	assert_int_equal(reproduce_parse_figures("shift", &o.figures, err,
+	    sizeof err), 0);
+	o.runs = 1;
+	o.depths = 1;
+	o.threads = 1;
+	o.steps = 2;
+	o.batch = 10;
+	o.test_batch = 30000000;
+	strcpy(dir, "/tmp/memscope-test-later-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	o.outdir = dir;
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(reproduce_run(&o, out, err, sizeof err), -1);
+	fclose(out);
+	assert_non_null(strstr(err, "--test-batch"));
+	free(buf);
+	rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -246,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_direct_cg_claim),
 		cmocka_unit_test(test_fig3_phase_one_carried),
 		cmocka_unit_test(test_shift_normalised),
+		cmocka_unit_test(test_failed_parent_stops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -464,6 +464,17 @@ rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
 	return -1;
 }
 
+/* Whether a job failed: the first one's message (plan order) in err. */
+static bool
+rp_failed(const struct rp_plan *pl, char *err, size_t errlen)
+{
+	for (int i = 0; i < pl->njobs; i++)
+		if (pl->jobs[i].failed) {
+			snprintf(err, errlen, "%s", pl->jobs[i].err);
+			return true;
+		}
+	return false;
+}
 
 /* Run the experiments of o; see reproduce.h. */
 int
@@ -509,9 +520,11 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 		run.total_cost += pl.jobs[i].cost;
 	run.t0 = clock_seconds();
 	/* a stage starts when the one before has ended: its jobs start from
-	 * their parents' trained parameters */
+	 * their parents' trained parameters; a failed job ends the run
+	 * there (a later job may need what it did not give) */
 	threads = 0;
-	for (int s = 0, at = 0; s < pl.stages; s++) {
+	for (int s = 0, at = 0; s < pl.stages && !rp_failed(&pl, err, errlen);
+	    s++) {
 		int n = 0, used;
 
 		while (at + n < pl.njobs && pl.jobs[pl.order[at + n]].stage == s)
@@ -523,12 +536,8 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 		at += n;
 	}
 	rp_progress_end(&run, REPRODUCE_TRAINED, threads);
-
-	for (int i = 0; i < pl.njobs; i++)
-		if (pl.jobs[i].failed) {
-			snprintf(err, errlen, "%s", pl.jobs[i].err);
-			goto done;
-		}
+	if (rp_failed(&pl, err, errlen))
+		goto done;
 	rp_collect(&pl);
 
 	/* files and tables in the C locale, whatever the program's */
