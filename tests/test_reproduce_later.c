@@ -221,6 +221,7 @@ test_shift_normalised(void **state)
 	    "gated s=1.5 tuned on", "gated s=2.5 fresh" };
 	static const double s2[] = { 0.25, 2.25, 6.25 };
 	char dir[64], *out;
+	const char *hdr;
 
 	(void)state;
 	out = run_tiny("shift,shift-norm", 2, false, dir);
@@ -233,6 +234,16 @@ test_shift_normalised(void **state)
 			assert_true(fabs(norm - (raw - log(5 * s2[i]))) < 1e-12);
 		}
 	assert_non_null(strstr(out, "1-layer optimum (any s)"));
+	/* its header says what its values are, and that it has no paper
+	 * values (not the original paper's section) */
+	hdr = strstr(out, "Figure shift-norm:");
+	assert_non_null(hdr);
+	hdr = strchr(hdr, '\n') + 1;
+	assert_true(strncmp(hdr, "  natural log of the mean squared query "
+	    "error over the labels' scale d s^2;", 75) == 0);
+	assert_non_null(strstr(hdr, "; no reference values\n"));
+	assert_true(strstr(hdr, "; no reference values\n") <
+	    strchr(hdr, '\n'));
 	free(out);
 	rmtree(dir);
 }
