@@ -30,6 +30,22 @@ rmtree(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The lines the last run_tiny's trainings were named by in its
+ * progress, each followed by a newline. */
+static char tiny_trained[4096];
+
+/* run_tiny's progress hook: collect the trainings' names. */
+static void
+tiny_progress(void *ctx, const struct reproduce_progress *p)
+{
+	size_t used = strlen(tiny_trained);
+
+	(void)ctx;
+	if (p->event == REPRODUCE_JOB_DONE && p->training)
+		snprintf(tiny_trained + used, sizeof tiny_trained - used,
+		    "%s\n", p->line);
+}
+
 /* Run figures figs at tiny sizes (one run, depths 1..depths); stdout as a
  * string (caller frees), the files in dir (caller removes). */
 static char *
@@ -51,6 +67,8 @@ run_tiny(const char *figs, int depths, bool quirks, char *dir)
 	o.batch = 40;
 	o.test_batch = 40;
 	o.quirks = quirks;
+	o.progress = tiny_progress;
+	tiny_trained[0] = '\0';
 	strcpy(dir, "/tmp/memscope-test-later-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	o.outdir = dir;
@@ -208,6 +226,9 @@ test_fig3_phase_one_carried(void **state)
 	model_evaluate(&t.model, &t.train, NULL, mse);
 	off = csv_value(dir, "3a", "memory off, its batch", 1);
 	assert_true(fabs(off - log(mse[0])) < 1e-12);
+	/* the progress names phase 2's training by a line it trains for */
+	assert_string_equal(tiny_trained, "GD++ memory off\n"
+	    "rec memory, its batch\n");
 	trainer_free(&t);
 	free(out);
 	rmtree(dir);

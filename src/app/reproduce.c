@@ -151,6 +151,7 @@ rp_key(const struct figure_line *ln, const struct ms_config *cfg,
 	k->kind = ln->kind;
 	for (int i = 0; i < FIGURES_MAX_PARENTS; i++)
 		k->parent[i] = i < np ? parent[i] : -1;
+	k->from_parents = ln->from_parents;
 	if (ln->kind == FIGURE_BASELINE) {
 		k->on_train = ln->on_train;
 		c.param = MS_PARAM_PRE;
@@ -218,8 +219,15 @@ rp_add_job(struct rp_plan *pl, int fig, const struct figure_line *ln, int L,
 	rp_config(pl->o, f, ln, ln->kind == FIGURE_MODEL ? L : 1, run, &cfg);
 	rp_key(ln, &cfg, parent, np, &k);
 	for (int i = 0; i < pl->njobs; i++)
-		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0)
+		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0) {
+			/* named, in the progress, by a line it trains for,
+			 * not one valued as it starts */
+			if (pl->jobs[i].ln->at_start && !ln->at_start) {
+				pl->jobs[i].fig = fig;
+				pl->jobs[i].ln = ln;
+			}
 			return i;
+		}
 	if (pl->njobs == pl->cap) {
 		pl->cap = pl->cap ? 2 * pl->cap : 64;
 		pl->jobs = xrealloc(pl->jobs, pl->cap * sizeof *pl->jobs);
