@@ -59,8 +59,7 @@ rp_from_parents(const struct rp_plan *pl, struct rp_job *j,
 
 		model_init(&pm, &pj->cfg);
 		memcpy(pm.params, pj->params, pm.nparams * sizeof(double));
-		copied = j->nparent == 1 ? model_copy_blocks(m, &pm, -1, 0) :
-		    model_copy_blocks(m, &pm, 0, p);
+		copied = model_copy_blocks(m, &pm, j->nparent > 1 ? 0 : -1, p);
 		model_free(&pm);
 		if (copied == 0) {
 			snprintf(j->err, sizeof j->err, "%s: nothing to take "
