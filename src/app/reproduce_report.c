@@ -285,7 +285,9 @@ reproduce_report_svg(FILE *f, const void *ctx)
 		se[l].n = D;
 		se[l].x = x;
 		se[l].y = &r->mean[l * D];
-		se[l].band = &r->std[l * D];
+		/* a theory line has no spread, nor a band in the legend */
+		se[l].band = fg->lines[l].kind == FIGURE_THEORY ? NULL :
+		    &r->std[l * D];
 		se[l].dashed = fg->lines[l].on_train;
 		se[l].dotted = fg->lines[l].kind == FIGURE_THEORY;
 		rr_line_colour(fg, l, colour[l]);
