@@ -162,6 +162,30 @@ test_direct_cg_claim(void **state)
 	out = run_tiny("direct-cg", 3, false, dir);
 	assert_non_null(strstr(out, "On 10 prompts the learned LFOM"));
 	assert_non_null(strstr(out, "direct LFOM B=100"));
+	assert_null(strstr(out, "not checked:"));
+	free(out);
+	rmtree(dir);
+	/* at K = 1, 2 its first part is not checked, and it does not claim
+	 * to hold */
+	out = run_tiny("direct-cg", 2, false, dir);
+	assert_non_null(strstr(out, "not checked: K = 3 and on"));
+	assert_null(strstr(out, "[holds] On 10 prompts"));
+	free(out);
+	rmtree(dir);
+}
+
+/* Figure 3a alone does not check the recursive memory's claim on fresh
+ * isotropic prompts (figure 3b's): the verdict says so. */
+static void
+test_rec_claim_part(void **state)
+{
+	char dir[64], *out;
+
+	(void)state;
+	out = run_tiny("3a", 2, false, dir);
+	assert_non_null(strstr(out, "The recursive memory lowers"));
+	assert_null(strstr(out, "[holds] The recursive memory"));
+	assert_non_null(strstr(out, "not checked: fresh isotropic prompts"));
 	free(out);
 	rmtree(dir);
 }
@@ -310,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_direct_theory_rows),
 		cmocka_unit_test(test_schedule_row_points),
 		cmocka_unit_test(test_direct_cg_claim),
+		cmocka_unit_test(test_rec_claim_part),
 		cmocka_unit_test(test_fig3_phase_one_carried),
 		cmocka_unit_test(test_shift_normalised),
 		cmocka_unit_test(test_failed_parent_stops),
