@@ -312,9 +312,9 @@ rr_claim_direct_few(FILE *out, const struct rr_figs *pl)
 	for (int L = 2; L <= r->D; L++)
 		if (!(rr_mean(r, m100, L) > rr_mean(r, c100, L)))
 			not100 = false;
-	rr_verdict_part(out, fits && not100, r->D < 2, r->D < 2 ? "K = 2 and on, "
-	    "not run (--depths)" : r->D < 3 ? "K = 3 and on, not run "
-	    "(--depths)" : NULL, "On 10 prompts the learned LFOM "
+	rr_verdict_part(out, fits && not100, r->D < 2, r->D < 2 ? "K = 2 "
+	    "and on, not run (--depths)" : r->D < 3 ? "K = 3 and on, not "
+	    "run (--depths)" : NULL, "On 10 prompts the learned LFOM "
 	    "fits them far below CG from K = 3 on; on 100 prompts CG is "
 	    "below it from K = 2 (figure direct-cg).");
 	for (int b = 0; b < 2; b++) {

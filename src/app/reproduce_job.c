@@ -52,7 +52,8 @@ rp_parent_models(const struct rp_plan *pl, const struct rp_job *j,
 		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
 
 		model_init(&pm[p], &pj->cfg);
-		memcpy(pm[p].params, pj->params, pm[p].nparams * sizeof(double));
+		memcpy(pm[p].params, pj->params,
+		    pm[p].nparams * sizeof(double));
 	}
 }
 

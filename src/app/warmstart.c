@@ -44,7 +44,8 @@ warmstart_blocks(const struct model *m, const struct model *src, int i,
 
 		if (from >= 0 && q->head != from)
 			continue;	/* experts: only the head's blocks */
-		pb = model_block(m, q->name, q->layer, from >= 0 ? to : q->head);
+		pb = model_block(m, q->name, q->layer, from >= 0 ? to :
+		    q->head);
 		if (pb == NULL)
 			continue;
 		if (pb->rows != q->rows || pb->cols != q->cols)
