@@ -134,11 +134,25 @@ rp_config(const struct reproduce_opts *o, const struct figure *f,
 		cfg->lr = o->lr;
 }
 
+/* A baseline job's configuration: its trainer only sets up U and the
+ * batches, with the smallest model (whatever the line's setup made it). */
+static void
+rp_baseline_model(struct ms_config *cfg)
+{
+	cfg->param = MS_PARAM_PRE;
+	cfg->memory = MS_MEMORY_NONE;
+	cfg->heads = 1;
+	cfg->layers = 1;
+	cfg->gates = false;
+	cfg->freeze = MS_FREEZE_NONE;
+}
+
 /*
- * The job key of a line whose configuration is cfg and whose parents are
- * the jobs parent[0..np-1]. A baseline job only sets up the run's trainer:
- * its model and optimizer cannot matter, nor, unless it is evaluated on
- * the training batch, how that batch is drawn.
+ * The job key of a line whose configuration is cfg (a baseline's with
+ * its model made the smallest) and whose parents are the jobs
+ * parent[0..np-1]. A baseline job only sets up the run's trainer: its
+ * optimizer cannot matter either, nor, unless it is evaluated on the
+ * training batch, how that batch is drawn.
  */
 static void
 rp_key(const struct figure_line *ln, const struct ms_config *cfg,
@@ -154,12 +168,10 @@ rp_key(const struct figure_line *ln, const struct ms_config *cfg,
 	k->from_parents = ln->from_parents;
 	if (ln->kind == FIGURE_BASELINE) {
 		k->on_train = ln->on_train;
-		c.param = MS_PARAM_PRE;
-		c.memory = MS_MEMORY_NONE;
-		c.heads = 1;
-		c.layers = 1;
 		c.lr = 0;
 		c.clip = 0;
+		c.adam_beta1 = c.adam_beta2 = 0;
+		c.weight_decay = 0;
 		if (!ln->on_train) {
 			c.batch = 0;
 			c.steps = 0;
@@ -217,6 +229,8 @@ rp_add_job(struct rp_plan *pl, int fig, const struct figure_line *ln, int L,
 	}
 	/* a baseline's value at every L comes from one job per run */
 	rp_config(pl->o, f, ln, ln->kind == FIGURE_MODEL ? L : 1, run, &cfg);
+	if (ln->kind == FIGURE_BASELINE)
+		rp_baseline_model(&cfg);
 	rp_key(ln, &cfg, parent, np, &k);
 	for (int i = 0; i < pl->njobs; i++)
 		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0) {

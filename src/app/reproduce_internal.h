@@ -34,7 +34,8 @@ struct rp_key {
 
 struct rp_job {
 	struct rp_key key;
-	struct ms_config cfg;	/* what it runs with */
+	struct ms_config cfg;	/* what it runs with (a baseline job: with
+				 * the smallest model) */
 	double cost;		/* estimated work (time left, ordering) */
 	int stage;		/* 0, or one more than its parents' latest */
 	int nparent;

@@ -29,20 +29,6 @@ rp_log(double mse)
 	return log(mse > FIGURES_MSE_FLOOR ? mse : FIGURES_MSE_FLOOR);
 }
 
-/* The configuration a job runs with: a baseline job's trainer only sets
- * up U and the batches, with the smallest model. */
-static void
-rp_job_config(const struct rp_job *j, struct ms_config *cfg)
-{
-	*cfg = j->cfg;
-	if (j->key.kind == FIGURE_BASELINE) {
-		cfg->param = MS_PARAM_PRE;
-		cfg->memory = MS_MEMORY_NONE;
-		cfg->heads = 1;
-		cfg->layers = 1;
-	}
-}
-
 /* j's parents' trained models, in pm[0..j->nparent) (model_free each). */
 static void
 rp_parent_models(const struct rp_plan *pl, const struct rp_job *j,
@@ -134,7 +120,7 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 		j->failed = rp_job_from_parents(run->plan, j) != 0;
 		return;
 	}
-	rp_job_config(j, &cfg);
+	cfg = j->cfg;
 	if (trainer_init(&t, &cfg, j->err, sizeof j->err) != 0) {
 		j->failed = true;
 		return;
