@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/experts.h"
 #include "memscope/reproduce.h"
 #include "memscope/theory.h"
 #include "memscope/trainer.h"
@@ -258,6 +259,63 @@ test_fig3_phase_one_carried(void **state)
 	rmtree(dir);
 }
 
+/* Figure shift's values are experts_tune's, on experts trained as its
+ * lines say (s = 1, 2, 3, one head), tuned at the line's s: fresh and
+ * on the tuning batch. */
+static void
+test_shift_experts_tuned(void **state)
+{
+	static const char *s_name[] = { "0.5", "2.5" };
+	static const double s_val[] = { 0.5, 2.5 };
+	struct trainer ex[3], t;
+	const struct model *em[3];
+	struct experts_opts eo;
+	struct experts_result res;
+	char dir[64], err[256], name[64], *out;
+
+	(void)state;
+	out = run_tiny("shift", 1, false, dir);
+	for (int i = 0; i < 3; i++) {
+		struct ms_config c;
+
+		config_defaults(&c);
+		c.data = MS_DATA_PAPER;
+		c.layers = 1;
+		c.param = MS_PARAM_GDPP;
+		c.memory = MS_MEMORY_NONE;
+		c.steps = 15;
+		c.batch = 40;
+		c.test_batch = 40;
+		c.seed = 1;
+		c.rotation = MS_ROTATION_UNIFORM_SVD;
+		c.scale = 1.0 + i;
+		assert_int_equal(trainer_init(&ex[i], &c, err, sizeof err), 0);
+		for (int k = 0; k < c.steps; k++)
+			assert_int_equal(trainer_step(&ex[i]), 0);
+		em[i] = &ex[i].model;
+	}
+	for (int i = 0; i < 2; i++) {
+		experts_opts_defaults(&eo);
+		eo.scale = s_val[i];
+		eo.steps = 15;
+		eo.batch = eo.score_batch = 40;
+		assert_int_equal(experts_tune(em, 3, &eo, &t, &res, err,
+		    sizeof err), 0);
+		snprintf(name, sizeof name, "gated s=%s fresh", s_name[i]);
+		assert_true(fabs(csv_value(dir, "shift", name, 1) -
+		    res.fresh[0]) < 1e-12);
+		snprintf(name, sizeof name, "gated s=%s tuned on", s_name[i]);
+		assert_true(fabs(csv_value(dir, "shift", name, 1) -
+		    res.tuned[0]) < 1e-12);
+		experts_result_free(&res);
+		trainer_free(&t);
+	}
+	for (int i = 0; i < 3; i++)
+		trainer_free(&ex[i]);
+	free(out);
+	rmtree(dir);
+}
+
 /* Figure shift-norm is figure shift less ln(d s^2), line by line. */
 static void
 test_shift_normalised(void **state)
@@ -336,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_direct_cg_claim),
 		cmocka_unit_test(test_rec_claim_part),
 		cmocka_unit_test(test_fig3_phase_one_carried),
+		cmocka_unit_test(test_shift_experts_tuned),
 		cmocka_unit_test(test_shift_normalised),
 		cmocka_unit_test(test_failed_parent_stops),
 	};
