@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "memscope/experts.h"
 #include "memscope/reproduce.h"
 #include "memscope/theory.h"
 #include "memscope/trainer.h"
@@ -28,6 +29,22 @@ rmtree(const char *dir)
 
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* The lines the last run_tiny's trainings were named by in its
+ * progress, each followed by a newline. */
+static char tiny_trained[4096];
+
+/* run_tiny's progress hook: collect the trainings' names. */
+static void
+tiny_progress(void *ctx, const struct reproduce_progress *p)
+{
+	size_t used = strlen(tiny_trained);
+
+	(void)ctx;
+	if (p->event == REPRODUCE_JOB_DONE && p->training)
+		snprintf(tiny_trained + used, sizeof tiny_trained - used,
+		    "%s\n", p->line);
 }
 
 /* Run figures figs at tiny sizes (one run, depths 1..depths); stdout as a
@@ -51,6 +68,8 @@ run_tiny(const char *figs, int depths, bool quirks, char *dir)
 	o.batch = 40;
 	o.test_batch = 40;
 	o.quirks = quirks;
+	o.progress = tiny_progress;
+	tiny_trained[0] = '\0';
 	strcpy(dir, "/tmp/memscope-test-later-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	o.outdir = dir;
@@ -144,6 +163,30 @@ test_direct_cg_claim(void **state)
 	out = run_tiny("direct-cg", 3, false, dir);
 	assert_non_null(strstr(out, "On 10 prompts the learned LFOM"));
 	assert_non_null(strstr(out, "direct LFOM B=100"));
+	assert_null(strstr(out, "not checked:"));
+	free(out);
+	rmtree(dir);
+	/* at K = 1, 2 its first part is not checked, and it does not claim
+	 * to hold */
+	out = run_tiny("direct-cg", 2, false, dir);
+	assert_non_null(strstr(out, "not checked: K = 3 and on"));
+	assert_null(strstr(out, "[holds] On 10 prompts"));
+	free(out);
+	rmtree(dir);
+}
+
+/* Figure 3a alone does not check the recursive memory's claim on fresh
+ * isotropic prompts (figure 3b's): the verdict says so. */
+static void
+test_rec_claim_part(void **state)
+{
+	char dir[64], *out;
+
+	(void)state;
+	out = run_tiny("3a", 2, false, dir);
+	assert_non_null(strstr(out, "The recursive memory lowers"));
+	assert_null(strstr(out, "[holds] The recursive memory"));
+	assert_non_null(strstr(out, "not checked: fresh isotropic prompts"));
 	free(out);
 	rmtree(dir);
 }
@@ -208,7 +251,67 @@ test_fig3_phase_one_carried(void **state)
 	model_evaluate(&t.model, &t.train, NULL, mse);
 	off = csv_value(dir, "3a", "memory off, its batch", 1);
 	assert_true(fabs(off - log(mse[0])) < 1e-12);
+	/* the progress names phase 2's training by a line it trains for */
+	assert_string_equal(tiny_trained, "GD++ memory off\n"
+	    "rec memory, its batch\n");
 	trainer_free(&t);
+	free(out);
+	rmtree(dir);
+}
+
+/* Figure shift's values are experts_tune's, on experts trained as its
+ * lines say (s = 1, 2, 3, one head), tuned at the line's s: fresh and
+ * on the tuning batch. */
+static void
+test_shift_experts_tuned(void **state)
+{
+	static const char *s_name[] = { "0.5", "2.5" };
+	static const double s_val[] = { 0.5, 2.5 };
+	struct trainer ex[3], t;
+	const struct model *em[3];
+	struct experts_opts eo;
+	struct experts_result res;
+	char dir[64], err[256], name[64], *out;
+
+	(void)state;
+	out = run_tiny("shift", 1, false, dir);
+	for (int i = 0; i < 3; i++) {
+		struct ms_config c;
+
+		config_defaults(&c);
+		c.data = MS_DATA_PAPER;
+		c.layers = 1;
+		c.param = MS_PARAM_GDPP;
+		c.memory = MS_MEMORY_NONE;
+		c.steps = 15;
+		c.batch = 40;
+		c.test_batch = 40;
+		c.seed = 1;
+		c.rotation = MS_ROTATION_UNIFORM_SVD;
+		c.scale = 1.0 + i;
+		assert_int_equal(trainer_init(&ex[i], &c, err, sizeof err), 0);
+		for (int k = 0; k < c.steps; k++)
+			assert_int_equal(trainer_step(&ex[i]), 0);
+		em[i] = &ex[i].model;
+	}
+	for (int i = 0; i < 2; i++) {
+		experts_opts_defaults(&eo);
+		eo.scale = s_val[i];
+		eo.steps = 15;
+		eo.batch = eo.score_batch = 40;
+		assert_int_equal(experts_tune(em, 3, &eo, &t, &res, err,
+		    sizeof err), 0);
+		snprintf(name, sizeof name, "gated s=%s fresh", s_name[i]);
+		assert_true(fabs(csv_value(dir, "shift", name, 1) -
+		    res.fresh[0]) < 1e-12);
+		snprintf(name, sizeof name, "gated s=%s tuned on", s_name[i]);
+		assert_true(fabs(csv_value(dir, "shift", name, 1) -
+		    res.tuned[0]) < 1e-12);
+		experts_result_free(&res);
+		trainer_free(&t);
+	}
+	for (int i = 0; i < 3; i++)
+		trainer_free(&ex[i]);
 	free(out);
 	rmtree(dir);
 }
@@ -221,6 +324,7 @@ test_shift_normalised(void **state)
 	    "gated s=1.5 tuned on", "gated s=2.5 fresh" };
 	static const double s2[] = { 0.25, 2.25, 6.25 };
 	char dir[64], *out;
+	const char *hdr;
 
 	(void)state;
 	out = run_tiny("shift,shift-norm", 2, false, dir);
@@ -233,7 +337,51 @@ test_shift_normalised(void **state)
 			assert_true(fabs(norm - (raw - log(5 * s2[i]))) < 1e-12);
 		}
 	assert_non_null(strstr(out, "1-layer optimum (any s)"));
+	/* its header says what its values are, and that it has no paper
+	 * values (not the original paper's section) */
+	hdr = strstr(out, "Figure shift-norm:");
+	assert_non_null(hdr);
+	hdr = strchr(hdr, '\n') + 1;
+	assert_true(strncmp(hdr, "  natural log of the mean squared query "
+	    "error over the labels' scale d s^2;", 75) == 0);
+	assert_non_null(strstr(hdr, "; no reference values\n"));
+	assert_true(strstr(hdr, "; no reference values\n") <
+	    strchr(hdr, '\n'));
 	free(out);
+	rmtree(dir);
+}
+
+/* A job that fails stops the run before the jobs that start from it:
+ * the mixture's experts cannot be set up (too many test numbers), and
+ * the gated models are not built from parameters that were never
+ * trained; the experts' message is the run's. */
+static void
+test_failed_parent_stops(void **state)
+{
+	struct reproduce_opts o;
+	char dir[64], err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	reproduce_defaults(&o);
+	assert_int_equal(reproduce_parse_figures("shift", &o.figures, err,
+	    sizeof err), 0);
+	o.runs = 1;
+	o.depths = 1;
+	o.threads = 1;
+	o.steps = 2;
+	o.batch = 10;
+	o.test_batch = 30000000;
+	strcpy(dir, "/tmp/memscope-test-later-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	o.outdir = dir;
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(reproduce_run(&o, out, err, sizeof err), -1);
+	fclose(out);
+	assert_non_null(strstr(err, "--test-batch"));
+	free(buf);
 	rmtree(dir);
 }
 
@@ -244,8 +392,11 @@ main(void)
 		cmocka_unit_test(test_direct_theory_rows),
 		cmocka_unit_test(test_schedule_row_points),
 		cmocka_unit_test(test_direct_cg_claim),
+		cmocka_unit_test(test_rec_claim_part),
 		cmocka_unit_test(test_fig3_phase_one_carried),
+		cmocka_unit_test(test_shift_experts_tuned),
 		cmocka_unit_test(test_shift_normalised),
+		cmocka_unit_test(test_failed_parent_stops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

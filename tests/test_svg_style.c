@@ -266,6 +266,9 @@ test_style_method_colours(void **state)
 				th += r.fig->lines[l].kind == FIGURE_THEORY;
 			assert_int_equal(style_count(s,
 			    "stroke-dasharray=\"1.5 3.5\""), 2 * th);
+			/* and only their legend swatches without a band */
+			assert_int_equal(style_count(s,
+			    "fill-opacity=\"0\"/>"), th);
 		}
 		floor_figs += strstr(s, "round-off floor") != NULL;
 		free(s);

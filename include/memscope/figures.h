@@ -33,6 +33,12 @@ enum figure_kind { FIGURE_MODEL, FIGURE_BASELINE, FIGURE_THEORY };
 
 #define FIGURES_MAX_PARENTS 4
 
+/* A line's work on its parents' trained models (figure_line's
+ * from_parents). */
+typedef int figure_from_parents_fn(const struct model *const *parents,
+    int np, const struct ms_config *cfg, double *test, double *train,
+    char *err, size_t errlen);
+
 /* One curve of a figure. */
 struct figure_line {
 	const char *name;	/* CSV model column and legend; no commas */
@@ -58,9 +64,7 @@ struct figure_line {
 	 * configuration, and give ln mse of the last read-out on fresh
 	 * prompts (*test) and on those it was fitted on (*train); 0, or -1
 	 * with a message. */
-	int (*from_parents)(const struct model *const *parents, int np,
-	    const struct ms_config *cfg, double *test, double *train,
-	    char *err, size_t errlen);
+	figure_from_parents_fn *from_parents;
 	/* FIGURE_THEORY: the value (ln mse) for the line's configuration at
 	 * depth cfg->layers; NaN where the line is not defined. */
 	double (*theory)(const struct ms_config *cfg);

@@ -32,7 +32,8 @@ enum reproduce_event {
 struct reproduce_progress {
 	enum reproduce_event event;
 	/* the job (REPRODUCE_JOB_START, _DONE), as the first figure line
-	 * that needs it */
+	 * that needs it (that trains for it, if one does: not a line valued
+	 * as the training starts) */
 	bool training;		/* a model's training, else a run's baselines */
 	const char *figure;	/* "1a", ... */
 	const char *line;	/* the line's name */

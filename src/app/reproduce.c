@@ -134,11 +134,25 @@ rp_config(const struct reproduce_opts *o, const struct figure *f,
 		cfg->lr = o->lr;
 }
 
+/* A baseline job's configuration: its trainer only sets up U and the
+ * batches, with the smallest model (whatever the line's setup made it). */
+static void
+rp_baseline_model(struct ms_config *cfg)
+{
+	cfg->param = MS_PARAM_PRE;
+	cfg->memory = MS_MEMORY_NONE;
+	cfg->heads = 1;
+	cfg->layers = 1;
+	cfg->gates = false;
+	cfg->freeze = MS_FREEZE_NONE;
+}
+
 /*
- * The job key of a line whose configuration is cfg and whose parents are
- * the jobs parent[0..np-1]. A baseline job only sets up the run's trainer:
- * its model and optimizer cannot matter, nor, unless it is evaluated on
- * the training batch, how that batch is drawn.
+ * The job key of a line whose configuration is cfg (a baseline's with
+ * its model made the smallest) and whose parents are the jobs
+ * parent[0..np-1]. A baseline job only sets up the run's trainer: its
+ * optimizer cannot matter either, nor, unless it is evaluated on the
+ * training batch, how that batch is drawn.
  */
 static void
 rp_key(const struct figure_line *ln, const struct ms_config *cfg,
@@ -151,14 +165,13 @@ rp_key(const struct figure_line *ln, const struct ms_config *cfg,
 	k->kind = ln->kind;
 	for (int i = 0; i < FIGURES_MAX_PARENTS; i++)
 		k->parent[i] = i < np ? parent[i] : -1;
+	k->from_parents = ln->from_parents;
 	if (ln->kind == FIGURE_BASELINE) {
 		k->on_train = ln->on_train;
-		c.param = MS_PARAM_PRE;
-		c.memory = MS_MEMORY_NONE;
-		c.heads = 1;
-		c.layers = 1;
 		c.lr = 0;
 		c.clip = 0;
+		c.adam_beta1 = c.adam_beta2 = 0;
+		c.weight_decay = 0;
 		if (!ln->on_train) {
 			c.batch = 0;
 			c.steps = 0;
@@ -216,10 +229,19 @@ rp_add_job(struct rp_plan *pl, int fig, const struct figure_line *ln, int L,
 	}
 	/* a baseline's value at every L comes from one job per run */
 	rp_config(pl->o, f, ln, ln->kind == FIGURE_MODEL ? L : 1, run, &cfg);
+	if (ln->kind == FIGURE_BASELINE)
+		rp_baseline_model(&cfg);
 	rp_key(ln, &cfg, parent, np, &k);
 	for (int i = 0; i < pl->njobs; i++)
-		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0)
+		if (memcmp(&pl->jobs[i].key, &k, sizeof k) == 0) {
+			/* named, in the progress, by a line it trains for,
+			 * not one valued as it starts */
+			if (pl->jobs[i].ln->at_start && !ln->at_start) {
+				pl->jobs[i].fig = fig;
+				pl->jobs[i].ln = ln;
+			}
 			return i;
+		}
 	if (pl->njobs == pl->cap) {
 		pl->cap = pl->cap ? 2 * pl->cap : 64;
 		pl->jobs = xrealloc(pl->jobs, pl->cap * sizeof *pl->jobs);
@@ -464,6 +486,17 @@ rp_failures(const struct rp_plan *pl, char *err, size_t errlen)
 	return -1;
 }
 
+/* Whether a job failed: the first one's message (plan order) in err. */
+static bool
+rp_failed(const struct rp_plan *pl, char *err, size_t errlen)
+{
+	for (int i = 0; i < pl->njobs; i++)
+		if (pl->jobs[i].failed) {
+			snprintf(err, errlen, "%s", pl->jobs[i].err);
+			return true;
+		}
+	return false;
+}
 
 /* Run the experiments of o; see reproduce.h. */
 int
@@ -509,9 +542,11 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 		run.total_cost += pl.jobs[i].cost;
 	run.t0 = clock_seconds();
 	/* a stage starts when the one before has ended: its jobs start from
-	 * their parents' trained parameters */
+	 * their parents' trained parameters; a failed job ends the run
+	 * there (a later job may need what it did not give) */
 	threads = 0;
-	for (int s = 0, at = 0; s < pl.stages; s++) {
+	for (int s = 0, at = 0; s < pl.stages && !rp_failed(&pl, err, errlen);
+	    s++) {
 		int n = 0, used;
 
 		while (at + n < pl.njobs && pl.jobs[pl.order[at + n]].stage == s)
@@ -523,12 +558,8 @@ reproduce_run(const struct reproduce_opts *o, FILE *out, char *err,
 		at += n;
 	}
 	rp_progress_end(&run, REPRODUCE_TRAINED, threads);
-
-	for (int i = 0; i < pl.njobs; i++)
-		if (pl.jobs[i].failed) {
-			snprintf(err, errlen, "%s", pl.jobs[i].err);
-			goto done;
-		}
+	if (rp_failed(&pl, err, errlen))
+		goto done;
 	rp_collect(&pl);
 
 	/* files and tables in the C locale, whatever the program's */

@@ -20,25 +20,29 @@
 /*
  * Everything a job's result depends on; compared bytewise (zeroed first):
  * the configuration it runs with, with what cannot matter normalised (a
- * baseline job's model, a test-only baseline job's training sizes), and
- * the jobs whose trained parameters it starts from.
+ * baseline job's model, a test-only baseline job's training sizes), the
+ * jobs whose trained parameters it starts from, and what it does with
+ * them.
  */
 struct rp_key {
 	int kind;
 	int on_train;		/* a baseline job: on the training batch */
 	int parent[FIGURES_MAX_PARENTS];	/* job indices; -1: none */
+	figure_from_parents_fn *from_parents;	/* or NULL: trains */
 	struct ms_config cfg;
 };
 
 struct rp_job {
 	struct rp_key key;
-	struct ms_config cfg;	/* what it runs with */
+	struct ms_config cfg;	/* what it runs with (a baseline job: with
+				 * the smallest model) */
 	double cost;		/* estimated work (time left, ordering) */
 	int stage;		/* 0, or one more than its parents' latest */
 	int nparent;
 	bool keep;		/* a later job starts from its parameters */
 	double *params;		/* kept: the trained parameters */
-	int fig, depth, run;	/* the first figure line that needs it */
+	int fig, depth, run;	/* the first figure line that needs it
+				 * (trains for it, if one does) */
 	const struct figure_line *ln;
 	/* results */
 	double test_loss;	/* log mse of the last read-out, test batch */

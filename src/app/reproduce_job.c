@@ -29,17 +29,17 @@ rp_log(double mse)
 	return log(mse > FIGURES_MSE_FLOOR ? mse : FIGURES_MSE_FLOOR);
 }
 
-/* The configuration a job runs with: a baseline job's trainer only sets
- * up U and the batches, with the smallest model. */
+/* j's parents' trained models, in pm[0..j->nparent) (model_free each). */
 static void
-rp_job_config(const struct rp_job *j, struct ms_config *cfg)
+rp_parent_models(const struct rp_plan *pl, const struct rp_job *j,
+    struct model *pm)
 {
-	*cfg = j->cfg;
-	if (j->key.kind == FIGURE_BASELINE) {
-		cfg->param = MS_PARAM_PRE;
-		cfg->memory = MS_MEMORY_NONE;
-		cfg->heads = 1;
-		cfg->layers = 1;
+	for (int p = 0; p < j->nparent; p++) {
+		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
+
+		model_init(&pm[p], &pj->cfg);
+		memcpy(pm[p].params, pj->params,
+		    pm[p].nparams * sizeof(double));
 	}
 }
 
@@ -52,23 +52,21 @@ static int
 rp_from_parents(const struct rp_plan *pl, struct rp_job *j,
     struct model *m)
 {
-	for (int p = 0; p < j->nparent; p++) {
-		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
-		struct model pm;
-		int copied;
+	struct model pm[FIGURES_MAX_PARENTS];
+	int rc = 0;
 
-		model_init(&pm, &pj->cfg);
-		memcpy(pm.params, pj->params, pm.nparams * sizeof(double));
-		copied = j->nparent == 1 ? model_copy_blocks(m, &pm, -1, 0) :
-		    model_copy_blocks(m, &pm, 0, p);
-		model_free(&pm);
-		if (copied == 0) {
+	rp_parent_models(pl, j, pm);
+	for (int p = 0; p < j->nparent && rc == 0; p++)
+		if (model_copy_blocks(m, &pm[p], j->nparent > 1 ? 0 : -1,
+		    p) == 0) {
 			snprintf(j->err, sizeof j->err, "%s: nothing to take "
-			    "from the trained '%s'", j->ln->name, pj->ln->name);
-			return -1;
+			    "from the trained '%s'", j->ln->name,
+			    pl->jobs[j->key.parent[p]].ln->name);
+			rc = -1;
 		}
-	}
-	return 0;
+	for (int p = 0; p < j->nparent; p++)
+		model_free(&pm[p]);
+	return rc;
 }
 
 /* The training-batch redraws the most drawing of j's parents made. */
@@ -96,13 +94,9 @@ rp_job_from_parents(const struct rp_plan *pl, struct rp_job *j)
 	const struct model *ptr[FIGURES_MAX_PARENTS];
 	int rc;
 
-	for (int p = 0; p < j->nparent; p++) {
-		const struct rp_job *pj = &pl->jobs[j->key.parent[p]];
-
-		model_init(&pm[p], &pj->cfg);
-		memcpy(pm[p].params, pj->params, pm[p].nparams * sizeof(double));
+	rp_parent_models(pl, j, pm);
+	for (int p = 0; p < j->nparent; p++)
 		ptr[p] = &pm[p];
-	}
 	rc = j->ln->from_parents(ptr, j->nparent, &j->cfg, &j->test_loss,
 	    &j->train_loss, j->err, sizeof j->err);
 	for (int p = 0; p < j->nparent; p++)
@@ -126,7 +120,7 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 		j->failed = rp_job_from_parents(run->plan, j) != 0;
 		return;
 	}
-	rp_job_config(j, &cfg);
+	cfg = j->cfg;
 	if (trainer_init(&t, &cfg, j->err, sizeof j->err) != 0) {
 		j->failed = true;
 		return;

@@ -285,7 +285,9 @@ reproduce_report_svg(FILE *f, const void *ctx)
 		se[l].n = D;
 		se[l].x = x;
 		se[l].y = &r->mean[l * D];
-		se[l].band = &r->std[l * D];
+		/* a theory line has no spread, nor a band in the legend */
+		se[l].band = fg->lines[l].kind == FIGURE_THEORY ? NULL :
+		    &r->std[l * D];
 		se[l].dashed = fg->lines[l].on_train;
 		se[l].dotted = fg->lines[l].kind == FIGURE_THEORY;
 		rr_line_colour(fg, l, colour[l]);
@@ -327,6 +329,28 @@ rr_signed(char *buf, size_t len, double v, int prec)
 		snprintf(buf, len, "%+.*f", prec, v);
 }
 
+/* What a table's values are: ln mse, or ln mse over the labels' scale
+ * where the figure's lines are normalised. */
+static const char *
+rr_unit(const struct figure *f)
+{
+	for (int l = 0; l < f->nlines; l++)
+		if (f->lines[l].normalised)
+			return "natural log of the mean squared query error "
+			    "over the labels' scale d s^2";
+	return "natural log of the mean squared query error";
+}
+
+/* What the paper column holds, or that it holds nothing. */
+static const char *
+rr_ref(const struct figure *f)
+{
+	for (int l = 0; l < f->nlines; l++)
+		if (f->lines[l].paper != NULL)
+			return f->ref != NULL ? f->ref : FIGURES_PAPER_REF;
+	return "no reference values";
+}
+
 /* The table of one figure: memscope's mean ± std beside the paper's value. */
 void
 reproduce_report_table(FILE *out, const struct reproduce_opts *o,
@@ -341,16 +365,13 @@ reproduce_report_table(FILE *out, const struct reproduce_opts *o,
 			w = (int)strlen(f->lines[l].name);
 	fprintf(out, "\nFigure %s: %s\n", f->id, f->what);
 	if (r->K == 1)
-		fprintf(out, "  natural log of the mean squared query error; one "
-		    "run (seed %llu), so no spread; %s\n",
-		    (unsigned long long)o->seed, f->ref != NULL ? f->ref :
-		    FIGURES_PAPER_REF);
+		fprintf(out, "  %s; one run (seed %llu), so no spread; %s\n",
+		    rr_unit(f), (unsigned long long)o->seed, rr_ref(f));
 	else
-		fprintf(out, "  natural log of the mean squared query error; mean "
-		    "\xc2\xb1 std over %d runs (seeds %llu..%llu); %s\n",
-		    r->K, (unsigned long long)o->seed,
-		    (unsigned long long)(o->seed + r->K - 1), f->ref != NULL ?
-		    f->ref : FIGURES_PAPER_REF);
+		fprintf(out, "  %s; mean \xc2\xb1 std over %d runs (seeds "
+		    "%llu..%llu); %s\n", rr_unit(f), r->K,
+		    (unsigned long long)o->seed,
+		    (unsigned long long)(o->seed + r->K - 1), rr_ref(f));
 	fprintf(out, "  %-*s  %2s  %17s  %7s  %7s\n", w, "model", "L",
 	    "memscope", "paper", "diff");
 	for (int l = 0; l < f->nlines; l++) {

@@ -29,34 +29,30 @@ warmstart_shape(const struct model *m, const struct model *src, int i,
 	return 0;
 }
 
-/* Pass 0 checks, pass 1 copies: the blocks of src (its head `from`, or
- * every head if from < 0) into m's blocks (head `to`, or the same). The
- * blocks matched, or -1 with a message. */
+/* Check the blocks of src (its head `from`, or every head if from < 0)
+ * against m's (head `to`, or the same): the blocks that match, or -1
+ * with a message if one has another shape. */
 static int
-warmstart_blocks(struct model *m, const struct model *src, int i, int from,
-    int to, int pass, char *err, size_t errlen)
+warmstart_blocks(const struct model *m, const struct model *src, int i,
+    int from, int to, char *err, size_t errlen)
 {
 	int matched = 0;
 
 	for (int k = 0; k < src->nblocks; k++) {
 		const struct param_block *q = &src->blocks[k];
 		const struct param_block *pb;
-		int head = q->head;
 
 		if (from >= 0 && q->head != from)
 			continue;	/* experts: only the head's blocks */
-		if (from >= 0)
-			head = to;
-		if ((pb = model_block(m, q->name, q->layer, head)) == NULL)
+		pb = model_block(m, q->name, q->layer, from >= 0 ? to :
+		    q->head);
+		if (pb == NULL)
 			continue;
 		if (pb->rows != q->rows || pb->cols != q->cols)
 			return config_error(err, errlen, "--init file %d: "
 			    "block '%s' layer %d head %d is %dx%d there, %dx%d "
 			    "in the model", i + 1, q->name, q->layer, q->head,
 			    q->rows, q->cols, pb->rows, pb->cols);
-		if (pass == 1)
-			memcpy(m->params + pb->offset, src->params + q->offset,
-			    (size_t)q->rows * q->cols * sizeof(double));
 		matched++;
 	}
 	return matched;
@@ -78,20 +74,23 @@ warmstart_from(struct model *m, const struct model *const *srcs, int n,
 			    "%d heads: with several files each must have one",
 			    i + 1, srcs[i]->H);
 	}
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < n; i++) {
-			int got = warmstart_blocks(m, srcs[i], i,
-			    n > 1 ? 0 : -1, n > 1 ? i : -1, pass, err, errlen);
+	for (int i = 0; i < n; i++) {
+		int got = warmstart_blocks(m, srcs[i], i, n > 1 ? 0 : -1,
+		    n > 1 ? i : -1, err, errlen);
 
-			if (got < 0)
-				return -1;
-			if (got == 0)
-				return config_error(err, errlen, "--init file "
-				    "%d: none of its blocks is one of the "
-				    "model's (param %s there, %s here)", i + 1,
-				    config_param_name(srcs[i]->cfg.param),
-				    config_param_name(m->cfg.param));
-		}
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return config_error(err, errlen, "--init file %d: "
+			    "none of its blocks is one of the model's (param "
+			    "%s there, %s here)", i + 1,
+			    config_param_name(srcs[i]->cfg.param),
+			    config_param_name(m->cfg.param));
+	}
+	/* every block that matched has m's shape: model_copy_blocks copies
+	 * exactly those */
+	for (int i = 0; i < n; i++)
+		model_copy_blocks(m, srcs[i], n > 1 ? 0 : -1, i);
 	return 0;
 }
 
