@@ -184,6 +184,7 @@ rr_method_colour(const struct figure_line *ln)
 {
 	static const char *other[] = { "#6699CC", "#EE7733", "#BB5566",
 	    "#997700" };
+	static const char *theory[] = { "#8C564B", "#5F5F5F", "#17BECF" };
 	unsigned h = 5381;
 	struct ms_config cfg;
 
@@ -201,6 +202,9 @@ rr_method_colour(const struct figure_line *ln)
 	}
 	for (const char *q = ln->name; q != NULL && *q != '\0'; q++)
 		h = h * 33 + (unsigned char)*q;
+	/* a theory line: a muted colour none of the methods has */
+	if (ln->kind == FIGURE_THEORY)
+		return theory[h % (sizeof theory / sizeof theory[0])];
 	return other[h % (sizeof other / sizeof other[0])];
 }
 
