@@ -145,9 +145,9 @@ test_well_formed_one_path_per_series(void **state)
 	double y2[4] = { 0.7, 0.2, -0.5, -1.5 };
 	double y3[4] = { 0.1, -0.9, -1.6, -2.0 };
 	struct svg_series se[3] = {
-		{ "Memformer <pre & lfom>", 4, x, y1, b1, false, NULL, NULL },
-		{ "CG \"19 points\"", 4, x, y2, NULL, true, NULL, NULL },
-		{ "linear transformer 'pre'", 4, x, y3, b1, false, NULL, NULL },
+		{ "Memformer <pre & lfom>", 4, x, y1, b1, false, NULL, NULL, false },
+		{ "CG \"19 points\"", 4, x, y2, NULL, true, NULL, NULL, false },
+		{ "linear transformer 'pre'", 4, x, y3, b1, false, NULL, NULL, false },
 	};
 	struct svg_plot p = { .title = "Fig. 2a: A & B",
 	    .subtitle = "sub <title>", .xlabel = "layers L",
@@ -188,8 +188,8 @@ test_nonfinite_points_break_the_line(void **state)
 	double y[4] = { 0.5, NAN, -0.5, -1.0 };
 	double none[4] = { NAN, NAN, NAN, NAN };
 	struct svg_series se[2] = {
-		{ "gappy", 4, x, y, NULL, false, NULL, NULL },
-		{ "empty", 4, x, none, NULL, false, NULL, NULL },
+		{ "gappy", 4, x, y, NULL, false, NULL, NULL, false },
+		{ "empty", 4, x, none, NULL, false, NULL, NULL, false },
 	};
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .integer_x = true, .nseries = 2, .series = se };
@@ -218,8 +218,8 @@ test_clip_and_wrap(void **state)
 	double y1[3] = { 0.5, 0.0, -0.5 };
 	double y2[3] = { 0.4, -1.0, -60.0 };
 	struct svg_series se[2] = {
-		{ "model", 3, x, y1, NULL, false, NULL, NULL },
-		{ "CG", 3, x, y2, NULL, true, NULL, NULL },
+		{ "model", 3, x, y1, NULL, false, NULL, NULL, false },
+		{ "CG", 3, x, y2, NULL, true, NULL, NULL, false },
 	};
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .subtitle = "a long subtitle, long enough that it cannot fit on "
@@ -250,7 +250,7 @@ test_c_locale_numbers(void **state)
 {
 	double x[2] = { 1, 2 };
 	double y[2] = { 0.25, -1.75 };
-	struct svg_series se = { "s", 2, x, y, NULL, false, NULL, NULL };
+	struct svg_series se = { "s", 2, x, y, NULL, false, NULL, NULL, false };
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .integer_x = true, .nseries = 1, .series = &se };
 	char *s;

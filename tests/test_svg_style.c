@@ -60,8 +60,8 @@ test_style_ref_markers(void **state)
 	double x[3] = { 1, 2, 3 }, y[3] = { 0.5, 0.0, -0.5 };
 	double ref[3] = { 0.4, NAN, -0.7 };
 	struct svg_series se[2] = {
-		{ "a", 3, x, y, NULL, false, "#123456", ref },
-		{ "b", 3, x, y, NULL, true, "#ABCDEF", ref },
+		{ "a", 3, x, y, NULL, false, "#123456", ref, false },
+		{ "b", 3, x, y, NULL, true, "#ABCDEF", ref, false },
 	};
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .integer_x = true, .nseries = 2, .series = se,
@@ -96,7 +96,7 @@ static void
 test_style_floor(void **state)
 {
 	double x[3] = { 1, 2, 3 }, y[3] = { 0.5, -30.0, -72.0 };
-	struct svg_series se = { "a", 3, x, y, NULL, false, NULL, NULL };
+	struct svg_series se = { "a", 3, x, y, NULL, false, NULL, NULL, false };
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .integer_x = true, .nseries = 1, .series = &se, .floor = true,
 	    .floor_y = -72.0, .floor_label = "round-off floor" };
@@ -127,7 +127,7 @@ test_style_band_floor(void **state)
 {
 	double x[3] = { 1, 2, 3 }, y[3] = { 0.5, -30.0, -72.0 };
 	double band[3] = { 1.0, 1.0, 8.0 };
-	struct svg_series se = { "a", 3, x, y, band, false, NULL, NULL };
+	struct svg_series se = { "a", 3, x, y, band, false, NULL, NULL, false };
 	struct svg_plot p = { .title = "t", .xlabel = "x", .ylabel = "y",
 	    .integer_x = true, .nseries = 1, .series = &se };
 	char *s;
