@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,6 +501,17 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 				yn[i] = y[i] + u[i];
 				break;
 			}
+			case MS_MEMORY_REC: {	/* doc/math.md §4.4 */
+				double al = *model_param(m, "alpha", l, -1);
+				const double *G = model_param(m, "Gamma", l,
+				    -1);
+
+				if (l > 0)
+					r[i] += G[d * n1 + i] * rp[i];
+				yn[i] = y[i] + al * inv_n * r[i];
+				rp[i] = r[i];
+				break;
+			}
 			}
 		}
 	}
@@ -602,7 +614,7 @@ test_blocked_lanes_bit_identical(void **state)
 
 	(void)state;
 	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_PRE; p++)
-		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_LFOM; mem++)
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_REC; mem++)
 			check_blocked(p, mem, pools);
 	pool_free(pools[1]);
 	pool_free(pools[2]);
