@@ -210,16 +210,14 @@ refused:
 	return NULL;
 }
 
-/* --init FILE[,FILE...]: the run of o's configuration, its parameters
- * from the files (warmstart.h), into *loaded; 0 or the exit status. */
+/* --init FILE[,FILE...] (without --load or --compare): the run of o's
+ * configuration, its parameters from the files (warmstart.h), into
+ * *loaded; 0 or the exit status. */
 static int
 tui_init_run(const struct cli_opts *o, struct trainer **loaded)
 {
 	char err[512];
 
-	if (o->load_path != NULL || o->compare.n > 0)
-		return cli_error("tui", "--init starts one new run: not with "
-		    "--%s", o->load_path != NULL ? "load" : "compare");
 	*loaded = xcalloc(1, sizeof **loaded);
 	if (trainer_init_deferred(*loaded, &o->cfg, err, sizeof err) == 0 &&
 	    warmstart_apply(&(*loaded)->model, o->init_path, err,
@@ -251,7 +249,11 @@ cmd_tui(int argc, char **argv)
 	/* read once, here: a bad theme is bad input, refused */
 	if ((rc = cli_view_theme("tui", &o, &theme)) != 0)
 		return rc;
-	/* bad input first: a --load that the options contradict */
+	/* bad input first: --init with what it cannot go with (before
+	 * anything is read), a --load that the options contradict */
+	if (o.init_path != NULL && (o.load_path != NULL || o.compare.n > 0))
+		return cli_error("tui", "--init starts one new run: not with "
+		    "--%s", o.load_path != NULL ? "load" : "compare");
 	if (o.load_path != NULL) {
 		loaded = xcalloc(1, sizeof *loaded);
 		if (checkpoint_read(o.load_path, loaded, CHECKPOINT_REPLAY |
