@@ -295,7 +295,11 @@ mat_draw(const struct panel_ctx *ctx, struct canvas *c, struct rect r)
 	    s->cfg.param == MS_PARAM_PRE || s->cfg.param == MS_PARAM_GDPP ?
 	    (c->g->utf8 ? ", cos: Σ_h A vs Σ⁻¹" : ", cos: sum_h A vs S^-1") :
 	    "");
-	if (r.w <= canvas_text_width(title) + 4)
+	/* an optimizer learned directly has no heads */
+	if (config_param_is_direct(s->cfg.param))
+		snprintf(title, sizeof title, "parameters (%s)",
+		    config_param_name(s->cfg.param));
+	else if (r.w <= canvas_text_width(title) + 4)
 		snprintf(title, sizeof title, "parameters (%s, %d head%s)",
 		    config_param_name(s->cfg.param), H, H == 1 ? "" : "s");
 	in = panel_frame(c, r, r.w > canvas_text_width(title) + 4 ? title :
