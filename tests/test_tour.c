@@ -98,6 +98,24 @@ is_ascii(const char *s)
 	return true;
 }
 
+/* cfg holds each "key=value" of kv[0..max) (up to a NULL), as
+ * config_get spells it. */
+static void
+assert_keys_set(const struct ms_config *cfg, const char *const *kv, int max)
+{
+	char key[64], got[128];
+
+	for (int i = 0; i < max && kv[i] != NULL; i++) {
+		const char *eq = strchr(kv[i], '=');
+
+		assert_non_null(eq);
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv[i]), kv[i]);
+		assert_int_equal(config_get(cfg, key, got, sizeof got), 0);
+		if (strcmp(got, eq + 1) != 0)
+			fail_msg("'%s': the run has %s=%s", kv[i], key, got);
+	}
+}
+
 static void
 test_stage_count(void **state)
 {
@@ -140,6 +158,12 @@ test_stages_configure(void **state)
 		    st->screen == TOUR_SCREEN_TEACH);
 		if (st->layer >= 0)
 			assert_true(st->layer <= cfg[0].layers);
+		/* each run has the stage's keys, then its own */
+		for (int r = 0; r < n; r++) {
+			assert_keys_set(&cfg[r], st->set, TOUR_MAX_SET);
+			if (want > 0)
+				assert_keys_set(&cfg[r], &st->runs[r], 1);
+		}
 	}
 }
 

@@ -282,6 +282,22 @@ static const struct figure_line fig3_phase1 = { .name = "GD++ memory off",
 	"reference: the authors' corrected notebooks, fresh prompts " \
 	"(doc/math.md \xc2\xa7" "4.4)"
 
+/* The lines several figures share: the same trainings (the plan merges
+ * them) and the same baseline and theory line; a figure adds its paper
+ * values. */
+#define FIGURES_PRE_LFOM(...) \
+	{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL, \
+	  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM, __VA_ARGS__ }
+#define FIGURES_PRE_LT(...) \
+	{ .name = "pre linear transformer", .kind = FIGURE_MODEL, \
+	  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE, __VA_ARGS__ }
+#define FIGURES_CG(...) \
+	{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG, \
+	  __VA_ARGS__ }
+#define FIGURES_SCHEDULE \
+	{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY, \
+	  .theory = theory_schedule_models, .paper = paper_schedule }
+
 #define FIGURES_YTEST "log test loss (mean \xc2\xb1 std over runs)"
 #define FIGURES_YTRAIN "log training loss (mean \xc2\xb1 std over runs)"
 
@@ -296,8 +312,7 @@ static const struct figure figures[] = {
 		{ .name = "scalar linear transformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_SCALAR, .memory = MS_MEMORY_NONE,
 		  .paper = paper_1a_lt },
-		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_1a_cg } },
+		FIGURES_CG(.paper = paper_1a_cg) },
 	  "the paper's CG used 19 of the 20 context points (--quirks "
 	  "does the same)", NULL },
 	{ "1b", "Fig. 1b: CGD Memformer, preconditioned",
@@ -307,13 +322,9 @@ static const struct figure figures[] = {
 		{ .name = "pre+cgd Memformer", .kind = FIGURE_MODEL,
 		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_CGD,
 		  .paper = paper_1b_mem },
-		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
-		  .paper = paper_1b_lt },
-		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_1a_cg },
-		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
-		  .theory = theory_schedule_models, .paper = paper_schedule } },
+		FIGURES_PRE_LT(.paper = paper_1b_lt),
+		FIGURES_CG(.paper = paper_1a_cg),
+		FIGURES_SCHEDULE },
 	  "CG's paper values are Fig. 1a's (same data; 19 of the 20 points); "
 	  "the schedule is computed (doc/math.md \xc2\xa7" "8), its reference "
 	  "values a Monte Carlo estimate, not the paper's", NULL },
@@ -321,43 +332,29 @@ static const struct figure figures[] = {
 	  "pre+lfom Memformer vs pre linear transformer vs CG; "
 	  "non-isotropic data; test batch",
 	  FIGURES_YTEST, MS_DATA_PAPER, 4, 4, {
-		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
-		  .paper = paper_2a_mem },
-		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
-		  .paper = paper_1b_lt },
-		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_1a_cg },
-		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
-		  .theory = theory_schedule_models, .paper = paper_schedule } },
+		FIGURES_PRE_LFOM(.paper = paper_2a_mem),
+		FIGURES_PRE_LT(.paper = paper_1b_lt),
+		FIGURES_CG(.paper = paper_1a_cg),
+		FIGURES_SCHEDULE },
 	  "the linear transformer's paper values are Fig. 1b's; CG's are "
 	  "Fig. 1a's (19 of the 20 points); the schedule as in Fig. 1b", NULL },
 	{ "2b", "Fig. 2b: LFOM Memformer, isotropic data",
 	  "pre+lfom Memformer vs pre linear transformer vs CG; "
 	  "isotropic data; test batch",
 	  FIGURES_YTEST, MS_DATA_ISO, 4, 4, {
-		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM,
-		  .paper = paper_2b_mem },
-		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE,
-		  .paper = paper_2b_lt },
-		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG,
-		  .paper = paper_2b_cg },
-		{ .name = "best a_l*inv(Sigma) schedule", .kind = FIGURE_THEORY,
-		  .theory = theory_schedule_models, .paper = paper_schedule } },
+		FIGURES_PRE_LFOM(.paper = paper_2b_mem),
+		FIGURES_PRE_LT(.paper = paper_2b_lt),
+		FIGURES_CG(.paper = paper_2b_cg),
+		FIGURES_SCHEDULE },
 	  "the schedule is computed (doc/math.md \xc2\xa7" "8), its reference "
 	  "values a Monte Carlo estimate, not the paper's", NULL },
 	{ "deep", "Deeper models (memscope's own)",
 	  "pre+lfom Memformer vs pre linear transformer vs CG at L = 1..6; "
 	  "non-isotropic data; test batch",
 	  FIGURES_YTEST, MS_DATA_PAPER, 6, 3, {
-		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM },
-		{ .name = "pre linear transformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_NONE },
-		{ .name = "CG", .kind = FIGURE_BASELINE, .method = BASELINE_CG } },
+		FIGURES_PRE_LFOM(),
+		FIGURES_PRE_LT(),
+		FIGURES_CG() },
 	  "Fig. 2a's models trained deeper (L = 5, 6 added); no paper "
 	  "values (the later paper's Fig. 3 is figures 3a and 3b)", NULL },
 	{ "4", "Fig. 4: few training prompts (B = 1, 10)",
@@ -405,8 +402,7 @@ static const struct figure figures[] = {
 	  FIGURES_YTEST, MS_DATA_PAPER, 4, 2, {
 		{ .name = "momentum", .kind = FIGURE_BASELINE,
 		  .method = BASELINE_MOMENTUM, .paper = paper_mom },
-		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
+		FIGURES_PRE_LFOM() },
 	  "momentum's step and coefficient are the paper's (doc/math.md "
 	  "\xc2\xa7" "6)", NULL },
 	{ "nesterov", "Appendix: Memformer vs Nesterov",
@@ -415,8 +411,7 @@ static const struct figure figures[] = {
 	  FIGURES_YTEST, MS_DATA_PAPER, 4, 2, {
 		{ .name = "Nesterov", .kind = FIGURE_BASELINE,
 		  .method = BASELINE_NESTEROV, .paper = paper_nest },
-		{ .name = "pre+lfom Memformer", .kind = FIGURE_MODEL,
-		  .param = MS_PARAM_PRE, .memory = MS_MEMORY_LFOM } },
+		FIGURES_PRE_LFOM() },
 	  "Nesterov's step and coefficient are the paper's (doc/math.md "
 	  "\xc2\xa7" "6)", NULL },
 	{ "direct", "An LFOM learned directly, without a transformer",

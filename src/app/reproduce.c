@@ -368,7 +368,7 @@ reproduce_plan(const struct reproduce_opts *o, int *trainings, double *steps)
 static double
 rp_label_log(const struct ms_config *cfg)
 {
-	return log(cfg->dim * cfg->scale * cfg->scale);
+	return trainer_label_log(cfg->dim, cfg->scale);
 }
 
 /* Gather each figure's values from the jobs, and their statistics. */

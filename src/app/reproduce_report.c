@@ -98,7 +98,8 @@ reproduce_report_summary_csv(FILE *f, const void *ctx)
  * points are listed in the note. The paper's values count as points.
  */
 static bool
-rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note, size_t len)
+rr_svg_clip(const struct reproduce_result *r, double *y_min, char *note,
+    size_t len)
 {
 	const struct figure *fg = r->fig;
 	double mlo = INFINITY, mhi = -INFINITY, lo = INFINITY, hi = -INFINITY;
@@ -285,18 +286,16 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	for (int L = 1; L <= D; L++)
 		x[L - 1] = L;
 	for (int l = 0; l < fg->nlines; l++) {
-		se[l].name = fg->lines[l].name;
-		se[l].n = D;
-		se[l].x = x;
-		se[l].y = &r->mean[l * D];
-		/* a theory line has no spread, nor a band in the legend */
-		se[l].band = fg->lines[l].kind == FIGURE_THEORY ? NULL :
-		    &r->std[l * D];
-		se[l].dashed = fg->lines[l].on_train;
-		se[l].dotted = fg->lines[l].kind == FIGURE_THEORY;
+		bool theory = fg->lines[l].kind == FIGURE_THEORY;
+
 		rr_line_colour(fg, l, colour[l]);
-		se[l].colour = colour[l];
-		se[l].ref = NULL;
+		/* every field the plot may gain starts zero (no reference) */
+		se[l] = (struct svg_series){ .name = fg->lines[l].name,
+		    .n = D, .x = x, .y = &r->mean[l * D],
+		    /* a theory line has no spread, nor a band in the legend */
+		    .band = theory ? NULL : &r->std[l * D],
+		    .dashed = fg->lines[l].on_train, .dotted = theory,
+		    .colour = colour[l] };
 		if (fg->lines[l].paper == NULL)
 			continue;
 		for (int L = 1; L <= D; L++)

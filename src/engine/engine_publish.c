@@ -183,15 +183,15 @@ engine_publish(struct engine *e)
 	snapshot_set_dim(s, t->cfg.dim);
 	task_dist_sigma_inv(&t->dist, s->sigma_inv);
 	s->have_baselines = m->have_base && m->base_L == L;
-	if (s->have_baselines)
+	if (s->have_baselines) {
 		s->theory = m->theory;
-	if (s->have_baselines)
 		for (b = 0; b < BASELINE_COUNT; b++) {
 			memcpy(s->base_mse[b], m->base[b],
 			    (L + 1) * sizeof(double));
 			memcpy(s->base_step[b], m->base_step[b],
 			    (L + 1) * sizeof(double));
 		}
+	}
 	engine_analysis_update(e);
 	memcpy(s->cgd_coef, e->an.cgd_coef, (size_t)L * L * sizeof(double));
 	memcpy(s->sigma_cos, e->an.sigma_cos, L * sizeof(double));

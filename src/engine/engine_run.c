@@ -250,8 +250,9 @@ engine_key_label(const struct ms_config *cfg, int k, bool utf8, char *buf,
 /*
  * Every run's label: the values of the settings in which the trained runs
  * differ ("lfom", "H2 κ100"); with nothing to tell them apart, memory and
- * heads ("lfom H1"), or a direct kind's name ("direct"); runs whose labels are still alike get their id
- * ("lfom H1 #3"). A reference keeps its own label.
+ * heads ("lfom H1"), or a direct kind's name ("direct"); runs whose labels
+ * are still alike get their id ("lfom H1 #3"). A reference keeps its own
+ * label.
  */
 void
 engine_run_labels(struct engine *e)
