@@ -23,6 +23,14 @@ nofile "init empty entry" train $tiny --init "$tmp/m.json," \
 nofile "init empty middle" train $tiny --heads 2 \
     --init "$tmp/m.json,,$tmp/m.json" --save "$tmp/s.json"
 nofile "init directory" train $tiny --init "$tmp/dir" --save "$tmp/s.json"
+# an output over an --init file (--live made it afresh before a run read it)
+cp "$tmp/m.json" "$tmp/dir/keep.json"
+nofile "init live over it" train $tiny --init "$tmp/m.json" --live "$tmp/m.json"
+grep -q "would overwrite the --init file" "$tmp/err" ||
+	fail "init live over it: $(cat "$tmp/err")"
+nofile "init csv over the second" train $tiny --heads 2 \
+    --init "$tmp/dir/keep.json,$tmp/m.json" --csv "$tmp/m.json"
+cmp -s "$tmp/m.json" "$tmp/dir/keep.json" || fail "--init file m.json changed"
 nofile "scale overflow" train $tiny --scale 1e308 --save "$tmp/s.json"
 nofile "mean overflow" train $tiny --mean 1e200 --save "$tmp/s.json"
 nofile "baselines scale overflow" baselines --scale 1e160 --csv "$tmp/b.csv"
