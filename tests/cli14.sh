@@ -23,9 +23,20 @@ nofile "init empty entry" train $tiny --init "$tmp/m.json," \
 nofile "init empty middle" train $tiny --heads 2 \
     --init "$tmp/m.json,,$tmp/m.json" --save "$tmp/s.json"
 nofile "init directory" train $tiny --init "$tmp/dir" --save "$tmp/s.json"
+# an output over an --init file (--live made it afresh before a run read it)
+cp "$tmp/m.json" "$tmp/dir/keep.json"
+nofile "init live over it" train $tiny --init "$tmp/m.json" --live "$tmp/m.json"
+grep -q "would overwrite the --init file" "$tmp/err" ||
+	fail "init live over it: $(cat "$tmp/err")"
+nofile "init csv over the second" train $tiny --heads 2 \
+    --init "$tmp/dir/keep.json,$tmp/m.json" --csv "$tmp/m.json"
+cmp -s "$tmp/m.json" "$tmp/dir/keep.json" || fail "--init file m.json changed"
 nofile "scale overflow" train $tiny --scale 1e308 --save "$tmp/s.json"
 nofile "mean overflow" train $tiny --mean 1e200 --save "$tmp/s.json"
 nofile "baselines scale overflow" baselines --scale 1e160 --csv "$tmp/b.csv"
+nofile "scale underflow" train $tiny --scale 1e-160 --save "$tmp/s.json"
+nofile "baselines scale underflow" baselines --scale 1e-80 --csv "$tmp/b.csv"
+grep -q "below 1e-150" "$tmp/err" || fail "scale underflow: $(cat "$tmp/err")"
 nofile "eval scale overflow" eval --load "$tmp/m.json" --scale 1e308 \
     --csv "$tmp/e.csv"
 nofile "context 0" eval --load "$tmp/m.json" --context 0 --csv "$tmp/e.csv"

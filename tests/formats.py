@@ -224,11 +224,14 @@ def main():
        "--threads", "2", "--speedup", "--json", stdout="speedup.json")
     files += [("bench-json", "bench.json"),
               ("bench-speedup-json", "speedup.json")]
-    ms("reproduce", "--figure", "1a", "--runs", "2", "--steps", "5",
+    # direct: a line name with a comma ("GD, one step (19 points)")
+    ms("reproduce", "--figure", "1a,direct", "--runs", "2", "--steps", "5",
        "--depths", "2", "--batch", "20", "--test-batch", "20", "-q",
        "--out", "r", stdout="r.txt")
     files += [("reproduce-csv", "r/fig1a.csv"),
-              ("reproduce-summary-csv", "r/fig1a_summary.csv")]
+              ("reproduce-summary-csv", "r/fig1a_summary.csv"),
+              ("reproduce-csv", "r/figdirect.csv"),
+              ("reproduce-summary-csv", "r/figdirect_summary.csv")]
     if viz:
         files.append(("history-csv", viz))
     else:

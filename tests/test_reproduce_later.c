@@ -202,7 +202,9 @@ csv_value(const char *dir, const char *fig, const char *name, int k)
 	snprintf(path, sizeof path, "%s/fig%s.csv", dir, fig);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	snprintf(want, sizeof want, "%s,%s,%d,0,", fig, name, k);
+	/* a name with a comma is quoted (csv_text) */
+	snprintf(want, sizeof want, strchr(name, ',') != NULL ?
+	    "%s,\"%s\",%d,0," : "%s,%s,%d,0,", fig, name, k);
 	while (fgets(line, sizeof line, f) != NULL)
 		if (strncmp(line, want, strlen(want)) == 0)
 			v = strtod(line + strlen(want), NULL);

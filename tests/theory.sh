@@ -54,6 +54,12 @@ run "baselines --quirks" 0 baselines --quirks --iters 4 --test-batch 100
 grep -q '^# best a_l\*inv(Sigma) schedule (k=1..): 0.182 -0.937 -1.892 -2.743$' \
     "$tmp/out" || fail "baselines --quirks: schedule for 19 points: $(cat "$tmp/out")"
 
+# with a mean the lines are not defined: "-", as in train's and eval's tables
+run "baselines --mean" 0 baselines --mean 0.5 --iters 2 --test-batch 100
+grep -q '^# 1-layer optimum (k=1..): -$' "$tmp/out" &&
+    grep -q '^# best a_l\*inv(Sigma) schedule (k=1..): -$' "$tmp/out" ||
+	fail "baselines --mean: theory lines: $(grep 'k=1' "$tmp/out")"
+
 if [ "$failures" -gt 0 ]; then
 	echo "theory.sh: $failures failure(s)" >&2
 	exit 1

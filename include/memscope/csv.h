@@ -15,4 +15,8 @@
  */
 void csv_real(FILE *f, double x, int digits, const char *nan_text);
 
+/* s as a CSV field, quoted as RFC 4180 has it when it holds a comma, a
+ * quote or a line break (a figure's line names: "memory off, fresh"). */
+void csv_text(FILE *f, const char *s);
+
 #endif

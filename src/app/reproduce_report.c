@@ -54,8 +54,9 @@ reproduce_report_csv(FILE *f, const void *ctx)
 	for (int l = 0; l < fg->nlines; l++)
 		for (int L = 1; L <= D; L++)
 			for (int run = 0; run < K; run++) {
-				fprintf(f, "%s,%s,%d,%d,", fg->id,
-				    fg->lines[l].name, L, run);
+				fprintf(f, "%s,", fg->id);
+				csv_text(f, fg->lines[l].name);
+				fprintf(f, ",%d,%d,", L, run);
 				csv_real(f, r->val[(l * D + L - 1) * K + run],
 				    17, "nan");
 				fputc('\n', f);
@@ -78,8 +79,9 @@ reproduce_report_summary_csv(FILE *f, const void *ctx)
 		for (int L = 1; L <= D; L++) {
 			int i = l * D + L - 1;
 
-			fprintf(f, "%s,%s,%d,%d,%d,%d,%d,", fg->id,
-			    fg->lines[l].name, L, r->K, r->finite[i],
+			fprintf(f, "%s,", fg->id);
+			csv_text(f, fg->lines[l].name);
+			fprintf(f, ",%d,%d,%d,%d,%d,", L, r->K, r->finite[i],
 			    r->floored[i], r->diverged[i]);
 			csv_real(f, r->mean[i], 17, "nan");
 			fputc(',', f);

@@ -298,7 +298,7 @@ const struct cli_option cli_options[] = {
 	    "variance s of the raw draws of x and w*, > 0:\n"
 	    "x = U D x_raw, w* = U D^-1 w_raw, both raw\n"
 	    "N(mean, s I); the labels' mean square (about\n"
-	    "d (s + mean^2)^2) at most 1e150",
+	    "d (s + mean^2)^2) from 1e-150 to 1e150",
 	    "the test tasks' variance s (default: the\n"
 	    "checkpoint's; the rotation U is kept)", CLI_CHECKPOINT },
 	{ "mean", 0, "M", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },

@@ -26,6 +26,7 @@
 #include "memscope/fileid.h"
 #include "memscope/output.h"
 #include "memscope/theme.h"
+#include "memscope/warmstart.h"
 #include "memscope/xmalloc.h"
 
 /* One option occurrence on the command line. */
@@ -199,11 +200,23 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 	const char *out_names[] = { "csv", "json", "save", "svg", "record",
 	    "live" };
 	const int nouts = (int)(sizeof outs / sizeof outs[0]);
-	const char *ins[] = { o->load_path, o->config_path, NULL };
-	const char *in_names[] = { "load", "config", "theme" };
-	int r;
+	/* load, config, theme, then --init's files (as many as its commas
+	 * allow; an empty name is warmstart's to refuse) */
+	const char *ins[3 + WARMSTART_MAX_FILES] = { o->load_path, o->config_path };
+	const char *in_names[3 + WARMSTART_MAX_FILES] = { "load", "config", "theme" };
+	int r, nin = 3;
+	char theme_file[4096], init[4096];
 
-	char theme_file[4096];
+	if (o->init_path != NULL) {
+		snprintf(init, sizeof init, "%s", o->init_path);
+		for (char *p = init, *q; p != NULL && nin < 3 + WARMSTART_MAX_FILES;
+		    p = q) {
+			if ((q = strchr(p, ',')) != NULL)
+				*q++ = '\0';
+			in_names[nin] = "init";
+			ins[nin++] = *p != '\0' ? p : NULL;
+		}
+	}
 
 	/* the theme file a name or path resolves to */
 	if (o->theme != NULL && theme_find(o->theme, theme_file,
@@ -227,8 +240,8 @@ cli_check_files(const char *cmd, struct cli_opts *o)
 		if (output_is_stdout(outs[i]))
 			o->stdout_taken = true;
 	}
-	if ((r = cli_check_same_files(cmd, 3, in_names, ins, nouts, out_names,
-	    outs)) != 0)
+	if ((r = cli_check_same_files(cmd, nin, in_names, ins, nouts,
+	    out_names, outs)) != 0)
 		return r;
 	if (o->stdout_taken && (strcmp(cmd, "tui") == 0 ||
 	    strcmp(cmd, "tour") == 0))

@@ -135,13 +135,17 @@ bl_theory(const struct ms_config *base, int iters, struct theory_lines *th)
 	return 0;
 }
 
-/* The theory lines as comment lines under the table. */
+/* The theory lines as comment lines under the table, up to where they
+ * are defined; "-" if not even at k = 1 (data with a mean), as the
+ * tables of train and eval print it. */
 static void
 bl_print_theory(const struct theory_lines *th, int iters)
 {
 	report_theory_note(stdout);
 	for (int w = 0; w < REPORT_THEORY_ROWS; w++) {
 		printf("# %s (k=1..):", theory_line_name(w));
+		if (isnan(theory_lines_log(th, w, 1)))
+			fputs(" -", stdout);
 		for (int k = 1; k <= iters; k++) {
 			double v = theory_lines_log(th, w, k);
 

@@ -71,48 +71,39 @@ report_cells(int nrows, int ncols, int nruns, const double *values)
 	return cells;
 }
 
-/* The cells of `nextra` rows of exact values (NaN: "-"), after `skip`. */
-static void
-report_exact_cells(char *cells, int skip, int nextra, int ncols,
-    const double *extra)
+/* The cells of a table of exact values, one a cell (NaN: "-"). */
+static char *
+report_exact_cells(int nrows, int ncols, const double *values)
 {
-	for (int i = 0; i < nextra * ncols; i++) {
-		char *cell = cells + ((size_t)skip * ncols + i) * REPORT_CELL;
+	char *cells = xmalloc((size_t)nrows * ncols * REPORT_CELL);
 
-		if (isnan(extra[i]))
+	for (int i = 0; i < nrows * ncols; i++) {
+		char *cell = cells + (size_t)i * REPORT_CELL;
+
+		if (isnan(values[i]))
 			snprintf(cell, REPORT_CELL, "-");
 		else
-			report_cell(cell, REPORT_CELL, extra[i], NULL);
+			report_cell(cell, REPORT_CELL, values[i], NULL);
 	}
+	return cells;
 }
 
-/* report_table_print, with nextra more rows of exact values below (one
- * value a cell, no ± over runs; NaN prints "-"). */
+/* Print the cells (as report_cells makes them) with right-aligned
+ * columns; frees them. */
 static void
-report_table_print_extra(FILE *fp, const char *corner,
-    const char *const *rows, int nrows, const char *const *cols, int ncols,
-    int nruns, const double *values, int nextra, const char *const *xrows,
-    const double *extra)
+report_cells_print(FILE *fp, const char *corner, const char *const *rows,
+    int nrows, const char *const *cols, int ncols, char *cells)
 {
-	char *body = nrows > 0 ? report_cells(nrows, ncols, nruns, values) :
-	    NULL;
-	char *cells = xmalloc((size_t)(nrows + nextra) * ncols * REPORT_CELL);
 	int *width = xcalloc((size_t)ncols + 1, sizeof *width);
-	int total = nrows + nextra;
-	const char **names = xmalloc((size_t)total * sizeof *names), *cell;
+	const char *cell;
 
-	if (body != NULL)
-		memcpy(cells, body, (size_t)nrows * ncols * REPORT_CELL);
-	report_exact_cells(cells, nrows, nextra, ncols, extra);
-	for (int r = 0; r < total; r++)
-		names[r] = r < nrows ? rows[r] : xrows[r - nrows];
 	width[0] = report_width(corner);
-	for (int r = 0; r < total; r++)
-		if (report_width(names[r]) > width[0])
-			width[0] = report_width(names[r]);
+	for (int r = 0; r < nrows; r++)
+		if (report_width(rows[r]) > width[0])
+			width[0] = report_width(rows[r]);
 	for (int c = 0; c < ncols; c++) {
 		width[c + 1] = report_width(cols[c]);
-		for (int r = 0; r < total; r++) {
+		for (int r = 0; r < nrows; r++) {
 			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			if (report_width(cell) > width[c + 1])
 				width[c + 1] = report_width(cell);
@@ -123,9 +114,9 @@ report_table_print_extra(FILE *fp, const char *corner,
 		fprintf(fp, "  %*s%s", width[c + 1] - report_width(cols[c]), "",
 		    cols[c]);
 	fputc('\n', fp);
-	for (int r = 0; r < total; r++) {
-		fprintf(fp, "%s%*s", names[r],
-		    width[0] - report_width(names[r]), "");
+	for (int r = 0; r < nrows; r++) {
+		fprintf(fp, "%s%*s", rows[r], width[0] - report_width(rows[r]),
+		    "");
 		for (int c = 0; c < ncols; c++) {
 			cell = cells + ((size_t)r * ncols + c) * REPORT_CELL;
 			fprintf(fp, "  %*s%s", width[c + 1] - report_width(cell),
@@ -133,10 +124,8 @@ report_table_print_extra(FILE *fp, const char *corner,
 		}
 		fputc('\n', fp);
 	}
-	free(names);
 	free(width);
 	free(cells);
-	free(body);
 }
 
 /* Print a table of the mean (± std) over runs, with right-aligned columns. */
@@ -145,8 +134,8 @@ report_table_print(FILE *fp, const char *corner, const char *const *rows,
     int nrows, const char *const *cols, int ncols, int nruns,
     const double *values)
 {
-	report_table_print_extra(fp, corner, rows, nrows, cols, ncols, nruns,
-	    values, 0, NULL, NULL);
+	report_cells_print(fp, corner, rows, nrows, cols, ncols,
+	    report_cells(nrows, ncols, nruns, values));
 }
 
 /* n labels prefix + first, prefix + (first + 1), ...; one free() frees all. */
@@ -229,8 +218,8 @@ report_layers_print_theory(FILE *fp, int L, int nruns, const double *logs,
 			extra[w * L + k - 1] = theory_lines_log(th, w, k);
 	}
 	report_theory_note(fp);
-	report_table_print_extra(fp, "theory", NULL, 0, cols, L, 1, NULL,
-	    REPORT_THEORY_ROWS, xrows, extra);
+	report_cells_print(fp, "theory", xrows, REPORT_THEORY_ROWS, cols, L,
+	    report_exact_cells(REPORT_THEORY_ROWS, L, extra));
 	free(extra);
 	free(cols);
 }

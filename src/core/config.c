@@ -122,6 +122,7 @@ static const char *config_freeze_names[] = { "none", "attention" };
  */
 #define CONFIG_KAPPA_MAX 1e12
 #define CONFIG_LABELS_MAX 1e150	/* config_shift_check */
+#define CONFIG_LABELS_MIN 1e-150
 
 /* The defaults: the paper's d = 5, n = 20 experiment, authors' protocol. */
 void
@@ -609,13 +610,20 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 /* Ranges, cross-field rules and the memory limit; -1 with a message. */
 /* The labels' mean square at --scale s, --mean mu (zero-mean invsigma
  * data's, doc/math.md section 8.1) must leave room for the squared errors
- * and Adam's squared gradients: at most CONFIG_LABELS_MAX. */
+ * and Adam's squared gradients: at most CONFIG_LABELS_MAX, and at least
+ * CONFIG_LABELS_MIN (below, they underflow to subnormals and 0, NaN). */
 static int
 config_shift_check(const struct ms_config *cfg, char *err, size_t errlen)
 {
 	double d = cfg->dim, s = cfg->scale, mu2 = cfg->mean * cfg->mean;
 	double y2 = d * (s + mu2) * (s + mu2) + d * (d - 1.0) * mu2 * mu2;
 
+	if (y2 < CONFIG_LABELS_MIN)
+		return config_error(err, errlen, "--scale %g and --mean %g: "
+		    "the labels' mean square d (s + mean^2)^2 + d (d - 1) "
+		    "mean^4 is %g, below %g (the squared errors would "
+		    "underflow); give a larger --scale or --mean", s,
+		    cfg->mean, y2, CONFIG_LABELS_MIN);
 	if (y2 <= CONFIG_LABELS_MAX)
 		return 0;
 	return config_error(err, errlen, "--scale %g and --mean %g: the "

@@ -378,19 +378,24 @@ svg_line(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
 	}
 }
 
+/* A reference value's marker: a hollow ring at (x, y) in pixels. */
+static void
+svg_ring(FILE *f, double x, double y, const char *colour)
+{
+	fprintf(f, "<circle class=\"ref\" cx=\"%.2f\" cy=\"%.2f\" "
+	    "r=\"5.5\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"/>\n",
+	    x, y, colour);
+}
+
 /* The reference values of one series: hollow rings in its colour. */
 static void
 svg_ref(FILE *f, const struct svg_series *se, const struct svg_frame *fr,
     const char *colour)
 {
-	for (int i = 0; se->ref != NULL && i < se->n; i++) {
-		if (!isfinite(se->x[i]) || !isfinite(se->ref[i]))
-			continue;
-		fprintf(f, "<circle class=\"ref\" cx=\"%.2f\" cy=\"%.2f\" "
-		    "r=\"5.5\" fill=\"none\" stroke=\"%s\" "
-		    "stroke-width=\"1.6\"/>\n", svg_px(fr, se->x[i]),
-		    svg_py(fr, se->ref[i]), colour);
-	}
+	for (int i = 0; se->ref != NULL && i < se->n; i++)
+		if (isfinite(se->x[i]) && isfinite(se->ref[i]))
+			svg_ring(f, svg_px(fr, se->x[i]),
+			    svg_py(fr, se->ref[i]), colour);
 }
 
 /* The floor: a grey rule labelled above its right end, or, below the
@@ -468,9 +473,7 @@ svg_legend(FILE *f, const struct svg_plot *p)
 		fputs("</text>\n", f);
 	}
 	if (svg_has_ref(p)) {		/* the reference markers, once */
-		fprintf(f, "<circle class=\"ref\" cx=\"%.2f\" cy=\"%.2f\" "
-		    "r=\"5.5\" fill=\"none\" stroke=\"#333\" "
-		    "stroke-width=\"1.6\"/>\n", SVG_LEGEND_X + 15, y);
+		svg_ring(f, SVG_LEGEND_X + 15, y, "#333");
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_LEGEND_X + 38,
 		    y + 4.5);
 		svg_write_escaped(f, p->ref_name != NULL ? p->ref_name :
