@@ -16,7 +16,13 @@
 double
 model_fd_check(struct model *m, const struct task_batch *tb, const char *what)
 {
-	const double h = 1e-6;
+	return model_fd_check_step(m, tb, what, 1e-6);
+}
+
+double
+model_fd_check_step(struct model *m, const struct task_batch *tb,
+    const char *what, double h)
+{
 	double worst = 0.0, norm = 0.0;
 	double *g;
 

@@ -13,6 +13,9 @@
  * gradient is not trivially zero. */
 double model_fd_check(struct model *m, const struct task_batch *tb,
     const char *what);
+/* The same with a difference step h. */
+double model_fd_check_step(struct model *m, const struct task_batch *tb,
+    const char *what, double h);
 /* c->batch tasks of c's distribution (dist initialised here) from stream
  * `stream` of c->seed. */
 void model_fd_batch(struct task_batch *tb, struct task_dist *dist,
