@@ -208,7 +208,7 @@ copy_attention(struct model *dst, const struct model *src)
 		const struct param_block *pb = &src->blocks[k];
 		double *to;
 
-		if (model_block_is_memory(pb))
+		if (!model_block_is_attention(pb))
 			continue;
 		to = model_param(dst, pb->name, pb->layer, pb->head);
 		assert_non_null(to);
@@ -225,7 +225,7 @@ assert_same_attention_grads(const struct model *a, const double *ga,
 	for (int k = 0; k < a->nblocks; k++) {
 		const struct param_block *pa = &a->blocks[k], *pb;
 
-		if (model_block_is_memory(pa))
+		if (!model_block_is_attention(pa))
 			continue;
 		pb = model_block(b, pa->name, pa->layer, pa->head);
 		assert_non_null(pb);
@@ -365,7 +365,7 @@ test_rec_blocks(void **state)
 		bool mem = strcmp(pb->name, "alpha") == 0 ||
 		    strcmp(pb->name, "Gamma") == 0;
 
-		assert_int_equal(model_block_is_memory(pb), mem);
+		assert_int_equal(!model_block_is_attention(pb), mem);
 		memory += mem;
 	}
 	assert_int_equal(memory, 2 * c.layers);
