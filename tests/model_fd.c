@@ -13,6 +13,23 @@
 
 #include "model_fd.h"
 
+struct ms_config
+model_fd_config(enum ms_param p, enum ms_memory mem, int heads)
+{
+	struct ms_config c;
+
+	config_defaults(&c);
+	c.dim = 3;
+	c.context = 4;
+	c.layers = 2;
+	c.heads = heads;
+	c.param = p;
+	c.memory = mem;
+	c.data = MS_DATA_KAPPA;
+	c.kappa = 4.0;
+	return c;
+}
+
 double
 model_fd_check(struct model *m, const struct task_batch *tb, const char *what)
 {

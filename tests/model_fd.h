@@ -7,6 +7,10 @@
 #include "memscope/model.h"
 #include "memscope/task.h"
 
+/* config_defaults but small enough for finite differences on every
+ * entry: d 3, n 4, L 2, `heads` heads of p, memory mem, κ = 4 data. */
+struct ms_config model_fd_config(enum ms_param p, enum ms_memory mem,
+    int heads);
 /* Every parameter's gradient at m's parameters against a central finite
  * difference (step 1e-6) on tb, each mismatch beyond 1e-6 (1 + |fd|)
  * printed with `what`; returns the worst relative error, and asserts the

@@ -25,17 +25,8 @@
 static struct ms_config
 gates_config(enum ms_param p, enum ms_memory mem, int heads)
 {
-	struct ms_config c;
+	struct ms_config c = model_fd_config(p, mem, heads);
 
-	config_defaults(&c);
-	c.dim = 3;
-	c.context = 4;
-	c.layers = 2;
-	c.heads = heads;
-	c.param = p;
-	c.memory = mem;
-	c.data = MS_DATA_KAPPA;
-	c.kappa = 4.0;
 	c.batch = 3;
 	c.seed = 5;
 	c.gates = true;

@@ -27,21 +27,14 @@
 
 #include "model_fd.h"
 
-/* d 3, n 4, L 3: small enough for finite differences on every entry. */
+/* model_fd_config at d dim: L 3 (2 above d 3), five tasks. */
 static struct ms_config
 rec_config(enum ms_param p, enum ms_memory mem, int heads, int dim)
 {
-	struct ms_config c;
+	struct ms_config c = model_fd_config(p, mem, heads);
 
-	config_defaults(&c);
 	c.dim = dim;
-	c.context = 4;
 	c.layers = dim > 3 ? 2 : 3;
-	c.heads = heads;
-	c.param = p;
-	c.memory = mem;
-	c.data = MS_DATA_KAPPA;
-	c.kappa = 4.0;
 	c.batch = 5;
 	c.test_batch = 5;
 	c.seed = 7;
