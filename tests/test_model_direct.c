@@ -54,12 +54,9 @@ make_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, uint64_t salt)
 {
 	struct ms_config t = *c;
-	char err[256];
 
 	t.seed += salt;
-	t.test_batch = c->batch;
-	assert_int_equal(task_dist_init(dist, &t, err, sizeof err), 0);
-	task_test_batch(tb, dist, &t);
+	model_fd_batch(tb, dist, &t, RNG_STREAM_TEST);
 }
 
 /* The model, batch and distribution of a test, freed. */
