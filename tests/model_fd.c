@@ -65,6 +65,10 @@ model_fd_check_step(struct model *m, const struct task_batch *tb,
 	}
 	/* the gradient is not trivially zero */
 	assert_true(norm > 1e-8);
+	/* and a pass owes nothing to the passes before it: the same bits
+	 * again at the parameters, where m->grads is left */
+	model_loss_grad(m, tb, NULL);
+	assert_memory_equal(m->grads, g, m->nparams * sizeof *g);
 	free(g);
 	return worst;
 }

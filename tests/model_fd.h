@@ -14,7 +14,8 @@ struct ms_config model_fd_config(enum ms_param p, enum ms_memory mem,
 /* Every parameter's gradient at m's parameters against a central finite
  * difference (step 1e-6) on tb, each mismatch beyond 1e-6 (1 + |fd|)
  * printed with `what`; returns the worst relative error, and asserts the
- * gradient is not trivially zero. */
+ * gradient is not trivially zero and that a last pass at the parameters
+ * (m->grads is left there) gives it again, bit for bit. */
 double model_fd_check(struct model *m, const struct task_batch *tb,
     const char *what);
 /* The same with a difference step h. */

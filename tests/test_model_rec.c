@@ -104,8 +104,8 @@ check_fd(enum ms_param p, int heads, int dim, enum model_path path)
 	snprintf(what, sizeof what, "%s/rec/H%d d%d path %d",
 	    config_param_name(p), heads, dim, (int)path);
 	assert_true(model_fd_check_step(m, &rc.tb, what, h) < 1e-6);
-	/* Γ of the layers above the first has a gradient that is not zero */
-	model_loss_grad(m, &rc.tb, NULL);
+	/* Γ of the layers above the first has a gradient that is not zero
+	 * (m->grads: at the parameters after the check) */
 	for (int l = 1; l < m->L; l++) {
 		const struct param_block *pb = model_block(m, "Gamma", l, -1);
 
