@@ -13,10 +13,33 @@
 
 #include "model_fd.h"
 
+struct ms_config
+model_fd_config(enum ms_param p, enum ms_memory mem, int heads)
+{
+	struct ms_config c;
+
+	config_defaults(&c);
+	c.dim = 3;
+	c.context = 4;
+	c.layers = 2;
+	c.heads = heads;
+	c.param = p;
+	c.memory = mem;
+	c.data = MS_DATA_KAPPA;
+	c.kappa = 4.0;
+	return c;
+}
+
 double
 model_fd_check(struct model *m, const struct task_batch *tb, const char *what)
 {
-	const double h = 1e-6;
+	return model_fd_check_step(m, tb, what, 1e-6);
+}
+
+double
+model_fd_check_step(struct model *m, const struct task_batch *tb,
+    const char *what, double h)
+{
 	double worst = 0.0, norm = 0.0;
 	double *g;
 
@@ -42,6 +65,10 @@ model_fd_check(struct model *m, const struct task_batch *tb, const char *what)
 	}
 	/* the gradient is not trivially zero */
 	assert_true(norm > 1e-8);
+	/* and a pass owes nothing to the passes before it: the same bits
+	 * again at the parameters, where m->grads is left */
+	model_loss_grad(m, tb, NULL);
+	assert_memory_equal(m->grads, g, m->nparams * sizeof *g);
 	free(g);
 	return worst;
 }

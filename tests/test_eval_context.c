@@ -7,6 +7,7 @@
  * model whose parameters have one entry per token (lfom).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -126,6 +127,7 @@ test_context_refusal(void **state)
 	struct rng r;
 	char err[256] = "";
 	double *params, first;
+	atomic_int cancel = 0;
 
 	(void)state;
 	cfg.layers = 2;
@@ -148,10 +150,16 @@ test_context_refusal(void **state)
 	model_init_params(&m, &r);
 	*model_param(&m, "gamma", 1, -1) = 0.25;
 	first = m.params[0];
+	/* a forced path and the cancel flag survive the rebuild */
+	model_set_path(&m, MODEL_PATH_DENSE);
+	assert_int_equal(m.path, MODEL_PATH_DENSE);
+	m.cancel = &cancel;
 	assert_int_equal(model_set_context(&m, 7, err, sizeof err), 0);
 	assert_int_equal(m.n, 7);
 	assert_true(m.params[0] == first);
 	assert_true(*model_param(&m, "gamma", 1, -1) == 0.25);
+	assert_int_equal(m.path, MODEL_PATH_DENSE);
+	assert_ptr_equal(m.cancel, &cancel);
 	model_free(&m);
 }
 

@@ -62,13 +62,20 @@ freeze_check(const struct ms_config *cfg)
 		    pb->offset, len * sizeof *p0) == 0;
 
 		bool still = true;	/* its first moments are zero */
+		bool skipped = false;	/* an entry with a gradient, no moment */
 
-		for (size_t i = 0; i < len; i++)
-			still = still && t.adam.m[pb->offset + i] == 0.0 &&
-			    t.adam.v[pb->offset + i] == 0.0;
+		for (size_t i = 0; i < len; i++) {
+			size_t j = pb->offset + i;
+
+			still = still && t.adam.m[j] == 0.0 &&
+			    t.adam.v[j] == 0.0;
+			skipped = skipped || (t.model.grads[j] != 0.0 &&
+			    t.adam.v[j] == 0.0);
+		}
 		/* a free block moves unless its gradient is exactly zero
-		 * (cgd's γ of layer 0 meets no register) */
-		if (frozen ? !(same && still) : same && !still)
+		 * (cgd's γ of layer 0 meets no register); an entry of it with
+		 * a gradient in the last step has a second moment */
+		if (frozen ? !(same && still) : (same && !still) || skipped)
 			fail_msg("block %s layer %d head %d: %s", pb->name,
 			    pb->layer, pb->head, frozen ? "moved although "
 			    "frozen" : "did not move");

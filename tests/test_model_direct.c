@@ -25,6 +25,8 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+#include "model_fd.h"
+
 static struct ms_config
 direct_config(enum ms_param p, int K, int d, int n, int B)
 {
@@ -52,12 +54,9 @@ make_batch(struct task_batch *tb, struct task_dist *dist,
     const struct ms_config *c, uint64_t salt)
 {
 	struct ms_config t = *c;
-	char err[256];
 
 	t.seed += salt;
-	t.test_batch = c->batch;
-	assert_int_equal(task_dist_init(dist, &t, err, sizeof err), 0);
-	task_test_batch(tb, dist, &t);
+	model_fd_batch(tb, dist, &t, RNG_STREAM_TEST);
 }
 
 /* The model, batch and distribution of a test, freed. */
@@ -80,21 +79,6 @@ random_coefs(struct model *m, uint64_t seed)
 		m->params[i] = (0.6 + 0.5 * rng_normal(&r)) / m->n;
 }
 
-/* (loss(p + h e_i) − loss(p − h e_i)) / 2h; p is left as it was. */
-static double
-central_difference(struct model *m, const struct task_batch *tb, size_t i,
-    double h)
-{
-	double keep = m->params[i], up, down;
-
-	m->params[i] = keep + h;
-	up = model_loss_grad(m, tb, NULL);
-	m->params[i] = keep - h;
-	down = model_loss_grad(m, tb, NULL);
-	m->params[i] = keep;
-	return (up - down) / (2 * h);
-}
-
 static void
 check_fd(enum ms_param p, int K, int d, int n, bool quirks)
 {
@@ -102,31 +86,15 @@ check_fd(enum ms_param p, int K, int d, int n, bool quirks)
 	struct task_dist dist;
 	struct task_batch tb;
 	struct model m;
-	double *g, worst = 0.0, norm = 0.0;
-	const double h = 1e-6;
+	char what[64];
 
 	c.quirks = quirks;
 	make_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
 	random_coefs(&m, 11 + (uint64_t)(K * 100 + d * 10 + n));
-	model_loss_grad(&m, &tb, NULL);
-	g = xdoubles(m.nparams);
-	memcpy(g, m.grads, m.nparams * sizeof *g);
-	for (size_t i = 0; i < m.nparams; i++) {
-		double fd = central_difference(&m, &tb, i, h);
-		double rel = fabs(fd - g[i]) / (1.0 + fabs(fd));
-
-		if (rel > 1e-6)
-			print_error("%s K%d d%d n%d entry %zu: analytic %.12g, "
-			    "finite difference %.12g\n", config_param_name(p),
-			    K, d, n, i, g[i], fd);
-		if (rel > worst)
-			worst = rel;
-		norm += g[i] * g[i];
-	}
-	assert_true(worst < 1e-6);
-	assert_true(norm > 1e-8);	/* not trivially zero */
-	free(g);
+	snprintf(what, sizeof what, "%s K%d d%d n%d", config_param_name(p), K,
+	    d, n);
+	assert_true(model_fd_check(&m, &tb, what) < 1e-6);
 	release(&m, &tb, &dist);
 }
 

@@ -25,17 +25,8 @@
 static struct ms_config
 gates_config(enum ms_param p, enum ms_memory mem, int heads)
 {
-	struct ms_config c;
+	struct ms_config c = model_fd_config(p, mem, heads);
 
-	config_defaults(&c);
-	c.dim = 3;
-	c.context = 4;
-	c.layers = 2;
-	c.heads = heads;
-	c.param = p;
-	c.memory = mem;
-	c.data = MS_DATA_KAPPA;
-	c.kappa = 4.0;
 	c.batch = 3;
 	c.seed = 5;
 	c.gates = true;
@@ -73,7 +64,8 @@ gates_fd(enum ms_param p, enum ms_memory mem, int heads,
 	    config_memory_name(mem), heads, path == MODEL_PATH_LABEL ?
 	    "label" : "dense");
 	assert_true(model_fd_check(&m, &tb, what) < 1e-6);
-	/* the gates' own gradient is not zero */
+	/* the gates' own gradient (at the parameters after the check) is
+	 * not zero */
 	{
 		const struct param_block *pb = model_block(&m, "gate", -1, -1);
 		double norm = 0.0;
@@ -106,22 +98,6 @@ test_gate_gradients_match_finite_differences(void **state)
 			}
 }
 
-/* Attention and memory of `from` copied into the same blocks of `to`. */
-static void
-gates_copy(struct model *to, const struct model *from)
-{
-	for (int k = 0; k < to->nblocks; k++) {
-		const struct param_block *pb = &to->blocks[k];
-		const struct param_block *q = model_block(from, pb->name,
-		    pb->layer, pb->head);
-
-		if (q != NULL)
-			memcpy(to->params + pb->offset, from->params +
-			    q->offset, (size_t)pb->rows * pb->cols *
-			    sizeof(double));
-	}
-}
-
 /* g = 1 (the initial gates): the loss and the heads' gradients are the
  * ungated model's, bit for bit, on both paths. */
 static void
@@ -151,7 +127,8 @@ test_unit_gates_are_the_ungated_twin(void **state)
 		assert_memory_equal(mg.params, m0.params,
 		    m0.nparams * sizeof(double));
 		gates_params(&m0, 23);
-		gates_copy(&mg, &m0);
+		assert_int_equal(model_copy_blocks(&mg, &m0, -1, -1),
+		    m0.nblocks);
 		lg = model_loss_grad(&mg, &tb, NULL);
 		l0 = model_loss_grad(&m0, &tb, NULL);
 		assert_memory_equal(&lg, &l0, sizeof lg);
@@ -185,7 +162,8 @@ test_gate_scales_its_head(void **state)
 		model_init(&mg, &cg);
 		model_init(&m0, &c0);
 		gates_params(&mg, 29);
-		gates_copy(&m0, &mg);
+		assert_int_equal(model_copy_blocks(&m0, &mg, -1, -1),
+		    m0.nblocks);
 		g = model_param(&mg, "gate", -1, -1);
 		for (int l = 0; l < cg.layers; l++)
 			for (int h = 0; h < 2; h++) {

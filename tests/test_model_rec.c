@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +25,16 @@
 #include "memscope/trace.h"
 #include "memscope/xmalloc.h"
 
-/* d 3, n 4, L 3: small enough for finite differences on every entry. */
+#include "model_fd.h"
+
+/* model_fd_config at d dim: L 3 (2 above d 3), five tasks. */
 static struct ms_config
 rec_config(enum ms_param p, enum ms_memory mem, int heads, int dim)
 {
-	struct ms_config c;
+	struct ms_config c = model_fd_config(p, mem, heads);
 
-	config_defaults(&c);
 	c.dim = dim;
-	c.context = 4;
 	c.layers = dim > 3 ? 2 : 3;
-	c.heads = heads;
-	c.param = p;
-	c.memory = mem;
-	c.data = MS_DATA_KAPPA;
-	c.kappa = 4.0;
 	c.batch = 5;
 	c.test_batch = 5;
 	c.seed = 7;
@@ -56,14 +52,8 @@ struct rec_case {
 static void
 rec_open(struct rec_case *rc, const struct ms_config *c)
 {
-	struct rng r;
-	char err[256];
-
 	rc->c = *c;
-	assert_int_equal(task_dist_init(&rc->dist, c, err, sizeof err), 0);
-	task_batch_alloc(&rc->tb, c->batch, c->context, c->dim);
-	rng_seed(&r, c->seed, 3);
-	task_batch_sample(&rc->tb, &rc->dist, &r);
+	model_fd_batch(&rc->tb, &rc->dist, c, 3);
 	model_init(&rc->m, c);
 }
 
@@ -105,42 +95,25 @@ check_fd(enum ms_param p, int heads, int dim, enum model_path path)
 	/* full with two heads has losses near 1e4: a step of 1e-6 would
 	 * leave only six digits of the difference */
 	const double h = 1e-5;
-	double *g, worst = 0.0, gamma_norm = 0.0;
+	double gamma_norm = 0.0;
+	char what[64];
 
 	rec_open(&rc, &c);
 	model_set_path(m, path);
 	rec_random_params(m, 31 + (uint64_t)p * 5 + (uint64_t)heads);
-	model_loss_grad(m, &rc.tb, NULL);
-	g = xdoubles(m->nparams);
-	memcpy(g, m->grads, m->nparams * sizeof *g);
-	for (size_t i = 0; i < m->nparams; i++) {
-		double keep = m->params[i], lp, lm, fd, err;
-
-		m->params[i] = keep + h;
-		lp = model_loss_grad(m, &rc.tb, NULL);
-		m->params[i] = keep - h;
-		lm = model_loss_grad(m, &rc.tb, NULL);
-		m->params[i] = keep;
-		fd = (lp - lm) / (2 * h);
-		err = fabs(fd - g[i]) / (1.0 + fabs(fd));
-		if (err > 1e-6)
-			print_error("%s/rec/H%d d%d path %d entry %zu: analytic "
-			    "%.12g, finite difference %.12g\n",
-			    config_param_name(p), heads, dim, (int)path, i,
-			    g[i], fd);
-		if (err > worst)
-			worst = err;
-	}
-	assert_true(worst < 1e-6);
-	/* Γ of the layers above the first has a gradient that is not zero */
+	snprintf(what, sizeof what, "%s/rec/H%d d%d path %d",
+	    config_param_name(p), heads, dim, (int)path);
+	assert_true(model_fd_check_step(m, &rc.tb, what, h) < 1e-6);
+	/* Γ of the layers above the first has a gradient that is not zero
+	 * (m->grads: at the parameters after the check) */
 	for (int l = 1; l < m->L; l++) {
 		const struct param_block *pb = model_block(m, "Gamma", l, -1);
 
 		for (int i = 0; i < pb->rows * pb->cols; i++)
-			gamma_norm += g[pb->offset + i] * g[pb->offset + i];
+			gamma_norm += m->grads[pb->offset + i] *
+			    m->grads[pb->offset + i];
 	}
 	assert_true(gamma_norm > 1e-10);
-	free(g);
 	rec_close(&rc);
 }
 
@@ -228,7 +201,7 @@ copy_attention(struct model *dst, const struct model *src)
 		const struct param_block *pb = &src->blocks[k];
 		double *to;
 
-		if (model_block_is_memory(pb))
+		if (!model_block_is_attention(pb))
 			continue;
 		to = model_param(dst, pb->name, pb->layer, pb->head);
 		assert_non_null(to);
@@ -245,7 +218,7 @@ assert_same_attention_grads(const struct model *a, const double *ga,
 	for (int k = 0; k < a->nblocks; k++) {
 		const struct param_block *pa = &a->blocks[k], *pb;
 
-		if (model_block_is_memory(pa))
+		if (!model_block_is_attention(pa))
 			continue;
 		pb = model_block(b, pa->name, pa->layer, pa->head);
 		assert_non_null(pb);
@@ -385,7 +358,7 @@ test_rec_blocks(void **state)
 		bool mem = strcmp(pb->name, "alpha") == 0 ||
 		    strcmp(pb->name, "Gamma") == 0;
 
-		assert_int_equal(model_block_is_memory(pb), mem);
+		assert_int_equal(!model_block_is_attention(pb), mem);
 		memory += mem;
 	}
 	assert_int_equal(memory, 2 * c.layers);

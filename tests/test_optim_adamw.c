@@ -146,7 +146,7 @@ static void
 test_trainer_takes_adamw_options(void **state)
 {
 	struct ms_config c;
-	double *base, *same, *b1, *wd;
+	double *base, *same, *b1, *b2, *wd;
 	size_t n;
 
 	(void)state;
@@ -160,13 +160,18 @@ test_trainer_takes_adamw_options(void **state)
 	c.adam_beta1 = 0.5;
 	b1 = train_params(&c, &n);
 	c.adam_beta1 = 0.9;
+	c.adam_beta2 = 0.5;
+	b2 = train_params(&c, &n);
+	c.adam_beta2 = 0.999;
 	c.weight_decay = 0.5;
 	wd = train_params(&c, &n);
 	assert_memory_not_equal(base, b1, n * sizeof *base);
+	assert_memory_not_equal(base, b2, n * sizeof *base);
 	assert_memory_not_equal(base, wd, n * sizeof *base);
 	free(base);
 	free(same);
 	free(b1);
+	free(b2);
 	free(wd);
 }
 

@@ -352,29 +352,52 @@ test_lfom_query_update(void **state)
 	case_close(&tc);
 }
 
-/* A scalar model has a polynomial, equal to its per-direction factors; a
- * pre model has only the factors; the learned step sums the heads. */
+/* tc's scalar two-head model has a polynomial, equal to its per-direction
+ * factors, and its learned step sums the heads, each times its gate. */
+static void
+check_scalar_polynomial(struct teach_case *tc)
+{
+	int d = tc->tr.d, L = tc->tr.L;
+
+	assert_true(tc->tr.has_poly[TRACE_MODEL]);
+	for (int j = 0; j < L; j++)
+		assert_close(tc->tr.step_scalar[j], model_gate(&tc->m, 0) *
+		    *model_param(&tc->m, "a", j, 0) + model_gate(&tc->m, 1) *
+		    *model_param(&tc->m, "a", j, 1), 1e-15);
+	for (int l = 0; l <= L; l++) {
+		const double *r = trace_poly_eig(&tc->tr, TRACE_MODEL, l);
+		const double *e = trace_dir_err(&tc->tr, TRACE_MODEL, l);
+		const double *e0 = trace_dir_err(&tc->tr, TRACE_MODEL, 0);
+
+		for (int k = 0; k < d; k++)
+			assert_close(r[k] * e0[k], e[k], 1e-8);
+		assert_close(trace_poly(&tc->tr, TRACE_MODEL, l)[0], 1.0, 0.0);
+	}
+}
+
+/* A scalar model has a polynomial, equal to its per-direction factors
+ * (with gates too: the step is Σ_h g_h a_h); a pre model has only the
+ * factors. */
 static void
 test_model_polynomial(void **state)
 {
 	struct teach_case tc;
+	struct model gm;
 	int d = 5, L = 4;
 
 	(void)state;
 	case_open(&tc, MS_PARAM_SCALAR, MS_MEMORY_CGD, d, L, false);
-	assert_true(tc.tr.has_poly[TRACE_MODEL]);
-	for (int j = 0; j < L; j++)
-		assert_close(tc.tr.step_scalar[j], *model_param(&tc.m, "a", j,
-		    0) + *model_param(&tc.m, "a", j, 1), 1e-15);
-	for (int l = 0; l <= L; l++) {
-		const double *r = trace_poly_eig(&tc.tr, TRACE_MODEL, l);
-		const double *e = trace_dir_err(&tc.tr, TRACE_MODEL, l);
-		const double *e0 = trace_dir_err(&tc.tr, TRACE_MODEL, 0);
-
-		for (int k = 0; k < d; k++)
-			assert_close(r[k] * e0[k], e[k], 1e-8);
-		assert_close(trace_poly(&tc.tr, TRACE_MODEL, l)[0], 1.0, 0.0);
-	}
+	check_scalar_polynomial(&tc);
+	/* the same parameters with gates of other values than 1 */
+	tc.c.gates = true;
+	model_init(&gm, &tc.c);
+	assert_int_equal(model_copy_blocks(&gm, &tc.m, -1, -1), tc.m.nblocks);
+	model_param(&gm, "gate", -1, -1)[0] = 1.5;
+	model_param(&gm, "gate", -1, -1)[1] = -0.5;
+	model_free(&tc.m);
+	tc.m = gm;
+	assert_int_equal(trace_set_model(&tc.tr, &tc.m), 0);
+	check_scalar_polynomial(&tc);
 	case_close(&tc);
 
 	case_open(&tc, MS_PARAM_PRE, MS_MEMORY_NONE, d, L, false);

@@ -1,10 +1,20 @@
 /*
  * Small dense linear algebra shared by the core modules: the symmetric
  * eigendecomposition by cyclic Jacobi rotations (baselines' pseudo-inverse,
- * the tasks' uniform-svd rotation).
+ * the tasks' uniform-svd rotation), and LAPACK's dsyev as the trace and
+ * the Newton–Schulz baseline call it.
  */
 #ifndef MEMSCOPE_LINALG_H
 #define MEMSCOPE_LINALG_H
+
+#include <stddef.h>
+
+/* LAPACK (OpenBLAS): eigenvalues (ascending) and, with jobz "V", the
+ * eigenvectors of a symmetric matrix; the trailing lengths are the Fortran
+ * ABI's for the character arguments. */
+extern void dsyev_(const char *jobz, const char *uplo, const int *n,
+    double *a, const int *lda, double *w, double *work, const int *lwork,
+    int *info, size_t jobz_len, size_t uplo_len);
 
 /*
  * Diagonalise the symmetric A (d, d) row-major in place by cyclic Jacobi

@@ -24,7 +24,8 @@
 
 /* Block names: "a" (scalar), "A", "B" (pre, gdpp), "P", "Q" (full), per layer
  * and head; "alpha", "gamma" (cgd), "Gamma" (lfom) and "alpha", "Gamma"
- * (rec) per layer, head -1: the memory blocks (model_block_is_memory);
+ * (rec) per layer, head -1: the memory blocks (not
+ * model_block_is_attention);
  * "g" (direct: step i's γ_i, layer i, head -1, d×1) and "G" (direct-pairs:
  * Γ_i^k, layer k, head i ≤ k, d×1);
  * "gate" (cfg.gates: H×1, layer -1, head -1), the last block. */
@@ -97,9 +98,6 @@ int model_copy_blocks(struct model *dst, const struct model *src,
  */
 int model_set_context(struct model *m, int context, char *err,
     size_t errlen);
-/* Whether block pb belongs to the memory (head -1: alpha, gamma, Gamma),
- * not to an attention head; what a two-phase run freezes or trains. */
-bool model_block_is_memory(const struct param_block *pb);
 
 /*
  * Mean over the batch of (ŷ_L − y_query)²; fills m->grads with its gradient.

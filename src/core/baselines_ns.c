@@ -16,14 +16,9 @@
 #include <string.h>
 
 #include "memscope/baselines.h"
+#include "memscope/linalg.h"
 
 #define NS_BLAS_MIN 32768	/* d³ from which dgemm beats the loops */
-
-/* LAPACK: eigenvalues (ascending) of a symmetric matrix (jobz "N"); the
- * trailing lengths are the Fortran ABI's for the character arguments. */
-extern void dsyev_(const char *jobz, const char *uplo, const int *n,
-    double *a, const int *lda, double *w, double *work, const int *lwork,
-    int *info, size_t jobz_len, size_t uplo_len);
 
 /* What one iteration of method b costs, for a table's note (NULL: O(d²)). */
 const char *

@@ -286,13 +286,6 @@ model_set_context(struct model *m, int context, char *err, size_t errlen)
 	return 0;
 }
 
-/* Whether a block is a memory block (head -1), not an attention head's. */
-bool
-model_block_is_memory(const struct param_block *pb)
-{
-	return pb->head < 0;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Passes */
 

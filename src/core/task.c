@@ -284,12 +284,15 @@ task_rotate(const double *U, const double *scale, const double *g, int d,
 static void
 task_raw_draw(const struct task_dist *dist, struct rng *r, double *g, int d)
 {
+	double sd;
+
 	for (int k = 0; k < d; k++)
 		g[k] = rng_normal(r);
 	if (dist->scale == 1.0 && dist->mean == 0.0)
 		return;
+	sd = sqrt(dist->scale);
 	for (int k = 0; k < d; k++)
-		g[k] = sqrt(dist->scale) * g[k] + dist->mean;
+		g[k] = sd * g[k] + dist->mean;
 }
 
 /* Fill every task of the batch with fresh draws. */

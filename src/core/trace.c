@@ -22,17 +22,12 @@
 
 #include "memscope/analysis.h"
 #include "memscope/baselines.h"
+#include "memscope/linalg.h"
 #include "memscope/trace.h"
 #include "memscope/xmalloc.h"
 #include "trace_internal.h"
 
 #define TRACE_RANK_TOL 1e-12	/* eigenvalues below this × the largest: 0 */
-
-/* LAPACK: eigenvalues (ascending) and eigenvectors of a symmetric matrix;
- * the trailing lengths are the Fortran ABI's for the character arguments. */
-extern void dsyev_(const char *jobz, const char *uplo, const int *n,
-    double *a, const int *lda, double *w, double *work, const int *lwork,
-    int *info, size_t jobz_len, size_t uplo_len);
 
 static const char *trace_names[TRACE_POLYS] = {
 	"model", "cg", "gd", "nesterov", "momentum"
