@@ -200,6 +200,8 @@ test_captions_fit(void **state)
 	for (int i = 0; i <= tour_lesson.n; i++) {
 		const struct tour_stage *st = card(i);
 
+		/* at most TOUR_CAPTION_LINES lines, and the list ended */
+		assert_null(st->caption[TOUR_CAPTION_LINES]);
 		for (int u = 0; u < 2; u++) {
 			int n = 0;
 			const char *l;
