@@ -432,7 +432,9 @@ test_deterministic_for_seed_and_threads(void **state)
 /*
  * The label path in scalar order, one task: s = Σ_{j<n} y_j x_j, A = Σ_h A_h,
  * v = A s, r_i = −x_i·v, then the memory update; every sum from zero in
- * ascending order. Fills lab ((L+1)*(n+1)) and returns the prediction.
+ * ascending order, its terms fused (fma), s as two sums (even and odd j)
+ * added at the end (model_label_kern.h). Fills lab ((L+1)*(n+1)) and
+ * returns the prediction.
  */
 static double
 reference_label_task(struct model *m, const double *x, const double *ytrue,
@@ -458,9 +460,16 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 				A[e] += model_param(m, name, l, h)[e];
 		}
 		for (int k = 0; k < d; k++) {
-			s[k] = 0.0;
-			for (int j = 0; j < n; j++)
-				s[k] += y[j] * x[j * d + k];
+			double even = 0.0, odd = 0.0;
+
+			/* two running sums, even and odd j (d ≤ 8) */
+			for (int j = 0; j < n; j++) {
+				if (j % 2 == 0)
+					even = fma(y[j], x[j * d + k], even);
+				else
+					odd = fma(y[j], x[j * d + k], odd);
+			}
+			s[k] = even + odd;
 		}
 		for (int k = 0; k < d; k++) {
 			if (scalar) {
@@ -469,13 +478,13 @@ reference_label_task(struct model *m, const double *x, const double *ytrue,
 			}
 			v[k] = 0.0;
 			for (int c = 0; c < d; c++)
-				v[k] += A[k * d + c] * s[c];
+				v[k] = fma(A[k * d + c], s[c], v[k]);
 		}
 		for (int i = 0; i < n1; i++) {
 			double a = 0.0;
 
 			for (int k = 0; k < d; k++)
-				a += x[i * d + k] * v[k];
+				a = fma(x[i * d + k], v[k], a);
 			r[i] = -a;
 		}
 		for (int i = 0; i < n1; i++) {

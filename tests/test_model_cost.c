@@ -153,7 +153,8 @@ test_kernel_isa_named(void **state)
 	const char *isa = model_kernel_isa();
 
 	(void)state;
-	assert_true(strcmp(isa, "avx2") == 0 || strcmp(isa, "x86-64") == 0 ||
+	assert_true(strcmp(isa, "avx512") == 0 ||
+	    strcmp(isa, "avx2") == 0 || strcmp(isa, "x86-64") == 0 ||
 	    strcmp(isa, "generic") == 0);
 }
 

@@ -132,8 +132,27 @@ void model_trace_task(struct model *m, const struct task_batch *tb, int b,
  * the shapes; a multiply and an add count one each. */
 double model_flops_per_step(const struct model *m, int batch);
 
-/* The instruction set the vector kernels run with on this machine: "avx2",
- * "x86-64" (baseline SSE2) or "generic"; the results are the same bits. */
+/* The instruction sets the lane kernels are built for, from the baseline
+ * up; every one gives the same bits (src/core/model_internal.h). */
+enum model_isa {
+	MODEL_ISA_BASE,		/* "x86-64" (SSE2), or "generic" off x86-64 */
+	MODEL_ISA_AVX2,		/* "avx2": 4 lanes a vector */
+	MODEL_ISA_AVX512,	/* "avx512": 8 lanes a vector (AVX-512F) */
+	MODEL_ISA_COUNT
+};
+
+/* The name of an instruction set, as --isa and MEMSCOPE_ISA take it. */
+const char *model_isa_name(enum model_isa isa);
+/* The instruction set called name, or -1 if there is none by that name. */
+int model_isa_parse(const char *name);
+/* Whether this build has kernels for isa and this CPU can run them. */
+bool model_isa_supported(enum model_isa isa);
+/* Run the kernels of models set up from now on with isa (it must be
+ * supported), or, with MODEL_ISA_COUNT, with the best this CPU runs. */
+void model_isa_force(enum model_isa isa);
+/* The instruction set models set up now run their kernels with. */
+enum model_isa model_isa_current(void);
+/* model_isa_name(model_isa_current()). */
 const char *model_kernel_isa(void);
 
 /* Whether block pb is attention (a, A, B, P, Q: what --freeze attention

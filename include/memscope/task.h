@@ -26,6 +26,11 @@ struct task_batch {
 	double *X;		/* (B, n+1, d) */
 	double *y;		/* (B, n+1) true labels, query included */
 	double *w;		/* (B, d) each task's w* */
+	/* Which contents the arrays hold: a number no other sampling in the
+	 * process had, set by task_batch_sample*; 0 when unknown (allocated,
+	 * or filled by hand). What the model keys a batch's lane layout on:
+	 * whoever changes X or y by hand sets it to 0. */
+	unsigned long gen;
 };
 
 /* Draw the rotation from (seed, RNG_STREAM_ROTATION) and set the spectrum of cfg. */

@@ -297,6 +297,7 @@ model_prepare(struct model *m)
 	struct model_work *mw = m->work;
 	const double *p = m->params;
 	int L = m->L, H = m->H, d = m->d, n = m->n, n1 = n + 1, d1 = d + 1;
+	int W = mw->width;
 	double inv_n = 1.0 / n, gscale = inv_n;
 	const long *goff = m->off_mem0;		/* Γ's offsets: lfom, rec */
 	bool has_gamma = m->cfg.memory == MS_MEMORY_LFOM ||
@@ -328,8 +329,8 @@ model_prepare(struct model *m)
 					    p[m->off_attn0[l * H + h] + e] :
 					    p[m->off_gate + h] *
 					    p[m->off_attn0[l * H + h] + e];
-				for (int t = 0; t < MODEL_LANES; t++)
-					mw->Av[l * sz + e][t] = a;
+				for (int t = 0; t < W; t++)
+					mw->Av[(l * sz + e) * W + t] = a;
 			}
 		}
 		if (!has_gamma)
@@ -340,8 +341,9 @@ model_prepare(struct model *m)
 				double g = gscale * p[goff[l] +
 				    (long)d * n1 + i];
 
-				for (int t = 0; t < MODEL_LANES; t++)
-					mw->Gv[(size_t)l * n1 + i][t] = g;
+				for (int t = 0; t < W; t++)
+					mw->Gv[((size_t)l * n1 + i) * W + t] =
+					    g;
 			}
 		}
 		return;
@@ -364,14 +366,14 @@ model_prepare(struct model *m)
 	if (mw->kernel != KERNEL_DENSE_LANES)
 		return;
 	for (size_t e = 0; e < (size_t)L * H * d1 * d1; e++)
-		for (int t = 0; t < MODEL_LANES; t++) {
-			mw->Pv[e][t] = mw->Pd[e];
-			mw->Qv[e][t] = mw->Qd[e];
+		for (int t = 0; t < W; t++) {
+			mw->Pv[e * W + t] = mw->Pd[e];
+			mw->Qv[e * W + t] = mw->Qd[e];
 		}
 	if (has_gamma)
 		for (size_t e = 0; e < (size_t)L * n1 * d1; e++)
-			for (int t = 0; t < MODEL_LANES; t++)
-				mw->Gdv[e][t] = mw->Gd[e];
+			for (int t = 0; t < W; t++)
+				mw->Gdv[e * W + t] = mw->Gd[e];
 }
 
 /* rec's layer l from the memory sums gm ((L, 1 + Γ's): α before its 1/n,
@@ -517,6 +519,7 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	size_t zl = (size_t)n1 * d1;
 	const struct model_worker *w;
 	enum model_kernel kernel;
+	size_t W;
 
 	if (model_direct_is(m)) {
 		model_direct_trace(m, tb, b, label, reg);
@@ -527,9 +530,11 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	one.X = tb->X + (size_t)b * n1 * m->d;
 	one.y = tb->y + (size_t)b * n1;
 	one.w = tb->w ? tb->w + (size_t)b * m->d : NULL;
+	one.gen = 0;	/* not kept: the batch's own layout stays */
 	model_pass(m, &one, NULL, 0, NULL, NULL);
 	w = &m->work->wk[0];
 	kernel = m->work->kernel;
+	W = m->work->width;
 	for (int l = 0; l <= m->L; l++) {
 		for (int i = 0; i < n1; i++) {
 			size_t e = (size_t)l * n1 + i;
@@ -538,14 +543,14 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 
 			switch (kernel) {
 			case KERNEL_LABEL:
-				label[e] = w->lab[e][0];
+				label[e] = w->lab[e * W];
 				if (more)
-					reg[e] = w->reg[e][0];
+					reg[e] = w->reg[e * W];
 				break;
 			case KERNEL_DENSE_LANES:
-				label[e] = w->Zv[ez][0];
+				label[e] = w->Z[ez * W];
 				if (more)
-					reg[e] = w->Rv[ez][0];
+					reg[e] = w->R[ez * W];
 				break;
 			case KERNEL_DENSE_TASK:
 				label[e] = w->Z[ez];

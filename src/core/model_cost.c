@@ -1,7 +1,6 @@
 /*
  * The cost model: floating-point operations of a training step counted from
- * the shapes (what `memscope bench` divides by the time), and the
- * instruction set the lane kernels were chosen for (model_internal.h).
+ * the shapes (what `memscope bench` divides by the time).
  *
  * A multiply and an add count one each; a sum of k terms started from zero
  * counts k adds, as the kernels compute it. Adam counts 13 a parameter:
@@ -13,18 +12,6 @@
 #include "memscope/model.h"
 
 #include "model_internal.h"
-
-/* The instruction set the lane kernels run with here. */
-const char *
-model_kernel_isa(void)
-{
-#if MODEL_HAVE_CLONES
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2") ? "avx2" : "x86-64";
-#else
-	return "generic";
-#endif
-}
 
 /* Memory update flops per entry of one layer: forward, backward. */
 static void

@@ -17,21 +17,30 @@
  *
  * Lanes. The per-task work is a chain of tiny (d = 5) dot products: on its
  * own it keeps a core's vector units idle. So tasks are processed in blocks
- * of MODEL_LANES, interleaved: the block's arrays hold one vector (type
- * vlane) per entry, lane t belonging to task b0 + t (x[(i*d + k)][t] is
- * token i, feature k of task b0 + t). Every lane runs exactly the scalar
- * operation sequence of its task, in the same order, so a task's values do
- * not depend on the batch size, its position in the batch, the thread count
- * or the instruction set: the kernels are built twice (target_clones: AVX2
- * and baseline x86-64) from the same source, without FMA contraction (the
- * C11 mode of -std=c11 keeps GCC at -ffp-contract=off; the AVX2 clone has
- * no FMA anyway), and the vector width is fixed by the type, not by the
- * machine. A partial last block is padded with zero tasks, whose
- * contributions are exact zeros. Both paths run in lanes for d ≤
- * MODEL_SMALL_D, with d a compile-time constant in each kernel instance
- * (the running sums then live in registers); above it the label path runs
- * the same kernels with d a variable, and the dense path runs one task at a
- * time with its products in OpenBLAS.
+ * of MODEL_BLOCK (8), interleaved: lane t of a block belongs to task
+ * b0 + t. A kernel runs a block at its instruction set's natural width W
+ * (model_lanes.c): AVX-512 all 8 lanes in one vector (W = 8), AVX2 and
+ * baseline x86-64 as two halves of W = 4 lanes, one after the other. The
+ * block's arrays hold one vector (type vlane, W doubles) per entry:
+ * x[(i*d + k)][t] is token i, feature k of task b0 + h*W + t in half h.
+ * Every lane runs exactly the scalar operation sequence of its task, in
+ * the same order, and the sums of a shard are kept per lane of the block
+ * (a half's lanes in their own buffer) and added in lane order 0..7, so a
+ * task's values, and every sum over tasks, do not depend on the batch size,
+ * its position in the batch, the thread count or the instruction set. No
+ * clone contracts a*b + c into an FMA (C11 mode keeps GCC at
+ * -ffp-contract=off, and the AVX2 and baseline targets have none): the
+ * baseline has no FMA instruction, and a correctly rounded software fma
+ * there would cost more than it saves elsewhere. A partial last block is
+ * padded with zero tasks, whose contributions are exact zeros. Both paths
+ * run in lanes for d ≤ MODEL_SMALL_D, with d a compile-time constant in
+ * each kernel instance (the running sums then live in registers); above it
+ * the label path runs the same kernels with d a variable, and the dense
+ * path runs one task at a time with its products in OpenBLAS.
+ *
+ * A batch's lane layout (its tokens and labels, interleaved as above) is
+ * built once per batch contents (task_batch's generation) and kept in the
+ * work, so the training step on a fixed batch reads it as it is.
  */
 #ifndef MEMSCOPE_MODEL_INTERNAL_H
 #define MEMSCOPE_MODEL_INTERNAL_H
@@ -43,27 +52,40 @@
 #include "memscope/pool.h"
 #include "memscope/task.h"
 
-/* Tasks per block (the vector width of the kernels) and shards per pass:
- * enough that two threads end within a small shard of each other. */
-#define MODEL_LANES 4
+/* Tasks per block (the widest vector) and shards per pass: enough that
+ * two threads end within a small shard of each other. */
+#define MODEL_BLOCK 8
 #define MODEL_SHARDS 32
 #define MODEL_SHARDS_TASK 8
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
 #define MODEL_SMALL_D 8
+/* Lane layouts of a batch up to this many bytes are kept (model_lanes.c);
+ * a larger batch is interleaved block by block in each pass. */
+#define MODEL_LANE_CACHE_BYTES ((size_t)256 << 20)
 
-/* One entry of a block: lane t is task b0 + t. */
-typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
-
-/* The lane kernels are built for AVX2 and for baseline x86-64, chosen at
- * load time; both give the same bits (no FMA, same operation order). */
+/* The lane kernels exist for these instruction sets (model_lanes.c): GCC
+ * on x86-64 Linux builds all three and picks at run time; other builds
+ * have the baseline (portable C vectors) only. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__)
-#define MODEL_CLONES __attribute__((target_clones("avx2", "default")))
 #define MODEL_HAVE_CLONES 1
 #else
-#define MODEL_CLONES
 #define MODEL_HAVE_CLONES 0
 #endif
+
+struct model_pass;
+struct model_worker;
+/* A lane kernel: one half-block (W tasks at w->x, w->yt) forward through
+ * every layer and, in a pass with gradients, straight back; sums added into
+ * w->sum. */
+typedef void (*model_block_fn)(const struct model_pass *ps,
+    struct model_worker *w);
+
+/* Lane sums into out: out[g] = the sum over the block's lanes 0..7, in
+ * that order, of entry g of sums ((MODEL_BLOCK / W, len) entries of W
+ * doubles, half h's lane t being lane h*W + t); sums are left zero. len is
+ * a multiple of 8. */
+typedef void (*model_reduce_fn)(double *sums, double *out, size_t len);
 
 /* How a pass runs: label path in lanes; dense path in lanes (d ≤
  * MODEL_SMALL_D) or one task at a time with BLAS for the products. */
@@ -72,44 +94,46 @@ enum model_kernel { KERNEL_LABEL, KERNEL_DENSE_LANES, KERNEL_DENSE_TASK };
 /*
  * One worker's scratch: a block's activations and its gradient sums, all
  * pointers into the one allocation `block` (model_scratch.c); a buffer the
- * kernel does not use is NULL.
+ * kernel does not use is NULL. Lane buffers hold W doubles an entry (the
+ * work's width), lane t of an entry at [entry * W + t].
  */
 struct model_worker {
 	double *block;		/* the allocation; everything below points in */
-	/* both lane kernels, one vlane per entry */
-	vlane *x;		/* (n+1, d) the block's tokens */
-	vlane *yt;		/* (n+1) true labels, query included */
-	vlane *err;		/* (1) ŷ_L − y_q of each lane */
-	vlane *sum;		/* (slot_len) the shard's sums, per lane */
+	/* both lane kernels */
+	const double *x;	/* (n+1, d) the half-block's tokens: into the
+				 * work's lane layout or xbuf */
+	const double *yt;	/* (n+1) true labels, query included */
+	double *xbuf, *ybuf;	/* the same, interleaved here when the batch's
+				 * layout is not kept */
+	double *err;		/* (1) ŷ_L − y_q of each lane */
+	double *sums;		/* (MODEL_BLOCK / W, slot_len) the shard's
+				 * sums, per lane, one buffer per half */
+	double *sum;		/* the half running now: into sums */
 	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
 	/* label path in lanes */
-	vlane *lab;		/* (L+1, n+1) label row after each layer */
-	vlane *reg;		/* (L, n+1) register label rows */
-	vlane *s;		/* (L, d) Σ_{j<n} y_j x_j per layer */
-	vlane *v;		/* (L, d) A s per layer */
-	vlane *u;		/* (n+1) lfom: running Σ (Γ_j/n) ⊙ R_j */
-	vlane *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
-	vlane *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
-	vlane *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
-	vlane *gv, *gs;		/* (d) for d > MODEL_SMALL_D */
-	/* dense path: the same buffers in lanes (d ≤ MODEL_SMALL_D, one vlane
-	 * an entry: the names ending in v) or for one task at a time (larger
-	 * d, the products in BLAS) */
-	union { vlane *Zv; double *Z; };	/* (L+1, n+1, d+1) token matrix
-						 * after each layer */
-	union { vlane *Rv; double *R; };	/* (L, n+1, d+1) registers */
-	union { vlane *Uv; double *U; };	/* (n+1, d+1) lfom running
-						 * sum */
-	union { vlane *Cv; double *C; };	/* (L, d+1, d+1) context second
-						 * moments */
-	union { vlane *Kv; double *K; };	/* (L, d+1, d+1)
-						 * Σ_h P_h C Q_hᵀ */
-	union { vlane *gKv; double *gK; };	/* (d+1, d+1) */
-	union { vlane *gCv; double *gC; };	/* (d+1, d+1) */
-	union { vlane *tmpv; double *tmp; };	/* (d+1, d+1) */
-	union { vlane *gZv; double *gZ; };	/* (n+1, d+1) */
-	union { vlane *gSv; double *gS; };	/* (n+1, d+1) */
-	union { vlane *gaccv; double *gacc; };	/* (n+1, d+1) */
+	double *lab;		/* (L+1, n+1) label row after each layer */
+	double *reg;		/* (L, n+1) register label rows */
+	double *s;		/* (L, d) Σ_{j<n} y_j x_j per layer */
+	double *v;		/* (L, d) A s per layer */
+	double *u;		/* (n+1) lfom: running Σ (Γ_j/n) ⊙ R_j */
+	double *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
+	double *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
+	double *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
+	double *gv, *gs;	/* (d) for d > MODEL_SMALL_D */
+	/* dense path: in lanes (d ≤ MODEL_SMALL_D, W doubles an entry) or
+	 * for one task at a time (larger d, the products in BLAS) */
+	double *Z;		/* (L+1, n+1, d+1) token matrix after each
+				 * layer */
+	double *R;		/* (L, n+1, d+1) registers */
+	double *U;		/* (n+1, d+1) lfom running sum */
+	double *C;		/* (L, d+1, d+1) context second moments */
+	double *K;		/* (L, d+1, d+1) Σ_h P_h C Q_hᵀ */
+	double *gK;		/* (d+1, d+1) */
+	double *gC;		/* (d+1, d+1) */
+	double *tmp;		/* (d+1, d+1) */
+	double *gZ;		/* (n+1, d+1) */
+	double *gS;		/* (n+1, d+1) */
+	double *gacc;		/* (n+1, d+1) */
 };
 
 /*
@@ -132,17 +156,28 @@ struct model_work {
 	double *block;		/* the allocation of the buffers below */
 	double *slots;		/* (max_shards, slot_len) */
 	double *total;		/* (slot_len) slots added in shard order */
-	vlane *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a */
-	vlane *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n
-				 * (rec: without the 1/n) */
+	double *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a; in
+				 * lanes, lanes equal */
+	double *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n
+				 * (rec: without the 1/n); lanes equal */
 	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n (rec:
 				 * Γ_ℓ) */
 	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) (Q gated) */
 	double *Qh, *gQ;	/* dense with gates: (L, H, d+1, d+1) the
 				 * heads' own Q; dL/dQ of the heads' blocks */
-	vlane *Pv, *Qv;		/* dense lanes: the same, lanes equal */
-	vlane *Gdv;		/* dense lanes lfom: Gd, lanes equal */
+	double *Pv, *Qv;	/* dense lanes: the same, lanes equal */
+	double *Gdv;		/* dense lanes lfom: Gd, lanes equal */
 	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ; rec: α_ℓ/n */
+	/* the lane kernels */
+	enum model_isa isa;	/* the instruction set they run with */
+	int width;		/* W: lanes a vector (8 or 4) */
+	model_block_fn run_block;	/* the kernel of a half-block */
+	model_reduce_fn reduce;		/* a worker's sums into a slot */
+	/* the lane layout of the last batch, (nblocks, 8 / W, n+1, d) tokens
+	 * and (nblocks, 8 / W, n+1) labels, W doubles an entry (NULL: not
+	 * kept); valid while the key matches the batch */
+	double *xl, *yl;
+	struct lane_key { unsigned long gen; const double *X, *y; int B; } key;
 };
 
 /* The batch-wide inputs of one pass, shared by the workers. */
@@ -155,6 +190,7 @@ struct model_pass {
 	const atomic_int *cancel;	/* m->cancel: raised, workers stop */
 	atomic_int stopped;	/* a worker stopped early: the pass is void */
 	int nblocks, nshards;
+	const double *xl, *yl;	/* the batch's kept lane layout, or NULL */
 	atomic_int next;	/* the next shard to take */
 	atomic_int started;	/* workers that have entered the pass */
 	atomic_int done;	/* workers that found no shard left */
@@ -165,14 +201,39 @@ void model_scratch_ensure(struct model *m, int nworkers);
 /* model_scratch.c: free the scratch (the next pass allocates it again). */
 void model_scratch_free(struct model *m);
 
-/* model_label.c: a block through every layer (ŷ − y_q in w->err, squared
- * errors added into w->sum) and, if ps->backward, straight back from the
- * loss (gradient sums added into w->sum). */
-void model_label_block(const struct model_pass *ps, struct model_worker *w);
-/* model_dense.c: the same on the whole token matrix of a block in lanes
- * (d ≤ MODEL_SMALL_D). */
-void model_dense_lanes_block(const struct model_pass *ps,
+/* model_lanes.c: the instruction set, width and kernel of mw's lane
+ * kernels (mw->kernel set), for the instruction set in force. */
+void model_lanes_choose(struct model_work *mw);
+/* model_lanes.c: before a pass's shards, the batch's lane layout kept in
+ * the work (built if the batch changed, or dropped if too large). */
+void model_lanes_prepare(struct model_pass *ps);
+/* model_lanes.c: w->x, w->yt at half-block hb (tasks hb*W ..), from the
+ * kept layout or interleaved into the worker's buffers. */
+void model_lanes_load(const struct model_pass *ps, struct model_worker *w,
+    int hb);
+/* model_lanes.c: free the kept layout. */
+void model_lanes_free(struct model_work *mw);
+/* model_lanes4.c, model_lanes8.c: the kernels (model_block_fn) of the label
+ * path (scalar, pre) and the dense path in lanes (d ≤ MODEL_SMALL_D), for
+ * each instruction set: ŷ_L − y_q in w->err, squared errors and, if
+ * ps->backward, the gradient sums added into w->sum. */
+void model_label_block_base(const struct model_pass *ps,
     struct model_worker *w);
+void model_dense_block_base(const struct model_pass *ps,
+    struct model_worker *w);
+void model_lanes_reduce_base(double *sums, double *out, size_t len);
+#if MODEL_HAVE_CLONES
+void model_lanes_reduce_avx2(double *sums, double *out, size_t len);
+void model_lanes_reduce_avx512(double *sums, double *out, size_t len);
+void model_label_block_avx2(const struct model_pass *ps,
+    struct model_worker *w);
+void model_dense_block_avx2(const struct model_pass *ps,
+    struct model_worker *w);
+void model_label_block_avx512(const struct model_pass *ps,
+    struct model_worker *w);
+void model_dense_block_avx512(const struct model_pass *ps,
+    struct model_worker *w);
+#endif
 /* model_dense.c: task b forward, one at a time; returns ŷ_L − y_q and adds
  * the squared error after every layer into sse (L). */
 double model_dense_task_forward(const struct model_pass *ps,

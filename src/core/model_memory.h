@@ -10,8 +10,8 @@
  *   rec:  R_ℓ = S_ℓ + Γ_ℓ ⊙ R_{ℓ−1},  Z_{ℓ+1} = Z_ℓ + (α_ℓ/n) R_ℓ  (cgd
  *         with one γ per entry of Z; G is Γ_ℓ itself, not Γ_ℓ/n)
  *
- * The arrays hold len entries of `width` doubles: width = MODEL_LANES for
- * a block in lanes (an entry is one vlane, double t of it lane t's task),
+ * The arrays hold len entries of `width` doubles: width = W (4 or 8) for
+ * a half-block in lanes (an entry is one vlane, double t of it lane t's task),
  * 1 for one task. Every double gets its own task's scalar operations in the
  * same order whatever the width; the sums of the backward (cgd's α, γ) run
  * per lane over the entries in ascending order. Inlined, with width a
@@ -109,7 +109,7 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 			gS[e] = inv_n * gZ[e];
 		break;
 	case MS_MEMORY_CGD: {
-		double ga[MODEL_LANES] = { 0 }, gg[MODEL_LANES] = { 0 };
+		double ga[MODEL_BLOCK] = { 0 }, gg[MODEL_BLOCK] = { 0 };
 
 		/* dγ = gR·R_{ℓ−1} (two loops without a branch inside: both
 		 * vectorize) */
@@ -139,7 +139,7 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 		break;
 	}
 	case MS_MEMORY_REC: {
-		double ga[MODEL_LANES] = { 0 };
+		double ga[MODEL_BLOCK] = { 0 };
 		double *gl = gm + (size_t)l * (all + (size_t)width);
 
 		/* the carry Γ_ℓ ⊙ gR; dΓ_ℓ = gR ⊙ R_{ℓ−1} */

@@ -7,8 +7,9 @@
  * its size and shape: called without a base it only adds up the sizes,
  * with the allocation it points the pointers into it. A buffer the kernel
  * does not use has size 0 and stays NULL. Every buffer starts on a cache
- * line (64 bytes, which also aligns the vlanes), and the allocation is
- * zeroed: a worker's sums must start zero.
+ * line (64 bytes, which also aligns the lane vectors), and the allocation
+ * is zeroed: a worker's sums must start zero. Lane buffers hold W doubles
+ * an entry (the work's width, model_lanes.c).
  */
 #include <stdlib.h>
 
@@ -21,6 +22,7 @@
 struct scratch {
 	double *base;
 	size_t used;	/* doubles so far, each buffer a cache line on */
+	size_t width;	/* doubles a lane entry */
 };
 
 /* The next n doubles of the group (NULL: n is 0, or only counting). */
@@ -33,11 +35,11 @@ scratch_doubles(struct scratch *s, size_t n)
 	return p;
 }
 
-/* The next n lane vectors of the group. */
-static vlane *
+/* The next n lane entries of the group. */
+static double *
 scratch_lanes(struct scratch *s, size_t n)
 {
-	return (vlane *)scratch_doubles(s, n * MODEL_LANES);
+	return scratch_doubles(s, n * s->width);
 }
 
 /* The kernel of m's path and the layout of a slot of sums. */
@@ -64,6 +66,7 @@ scratch_shape(const struct model *m, struct model_work *mw)
 	mw->slot_len = (mw->attn_len + mw->mem_len + L + 1 + 7) & ~(size_t)7;
 	mw->max_shards = mw->kernel == KERNEL_DENSE_TASK ? MODEL_SHARDS_TASK :
 	    MODEL_SHARDS;
+
 }
 
 /* The pass-wide buffers of mw from base (NULL: only count); their size in
@@ -77,7 +80,7 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	size_t lab = mw->kernel == KERNEL_LABEL;		/* 0 or 1 */
 	size_t dense = !lab, lanes = mw->kernel == KERNEL_DENSE_LANES;
 	size_t gated = dense && m->off_gate >= 0;
-	struct scratch s = { base, 0 };
+	struct scratch s = { base, 0, (size_t)mw->width };
 
 	mw->slots = scratch_doubles(&s, (size_t)mw->max_shards *
 	    mw->slot_len);				/* (shards, slot) */
@@ -106,15 +109,16 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	size_t zl = n1 * d1, dd = d1 * d1;
 	size_t lab = mw->kernel == KERNEL_LABEL;		/* 0 or 1 */
 	size_t ln = mw->kernel != KERNEL_DENSE_TASK;		/* in lanes */
-	size_t dw = mw->kernel == KERNEL_DENSE_LANES ? MODEL_LANES :
+	size_t dw = mw->kernel == KERNEL_DENSE_LANES ? (size_t)mw->width :
 	    mw->kernel == KERNEL_DENSE_TASK ? 1 : 0;
-	struct scratch s = { base, 0 };
+	struct scratch s = { base, 0, (size_t)mw->width };
 
 	/* both lane kernels */
-	w->x = scratch_lanes(&s, ln * n1 * d);			/* (n+1, d) */
-	w->yt = scratch_lanes(&s, ln * n1);			/* (n+1) */
+	w->xbuf = scratch_lanes(&s, ln * n1 * d);		/* (n+1, d) */
+	w->ybuf = scratch_lanes(&s, ln * n1);			/* (n+1) */
 	w->err = scratch_lanes(&s, ln * 1);			/* (1) */
-	w->sum = scratch_lanes(&s, ln * mw->slot_len);		/* (slot) */
+	w->sums = scratch_doubles(&s, ln * MODEL_BLOCK * mw->slot_len);
+							/* (halves, slot) */
 	w->zero = scratch_doubles(&s, ln * n1 * d);		/* (n+1, d) */
 	/* label path */
 	w->lab = scratch_lanes(&s, lab * (L + 1) * n1);		/* (L+1, n+1) */
@@ -127,7 +131,7 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	w->acc = scratch_lanes(&s, lab * n1);			/* (n+1) */
 	w->gv = scratch_lanes(&s, lab * d);			/* (d) */
 	w->gs = scratch_lanes(&s, lab * d);			/* (d) */
-	/* dense path, dw doubles an entry (MODEL_LANES in lanes, 1 a task) */
+	/* dense path, dw doubles an entry (W in lanes, 1 a task) */
 	w->Z = scratch_doubles(&s, dw * (L + 1) * zl);	/* (L+1, n+1, d+1) */
 	w->R = scratch_doubles(&s, dw * L * zl);	/* (L, n+1, d+1) */
 	w->U = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
@@ -150,6 +154,7 @@ model_scratch_free(struct model *m)
 
 	if (mw == NULL)
 		return;
+	model_lanes_free(mw);
 	for (int i = 0; i < mw->nworkers; i++)
 		free(mw->wk[i].block);
 	free(mw->wk);
@@ -165,12 +170,14 @@ model_scratch_ensure(struct model *m, int nworkers)
 {
 	struct model_work *mw;
 
-	if (m->work != NULL && m->work->nworkers >= nworkers)
+	if (m->work != NULL && m->work->nworkers >= nworkers &&
+	    m->work->isa == model_isa_current())
 		return;
 	model_scratch_free(m);
 	mw = m->work = xcalloc(1, sizeof *mw);
 	mw->nworkers = m->nwork = nworkers;
 	scratch_shape(m, mw);
+	model_lanes_choose(mw);
 	mw->block = xdoubles(scratch_work_layout(m, mw, NULL));
 	scratch_work_layout(m, mw, mw->block);
 	mw->wk = xcalloc((size_t)nworkers, sizeof *mw->wk);

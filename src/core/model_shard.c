@@ -1,15 +1,16 @@
 /*
  * Shards: the batch across the compute pool.
  *
- * The batch's blocks (MODEL_LANES tasks each; single tasks for the
+ * The batch's blocks (MODEL_BLOCK tasks each; single tasks for the
  * one-task-at-a-time kernel) are cut into at most MODEL_SHARDS contiguous
  * shards (MODEL_SHARDS_TASK for the one-task-at-a-time kernel, whose slots
  * are large), a function of B and the shapes only. Pool workers take shards
  * from an atomic counter (a late-waking thread takes fewer); a shard's
- * gradient, loss and error sums are reduced over its lanes into the
- * shard's own slot, and the slots are added in shard order. So the whole
- * pass, gradients included, is bit-identical for any number of threads,
- * and work is balanced.
+ * gradient, loss and error sums are kept per lane of the block while it
+ * runs, added over the lanes in lane order into the shard's own slot, and
+ * the slots are added in shard order. So the whole pass, gradients
+ * included, is bit-identical for any number of threads, and work is
+ * balanced.
  *
  * A block's activations stay in L1 (for small d): each worker runs its
  * block forward through every layer and straight back.
@@ -42,87 +43,44 @@ shard_stop(const struct model_pass *ps)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Blocks of MODEL_LANES tasks */
-
-/* Tasks b0 .. b0+nreal-1 into the block's lanes; the others: zero tasks. */
-static void MODEL_CLONES
-shard_load_block(const struct model_pass *ps, struct model_worker *w,
-    int b0, int nreal)
-{
-	int n1 = ps->m->n + 1, d = ps->m->d;
-	size_t xlen = (size_t)n1 * d;
-	const double *x[MODEL_LANES], *y[MODEL_LANES];
-
-	for (int t = 0; t < MODEL_LANES; t++) {
-		/* seek to task b0 + t: tokens (n+1, d), labels (n+1) */
-		size_t b = (size_t)(b0 + t);
-
-		x[t] = t < nreal ? ps->tb->X + b * xlen : w->zero;
-		y[t] = t < nreal ? ps->tb->y + b * n1 : w->zero;
-	}
-	for (size_t e = 0; e < xlen; e++) {
-		vlane v;
-
-		for (int t = 0; t < MODEL_LANES; t++)
-			v[t] = x[t][e];
-		w->x[e] = v;
-	}
-	for (int i = 0; i < n1; i++) {
-		vlane v;
-
-		for (int t = 0; t < MODEL_LANES; t++)
-			v[t] = y[t][i];
-		w->yt[i] = v;
-	}
-}
+/* Blocks of MODEL_BLOCK tasks */
 
 /*
- * out[g] = the sum of sum[g]'s lanes, in lane order; sum is left zero, ready
- * for the next shard (a worker's sums start zero when allocated).
+ * Run blocks [lo, hi) and leave their sums, added over the block's lanes
+ * in lane order, in slot. A block's halves run last to first, so that
+ * after a pass the worker's activations are those of the first half (the
+ * trace reads lane 0 there).
  */
-static void
-shard_reduce_lanes(vlane *sum, double *out, size_t len)
-{
-	const vlane zero = { 0 };
-
-	for (size_t g = 0; g < len; g++) {
-		double t = sum[g][0];
-
-		for (int k = 1; k < MODEL_LANES; k++)
-			t += sum[g][k];
-		out[g] = t;
-		sum[g] = zero;
-	}
-}
-
-/* Run blocks [lo, hi) and leave their sums, added over lanes, in slot. */
 static void
 shard_blocks(const struct model_pass *ps, struct model_worker *w, int lo,
     int hi, double *slot)
 {
 	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
 	size_t d1 = m->d + 1, top = (size_t)m->L * (m->n + 1) + m->n;
-	int label = m->work->kernel == KERNEL_LABEL;
+	int label = mw->kernel == KERNEL_LABEL, W = mw->width;
+	int halves = MODEL_BLOCK / W;
 
 	for (int blk = lo; blk < hi; blk++) {
-		int b0 = blk * MODEL_LANES, nreal = ps->tb->B - b0;
-
-		if (nreal > MODEL_LANES)
-			nreal = MODEL_LANES;
 		if (shard_stop(ps))
-			break;	/* still reduce: it leaves w->sum zero */
-		shard_load_block(ps, w, b0, nreal);
-		if (label)
-			model_label_block(ps, w);
-		else
-			model_dense_lanes_block(ps, w);
-		/* the prediction: minus the query's label cell after layer L
-		 * (the backward leaves the forward's activations as they are) */
-		for (int t = 0; ps->pred != NULL && t < nreal; t++)
-			ps->pred[b0 + t] = label ? -w->lab[top][t] :
-			    -w->Zv[top * d1 + m->d][t];
+			break;	/* still reduce: it leaves the sums zero */
+		for (int h = halves - 1; h >= 0; h--) {
+			int hb = blk * halves + h, b0 = hb * W;
+			size_t cell = label ? top : top * d1 + m->d;
+			const double *out = label ? w->lab : w->Z;
+
+			model_lanes_load(ps, w, hb);
+			w->sum = w->sums + (size_t)h * mw->slot_len * W;
+			mw->run_block(ps, w);
+			/* the prediction: minus the query's label cell after
+			 * layer L (the backward leaves the forward's
+			 * activations as they are) */
+			for (int t = 0; ps->pred != NULL && t < W &&
+			    b0 + t < ps->tb->B; t++)
+				ps->pred[b0 + t] = -out[cell * W + t];
+		}
 	}
-	shard_reduce_lanes(w->sum, slot, m->work->slot_len);
+	mw->reduce(w->sums, slot, mw->slot_len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -238,7 +196,8 @@ model_shard_run(struct model_pass *ps, struct pool *pool)
 	const struct task_batch *tb = ps->tb;
 
 	ps->nblocks = mw->kernel == KERNEL_DENSE_TASK ? tb->B :
-	    (tb->B + MODEL_LANES - 1) / MODEL_LANES;
+	    (tb->B + MODEL_BLOCK - 1) / MODEL_BLOCK;
+	model_lanes_prepare(ps);
 	ps->nshards = ps->nblocks < mw->max_shards ? ps->nblocks :
 	    mw->max_shards;
 	atomic_init(&ps->next, 0);

@@ -242,6 +242,9 @@ task_dist_sigma_inv(const struct task_dist *dist, double *out)
 	task_dist_form(dist, -2.0, out);
 }
 
+/* The last generation a sampling gave a batch (task_batch's gen). */
+static atomic_ulong task_generation;
+
 /* Allocate a batch of B tasks with n context points in dimension d. */
 void
 task_batch_alloc(struct task_batch *tb, int B, int n, int d)
@@ -252,6 +255,7 @@ task_batch_alloc(struct task_batch *tb, int B, int n, int d)
 	tb->X = xdoubles((size_t)B * (n + 1) * d);
 	tb->y = xdoubles((size_t)B * (n + 1));
 	tb->w = xdoubles((size_t)B * d);
+	tb->gen = 0;
 }
 
 /* Free a batch's arrays. */
@@ -263,6 +267,7 @@ task_batch_free(struct task_batch *tb)
 	free(tb->w);
 	tb->X = tb->y = tb->w = NULL;
 	tb->B = tb->n = tb->d = 0;
+	tb->gen = 0;
 }
 
 /* out = U diag(scale) g, all of length d. */
@@ -314,6 +319,7 @@ task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
 	double *Dinv = xdoubles((size_t)d);
 	struct rng start = *r;
 
+	tb->gen = 0;	/* until the new contents are complete */
 	for (int k = 0; k < d; k++)
 		Dinv[k] = 1.0 / dist->D[k];
 
@@ -349,6 +355,8 @@ task_batch_sample_cancel(struct task_batch *tb, const struct task_dist *dist,
 	}
 	free(g);
 	free(Dinv);
+	tb->gen = atomic_fetch_add_explicit(&task_generation, 1,
+	    memory_order_relaxed) + 1;
 	return 0;
 }
 

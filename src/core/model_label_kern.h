@@ -1,6 +1,8 @@
 /*
- * Label-path kernels (scalar, pre): a block of MODEL_LANES tasks forward
- * through every layer and straight back (model_internal.h: lanes).
+ * Label-path kernels (scalar, pre): a half-block of W tasks forward
+ * through every layer and straight back (model_internal.h: lanes). A
+ * template: model_lanes4.c and model_lanes8.c include it with vlane
+ * (model_lanes.h) W doubles wide.
  *
  * P's top-left block is zero, so only the label row of Z ever changes
  * (doc/math.md §3). With s = Σ_{j<n} y_j x_j and A the sum of the layer's
@@ -9,50 +11,76 @@
  * task and layer: O(nd + d²). A block's activations stay in L1 (for small
  * d).
  */
-#include "memscope/model.h"
-
-#include "model_internal.h"
+#include "model_lanes.h"
 #include "model_memory.h"
 
 
 /*
- * acc[k] += sign · Σ_j c_j x_jk over rows j < rows (sign ±1: acc += or −=
- * each term, in ascending j). Rows are taken four at a time, so each
- * acc[k] is loaded and stored once per four terms; the order is the same.
+ * acc[k] = sign · Σ_{j<rows} c_j x_jk (sign ±1; c_j negated for −). For
+ * d ≤ MODEL_SMALL_D as two running sums, even j and odd j, each fused
+ * term by term in ascending j from zero, added at the end: 2d independent
+ * chains in registers, enough to keep the FMA units busy (one chain of n
+ * steps per k waits on each step's latency). For larger d one running sum
+ * per k in ascending j (d chains already), rows four at a time so each
+ * acc[k] is loaded and stored once per four terms.
  */
 static inline __attribute__((always_inline)) void
 label_axpy_rows(vlane *acc, const vlane *c, const vlane *x, int rows,
     const int d, int sign)
 {
+	const vlane zero = { 0 };
 	int j = 0;
 
+	if (d <= MODEL_SMALL_D) {
+		vlane ev[MODEL_SMALL_D], od[MODEL_SMALL_D];
+
+		for (int k = 0; k < d; k++)
+			ev[k] = od[k] = zero;
+		for (; j + 2 <= rows; j += 2) {
+			const vlane *x0 = x + (size_t)j * d;
+			vlane c0 = sign > 0 ? c[j] : -c[j];
+			vlane c1 = sign > 0 ? c[j + 1] : -c[j + 1];
+
+			for (int k = 0; k < d; k++) {
+				ev[k] = VFMA(c0, x0[k], ev[k]);
+				od[k] = VFMA(c1, x0[d + k], od[k]);
+			}
+		}
+		if (j < rows) {
+			vlane c0 = sign > 0 ? c[j] : -c[j];
+
+			for (int k = 0; k < d; k++)
+				ev[k] = VFMA(c0, x[(size_t)j * d + k], ev[k]);
+		}
+		for (int k = 0; k < d; k++)
+			acc[k] = ev[k] + od[k];
+		return;
+	}
+	for (int k = 0; k < d; k++)
+		acc[k] = zero;
 	for (; j + 4 <= rows; j += 4) {
 		const vlane *x0 = x + (size_t)j * d;
+		vlane c0 = sign > 0 ? c[j] : -c[j];
+		vlane c1 = sign > 0 ? c[j + 1] : -c[j + 1];
+		vlane c2 = sign > 0 ? c[j + 2] : -c[j + 2];
+		vlane c3 = sign > 0 ? c[j + 3] : -c[j + 3];
 
 		for (int k = 0; k < d; k++) {
 			vlane a = acc[k];
 
-			if (sign > 0) {
-				a += c[j] * x0[k];
-				a += c[j + 1] * x0[d + k];
-				a += c[j + 2] * x0[2 * d + k];
-				a += c[j + 3] * x0[3 * d + k];
-			} else {
-				a -= c[j] * x0[k];
-				a -= c[j + 1] * x0[d + k];
-				a -= c[j + 2] * x0[2 * d + k];
-				a -= c[j + 3] * x0[3 * d + k];
-			}
+			a = VFMA(c0, x0[k], a);
+			a = VFMA(c1, x0[d + k], a);
+			a = VFMA(c2, x0[2 * d + k], a);
+			a = VFMA(c3, x0[3 * d + k], a);
 			acc[k] = a;
 		}
 	}
-	for (; j < rows; j++)
-		for (int k = 0; k < d; k++) {
-			if (sign > 0)
-				acc[k] += c[j] * x[(size_t)j * d + k];
-			else
-				acc[k] -= c[j] * x[(size_t)j * d + k];
-		}
+	for (; j < rows; j++) {
+		vlane c0 = sign > 0 ? c[j] : -c[j];
+
+		for (int k = 0; k < d; k++)
+			acc[k] = VFMA(c0, x[(size_t)j * d + k], acc[k]);
+	}
 }
 
 /*
@@ -72,10 +100,10 @@ label_row_dots(vlane *out, const vlane *x, const vlane *v, int rows,
 		vlane a0 = zero, a1 = zero, a2 = zero, a3 = zero;
 
 		for (int k = 0; k < d; k++) {
-			a0 += x0[k] * v[k];
-			a1 += x0[d + k] * v[k];
-			a2 += x0[2 * d + k] * v[k];
-			a3 += x0[3 * d + k] * v[k];
+			a0 = VFMA(x0[k], v[k], a0);
+			a1 = VFMA(x0[d + k], v[k], a1);
+			a2 = VFMA(x0[2 * d + k], v[k], a2);
+			a3 = VFMA(x0[3 * d + k], v[k], a3);
 		}
 		if (mode < 0) {
 			out[i] = -a0;
@@ -93,7 +121,7 @@ label_row_dots(vlane *out, const vlane *x, const vlane *v, int rows,
 		vlane a = zero;
 
 		for (int k = 0; k < d; k++)
-			a += x[(size_t)i * d + k] * v[k];
+			a = VFMA(x[(size_t)i * d + k], v[k], a);
 		if (mode < 0)
 			out[i] = -a;
 		else
@@ -136,9 +164,9 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
     const int d)
 {
 	const struct label_dims dm = label_dims(ps->m);
-	const vlane *x = w->x, *yt = w->yt;
-	vlane *lab = w->lab, *u = w->u;
-	vlane *sse = w->sum + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
+	const vlane *x = CLV(w->x), *yt = CLV(w->yt);
+	vlane *lab = LV(w->lab), *u = LV(w->u);
+	vlane *sse = LV(w->sum) + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	vlane small[MODEL_SMALL_D];
 	const vlane zero = { 0 };
 
@@ -150,42 +178,40 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 	for (int l = 0; l < dm.L; l++) {
 		const vlane *y = lab + (size_t)l * dm.n1;
 		vlane *yn = lab + (size_t)(l + 1) * dm.n1;
-		vlane *r = w->reg + (size_t)l * dm.n1;
-		vlane *s = d <= MODEL_SMALL_D ? small : w->s + (size_t)l * d;
-		vlane *v = w->v + (size_t)l * d;
+		vlane *r = LV(w->reg) + (size_t)l * dm.n1;
+		vlane *s = d <= MODEL_SMALL_D ? small : LV(w->s) + (size_t)l * d;
+		vlane *v = LV(w->v) + (size_t)l * d;
 
-		for (int k = 0; k < d; k++)
-			s[k] = zero;
 		label_axpy_rows(s, y, x, dm.n, d, 1);
 		if (d <= MODEL_SMALL_D)
 			for (int k = 0; k < d; k++)
-				w->s[(size_t)l * d + k] = s[k];
+				LV(w->s)[(size_t)l * d + k] = s[k];
 		if (dm.scalar) {
 			for (int k = 0; k < d; k++)
-				v[k] = dm.mw->Av[l] * s[k];
+				v[k] = CLV(dm.mw->Av)[l] * s[k];
 		} else {
-			const vlane *A = dm.mw->Av + (size_t)l * d * d;
+			const vlane *A = CLV(dm.mw->Av) + (size_t)l * d * d;
 
 			for (int k = 0; k < d; k++) {
 				vlane a = zero;
 
 				for (int c = 0; c < d; c++)
-					a += A[k * d + c] * s[c];
+					a = VFMA(A[k * d + c], s[c], a);
 				v[k] = a;
 			}
 		}
 		label_row_dots(r, x, v, dm.n1, d, -1);
-		model_memory_forward(dm.mw, dm.kind, l, dm.n1, MODEL_LANES,
+		model_memory_forward(dm.mw, dm.kind, l, dm.n1, LANE_W,
 		    (double *)yn, (const double *)y, (double *)r, (double *)u,
-		    (const double *)(dm.mw->Gv + (size_t)l * dm.n1), dm.inv_n);
+		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
 		if (ps->want_layers) {
 			vlane e = -yn[dm.n] - yt[dm.n];
 
 			sse[l] += e * e;
 		}
 	}
-	w->err[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
-	sse[dm.L] += w->err[0] * w->err[0];
+	LV(w->err)[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
+	sse[dm.L] += LV(w->err)[0] * LV(w->err)[0];
 }
 
 /*
@@ -197,35 +223,33 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
     const int d)
 {
 	const struct label_dims dm = label_dims(ps->m);
-	const vlane *x = w->x;
-	vlane *gy = w->gy, *gr = w->gr, *acc = w->acc;
-	vlane *gA = w->sum, *gm = w->sum + dm.mw->attn_len;
+	const vlane *x = CLV(w->x);
+	vlane *gy = LV(w->gy), *gr = LV(w->gr), *acc = LV(w->acc);
+	vlane *gA = LV(w->sum), *gm = LV(w->sum) + dm.mw->attn_len;
 	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
-	vlane *gv = d <= MODEL_SMALL_D ? small_v : w->gv;
-	vlane *gs = d <= MODEL_SMALL_D ? small_s : w->gs;
+	vlane *gv = d <= MODEL_SMALL_D ? small_v : LV(w->gv);
+	vlane *gs = d <= MODEL_SMALL_D ? small_s : LV(w->gs);
 	const vlane zero = { 0 };
 
 	for (int e = 0; e < dm.n1; e++)
 		gy[e] = acc[e] = zero;
-	gy[dm.n] = -2.0 * w->err[0] / (double)ps->tb->B;
+	gy[dm.n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
 	for (int l = dm.L - 1; l >= 0; l--) {
-		const vlane *R = w->reg + (size_t)l * dm.n1;
-		const vlane *s = w->s + (size_t)l * d;
+		const vlane *R = LV(w->reg) + (size_t)l * dm.n1;
+		const vlane *s = LV(w->s) + (size_t)l * d;
 
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
-		model_memory_backward(dm.mw, dm.kind, l, dm.n1, MODEL_LANES,
+		model_memory_backward(dm.mw, dm.kind, l, dm.n1, LANE_W,
 		    (double *)gr, (double *)acc, (double *)gm,
 		    (const double *)gy, (const double *)R,
-		    (const double *)(dm.mw->Gv + (size_t)l * dm.n1), dm.inv_n);
+		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
-		for (int k = 0; k < d; k++)
-			gv[k] = zero;
 		label_axpy_rows(gv, gr, x, dm.n1, d, -1);
 		if (dm.scalar) {
 			vlane a = zero;
 
 			for (int k = 0; k < d; k++)
-				a += gv[k] * s[k];
+				a = VFMA(gv[k], s[k], a);
 			gA[l] += a;
 		} else {
 			vlane *g = gA + (size_t)l * d * d;
@@ -233,22 +257,24 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 			/* v = A s: gA += gv sᵀ */
 			for (int k = 0; k < d; k++)
 				for (int c = 0; c < d; c++)
-					g[k * d + c] += gv[k] * s[c];
+					g[k * d + c] = VFMA(gv[k], s[c],
+					    g[k * d + c]);
 		}
 		if (l == 0)
 			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
 		if (dm.scalar) {
 			for (int c = 0; c < d; c++)
-				gs[c] = dm.mw->Av[l] * gv[c];
+				gs[c] = CLV(dm.mw->Av)[l] * gv[c];
 		} else {
-			const vlane *A = dm.mw->Av + (size_t)l * d * d;
+			const vlane *A = CLV(dm.mw->Av) + (size_t)l * d * d;
 
 			/* gs = Aᵀ gv */
 			for (int c = 0; c < d; c++)
 				gs[c] = zero;
 			for (int k = 0; k < d; k++)
 				for (int c = 0; c < d; c++)
-					gs[c] += A[k * d + c] * gv[k];
+					gs[c] = VFMA(A[k * d + c], gv[k],
+					    gs[c]);
 		}
 		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
 		label_row_dots(gy, x, gs, dm.n, d, 0);
@@ -266,13 +292,13 @@ label_block_d(const struct model_pass *ps, struct model_worker *w,
 }
 
 /*
- * A block through the model (model_internal.h). The kernel instances: one
- * for each d ≤ MODEL_SMALL_D and one for larger d. The label and dense
- * kernels are kept in separate functions: together in one, the label
- * kernels ran 10% slower.
+ * A half-block through the model: the kernel instances, one for each d ≤
+ * MODEL_SMALL_D and one for larger d. The label and dense kernels are kept
+ * in separate functions: together in one, the label kernels ran 10%
+ * slower.
  */
-void MODEL_CLONES
-model_label_block(const struct model_pass *ps, struct model_worker *w)
+static inline __attribute__((always_inline)) void
+label_block(const struct model_pass *ps, struct model_worker *w)
 {
 	switch (ps->m->d) {
 	case 1: label_block_d(ps, w, 1); break;
