@@ -53,6 +53,7 @@ struct cli_opts {
 	bool quiet;			/* --quiet (train, reproduce) */
 	bool dgemm, no_dgemm, speedup;	/* --dgemm, --no-dgemm, --speedup
 					 * (bench) */
+	const char *isa;		/* --isa NAME (bench), or NULL */
 	/* the visualizer's own (also keys of --config and the user config,
 	 * cli_view.h) */
 	int speed;			/* --speed N|max: steps per second of
@@ -126,6 +127,10 @@ int cli_checkpoint_load(const char *cmd, const struct cli_opts *o,
 bool cli_have_terminal(void);
 /* Whether to draw without colour: --mono, or NO_COLOR set and not empty. */
 bool cli_mono(const struct cli_opts *o);
+/* Force the lane kernels' instruction set called name ("auto" or one of
+ * model_isa_name's), given as `what` (--isa, MEMSCOPE_ISA): CLI_CONTINUE,
+ * or CLI_EXIT_USAGE after saying why not and what this CPU runs. */
+int cli_isa_force(const char *cmd, const char *what, const char *name);
 /* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
 int cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

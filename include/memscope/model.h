@@ -154,6 +154,9 @@ void model_isa_force(enum model_isa isa);
 enum model_isa model_isa_current(void);
 /* model_isa_name(model_isa_current()). */
 const char *model_kernel_isa(void);
+/* The instruction set m's kernels run with (set when its scratch was set
+ * up by a pass; before any pass, model_isa_current()). */
+enum model_isa model_isa_of(const struct model *m);
 
 /* Whether block pb is attention (a, A, B, P, Q: what --freeze attention
  * keeps), not memory or gate. */

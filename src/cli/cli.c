@@ -124,6 +124,14 @@ const struct cli_option cli_options[] = {
 	    "compare --threads N (>= 2) with one thread: both\n"
 	    "in this process, in alternating chunks of steps\n"
 	    "(no DGEMM: not with --dgemm)", NULL, 0 },
+	{ "isa", 0, "NAME", CLI_TEXT, GROUP_TIMING, CLI_BENCH,
+	    { offsetof(struct cli_opts, isa), 0, 0, 0 },
+	    "the lane kernels' instruction set: avx512, avx2,\n"
+	    "x86-64 (the baseline; its fused multiply-adds in\n"
+	    "software, many times slower) or auto (default:\n"
+	    "the best this CPU runs; the environment's\n"
+	    "MEMSCOPE_ISA sets it for every command); every one\n"
+	    "gives the same bits", NULL, 0 },
 	{ "lr", 0, "X", CLI_SET, GROUP_TRAINING, CLI_TRAINERS | CLI_REPRODUCE,
 	    { 0 },
 	    "Adam learning rate, > 0 (beta1, beta2: --adam-beta1,\n"

@@ -20,6 +20,7 @@
 
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
+#include "memscope/model.h"
 #include "memscope/cli_table.h"
 #include "memscope/cli_view.h"
 #include "memscope/config_ini.h"
@@ -35,7 +36,8 @@ struct cli_value {
 	const char *arg;	/* NULL for a flag without =VALUE */
 };
 
-/* Print "memscope CMD: message" as one line on stderr; CLI_EXIT_USAGE. */
+/* Print "memscope CMD: message" (cmd NULL: "memscope: message") as one
+ * line on stderr; CLI_EXIT_USAGE. */
 int
 cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -47,7 +49,8 @@ cli_error(const char *cmd, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	config_one_line(msg);
-	fprintf(stderr, "memscope %s: %s\n", cmd, msg);
+	fprintf(stderr, "memscope%s%s: %s\n", cmd != NULL ? " " : "",
+	    cmd != NULL ? cmd : "", msg);
 	return CLI_EXIT_USAGE;
 }
 
@@ -563,4 +566,34 @@ cli_mono(const struct cli_opts *o)
 	const char *nc = getenv("NO_COLOR");
 
 	return o->mono || (nc != NULL && *nc != '\0');
+}
+
+/* Force the lane kernels' instruction set named by `name` (from `what`:
+ * "--isa" or "MEMSCOPE_ISA"): CLI_CONTINUE, or CLI_EXIT_USAGE after
+ * naming what is wrong and what this CPU accepts. */
+int
+cli_isa_force(const char *cmd, const char *what, const char *name)
+{
+	char runs[64] = "";
+	int isa;
+
+	for (int i = MODEL_ISA_COUNT - 1; i >= 0; i--)
+		if (model_isa_supported((enum model_isa)i))
+			snprintf(runs + strlen(runs), sizeof runs - strlen(runs),
+			    "%s%s", runs[0] ? ", " : "",
+			    model_isa_name((enum model_isa)i));
+	if (strcmp(name, "auto") == 0) {
+		model_isa_force(MODEL_ISA_COUNT);
+		return CLI_CONTINUE;
+	}
+	isa = model_isa_parse(name);
+	if (isa < 0)
+		return cli_error(cmd, "%s: unknown instruction set '%s' "
+		    "(accepted: auto, avx512, avx2, x86-64; this CPU runs %s)",
+		    what, name, runs);
+	if (!model_isa_supported((enum model_isa)isa))
+		return cli_error(cmd, "%s: this CPU (or this build) cannot run "
+		    "the %s kernels (it runs %s, or auto)", what, name, runs);
+	model_isa_force((enum model_isa)isa);
+	return CLI_CONTINUE;
 }

@@ -18,7 +18,8 @@
  *
  * Options (cli.c's table): the experiment options of train that shape a
  * step, --config FILE, then --steps N (timed steps), --warmup N, --json,
- * --dgemm, --no-dgemm, --speedup.
+ * --dgemm, --no-dgemm, --speedup, --isa NAME (the lane kernels'
+ * instruction set, model_isa_force).
  */
 #include <limits.h>
 #include <math.h>
@@ -77,6 +78,9 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 	if (co.speedup && co.cfg.threads < 2)
 		return cli_error("bench", "--speedup compares --threads N "
 		    "with one thread: give --threads 2 or more");
+	if (co.isa != NULL && (status = cli_isa_force("bench", "--isa",
+	    co.isa)) != CLI_CONTINUE)
+		return status;
 	memset(o, 0, sizeof *o);
 	o->cfg = co.cfg;
 	o->steps = co.steps;

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -70,7 +71,7 @@ main_close_stdout(const char *cmd, bool stdout_closed, int status)
 static int
 main_run(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : NULL;
+	const char *name = argc > 1 ? argv[1] : NULL, *isa;
 
 	if (name != NULL && (strcmp(name, "--help") == 0 ||
 	    strcmp(name, "-h") == 0)) {
@@ -98,6 +99,10 @@ main_run(int argc, char **argv)
 				return main_commands[i].run(2, args);
 		return main_unknown(argv[2]);
 	}
+	isa = getenv("MEMSCOPE_ISA");
+	if (isa != NULL && isa[0] != '\0' &&
+	    cli_isa_force(NULL, "MEMSCOPE_ISA", isa) != CLI_CONTINUE)
+		return CLI_EXIT_USAGE;
 	if (name == NULL || name[0] == '-') {
 		/* the visualizer, with every argument as its option */
 		argv[0] = (char *)"tui";

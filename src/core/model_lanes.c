@@ -108,6 +108,13 @@ model_kernel_isa(void)
 	return model_isa_name(model_isa_current());
 }
 
+/* The instruction set m's kernels run with. */
+enum model_isa
+model_isa_of(const struct model *m)
+{
+	return m->work != NULL ? m->work->isa : model_isa_current();
+}
+
 /* The instruction set, width and kernel of mw's lane kernels. */
 void
 model_lanes_choose(struct model_work *mw)

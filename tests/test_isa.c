@@ -1,0 +1,217 @@
+/*
+ * The lane kernels' instruction sets (src/core/model_lanes.c): the default
+ * experiment, and each lane kernel, give the same bits on every instruction
+ * set this machine runs (AVX-512 at 8 lanes a vector, AVX2 and the baseline
+ * at 4) and for 1 and 2 threads; the batch's kept lane layout follows the
+ * batch's contents. Exits 77 (skipped) where only one instruction set runs.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "memscope/model.h"
+#include "memscope/rng.h"
+#include "memscope/task.h"
+#include "memscope/trainer.h"
+#include "memscope/xmalloc.h"
+
+/* What a training leaves: its parameters, last loss, and test losses. */
+struct outcome {
+	double *params;
+	size_t np;
+	double loss;
+	double test[16];
+	int L;
+};
+
+/* Train cfg for its steps with the kernels of isa on `threads` threads. */
+static struct outcome
+train_on(const struct ms_config *base, enum model_isa isa, int threads)
+{
+	struct ms_config c = *base;
+	struct trainer t;
+	struct outcome o;
+	char err[256];
+
+	c.threads = threads;
+	model_isa_force(isa);
+	assert_int_equal(trainer_init(&t, &c, err, sizeof err), 0);
+	for (int s = 0; s < c.steps; s++)
+		assert_int_equal(trainer_step(&t), 0);
+	assert_int_equal(model_isa_of(&t.model), isa);
+	o.np = t.model.nparams;
+	o.params = xdoubles(o.np);
+	memcpy(o.params, t.model.params, o.np * sizeof *o.params);
+	o.loss = t.train_loss;
+	o.L = c.layers;
+	assert_true(o.L <= 16);
+	assert_int_equal(trainer_test(&t, o.test), 0);
+	trainer_free(&t);
+	model_isa_force(MODEL_ISA_COUNT);
+	return o;
+}
+
+static void
+assert_same_outcome(const struct outcome *a, const struct outcome *b)
+{
+	assert_int_equal(a->np, b->np);
+	assert_memory_equal(a->params, b->params, a->np * sizeof *a->params);
+	assert_memory_equal(&a->loss, &b->loss, sizeof a->loss);
+	assert_memory_equal(a->test, b->test, (size_t)a->L * sizeof a->test[0]);
+}
+
+/* cfg on every instruction set here, and on 2 threads, against the best. */
+static void
+check_every_isa(const struct ms_config *c)
+{
+	enum model_isa best = model_isa_current();
+	struct outcome ref = train_on(c, best, 1), o;
+
+	assert_true(isfinite(ref.loss));
+	for (int i = 0; i < MODEL_ISA_COUNT; i++) {
+		if (!model_isa_supported((enum model_isa)i))
+			continue;
+		o = train_on(c, (enum model_isa)i, 1);
+		assert_same_outcome(&ref, &o);
+		free(o.params);
+	}
+	o = train_on(c, best, 2);
+	assert_same_outcome(&ref, &o);
+	free(o.params);
+	free(ref.params);
+}
+
+static void
+test_default_experiment_same_bits(void **state)
+{
+	struct ms_config c;
+
+	(void)state;
+	config_defaults(&c);
+	c.steps = 25;
+	check_every_isa(&c);
+}
+
+/* The dense path in lanes (full, d ≤ 8), the label path with d a variable
+ * (d > 8), the other memories, batches not a multiple of the block. */
+static void
+test_every_lane_kernel_same_bits(void **state)
+{
+	static const struct {
+		enum ms_param p;
+		enum ms_memory mem;
+		int d, n, B;
+	} cases[] = {
+		{ MS_PARAM_FULL, MS_MEMORY_LFOM, 4, 7, 37 },
+		{ MS_PARAM_GDPP, MS_MEMORY_CGD, 3, 6, 9 },
+		{ MS_PARAM_PRE, MS_MEMORY_REC, 10, 12, 13 },
+		{ MS_PARAM_SCALAR, MS_MEMORY_NONE, 6, 9, 21 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct ms_config c;
+
+		config_defaults(&c);
+		c.param = cases[k].p;
+		c.memory = cases[k].mem;
+		c.dim = cases[k].d;
+		c.context = cases[k].n;
+		c.batch = cases[k].B;
+		c.test_batch = 11;
+		c.layers = 3;
+		c.data = MS_DATA_ISO;
+		c.steps = 8;
+		check_every_isa(&c);
+	}
+}
+
+/* The loss of tb on a model that has never seen a batch (no kept layout). */
+static double
+fresh_loss(const struct ms_config *c, const double *params,
+    const struct task_batch *tb)
+{
+	struct model m;
+	double loss;
+
+	model_init(&m, c);
+	memcpy(m.params, params, m.nparams * sizeof *params);
+	loss = model_loss_grad(&m, tb, NULL);
+	model_free(&m);
+	return loss;
+}
+
+/* A batch drawn again into the same arrays gets a new generation, and the
+ * pass reads the new tasks; a batch of unknown contents (gen 0) is
+ * interleaved as it is, the kept layout left alone. */
+static void
+test_lane_layout_follows_the_batch(void **state)
+{
+	struct ms_config c;
+	struct task_dist dist;
+	struct task_batch tb;
+	struct model m;
+	struct rng r;
+	char err[256];
+	double first, again, other;
+
+	(void)state;
+	config_defaults(&c);
+	c.batch = 20;
+	assert_int_equal(task_dist_init(&dist, &c, err, sizeof err), 0);
+	task_batch_alloc(&tb, c.batch, c.context, c.dim);
+	rng_seed(&r, 5, 1);
+	task_batch_sample(&tb, &dist, &r);
+	assert_true(tb.gen != 0);
+	model_init(&m, &c);
+	rng_seed(&r, 9, 2);
+	model_init_params(&m, &r);
+	for (size_t i = 0; i < m.nparams; i++)
+		m.params[i] += 0.05 * (double)(i % 7) - 0.1;
+	first = model_loss_grad(&m, &tb, NULL);
+	assert_memory_equal(&first, &(double){ fresh_loss(&c, m.params, &tb) },
+	    sizeof first);
+	/* new contents in the same arrays */
+	task_batch_sample(&tb, &dist, &r);
+	again = model_loss_grad(&m, &tb, NULL);
+	other = fresh_loss(&c, m.params, &tb);
+	assert_memory_equal(&again, &other, sizeof again);
+	assert_true(again != first);
+	/* filled by hand: gen 0, read as it is */
+	tb.y[3] += 1.0;
+	tb.gen = 0;
+	again = model_loss_grad(&m, &tb, NULL);
+	other = fresh_loss(&c, m.params, &tb);
+	assert_memory_equal(&again, &other, sizeof again);
+	model_free(&m);
+	task_batch_free(&tb);
+	task_dist_free(&dist);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_experiment_same_bits),
+		cmocka_unit_test(test_every_lane_kernel_same_bits),
+		cmocka_unit_test(test_lane_layout_follows_the_batch),
+	};
+	int runs = 0;
+
+	for (int i = 0; i < MODEL_ISA_COUNT; i++)
+		runs += model_isa_supported((enum model_isa)i);
+	if (runs < 2) {
+		fprintf(stderr, "test_isa: this machine runs only the %s "
+		    "kernels: nothing to compare (skipped)\n",
+		    model_kernel_isa());
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
