@@ -25,6 +25,10 @@ typedef double vlane __attribute__((vector_size(LANE_W * sizeof(double))));
 typedef long long vindex
     __attribute__((vector_size(LANE_W * sizeof(long long))));
 
+/* The memory update's entries are whole vectors (model_memory.h). */
+#define MEM_T vlane
+#define MEM_W LANE_W
+
 /* A lane buffer as its vectors. */
 #define LV(p) ((vlane *)(p))
 #define CLV(p) ((const vlane *)(p))

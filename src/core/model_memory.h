@@ -11,53 +11,64 @@
  *         with one γ per entry of Z; G is Γ_ℓ itself, not Γ_ℓ/n)
  *
  * The arrays hold len entries of `width` doubles: width = W (4 or 8) for
- * a half-block in lanes (an entry is one vlane, double t of it lane t's task),
- * 1 for one task. Every double gets its own task's scalar operations in the
- * same order whatever the width; the sums of the backward (cgd's α, γ) run
- * per lane over the entries in ascending order. Inlined, with width a
- * constant, into each kernel instance.
+ * a half-block in lanes (an entry is one vlane, double t of it lane t's
+ * task), 1 for one task. The lane templates define MEM_T as their vlane
+ * (and MEM_W as W) before including this file, so the loops run over whole
+ * vectors; otherwise an entry is a double. Every double gets its own task's
+ * scalar operations in the same order whatever the width; the sums of the
+ * backward (cgd's α, γ) run per lane over the entries in ascending order.
+ * Inlined into each kernel instance.
  */
 #ifndef MEMSCOPE_MODEL_MEMORY_H
 #define MEMSCOPE_MODEL_MEMORY_H
 
 #include "model_internal.h"
 
+#ifndef MEM_T
+#define MEM_T double	/* an entry: one task's double */
+#define MEM_W 1
+#endif
+
 /*
- * Layer l forward: Zn from Z and the register R = R_ℓ (R − len·width is
+ * Layer l forward: Zn from Z and the register R = R_ℓ (R − len entries is
  * R_{ℓ−1}; for cgd and rec R_ℓ gets its carry here), U the lfom running
- * sum, G = Γ_ℓ/n (lfom) or Γ_ℓ (rec).
+ * sum, G = Γ_ℓ/n (lfom) or Γ_ℓ (rec). width is MEM_W.
  */
 static inline __attribute__((always_inline)) void
 model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
-    size_t len, const int width, double *restrict Zn,
-    const double *restrict Z, double *restrict R, double *restrict U,
-    const double *restrict G, double inv_n)
+    size_t len, const int width, double *restrict zn,
+    const double *restrict z, double *restrict r, double *restrict u,
+    const double *restrict g, double inv_n)
 {
-	size_t all = len * (size_t)width;
+	MEM_T *restrict Zn = (MEM_T *)zn, *restrict R = (MEM_T *)r;
+	MEM_T *restrict U = (MEM_T *)u;
+	const MEM_T *restrict Z = (const MEM_T *)z;
+	const MEM_T *restrict G = (const MEM_T *)g;
 
+	(void)width;
 	switch (kind) {
 	case MS_MEMORY_NONE:
-		for (size_t e = 0; e < all; e++)
+		for (size_t e = 0; e < len; e++)
 			Zn[e] = Z[e] + inv_n * R[e];
 		break;
 	case MS_MEMORY_CGD:
 		if (l > 0)
-			for (size_t e = 0; e < all; e++)
-				R[e] += mw->mem_g[l] * R[e - all];
-		for (size_t e = 0; e < all; e++)
+			for (size_t e = 0; e < len; e++)
+				R[e] += mw->mem_g[l] * R[e - len];
+		for (size_t e = 0; e < len; e++)
 			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
 		break;
 	case MS_MEMORY_LFOM:
-		for (size_t e = 0; e < all; e++) {
+		for (size_t e = 0; e < len; e++) {
 			U[e] += G[e] * R[e];
 			Zn[e] = Z[e] + U[e];
 		}
 		break;
 	case MS_MEMORY_REC:
 		if (l > 0)
-			for (size_t e = 0; e < all; e++)
-				R[e] += G[e] * R[e - all];
-		for (size_t e = 0; e < all; e++)
+			for (size_t e = 0; e < len; e++)
+				R[e] += G[e] * R[e - len];
+		for (size_t e = 0; e < len; e++)
 			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
 		break;
 	}
@@ -67,23 +78,21 @@ model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
  * cgd's and rec's backward through R_ℓ = c ⊙ R_{ℓ−1} + S_ℓ, Z_{ℓ+1} = Z_ℓ +
  * a R_ℓ (a = α_ℓ/n): gS = gR = acc + a gZ, ga += gZ·R_ℓ per lane (dα before
  * its 1/n), and acc becomes the carry c ⊙ gR, c[i · cstride] at entry i
- * (cgd: γ_ℓ, stride 0; rec: Γ_ℓ, stride 1; a constant after inlining).
+ * (cgd: γ_ℓ, a scalar, stride 0; rec: Γ_ℓ, stride 1; a constant after
+ * inlining).
  */
 static inline __attribute__((always_inline)) void
-model_memory_carry_back(double a, size_t len, const int width,
-    double *restrict gS, double *restrict acc, double *restrict ga,
-    const double *restrict gZ, const double *restrict R,
-    const double *restrict c, const size_t cstride)
+model_memory_carry_back(double a, size_t len, MEM_T *restrict gS,
+    MEM_T *restrict acc, MEM_T *restrict ga, const MEM_T *restrict gZ,
+    const MEM_T *restrict R, const MEM_T *restrict c, double cs,
+    const size_t cstride)
 {
 	for (size_t e = 0; e < len; e++) {
-		for (int t = 0; t < width; t++) {
-			size_t i = e * (size_t)width + (size_t)t;
-			double g = acc[i] + a * gZ[i];
+		MEM_T g = acc[e] + a * gZ[e];
 
-			ga[t] += gZ[i] * R[i];
-			gS[i] = g;
-			acc[i] = c[i * cstride] * g;
-		}
+		*ga += gZ[e] * R[e];
+		gS[e] = g;
+		acc[e] = cstride ? c[e] * g : cs * g;
 	}
 }
 
@@ -91,47 +100,47 @@ model_memory_carry_back(double a, size_t len, const int width,
  * Backward of model_memory_forward. gZ is dL/dZ_{ℓ+1} (it stays the
  * identity part of dL/dZ_ℓ); writes dL/dS_ℓ into gS, carries acc between
  * layers (lfom: Σ_{m≥ℓ} dL/dZ_{m+1}; cgd: γ_{ℓ+1} dL/dR_{ℓ+1}; rec:
- * Γ_{ℓ+1} ⊙ dL/dR_{ℓ+1}) and adds the memory gradient sums into gm, `width`
- * doubles an entry (cgd: (L, 2); lfom: (L, len); rec: (L, 1 + len), α
- * then Γ; α and lfom's Γ before their 1/n).
+ * Γ_{ℓ+1} ⊙ dL/dR_{ℓ+1}) and adds the memory gradient sums into gm, one
+ * entry each (cgd: (L, 2); lfom: (L, len); rec: (L, 1 + len), α then Γ;
+ * α and lfom's Γ before their 1/n). width is MEM_W.
  */
 static inline __attribute__((always_inline)) void
 model_memory_backward(const struct model_work *mw, enum ms_memory kind,
-    int l, size_t len, const int width, double *restrict gS,
-    double *restrict acc, double *restrict gm, const double *restrict gZ,
-    const double *restrict R, const double *restrict G, double inv_n)
+    int l, size_t len, const int width, double *restrict gs,
+    double *restrict ac, double *restrict gmd, const double *restrict gz,
+    const double *restrict r, const double *restrict g, double inv_n)
 {
-	size_t all = len * (size_t)width;
+	MEM_T *restrict gS = (MEM_T *)gs, *restrict acc = (MEM_T *)ac;
+	MEM_T *restrict gm = (MEM_T *)gmd;
+	const MEM_T *restrict gZ = (const MEM_T *)gz;
+	const MEM_T *restrict R = (const MEM_T *)r;
+	const MEM_T *restrict G = (const MEM_T *)g;
+	const MEM_T zero = { 0 };
 
+	(void)width;
 	switch (kind) {
 	case MS_MEMORY_NONE:
-		for (size_t e = 0; e < all; e++)
+		for (size_t e = 0; e < len; e++)
 			gS[e] = inv_n * gZ[e];
 		break;
 	case MS_MEMORY_CGD: {
-		double ga[MODEL_BLOCK] = { 0 }, gg[MODEL_BLOCK] = { 0 };
+		MEM_T ga = zero, gg = zero;
 
 		/* dγ = gR·R_{ℓ−1} (two loops without a branch inside: both
 		 * vectorize) */
-		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
-		    gZ, R, &mw->mem_g[l], 0);
+		model_memory_carry_back(mw->mem_a[l], len, gS, acc, &ga, gZ, R,
+		    NULL, mw->mem_g[l], 0);
 		for (size_t e = 0; l > 0 && e < len; e++)
-			for (int t = 0; t < width; t++) {
-				size_t i = e * (size_t)width + (size_t)t;
-
-				gg[t] += gS[i] * R[i - all];
-			}
-		for (int t = 0; t < width; t++) {
-			gm[(size_t)(2 * l) * width + t] += ga[t];
-			gm[(size_t)(2 * l + 1) * width + t] += gg[t];
-		}
+			gg += gS[e] * R[e - len];
+		gm[2 * l] += ga;
+		gm[2 * l + 1] += gg;
 		break;
 	}
 	case MS_MEMORY_LFOM: {
-		double *gG = gm + (size_t)l * all;
+		MEM_T *gG = gm + (size_t)l * len;
 
 		/* dΓ_ℓ = (1/n) acc ⊙ R_ℓ */
-		for (size_t e = 0; e < all; e++) {
+		for (size_t e = 0; e < len; e++) {
 			acc[e] += gZ[e];
 			gG[e] += acc[e] * R[e];
 			gS[e] = G[e] * acc[e];
@@ -139,16 +148,15 @@ model_memory_backward(const struct model_work *mw, enum ms_memory kind,
 		break;
 	}
 	case MS_MEMORY_REC: {
-		double ga[MODEL_BLOCK] = { 0 };
-		double *gl = gm + (size_t)l * (all + (size_t)width);
+		MEM_T ga = zero;
+		MEM_T *gl = gm + (size_t)l * (len + 1);
 
 		/* the carry Γ_ℓ ⊙ gR; dΓ_ℓ = gR ⊙ R_{ℓ−1} */
-		model_memory_carry_back(mw->mem_a[l], len, width, gS, acc, ga,
-		    gZ, R, G, 1);
-		for (size_t e = 0; l > 0 && e < all; e++)
-			gl[width + e] += gS[e] * R[e - all];
-		for (int t = 0; t < width; t++)
-			gl[t] += ga[t];
+		model_memory_carry_back(mw->mem_a[l], len, gS, acc, &ga, gZ, R,
+		    G, 0.0, 1);
+		for (size_t e = 0; l > 0 && e < len; e++)
+			gl[1 + e] += gS[e] * R[e - len];
+		gl[0] += ga;
 		break;
 	}
 	}

@@ -12,7 +12,10 @@
 # interpreter with torch; default /usr/bin/python3, Debian's python3-torch),
 # ROUNDS (default 5; a round takes about three minutes), NAIVE_BIG=1 to
 # run the naive peer on d 64, n 256 too (its (n+1)x(n+1) attention per
-# task needs gigabytes and minutes a step; skipped by default).
+# task needs gigabytes and minutes a step; skipped by default), BASE (a
+# memscope binary to compare with, e.g. a build of an older main: it runs
+# in the same rounds, in turn with the others, and the table gains its
+# column and the ratio).
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -21,6 +24,7 @@ PEER=${PEER:-$top_srcdir/../shared/peer/torch_step.py}
 PYTHON=${PYTHON:-/usr/bin/python3}
 ROUNDS=${ROUNDS:-5}
 NAIVE_BIG=${NAIVE_BIG:-0}
+BASE=${BASE:-}
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memscope-bench.XXXXXX")
@@ -50,6 +54,11 @@ ms_memscope() {
 	"$MEMSCOPE" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
 }
 
+# The same for the BASE binary.
+ms_base() {
+	"$BASE" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
+}
+
 # The fastest tenth of memscope bench's steps with arguments "$@": the
 # least disturbed by other work on the machine.
 best_memscope() {
@@ -72,6 +81,10 @@ echo "# machine: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) CPUs;" \
 if [ "$have_peer" = 1 ]; then
 	echo "# peer: $PEER, torch $("$PYTHON" -c \
 	    'import torch; print(torch.__version__)')"
+fi
+if [ -n "$BASE" ]; then
+	echo "# base: $BASE, $("$BASE" --version), kernels $("$BASE" bench \
+	    --steps 1 --warmup 0 --batch 4 | sed -n 's/.*(\(.*\) kernels).*/\1/p')"
 fi
 echo "# $ROUNDS rounds, each program once per round in turn; medians"
 echo
@@ -99,6 +112,10 @@ for r in $(seq 1 "$ROUNDS"); do
 		[ "$r" = 1 ] && echo "$name" >>"$tmp/names"
 		# shellcheck disable=SC2086
 		ms_memscope $mopt --steps "$msteps" >>"$tmp/$name.memscope"
+		if [ -n "$BASE" ]; then
+			# shellcheck disable=SC2086
+			ms_base $mopt --steps "$msteps" >>"$tmp/$name.base"
+		fi
 		[ "$have_peer" = 1 ] || continue
 		# shellcheck disable=SC2086
 		ms_peer --impl structured $popt --steps "$ssteps" \
@@ -114,17 +131,20 @@ done
 
 echo "Training step, ms (single thread; B 1000; default: d 5, n 20, L 4," \
     "H 1, pre)"
-printf '%-14s %10s %12s %10s %14s %10s\n' experiment memscope \
-    structured naive "x structured" "x naive"
+printf '%-14s %10s %10s %8s %12s %10s %14s %10s\n' experiment memscope \
+    base "x base" structured naive "x structured" "x naive"
 while read -r name; do
 	m=$(median "$tmp/$name.memscope")
-	s=nan n=nan
+	b=nan s=nan n=nan
+	[ -s "$tmp/$name.base" ] && b=$(median "$tmp/$name.base")
 	[ -s "$tmp/$name.structured" ] && s=$(median "$tmp/$name.structured")
 	[ -s "$tmp/$name.naive" ] && n=$(median "$tmp/$name.naive")
-	awk -v name="$name" -v m="$m" -v s="$s" -v n="$n" 'BEGIN {
+	awk -v name="$name" -v m="$m" -v b="$b" -v s="$s" -v n="$n" 'BEGIN {
+		rb = (b == "nan") ? "-" : sprintf("%.2f", b / m);
 		rs = (s == "nan") ? "-" : sprintf("%.0f", s / m);
 		rn = (n == "nan") ? "-" : sprintf("%.0f", n / m);
-		printf "%-14s %10.4f %12s %10s %14s %10s\n", name, m,
+		printf "%-14s %10.4f %10s %8s %12s %10s %14s %10s\n", name, m,
+		    (b == "nan") ? "-" : sprintf("%.4f", b), rb,
 		    (s == "nan") ? "-" : sprintf("%.2f", s),
 		    (n == "nan") ? "-" : sprintf("%.2f", n), rs, rn }'
 done <"$tmp/names"
@@ -176,3 +196,19 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "Threads, default experiment: 2 threads against 1:" \
     "$(median "$tmp/thr")x (medians of chunk ratios; median of $ROUNDS runs)"
+
+# The default step on each instruction set this CPU runs (the same bits on
+# all: tests/test_isa), rounds interleaved over them.
+isas=$("$MEMSCOPE" bench --isa none 2>&1 | sed -n 's/.*this CPU runs \([^)]*\)).*/\1/p' |
+    tr -d ,)
+for r in $(seq 1 "$ROUNDS"); do
+	for isa in $isas; do
+		steps=2000
+		[ "$isa" = x86-64 ] && steps=100
+		ms_memscope --isa "$isa" --steps "$steps" >>"$tmp/isa.$isa"
+	done
+done
+echo "Instruction sets, default experiment: ms/step (median of $ROUNDS runs)"
+for isa in $isas; do
+	printf '%-8s %10.4f\n' "$isa" "$(median "$tmp/isa.$isa")"
+done
