@@ -329,8 +329,7 @@ model_prepare(struct model *m)
 					    p[m->off_attn0[l * H + h] + e] :
 					    p[m->off_gate + h] *
 					    p[m->off_attn0[l * H + h] + e];
-				for (int t = 0; t < W; t++)
-					mw->Av[(l * sz + e) * W + t] = a;
+				mw->Ad[l * sz + e] = a;
 			}
 		}
 		if (!has_gamma)

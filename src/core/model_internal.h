@@ -119,7 +119,8 @@ struct model_worker {
 	double *gy;		/* (n+1) dL/dZ_{ℓ+1}, then dL/dZ_ℓ */
 	double *gr;		/* (n+1) dL/d(attention output of layer ℓ) */
 	double *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
-	double *gv, *gs;	/* (d) for d > MODEL_SMALL_D */
+	double *gv, *gs;	/* (2, d) and (d), for d > MODEL_SMALL_D:
+				 * gv of a layer and of the one below */
 	/* dense path: in lanes (d ≤ MODEL_SMALL_D, W doubles an entry) or
 	 * for one task at a time (larger d, the products in BLAS) */
 	double *Z;		/* (L+1, n+1, d+1) token matrix after each
@@ -156,8 +157,8 @@ struct model_work {
 	double *block;		/* the allocation of the buffers below */
 	double *slots;		/* (max_shards, slot_len) */
 	double *total;		/* (slot_len) slots added in shard order */
-	double *Av;		/* label: (L, d, d) Σ_h A_h, or (L) a; in
-				 * lanes, lanes equal */
+	double *Ad;		/* label: (L, d, d) Σ_h A_h, or (L) a (the
+				 * kernels broadcast each entry to the lanes) */
 	double *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n
 				 * (rec: without the 1/n); lanes equal */
 	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n (rec:

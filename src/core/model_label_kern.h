@@ -16,6 +16,44 @@
 
 
 /*
+ * acc[k] += sign · Σ_{j<rows} c_j x_jk, one running sum per k in ascending
+ * j (larger d: d chains already), rows four at a time so each acc[k] is
+ * loaded and stored once per four terms; called on consecutive row ranges
+ * it continues the same chains.
+ */
+static inline __attribute__((always_inline)) void
+label_axpy_acc(vlane *acc, const vlane *c, const vlane *x, int rows,
+    const int d, int sign)
+{
+	int j = 0;
+
+	for (; j + 4 <= rows; j += 4) {
+		const vlane *x0 = x + (size_t)j * d;
+		vlane c0 = sign > 0 ? c[j] : -c[j];
+		vlane c1 = sign > 0 ? c[j + 1] : -c[j + 1];
+		vlane c2 = sign > 0 ? c[j + 2] : -c[j + 2];
+		vlane c3 = sign > 0 ? c[j + 3] : -c[j + 3];
+
+		for (int k = 0; k < d; k++) {
+			vlane a = acc[k];
+
+			a = VFMA(c0, x0[k], a);
+			a = VFMA(c1, x0[d + k], a);
+			a = VFMA(c2, x0[2 * d + k], a);
+			a = VFMA(c3, x0[3 * d + k], a);
+			acc[k] = a;
+		}
+	}
+	for (; j < rows; j++) {
+		vlane c0 = sign > 0 ? c[j] : -c[j];
+
+		for (int k = 0; k < d; k++)
+			acc[k] = VFMA(c0, x[(size_t)j * d + k], acc[k]);
+	}
+}
+
+
+/*
  * acc[k] = sign · Σ_{j<rows} c_j x_jk (sign ±1; c_j negated for −). For
  * d ≤ MODEL_SMALL_D as two running sums, even j and odd j, each fused
  * term by term in ascending j from zero, added at the end: 2d independent
@@ -58,29 +96,7 @@ label_axpy_rows(vlane *acc, const vlane *c, const vlane *x, int rows,
 	}
 	for (int k = 0; k < d; k++)
 		acc[k] = zero;
-	for (; j + 4 <= rows; j += 4) {
-		const vlane *x0 = x + (size_t)j * d;
-		vlane c0 = sign > 0 ? c[j] : -c[j];
-		vlane c1 = sign > 0 ? c[j + 1] : -c[j + 1];
-		vlane c2 = sign > 0 ? c[j + 2] : -c[j + 2];
-		vlane c3 = sign > 0 ? c[j + 3] : -c[j + 3];
-
-		for (int k = 0; k < d; k++) {
-			vlane a = acc[k];
-
-			a = VFMA(c0, x0[k], a);
-			a = VFMA(c1, x0[d + k], a);
-			a = VFMA(c2, x0[2 * d + k], a);
-			a = VFMA(c3, x0[3 * d + k], a);
-			acc[k] = a;
-		}
-	}
-	for (; j < rows; j++) {
-		vlane c0 = sign > 0 ? c[j] : -c[j];
-
-		for (int k = 0; k < d; k++)
-			acc[k] = VFMA(c0, x[(size_t)j * d + k], acc[k]);
-	}
+	label_axpy_acc(acc, c, x, rows, d, sign);
 }
 
 /*
@@ -149,6 +165,71 @@ label_dims(const struct model *m)
 	};
 }
 
+/* v = A_ℓ s (scalar: a_ℓ s), each v[k] summed over c ascending. */
+static inline __attribute__((always_inline)) void
+label_apply_A(const struct label_dims *dm, int l, const int d,
+    const vlane *s, vlane *v)
+{
+	const vlane zero = { 0 };
+
+	if (dm->scalar) {
+		for (int k = 0; k < d; k++)
+			v[k] = VSPLAT(dm->mw->Ad[l]) * s[k];
+		return;
+	}
+	for (int k = 0; k < d; k++) {
+		const double *A = dm->mw->Ad + (size_t)l * d * d;
+		vlane a = zero;
+
+		for (int c = 0; c < d; c++)
+			a = VFMA(VSPLAT(A[k * d + c]), s[c], a);
+		v[k] = a;
+	}
+}
+
+/* Backward of v = A_ℓ s for A: gA += gv sᵀ (scalar: da += gv·s). */
+static inline __attribute__((always_inline)) void
+label_grad_A(const struct label_dims *dm, int l, const int d,
+    const vlane *gv, const vlane *s, vlane *gA)
+{
+	const vlane zero = { 0 };
+
+	if (dm->scalar) {
+		vlane a = zero;
+
+		for (int k = 0; k < d; k++)
+			a = VFMA(gv[k], s[k], a);
+		gA[l] += a;
+		return;
+	}
+	for (int k = 0; k < d; k++) {
+		vlane *g = gA + (size_t)l * d * d;
+
+		for (int c = 0; c < d; c++)
+			g[k * d + c] = VFMA(gv[k], s[c], g[k * d + c]);
+	}
+}
+
+/* Backward of v = A_ℓ s for s: gs = A_ℓᵀ gv (scalar: a_ℓ gv). */
+static inline __attribute__((always_inline)) void
+label_grad_s(const struct label_dims *dm, int l, const int d,
+    const vlane *gv, vlane *gs)
+{
+	const double *A = dm->mw->Ad + (size_t)l * d * d;
+	const vlane zero = { 0 };
+
+	if (dm->scalar) {
+		for (int c = 0; c < d; c++)
+			gs[c] = VSPLAT(dm->mw->Ad[l]) * gv[c];
+		return;
+	}
+	for (int c = 0; c < d; c++)
+		gs[c] = zero;
+	for (int k = 0; k < d; k++)
+		for (int c = 0; c < d; c++)
+			gs[c] = VFMA(VSPLAT(A[k * d + c]), gv[k], gs[c]);
+}
+
 /*
  * Forward through every layer: s = Σ_{j<n} y_j x_j, v = A s, r_i = −x_i·v,
  * then the memory update of the label row. Leaves each lane's ŷ_L − y_q in
@@ -186,20 +267,7 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 		if (d <= MODEL_SMALL_D)
 			for (int k = 0; k < d; k++)
 				LV(w->s)[(size_t)l * d + k] = s[k];
-		if (dm.scalar) {
-			for (int k = 0; k < d; k++)
-				v[k] = CLV(dm.mw->Av)[l] * s[k];
-		} else {
-			const vlane *A = CLV(dm.mw->Av) + (size_t)l * d * d;
-
-			for (int k = 0; k < d; k++) {
-				vlane a = zero;
-
-				for (int c = 0; c < d; c++)
-					a = VFMA(A[k * d + c], s[c], a);
-				v[k] = a;
-			}
-		}
+		label_apply_A(&dm, l, d, s, v);
 		label_row_dots(r, x, v, dm.n1, d, -1);
 		model_memory_forward(dm.mw, dm.kind, l, dm.n1, LANE_W,
 		    (double *)yn, (const double *)y, (double *)r, (double *)u,
@@ -245,39 +313,136 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
 		label_axpy_rows(gv, gr, x, dm.n1, d, -1);
-		if (dm.scalar) {
-			vlane a = zero;
-
-			for (int k = 0; k < d; k++)
-				a = VFMA(gv[k], s[k], a);
-			gA[l] += a;
-		} else {
-			vlane *g = gA + (size_t)l * d * d;
-
-			/* v = A s: gA += gv sᵀ */
-			for (int k = 0; k < d; k++)
-				for (int c = 0; c < d; c++)
-					g[k * d + c] = VFMA(gv[k], s[c],
-					    g[k * d + c]);
-		}
+		label_grad_A(&dm, l, d, gv, s, gA);
 		if (l == 0)
 			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
-		if (dm.scalar) {
-			for (int c = 0; c < d; c++)
-				gs[c] = CLV(dm.mw->Av)[l] * gv[c];
-		} else {
-			const vlane *A = CLV(dm.mw->Av) + (size_t)l * d * d;
-
-			/* gs = Aᵀ gv */
-			for (int c = 0; c < d; c++)
-				gs[c] = zero;
-			for (int k = 0; k < d; k++)
-				for (int c = 0; c < d; c++)
-					gs[c] = VFMA(A[k * d + c], gv[k],
-					    gs[c]);
-		}
+		label_grad_s(&dm, l, d, gv, gs);
 		/* s = Σ_{j<n} y_j x_j: gy_j += x_j·gs */
 		label_row_dots(gy, x, gs, dm.n, d, 0);
+	}
+}
+
+/* Rows a large-d kernel takes at a time: their tokens (8 · d vlanes) stay
+ * in L1 between the two uses. */
+#define LABEL_CHUNK 8
+
+/*
+ * label_forward_d for d > MODEL_SMALL_D, in one pass over the tokens per
+ * layer (x is too large for L1 then, and reading it is what costs): a
+ * chunk of rows gets r_i = −x_i·v, its memory update, and its terms of the
+ * next layer's s = Σ_{j<n} y_j x_j while it is in L1. Every sum runs in the
+ * order label_forward_d's does, so the bits are the same.
+ */
+static inline __attribute__((always_inline)) void
+label_forward_big(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct label_dims dm = label_dims(ps->m);
+	const vlane *x = CLV(w->x), *yt = CLV(w->yt);
+	vlane *lab = LV(w->lab), *u = LV(w->u);
+	vlane *sse = LV(w->sum) + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < dm.n; i++)
+		lab[i] = yt[i];
+	lab[dm.n] = zero;		/* the query's label is hidden */
+	for (int e = 0; e < dm.n1; e++)
+		u[e] = zero;
+	label_axpy_rows(LV(w->s), lab, x, dm.n, d, 1);
+	for (int l = 0; l < dm.L; l++) {
+		const vlane *y = lab + (size_t)l * dm.n1;
+		vlane *yn = lab + (size_t)(l + 1) * dm.n1;
+		vlane *r = LV(w->reg) + (size_t)l * dm.n1;
+		vlane *v = LV(w->v) + (size_t)l * d;
+		vlane *next = l + 1 < dm.L ? LV(w->s) + (size_t)(l + 1) * d :
+		    NULL;
+		const vlane *G = CLV(dm.mw->Gv) + (size_t)l * dm.n1;
+
+		label_apply_A(&dm, l, d, LV(w->s) + (size_t)l * d, v);
+		for (int k = 0; next != NULL && k < d; k++)
+			next[k] = zero;
+		for (int i0 = 0; i0 < dm.n1; i0 += LABEL_CHUNK) {
+			int cnt = dm.n1 - i0 < LABEL_CHUNK ? dm.n1 - i0 :
+			    LABEL_CHUNK;
+			int ctx = dm.n - i0 < cnt ? dm.n - i0 : cnt;
+
+			label_row_dots(r + i0, x + (size_t)i0 * d, v, cnt, d,
+			    -1);
+			model_memory_forward_rows(dm.mw, dm.kind, l,
+			    (size_t)i0, (size_t)cnt, (size_t)dm.n1, yn, y, r,
+			    u, G, dm.inv_n);
+			if (next != NULL && ctx > 0)
+				label_axpy_acc(next, yn + i0,
+				    x + (size_t)i0 * d, ctx, d, 1);
+		}
+		if (ps->want_layers) {
+			vlane e = -yn[dm.n] - yt[dm.n];
+
+			sse[l] += e * e;
+		}
+	}
+	LV(w->err)[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
+	sse[dm.L] += LV(w->err)[0] * LV(w->err)[0];
+}
+
+/*
+ * label_backward_d for d > MODEL_SMALL_D, in one pass over the tokens per
+ * layer: a chunk of rows gets its gy_j += x_j·gs of layer ℓ, then layer
+ * ℓ−1's memory backward and its terms of gv = −Σ_i gr_i x_i while it is in
+ * L1. The same sums in the same order as label_backward_d.
+ */
+static inline __attribute__((always_inline)) void
+label_backward_big(const struct model_pass *ps, struct model_worker *w,
+    const int d)
+{
+	const struct label_dims dm = label_dims(ps->m);
+	const vlane *x = CLV(w->x);
+	vlane *gy = LV(w->gy), *gr = LV(w->gr), *acc = LV(w->acc);
+	vlane *gA = LV(w->sum), *gm = LV(w->sum) + dm.mw->attn_len;
+	vlane *gv = LV(w->gv), *gvn = LV(w->gv) + d, *gs = LV(w->gs);
+	const vlane zero = { 0 };
+	vlane ga = zero, gg = zero;
+	int top = dm.L - 1;
+
+	for (int e = 0; e < dm.n1; e++)
+		gy[e] = acc[e] = zero;
+	gy[dm.n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
+	model_memory_backward_rows(dm.mw, dm.kind, top, 0, (size_t)dm.n1,
+	    (size_t)dm.n1, gr, acc, gm, gy, LV(w->reg) + (size_t)top * dm.n1,
+	    CLV(dm.mw->Gv) + (size_t)top * dm.n1, dm.inv_n, &ga, &gg);
+	model_memory_backward_sums(dm.kind, top, (size_t)dm.n1, gm, ga, gg);
+	label_axpy_rows(gv, gr, x, dm.n1, d, -1);
+	for (int l = top; l >= 0; l--) {
+		const vlane *R = LV(w->reg) + (size_t)(l - 1) * dm.n1;
+		const vlane *G = CLV(dm.mw->Gv) + (size_t)(l - 1) * dm.n1;
+		vlane *t;
+
+		label_grad_A(&dm, l, d, gv, LV(w->s) + (size_t)l * d, gA);
+		if (l == 0)
+			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
+		label_grad_s(&dm, l, d, gv, gs);
+		ga = gg = zero;
+		for (int k = 0; k < d; k++)
+			gvn[k] = zero;
+		for (int i0 = 0; i0 < dm.n1; i0 += LABEL_CHUNK) {
+			int cnt = dm.n1 - i0 < LABEL_CHUNK ? dm.n1 - i0 :
+			    LABEL_CHUNK;
+			int ctx = dm.n - i0 < cnt ? dm.n - i0 : cnt;
+
+			if (ctx > 0)
+				label_row_dots(gy + i0, x + (size_t)i0 * d, gs,
+				    ctx, d, 0);
+			model_memory_backward_rows(dm.mw, dm.kind, l - 1,
+			    (size_t)i0, (size_t)cnt, (size_t)dm.n1, gr, acc,
+			    gm, gy, R, G, dm.inv_n, &ga, &gg);
+			label_axpy_acc(gvn, gr + i0, x + (size_t)i0 * d, cnt,
+			    d, -1);
+		}
+		model_memory_backward_sums(dm.kind, l - 1, (size_t)dm.n1, gm,
+		    ga, gg);
+		t = gv;
+		gv = gvn;
+		gvn = t;
 	}
 }
 
@@ -286,6 +451,12 @@ static inline __attribute__((always_inline)) void
 label_block_d(const struct model_pass *ps, struct model_worker *w,
     const int d)
 {
+	if (d > MODEL_SMALL_D) {
+		label_forward_big(ps, w, d);
+		if (ps->backward)
+			label_backward_big(ps, w, d);
+		return;
+	}
 	label_forward_d(ps, w, d);
 	if (ps->backward)
 		label_backward_d(ps, w, d);

@@ -29,6 +29,15 @@ typedef long long vindex
 #define MEM_T vlane
 #define MEM_W LANE_W
 
+/* x in every lane (one broadcast; no arithmetic, so −0 stays −0). */
+#define VSPLAT(x) __extension__({					\
+	double vs_ = (x);						\
+	vlane vv_;							\
+	for (int t_ = 0; t_ < LANE_W; t_++)				\
+		vv_[t_] = vs_;						\
+	vv_;								\
+})
+
 /* A lane buffer as its vectors. */
 #define LV(p) ((vlane *)(p))
 #define CLV(p) ((const vlane *)(p))

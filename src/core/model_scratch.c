@@ -85,7 +85,7 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	mw->slots = scratch_doubles(&s, (size_t)mw->max_shards *
 	    mw->slot_len);				/* (shards, slot) */
 	mw->total = scratch_doubles(&s, mw->slot_len);	/* (slot) */
-	mw->Av = scratch_lanes(&s, lab * mw->attn_len);	/* (L, d, d) | (L) */
+	mw->Ad = scratch_doubles(&s, lab * mw->attn_len);	/* (L, d, d) | (L) */
 	mw->Gv = scratch_lanes(&s, lab * L * n1);	/* (L, n+1) */
 	mw->Pd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
 	mw->Qd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
@@ -129,7 +129,7 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	w->gy = scratch_lanes(&s, lab * n1);			/* (n+1) */
 	w->gr = scratch_lanes(&s, lab * n1);			/* (n+1) */
 	w->acc = scratch_lanes(&s, lab * n1);			/* (n+1) */
-	w->gv = scratch_lanes(&s, lab * d);			/* (d) */
+	w->gv = scratch_lanes(&s, lab * 2 * d);		/* (2, d) */
 	w->gs = scratch_lanes(&s, lab * d);			/* (d) */
 	/* dense path, dw doubles an entry (W in lanes, 1 a task) */
 	w->Z = scratch_doubles(&s, dw * (L + 1) * zl);	/* (L+1, n+1, d+1) */
