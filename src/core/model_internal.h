@@ -59,6 +59,9 @@
 #define MODEL_SHARDS_TASK 8
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
 #define MODEL_SMALL_D 8
+/* Half-blocks whose attention gradient the large-d pre kernel collects
+ * before adding them into the sums (model_label_kern.h). */
+#define MODEL_DEFER 4
 /* Lane layouts of a batch up to this many bytes are kept (model_lanes.c);
  * a larger batch is interleaved block by block in each pass. */
 #define MODEL_LANE_CACHE_BYTES ((size_t)256 << 20)
@@ -121,6 +124,10 @@ struct model_worker {
 	double *acc;		/* (n+1) carry: lfom Σ_{m≥ℓ} dL/dZ_{m+1} */
 	double *gv, *gs;	/* (2, d) and (d), for d > MODEL_SMALL_D:
 				 * gv of a layer and of the one below */
+	double *defer;		/* (MODEL_DEFER, L, 2, d) large-d pre: each
+				 * collected half-block's gv and s per layer */
+	double *defer_sum[MODEL_DEFER];	/* the sums each belongs to */
+	int ndefer;		/* half-blocks collected */
 	/* dense path: in lanes (d ≤ MODEL_SMALL_D, W doubles an entry) or
 	 * for one task at a time (larger d, the products in BLAS) */
 	double *Z;		/* (L+1, n+1, d+1) token matrix after each
@@ -174,6 +181,9 @@ struct model_work {
 	int width;		/* W: lanes a vector (8 or 4) */
 	model_block_fn run_block;	/* the kernel of a half-block */
 	model_reduce_fn reduce;		/* a worker's sums into a slot */
+	model_block_fn flush;		/* large-d pre: the collected
+					 * gradients into the sums (else
+					 * NULL) */
 	/* the lane layout of the last batch, (nblocks, 8 / W, n+1, d) tokens
 	 * and (nblocks, 8 / W, n+1) labels, W doubles an entry (NULL: not
 	 * kept); valid while the key matches the batch */
@@ -202,9 +212,10 @@ void model_scratch_ensure(struct model *m, int nworkers);
 /* model_scratch.c: free the scratch (the next pass allocates it again). */
 void model_scratch_free(struct model *m);
 
-/* model_lanes.c: the instruction set, width and kernel of mw's lane
- * kernels (mw->kernel set), for the instruction set in force. */
-void model_lanes_choose(struct model_work *mw);
+/* model_lanes.c: the instruction set, width and kernels of mw's lane
+ * kernels (mw->kernel set), for the instruction set in force; defer: the
+ * large-d pre kernel (it collects its attention gradients, mw->flush). */
+void model_lanes_choose(struct model_work *mw, bool defer);
 /* model_lanes.c: before a pass's shards, the batch's lane layout kept in
  * the work (built if the batch changed, or dropped if too large). */
 void model_lanes_prepare(struct model_pass *ps);
@@ -220,6 +231,8 @@ void model_lanes_free(struct model_work *mw);
  * ps->backward, the gradient sums added into w->sum. */
 void model_label_block_base(const struct model_pass *ps,
     struct model_worker *w);
+void model_label_flush_base(const struct model_pass *ps,
+    struct model_worker *w);
 void model_dense_block_base(const struct model_pass *ps,
     struct model_worker *w);
 void model_lanes_reduce_base(double *sums, double *out, size_t len);
@@ -228,9 +241,13 @@ void model_lanes_reduce_avx2(double *sums, double *out, size_t len);
 void model_lanes_reduce_avx512(double *sums, double *out, size_t len);
 void model_label_block_avx2(const struct model_pass *ps,
     struct model_worker *w);
+void model_label_flush_avx2(const struct model_pass *ps,
+    struct model_worker *w);
 void model_dense_block_avx2(const struct model_pass *ps,
     struct model_worker *w);
 void model_label_block_avx512(const struct model_pass *ps,
+    struct model_worker *w);
+void model_label_flush_avx512(const struct model_pass *ps,
     struct model_worker *w);
 void model_dense_block_avx512(const struct model_pass *ps,
     struct model_worker *w);

@@ -386,6 +386,51 @@ label_forward_big(const struct model_pass *ps, struct model_worker *w,
 }
 
 /*
+ * The collected half-blocks' attention gradients into their sums: for each
+ * entry, gA[k][c] = fma(gv[k], s[c], gA[k][c]) over the half-blocks in the
+ * order they ran, as label_grad_A would have added them one by one; so the
+ * bits are the same, but each entry of the (L, d, d) sums is read and
+ * written once per MODEL_DEFER half-blocks.
+ */
+static inline __attribute__((always_inline)) void
+label_flush(const struct model_pass *ps, struct model_worker *w)
+{
+	int d = ps->m->d, L = ps->m->L, nd = w->ndefer;
+
+	for (int h = 0; h < nd; h++) {
+		double *sum = w->defer_sum[h];
+		int first = 1;
+
+		/* one pass per sum buffer (a block's halves have their own) */
+		for (int e = 0; e < h; e++)
+			first &= w->defer_sum[e] != sum;
+		if (!first)
+			continue;
+		for (int l = 0; l < L; l++) {
+			vlane *g = LV(sum) + (size_t)l * d * d;
+
+			for (int k = 0; k < d; k++) {
+				for (int c = 0; c < d; c++) {
+					vlane a = g[k * d + c];
+
+					for (int e = h; e < nd; e++) {
+						const vlane *keep =
+						    LV(w->defer) + ((size_t)e *
+						    L + l) * 2 * d;
+
+						if (w->defer_sum[e] == sum)
+							a = VFMA(keep[k],
+							    keep[d + c], a);
+					}
+					g[k * d + c] = a;
+				}
+			}
+		}
+	}
+	w->ndefer = 0;
+}
+
+/*
  * label_backward_d for d > MODEL_SMALL_D, in one pass over the tokens per
  * layer: a chunk of rows gets its gy_j += x_j·gs of layer ℓ, then layer
  * ℓ−1's memory backward and its terms of gv = −Σ_i gr_i x_i while it is in
@@ -417,7 +462,21 @@ label_backward_big(const struct model_pass *ps, struct model_worker *w,
 		const vlane *G = CLV(dm.mw->Gv) + (size_t)(l - 1) * dm.n1;
 		vlane *t;
 
-		label_grad_A(&dm, l, d, gv, LV(w->s) + (size_t)l * d, gA);
+		if (dm.scalar) {
+			label_grad_A(&dm, l, d, gv, LV(w->s) + (size_t)l * d,
+			    gA);
+		} else {
+			/* gA += gv sᵀ later, a few half-blocks at a time
+			 * (label_flush): the d² sums stay out of the cache
+			 * the tokens need */
+			vlane *keep = LV(w->defer) +
+			    ((size_t)w->ndefer * dm.L + l) * 2 * d;
+
+			for (int k = 0; k < d; k++) {
+				keep[k] = gv[k];
+				keep[d + k] = LV(w->s)[(size_t)l * d + k];
+			}
+		}
 		if (l == 0)
 			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
 		label_grad_s(&dm, l, d, gv, gs);
@@ -443,6 +502,11 @@ label_backward_big(const struct model_pass *ps, struct model_worker *w,
 		t = gv;
 		gv = gvn;
 		gvn = t;
+	}
+	if (!dm.scalar) {
+		w->defer_sum[w->ndefer++] = w->sum;
+		if (w->ndefer == MODEL_DEFER)
+			label_flush(ps, w);
 	}
 }
 

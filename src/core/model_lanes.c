@@ -115,13 +115,15 @@ model_isa_of(const struct model *m)
 	return m->work != NULL ? m->work->isa : model_isa_current();
 }
 
-/* The instruction set, width and kernel of mw's lane kernels. */
+/* The instruction set, width and kernels of mw's lane kernels (defer:
+ * the large-d pre kernel, which collects its attention gradients). */
 void
-model_lanes_choose(struct model_work *mw)
+model_lanes_choose(struct model_work *mw, bool defer)
 {
 	int label = mw->kernel == KERNEL_LABEL;
 
 	mw->isa = model_isa_current();
+	mw->flush = NULL;
 	mw->width = mw->isa == MODEL_ISA_AVX512 ? 8 : 4;
 	switch (mw->isa) {
 #if MODEL_HAVE_CLONES
@@ -129,19 +131,24 @@ model_lanes_choose(struct model_work *mw)
 		mw->run_block = label ? model_label_block_avx512 :
 		    model_dense_block_avx512;
 		mw->reduce = model_lanes_reduce_avx512;
+		mw->flush = model_label_flush_avx512;
 		break;
 	case MODEL_ISA_AVX2:
 		mw->run_block = label ? model_label_block_avx2 :
 		    model_dense_block_avx2;
 		mw->reduce = model_lanes_reduce_avx2;
+		mw->flush = model_label_flush_avx2;
 		break;
 #endif
 	default:
 		mw->run_block = label ? model_label_block_base :
 		    model_dense_block_base;
 		mw->reduce = model_lanes_reduce_base;
+		mw->flush = model_label_flush_base;
 		break;
 	}
+	if (!label || !defer)
+		mw->flush = NULL;
 }
 
 /*

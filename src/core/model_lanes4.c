@@ -24,6 +24,13 @@ model_label_block_base(const struct model_pass *ps, struct model_worker *w)
 	label_block(ps, w);
 }
 
+/* The large-d pre kernel's collected gradients into the sums, for the baseline. */
+void
+model_label_flush_base(const struct model_pass *ps, struct model_worker *w)
+{
+	label_flush(ps, w);
+}
+
 /* The dense lane kernel for the baseline. */
 void
 model_dense_block_base(const struct model_pass *ps, struct model_worker *w)

@@ -29,6 +29,13 @@ model_label_block_avx512(const struct model_pass *ps, struct model_worker *w)
 	label_block(ps, w);
 }
 
+/* The large-d pre kernel's collected gradients into the sums, for AVX-512. */
+void
+model_label_flush_avx512(const struct model_pass *ps, struct model_worker *w)
+{
+	label_flush(ps, w);
+}
+
 /* The dense lane kernel for AVX-512. */
 void
 model_dense_block_avx512(const struct model_pass *ps, struct model_worker *w)

@@ -30,6 +30,13 @@ model_label_block_avx2(const struct model_pass *ps, struct model_worker *w)
 	label_block(ps, w);
 }
 
+/* The large-d pre kernel's collected gradients into the sums, for AVX2. */
+void
+model_label_flush_avx2(const struct model_pass *ps, struct model_worker *w)
+{
+	label_flush(ps, w);
+}
+
 /* The dense lane kernel for AVX2. */
 void
 model_dense_block_avx2(const struct model_pass *ps, struct model_worker *w)

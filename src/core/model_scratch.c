@@ -131,6 +131,8 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	w->acc = scratch_lanes(&s, lab * n1);			/* (n+1) */
 	w->gv = scratch_lanes(&s, lab * 2 * d);		/* (2, d) */
 	w->gs = scratch_lanes(&s, lab * d);			/* (d) */
+	w->defer = scratch_lanes(&s, (mw->flush != NULL) * MODEL_DEFER * L *
+	    2 * d);					/* (defer, L, 2, d) */
 	/* dense path, dw doubles an entry (W in lanes, 1 a task) */
 	w->Z = scratch_doubles(&s, dw * (L + 1) * zl);	/* (L+1, n+1, d+1) */
 	w->R = scratch_doubles(&s, dw * L * zl);	/* (L, n+1, d+1) */
@@ -177,7 +179,8 @@ model_scratch_ensure(struct model *m, int nworkers)
 	mw = m->work = xcalloc(1, sizeof *mw);
 	mw->nworkers = m->nwork = nworkers;
 	scratch_shape(m, mw);
-	model_lanes_choose(mw);
+	model_lanes_choose(mw, m->path == MODEL_PATH_LABEL &&
+	    m->d > MODEL_SMALL_D && m->cfg.param != MS_PARAM_SCALAR);
 	mw->block = xdoubles(scratch_work_layout(m, mw, NULL));
 	scratch_work_layout(m, mw, mw->block);
 	mw->wk = xcalloc((size_t)nworkers, sizeof *mw->wk);

@@ -80,6 +80,8 @@ shard_blocks(const struct model_pass *ps, struct model_worker *w, int lo,
 				ps->pred[b0 + t] = -out[cell * W + t];
 		}
 	}
+	if (mw->flush != NULL)
+		mw->flush(ps, w);	/* the collected gradients into the sums */
 	mw->reduce(w->sums, slot, mw->slot_len);
 }
 
