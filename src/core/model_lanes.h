@@ -29,15 +29,6 @@ typedef long long vindex
 #define MEM_T vlane
 #define MEM_W LANE_W
 
-/* x in every lane (one broadcast; no arithmetic, so −0 stays −0). */
-#define VSPLAT(x) __extension__({					\
-	double vs_ = (x);						\
-	vlane vv_;							\
-	for (int t_ = 0; t_ < LANE_W; t_++)				\
-		vv_[t_] = vs_;						\
-	vv_;								\
-})
-
 /* A lane buffer as its vectors. */
 #define LV(p) ((vlane *)(p))
 #define CLV(p) ((const vlane *)(p))
@@ -47,14 +38,21 @@ typedef long long vindex
  * products that are summed go through it. AVX-512 and AVX2 (with FMA) do
  * it in one instruction; the baseline calls the C library's fma, exact
  * too but in software. So every instruction set computes the same bits.
+ * VSPLAT(x): x in every lane, one broadcast (no arithmetic: −0 stays −0).
  */
 #if defined(__AVX512F__) && LANE_W == 8
 #include <immintrin.h>
 #define VFMA(a, b, c) ((vlane)_mm512_fmadd_pd((a), (b), (c)))
+#define VSPLAT(x) ((vlane)_mm512_set1_pd(x))
 #elif defined(__FMA__) && defined(__AVX2__) && LANE_W == 4
 #include <immintrin.h>
 #define VFMA(a, b, c) ((vlane)_mm256_fmadd_pd((a), (b), (c)))
+#define VSPLAT(x) ((vlane)_mm256_set1_pd(x))
 #else
+#define VSPLAT(x) __extension__({					\
+	double vs_ = (x);						\
+	(vlane){ vs_, vs_, vs_, vs_ };					\
+})
 #define VFMA(a, b, c) __extension__({					\
 	vlane va_ = (a), vb_ = (b), vc_ = (c), vr_;			\
 	for (int t_ = 0; t_ < LANE_W; t_++)				\
