@@ -63,6 +63,15 @@ typedef double vlane __attribute__((vector_size(MODEL_LANES * sizeof(double))));
 #else
 #define MODEL_CLONES
 #define MODEL_HAVE_CLONES 0
+/* model_dense.c: where the one-task-at-a-time kernel's products go: plain
+ * loops below loops_below multiply-adds, else OpenBLAS calls of at most
+ * blas_part each (a product cut into parts); tests change them to compare
+ * the ways. */
+struct model_dense_gemm {
+	long loops_below, blas_part;
+};
+extern struct model_dense_gemm model_dense_gemm;
+
 #endif
 
 /* How a pass runs: label path in lanes; dense path in lanes (d ≤
@@ -211,5 +220,14 @@ void model_gate_label_grads(struct model *m, const double *total, size_t sz);
 /* model_gate.c: dense gate gradients; gQout = gQd times each head's gate. */
 void model_gate_dense_grads(struct model *m, const double *gQd,
     double *gQout);
+
+/* model_dense.c: where the one-task-at-a-time kernel's products go: plain
+ * loops below loops_below multiply-adds, else OpenBLAS calls of at most
+ * blas_part each (a product cut into parts); tests change them to compare
+ * the ways. */
+struct model_dense_gemm {
+	long loops_below, blas_part;
+};
+extern struct model_dense_gemm model_dense_gemm;
 
 #endif
