@@ -24,7 +24,7 @@
 
 /* Where mat_mul's products go (model_internal.h). */
 struct model_dense_gemm model_dense_gemm = {
-	.loops_below = 32768, .blas_part = 1000000,
+	.loops_below = 32768, .blas_part = 300000,
 };
 
 /*
@@ -159,8 +159,9 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 /* ------------------------------------------------------------------------ */
 /* One task at a time (large d) */
 
-/* Task b forward (model_internal.h). */
-double
+/* Task b forward (model_internal.h); cloned like the lane kernels for the
+ * memory update's loops (elementwise, no FMA: the same bits in each). */
+double MODEL_CLONES
 model_dense_task_forward(const struct model_pass *ps,
     struct model_worker *w, double *sse, int b)
 {
@@ -197,8 +198,8 @@ model_dense_task_forward(const struct model_pass *ps,
 	return -w->Z[(size_t)m->L * zlen + (size_t)n * d1 + d] - yq;
 }
 
-/* Task b backward (model_internal.h). */
-void
+/* Task b backward (model_internal.h), cloned the same way. */
+void MODEL_CLONES
 model_dense_task_backward(const struct model_pass *ps,
     struct model_worker *w, double *slot, double err)
 {
