@@ -2,8 +2,10 @@
  * The one-task-at-a-time dense kernel (d > MODEL_SMALL_D) with its
  * products cut into BLAS calls (model_dense.c's mat_mul): the same loss,
  * per-layer errors and gradient, to 1e-12 relative, as the same math in
- * plain loops, one product a loop; the same bits on 1 and 2 threads; and a
- * task's prediction the same bits whatever the batch around it.
+ * plain loops, one product a loop; the same bits on 1 and 2 threads; a
+ * task's prediction the same bits whatever the batch around it; and the
+ * gradient against finite differences with 1 and 3 layers (the last layer
+ * has its own kernel; the model tests' d > 8 cases have 2).
  */
 #include <limits.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,12 +170,46 @@ test_blas_parts_threads_and_batch(void **state)
 	pool_free(pool);
 }
 
+/* Finite differences at d 9 (n 4, B 3, one head) with 1 and 3 layers: the last layer
+ * alone (no dL/dZ below it) and a middle layer between first and last. */
+static void
+test_layers_match_finite_differences(void **state)
+{
+	(void)state;
+	for (int layers = 1; layers <= 3; layers += 2) {
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_REC; mem++) {
+			struct ms_config c = model_fd_config(MS_PARAM_FULL, mem,
+			    1);
+			struct task_dist dist;
+			struct task_batch tb;
+			struct model m;
+			char what[48];
+
+			c.dim = 9;
+			c.layers = layers;
+			c.batch = 3;
+			model_fd_batch(&tb, &dist, &c, 6);
+			model_init(&m, &c);
+			model_fd_params(&m, 13 + (uint64_t)mem);
+			for (size_t i = 0; i < m.nparams; i++)
+				m.params[i] *= 0.5;	/* 3 layers: O(1) loss */
+			snprintf(what, sizeof what, "L%d memory %d", layers,
+			    mem);
+			assert_true(model_fd_check(&m, &tb, what) < 1e-6);
+			model_free(&m);
+			task_batch_free(&tb);
+			task_dist_free(&dist);
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blas_parts_match_loops),
 		cmocka_unit_test(test_blas_parts_threads_and_batch),
+		cmocka_unit_test(test_layers_match_finite_differences),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

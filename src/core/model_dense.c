@@ -157,6 +157,75 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 }
 
 
+/*
+ * The last layer: the loss reads only Z_L's query label and the trace
+ * only Z_L's label column, so S = Z Kᵀ is needed in its label column only,
+ * S[:, d] = Z k with k = K's row d = Σ_h Q_h C p_h (p_h = P_h's row d, C p_h
+ * = Z_ctxᵀ (Z_ctx p_h)): matrix-vector products, O(nd) instead of O(nd²).
+ * The other columns of S are left zero (R_ℓ, Z_L are right in their label
+ * column only). k goes to kl (d+1), each C p_h to vl (H, d+1) for the
+ * backward; t is (n) scratch.
+ */
+static void
+dense_attn_forward_last(double *S, double *kl, double *vl, double *t,
+    const double *Z, const double *Pd, const double *Qd, int H, int n, int d1)
+{
+	int d = d1 - 1;
+
+	for (int h = 0; h < H; h++) {
+		const double *p = Pd + (size_t)h * d1 * d1 + (size_t)d * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+		double *v = vl + (size_t)h * d1;
+
+		/* t = Z_ctx p;  v = Z_ctxᵀ t = C p;  k (+)= Q v */
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, p, 1, 0.0, t, 1);
+		mat_mul(1, 0, d1, 1, n, 1.0, Z, d1, t, 1, 0.0, v, 1);
+		mat_mul(0, 0, d1, 1, d1, 1.0, Q, d1, v, 1, h > 0 ? 1.0 : 0.0,
+		    kl, 1);
+	}
+	memset(S, 0, (size_t)(n + 1) * d1 * sizeof(double));
+	mat_mul(0, 0, n + 1, 1, d1, 1.0, Z, d1, kl, 1, 0.0, S + d, d1);
+}
+
+/*
+ * Backward of dense_attn_forward_last. dL/dZ_L lies in the query label, so
+ * gS = g e_dᵀ (g its label column): gZ += g kᵀ, gK = e_d rᵀ with r = Zᵀ g;
+ * per head, with a = Qᵀ r: gP's row d += (C a)ᵀ, gQ += r (C p)ᵀ, and
+ * gC = p aᵀ, whose gZ_ctx += Z_ctx (gC + gCᵀ) is (Z_ctx p) aᵀ + (Z_ctx a) pᵀ.
+ * t is (2(n+1) + 2(d+1)) scratch.
+ */
+static void
+dense_attn_backward_last(double *gZ, double *gPd, double *gQd,
+    const double *gS, const double *Z, const double *kl, const double *vl,
+    double *t, const double *Pd, const double *Qd, int H, int n, int d1)
+{
+	int d = d1 - 1;
+	double *t1 = t, *t2 = t + n + 1, *r = t2 + n + 1, *a = r + d1;
+
+	if (gZ != NULL)
+		mat_mul(0, 0, n + 1, d1, 1, 1.0, gS + d, d1, kl, d1, 1.0, gZ,
+		    d1);
+	mat_mul(1, 0, d1, 1, n + 1, 1.0, Z, d1, gS + d, d1, 0.0, r, 1);
+	for (int h = 0; h < H; h++) {
+		const double *p = Pd + (size_t)h * d1 * d1 + (size_t)d * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+		double *gP = gPd + (size_t)h * d1 * d1;
+
+		mat_mul(1, 0, d1, 1, d1, 1.0, Q, d1, r, 1, 0.0, a, 1);
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, a, 1, 0.0, t2, 1);
+		mat_mul(1, 0, d1, 1, n, 1.0, Z, d1, t2, 1, 1.0,
+		    gP + (size_t)d * d1, 1);
+		mat_mul(0, 0, d1, d1, 1, 1.0, r, 1, vl + (size_t)h * d1, d1,
+		    1.0, gQd + (size_t)h * d1 * d1, d1);
+		if (gZ == NULL)
+			continue;
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, p, 1, 0.0, t1, 1);
+		mat_mul(0, 0, n, d1, 1, 1.0, t1, 1, a, d1, 1.0, gZ, d1);
+		mat_mul(0, 0, n, d1, 1, 1.0, t2, 1, p, d1, 1.0, gZ, d1);
+	}
+}
+
+
 /* ------------------------------------------------------------------------ */
 /* One task at a time (large d) */
 
@@ -184,9 +253,15 @@ model_dense_task_forward(const struct model_pass *ps,
 	for (int l = 0; l < m->L; l++) {
 		double *Z = w->Z + (size_t)l * zlen;
 
-		dense_attn_forward(w->R + (size_t)l * zlen,
-		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
-		    w->tmp, Z, mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		if (l < m->L - 1)
+			dense_attn_forward(w->R + (size_t)l * zlen,
+			    w->C + (size_t)l * d1 * d1,
+			    w->K + (size_t)l * d1 * d1, w->tmp, Z,
+			    mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		else
+			dense_attn_forward_last(w->R + (size_t)l * zlen,
+			    w->klast, w->vlast, w->tlast, Z, mw->Pd + l * hl,
+			    mw->Qd + l * hl, H, n, d1);
 		model_memory_forward(mw, m->cfg.memory, l, zlen, 1, Z + zlen, Z,
 		    w->R + (size_t)l * zlen, w->U, mw->Gd + (size_t)l * zlen,
 		    inv_n);
@@ -219,11 +294,18 @@ model_dense_task_backward(const struct model_pass *ps,
 		    w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
 		    mw->Gd + (size_t)l * zlen, inv_n);
 		/* dL/dZ_0 is not needed: Z_0 is the input */
-		dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
-		    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
-		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
-		    mw->Pd + l * hl, mw->Qd + l * hl, w->gK, w->gC, w->tmp, H,
-		    n, d1);
+		if (l < L - 1)
+			dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
+			    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
+			    w->C + (size_t)l * d1 * d1,
+			    w->K + (size_t)l * d1 * d1, mw->Pd + l * hl,
+			    mw->Qd + l * hl, w->gK, w->gC, w->tmp, H, n, d1);
+		else
+			dense_attn_backward_last(l > 0 ? w->gZ : NULL,
+			    gP + l * hl, gQ + l * hl, w->gS,
+			    w->Z + (size_t)l * zlen, w->klast, w->vlast,
+			    w->tlast, mw->Pd + l * hl, mw->Qd + l * hl, H, n,
+			    d1);
 	}
 }
 

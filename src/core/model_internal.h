@@ -119,6 +119,10 @@ struct model_worker {
 	union { vlane *gZv; double *gZ; };	/* (n+1, d+1) */
 	union { vlane *gSv; double *gS; };	/* (n+1, d+1) */
 	union { vlane *gaccv; double *gacc; };	/* (n+1, d+1) */
+	/* one task at a time, the last layer (model_dense.c) */
+	double *klast;		/* (d+1) row d of its K */
+	double *vlast;		/* (H, d+1) C P_hᵀ's column d */
+	double *tlast;		/* (2(n+1) + 2(d+1)) vectors */
 };
 
 /*
