@@ -5,7 +5,9 @@
  * plain loops, one product a loop; the same bits on 1 and 2 threads; a
  * task's prediction the same bits whatever the batch around it; and the
  * gradient against finite differences with 1 and 3 layers (the last layer
- * has its own kernel; the model tests' d > 8 cases have 2).
+ * has its own kernel; the model tests' d > 8 cases have 2); and one task's
+ * trace, every token's label cell and register after every layer, the same
+ * as the label path's (pre).
  */
 #include <limits.h>
 #include <math.h>
@@ -203,6 +205,44 @@ test_layers_match_finite_differences(void **state)
 	}
 }
 
+/* pre at d 9: the dense path's trace (the last layer computes S in its
+ * label column only) against the label path's, every token and layer. */
+static void
+test_last_layer_trace_matches_label_path(void **state)
+{
+	(void)state;
+	for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_REC; mem++) {
+		struct ms_config c = model_fd_config(MS_PARAM_PRE, mem, 2);
+		struct task_dist dist;
+		struct task_batch tb;
+		struct model m;
+		double lab[2][4 * 7], reg[2][3 * 7];
+
+		c.dim = 9;
+		c.context = 6;
+		c.layers = 3;
+		c.batch = 4;
+		model_fd_batch(&tb, &dist, &c, 6);
+		model_init(&m, &c);
+		model_fd_params(&m, 13);
+		for (size_t i = 0; i < m.nparams; i++)
+			m.params[i] *= 0.3;
+		assert_int_equal(m.path, MODEL_PATH_LABEL);
+		model_trace_task(&m, &tb, 2, lab[0], reg[0]);
+		model_set_path(&m, MODEL_PATH_DENSE);
+		model_trace_task(&m, &tb, 2, lab[1], reg[1]);
+		for (int i = 0; i < 4 * 7; i++)
+			assert_true(fabs(lab[1][i] - lab[0][i]) <=
+			    1e-10 * (1.0 + fabs(lab[0][i])));
+		for (int i = 0; i < 3 * 7; i++)
+			assert_true(fabs(reg[1][i] - reg[0][i]) <=
+			    1e-10 * (1.0 + fabs(reg[0][i])));
+		model_free(&m);
+		task_batch_free(&tb);
+		task_dist_free(&dist);
+	}
+}
+
 int
 main(void)
 {
@@ -210,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_blas_parts_match_loops),
 		cmocka_unit_test(test_blas_parts_threads_and_batch),
 		cmocka_unit_test(test_layers_match_finite_differences),
+		cmocka_unit_test(test_last_layer_trace_matches_label_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
