@@ -172,8 +172,9 @@ test_blas_parts_threads_and_batch(void **state)
 	pool_free(pool);
 }
 
-/* Finite differences at d 9 (n 4, B 10, 2 heads) with 1 and 3 layers: the last layer
- * alone (no dL/dZ below it) and a middle layer between first and last. */
+/* Finite differences at d 9 (n 4, B 10, 2 heads) with 1 and 3 layers: the
+ * last layer alone (no dL/dZ below it) and a middle layer between first and
+ * last. Parameters at 0.3 times model_fd_params': an O(1) loss. */
 static void
 test_layers_match_finite_differences(void **state)
 {
@@ -194,7 +195,7 @@ test_layers_match_finite_differences(void **state)
 			model_init(&m, &c);
 			model_fd_params(&m, 13 + (uint64_t)mem);
 			for (size_t i = 0; i < m.nparams; i++)
-				m.params[i] *= 0.3;	/* 3 layers: O(1) loss */
+				m.params[i] *= 0.3;
 			snprintf(what, sizeof what, "L%d memory %d", layers,
 			    mem);
 			assert_true(model_fd_check(&m, &tb, what) < 1e-6);

@@ -8,7 +8,8 @@
  * (model_dense_contract), so this path also cross-checks the label path in
  * the tests. For d ≤ MODEL_SMALL_D a block of MODEL_LANES tasks runs in
  * lanes (model_internal.h); above, one task at a time with the products in
- * OpenBLAS.
+ * OpenBLAS, the last layer in matrix-vector products (only the label column
+ * of its output is read).
  */
 #include <string.h>
 
