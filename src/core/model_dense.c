@@ -8,7 +8,8 @@
  * (model_dense_contract), so this path also cross-checks the label path in
  * the tests. For d ≤ MODEL_SMALL_D a block of tasks runs in lanes
  * (model_dense_kern.h); above, one task at a time (here) with the products
- * in OpenBLAS.
+ * in OpenBLAS, the last layer in matrix-vector products (only the label
+ * column of its output is read).
  */
 #include <string.h>
 
@@ -22,19 +23,53 @@
 /* ------------------------------------------------------------------------ */
 /* Products */
 
+/* Where mat_mul's products go (model_internal.h): every product to
+ * OpenBLAS, in parts; the loops are the tests' reference. */
+struct model_dense_gemm model_dense_gemm = {
+	.loops_below = 1, .blas_part = 300000,
+};
+
 /*
- * C = alpha op(A) op(B) + beta C, row-major; op(X) = Xᵀ when tX. Small
- * products are plain loops (a BLAS call costs more than the work); large
- * ones go to OpenBLAS.
+ * C = alpha op(A) op(B) + beta C, row-major; op(X) = Xᵀ when tX. Products
+ * of fewer than loops_below multiply-adds are plain loops; the others go to
+ * OpenBLAS in parts of at most blas_part multiply-adds. On AVX-512,
+ * OpenBLAS runs a product of m n k ≤ 100³ in its small-matrix kernel,
+ * without packing: at d = 64, (257, 65, 65) runs at 78 GFLOP/s in four
+ * parts and 58 in one, and even a 10³ product runs 7 times as fast as the
+ * loops. A tall product is cut along its rows (each entry is still one
+ * call's), a reduction (m < k) along k (the parts added in order). That
+ * kernel refuses a row-major op(B) = Bᵀ of m n > 1200 (its column-major
+ * TN), so the callers avoid that form.
  */
 static void
 mat_mul(int tA, int tB, int m, int n, int k, double alpha, const double *A,
     int lda, const double *B, int ldb, double beta, double *C, int ldc)
 {
-	if ((long)m * n * k >= 32768) {
-		cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans,
-		    tB ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda, B,
-		    ldb, beta, C, ldc);
+	long mnk = (long)m * n * k, len = m >= k ? m : k, parts = 1;
+
+	if (mnk >= model_dense_gemm.loops_below) {
+		while (parts < len && (len + parts - 1) / parts * (mnk / len) >
+		    model_dense_gemm.blas_part)
+			parts++;
+		for (long p = 0; p < parts; p++) {
+			int lo = (int)(len * p / parts);
+			int hi = (int)(len * (p + 1) / parts);
+
+			if (m >= k)	/* rows lo..hi of C */
+				cblas_dgemm(CblasRowMajor,
+				    tA ? CblasTrans : CblasNoTrans,
+				    tB ? CblasTrans : CblasNoTrans, hi - lo, n,
+				    k, alpha, A + (tA ? lo : (long)lo * lda),
+				    lda, B, ldb, beta, C + (long)lo * ldc, ldc);
+			else		/* terms lo..hi of the sums */
+				cblas_dgemm(CblasRowMajor,
+				    tA ? CblasTrans : CblasNoTrans,
+				    tB ? CblasTrans : CblasNoTrans, m, n,
+				    hi - lo, alpha,
+				    A + (tA ? (long)lo * lda : lo), lda,
+				    B + (tB ? lo : (long)lo * ldb), ldb,
+				    p > 0 ? 1.0 : beta, C, ldc);
+		}
 		return;
 	}
 	for (int i = 0; i < m; i++) {
@@ -56,23 +91,31 @@ mat_mul(int tA, int tB, int m, int n, int k, double alpha, const double *A,
 /* ------------------------------------------------------------------------ */
 /* Dense path: one task forward and backward */
 
-/* S = (Σ_h P_h C Q_hᵀ) applied to every token; C from the context tokens. */
+/*
+ * S = (Σ_h P_h C Q_hᵀ) applied to every token; C from the context tokens.
+ * Every product is row-major NN, TN or TT (mat_mul's note): K as two TT
+ * products, S = Z Kᵀ as NN with Kᵀ copied into tmp.
+ */
 static void
 dense_attn_forward(double *S, double *C, double *K, double *tmp,
     const double *Z, const double *Pd, const double *Qd, int H, int n, int d1)
 {
 	/* C = Σ_{j<n} z_j z_jᵀ: (d1, d1) = Z_ctxᵀ Z_ctx */
 	mat_mul(1, 0, d1, d1, n, 1.0, Z, d1, Z, d1, 0.0, C, d1);
-	memset(K, 0, (size_t)d1 * d1 * sizeof(double));
 	for (int h = 0; h < H; h++) {
 		const double *P = Pd + (size_t)h * d1 * d1;
 		const double *Q = Qd + (size_t)h * d1 * d1;
 
-		mat_mul(0, 0, d1, d1, d1, 1.0, P, d1, C, d1, 0.0, tmp, d1);
-		mat_mul(0, 1, d1, d1, d1, 1.0, tmp, d1, Q, d1, 1.0, K, d1);
+		/* tmp = Cᵀ Pᵀ = (P C)ᵀ;  K (+)= tmpᵀ Qᵀ = P C Qᵀ */
+		mat_mul(1, 1, d1, d1, d1, 1.0, C, d1, P, d1, 0.0, tmp, d1);
+		mat_mul(1, 1, d1, d1, d1, 1.0, tmp, d1, Q, d1,
+		    h > 0 ? 1.0 : 0.0, K, d1);
 	}
-	/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
-	mat_mul(0, 1, n + 1, d1, d1, 1.0, Z, d1, K, d1, 0.0, S, d1);
+	/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ, with Kᵀ in tmp */
+	for (int a = 0; a < d1; a++)
+		for (int c = 0; c < d1; c++)
+			tmp[c * d1 + a] = K[a * d1 + c];
+	mat_mul(0, 0, n + 1, d1, d1, 1.0, Z, d1, tmp, d1, 0.0, S, d1);
 }
 
 /*
@@ -89,22 +132,21 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 	if (gZ != NULL)
 		mat_mul(0, 0, n + 1, d1, d1, 1.0, gS, d1, K, d1, 1.0, gZ, d1);
 	mat_mul(1, 0, d1, d1, n + 1, 1.0, gS, d1, Z, d1, 0.0, gK, d1);
-	memset(gC, 0, (size_t)d1 * d1 * sizeof(double));
 	for (int h = 0; h < H; h++) {
 		const double *P = Pd + (size_t)h * d1 * d1;
 		const double *Q = Qd + (size_t)h * d1 * d1;
 		double *gP = gPd + (size_t)h * d1 * d1;
 		double *gQ = gQd + (size_t)h * d1 * d1;
 
-		/* K = P C Qᵀ: gP += gK Q C;  gQ += gKᵀ P C;  gC += Pᵀ gK Q */
+		/* K = P C Qᵀ: gP += (gK Q) C;  gC (+)= Pᵀ (gK Q);
+		 * gQ += (gKᵀ P) C */
 		mat_mul(0, 0, d1, d1, d1, 1.0, gK, d1, Q, d1, 0.0, tmp, d1);
 		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gP, d1);
+		if (gZ != NULL)
+			mat_mul(1, 0, d1, d1, d1, 1.0, P, d1, tmp, d1,
+			    h > 0 ? 1.0 : 0.0, gC, d1);
 		mat_mul(1, 0, d1, d1, d1, 1.0, gK, d1, P, d1, 0.0, tmp, d1);
 		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, C, d1, 1.0, gQ, d1);
-		if (gZ == NULL)
-			continue;
-		mat_mul(1, 0, d1, d1, d1, 1.0, P, d1, gK, d1, 0.0, tmp, d1);
-		mat_mul(0, 0, d1, d1, d1, 1.0, tmp, d1, Q, d1, 1.0, gC, d1);
 	}
 	if (gZ == NULL)
 		return;
@@ -112,15 +154,85 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
 	for (int a = 0; a < d1; a++)
 		for (int c = 0; c < d1; c++)
 			tmp[a * d1 + c] = gC[a * d1 + c] + gC[c * d1 + a];
-	mat_mul(0, 1, n, d1, d1, 1.0, Z, d1, tmp, d1, 1.0, gZ, d1);
+	mat_mul(0, 0, n, d1, d1, 1.0, Z, d1, tmp, d1, 1.0, gZ, d1);
+}
+
+
+/*
+ * The last layer: the loss reads only Z_L's query label and the trace
+ * only Z_L's label column, so S = Z Kᵀ is needed in its label column only,
+ * S[:, d] = Z k with k = K's row d = Σ_h Q_h C p_h (p_h = P_h's row d, C p_h
+ * = Z_ctxᵀ (Z_ctx p_h)): matrix-vector products, O(nd) instead of O(nd²).
+ * The other columns of S are left zero (R_ℓ, Z_L are right in their label
+ * column only). k goes to kl (d+1), each C p_h to vl (H, d+1) for the
+ * backward; t is (n) scratch.
+ */
+static void
+dense_attn_forward_last(double *S, double *kl, double *vl, double *t,
+    const double *Z, const double *Pd, const double *Qd, int H, int n, int d1)
+{
+	int d = d1 - 1;
+
+	for (int h = 0; h < H; h++) {
+		const double *p = Pd + (size_t)h * d1 * d1 + (size_t)d * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+		double *v = vl + (size_t)h * d1;
+
+		/* t = Z_ctx p;  v = Z_ctxᵀ t = C p;  k (+)= Q v */
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, p, 1, 0.0, t, 1);
+		mat_mul(1, 0, d1, 1, n, 1.0, Z, d1, t, 1, 0.0, v, 1);
+		mat_mul(0, 0, d1, 1, d1, 1.0, Q, d1, v, 1, h > 0 ? 1.0 : 0.0,
+		    kl, 1);
+	}
+	memset(S, 0, (size_t)(n + 1) * d1 * sizeof(double));
+	mat_mul(0, 0, n + 1, 1, d1, 1.0, Z, d1, kl, 1, 0.0, S + d, d1);
+}
+
+/*
+ * Backward of dense_attn_forward_last. dL/dZ_L lies in the query label, so
+ * gS = g e_dᵀ (g its label column): gZ += g kᵀ, gK = e_d rᵀ with r = Zᵀ g;
+ * per head, with a = Qᵀ r: gP's row d += (C a)ᵀ, gQ += r (C p)ᵀ, and
+ * gC = p aᵀ, whose gZ_ctx += Z_ctx (gC + gCᵀ) is (Z_ctx p) aᵀ + (Z_ctx a) pᵀ.
+ * t is (2(n+1) + 2(d+1)) scratch.
+ */
+static void
+dense_attn_backward_last(double *gZ, double *gPd, double *gQd,
+    const double *gS, const double *Z, const double *kl, const double *vl,
+    double *t, const double *Pd, const double *Qd, int H, int n, int d1)
+{
+	int d = d1 - 1;
+	double *t1 = t, *t2 = t + n + 1, *r = t2 + n + 1, *a = r + d1;
+
+	if (gZ != NULL)
+		mat_mul(0, 0, n + 1, d1, 1, 1.0, gS + d, d1, kl, d1, 1.0, gZ,
+		    d1);
+	mat_mul(1, 0, d1, 1, n + 1, 1.0, Z, d1, gS + d, d1, 0.0, r, 1);
+	for (int h = 0; h < H; h++) {
+		const double *p = Pd + (size_t)h * d1 * d1 + (size_t)d * d1;
+		const double *Q = Qd + (size_t)h * d1 * d1;
+		double *gP = gPd + (size_t)h * d1 * d1;
+
+		mat_mul(1, 0, d1, 1, d1, 1.0, Q, d1, r, 1, 0.0, a, 1);
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, a, 1, 0.0, t2, 1);
+		mat_mul(1, 0, d1, 1, n, 1.0, Z, d1, t2, 1, 1.0,
+		    gP + (size_t)d * d1, 1);
+		mat_mul(0, 0, d1, d1, 1, 1.0, r, 1, vl + (size_t)h * d1, d1,
+		    1.0, gQd + (size_t)h * d1 * d1, d1);
+		if (gZ == NULL)
+			continue;
+		mat_mul(0, 0, n, 1, d1, 1.0, Z, d1, p, 1, 0.0, t1, 1);
+		mat_mul(0, 0, n, d1, 1, 1.0, t1, 1, a, d1, 1.0, gZ, d1);
+		mat_mul(0, 0, n, d1, 1, 1.0, t2, 1, p, d1, 1.0, gZ, d1);
+	}
 }
 
 
 /* ------------------------------------------------------------------------ */
 /* One task at a time (large d) */
 
-/* Task b forward (model_internal.h). */
-double
+/* Task b forward (model_internal.h); cloned like the lane kernels for the
+ * memory update's loops (elementwise, no FMA: the same bits in each). */
+double MODEL_CLONES
 model_dense_task_forward(const struct model_pass *ps,
     struct model_worker *w, double *sse, int b)
 {
@@ -142,9 +254,15 @@ model_dense_task_forward(const struct model_pass *ps,
 	for (int l = 0; l < m->L; l++) {
 		double *Z = w->Z + (size_t)l * zlen;
 
-		dense_attn_forward(w->R + (size_t)l * zlen,
-		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
-		    w->tmp, Z, mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		if (l < m->L - 1)
+			dense_attn_forward(w->R + (size_t)l * zlen,
+			    w->C + (size_t)l * d1 * d1,
+			    w->K + (size_t)l * d1 * d1, w->tmp, Z,
+			    mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
+		else
+			dense_attn_forward_last(w->R + (size_t)l * zlen,
+			    w->klast, w->vlast, w->tlast, Z, mw->Pd + l * hl,
+			    mw->Qd + l * hl, H, n, d1);
 		model_memory_forward(mw, m->cfg.memory, l, zlen, 1, Z + zlen, Z,
 		    w->R + (size_t)l * zlen, w->U, mw->Gd + (size_t)l * zlen,
 		    inv_n);
@@ -157,8 +275,8 @@ model_dense_task_forward(const struct model_pass *ps,
 	return -w->Z[(size_t)m->L * zlen + (size_t)n * d1 + d] - yq;
 }
 
-/* Task b backward (model_internal.h). */
-void
+/* Task b backward (model_internal.h), cloned the same way. */
+void MODEL_CLONES
 model_dense_task_backward(const struct model_pass *ps,
     struct model_worker *w, double *slot, double err)
 {
@@ -177,11 +295,18 @@ model_dense_task_backward(const struct model_pass *ps,
 		    w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
 		    mw->Gd + (size_t)l * zlen, inv_n);
 		/* dL/dZ_0 is not needed: Z_0 is the input */
-		dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
-		    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
-		    w->C + (size_t)l * d1 * d1, w->K + (size_t)l * d1 * d1,
-		    mw->Pd + l * hl, mw->Qd + l * hl, w->gK, w->gC, w->tmp, H,
-		    n, d1);
+		if (l < L - 1)
+			dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,
+			    gQ + l * hl, w->gS, w->Z + (size_t)l * zlen,
+			    w->C + (size_t)l * d1 * d1,
+			    w->K + (size_t)l * d1 * d1, mw->Pd + l * hl,
+			    mw->Qd + l * hl, w->gK, w->gC, w->tmp, H, n, d1);
+		else
+			dense_attn_backward_last(l > 0 ? w->gZ : NULL,
+			    gP + l * hl, gQ + l * hl, w->gS,
+			    w->Z + (size_t)l * zlen, w->klast, w->vlast,
+			    w->tlast, mw->Pd + l * hl, mw->Qd + l * hl, H, n,
+			    d1);
 	}
 }
 

@@ -72,8 +72,12 @@
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__)
 #define MODEL_HAVE_CLONES 1
+/* Plain C loops with no FMA built for AVX2 and the baseline, picked when
+ * the program loads (the one-task kernel's memory loops): the same bits. */
+#define MODEL_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MODEL_HAVE_CLONES 0
+#define MODEL_CLONES
 #endif
 
 struct model_pass;
@@ -142,6 +146,10 @@ struct model_worker {
 	double *gZ;		/* (n+1, d+1) */
 	double *gS;		/* (n+1, d+1) */
 	double *gacc;		/* (n+1, d+1) */
+	/* one task at a time, the last layer (model_dense.c) */
+	double *klast;		/* (d+1) row d of its K */
+	double *vlast;		/* (H, d+1) C P_hᵀ's column d */
+	double *tlast;		/* (2(n+1) + 2(d+1)) vectors */
 };
 
 /*
@@ -290,5 +298,14 @@ void model_gate_label_grads(struct model *m, const double *total, size_t sz);
 /* model_gate.c: dense gate gradients; gQout = gQd times each head's gate. */
 void model_gate_dense_grads(struct model *m, const double *gQd,
     double *gQout);
+
+/* model_dense.c: where the one-task-at-a-time kernel's products go: plain
+ * loops below loops_below multiply-adds, else OpenBLAS calls of at most
+ * blas_part each (a product cut into parts); tests change them to compare
+ * the ways. */
+struct model_dense_gemm {
+	long loops_below, blas_part;
+};
+extern struct model_dense_gemm model_dense_gemm;
 
 #endif

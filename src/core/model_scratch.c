@@ -111,6 +111,7 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	size_t ln = mw->kernel != KERNEL_DENSE_TASK;		/* in lanes */
 	size_t dw = mw->kernel == KERNEL_DENSE_LANES ? (size_t)mw->width :
 	    mw->kernel == KERNEL_DENSE_TASK ? 1 : 0;
+	size_t task = mw->kernel == KERNEL_DENSE_TASK;		/* 0 or 1 */
 	struct scratch s = { base, 0, (size_t)mw->width };
 
 	/* both lane kernels */
@@ -145,6 +146,10 @@ scratch_worker_layout(const struct model *m, const struct model_work *mw,
 	w->gZ = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
 	w->gS = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
 	w->gacc = scratch_doubles(&s, dw * zl);		/* (n+1, d+1) */
+	/* one task at a time: the last layer's vectors */
+	w->klast = scratch_doubles(&s, task * d1);		/* (d+1) */
+	w->vlast = scratch_doubles(&s, task * m->H * d1);	/* (H, d+1) */
+	w->tlast = scratch_doubles(&s, task * 2 * (n1 + d1));
 	return s.used;
 }
 
