@@ -44,6 +44,8 @@ model_flops_per_step(const struct model *m, int batch)
 	double d = m->d, n = m->n, n1 = n + 1, d1 = d + 1, H = m->H;
 	double task = 4;	/* the error, its square, its gradient */
 	int scalar = m->cfg.param == MS_PARAM_SCALAR;
+	/* the dense path one task at a time (above MODEL_SMALL_D) */
+	int onetask = m->path != MODEL_PATH_LABEL && m->d > MODEL_SMALL_D;
 
 	if (model_direct_is(m))
 		return model_direct_flops(m, batch);
@@ -64,18 +66,33 @@ model_flops_per_step(const struct model *m, int batch)
 				    2 * n * d + n;
 			continue;
 		}
+		if (onetask && l == m->L - 1) {
+			/* the one-task kernel's last layer (model_dense.c):
+			 * per head Z_ctx p, Z_ctxᵀ t, Q v; S's label column;
+			 * back: r = Zᵀ g, per head Qᵀ r, Z a, Zᵀ t2, r vᵀ;
+			 * above layer 0 gZ += g kᵀ and two rank-1 terms a
+			 * head */
+			task += H * (4 * n * d1 + 2 * d1 * d1) + 2 * n1 * d1 +
+			    mf * n1 * d1;
+			task += mb * n1 * d1 + 2 * n1 * d1 +
+			    H * (4 * d1 * d1 + 4 * n * d1);
+			if (l > 0)
+				task += 2 * n1 * d1 + H * 6 * n * d1;
+			continue;
+		}
 		/* C = Σ z_j z_jᵀ, K = Σ_h P_h C Q_hᵀ, S = Z Kᵀ, memory */
 		task += 2 * n * d1 * d1 + H * (4 * d1 * d1 * d1 + d1 * d1) +
 		    2 * n1 * d1 * d1 + mf * n1 * d1;
 		/* memory, gK = gSᵀ Z, four products a head (gP, gQ); above
-		 * layer 0 also gZ += gS K, two more a head (gC) and
-		 * gZ += Z (gC + gCᵀ) */
+		 * layer 0 also gZ += gS K, gC's products (two a head in
+		 * lanes; one in the one-task kernel, which shares gK Q with
+		 * gP) and gZ += Z (gC + gCᵀ) */
 		task += mb * n1 * d1 + 2 * n1 * d1 * d1 +
 		    H * (8 * d1 * d1 * d1 + 2 * d1 * d1);
 		if (l > 0)
 			task += (2 * n1 * d1 * d1 + n1 * d1) +
-			    H * (4 * d1 * d1 * d1 + d1 * d1) + d1 * d1 +
-			    2 * n * d1 * d1 + n * d1;
+			    H * ((onetask ? 2 : 4) * d1 * d1 * d1 + d1 * d1) +
+			    d1 * d1 + 2 * n * d1 * d1 + n * d1;
 	}
 	/* Adam: 13 per parameter */
 	return task * batch + 13.0 * (double)m->nparams;
