@@ -9,6 +9,10 @@
 
 struct pool;
 
+/* How long a worker that has finished a job spins for the next one before
+ * it sleeps (nanoseconds). */
+#define POOL_SPIN_NS 50000L
+
 typedef void (*pool_fn)(void *ctx, int worker, int nworkers);
 
 /* A pool of n workers (n >= 1; n - 1 threads are started). */
