@@ -59,21 +59,32 @@ nap(long ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Each worker runs each of back-to-back passes once (the spinning path). */
+/* Run `passes` passes of job_a, napping nap_ns before each (0: none),
+ * and check that each worker ran each pass once, in step. */
 static void
-test_pool_spin_every_pass_once(void **state)
+check_passes(int passes, long nap_ns)
 {
 	struct pool *p = pool_create(NW);
 	struct tally t = { 0 };
 
-	(void)state;
-	for (t.pass = 0; t.pass < PASSES; t.pass++)
+	for (t.pass = 0; t.pass < passes; t.pass++) {
+		if (nap_ns > 0)
+			nap(nap_ns);
 		pool_run(p, job_a, &t);
+	}
 	pool_free(p);
 	for (int w = 0; w < NW; w++) {
-		assert_int_equal(t.runs[w], PASSES);
+		assert_int_equal(t.runs[w], passes);
 		assert_int_equal(t.wrong[w], 0);
 	}
+}
+
+/* Each worker runs each of back-to-back passes once (the spinning path). */
+static void
+test_pool_spin_every_pass_once(void **state)
+{
+	(void)state;
+	check_passes(PASSES, 0);
 }
 
 /* Passes farther apart than the spin window: the workers have gone to
@@ -81,19 +92,8 @@ test_pool_spin_every_pass_once(void **state)
 static void
 test_pool_spin_wakes_sleepers(void **state)
 {
-	struct pool *p = pool_create(NW);
-	struct tally t = { 0 };
-
 	(void)state;
-	for (t.pass = 0; t.pass < SLEEPY; t.pass++) {
-		nap(40 * POOL_SPIN_NS);
-		pool_run(p, job_a, &t);
-	}
-	pool_free(p);
-	for (int w = 0; w < NW; w++) {
-		assert_int_equal(t.runs[w], SLEEPY);
-		assert_int_equal(t.wrong[w], 0);
-	}
+	check_passes(SLEEPY, 40 * POOL_SPIN_NS);
 }
 
 /* A spinning worker takes the new pass's function and context, not the

@@ -7,7 +7,17 @@
 #ifndef MEMSCOPE_POOL_H
 #define MEMSCOPE_POOL_H
 
+#include <stdbool.h>
+#include <time.h>
+
 struct pool;
+
+/* A bounded busy wait (pool_spin_start, then pool_spin_step in the loop). */
+struct pool_spin {
+	struct timespec t0;
+	unsigned step;
+	long ns;
+};
 
 /* How long a worker that has finished a job spins for the next one before
  * it sleeps (nanoseconds). */
@@ -22,6 +32,13 @@ int pool_size(const struct pool *p);
 /* Run fn(ctx, i, n) on every worker i and wait for all. */
 void pool_run(struct pool *p, pool_fn fn, void *ctx);
 void pool_free(struct pool *p);
+
+/* A bounded spin of ns nanoseconds, starting now. */
+struct pool_spin pool_spin_start(long ns);
+/* One step of it: a pause instruction, and every 64th step a yield (a thread
+ * waiting for this core goes first) and a look at the clock; false once
+ * the ns have passed. */
+bool pool_spin_step(struct pool_spin *s);
 
 /* The half-open range [*lo, *hi) of `total` items that worker i of n takes. */
 void pool_split(int total, int worker, int nworkers, int *lo, int *hi);

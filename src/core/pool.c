@@ -4,15 +4,20 @@
  * until every worker has reported back. One job at a time: pool_run is
  * called from one thread only.
  *
- * A worker that has finished a job first spins (pause instructions, no
- * lock) for up to POOL_SPIN_NS on the counter, then sleeps on a condition
- * variable. A training step runs one job after another with a few
- * microseconds of serial work between them: the spin catches the next job
- * at the cost of a cache line, where waking a sleeping thread costs about
- * ten microseconds here (measured: tests/bench/pool_wake.c), a large part
- * of a default step on two threads. The spin is bounded, and only after a
- * job, so an idle pool (a paused visualizer, a pool between long jobs)
- * burns at most POOL_SPIN_NS of a core per job before it sleeps.
+ * A worker that has finished a job first spins (pool_spin_step: pause
+ * instructions, no lock, a yield every 64 of them so that a thread waiting
+ * for this core runs first) for up to POOL_SPIN_NS on the counter, then
+ * sleeps on a condition variable. A training step runs one job after
+ * another with a few microseconds of serial work between them: the spin
+ * catches the next job at the cost of a cache line, where waking a
+ * sleeping thread costs about ten microseconds here (measured:
+ * tests/bench/pool_wake.c), a large part of a default step on two
+ * threads. The spin is bounded, and only after a job, so an idle pool (a
+ * paused visualizer, a pool between long jobs) burns at most POOL_SPIN_NS
+ * of a core per job before it sleeps; the yields keep it from taking a
+ * core from a thread that needs it on a loaded machine (with pauses only,
+ * two threads fell from 0.97x to 0.78x of one while another program held
+ * a core).
  *
  * The counter and the stop flag are atomics; fn, ctx and pending are
  * written under the lock before the counter's release store, and a worker
@@ -58,30 +63,45 @@ pool_generation(struct pool *p)
 	return atomic_load_explicit(&p->generation, memory_order_acquire);
 }
 
+struct pool_spin
+pool_spin_start(long ns)
+{
+	struct pool_spin s = { .ns = ns };
+
+	clock_gettime(CLOCK_MONOTONIC, &s.t0);
+	return s;
+}
+
+bool
+pool_spin_step(struct pool_spin *s)
+{
+	struct timespec t;
+
+	if (++s->step % 64 != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		return true;
+	}
+	sched_yield();
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - s->t0.tv_sec) * 1000000000L + t.tv_nsec -
+	    s->t0.tv_nsec <= s->ns;
+}
+
 /* Spin for up to POOL_SPIN_NS until the counter leaves `seen` or the pool
  * stops; whether it did. */
 static bool
 pool_spin(struct pool *p, unsigned long seen)
 {
-	struct timespec t0, t;
+	struct pool_spin s = pool_spin_start(POOL_SPIN_NS);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned i = 1;; i++) {
+	do
 		if (pool_generation(p) != seen ||
 		    atomic_load_explicit(&p->stopping, memory_order_relaxed))
 			return true;
-		if (i % 64 != 0) {
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#endif
-			continue;
-		}
-		sched_yield();	/* a thread waiting for this core goes first */
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec -
-		    t0.tv_nsec > POOL_SPIN_NS)
-			return false;
-	}
+	while (pool_spin_step(&s));
+	return false;
 }
 
 /* Wait for a generation after `seen`: spinning after a job, then asleep;
