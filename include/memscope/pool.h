@@ -22,6 +22,9 @@ struct pool_spin {
 /* How long a worker that has finished a job spins for the next one before
  * it sleeps (nanoseconds). */
 #define POOL_SPIN_NS 50000L
+/* After how long a spin yields now and then (pool_spin_step): the waits of a
+ * training step on a quiet machine end sooner and pay no system call. */
+#define POOL_SPIN_YIELD_NS 10000L
 
 typedef void (*pool_fn)(void *ctx, int worker, int nworkers);
 
@@ -35,9 +38,9 @@ void pool_free(struct pool *p);
 
 /* A bounded spin of ns nanoseconds, starting now. */
 struct pool_spin pool_spin_start(long ns);
-/* One step of it: a pause instruction, and every 64th step a yield (a thread
- * waiting for this core goes first) and a look at the clock; false once
- * the ns have passed. */
+/* One step of it: a pause instruction, and every 64th step a look at the
+ * clock and, past POOL_SPIN_YIELD_NS, a yield (a thread waiting for this
+ * core goes first); false once the ns have passed. */
 bool pool_spin_step(struct pool_spin *s);
 
 /* The half-open range [*lo, *hi) of `total` items that worker i of n takes. */

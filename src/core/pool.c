@@ -5,8 +5,9 @@
  * called from one thread only.
  *
  * A worker that has finished a job first spins (pool_spin_step: pause
- * instructions, no lock, a yield every 64 of them so that a thread waiting
- * for this core runs first) for up to POOL_SPIN_NS on the counter, then
+ * instructions, no lock; past POOL_SPIN_YIELD_NS a yield every 64 of them,
+ * so that a thread waiting for this core runs first) for up to
+ * POOL_SPIN_NS on the counter, then
  * sleeps on a condition variable. A training step runs one job after
  * another with a few microseconds of serial work between them: the spin
  * catches the next job at the cost of a cache line, where waking a
@@ -76,6 +77,7 @@ bool
 pool_spin_step(struct pool_spin *s)
 {
 	struct timespec t;
+	long ns;
 
 	if (++s->step % 64 != 0) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -83,10 +85,12 @@ pool_spin_step(struct pool_spin *s)
 #endif
 		return true;
 	}
-	sched_yield();
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - s->t0.tv_sec) * 1000000000L + t.tv_nsec -
-	    s->t0.tv_nsec <= s->ns;
+	ns = (t.tv_sec - s->t0.tv_sec) * 1000000000L + t.tv_nsec -
+	    s->t0.tv_nsec;
+	if (ns > POOL_SPIN_YIELD_NS)
+		sched_yield();
+	return ns <= s->ns;
 }
 
 /* Spin for up to POOL_SPIN_NS until the counter leaves `seen` or the pool
