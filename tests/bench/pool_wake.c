@@ -2,15 +2,15 @@
  * The compute pool's fixed cost per pass, measured: passes shaped like a
  * training step's (SHARDS chunks of busy work taken from an atomic counter,
  * the caller spinning up to 50 us for the others at the end, as
- * model_shard.c does), GAP_US of serial work between passes (model_prepare,
+ * model_shard.c's shard_wait_workers does), GAP_US of serial work between passes (model_prepare,
  * the slot sum, Adam). For each pass it stamps the call, each worker's
  * entry and exit and the return, and prints medians of
  *   wake: from pool_run's call to worker 1's entry;
  *   join: from the last worker's exit to pool_run's return;
  *   pass: the whole pool_run, against the ideal (work / threads).
- * Usage: pool_wake [WORK_US [GAP_US [PASSES]]] (defaults 90 5 20000: about
- * the default step's parallel part on one thread today). Not a test:
- * make bench-pool.
+ * Usage: pool_wake [WORK_US [GAP_US [PASSES]]] (defaults 90 5 20000; the
+ * work is busy waiting on the clock, so it models a quiet machine: on a
+ * loaded one the figures mean little). Not a test: make bench-pool.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@ enum { SHARDS = 32, THREADS = 2 };
 
 struct job {
 	double chunk_us;
-	atomic_int next, done;
+	atomic_int next, started, done;
 	double enter[THREADS], leave[THREADS];
 };
 
@@ -49,18 +49,20 @@ static void
 job_run(void *ctx, int worker, int nworkers)
 {
 	struct job *j = ctx;
-	double t0;
+	struct pool_spin s;
 
 	j->enter[worker] = now_us();
+	atomic_fetch_add(&j->started, 1);
 	while (atomic_fetch_add(&j->next, 1) < SHARDS)
 		busy(j->chunk_us);
 	j->leave[worker] = now_us();
 	atomic_fetch_add(&j->done, 1);
 	if (worker != 0)
 		return;
-	t0 = now_us();	/* the caller spins for the others, as the shards do */
-	while (atomic_load(&j->done) < nworkers && now_us() - t0 < 50)
-		;
+	s = pool_spin_start(50000);	/* as shard_wait_workers does */
+	while (atomic_load(&j->done) < nworkers)
+		if (atomic_load(&j->started) < nworkers || !pool_spin_step(&s))
+			return;
 }
 
 static int
@@ -95,6 +97,7 @@ main(int argc, char **argv)
 		double t0, t1, last;
 
 		atomic_init(&j.next, 0);
+		atomic_init(&j.started, 0);
 		atomic_init(&j.done, 0);
 		t0 = now_us();
 		pool_run(p, job_run, &j);
