@@ -34,6 +34,7 @@ struct pool *pool_create(int n);
 int pool_size(const struct pool *p);
 /* Run fn(ctx, i, n) on every worker i and wait for all. */
 void pool_run(struct pool *p, pool_fn fn, void *ctx);
+/* Stop the workers and free the pool (NULL: nothing to do). */
 void pool_free(struct pool *p);
 
 /* A bounded spin of ns nanoseconds, starting now. */
