@@ -18,7 +18,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 
 #include "memscope/model.h"
 #include "memscope/pool.h"
@@ -124,36 +123,25 @@ shard_tasks(const struct model_pass *ps, struct model_worker *w, int lo,
  * microseconds (more in a virtual machine), a large part of a default step
  * on two threads. It spins only while every worker is running (a worker
  * that has not started may be waiting for this very core) and for at most
- * MODEL_SPIN_NS; then pool_run's sleep takes over.
+ * MODEL_SPIN_NS; then pool_run's sleep takes over. (The other workers,
+ * for their part, spin in the pool for the next pass before they sleep.)
  *
  * Why here and not in the pool: the pool also runs jobs that last seconds
  * (reproduce's trainings), for which a spinning caller would only burn a
  * core, and only the pass knows, through its started and done counters,
  * that every worker is running and nearly finished. The pool's primitives
- * (pool_run's sleep, pool_split) still do the rest.
+ * (the bounded spin, pool_run's sleep, pool_split) still do the rest.
  */
 static void
 shard_wait_workers(struct model_pass *ps, int nworkers)
 {
-	struct timespec t0, t;
+	struct pool_spin s = pool_spin_start(MODEL_SPIN_NS);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned i = 1; atomic_load_explicit(&ps->done,
-	    memory_order_acquire) < nworkers; i++) {
+	while (atomic_load_explicit(&ps->done, memory_order_acquire) <
+	    nworkers)
 		if (atomic_load_explicit(&ps->started,
-		    memory_order_relaxed) < nworkers)
+		    memory_order_relaxed) < nworkers || !pool_spin_step(&s))
 			return;
-		if (i % 64 != 0) {
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#endif
-			continue;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec -
-		    t0.tv_nsec > MODEL_SPIN_NS)
-			return;
-	}
 }
 
 /* One worker's part of a pass: shards from the counter until none is left. */
