@@ -2,8 +2,9 @@
  * The lane kernels' instruction sets (src/core/model_lanes.c): the default
  * experiment, and each lane kernel, give the same bits on every instruction
  * set this machine runs (AVX-512 at 8 lanes a vector, AVX2 and the baseline
- * at 4) and for 1 and 2 threads; the batch's kept lane layout follows the
- * batch's contents. Exits 77 (skipped) where only one instruction set runs.
+ * at 4) and for 1 and 2 threads, traces included; the batch's kept lane
+ * layout follows the batch's contents; the large-d kernel's collected
+ * gradient is the mean of the tasks'. Exits 77 (skipped) where only one instruction set runs.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -111,7 +112,7 @@ test_every_lane_kernel_same_bits(void **state)
 	} cases[] = {
 		{ MS_PARAM_FULL, MS_MEMORY_LFOM, 4, 7, 37 },
 		{ MS_PARAM_GDPP, MS_MEMORY_CGD, 3, 6, 9 },
-		{ MS_PARAM_PRE, MS_MEMORY_REC, 10, 12, 13 },
+		{ MS_PARAM_PRE, MS_MEMORY_REC, 10, 12, 300 },
 		{ MS_PARAM_SCALAR, MS_MEMORY_NONE, 6, 9, 21 },
 	};
 
@@ -131,6 +132,123 @@ test_every_lane_kernel_same_bits(void **state)
 		c.steps = 8;
 		check_every_isa(&c);
 	}
+}
+
+/* One task's trace (label rows, registers) after a few steps, on isa. */
+static void
+trace_on(const struct ms_config *c, enum model_isa isa, double *label,
+    double *reg)
+{
+	struct trainer t;
+	char err[256];
+
+	model_isa_force(isa);
+	assert_int_equal(trainer_init(&t, c, err, sizeof err), 0);
+	for (int s = 0; s < c->steps; s++)
+		assert_int_equal(trainer_step(&t), 0);
+	model_trace_task(&t.model, &t.test, 2, label, reg);
+	assert_int_equal(model_isa_of(&t.model), isa);
+	trainer_free(&t);
+	model_isa_force(MODEL_ISA_COUNT);
+}
+
+/* The step-through reads a task's activations out of the kernel (lane 0
+ * of the first half-block): the same bits on every instruction set. */
+static void
+test_trace_same_bits(void **state)
+{
+	static const enum ms_param params[] = { MS_PARAM_PRE, MS_PARAM_FULL };
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct ms_config c;
+		size_t rows;
+		double *ref, *rref, *lab, *reg;
+
+		config_defaults(&c);
+		c.param = params[k];
+		c.batch = 40;
+		c.test_batch = 9;
+		c.steps = 5;
+		rows = (size_t)(c.layers + 1) * (c.context + 1);
+		ref = xdoubles(rows);
+		rref = xdoubles(rows);
+		lab = xdoubles(rows);
+		reg = xdoubles(rows);
+		trace_on(&c, model_isa_current(), ref, rref);
+		for (int i = 0; i < MODEL_ISA_COUNT; i++) {
+			if (!model_isa_supported((enum model_isa)i))
+				continue;
+			trace_on(&c, (enum model_isa)i, lab, reg);
+			assert_memory_equal(lab, ref, rows * sizeof *lab);
+			assert_memory_equal(reg, rref, (rows - (size_t)c.context -
+			    1) * sizeof *reg);
+		}
+		free(ref);
+		free(rref);
+		free(lab);
+		free(reg);
+	}
+}
+
+/* Large d, pre: the batch gradient (its attention part collected over
+ * half-blocks before it is added, model_label_kern.h) is the mean of the
+ * tasks' own, on every instruction set. */
+static void
+test_large_d_gradient_is_task_mean(void **state)
+{
+	struct ms_config c;
+	struct task_dist dist;
+	struct task_batch tb;
+	struct model m;
+	struct rng r;
+	char err[256];
+	double *g, *sum;
+
+	(void)state;
+	config_defaults(&c);
+	c.dim = 10;
+	c.context = 14;
+	c.layers = 3;
+	c.batch = 90;
+	c.data = MS_DATA_ISO;
+	assert_int_equal(task_dist_init(&dist, &c, err, sizeof err), 0);
+	task_batch_alloc(&tb, c.batch, c.context, c.dim);
+	rng_seed(&r, 3, 1);
+	task_batch_sample(&tb, &dist, &r);
+	for (int i = 0; i < MODEL_ISA_COUNT; i++) {
+		if (!model_isa_supported((enum model_isa)i))
+			continue;
+		model_isa_force((enum model_isa)i);
+		model_init(&m, &c);
+		rng_seed(&r, 4, 2);
+		model_init_params(&m, &r);
+		for (size_t e = 0; e < m.nparams; e++)
+			m.params[e] += 0.03 * (double)(e % 5) - 0.06;
+		g = xdoubles(m.nparams);
+		sum = xdoubles(m.nparams);
+		model_loss_grad(&m, &tb, NULL);
+		memcpy(g, m.grads, m.nparams * sizeof *g);
+		for (int b = 0; b < tb.B; b++) {
+			struct task_batch one = tb;
+
+			one.B = 1;
+			one.X = tb.X + (size_t)b * (c.context + 1) * c.dim;
+			one.y = tb.y + (size_t)b * (c.context + 1);
+			one.gen = 0;
+			model_loss_grad(&m, &one, NULL);
+			for (size_t e = 0; e < m.nparams; e++)
+				sum[e] += m.grads[e] / tb.B;
+		}
+		for (size_t e = 0; e < m.nparams; e++)
+			assert_true(fabs(sum[e] - g[e]) <=
+			    1e-12 * (1 + fabs(g[e])));
+		free(g);
+		free(sum);
+		model_free(&m);
+		model_isa_force(MODEL_ISA_COUNT);
+	}
+	task_batch_free(&tb);
+	task_dist_free(&dist);
 }
 
 /* The loss of tb on a model that has never seen a batch (no kept layout). */
@@ -202,6 +320,8 @@ main(void)
 		cmocka_unit_test(test_default_experiment_same_bits),
 		cmocka_unit_test(test_every_lane_kernel_same_bits),
 		cmocka_unit_test(test_lane_layout_follows_the_batch),
+		cmocka_unit_test(test_trace_same_bits),
+		cmocka_unit_test(test_large_d_gradient_is_task_mean),
 	};
 	int runs = 0;
 

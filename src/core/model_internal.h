@@ -105,7 +105,10 @@ enum model_kernel { KERNEL_LABEL, KERNEL_DENSE_LANES, KERNEL_DENSE_TASK };
  * work's width), lane t of an entry at [entry * W + t].
  */
 struct model_worker {
-	double *block;		/* the allocation; everything below points in */
+	/* on cache lines of its own (the array is xcalloc_lines'): the
+	 * pointers below are written every half-block */
+	_Alignas(64) double *block;	/* the allocation; everything below
+					 * points in */
 	/* both lane kernels */
 	const double *x;	/* (n+1, d) the half-block's tokens: into the
 				 * work's lane layout or xbuf */
@@ -207,12 +210,14 @@ struct model_pass {
 	int want_layers;	/* squared error after every layer */
 	double *pred;		/* (B) each task's prediction, or NULL */
 	const atomic_int *cancel;	/* m->cancel: raised, workers stop */
-	atomic_int stopped;	/* a worker stopped early: the pass is void */
 	int nblocks, nshards;
 	const double *xl, *yl;	/* the batch's kept lane layout, or NULL */
-	atomic_int next;	/* the next shard to take */
-	atomic_int started;	/* workers that have entered the pass */
+	/* the counters the workers write, each on a cache line of its own:
+	 * the fields above are read all through the pass */
+	_Alignas(64) atomic_int next;	/* the next shard to take */
+	_Alignas(64) atomic_int started;	/* workers that have entered */
 	atomic_int done;	/* workers that found no shard left */
+	atomic_int stopped;	/* a worker stopped early: the pass is void */
 };
 
 /* model_scratch.c: scratch for at least nworkers workers (kept if it is). */

@@ -188,7 +188,7 @@ model_scratch_ensure(struct model *m, int nworkers)
 	    m->d > MODEL_SMALL_D && m->cfg.param != MS_PARAM_SCALAR);
 	mw->block = xdoubles(scratch_work_layout(m, mw, NULL));
 	scratch_work_layout(m, mw, mw->block);
-	mw->wk = xcalloc((size_t)nworkers, sizeof *mw->wk);
+	mw->wk = xcalloc_lines((size_t)nworkers, sizeof *mw->wk);
 	for (int i = 0; i < nworkers; i++) {
 		struct model_worker *w = &mw->wk[i];
 

@@ -62,3 +62,21 @@ xdoubles(size_t n)
 	memset(p, 0, bytes);
 	return p;
 }
+
+/* nmemb zeroed objects of size bytes, starting on a cache line (64 bytes):
+ * objects of a size that is a multiple of 64 then never share a line. */
+void *
+xcalloc_lines(size_t nmemb, size_t size)
+{
+	size_t bytes;
+	void *p = NULL;
+
+	if (size != 0 && nmemb > ((size_t)-1 - 63) / size)
+		xmalloc_fail((size_t)-1);
+	bytes = nmemb * size;
+	bytes = ((bytes != 0 ? bytes : 1) + 63) & ~(size_t)63;
+	if (posix_memalign(&p, 64, bytes) != 0)
+		xmalloc_fail(bytes);
+	memset(p, 0, bytes);
+	return p;
+}
