@@ -55,7 +55,7 @@
 /* Tasks per block (the widest vector) and shards per pass: enough that
  * two threads end within a small shard of each other. */
 #define MODEL_BLOCK 8
-#define MODEL_SHARDS 32
+#define MODEL_SHARDS 12
 #define MODEL_SHARDS_TASK 8
 /* Feature dimensions up to this get kernels with d a compile-time constant. */
 #define MODEL_SMALL_D 8

@@ -4,7 +4,8 @@
  * The batch's blocks (MODEL_BLOCK tasks each; single tasks for the
  * one-task-at-a-time kernel) are cut into at most MODEL_SHARDS contiguous
  * shards (MODEL_SHARDS_TASK for the one-task-at-a-time kernel, whose slots
- * are large), a function of B and the shapes only. Pool workers take shards
+ * are large), larger first and smaller last (shard_bounds), a function of
+ * B and the shapes only. Pool workers take shards
  * from an atomic counter (a late-waking thread takes fewer); a shard's
  * gradient, loss and error sums are kept per lane of the block while it
  * runs, added over the lanes in lane order into the shard's own slot, and
@@ -144,6 +145,23 @@ shard_wait_workers(struct model_pass *ps, int nworkers)
 			return;
 }
 
+/*
+ * Shard sh's blocks [lo, hi) of n, in s shards: each shard one block plus
+ * a share of the other n − s that falls off linearly from shard to shard
+ * (boundary k at k + (n − s)(1 − (1 − k/s)²), in integers). The workers
+ * take the large shards first and the small ones last, so they end within
+ * a small shard of each other; the bounds depend on n and s only.
+ */
+static void
+shard_bounds(int n, int s, int sh, int *lo, int *hi)
+{
+	long long rest = n - s, ss = (long long)s * s;
+	long long a = s - sh, b = s - sh - 1;
+
+	*lo = sh + (int)(rest * (ss - a * a) / ss);
+	*hi = sh + 1 + (int)(rest * (ss - b * b) / ss);
+}
+
 /* One worker's part of a pass: shards from the counter until none is left. */
 static void
 shard_worker(void *ctx, int worker, int nworkers)
@@ -161,7 +179,7 @@ shard_worker(void *ctx, int worker, int nworkers)
 
 		if (sh >= ps->nshards)
 			break;
-		pool_split(ps->nblocks, sh, ps->nshards, &lo, &hi);
+		shard_bounds(ps->nblocks, ps->nshards, sh, &lo, &hi);
 		switch (mw->kernel) {
 		case KERNEL_LABEL:
 		case KERNEL_DENSE_LANES:
