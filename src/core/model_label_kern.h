@@ -165,6 +165,53 @@ label_dims(const struct model *m)
 	};
 }
 
+/* The label row before layer 0 (the query's label hidden) and lfom's
+ * running sum zero. */
+static inline __attribute__((always_inline)) void
+label_forward_start(const struct label_dims *dm, vlane *lab, vlane *u,
+    const vlane *yt)
+{
+	const vlane zero = { 0 };
+
+	for (int i = 0; i < dm->n; i++)
+		lab[i] = yt[i];
+	lab[dm->n] = zero;
+	for (int e = 0; e < dm->n1; e++)
+		u[e] = zero;
+}
+
+/* The squared error of the read-out after a layer, into *sse. */
+static inline __attribute__((always_inline)) void
+label_layer_error(const struct label_dims *dm, const vlane *yn,
+    const vlane *yt, vlane *sse)
+{
+	vlane e = -yn[dm->n] - yt[dm->n];
+
+	*sse += e * e;
+}
+
+/* ŷ_L − y_q of each lane into w->err, its square into sse[L]. */
+static inline __attribute__((always_inline)) void
+label_forward_end(const struct label_dims *dm, struct model_worker *w,
+    const vlane *lab, const vlane *yt, vlane *sse)
+{
+	LV(w->err)[0] = -lab[(size_t)dm->L * dm->n1 + dm->n] - yt[dm->n];
+	sse[dm->L] += LV(w->err)[0] * LV(w->err)[0];
+}
+
+/* The backward's start: dL/dZ_L is −2 err / B in the query label. */
+static inline __attribute__((always_inline)) void
+label_backward_start(const struct model_pass *ps,
+    const struct label_dims *dm, const struct model_worker *w, vlane *gy,
+    vlane *acc)
+{
+	const vlane zero = { 0 };
+
+	for (int e = 0; e < dm->n1; e++)
+		gy[e] = acc[e] = zero;
+	gy[dm->n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
+}
+
 /* v = A_ℓ s (scalar: a_ℓ s), each v[k] summed over c ascending. */
 static inline __attribute__((always_inline)) void
 label_apply_A(const struct label_dims *dm, int l, const int d,
@@ -249,13 +296,8 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 	vlane *lab = LV(w->lab), *u = LV(w->u);
 	vlane *sse = LV(w->sum) + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	vlane small[MODEL_SMALL_D];
-	const vlane zero = { 0 };
 
-	for (int i = 0; i < dm.n; i++)
-		lab[i] = yt[i];
-	lab[dm.n] = zero;		/* the query's label is hidden */
-	for (int e = 0; e < dm.n1; e++)
-		u[e] = zero;
+	label_forward_start(&dm, lab, u, yt);
 	for (int l = 0; l < dm.L; l++) {
 		const vlane *y = lab + (size_t)l * dm.n1;
 		vlane *yn = lab + (size_t)(l + 1) * dm.n1;
@@ -272,14 +314,10 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 		model_memory_forward(dm.mw, dm.kind, l, dm.n1, LANE_W,
 		    (double *)yn, (const double *)y, (double *)r, (double *)u,
 		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
-		if (ps->want_layers) {
-			vlane e = -yn[dm.n] - yt[dm.n];
-
-			sse[l] += e * e;
-		}
+		if (ps->want_layers)
+			label_layer_error(&dm, yn, yt, sse + l);
 	}
-	LV(w->err)[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
-	sse[dm.L] += LV(w->err)[0] * LV(w->err)[0];
+	label_forward_end(&dm, w, lab, yt, sse);
 }
 
 /*
@@ -297,11 +335,8 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
 	vlane *gv = d <= MODEL_SMALL_D ? small_v : LV(w->gv);
 	vlane *gs = d <= MODEL_SMALL_D ? small_s : LV(w->gs);
-	const vlane zero = { 0 };
 
-	for (int e = 0; e < dm.n1; e++)
-		gy[e] = acc[e] = zero;
-	gy[dm.n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
+	label_backward_start(ps, &dm, w, gy, acc);
 	for (int l = dm.L - 1; l >= 0; l--) {
 		const vlane *R = LV(w->reg) + (size_t)l * dm.n1;
 		const vlane *s = LV(w->s) + (size_t)l * d;
@@ -343,11 +378,7 @@ label_forward_big(const struct model_pass *ps, struct model_worker *w,
 	vlane *sse = LV(w->sum) + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	const vlane zero = { 0 };
 
-	for (int i = 0; i < dm.n; i++)
-		lab[i] = yt[i];
-	lab[dm.n] = zero;		/* the query's label is hidden */
-	for (int e = 0; e < dm.n1; e++)
-		u[e] = zero;
+	label_forward_start(&dm, lab, u, yt);
 	label_axpy_rows(LV(w->s), lab, x, dm.n, d, 1);
 	for (int l = 0; l < dm.L; l++) {
 		const vlane *y = lab + (size_t)l * dm.n1;
@@ -375,14 +406,10 @@ label_forward_big(const struct model_pass *ps, struct model_worker *w,
 				label_axpy_acc(next, yn + i0,
 				    x + (size_t)i0 * d, ctx, d, 1);
 		}
-		if (ps->want_layers) {
-			vlane e = -yn[dm.n] - yt[dm.n];
-
-			sse[l] += e * e;
-		}
+		if (ps->want_layers)
+			label_layer_error(&dm, yn, yt, sse + l);
 	}
-	LV(w->err)[0] = -lab[(size_t)dm.L * dm.n1 + dm.n] - yt[dm.n];
-	sse[dm.L] += LV(w->err)[0] * LV(w->err)[0];
+	label_forward_end(&dm, w, lab, yt, sse);
 }
 
 /*
@@ -449,9 +476,7 @@ label_backward_big(const struct model_pass *ps, struct model_worker *w,
 	vlane ga = zero, gg = zero;
 	int top = dm.L - 1;
 
-	for (int e = 0; e < dm.n1; e++)
-		gy[e] = acc[e] = zero;
-	gy[dm.n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
+	label_backward_start(ps, &dm, w, gy, acc);
 	model_memory_backward_rows(dm.mw, dm.kind, top, 0, (size_t)dm.n1,
 	    (size_t)dm.n1, gr, acc, gm, gy, LV(w->reg) + (size_t)top * dm.n1,
 	    CLV(dm.mw->Gv) + (size_t)top * dm.n1, dm.inv_n, &ga, &gg);
