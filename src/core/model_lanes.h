@@ -61,6 +61,22 @@ typedef long long vindex
 })
 #endif
 
+/* A two-vector shuffle with constant indices (GCC's and clang's builtins
+ * differ); idx is a macro of the indices, expanded before the call. */
+#if defined(__clang__)
+#define LANE_SHUFFLE_(a, c, ...) __builtin_shufflevector(a, c, __VA_ARGS__)
+#else
+#define LANE_SHUFFLE_(a, c, ...) __builtin_shuffle(a, c, (vindex){ __VA_ARGS__ })
+#endif
+#define LANE_SHUFFLE(a, c, idx) LANE_SHUFFLE_(a, c, idx)
+/* Rows i and p of transposition stage st: LANE_LO<st> takes row i's own
+ * half and row p's matching one, LANE_HI<st> the rest. */
+#define LANE_SWAP(r, i, p, st) do {					\
+	vlane a_ = (r)[i], c_ = (r)[p];					\
+	(r)[i] = LANE_SHUFFLE(a_, c_, LANE_LO##st);			\
+	(r)[p] = LANE_SHUFFLE(a_, c_, LANE_HI##st);			\
+} while (0)
+
 /*
  * r transposed in place: r[i][j] becomes r[j][i]. Stage s (1, 2, 4) swaps
  * the off-diagonal blocks of size s: for i without bit s and p = i | s,
@@ -71,31 +87,32 @@ static inline __attribute__((always_inline)) void
 lanes_transpose(vlane *r)
 {
 #if LANE_W == 8
-	static const vindex lo[3] = { { 0, 8, 2, 10, 4, 12, 6, 14 },
-	    { 0, 1, 8, 9, 4, 5, 12, 13 }, { 0, 1, 2, 3, 8, 9, 10, 11 } };
-	static const vindex hi[3] = { { 1, 9, 3, 11, 5, 13, 7, 15 },
-	    { 2, 3, 10, 11, 6, 7, 14, 15 }, { 4, 5, 6, 7, 12, 13, 14, 15 } };
+#define LANE_LO1 0, 8, 2, 10, 4, 12, 6, 14
+#define LANE_HI1 1, 9, 3, 11, 5, 13, 7, 15
+#define LANE_LO2 0, 1, 8, 9, 4, 5, 12, 13
+#define LANE_HI2 2, 3, 10, 11, 6, 7, 14, 15
+#define LANE_LO4 0, 1, 2, 3, 8, 9, 10, 11
+#define LANE_HI4 4, 5, 6, 7, 12, 13, 14, 15
+	for (int i = 0; i < 8; i += 2)
+		LANE_SWAP(r, i, i + 1, 1);
+	for (int i = 0; i < 8; i += 4) {
+		LANE_SWAP(r, i, i + 2, 2);
+		LANE_SWAP(r, i + 1, i + 3, 2);
+	}
+	for (int i = 0; i < 4; i++)
+		LANE_SWAP(r, i, i + 4, 4);
 #elif LANE_W == 4
-	static const vindex lo[2] = { { 0, 4, 2, 6 }, { 0, 1, 4, 5 } };
-	static const vindex hi[2] = { { 1, 5, 3, 7 }, { 2, 3, 6, 7 } };
+#define LANE_LO1 0, 4, 2, 6
+#define LANE_HI1 1, 5, 3, 7
+#define LANE_LO2 0, 1, 4, 5
+#define LANE_HI2 2, 3, 6, 7
+	LANE_SWAP(r, 0, 1, 1);
+	LANE_SWAP(r, 2, 3, 1);
+	LANE_SWAP(r, 0, 2, 2);
+	LANE_SWAP(r, 1, 3, 2);
 #else
 #error "lanes_transpose: LANE_W is 4 or 8"
 #endif
-
-	for (int b = 0; (1 << b) < LANE_W; b++) {
-		int st = 1 << b;
-
-		for (int i = 0; i < LANE_W; i++) {
-			vlane a, c;
-
-			if (i & st)
-				continue;
-			a = r[i];
-			c = r[i | st];
-			r[i] = __builtin_shuffle(a, c, lo[b]);
-			r[i | st] = __builtin_shuffle(a, c, hi[b]);
-		}
-	}
 }
 
 /*
