@@ -66,7 +66,6 @@ scratch_shape(const struct model *m, struct model_work *mw)
 	mw->slot_len = (mw->attn_len + mw->mem_len + L + 1 + 7) & ~(size_t)7;
 	mw->max_shards = mw->kernel == KERNEL_DENSE_TASK ? MODEL_SHARDS_TASK :
 	    MODEL_SHARDS;
-
 }
 
 /* The pass-wide buffers of mw from base (NULL: only count); their size in
