@@ -263,7 +263,7 @@ model_dense_task_forward(const struct model_pass *ps,
 			dense_attn_forward_last(w->R + (size_t)l * zlen,
 			    w->klast, w->vlast, w->tlast, Z, mw->Pd + l * hl,
 			    mw->Qd + l * hl, H, n, d1);
-		model_memory_forward(mw, m->cfg.memory, l, zlen, 1, Z + zlen, Z,
+		model_memory_forward(mw, m->cfg.memory, l, zlen, Z + zlen, Z,
 		    w->R + (size_t)l * zlen, w->U, mw->Gd + (size_t)l * zlen,
 		    inv_n);
 		if (ps->want_layers) {
@@ -291,7 +291,7 @@ model_dense_task_backward(const struct model_pass *ps,
 	memset(w->gacc, 0, zlen * sizeof(double));
 	w->gZ[(size_t)n * d1 + d] = -2.0 * err / ps->tb->B;
 	for (int l = L - 1; l >= 0; l--) {
-		model_memory_backward(mw, m->cfg.memory, l, zlen, 1, w->gS,
+		model_memory_backward(mw, m->cfg.memory, l, zlen, w->gS,
 		    w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
 		    mw->Gd + (size_t)l * zlen, inv_n);
 		/* dL/dZ_0 is not needed: Z_0 is the input */

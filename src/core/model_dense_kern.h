@@ -97,9 +97,8 @@ dense_lane_forward_d(const struct model_pass *ps, struct model_worker *w,
 		/* token-major: S[i,:] = K z_i, i.e. S = Z Kᵀ */
 		lane_mm(dm.n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
 		model_memory_forward(dm.mw, dm.kind, l, (size_t)dm.zlen,
-		    LANE_W, (double *)(Z + dm.zlen), (const double *)Z,
-		    (double *)R, w->U,
-		    dm.mw->Gdv + (size_t)l * dm.zlen * LANE_W, dm.inv_n);
+		    Z + dm.zlen, Z, R, LV(w->U),
+		    CLV(dm.mw->Gdv) + (size_t)l * dm.zlen, dm.inv_n);
 		if (ps->want_layers) {
 			vlane e = -Z[dm.zlen + dm.n * d1 + dm.d] - CLV(w->yt)[dm.n];
 
@@ -129,10 +128,9 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 		const vlane *Z = LV(w->Z) + (size_t)l * dm.zlen;
 		const vlane *C = LV(w->C) + l * dm.dd, *K = LV(w->K) + l * dm.dd;
 
-		model_memory_backward(dm.mw, dm.kind, l, (size_t)dm.zlen,
-		    LANE_W, (double *)gS, (double *)gacc, (double *)gm,
-		    (const double *)gZ, w->R + (size_t)l * dm.zlen * LANE_W,
-		    dm.mw->Gdv + (size_t)l * dm.zlen * LANE_W, dm.inv_n);
+		model_memory_backward(dm.mw, dm.kind, l, (size_t)dm.zlen, gS,
+		    gacc, gm, gZ, CLV(w->R) + (size_t)l * dm.zlen,
+		    CLV(dm.mw->Gdv) + (size_t)l * dm.zlen, dm.inv_n);
 		/* S = Z Kᵀ: gZ += gS K (not needed for Z_0), gK = gSᵀ Z */
 		if (l > 0)
 			lane_mm(dm.n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);

@@ -311,9 +311,8 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 				LV(w->s)[(size_t)l * d + k] = s[k];
 		label_apply_A(&dm, l, d, s, v);
 		label_row_dots(r, x, v, dm.n1, d, -1);
-		model_memory_forward(dm.mw, dm.kind, l, dm.n1, LANE_W,
-		    (double *)yn, (const double *)y, (double *)r, (double *)u,
-		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
+		model_memory_forward(dm.mw, dm.kind, l, dm.n1, yn, y, r, u,
+		    CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n);
 		if (ps->want_layers)
 			label_layer_error(&dm, yn, yt, sse + l);
 	}
@@ -342,10 +341,8 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		const vlane *s = LV(w->s) + (size_t)l * d;
 
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
-		model_memory_backward(dm.mw, dm.kind, l, dm.n1, LANE_W,
-		    (double *)gr, (double *)acc, (double *)gm,
-		    (const double *)gy, (const double *)R,
-		    (dm.mw->Gv + (size_t)l * dm.n1 * LANE_W), dm.inv_n);
+		model_memory_backward(dm.mw, dm.kind, l, dm.n1, gr, acc, gm, gy,
+		    R, CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
 		label_axpy_rows(gv, gr, x, dm.n1, d, -1);
 		label_grad_A(&dm, l, d, gv, s, gA);

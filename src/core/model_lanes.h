@@ -27,7 +27,6 @@ typedef long long vindex
 
 /* The memory update's entries are whole vectors (model_memory.h). */
 #define MEM_T vlane
-#define MEM_W LANE_W
 
 /* A lane buffer as its vectors. */
 #define LV(p) ((vlane *)(p))

@@ -13,8 +13,8 @@
  * The arrays hold len entries of `width` doubles: width = W (4 or 8) for
  * a half-block in lanes (an entry is one vlane, double t of it lane t's
  * task), 1 for one task. The lane templates define MEM_T as their vlane
- * (and MEM_W as W) before including this file, so the loops run over whole
- * vectors; otherwise an entry is a double. Every double gets its own task's
+ * before including this file, so the loops run over whole vectors;
+ * otherwise an entry is a double. Every double gets its own task's
  * scalar operations in the same order whatever the width; the sums of the
  * backward (cgd's α, γ) run per lane over the entries in ascending order.
  * Inlined into each kernel instance.
@@ -26,7 +26,6 @@
 
 #ifndef MEM_T
 #define MEM_T double	/* an entry: one task's double */
-#define MEM_W 1
 #endif
 
 /*
@@ -72,17 +71,15 @@ model_memory_forward_rows(const struct model_work *mw, enum ms_memory kind,
 	}
 }
 
-/* Layer l forward on all len entries (model_memory_forward_rows); width is
- * MEM_W. */
+/* Layer l forward on all len entries (model_memory_forward_rows). */
 static inline __attribute__((always_inline)) void
 model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
-    size_t len, const int width, double *restrict zn,
-    const double *restrict z, double *restrict r, double *restrict u,
-    const double *restrict g, double inv_n)
+    size_t len, MEM_T *restrict Zn, const MEM_T *restrict Z,
+    MEM_T *restrict R, MEM_T *restrict U, const MEM_T *restrict G,
+    double inv_n)
 {
-	(void)width;
-	model_memory_forward_rows(mw, kind, l, 0, len, len, (MEM_T *)zn,
-	    (const MEM_T *)z, (MEM_T *)r, (MEM_T *)u, (const MEM_T *)g, inv_n);
+	model_memory_forward_rows(mw, kind, l, 0, len, len, Zn, Z, R, U, G,
+	    inv_n);
 }
 
 /*
@@ -176,22 +173,20 @@ model_memory_backward_sums(enum ms_memory kind, int l, size_t stride,
 /*
  * Backward of model_memory_forward on all len entries, the sums over them
  * into gm (cgd: (L, 2); lfom: (L, len); rec: (L, 1 + len), α then Γ; α and
- * lfom's Γ before their 1/n). width is MEM_W.
+ * lfom's Γ before their 1/n).
  */
 static inline __attribute__((always_inline)) void
 model_memory_backward(const struct model_work *mw, enum ms_memory kind,
-    int l, size_t len, const int width, double *restrict gs,
-    double *restrict ac, double *restrict gmd, const double *restrict gz,
-    const double *restrict r, const double *restrict g, double inv_n)
+    int l, size_t len, MEM_T *restrict gS, MEM_T *restrict acc,
+    MEM_T *restrict gm, const MEM_T *restrict gZ, const MEM_T *restrict R,
+    const MEM_T *restrict G, double inv_n)
 {
 	const MEM_T zero = { 0 };
 	MEM_T ga = zero, gg = zero;
 
-	(void)width;
-	model_memory_backward_rows(mw, kind, l, 0, len, len, (MEM_T *)gs,
-	    (MEM_T *)ac, (MEM_T *)gmd, (const MEM_T *)gz, (const MEM_T *)r,
-	    (const MEM_T *)g, inv_n, &ga, &gg);
-	model_memory_backward_sums(kind, l, len, (MEM_T *)gmd, ga, gg);
+	model_memory_backward_rows(mw, kind, l, 0, len, len, gS, acc, gm, gZ,
+	    R, G, inv_n, &ga, &gg);
+	model_memory_backward_sums(kind, l, len, gm, ga, gg);
 }
 
 #endif
