@@ -115,40 +115,36 @@ model_isa_of(const struct model *m)
 	return m->work != NULL ? m->work->isa : model_isa_current();
 }
 
+/* Each instruction set's kernels (model_lanes4.c, _avx2.c, 8.c). */
+static const struct lanes_kernels {
+	model_block_fn label, dense, flush;
+	model_reduce_fn reduce;
+} lanes_kernels[MODEL_ISA_COUNT] = {
+	[MODEL_ISA_BASE] = { model_label_block_base, model_dense_block_base,
+	    model_label_flush_base, model_lanes_reduce_base },
+#if MODEL_HAVE_CLONES
+	[MODEL_ISA_AVX2] = { model_label_block_avx2, model_dense_block_avx2,
+	    model_label_flush_avx2, model_lanes_reduce_avx2 },
+	[MODEL_ISA_AVX512] = { model_label_block_avx512,
+	    model_dense_block_avx512, model_label_flush_avx512,
+	    model_lanes_reduce_avx512 },
+#endif
+};
+
 /* The instruction set, width and kernels of mw's lane kernels (defer:
  * the large-d pre kernel, which collects its attention gradients). */
 void
 model_lanes_choose(struct model_work *mw, bool defer)
 {
 	int label = mw->kernel == KERNEL_LABEL;
+	const struct lanes_kernels *k;
 
 	mw->isa = model_isa_current();
-	mw->flush = NULL;
+	k = &lanes_kernels[mw->isa];
 	mw->width = mw->isa == MODEL_ISA_AVX512 ? 8 : 4;
-	switch (mw->isa) {
-#if MODEL_HAVE_CLONES
-	case MODEL_ISA_AVX512:
-		mw->run_block = label ? model_label_block_avx512 :
-		    model_dense_block_avx512;
-		mw->reduce = model_lanes_reduce_avx512;
-		mw->flush = model_label_flush_avx512;
-		break;
-	case MODEL_ISA_AVX2:
-		mw->run_block = label ? model_label_block_avx2 :
-		    model_dense_block_avx2;
-		mw->reduce = model_lanes_reduce_avx2;
-		mw->flush = model_label_flush_avx2;
-		break;
-#endif
-	default:
-		mw->run_block = label ? model_label_block_base :
-		    model_dense_block_base;
-		mw->reduce = model_lanes_reduce_base;
-		mw->flush = model_label_flush_base;
-		break;
-	}
-	if (!label || !defer)
-		mw->flush = NULL;
+	mw->run_block = label ? k->label : k->dense;
+	mw->reduce = k->reduce;
+	mw->flush = label && defer ? k->flush : NULL;
 }
 
 /*
