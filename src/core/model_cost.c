@@ -45,7 +45,7 @@ model_flops_per_step(const struct model *m, int batch)
 	double task = 4;	/* the error, its square, its gradient */
 	int scalar = m->cfg.param == MS_PARAM_SCALAR;
 	/* the dense path one task at a time (above MODEL_SMALL_D) */
-	int onetask = m->path != MODEL_PATH_LABEL && m->d > MODEL_SMALL_D;
+	int onetask = model_kernel_of(m) == KERNEL_DENSE_TASK;
 
 	if (model_direct_is(m))
 		return model_direct_flops(m, batch);

@@ -220,6 +220,9 @@ struct model_pass {
 	atomic_int stopped;	/* a worker stopped early: the pass is void */
 };
 
+/* model_scratch.c: how m's passes run (its path; the dense path in lanes
+ * up to MODEL_SMALL_D, one task at a time above). */
+enum model_kernel model_kernel_of(const struct model *m);
 /* model_scratch.c: scratch for at least nworkers workers (kept if it is). */
 void model_scratch_ensure(struct model *m, int nworkers);
 /* model_scratch.c: free the scratch (the next pass allocates it again). */

@@ -42,6 +42,14 @@ scratch_lanes(struct scratch *s, size_t n)
 	return scratch_doubles(s, n * s->width);
 }
 
+/* How m's passes run: its path, and for the dense path its d. */
+enum model_kernel
+model_kernel_of(const struct model *m)
+{
+	return m->path == MODEL_PATH_LABEL ? KERNEL_LABEL :
+	    m->d <= MODEL_SMALL_D ? KERNEL_DENSE_LANES : KERNEL_DENSE_TASK;
+}
+
 /* The kernel of m's path and the layout of a slot of sums. */
 static void
 scratch_shape(const struct model *m, struct model_work *mw)
@@ -49,8 +57,7 @@ scratch_shape(const struct model *m, struct model_work *mw)
 	size_t d = m->d, n1 = m->n + 1, L = m->L, H = m->H, d1 = d + 1;
 	enum ms_memory mem = m->cfg.memory;
 
-	mw->kernel = m->path == MODEL_PATH_LABEL ? KERNEL_LABEL :
-	    d <= MODEL_SMALL_D ? KERNEL_DENSE_LANES : KERNEL_DENSE_TASK;
+	mw->kernel = model_kernel_of(m);
 	if (mw->kernel == KERNEL_LABEL) {
 		mw->attn_len = m->cfg.param == MS_PARAM_SCALAR ? L : L * d * d;
 		mw->mem_len = mem == MS_MEMORY_LFOM ? L * n1 :
