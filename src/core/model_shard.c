@@ -60,14 +60,15 @@ shard_blocks(const struct model_pass *ps, struct model_worker *w, int lo,
 	size_t d1 = m->d + 1, top = (size_t)m->L * (m->n + 1) + m->n;
 	int label = mw->kernel == KERNEL_LABEL, W = mw->width;
 	int halves = MODEL_BLOCK / W;
+	/* the query's label cell after layer L, where the kernel leaves it */
+	size_t cell = label ? top : top * d1 + m->d;
+	const double *out = label ? w->lab : w->Z;
 
 	for (int blk = lo; blk < hi; blk++) {
 		if (shard_stop(ps))
 			break;	/* still reduce: it leaves the sums zero */
 		for (int h = halves - 1; h >= 0; h--) {
 			int hb = blk * halves + h, b0 = hb * W;
-			size_t cell = label ? top : top * d1 + m->d;
-			const double *out = label ? w->lab : w->Z;
 
 			model_lanes_load(ps, w, hb);
 			w->sum = w->sums + (size_t)h * mw->slot_len * W;
