@@ -91,7 +91,10 @@ check_fd(enum ms_param p, int K, int d, int n, bool quirks)
 	c.quirks = quirks;
 	make_batch(&tb, &dist, &c, 3);
 	model_init(&m, &c);
+	/* no gate block: each head's gate reads as 1, not a coefficient */
+	assert_true(m.off_gate < 0);
 	random_coefs(&m, 11 + (uint64_t)(K * 100 + d * 10 + n));
+	assert_true(model_gate(&m, 0) == 1.0);
 	snprintf(what, sizeof what, "%s K%d d%d n%d", config_param_name(p), K,
 	    d, n);
 	assert_true(model_fd_check(&m, &tb, what) < 1e-6);

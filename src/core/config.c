@@ -607,7 +607,6 @@ config_check_ranges(const struct ms_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Ranges, cross-field rules and the memory limit; -1 with a message. */
 /* The labels' mean square at --scale s, --mean mu (zero-mean invsigma
  * data's, doc/math.md section 8.1) must leave room for the squared errors
  * and Adam's squared gradients: at most CONFIG_LABELS_MAX, and at least
@@ -632,6 +631,7 @@ config_shift_check(const struct ms_config *cfg, char *err, size_t errlen)
 	    "--scale or --mean", s, cfg->mean, y2, CONFIG_LABELS_MAX);
 }
 
+/* Ranges, cross-field rules and the memory limit; -1 with a message. */
 int
 config_validate(const struct ms_config *cfg, char *err, size_t errlen)
 {

@@ -60,33 +60,16 @@ model_init_direct(struct model *m, int *cap)
 			for (int i = 0; i <= k; i++)
 				model_add_block(m, cap, "G", k, i, m->d, 1);
 	}
-	m->params = xdoubles(m->nparams);
-	m->grads = xdoubles(m->nparams);
 }
 
-void
-model_init(struct model *m, const struct ms_config *cfg)
+/* The transformer's blocks, layer-major: each layer's heads, then its
+ * memory blocks. */
+static void
+model_init_layers(struct model *m, int *cap)
 {
-	int cap = 0, d, n, L, H;
+	const struct ms_config *cfg = &m->cfg;
+	int d = m->d, n = m->n, L = m->L, H = m->H;
 
-	memset(m, 0, sizeof *m);
-	m->cfg = *cfg;
-	d = m->d = cfg->dim;
-	n = m->n = cfg->context;
-	L = m->L = cfg->layers;
-	H = m->H = cfg->heads;
-	m->path = (cfg->param == MS_PARAM_SCALAR || cfg->param == MS_PARAM_PRE) ?
-	    MODEL_PATH_LABEL : MODEL_PATH_DENSE;
-	m->off_attn0 = xmalloc((size_t)L * H * sizeof(long));
-	m->off_attn1 = xmalloc((size_t)L * H * sizeof(long));
-	m->off_mem0 = xmalloc((size_t)L * sizeof(long));
-	m->off_mem1 = xmalloc((size_t)L * sizeof(long));
-
-	if (config_param_is_direct(cfg->param)) {
-		model_init_direct(m, &cap);
-		return;
-	}
-	/* Layer-major: each layer's heads, then its memory blocks. */
 	for (int l = 0; l < L; l++) {
 		for (int h = 0; h < H; h++) {
 			long *o0 = &m->off_attn0[l * H + h];
@@ -96,20 +79,20 @@ model_init(struct model *m, const struct ms_config *cfg)
 			*o1 = -1;
 			switch (cfg->param) {
 			case MS_PARAM_SCALAR:
-				model_add_block(m, &cap, "a", l, h, 1, 1);
+				model_add_block(m, cap, "a", l, h, 1, 1);
 				break;
 			case MS_PARAM_PRE:
-				model_add_block(m, &cap, "A", l, h, d, d);
+				model_add_block(m, cap, "A", l, h, d, d);
 				break;
 			case MS_PARAM_GDPP:
-				model_add_block(m, &cap, "A", l, h, d, d);
+				model_add_block(m, cap, "A", l, h, d, d);
 				*o1 = (long)m->nparams;
-				model_add_block(m, &cap, "B", l, h, d, d);
+				model_add_block(m, cap, "B", l, h, d, d);
 				break;
 			case MS_PARAM_FULL:
-				model_add_block(m, &cap, "P", l, h, d + 1, d + 1);
+				model_add_block(m, cap, "P", l, h, d + 1, d + 1);
 				*o1 = (long)m->nparams;
-				model_add_block(m, &cap, "Q", l, h, d + 1, d + 1);
+				model_add_block(m, cap, "Q", l, h, d + 1, d + 1);
 				break;
 			case MS_PARAM_DIRECT:
 			case MS_PARAM_DIRECT_PAIRS:
@@ -119,19 +102,43 @@ model_init(struct model *m, const struct ms_config *cfg)
 		m->off_mem0[l] = m->off_mem1[l] = -1;
 		if (cfg->memory == MS_MEMORY_CGD) {
 			m->off_mem0[l] = (long)m->nparams;
-			model_add_block(m, &cap, "alpha", l, -1, 1, 1);
+			model_add_block(m, cap, "alpha", l, -1, 1, 1);
 			m->off_mem1[l] = (long)m->nparams;
-			model_add_block(m, &cap, "gamma", l, -1, 1, 1);
+			model_add_block(m, cap, "gamma", l, -1, 1, 1);
 		} else if (cfg->memory == MS_MEMORY_LFOM) {
 			m->off_mem0[l] = (long)m->nparams;
-			model_add_block(m, &cap, "Gamma", l, -1, d + 1, n + 1);
+			model_add_block(m, cap, "Gamma", l, -1, d + 1, n + 1);
 		} else if (cfg->memory == MS_MEMORY_REC) {
 			m->off_mem0[l] = (long)m->nparams;
-			model_add_block(m, &cap, "alpha", l, -1, 1, 1);
+			model_add_block(m, cap, "alpha", l, -1, 1, 1);
 			m->off_mem1[l] = (long)m->nparams;
-			model_add_block(m, &cap, "Gamma", l, -1, d + 1, n + 1);
+			model_add_block(m, cap, "Gamma", l, -1, d + 1, n + 1);
 		}
 	}
+}
+
+void
+model_init(struct model *m, const struct ms_config *cfg)
+{
+	int cap = 0, L, H;
+
+	memset(m, 0, sizeof *m);
+	m->cfg = *cfg;
+	m->d = cfg->dim;
+	m->n = cfg->context;
+	L = m->L = cfg->layers;
+	H = m->H = cfg->heads;
+	m->path = (cfg->param == MS_PARAM_SCALAR || cfg->param == MS_PARAM_PRE) ?
+	    MODEL_PATH_LABEL : MODEL_PATH_DENSE;
+	m->off_attn0 = xmalloc((size_t)L * H * sizeof(long));
+	m->off_attn1 = xmalloc((size_t)L * H * sizeof(long));
+	m->off_mem0 = xmalloc((size_t)L * sizeof(long));
+	m->off_mem1 = xmalloc((size_t)L * sizeof(long));
+
+	if (config_param_is_direct(cfg->param))
+		model_init_direct(m, &cap);
+	else
+		model_init_layers(m, &cap);
 	m->off_gate = -1;
 	if (cfg->gates) {
 		m->off_gate = (long)m->nparams;

@@ -394,17 +394,14 @@ theory_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The best schedule of L layers and its MSE. */
-int
-theory_schedule(int d, int n, int L, const double *eig, enum ms_wstar prior,
-    double *a, double *mse)
+/* The best schedule of L layers and its MSE from the moments m (≥ 2L). */
+static int
+theory_schedule_moments(int d, int L, const long double *m, const double *eig,
+    enum ms_wstar prior, double *a, double *mse)
 {
-	long double m[THEORY_KMAX + 1], x[THEORY_MAX_LAYERS + 1];
+	long double x[THEORY_MAX_LAYERS + 1];
 	long double c[THEORY_MAX_LAYERS + 1], root[THEORY_MAX_LAYERS];
 
-	if (L < 1 || L > THEORY_MAX_LAYERS)
-		return -1;
-	theory_moments_ld(d, n, 2 * L, m);
 	/* min cᵀHc over c_0 = 1 is 1/(H⁻¹)_00, at c = H⁻¹e_0 / (H⁻¹)_00 */
 	if (theory_hankel_solve(L, m, x) != 0 || !(x[0] > 0))
 		return -1;
@@ -419,6 +416,19 @@ theory_schedule(int d, int n, int L, const double *eig, enum ms_wstar prior,
 	return 0;
 }
 
+/* The best schedule of L layers and its MSE. */
+int
+theory_schedule(int d, int n, int L, const double *eig, enum ms_wstar prior,
+    double *a, double *mse)
+{
+	long double m[THEORY_KMAX + 1];
+
+	if (L < 1 || L > THEORY_MAX_LAYERS)
+		return -1;
+	theory_moments_ld(d, n, 2 * L, m);
+	return theory_schedule_moments(d, L, m, eig, prior, a, mse);
+}
+
 /* The lines of cfg's task on dist's spectrum: at variance s (--scale) every
  * error is s^2 times that at s = 1 (x and w* both scale by sqrt(s), the best
  * matrices by 1/s); with a mean (--mean) the data are not zero-mean and the
@@ -428,15 +438,21 @@ theory_lines_compute(const struct ms_config *cfg,
     const struct task_dist *dist, struct theory_lines *out)
 {
 	int d = cfg->dim, n = cfg->context;
+	int top = cfg->layers < THEORY_MAX_LAYERS ? cfg->layers :
+	    THEORY_MAX_LAYERS;
 	double *eig = xdoubles((size_t)d), a[THEORY_MAX_LAYERS];
 	double s2 = cfg->mean != 0.0 ? NAN : cfg->scale * cfg->scale;
+	long double m[THEORY_KMAX + 1];
 
 	for (int i = 0; i < d; i++)
 		eig[i] = dist->D[i] * dist->D[i];
 	out->layers = cfg->layers;
 	out->one_layer = s2 * theory_one_layer_mse(d, n, eig, cfg->wstar);
+	/* the moments once, for the deepest schedule: each entry is the
+	 * same whatever the table's depth */
+	theory_moments_ld(d, n, 2 * top, m);
 	for (int l = 0; l < THEORY_MAX_LAYERS; l++)
-		if (l >= cfg->layers || theory_schedule(d, n, l + 1, eig,
+		if (l >= top || theory_schedule_moments(d, l + 1, m, eig,
 		    cfg->wstar, a, &out->schedule[l]) != 0)
 			out->schedule[l] = NAN;
 		else

@@ -20,9 +20,9 @@
 
 #define TL_MAXK THEORY_MAX_LAYERS
 
-/* The problem: d, m and the moments m^j E tr S^j, j ≤ 2K. */
+/* The problem: K and the moments m^j E tr S^j, j ≤ 2K. */
 struct tl_problem {
-	int d, K;
+	int K;
 	double mom[2 * TL_MAXK + 1];
 };
 
@@ -136,7 +136,6 @@ tl_problem_init(struct tl_problem *pr, int d, int m, int K)
 {
 	double S[2 * TL_MAXK + 1], mj = 1;
 
-	pr->d = d;
 	pr->K = K;
 	theory_wishart_moments(d, m, 2 * K, S);
 	for (int j = 0; j <= 2 * K; j++, mj *= m)

@@ -245,15 +245,16 @@ trainer_zero_loss(const struct trainer *t)
 	return s * s * tr + s * mu2 * (tr + sig1) + mu2 * mu2 * v1 * v1;
 }
 
-/* ln(mse / (d s^2)), as ln mse - ln(d s^2) (the tables' way): the loss on
- * the labels' own scale, the zero-mean E[y_q^2] of the invsigma prior
- * (doc/math.md §8.1). */
+/* ln(d s^2): the log of the labels' mean square at --scale s, the
+ * zero-mean E[y_q^2] of the invsigma prior (doc/math.md §8.1). */
 double
 trainer_label_log(int d, double s)
 {
 	return log(d * s * s);
 }
 
+/* ln(mse / (d s^2)), as ln mse - ln(d s^2) (the tables' way): the loss on
+ * the labels' own scale. */
 double
 trainer_normalised_log(const struct task_dist *dist, double mse)
 {
