@@ -399,8 +399,9 @@ static int
 theory_schedule_moments(int d, int L, const long double *m, const double *eig,
     enum ms_wstar prior, double *a, double *mse)
 {
-	long double x[THEORY_MAX_LAYERS + 1];
-	long double c[THEORY_MAX_LAYERS + 1], root[THEORY_MAX_LAYERS];
+	/* zeroed: GCC cannot see that the solve fills x */
+	long double x[THEORY_MAX_LAYERS + 1] = { 0 };
+	long double c[THEORY_MAX_LAYERS + 1] = { 0 }, root[THEORY_MAX_LAYERS];
 
 	/* min cᵀHc over c_0 = 1 is 1/(H⁻¹)_00, at c = H⁻¹e_0 / (H⁻¹)_00 */
 	if (theory_hankel_solve(L, m, x) != 0 || !(x[0] > 0))
