@@ -55,4 +55,25 @@ for shift in "--scale 1e6" "--mean 50"; do
 		fail "baselines $shift: tuned GD above its start"
 done
 
+# the lane kernels' instruction set: a bad name (--isa, or MEMSCOPE_ISA for
+# every command) is one line naming every set and those this CPU runs; the
+# baseline always runs, and gives the bits auto gives
+# (the baseline is named x86-64 only there)
+if [ "$(uname -m)" = x86_64 ]; then
+	usage "isa unknown" bench --isa bogus --steps 1
+	grep -q "^memscope bench: --isa: unknown instruction set 'bogus' (accepted: auto, avx512, avx2, x86-64; this CPU runs .*x86-64)$" \
+	    "$tmp/err" || fail "isa unknown: $(cat "$tmp/err")"
+	MEMSCOPE_ISA=bogus; export MEMSCOPE_ISA
+	usage "MEMSCOPE_ISA unknown" baselines --iters 1
+	grep -q "^memscope: MEMSCOPE_ISA: unknown instruction set 'bogus'" \
+	    "$tmp/err" || fail "MEMSCOPE_ISA unknown: $(cat "$tmp/err")"
+	unset MEMSCOPE_ISA
+	run "train auto" 0 train $tiny
+	cp "$tmp/out" "$tmp/auto.out"
+	MEMSCOPE_ISA=x86-64; export MEMSCOPE_ISA
+	run "train x86-64" 0 train $tiny
+	unset MEMSCOPE_ISA
+	cmp -s "$tmp/out" "$tmp/auto.out" || fail "train: x86-64 and auto differ"
+fi
+
 exit $((failures > 0))

@@ -311,7 +311,8 @@ test_style_paper_and_floor(void **state)
 
 	r = style_result("4", log(FIGURES_MSE_FLOOR));
 	s = style_render(NULL, &r);
-	assert_non_null(strstr(s, "round-off floor"));
+	assert_non_null(strstr(s, ">round-off floor ln(\xce\xb5\xc2\xb2) = "
+	    "\xe2\x88\x92" "72.1"));
 	free(s);
 	style_result_free(&r);
 }

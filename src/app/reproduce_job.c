@@ -104,6 +104,19 @@ rp_job_from_parents(const struct rp_plan *pl, struct rp_job *j)
 	return rc;
 }
 
+/* ln mse of t's last read-out on its test batch and on its training
+ * batch. */
+static void
+rp_score(struct trainer *t, int L, double *test, double *train)
+{
+	double mse[64];
+
+	trainer_test(t, mse);
+	*test = rp_log(mse[L - 1]);
+	model_evaluate(&t->model, &t->train, t->pool, mse);
+	*train = rp_log(mse[L - 1]);
+}
+
 /* The runner's job i of the running stage: train a model, or evaluate the
  * baselines. */
 void
@@ -114,7 +127,6 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 	struct ms_config cfg;
 	struct trainer t;
 	struct baseline_table tab;
-	double mse[64];
 
 	if (j->key.kind == FIGURE_MODEL && j->ln->from_parents != NULL) {
 		j->failed = rp_job_from_parents(run->plan, j) != 0;
@@ -135,19 +147,13 @@ rp_job_run(struct runner *rn, void *ctx, int i)
 			trainer_free(&t);
 			return;
 		}
-		if (j->nparent > 0) {	/* the parents' model, as it starts */
-			trainer_test(&t, mse);
-			j->test_start = rp_log(mse[cfg.layers - 1]);
-			model_evaluate(&t.model, &t.train, t.pool, mse);
-			j->train_start = rp_log(mse[cfg.layers - 1]);
-		}
+		if (j->nparent > 0)	/* the parents' model, as it starts */
+			rp_score(&t, cfg.layers, &j->test_start,
+			    &j->train_start);
 		/* to the end, or the last finite parameters */
 		runner_train(rn, i, &t, cfg.steps, NULL, NULL);
 		j->diverged = trainer_diverged(&t, j->why, sizeof j->why);
-		trainer_test(&t, mse);
-		j->test_loss = rp_log(mse[cfg.layers - 1]);
-		model_evaluate(&t.model, &t.train, t.pool, mse);
-		j->train_loss = rp_log(mse[cfg.layers - 1]);
+		rp_score(&t, cfg.layers, &j->test_loss, &j->train_loss);
 		if (j->keep) {
 			j->params = xdoubles(t.model.nparams);
 			memcpy(j->params, t.model.params,

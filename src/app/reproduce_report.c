@@ -283,6 +283,7 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	double x[FIGURES_MAX_DEPTH];
 	double paper[FIGURES_MAX_LINES][FIGURES_MAX_DEPTH];
 	char sub[256], note[512], colour[FIGURES_MAX_LINES][8];
+	char floor_label[64];
 	int D = r->D;
 
 	for (int L = 1; L <= D; L++)
@@ -321,7 +322,10 @@ reproduce_report_svg(FILE *f, const void *ctx)
 	p.ref_name = "paper";
 	p.floor = rr_at_floor(r);
 	p.floor_y = log(FIGURES_MSE_FLOOR);
-	p.floor_label = "round-off floor ln(\xce\xb5\xc2\xb2) = \xe2\x88\x92" "72.1";
+	snprintf(floor_label, sizeof floor_label, "round-off floor "
+	    "ln(\xce\xb5\xc2\xb2) = \xe2\x88\x92" "%.1f",
+	    -log(FIGURES_MSE_FLOOR));
+	p.floor_label = floor_label;
 	return svg_write_plot(f, &p);
 }
 

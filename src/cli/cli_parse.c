@@ -568,32 +568,43 @@ cli_mono(const struct cli_opts *o)
 	return o->mono || (nc != NULL && *nc != '\0');
 }
 
+/* The instruction sets' names, best first, joined by ", " into buf: every
+ * one, or only those this CPU (and this build) runs. */
+static void
+cli_isa_list(char *buf, size_t len, bool runnable)
+{
+	buf[0] = '\0';
+	for (int i = MODEL_ISA_COUNT - 1; i >= 0; i--)
+		if (!runnable || model_isa_supported((enum model_isa)i))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			    buf[0] ? ", " : "", model_isa_name((enum model_isa)i));
+}
+
 /* Force the lane kernels' instruction set named by `name` (from `what`:
  * "--isa" or "MEMSCOPE_ISA"): CLI_CONTINUE, or CLI_EXIT_USAGE after
  * naming what is wrong and what this CPU accepts. */
 int
 cli_isa_force(const char *cmd, const char *what, const char *name)
 {
-	char runs[64] = "";
+	char all[64], runs[64];
 	int isa;
 
-	for (int i = MODEL_ISA_COUNT - 1; i >= 0; i--)
-		if (model_isa_supported((enum model_isa)i))
-			snprintf(runs + strlen(runs), sizeof runs - strlen(runs),
-			    "%s%s", runs[0] ? ", " : "",
-			    model_isa_name((enum model_isa)i));
 	if (strcmp(name, "auto") == 0) {
 		model_isa_force(MODEL_ISA_COUNT);
 		return CLI_CONTINUE;
 	}
 	isa = model_isa_parse(name);
+	if (isa >= 0 && model_isa_supported((enum model_isa)isa)) {
+		model_isa_force((enum model_isa)isa);
+		return CLI_CONTINUE;
+	}
+	/* the lists only for the message */
+	cli_isa_list(all, sizeof all, false);
+	cli_isa_list(runs, sizeof runs, true);
 	if (isa < 0)
 		return cli_error(cmd, "%s: unknown instruction set '%s' "
-		    "(accepted: auto, avx512, avx2, x86-64; this CPU runs %s)",
-		    what, name, runs);
-	if (!model_isa_supported((enum model_isa)isa))
-		return cli_error(cmd, "%s: this CPU (or this build) cannot run "
-		    "the %s kernels (it runs %s, or auto)", what, name, runs);
-	model_isa_force((enum model_isa)isa);
-	return CLI_CONTINUE;
+		    "(accepted: auto, %s; this CPU runs %s)", what, name, all,
+		    runs);
+	return cli_error(cmd, "%s: this CPU (or this build) cannot run the %s "
+	    "kernels (it runs %s, or auto)", what, name, runs);
 }

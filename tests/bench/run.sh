@@ -49,14 +49,12 @@ median() {
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# ms/step of memscope bench with arguments "$@" (the mean over its steps).
-ms_memscope() {
-	"$MEMSCOPE" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
-}
-
-# The same for the BASE binary.
-ms_base() {
-	"$BASE" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
+# ms/step of the memscope binary $1's bench with the arguments after it
+# (the mean over its steps): $MEMSCOPE's, or $BASE's.
+ms_bench() {
+	bin=$1
+	shift
+	"$bin" bench --no-dgemm "$@" | awk '$1 == "ms/step" { print $2 }'
 }
 
 # The fastest tenth of memscope bench's steps with arguments "$@": the
@@ -111,10 +109,11 @@ for r in $(seq 1 "$ROUNDS"); do
 	do
 		[ "$r" = 1 ] && echo "$name" >>"$tmp/names"
 		# shellcheck disable=SC2086
-		ms_memscope $mopt --steps "$msteps" >>"$tmp/$name.memscope"
+		ms_bench "$MEMSCOPE" $mopt --steps "$msteps" \
+		    >>"$tmp/$name.memscope"
 		if [ -n "$BASE" ]; then
 			# shellcheck disable=SC2086
-			ms_base $mopt --steps "$msteps" >>"$tmp/$name.base"
+			ms_bench "$BASE" $mopt --steps "$msteps" >>"$tmp/$name.base"
 		fi
 		[ "$have_peer" = 1 ] || continue
 		# shellcheck disable=SC2086
@@ -205,7 +204,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	for isa in $isas; do
 		steps=2000
 		[ "$isa" = x86-64 ] && steps=100
-		ms_memscope --isa "$isa" --steps "$steps" >>"$tmp/isa.$isa"
+		ms_bench "$MEMSCOPE" --isa "$isa" --steps "$steps" \
+		    >>"$tmp/isa.$isa"
 	done
 done
 echo "Instruction sets, default experiment: ms/step (median of $ROUNDS runs)"
