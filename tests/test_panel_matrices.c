@@ -55,13 +55,25 @@ test_direct_title_and_rows(void **state)
 	assert_non_null(strstr(row, "parameters (direct)"));
 	assert_null(strstr(row, "head"));
 	assert_null(strstr(row, "cos"));
-	/* one row per step, g1 .. g4 */
+	/* one row per step, g1 .. g4, with each of its d weights in order */
 	for (int k = 1; k <= cfg.layers; k++) {
-		char want[8];
+		const double *g = snapshot_block(&s, "g", k - 1, -1, NULL);
+		const char *at;
+		char want[16];
 
 		snprintf(want, sizeof want, "g%d", k);
 		row_text(&c, k, row);
 		assert_non_null(strstr(row, want));
+		assert_non_null(g);
+		at = row;
+		for (int f = 0; f < cfg.dim; f++) {
+			snprintf(want, sizeof want, "%+.3f", g[f]);
+			at = strstr(at, want);
+			if (at == NULL)
+				fail_msg("row %d lacks weight %d, %s", k, f,
+				    want);
+			at += strlen(want);
+		}
 	}
 	canvas_free(&c);
 	snapshot_free(&s);

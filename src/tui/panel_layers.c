@@ -26,17 +26,21 @@ struct layers_ref {
 	enum baseline b;	/* BASELINE_COUNT: the theory schedule */
 	enum colour_role col;
 	const char *mark;	/* on the chart's points */
-	const char *head;	/* the table's and legend's name */
+	const char *head;	/* the table's name */
 	const char *head_ascii;	/* NULL: head */
+	const char *legend;	/* the legend's (charted ones) */
+	const char *legend_ascii;	/* NULL: legend */
 };
 
 static const struct layers_ref layers_refs[] = {
-	{ BASELINE_CG, COL_REF_CG, "C", "CG", NULL },
-	{ BASELINE_GD, COL_REF_GD, "G", "GD", NULL },
-	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "N", "Nest", NULL },
+	{ BASELINE_CG, COL_REF_CG, "C", "CG", NULL, "CG", NULL },
+	{ BASELINE_GD, COL_REF_GD, "G", "GD", NULL, "GD", NULL },
+	{ BASELINE_NESTEROV, COL_REF_NESTEROV, "N", "Nest", NULL, "Nesterov",
+	    NULL },
 	/* the best pre model of depth l with A_j = a_j Σ⁻¹ (theory.h) */
-	{ BASELINE_COUNT, COL_DIM, "*", "aΣ⁻¹", "aS^-1" },
-	{ BASELINE_MOMENTUM, COL_REF_MOMENTUM, "M", "mom", NULL },
+	{ BASELINE_COUNT, COL_DIM, "*", "aΣ⁻¹", "aS^-1", "best a·Σ⁻¹",
+	    "best a*S^-1" },
+	{ BASELINE_MOMENTUM, COL_REF_MOMENTUM, "M", "mom", NULL, NULL, NULL },
 };
 #define LAYERS_NCHART 4		/* the chart's: CG, GD, Nesterov, schedule */
 #define LAYERS_NREFS ((int)(sizeof layers_refs / sizeof layers_refs[0]))
@@ -68,12 +72,11 @@ layers_ref_mse(const struct snapshot *s, int ref, int k)
 	    s->theory.schedule[k - 1] : NAN;
 }
 
-/* Reference ref's name in the table and legend. */
+/* A name and its ASCII form (NULL: the same) for the canvas's glyphs. */
 static const char *
-layers_ref_head(const struct canvas *c, int ref)
+layers_name(const struct canvas *c, const char *name, const char *ascii)
 {
-	return !c->g->utf8 && layers_refs[ref].head_ascii != NULL ?
-	    layers_refs[ref].head_ascii : layers_refs[ref].head;
+	return !c->g->utf8 && ascii != NULL ? ascii : name;
 }
 
 static double
@@ -159,7 +162,9 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		const struct snapshot_run *r = cols[i].run >= 0 ?
 		    &s->runs[cols[i].run] : NULL;
 		const char *h = r != NULL ? (c->g->utf8 ? r->label :
-		    r->label_ascii) : layers_ref_head(c, cols[i].ref);
+		    r->label_ascii) : layers_name(c,
+		    layers_refs[cols[i].ref].head,
+		    layers_refs[cols[i].ref].head_ascii);
 		int hw = canvas_text_width(h);
 
 		if (hw > LAYERS_W - 1)
@@ -253,9 +258,8 @@ layers_legend(const struct snapshot *s, struct canvas *c, struct rect in)
 	}
 	for (i = 0; s->have_baselines && i < LAYERS_NCHART; i++)
 		if (!layers_legend_item(c, in, &x, &y, in.y + 1,
-		    layers_refs[i].mark, layers_refs[i].col,
-		    i == 2 ? "Nesterov" : i == 3 ? (c->g->utf8 ?
-		    "best a·Σ⁻¹" : "best a*S^-1") : layers_ref_head(c, i)))
+		    layers_refs[i].mark, layers_refs[i].col, layers_name(c,
+		    layers_refs[i].legend, layers_refs[i].legend_ascii)))
 			return 2;
 	return y - in.y + 1;
 }

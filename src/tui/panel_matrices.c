@@ -118,11 +118,14 @@ mat_scalars(const struct snapshot *s, struct canvas *c, struct rect in,
 static void
 mat_direct(const struct snapshot *s, struct canvas *c, struct rect in)
 {
-	int d = s->cfg.dim, K = s->cfg.layers, colw = 9, labw = 7, y = in.y;
-	int fit = (in.w - labw) / colw, shown = 0, total = 0;
 	bool pairs = s->cfg.param == MS_PARAM_DIRECT_PAIRS;
+	/* a swatch (two cells without colour), a space, "%+.3f", a space */
+	int sw = c->mono ? 2 : 1, colw = sw + 8, labw = pairs ? 7 : 4;
+	int d = s->cfg.dim, K = s->cfg.layers, y = in.y;
+	int fit = (in.w - labw) / colw, shown = 0, total = 0;
 	double range = 0.0;
 	const double *p;
+	char note[128];
 
 	for (int i = 0; i < s->nblocks; i++)
 		range = fmax(range, heatmap_range(s->params +
@@ -142,17 +145,24 @@ mat_direct(const struct snapshot *s, struct canvas *c, struct rect in)
 
 				heatmap_draw(c, x, y, p + f, 1, 1, range, 1,
 				    false);
-				canvas_printf(c, x + 2 + (c->mono ? 1 : 0), y,
-				    colw - 3, COL_TEXT, "%+.3f", p[f]);
+				canvas_printf(c, x + sw + 1, y, colw - sw - 2,
+				    COL_TEXT, "%+.3f", p[f]);
 			}
 			y++;
 			shown++;
 		}
-	canvas_printf(c, in.x, in.y + in.h - 1, in.w, COL_DIM,
-	    "%s%s; %d/%d rows, %d/%d dims", pairs ?
-	    "k gi: step k's weight on gradient i" :
-	    "gi: gradient i's weight in all later steps",
-	    range == 0 ? " (all zero)" : "", shown, total, fit, d);
+	/* the counts say what is cut: the shorter key when both do not fit */
+	for (int v = 0; v < 2; v++) {
+		snprintf(note, sizeof note, "%s%s; %d/%d rows, %d/%d dims",
+		    pairs ? (v == 0 ? "k gi: step k's weight on gradient i" :
+		    "k gi: step k, grad i") : v == 0 ?
+		    "gi: gradient i's weight in all later steps" :
+		    "gi: gradient i's weight", range == 0 ? " (all zero)" : "",
+		    shown, total, fit, d);
+		if (canvas_text_width(note) <= in.w)
+			break;
+	}
+	canvas_text(c, in.x, in.y + in.h - 1, in.w, COL_DIM, note);
 }
 
 /* The grid at one scale: a block per layer (a tile per matrix and head,

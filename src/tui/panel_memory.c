@@ -3,9 +3,9 @@
  * the L × L lower-triangular matrix of effective LFOM coefficients
  * α_ℓ Π_{k=j+1..ℓ} γ_k (doc/math.md §4) as numbers, or as a heatmap when the
  * numbers do not fit; `rec` the same with Γ_ℓ's entry at the label row and
- * the query for γ_ℓ (the coefficients at the query cell). For `lfom`: the label-row entries of each Γ_j (the
- * ones that act when only the label row moves), layers down and tokens
- * across, the query last. Where there is room, below (or beside) them, the
+ * the query for γ_ℓ (the coefficients at the query cell). For `lfom`: the
+ * label-row entries of each Γ_j (the ones that act when only the label row
+ * moves), layers down and tokens across, the query last. Where there is room, below (or beside) them, the
  * same coefficients over training as curves, from the model run's series
  * (snapshot.h's coef): for cgd one chart of every α_l and γ_l, for lfom one
  * chart per layer of its Γ label row, the query's entry bright over the
@@ -104,11 +104,19 @@ mem_cgd(const struct snapshot *s, struct canvas *c, struct rect in)
 				canvas_printf(c, in.x + 14 + 6 * j, y, 6,
 				    COL_TEXT, "%+6.2f", s->cgd_coef[l * L + j]);
 	}
-	if (++y < end)
-		canvas_text(c, in.x, y, in.w, COL_DIM, in.w >= 44 ? (rec ?
+	if (++y < end) {
+		/* the longest key that fits whole */
+		const char *key = rec ?
 		    "j=: coefficient of R_j at q, a_l prod G_k[q]" :
-		    "j=: coefficient of register j at layer l, a_l prod g_k") :
-		    "j=: register j's coefficient");
+		    "j=: coefficient of register j at layer l, a_l prod g_k";
+
+		if (canvas_text_width(key) > in.w)
+			key = rec ? "j=: R_j's coefficient at q" :
+			    "j=: register j's coefficient, a_l prod g_k";
+		if (canvas_text_width(key) > in.w)
+			key = "j=: register j's coefficient";
+		canvas_text(c, in.x, y, in.w, COL_DIM, key);
+	}
 	if (beside || ++y >= end)
 		return;
 	range = heatmap_range(s->cgd_coef, L * L);
