@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "memscope/json_out.h"
+
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 
@@ -77,18 +79,6 @@ json_t *report_normalised_json(const struct ms_config *cfg, int L,
  * with model false only the task's side (no L, H, param, memory). */
 void report_config_line(FILE *fp, const char *cmd,
     const struct ms_config *cfg, bool model);
-
-/* A new JSON output's root: {"format": format, "version": 1,
- * "memscope_version": the version of this program}. */
-json_t *report_json_root(const char *format);
-/* A JSON array of n reals; non-finite values become null. */
-json_t *report_json_reals(const double *x, int n);
-/* A real, or null if not finite. */
-json_t *report_json_real(double x);
-/* Write root to path atomically (indented), then release root; 0 or -1
- * with a message. */
-int report_write_json(const char *path, json_t *root, char *err,
-    size_t errlen);
 
 /* Progress of `total` units of work on stderr. Between start and end,
  * SIGINT or SIGTERM ends the display with a line "memscope CMD:

@@ -203,7 +203,7 @@ bl_json_methods(const struct bl_results *res, const double *logs, int run,
 		for (int k = 0; k < K; k++)
 			v[k] = src[(size_t)k * BASELINE_COUNT + b];
 		json_object_set_new(obj, baseline_name((enum baseline)b),
-		    report_json_reals(v, K));
+		    json_out_reals(v, K));
 	}
 	free(mean);
 	free(std);
@@ -217,7 +217,7 @@ bl_write_json(const char *path, const struct ms_config *cfg,
     const struct bl_results *res, const double *logs,
     const struct theory_lines *th, char *err, size_t errlen)
 {
-	json_t *root = report_json_root("memscope-baselines");
+	json_t *root = json_out_root("memscope-baselines");
 	json_t *runs = json_array();
 	int K = res->iters + 1, rc;
 	double *v = xdoubles((size_t)K);
@@ -239,7 +239,7 @@ bl_write_json(const char *path, const struct ms_config *cfg,
 				v[k] = res->step[bl_index(res, run, b, k)];
 			json_object_set_new(steps,
 			    baseline_name((enum baseline)b),
-			    report_json_reals(v, K));
+			    json_out_reals(v, K));
 		}
 		json_object_set_new(jr, "step", steps);
 		json_array_append_new(runs, jr);
@@ -248,7 +248,7 @@ bl_write_json(const char *path, const struct ms_config *cfg,
 	json_object_set_new(root, "mean", bl_json_methods(res, logs, 0, 1));
 	json_object_set_new(root, "std", bl_json_methods(res, logs, 0, 2));
 	json_object_set_new(root, "theory", report_theory_json(res->iters, th));
-	rc = report_write_json(path, root, err, errlen);
+	rc = json_out_write(path, root, err, errlen);
 	free(v);
 	return rc;
 }

@@ -227,7 +227,7 @@ static void
 bench_print_json(const struct bench_opts *o, const struct trainer *t,
     const struct bench_result *r)
 {
-	json_t *root = report_json_root("memscope-bench");
+	json_t *root = json_out_root("memscope-bench");
 	double gflops = r->flops / (r->ms_mean * 1e-3) / 1e9;
 	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
 	json_object_set_new(root, "path", json_string(t->model.path ==
@@ -237,20 +237,20 @@ bench_print_json(const struct bench_opts *o, const struct trainer *t,
 	json_object_set_new(root, "warmup", json_integer(o->warmup));
 	json_object_set_new(root, "ms_per_step", json_real(r->ms_mean));
 	json_object_set_new(root, "ms_per_step_median",
-	    report_json_real(r->ms_median));
+	    json_out_real(r->ms_median));
 	json_object_set_new(root, "ms_per_step_min",
-	    report_json_real(r->ms_min));
+	    json_out_real(r->ms_min));
 	json_object_set_new(root, "tasks_per_second",
 	    json_real(o->cfg.batch / (r->ms_mean * 1e-3)));
 	json_object_set_new(root, "flops_per_step", json_real(r->flops));
 	json_object_set_new(root, "gflops", json_real(gflops));
 	json_object_set_new(root, "dgemm_size", json_integer(r->dgemm_size));
 	json_object_set_new(root, "dgemm_gflops",
-	    report_json_real(r->dgemm_gflops));
-	json_object_set_new(root, "dgemm_fraction", report_json_real(gflops /
+	    json_out_real(r->dgemm_gflops));
+	json_object_set_new(root, "dgemm_fraction", json_out_real(gflops /
 	    r->dgemm_gflops));
 	json_object_set_new(root, "final_loss",
-	    report_json_real(r->final_loss));
+	    json_out_real(r->final_loss));
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
 	fputc('\n', stdout);
 	json_decref(root);
@@ -312,7 +312,7 @@ bench_speedup(const struct bench_opts *o)
 		}
 	}
 	if (o->json) {
-		json_t *root = report_json_root("memscope-bench-speedup");
+		json_t *root = json_out_root("memscope-bench-speedup");
 
 		json_object_set_new(root, "config",
 		    checkpoint_config_json(&o->cfg));

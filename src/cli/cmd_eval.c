@@ -56,7 +56,7 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
     const struct theory_lines *th, char *err, size_t errlen)
 {
 	int L = ecfg->layers;
-	json_t *root = report_json_root("memscope-eval");
+	json_t *root = json_out_root("memscope-eval");
 
 	json_object_set_new(root, "checkpoint", json_string(load));
 	json_object_set_new(root, "step", json_integer(t->step));
@@ -74,7 +74,7 @@ eval_write_json(const char *path, const char *load, const struct trainer *t,
 	json_object_set_new(root, "theory", report_theory_json(L, th));
 	json_object_set_new(root, "log_test_loss_normalised",
 	    report_normalised_json(ecfg, L, 1, logs, 0, 0));
-	return report_write_json(path, root, err, errlen);
+	return json_out_write(path, root, err, errlen);
 }
 
 /* memscope eval: evaluate a checkpoint's model and the baselines. */

@@ -246,7 +246,7 @@ train_write_json(const char *path, const struct cli_opts *o,
     const struct theory_lines *th, char *err, size_t errlen)
 {
 	int L = o->cfg.layers, R = job->nruns;
-	json_t *root = report_json_root("memscope-train"), *runs = json_array();
+	json_t *root = json_out_root("memscope-train"), *runs = json_array();
 
 	json_object_set_new(root, "config", checkpoint_config_json(&o->cfg));
 	json_object_set_new(root, "metric", json_string("natural log of the "
@@ -261,15 +261,15 @@ train_write_json(const char *path, const struct cli_opts *o,
 		    json_integer((json_int_t)run->cfg.seed));
 		json_object_set_new(jr, "steps", json_integer(run->steps_done));
 		json_object_set_new(jr, "train_loss",
-		    report_json_real(run->final_train));
+		    json_out_real(run->final_train));
 		json_object_set_new(jr, "log_test_loss",
 		    report_layers_json(L, R, logs, 0, r));
 		json_object_set_new(jr, "log_test_loss_normalised",
 		    report_normalised_json(&o->cfg, L, R, logs, 0, r));
 		json_object_set_new(steps, "gd",
-		    report_json_reals(run->gd_steps, L));
+		    json_out_reals(run->gd_steps, L));
 		json_object_set_new(steps, "gd-oracle",
-		    report_json_reals(run->gd_steps + L, L));
+		    json_out_reals(run->gd_steps + L, L));
 		json_object_set_new(jr, "baseline_steps", steps);
 		json_array_append_new(runs, jr);
 	}
@@ -279,7 +279,7 @@ train_write_json(const char *path, const struct cli_opts *o,
 	json_object_set_new(root, "theory", report_theory_json(L, th));
 	json_object_set_new(root, "mean_normalised",
 	    report_normalised_json(&o->cfg, L, R, logs, 1, 0));
-	return report_write_json(path, root, err, errlen);
+	return json_out_write(path, root, err, errlen);
 }
 
 /* The history needs memory too: refuse --csv if it cannot fit. */

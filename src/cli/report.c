@@ -245,7 +245,7 @@ report_theory_json(int L, const struct theory_lines *th)
 		for (int k = 1; k <= L; k++)
 			x[k - 1] = theory_lines_log(th, w, k);
 		json_object_set_new(obj, theory_line_key(w),
-		    report_json_reals(x, L));
+		    json_out_reals(x, L));
 	}
 	free(x);
 	return obj;
@@ -264,7 +264,7 @@ report_layers_json(int L, int nruns, const double *logs, int which, int run)
 	stats_runs(nruns, REPORT_ROWS * L, logs, mean, std);
 	for (int r = 0; r < REPORT_ROWS; r++)
 		json_object_set_new(obj, report_row_name(r),
-		    report_json_reals(src + (size_t)r * L, L));
+		    json_out_reals(src + (size_t)r * L, L));
 	free(mean);
 	free(std);
 	return obj;
@@ -355,56 +355,6 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 	if (cfg->rotation != MS_ROTATION_HAAR)
 		fprintf(fp, " rotation=%s", config_rotation_name(cfg->rotation));
 	fputc('\n', fp);
-}
-
-/* A new JSON output's root: format, version 1, memscope_version. */
-json_t *
-report_json_root(const char *format)
-{
-	json_t *root = json_object();
-
-	json_object_set_new(root, "format", json_string(format));
-	json_object_set_new(root, "version", json_integer(1));
-	json_object_set_new(root, "memscope_version",
-	    json_string(PACKAGE_VERSION));
-	return root;
-}
-
-/* A real, or null if not finite. */
-json_t *
-report_json_real(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-/* A JSON array of n reals; non-finite values become null. */
-json_t *
-report_json_reals(const double *x, int n)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, report_json_real(x[i]));
-	return a;
-}
-
-/* Write root to path atomically (indented), then release root; 0 or -1
- * with a message. */
-int
-report_write_json(const char *path, json_t *root, char *err, size_t errlen)
-{
-	struct output af;
-	int rc;
-
-	if (output_open(&af, path, err, errlen) != 0)
-		rc = -1;
-	else if (json_dumpf(root, af.fp, JSON_INDENT(2) |
-	    JSON_REAL_PRECISION(17)) != 0 || fputc('\n', af.fp) == EOF)
-		rc = output_fail_write(&af, err, errlen);
-	else
-		rc = output_commit(&af, err, errlen);
-	json_decref(root);
-	return rc;
 }
 
 /* Seconds as "1:02:03" or "2:03". */
