@@ -69,6 +69,11 @@ int baselines_evaluate_cancel(const struct ms_config *cfg,
     const struct task_dist *dist, const struct task_batch *test, int iters,
     struct baseline_table *out, const atomic_int *cancel);
 void baseline_table_free(struct baseline_table *t);
+/* A run's rows (1 + BASELINE_COUNT, L) of natural logs: row 0 the model's
+ * mean squared errors after each layer (model_mse (L)), row 1 + b method
+ * b's after k = 1..L iterations (t->mse[b][k]). */
+void baseline_log_rows(double *logs, int L, const double *model_mse,
+    const struct baseline_table *t);
 
 /* What one iteration of method b costs, in words, for a table's note
  * (NULL: nothing to note; only Newton–Schulz's d×d products have one). */

@@ -39,10 +39,6 @@ const char **report_numbered(const char *prefix, int first, int n);
 
 /* Name of row r of such a table: "model", then the baselines' names. */
 const char *report_row_name(int r);
-/* Fill one run's rows (REPORT_ROWS, L) from the model's and the baselines'
- * mean squared errors (model_mse (L); bt->mse[b][k], k = 0..L). */
-void report_layers_fill(double *logs, int L, const double *model_mse,
-    const struct baseline_table *bt);
 /* The table of mean (± std over runs, if nruns > 1) per row and read-out. */
 void report_layers_print(FILE *fp, int L, int nruns, const double *logs);
 /* The theory reference lines (theory.h): rows after the methods. */

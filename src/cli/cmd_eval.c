@@ -109,7 +109,7 @@ cmd_eval(int argc, char **argv)
 	for (int b = 0; b < BASELINE_COUNT; b++)
 		for (int l = 0; l < L; l++)
 			mse[(size_t)(1 + b) * L + l] = bt.mse[b][l + 1];
-	report_layers_fill(logs, L, mse, &bt);
+	baseline_log_rows(logs, L, mse, &bt);
 	theory_lines_compute(&ecfg, &t.dist, &th);
 	if ((i = report_first_bad(logs, (size_t)REPORT_ROWS * L, true)) >= 0) {
 		const char *row = report_row_name((int)(i / L));

@@ -134,7 +134,7 @@ train_one(struct runner *rn, void *ctx, int i)
 	if (!run->diverged) {
 		trainer_test(t, mse);
 		baselines_evaluate(&run->cfg, &t->dist, &t->test, L, &bt);
-		report_layers_fill(run->logs, L, mse, &bt);
+		baseline_log_rows(run->logs, L, mse, &bt);
 		for (int l = 0; l < L; l++) {
 			run->gd_steps[l] = bt.step[BASELINE_GD][l + 1];
 			run->gd_steps[L + l] = bt.step[BASELINE_GD_ORACLE][l + 1];

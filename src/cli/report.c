@@ -160,18 +160,6 @@ report_row_name(int r)
 	return r == 0 ? "model" : baseline_name((enum baseline)(r - 1));
 }
 
-/* Fill one run's rows (REPORT_ROWS, L) from model and baseline errors. */
-void
-report_layers_fill(double *logs, int L, const double *model_mse,
-    const struct baseline_table *bt)
-{
-	for (int l = 0; l < L; l++) {
-		logs[l] = log(model_mse[l]);
-		for (int b = 0; b < BASELINE_COUNT; b++)
-			logs[(size_t)(1 + b) * L + l] = log(bt->mse[b][l + 1]);
-	}
-}
-
 /* One comment line per method whose iteration costs more than GD's:
  * "# schulz: ...". */
 void

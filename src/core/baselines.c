@@ -700,3 +700,15 @@ baseline_table_free(struct baseline_table *t)
 	}
 	t->iters = 0;
 }
+
+/* A run's rows of natural logs: the model's, then each method's. */
+void
+baseline_log_rows(double *logs, int L, const double *model_mse,
+    const struct baseline_table *t)
+{
+	for (int l = 0; l < L; l++) {
+		logs[l] = log(model_mse[l]);
+		for (int b = 0; b < BASELINE_COUNT; b++)
+			logs[(size_t)(1 + b) * L + l] = log(t->mse[b][l + 1]);
+	}
+}
