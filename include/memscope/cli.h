@@ -54,6 +54,16 @@ struct cli_opts {
 	bool dgemm, no_dgemm, speedup;	/* --dgemm, --no-dgemm, --speedup
 					 * (bench) */
 	const char *isa;		/* --isa NAME (bench), or NULL */
+	/* sweep's */
+	const char *memscope_cmd;	/* --memscope CMD (plan) */
+	bool yes, force, complete;	/* --yes, --force, --complete */
+	int array_limit;		/* --array-limit N (plan) */
+	const char *heatmap, *lines;	/* --heatmap, --lines METRIC */
+	const char *axis_x, *axis_y, *axis_by;	/* --x, --y, --by AXIS */
+	const char *layer;		/* --layer K|last */
+	struct cli_list where;		/* --where AXIS=VALUE */
+	char **args;			/* the operands (sweep ACTION ...) */
+	int nargs;
 	/* the visualizer's own (also keys of --config and the user config,
 	 * cli_view.h) */
 	int speed;			/* --speed N|max: steps per second of
@@ -149,5 +159,6 @@ int cmd_reproduce(int argc, char **argv);
 int cmd_step(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

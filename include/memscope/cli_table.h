@@ -20,13 +20,14 @@ enum {
 	CLI_BENCH = 1 << 6,
 	CLI_WATCH = 1 << 7,
 	CLI_TOUR = 1 << 8,
+	CLI_SWEEP = 1 << 9,
 	CLI_ALL = CLI_TUI | CLI_TRAIN | CLI_EVAL | CLI_BASELINES
 };
 
 #define CLI_CHECKPOINT (CLI_EVAL | CLI_STEP)	/* test a saved model */
 /* Subcommands whose alternative help texts (help_alt) say their own
  * defaults: the config's default is not printed after them. */
-#define CLI_OWN_DEFAULTS (CLI_CHECKPOINT | CLI_REPRODUCE)
+#define CLI_OWN_DEFAULTS (CLI_CHECKPOINT | CLI_REPRODUCE | CLI_SWEEP)
 
 /* What an option does when given. */
 enum cli_action {

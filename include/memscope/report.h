@@ -79,6 +79,9 @@ void report_config_line(FILE *fp, const char *cmd,
 /* Progress of `total` units of work on stderr. Between start and end,
  * SIGINT or SIGTERM ends the display with a line "memscope CMD:
  * interrupted" (after a newline that closes a live bar). */
+/* Seconds as "1:02:03" or "2:03" into buf. */
+void report_duration(char *buf, size_t len, double s);
+
 struct report_progress {
 	const char *cmd;
 	bool quiet;		/* nothing at all (--quiet) */

@@ -24,7 +24,7 @@ const char *const cli_group_names[GROUP_COUNT] = {
 #define CLI_TASKS (CLI_TUI | CLI_TRAIN | CLI_BASELINES)
 #define CLI_TESTS (CLI_ALL | CLI_STEP)
 #define CLI_EVERY (CLI_ALL | CLI_STEP | CLI_REPRODUCE | CLI_BENCH | \
-    CLI_WATCH | CLI_TOUR)
+    CLI_WATCH | CLI_TOUR | CLI_SWEEP)
 #define CLI_VIEWERS (CLI_TUI | CLI_WATCH)	/* draw on the terminal */
 #define CLI_DISPLAYS (CLI_VIEWERS | CLI_TOUR)	/* and the tour */
 
@@ -268,6 +268,67 @@ const struct cli_option cli_options[] = {
 	    { offsetof(struct cli_opts, outdir), 0, 0, 0 },
 	    "output directory, made if missing (default:\n"
 	    "./reproduce)", NULL, 0 },
+	{ "out", 'o', "DIR", CLI_TEXT, GROUP_FILES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, outdir), 0, 0, 0 },
+	    NULL, "plan, run: the sweep's directory (made if\n"
+	    "missing): the plan, results/, logs/ and the merged\n"
+	    "tables; required", CLI_SWEEP },
+	{ "memscope", 0, "CMD", CLI_TEXT, GROUP_FILES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, memscope_cmd), 0, 0, 0 },
+	    NULL, "plan: the program each line of jobs.txt starts\n"
+	    "with (default: this one's absolute path; give\n"
+	    "memscope to take it from each machine's PATH)", CLI_SWEEP },
+	{ "svg", 0, "FILE", CLI_TEXT, GROUP_FILES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, svg_path), 0, 0, 0 },
+	    NULL, "merge: where the figure goes (default:\n"
+	    "DIR/heatmap.svg or DIR/lines.svg)", CLI_SWEEP },
+	{ "yes", 'y', NULL, CLI_FLAG, GROUP_RUNS, CLI_SWEEP,
+	    { offsetof(struct cli_opts, yes), 0, 0, 0 },
+	    NULL, "plan, run: a grid of more than 1000 jobs is\n"
+	    "meant (at most 1000000)", CLI_SWEEP },
+	{ "array-limit", 0, "N", CLI_INT, GROUP_RUNS, CLI_SWEEP,
+	    { offsetof(struct cli_opts, array_limit), 1, 100000, 32 },
+	    NULL, "plan: Slurm array tasks running at once, 1 to\n"
+	    "100000 (default: 32)", CLI_SWEEP },
+	{ "force", 0, NULL, CLI_FLAG, GROUP_RUNS, CLI_SWEEP,
+	    { offsetof(struct cli_opts, force), 0, 0, 0 },
+	    NULL, "job: train even if its result is there (it is\n"
+	    "replaced)", CLI_SWEEP },
+	{ "heatmap", 0, "METRIC", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, heatmap), 0, 0, 0 },
+	    NULL, "merge: a heatmap of METRIC over --x and --y:\n"
+	    "model, gd, gd-oracle, momentum, nesterov, cg, lsq,\n"
+	    "schulz (log test error), or A-B of two (model-cg:\n"
+	    "below 0 the model is better), mean over seeds", CLI_SWEEP },
+	{ "lines", 0, "METRIC", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, lines), 0, 0, 0 },
+	    NULL, "merge: METRIC over --x, a line per value of\n"
+	    "--by, +- one std over seeds", CLI_SWEEP },
+	{ "x", 0, "AXIS", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, axis_x), 0, 0, 0 },
+	    NULL, "merge: the figure's horizontal axis (a key the\n"
+	    "sweep file gave several values)", CLI_SWEEP },
+	{ "y", 0, "AXIS", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, axis_y), 0, 0, 0 },
+	    NULL, "merge: the heatmap's vertical axis", CLI_SWEEP },
+	{ "by", 0, "AXIS", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, axis_by), 0, 0, 0 },
+	    NULL, "merge: the line plot's lines", CLI_SWEEP },
+	{ "layer", 0, "K", CLI_TEXT, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, layer), 0, 0, 0 },
+	    NULL, "merge: the figure's read-out, 1 to 64, or last\n"
+	    "(default: each job's last)", CLI_SWEEP },
+	{ "where", 0, "AXIS=VALUE", CLI_LIST, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, where), 0, CLI_LIST_MAX, 0 },
+	    NULL, "merge: fix an axis the figure does not show\n"
+	    "(repeatable)", CLI_SWEEP },
+	{ "complete", 0, NULL, CLI_FLAG, GROUP_FIGURES, CLI_SWEEP,
+	    { offsetof(struct cli_opts, complete), 0, 0, 0 },
+	    NULL, "merge: exit 1 if a job is missing or failed\n"
+	    "(they are listed either way)", CLI_SWEEP },
+	{ "threads", 'j', "N", CLI_SET, GROUP_RUNS, CLI_SWEEP, { 0 },
+	    NULL, "run: jobs at once, 1 to 256 (default: the\n"
+	    "number of CPUs, at most 64)", CLI_SWEEP },
 	{ "compare", 0, "KEY=V1,V2,...", CLI_LIST, GROUP_RUNS, CLI_TUI,
 	    { offsetof(struct cli_opts, compare), 0, 2, 0 },
 	    "train a run per value side by side, on the same\n"
@@ -299,7 +360,8 @@ const struct cli_option cli_options[] = {
 	{ "mono", 0, NULL, CLI_FLAG, GROUP_DISPLAY, CLI_DISPLAYS,
 	    { offsetof(struct cli_opts, mono), 0, 0, 0 },
 	    "no colour (also when NO_COLOR is set and non-empty)", NULL, 0 },
-	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY, CLI_TRAIN | CLI_REPRODUCE,
+	{ "quiet", 'q', NULL, CLI_FLAG, GROUP_DISPLAY,
+	    CLI_TRAIN | CLI_REPRODUCE | CLI_SWEEP,
 	    { offsetof(struct cli_opts, quiet), 0, 0, 0 },
 	    "no progress on stderr", NULL, 0 },
 	{ "scale", 0, "S", CLI_SET, GROUP_DATA, CLI_TESTS | CLI_BENCH, { 0 },
@@ -558,6 +620,47 @@ const struct cli_command cli_commands[] = {
 	    "  memscope train --live run.csv --steps 20000 &\n"
 	    "  memscope watch run.csv\n"
 	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
+	{ "sweep", CLI_SWEEP, "memscope sweep plan|run FILE --out DIR [OPTIONS]\n"
+	    "       memscope sweep merge DIR [OPTIONS]\n"
+	    "       memscope sweep job DIR ID KEY=VALUE...",
+	    "grids of trainings on local cores, GNU parallel, Slurm",
+	    "A sweep FILE is an INI file with the keys of --config, where a\n"
+	    "key may take several values: a list (kappa = 2, 10, 100), a range\n"
+	    "of integers (layers = 1..8), steps (lr = 0.01..0.05 step 0.01) or\n"
+	    "a geometric range (kappa = 2..1000 log 4: four values, rounded to\n"
+	    "3 digits); kappa = K is data = kappa:K; seeds = N trains each point\n"
+	    "with seeds seed..seed+N-1. Every combination of the values is a\n"
+	    "job: one training and its evaluation (as memscope train), named by\n"
+	    "a hash of its whole configuration, the same on every machine.\n"
+	    "\n"
+	    "plan FILE --out DIR writes DIR/jobs.txt, one self-contained\n"
+	    "memscope command per job (for GNU parallel, xargs -P or any\n"
+	    "runner), DIR/slurm.sbatch (a Slurm job array of the same\n"
+	    "commands) and DIR/sweep.json. run FILE --out DIR plans, runs\n"
+	    "every job on this machine's cores with a progress bar, then\n"
+	    "merges. A job whose result is in DIR/results is skipped, so a\n"
+	    "sweep resumes where it stopped, whichever engine ran it; every\n"
+	    "engine writes the same results, bit for bit. merge DIR writes the\n"
+	    "tables and a figure, and lists missing and failed jobs. job is\n"
+	    "what jobs.txt's lines run.\n",
+	    "stdout: plan, what was planned and how to run it; merge (and\n"
+	    "run), mean +- std over seeds at each point's last read-out, and\n"
+	    "the missing and failed jobs. stderr: run's progress (a bar on a\n"
+	    "terminal; none with --quiet). Files: DIR/results/ID.json per job;\n"
+	    "DIR/results.csv (a row per job and read-out, a column per swept\n"
+	    "key), DIR/summary.csv (mean and std over seeds) and the SVG\n"
+	    "figure, all written atomically (doc/formats.md).\n",
+	    "  memscope sweep run grid.ini --out grid\n"
+	    "  memscope sweep plan grid.ini --out grid\n"
+	    "  parallel --jobs 8 < grid/jobs.txt; memscope sweep merge grid\n"
+	    "  sbatch grid/slurm.sbatch\n"
+	    "  memscope sweep merge grid --heatmap model-cg --x kappa --y dim\n"
+	    "      --where layers=4\n",
+	    "Exit status: 0 on success; 1 if a job failed or the work did (run:\n"
+	    "after merging what there is), or with --complete if a job is\n"
+	    "missing or failed; 2 on bad input (a bad sweep file names its line;\n"
+	    "a grid of more than 1000 jobs without --yes; a directory holding\n"
+	    "another sweep's results): nothing is done or written.\n" },
 	{ "tour", CLI_TOUR, "memscope tour [OPTIONS]",
 	    "a guided lesson: CG against a learned LFOM, stage by stage",
 	    "A short scripted lesson to show in class without notes. Each\n"

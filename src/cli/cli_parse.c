@@ -286,7 +286,7 @@ cli_short(int ch, unsigned bit)
 static int
 cli_getopt(const struct cli_command *c, int argc, char **argv,
     struct option *longopts, char *shortopts, struct cli_value *vals,
-    int *nvals, const char **operand)
+    int *nvals, struct cli_opts *o)
 {
 	char *sp = shortopts;
 	int ch, index, nlong = 0;
@@ -352,9 +352,14 @@ cli_getopt(const struct cli_command *c, int argc, char **argv,
 		vals[*nvals].arg = optarg;
 		(*nvals)++;
 	}
-	/* watch FILE: its one operand */
+	/* watch FILE: its one operand; sweep ACTION ...: all */
 	if (c->bit == CLI_WATCH && optind < argc)
-		*operand = argv[optind++];
+		o->file = argv[optind++];
+	if (c->bit == CLI_SWEEP) {
+		o->args = argv + optind;
+		o->nargs = argc - optind;
+		optind = argc;
+	}
 	if (optind < argc)
 		return cli_error(c->name, "unexpected argument '%s' (see "
 		    "memscope %s --help)", argv[optind], c->name);
@@ -364,13 +369,12 @@ cli_getopt(const struct cli_command *c, int argc, char **argv,
 /* Collect argv's options into vals; 0 or an exit status. */
 static int
 cli_collect(const struct cli_command *c, int argc, char **argv,
-    struct cli_value *vals, int *nvals, const char **operand)
+    struct cli_value *vals, int *nvals, struct cli_opts *o)
 {
 	struct option *longopts = xcalloc((size_t)cli_noptions + 1,
 	    sizeof *longopts);
 	char *shortopts = xmalloc(3 * (size_t)cli_noptions + 2);
-	int r = cli_getopt(c, argc, argv, longopts, shortopts, vals, nvals,
-	    operand);
+	int r = cli_getopt(c, argc, argv, longopts, shortopts, vals, nvals, o);
 
 	free(longopts);
 	free(shortopts);
@@ -434,7 +438,7 @@ cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			    (int)cli_options[i].value.def;
 	vals = xcalloc(cli_max_values(argc, argv), sizeof *vals);
 	o->speed = CLI_SPEED_DEFAULT;
-	if ((r = cli_collect(c, argc, argv, vals, &nvals, &o->file)) != 0)
+	if ((r = cli_collect(c, argc, argv, vals, &nvals, o)) != 0)
 		goto out;
 	r = CLI_CONTINUE;
 	for (int i = 0; i < nvals; i++) {

@@ -29,6 +29,7 @@ static const struct main_command main_commands[] = {
 	{ "step", cmd_step },
 	{ "watch", cmd_watch },
 	{ "tour", cmd_tour },
+	{ "sweep", cmd_sweep },
 };
 #define MAIN_NCOMMANDS \
 	((int)(sizeof main_commands / sizeof main_commands[0]))

@@ -346,7 +346,7 @@ report_config_line(FILE *fp, const char *cmd, const struct ms_config *cfg,
 }
 
 /* Seconds as "1:02:03" or "2:03". */
-static void
+void
 report_duration(char *buf, size_t len, double s)
 {
 	long t = isfinite(s) && s >= 0 ? (long)(s + 0.5) : 0;
