@@ -1,0 +1,112 @@
+#!/bin/sh
+# memscope sweep on the command line: a job's result holds the numbers
+# `memscope train` prints for the same settings; a job line that was
+# changed, or that is not of the directory's sweep, is refused; a second
+# run of a job is skipped; and every bad input is one line on stderr,
+# status 2, with nothing written.
+suite=sweep_cli
+. "${top_srcdir:-$(dirname "$0")/..}/tests/clilib.sh"
+
+cat >"$tmp/grid.ini" <<'EOF'
+# a tiny grid: 2 x 2 jobs
+dim = 3
+context = 8
+layers = 2
+batch = 40
+test-batch = 60
+steps = 20
+kappa = 2, 10
+seeds = 2
+EOF
+
+: >"$tmp/out"; : >"$tmp/err"
+# nothing made: usage NAME ARGS..., and $tmp holds only what it held
+nothing() {
+	before=$(ls "$tmp")
+	usage "$@"
+	after=$(ls "$tmp")
+	[ "$before" = "$after" ] || fail "$1: made $(echo "$after" |
+	    grep -v -x -F "$before")"
+}
+nothing "no action" sweep
+nothing "unknown action" sweep frob
+grep -q "accepted: plan, run, merge, job" "$tmp/err" || fail "unknown action: $(cat "$tmp/err")"
+nothing "plan without a file" sweep plan --out "$tmp/d"
+nothing "plan without --out" sweep plan "$tmp/grid.ini"
+grep -q -- "--out DIR is required" "$tmp/err" || fail "plan without --out: $(cat "$tmp/err")"
+nothing "plan, two files" sweep plan "$tmp/grid.ini" "$tmp/grid.ini" --out "$tmp/d"
+printf 'dim = 3\nlayrs = 1, 2\n' >"$tmp/bad.ini"
+nothing "run, unknown key" sweep run "$tmp/bad.ini" --out "$tmp/d"
+grep -q "bad.ini:2" "$tmp/err" || fail "unknown key: no line number: $(cat "$tmp/err")"
+nothing "merge, no plan" sweep merge "$tmp"
+nothing "merge, bad layer" sweep merge "$tmp" --layer 0
+nothing "job, no settings" sweep job "$tmp/d"
+rm -f "$tmp/bad.ini"
+
+# over 1000 jobs: only with --yes
+printf 'steps = 1\nseed = 1..1001\n' >"$tmp/big.ini"
+nothing "1001 jobs" sweep plan "$tmp/big.ini" --out "$tmp/big"
+grep -q -- "--yes" "$tmp/err" || fail "1001 jobs: $(cat "$tmp/err")"
+run "1001 jobs with --yes" 0 sweep plan "$tmp/big.ini" --out "$tmp/big" --yes
+[ "$(wc -l <"$tmp/big/jobs.txt")" -eq 1001 ] || fail "1001 jobs: jobs.txt"
+rm -rf "$tmp/big" "$tmp/big.ini"
+
+run "plan" 0 sweep plan "$tmp/grid.ini" --out "$tmp/d" --memscope "$MEMSCOPE"
+grep -q "planned 4 jobs (kappa 2 x seed 2)" "$tmp/out" || fail "plan: $(cat "$tmp/out")"
+[ "$(wc -l <"$tmp/d/jobs.txt")" -eq 4 ] || fail "plan: jobs.txt has not 4 lines"
+
+# a job line as the plan wrote it, run twice: done, then skipped
+line=$(sed -n 1p "$tmp/d/jobs.txt")
+sh -c "$line" >"$tmp/out" 2>"$tmp/err" || fail "job: $(cat "$tmp/err")"
+grep -q ": done in" "$tmp/err" || fail "job: $(cat "$tmp/err")"
+id=$(echo "$line" | awk '{print $4}' | tr -d "'")
+[ -s "$tmp/d/results/$id.json" ] || fail "job: no results/$id.json"
+sh -c "$line" >"$tmp/out" 2>"$tmp/err" || fail "job again: $(cat "$tmp/err")"
+grep -q "skipped" "$tmp/err" || fail "job again: $(cat "$tmp/err")"
+
+# the same settings in memscope train: the same numbers, bit for bit
+if command -v python3 >/dev/null 2>&1; then
+	seed=$(echo "$line" | tr ' ' '\n' | sed -n "s/^'\{0,1\}seed=\([0-9]*\).*/\1/p")
+	run "train" 0 train --dim 3 --context 8 --layers 2 --batch 40 \
+	    --test-batch 60 --steps 20 --data kappa:2 --seed "$seed" --quiet \
+	    --json "$tmp/train.json"
+	python3 - "$tmp/d/results/$id.json" "$tmp/train.json" <<'EOF' ||
+import json, sys
+job = json.load(open(sys.argv[1]))
+train = json.load(open(sys.argv[2]))["runs"][0]
+a, b = job["log_test_loss"], train["log_test_loss"]
+assert sorted(a) == sorted(b), (sorted(a), sorted(b))
+for k in a:
+    assert a[k] == b[k], (k, a[k], b[k])
+assert job["train_loss"] == train["train_loss"]
+assert job["steps"] == train["steps"] == 20
+EOF
+	fail "the job's numbers are not train's"
+else
+	echo "python3 not found: the comparison with train is not made"
+fi
+
+# a changed line, and a job of another sweep, are refused
+bad=$(echo "$line" | sed "s/'\{0,1\}steps=20'\{0,1\}/steps=21/")
+[ "$bad" != "$line" ] || fail "could not change the line"
+sh -c "$bad" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "changed line: not status 2"
+grep -q "hash to" "$tmp/err" || fail "changed line: $(cat "$tmp/err")"
+printf 'steps = 5\nseeds = 2\n' >"$tmp/other.ini"
+run "plan other" 0 sweep plan "$tmp/other.ini" --out "$tmp/o" --memscope "$MEMSCOPE"
+other=$(sed -n 1p "$tmp/o/jobs.txt" | sed "s|'$tmp/o'|'$tmp/d'|")
+sh -c "$other" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "job of another sweep: not status 2"
+grep -q "not a job of the sweep" "$tmp/err" || fail "job of another sweep: $(cat "$tmp/err")"
+# nor may another sweep be planned over this one's results
+nothing "plan over another sweep" sweep plan "$tmp/other.ini" --out "$tmp/d"
+grep -q "another sweep" "$tmp/err" || fail "plan over another sweep: $(cat "$tmp/err")"
+[ -s "$tmp/d/results/$id.json" ] || fail "plan over another sweep: the result went"
+
+run "help" 0 sweep --help
+for w in plan run merge job jobs.txt slurm.sbatch --heatmap --where; do
+	grep -q -- "$w" "$tmp/out" || fail "help: no $w"
+done
+
+[ "$failures" -eq 0 ] || exit 1
+echo "$suite: ok"
