@@ -77,6 +77,9 @@ slurm_start() {
 
 	host=$(hostname -s)
 	cpus=$(nproc)
+	# memory: 3/4 of this machine's, so that slurmd never finds less
+	mem=$(awk '/^MemTotal:/ { m = int($2 / 1024 * 3 / 4) }
+	    END { print (m > 100 ? m : 100) }' /proc/meminfo 2>/dev/null)
 	ctld_port=$(slurm_port 1)
 	slurmd_port=$(slurm_port 2)
 	while [ "$slurmd_port" = "$ctld_port" ]; do
@@ -113,7 +116,7 @@ SlurmctldLogFile=$slurm_dir/log/slurmctld.log
 SlurmdLogFile=$slurm_dir/log/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=500 State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=${mem:-100} State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 	slurmctld -D -c -f "$SLURM_CONF" >>"$slurm_dir/log/slurmctld.out" 2>&1 &

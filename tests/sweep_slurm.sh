@@ -53,9 +53,14 @@ ok=$(grep -c "JobState=COMPLETED .*ExitCode=0:0" "$tmp/tasks")
 	fail "sbatch: $ok of $njobs array tasks completed with exit code 0: $(
 	    sed 's/.*\(ArrayTaskId=[^ ]*\).*\(JobState=[^ ]*\).*\(ExitCode=[^ ]*\).*/\1 \2 \3/' \
 	    "$tmp/tasks")"
-logs=$(ls "$tmp/s/logs" 2>/dev/null | wc -l)
-[ "$logs" -ge "$njobs" ] ||
-	fail "sbatch: $logs log files in DIR/logs for $njobs array tasks"
+# each task's own log files, DIR/logs/JOBID_TASK.out (and .err)
+ls "$tmp/s/logs" >"$tmp/logs" 2>&1
+a=1
+while [ "$a" -le "$njobs" ]; do
+	grep -q "^${id}_$a\.out$" "$tmp/logs" ||
+		fail "sbatch: no log DIR/logs/${id}_$a.out of array task $a"
+	a=$((a + 1))
+done
 
 run "merge" 0 sweep merge "$tmp/s"
 t2=$(now)

@@ -7,8 +7,8 @@ if "$MEMSCOPE" sweep --help 2>&1 | grep -q "unknown command 'sweep'"; then
 	exit 77
 fi
 
-# sweep_grid FILE: 2 kappas x 2 depths x 2 seeds, 8 jobs of well under a
-# second each (long enough that a run can be killed half-way)
+# sweep_grid FILE: 2 kappas x 2 depths x 2 seeds, 8 jobs of about 0.3 s
+# each on one thread (long enough that a run can be killed half-way)
 sweep_grid() {
 	cat >"$1" <<EOG
 # issue 17's engine tests: kappa x L, 2 seeds
@@ -16,7 +16,7 @@ kappa = 2, 10
 layers = 1, 2
 seeds = 2
 dim = 5
-steps = ${sweep_steps:-200}
+steps = ${sweep_steps:-2000}
 EOG
 }
 
