@@ -75,7 +75,7 @@ slurm_start() {
 		{ slurm_skip "munged did not start: $(tail -n 1 \
 		    "$slurm_dir/log/munged.log")"; return; }
 
-	host=$(hostname -s)
+	host=$(hostname -s 2>/dev/null || uname -n)
 	cpus=$(nproc)
 	# memory: 3/4 of this machine's, so that slurmd never finds less
 	mem=$(awk '/^MemTotal:/ { m = int($2 / 1024 * 3 / 4) }
