@@ -59,7 +59,7 @@ run "merge xargs" 0 sweep merge "$tmp/x"
 same "$tmp/x" "xargs"
 
 # stable ids: another directory, another copy of the file, another working
-# directory: the same job lines but for the directory, the same sweep.json
+# directory: the same job lines but for the directory, the same sweep id
 mkdir "$tmp/elsewhere"
 cp "$tmp/grid.ini" "$tmp/elsewhere/grid.ini"
 (cd "$tmp/elsewhere" && "$MEMSCOPE" sweep plan grid.ini --out ../q \
