@@ -27,6 +27,7 @@ struct sweep_bar {
 	double drawn_at;	/* when it was last drawn */
 	int last_decile;	/* not a tty: the last 10% mark printed */
 	int threads;
+	struct sweep_progress last;	/* what the hook was told last */
 };
 
 /* What the bar says: "[####......]  34%  12/40 jobs (3 skipped) ...". */
@@ -62,6 +63,7 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 	double now = clock_seconds();
 	char line[200];
 
+	b->last = *p;
 	if (b->tty) {
 		struct winsize ws;
 		int cols = 80;
@@ -265,8 +267,11 @@ sweep_cmd_run(const struct cli_opts *o)
 		config_one_line(err);
 		fprintf(stderr, "memscope sweep: %s\n", err);
 	} else if (!o->quiet)
-		fprintf(stderr, "memscope sweep: done in %s; results in "
-		    "%s/results/\n", took, o->outdir);
+		fprintf(stderr, "memscope sweep: %ld job%s trained, %ld "
+		    "skipped, in %s; results in %s/results/\n",
+		    bar.last.done - bar.last.skipped, bar.last.done -
+		    bar.last.skipped == 1 ? "" : "s", bar.last.skipped, took,
+		    o->outdir);
 	sweep_free(&sw);
 	if (ran < 0)
 		return CLI_EXIT_FAIL;
