@@ -272,14 +272,14 @@ sweep_write_sbatch(FILE *fp, const void *arg)
 	fprintf(fp, "# memscope sweep %s: %ld jobs planned from %s, as a "
 	    "Slurm job array.\n", c->sid, c->sw->njobs, c->sw->path);
 	fprintf(fp, "# Submit it with:  sbatch %s/slurm.sbatch\n", c->dir);
-	fputs("# Options given to sbatch on its command line override the "
-	    "#SBATCH lines\n# below, e.g.  sbatch --partition=short "
-	    "--time=2:00:00 slurm.sbatch\n", fp);
+	fprintf(fp, "# Options given to sbatch on its command line override "
+	    "the #SBATCH lines\n# below, e.g.  sbatch --partition=short "
+	    "--time=2:00:00 %s/slurm.sbatch\n", c->dir);
 	fprintf(fp, "# Array task i runs lines i, i+%ld, i+%ld, ... of "
 	    "jobs.txt, one after another;\n# a job whose result exists is "
 	    "skipped, so submitting again resumes the sweep.\n"
-	    "# Logs: logs/JOBID_TASK.out and .err; then: memscope sweep merge "
-	    "DIR\n", tasks, 2 * tasks);
+	    "# Logs: logs/JOBID_TASK.out and .err. Then: memscope sweep merge "
+	    "%s\n", tasks, 2 * tasks, c->dir);
 	fprintf(fp, "#SBATCH --job-name=memscope-%.8s\n", c->sid);
 	fprintf(fp, "#SBATCH --array=1-%ld%%%d\n", tasks,
 	    c->o->array_limit > 0 ? c->o->array_limit : 1);
