@@ -6,7 +6,8 @@
  * with a fake SLURM_ARRAY_TASK_ID and a fake jobs.txt: task i runs lines
  * i, i + T, i + 2T, ..., long ones too, and fails when one of them fails;
  * and the refusals: another sweep's plan or a stray result in the
- * directory, and more than SWEEP_CONFIRM_JOBS jobs without yes.
+ * directory, a control character in a name that jobs.txt quotes, and
+ * more than SWEEP_CONFIRM_JOBS jobs without yes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -295,6 +296,9 @@ test_plan_foreign(void **state)
 	    "stray/results/0123456789abcdef.json")), 0);
 	if (plan(&a, "stray", false, err, sizeof err) != 0)
 		fail_msg("%s", err);
+	/* a newline in the directory would split the lines of jobs.txt */
+	assert_int_equal(plan(&a, "new\nline", false, err, sizeof err), -2);
+	assert_non_null(strstr(err, "holds a control character"));
 	sweep_free(&a);
 	sweep_free(&b);
 }

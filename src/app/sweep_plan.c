@@ -498,6 +498,17 @@ sweep_make_executable(const char *dir, const char *name)
 	free(path);
 }
 
+/* Whether s holds a control character (a newline would split a line of
+ * jobs.txt or end a comment of slurm.sbatch). */
+static bool
+sweep_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Write the plan files into dir. */
 static int
 sweep_plan_files(const struct sweep *sw, const char *dir,
@@ -514,6 +525,12 @@ sweep_plan_files(const struct sweep *sw, const char *dir,
 		return config_error(err, errlen, "cannot resolve %s: %s", dir,
 		    strerror(errno));
 	c.dir = abs;
+	if (sweep_has_control(abs)) {
+		config_error(err, errlen, "%s: its absolute name %s holds a "
+		    "control character", dir, abs);
+		free(abs);
+		return -2;
+	}
 	if (sweep_make_sub(abs, "results", err, errlen) == 0 &&
 	    sweep_make_sub(abs, "logs", err, errlen) == 0 &&
 	    dir_write(abs, "jobs.txt", sweep_write_jobs, &c, err, errlen) == 0 &&
@@ -540,6 +557,12 @@ sweep_plan_write(const struct sweep *sw, const char *dir,
 		return config_error(err, errlen, "%s: the grid has %ld jobs, "
 		    "more than %d: give --yes to plan them all", sw->path,
 		    sw->njobs, SWEEP_CONFIRM_JOBS) - 1;
+	if (sweep_has_control(dir) || sweep_has_control(sw->path) ||
+	    (o->memscope != NULL && sweep_has_control(o->memscope)))
+		return config_error(err, errlen, "%s: the sweep file's, the "
+		    "directory's or the memscope command's name holds a control "
+		    "character (a newline would split the lines of jobs.txt)",
+		    dir) - 1;
 	if (sweep_jobs(sw, &jobs, sid, err, errlen) != 0)
 		return -2;
 	rc = sweep_plan_foreign(dir, sid, jobs, sw->njobs, err, errlen);
