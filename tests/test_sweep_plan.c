@@ -27,25 +27,12 @@
 #include "memscope/sweep.h"
 #include "memscope/xmalloc.h"
 
-/* Write text as the sweep file `name` in the scratch directory. */
-static const char *
-sweep_text(const char *name, const char *text)
-{
-	const char *path = fixture_in_dir(name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
 /* Load text as a sweep file; must succeed. */
 static void
 load_ok(struct sweep *sw, const char *text)
 {
 	char err[512] = "";
-	int rc = sweep_load(sw, sweep_text("ok.ini", text), err, sizeof err);
+	int rc = sweep_load(sw, fixture_write("ok.ini", text), err, sizeof err);
 
 	if (rc != 0)
 		fail_msg("%s", err);
@@ -57,7 +44,7 @@ load_fails(const char *text, const char *want)
 {
 	struct sweep sw;
 	char err[512] = "", full[600];
-	const char *path = sweep_text("bad.ini", text);
+	const char *path = fixture_write("bad.ini", text);
 
 	assert_int_equal(sweep_load(&sw, path, err, sizeof err), -1);
 	snprintf(full, sizeof full, "%s:%s", path, want);

@@ -29,26 +29,13 @@
 
 #define MEMSCOPE_CMD "/opt/my memscope/it's/memscope"
 
-/* Write text into the scratch directory's file name. */
-static const char *
-put_file(const char *name, const char *text)
-{
-	const char *path = fixture_in_dir(name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
 /* Load a sweep file of text (named name). */
 static void
 load(struct sweep *sw, const char *name, const char *text)
 {
 	char err[512];
 
-	if (sweep_load(sw, put_file(name, text), err, sizeof err) != 0)
+	if (sweep_load(sw, fixture_write(name, text), err, sizeof err) != 0)
 		fail_msg("%s", err);
 }
 
@@ -212,7 +199,7 @@ test_plan_files(void **state)
 
 	/* planned again: the same files, a result kept */
 	snprintf(want, sizeof want, "plan/results/%s.json", jobs[1].id);
-	put_file(want, "{}");
+	fixture_write(want, "{}");
 	assert_int_equal(plan(&sw, "plan", false, err, sizeof err), 0);
 	assert_int_equal(stat(fixture_in_dir(want), &st), 0);
 	sweep_jobs_free(jobs, sw.njobs);
@@ -241,18 +228,18 @@ test_plan_read_bad(void **state)
 	at = strstr(text, "\"jobs\"");
 	at = strstr(at, "\"id\": \"") + 7;
 	*at = *at == '0' ? '1' : '0';
-	put_file("bad/sweep.json", text);
+	fixture_write("bad/sweep.json", text);
 	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "sweep.json: its id is not the hash of "
 	    "its job ids"));
 	*at = '\0';
-	put_file("bad/sweep.json", text);
+	fixture_write("bad/sweep.json", text);
 	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "sweep.json: not JSON (line "));
 	free(text);
-	put_file("bad/sweep.json", "{\"format\": \"memscope-sweep\", "
+	fixture_write("bad/sweep.json", "{\"format\": \"memscope-sweep\", "
 	    "\"version\": 2}");
 	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
 	    sizeof err), -1);
@@ -282,7 +269,7 @@ test_plan_foreign(void **state)
 	/* a stray result in a directory without a plan */
 	assert_int_equal(mkdir(fixture_in_dir("stray"), 0777), 0);
 	assert_int_equal(mkdir(fixture_in_dir("stray/results"), 0777), 0);
-	put_file("stray/results/0123456789abcdef.json",
+	fixture_write("stray/results/0123456789abcdef.json",
 	    "{\"sweep\": \"feedfacefeedface\"}");
 	assert_int_equal(plan(&a, "stray", false, err, sizeof err), -2);
 	snprintf(want, sizeof want, "%s holds another sweep's results (sweep "
@@ -290,8 +277,8 @@ test_plan_foreign(void **state)
 	    "--out or remove it", fixture_in_dir("stray"));
 	assert_string_equal(err, want);
 	/* other names are not results; without the stray it plans */
-	put_file("stray/results/notes.json", "x");
-	put_file("stray/results/0123456789abcdef.err", "x");
+	fixture_write("stray/results/notes.json", "x");
+	fixture_write("stray/results/0123456789abcdef.err", "x");
 	assert_int_equal(unlink(fixture_in_dir(
 	    "stray/results/0123456789abcdef.json")), 0);
 	if (plan(&a, "stray", false, err, sizeof err) != 0)
