@@ -127,6 +127,9 @@ test_sweep_range_errors(void **state)
 	    "'1..3 log 5')");
 	load_fails("layers = 1..2 steps 1\n", "1: layers: expected a range "
 	    "A..B, A..B step S or A..B log N (got '1..2 steps 1')");
+	load_fails("lr = 1..2 step 0.5 x\n", "1: lr: expected a range A..B, "
+	    "A..B step S or A..B log N (got '1..2 step 0.5 x')");
+	expect_values("lr = 1..2   step\t0.5\n", "lr", "1|1.5|2");
 	load_fails("lr = 0.1..0.3 step 0\n", "1: lr: A..B step S needs A <= "
 	    "B and a step S > 0 (got '0.1..0.3 step 0')");
 	load_fails("lr = a..2 step 1\n", "1: lr: a range's ends A and B must "

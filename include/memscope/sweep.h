@@ -84,7 +84,8 @@ void sweep_plan_id(const char (*ids)[SWEEP_ID_LEN + 1], long n,
 /* How the plan files are written. */
 struct sweep_plan_opts {
 	const char *memscope;	/* the command the job lines start with */
-	int array_limit;	/* Slurm: array tasks running at once */
+	int array_limit;	/* Slurm: array tasks running at once (0: no
+				 * limit) */
 	bool yes;		/* more than SWEEP_CONFIRM_JOBS jobs is fine */
 };
 

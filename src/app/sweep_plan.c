@@ -281,8 +281,10 @@ sweep_write_sbatch(FILE *fp, const void *arg)
 	    "# Logs: logs/JOBID_TASK.out and .err. Then: memscope sweep merge "
 	    "%s\n", tasks, 2 * tasks, c->dir);
 	fprintf(fp, "#SBATCH --job-name=memscope-%.8s\n", c->sid);
-	fprintf(fp, "#SBATCH --array=1-%ld%%%d\n", tasks,
-	    c->o->array_limit > 0 ? c->o->array_limit : 1);
+	fprintf(fp, "#SBATCH --array=1-%ld", tasks);
+	if (c->o->array_limit > 0)
+		fprintf(fp, "%%%d", c->o->array_limit);
+	fputc('\n', fp);
 	fputs("#SBATCH --ntasks=1\n", fp);
 	fprintf(fp, "#SBATCH --cpus-per-task=%d\n", c->sw->base.threads);
 	fputs("#SBATCH --output=", fp);

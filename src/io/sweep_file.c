@@ -34,6 +34,7 @@
 #define SWEEP_KAPPA (-2)	/* sweep_line.key of the sugar keys */
 #define SWEEP_SEEDS (-3)
 #define SWEEP_LOG_DIGITS 3	/* significant digits of a log range's values */
+#define SWEEP_ITEM_LEN 256	/* a list item, with its NUL */
 
 /* One key = value line of the file. */
 struct sweep_line {
@@ -209,7 +210,9 @@ static int
 sweep_range(struct sweep_values *sv, const char *item, const char *dots,
     enum sweep_kind kind, char *err, size_t errlen)
 {
-	char a_txt[64], b_txt[64], word[16], n_txt[64], text[64];
+	/* each part of item fits: none is longer than item */
+	char a_txt[SWEEP_ITEM_LEN], b_txt[SWEEP_ITEM_LEN], word[16];
+	char n_txt[SWEEP_ITEM_LEN], tail[SWEEP_ITEM_LEN], text[64];
 	const char *rest = dots + 2, *p;
 	bool integer = kind == SWEEP_INT;
 	double a, b, s = 1, v, prev = 0;
@@ -228,11 +231,11 @@ sweep_range(struct sweep_values *sv, const char *item, const char *dots,
 	sweep_trim(rest, p, b_txt, sizeof b_txt);
 	word[0] = n_txt[0] = '\0';
 	if (*p != '\0') {
-		char tail[128];
+		int end = 0;
 
 		sweep_trim(p, p + strlen(p), tail, sizeof tail);
-		if (sscanf(tail, "%15s %63s", word, n_txt) != 2 ||
-		    strlen(tail) != strlen(word) + 1 + strlen(n_txt) ||
+		if (sscanf(tail, "%15s %255s %n", word, n_txt, &end) != 2 ||
+		    tail[end] != '\0' ||
 		    (strcmp(word, "step") != 0 && strcmp(word, "log") != 0))
 			return sweep_refuse(sv, err, errlen, "expected a range "
 			    "A..B, A..B step S or A..B log N", item);
@@ -255,12 +258,9 @@ sweep_range(struct sweep_values *sv, const char *item, const char *dots,
 				    "repeat after rounding to 3 significant "
 				    "digits: give a smaller N", item);
 			prev = v;
-			if (i == 0 || i == n - 1)
-				snprintf(text, sizeof text, "%s",
-				    i == 0 ? a_txt : b_txt);
-			else
-				snprintf(text, sizeof text, "%.17g", v);
-			if (sweep_add(sv, text, err, errlen) != 0)
+			snprintf(text, sizeof text, "%.17g", v);
+			if (sweep_add(sv, i == 0 ? a_txt : i == n - 1 ? b_txt :
+			    text, err, errlen) != 0)
 				return -1;
 		}
 		return 0;
@@ -319,7 +319,7 @@ sweep_expand(struct sweep_values *sv, char *err, size_t errlen)
 	const char *s = sv->sl->value, *e;
 	enum sweep_kind kind = sv->sl->key == SWEEP_KAPPA ? SWEEP_REAL :
 	    sweep_key_kind(sv->set_key);
-	char item[256];
+	char item[SWEEP_ITEM_LEN];
 	char **sorted;
 	int rc = 0;
 
@@ -333,6 +333,9 @@ sweep_expand(struct sweep_values *sv, char *err, size_t errlen)
 		e = strchr(s, ',');
 		if (e == NULL)
 			e = s + strlen(s);
+		if (e - s >= SWEEP_ITEM_LEN)
+			return sweep_refuse(sv, err, errlen, "an item longer "
+			    "than 255 characters", NULL);
 		sweep_trim(s, e, item, sizeof item);
 		if (item[0] == '\0')
 			return sweep_refuse(sv, err, errlen, "an empty item in "
