@@ -244,6 +244,12 @@ test_plan_read_bad(void **state)
 	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "sweep.json: a version other than 1"));
+	/* nor is a damaged plan planned over */
+	load(&sw, "bad.ini", "layers = 1, 2\n");
+	assert_int_equal(plan(&sw, "bad", false, err, sizeof err), -2);
+	assert_non_null(strstr(err, "holds a sweep.json that is not a sweep "
+	    "plan ("));
+	sweep_free(&sw);
 }
 
 /* Another sweep's plan, or a result not of this plan: refused. */
