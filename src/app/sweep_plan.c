@@ -427,7 +427,7 @@ sweep_plan_foreign(const char *dir, const char *sid,
 		free(path);
 		return config_error(err, errlen, "%s holds a sweep.json that "
 		    "is not a sweep plan (%s); give a new --out or remove it",
-		    dir, msg);
+		    dir, msg) - 1;
 	}
 	if (rc == 0 && strcmp(old.id, sid) != 0) {
 		config_error(err, errlen, "%s holds another sweep's results "
