@@ -50,6 +50,13 @@ sweep_value_ok(const struct sweep_axis *ax, const char *v)
 	return strcmp(text, back) == 0;
 }
 
+/* Compare two values' texts (qsort). */
+static int
+sweep_cmp_value(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* One axis of the "axes" array into ax; NULL, or what is wrong. */
 static const char *
 sweep_axis_read(json_t *j, struct sweep_axis *ax)
@@ -58,6 +65,8 @@ sweep_axis_read(json_t *j, struct sweep_axis *ax)
 	const char *key = json_string_value(json_object_get(j, "key"));
 	json_t *vals = json_object_get(j, "values");
 	size_t n = json_array_size(vals);
+	char (*sorted)[SWEEP_VALUE_LEN];
+	const char *why = NULL;
 
 	if (name == NULL || key == NULL || strlen(name) >= sizeof ax->name)
 		return "an axis without a name or key";
@@ -78,11 +87,16 @@ sweep_axis_read(json_t *j, struct sweep_axis *ax)
 			return "an axis value that is not its key's canonical "
 			    "text";
 		snprintf(ax->values[v], SWEEP_VALUE_LEN, "%s", s);
-		for (size_t w = 0; w < v; w++)
-			if (strcmp(ax->values[w], s) == 0)
-				return "an axis value listed twice";
 	}
-	return NULL;
+	/* sorted, a value listed twice has an equal neighbour */
+	sorted = xmalloc(n * sizeof *sorted);
+	memcpy(sorted, ax->values, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, sweep_cmp_value);
+	for (size_t v = 1; v < n && why == NULL; v++)
+		if (strcmp(sorted[v - 1], sorted[v]) == 0)
+			why = "an axis value listed twice";
+	free(sorted);
+	return why;
 }
 
 /* The axes; NULL, or what is wrong. */
@@ -111,16 +125,6 @@ sweep_axes_read(json_t *arr, struct sweep_plan *p)
 	return NULL;
 }
 
-/* Index of value v on axis ax, or -1. */
-static int
-sweep_value_index(const struct sweep_axis *ax, const char *v)
-{
-	for (int i = 0; v != NULL && i < ax->nvalues; i++)
-		if (strcmp(ax->values[i], v) == 0)
-			return i;
-	return -1;
-}
-
 /* Job k of the "jobs" array; NULL, or what is wrong. */
 static const char *
 sweep_job_read(json_t *j, long k, struct sweep_plan *p)
@@ -135,12 +139,14 @@ sweep_job_read(json_t *j, long k, struct sweep_plan *p)
 	memcpy(p->ids[k], id, SWEEP_ID_LEN + 1);
 	if (!json_is_object(set) || json_object_size(set) != (size_t)p->naxes)
 		return "a job whose settings are not one value per axis";
+	/* row-major: job k's value of the last axis is k % its values */
 	for (int a = p->naxes - 1; a >= 0; a--) {
 		const struct sweep_axis *ax = &p->axes[a];
+		const char *v = json_string_value(json_object_get(set,
+		    ax->name));
 
-		coord[a] = sweep_value_index(ax, json_string_value(
-		    json_object_get(set, ax->name)));
-		if (coord[a] != rest % ax->nvalues)
+		coord[a] = (int)(rest % ax->nvalues);
+		if (v == NULL || strcmp(v, ax->values[coord[a]]) != 0)
 			return "a job whose settings are not the next in job "
 			    "order";
 		rest /= ax->nvalues;
