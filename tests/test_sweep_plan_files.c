@@ -233,6 +233,15 @@ test_plan_read_bad(void **state)
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "sweep.json: its id is not the hash of "
 	    "its job ids"));
+	*at = *at == '0' ? '1' : '0';
+	/* a job's settings not those of its place in job order */
+	at = strstr(strstr(text, "\"jobs\""), "\"layers\": \"1\"");
+	at[strlen("\"layers\": \"")] = '2';
+	fixture_write("bad/sweep.json", text);
+	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "sweep.json: a job whose settings are "
+	    "not the next in job order"));
 	*at = '\0';
 	fixture_write("bad/sweep.json", text);
 	assert_int_equal(sweep_plan_read(&p, fixture_in_dir("bad"), err,
