@@ -74,3 +74,15 @@ fixture_read(const char *path, size_t *len)
 		*len = n;
 	return data;
 }
+
+const char *
+fixture_write(const char *name, const char *text)
+{
+	const char *path = fixture_in_dir(name);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}

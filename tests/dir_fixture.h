@@ -22,5 +22,8 @@ const char *fixture_data_file(const char *name);
  * program's own reader (input_read); *len its size if len is not NULL.
  * Fails the test if it cannot be read. */
 char *fixture_read(const char *path, size_t *len);
+/* Write text as fixture_dir/name; its path (fixture_in_dir's). Fails the
+ * test if it cannot be written. */
+const char *fixture_write(const char *name, const char *text);
 
 #endif
