@@ -59,7 +59,7 @@ grep -q "planned 4 jobs (kappa 2 x seed 2)" "$tmp/out" || fail "plan: $(cat "$tm
 line=$(sed -n 1p "$tmp/d/jobs.txt")
 sh -c "$line" >"$tmp/out" 2>"$tmp/err" || fail "job: $(cat "$tmp/err")"
 grep -q ": done in" "$tmp/err" || fail "job: $(cat "$tmp/err")"
-id=$(echo "$line" | awk '{print $4}' | tr -d "'")
+id=$(echo "$line" | awk '{print $5}' | tr -d "'")
 [ -s "$tmp/d/results/$id.json" ] || fail "job: no results/$id.json"
 sh -c "$line" >"$tmp/out" 2>"$tmp/err" || fail "job again: $(cat "$tmp/err")"
 grep -q "skipped" "$tmp/err" || fail "job again: $(cat "$tmp/err")"
@@ -94,7 +94,7 @@ sh -c "$bad" >"$tmp/out" 2>"$tmp/err"
 grep -q "hash to" "$tmp/err" || fail "changed line: $(cat "$tmp/err")"
 printf 'steps = 5\nseeds = 2\n' >"$tmp/other.ini"
 run "plan other" 0 sweep plan "$tmp/other.ini" --out "$tmp/o" --memscope "$MEMSCOPE"
-other=$(sed -n 1p "$tmp/o/jobs.txt" | sed "s|'$tmp/o'|'$tmp/d'|")
+other=$(sed -n 1p "$tmp/o/jobs.txt" | sed "s|$tmp/o |$tmp/d |")
 sh -c "$other" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] || fail "job of another sweep: not status 2"
 grep -q "not a job of the sweep" "$tmp/err" || fail "job of another sweep: $(cat "$tmp/err")"

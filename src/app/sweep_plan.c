@@ -38,6 +38,7 @@
 #include "memscope/config.h"
 #include "memscope/dir.h"
 #include "memscope/input.h"
+#include "memscope/json_out.h"
 #include "memscope/sweep.h"
 #include "memscope/xmalloc.h"
 
@@ -341,13 +342,10 @@ sweep_write_json(FILE *fp, const void *arg)
 {
 	const struct sweep_plan_ctx *c = arg;
 	const struct sweep *sw = c->sw;
-	json_t *root = json_object(), *axes = json_array();
+	json_t *root = json_out_root("memscope-sweep"), *axes = json_array();
 	struct ms_config base = sw->base;
 	int rc;
 
-	json_object_set_new(root, "format", json_string("memscope-sweep"));
-	json_object_set_new(root, "version", json_integer(1));
-	json_object_set_new(root, "memscope", json_string(PACKAGE_VERSION));
 	json_object_set_new(root, "id", json_string(c->sid));
 	json_object_set_new(root, "file", json_string(sw->path));
 	for (int a = 0; a < sw->naxes; a++) {

@@ -225,7 +225,7 @@ sweep_plan_parse(json_t *root, struct sweep_plan *p)
 	if (!json_is_integer(version) || json_integer_value(version) != 1)
 		return "a version other than 1";
 	if (!sweep_is_id(id) || file == NULL ||
-	    !json_is_string(json_object_get(root, "memscope")))
+	    !json_is_string(json_object_get(root, "memscope_version")))
 		return "no \"id\" of 16 hex digits, \"file\" or \"memscope\"";
 	memcpy(p->id, id, SWEEP_ID_LEN + 1);
 	p->file = xstrdup(file);
