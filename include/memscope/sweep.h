@@ -77,6 +77,10 @@ int sweep_jobs(const struct sweep *sw, struct sweep_job **jobs,
     char sid[SWEEP_ID_LEN + 1], char *err, size_t errlen);
 void sweep_jobs_free(struct sweep_job *jobs, long njobs);
 
+/* The sweep id over n job ids in job order (see doc/formats.md). */
+void sweep_plan_id(const char (*ids)[SWEEP_ID_LEN + 1], long n,
+    char sid[SWEEP_ID_LEN + 1]);
+
 /* How the plan files are written. */
 struct sweep_plan_opts {
 	const char *memscope;	/* the command the job lines start with */
@@ -93,7 +97,7 @@ struct sweep_plan_opts {
 int sweep_plan_write(const struct sweep *sw, const char *dir,
     const struct sweep_plan_opts *o, char *err, size_t errlen);
 
-/* A plan, read back from DIR/sweep.json (sweep_plan.c). */
+/* A plan, read back from DIR/sweep.json (sweep_plan_read.c). */
 struct sweep_plan {
 	char id[SWEEP_ID_LEN + 1];
 	char *file;		/* the sweep file it was planned from */
@@ -102,6 +106,8 @@ struct sweep_plan {
 	long njobs;
 	char (*ids)[SWEEP_ID_LEN + 1];	/* (njobs) in job order */
 	int *coord;		/* (njobs, naxes) each job's value per axis */
+	long *by_id;		/* (njobs) job indices in id order, for
+				 * sweep_plan_find */
 };
 
 /* Read and validate DIR/sweep.json completely; 0, -1 with a message (-2:
