@@ -799,44 +799,53 @@ test_result_refusals(void **state)
 	fixture_free(fx);
 }
 
-/* TEMPORARY, until sw-plan's sweep_plan.c is merged: the job id as
- * SWEEP17.md has it, and no plan reader. */
-void
-sweep_job_id(const struct ms_config *cfg, char id[SWEEP_ID_LEN + 1])
+/* The plan written and read back (sweep_plan_write, sweep_plan_read)
+ * has the fixture's ids, and sweep_merge on DIR writes the very files the
+ * in-memory plan gives. */
+static void
+test_merge_dir(void **state)
 {
-	struct ms_config def;
-	char text[8192] = "memscope-sweep-job 1\n", v[128], dv[128];
+	struct fixture *fx = grid_new();
+	struct sweep_plan_opts po = { "/bin/memscope", 4, false };
+	struct sweep_merge_opts o = { 0 };
+	struct sweep_job *jobs;
+	struct sweep sw;
+	char err[512], path[128], sid[SWEEP_ID_LEN + 1], *want[2], *got;
+	FILE *f, *out = tmpfile();
 
-	config_defaults(&def);
-	for (int i = 0; i < config_key_count(); i++) {
-		const char *key = config_key_name(i);
-
-		if (strcmp(key, "threads") == 0 || strcmp(key, "runs") == 0)
-			continue;
-		config_get(cfg, key, v, sizeof v);
-		config_get(&def, key, dv, sizeof dv);
-		if (config_key_optional(key) && strcmp(v, dv) == 0)
-			continue;
-		snprintf(text + strlen(text), sizeof text - strlen(text),
-		    "%s=%s\n", key, v);
-	}
-	snprintf(id, SWEEP_ID_LEN + 1, "%016llx", (unsigned long long)
-	    checkpoint_fnv1a64(text, strlen(text)));
-}
-
-int
-sweep_plan_read(struct sweep_plan *p, const char *dir, char *err,
-    size_t errlen)
-{
-	(void)p;
-	snprintf(err, errlen, "%s: no plan reader yet", dir);
-	return -1;
-}
-
-void
-sweep_plan_free(struct sweep_plan *p)
-{
-	(void)p;
+	(void)state;
+	snprintf(path, sizeof path, "%s/grid.ini", fx->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("kappa = 10, 2\nlayers = 1, 2\nseeds = 3\nsteps = 10\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(sweep_load(&sw, path, err, sizeof err), 0);
+	assert_int_equal(sweep_jobs(&sw, &jobs, sid, err, sizeof err), 0);
+	assert_int_equal(sw.njobs, 12);
+	for (long j = 0; j < 12; j++)
+		assert_string_equal(jobs[j].id, fx->ids[j]);
+	assert_int_equal(sweep_plan_write(&sw, fx->dir, &po, err, sizeof err),
+	    0);
+	grid_results(fx);
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	want[0] = slurp(fx->dir, "results.csv");
+	want[1] = slurp(fx->dir, "summary.csv");
+	assert_int_equal(sweep_merge(fx->dir, &o, out, err, sizeof err), 0);
+	got = slurp(fx->dir, "results.csv");
+	assert_string_equal(got, want[0]);
+	free(got);
+	got = slurp(fx->dir, "summary.csv");
+	assert_string_equal(got, want[1]);
+	free(got);
+	free(want[0]);
+	free(want[1]);
+	fclose(out);
+	/* no plan: a failure, not a refusal of the options */
+	assert_int_equal(sweep_merge("/nonexistent-ms-dir", &o, stdout, err,
+	    sizeof err), -1);
+	sweep_jobs_free(jobs, sw.njobs);
+	sweep_free(&sw);
+	fixture_free(fx);
 }
 
 int
@@ -852,6 +861,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_default_figure),
 		cmocka_unit_test(test_result_refusals),
+		cmocka_unit_test(test_merge_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

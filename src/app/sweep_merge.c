@@ -324,7 +324,7 @@ sm_width(const char *t)
 }
 
 /* Print a table of (nrows + 1, ncols) cells, the first row the header,
- * right-aligned but the first column. */
+ * right-aligned. */
 static void
 sm_table_print(FILE *out, const char *cells, int nrows, int ncols)
 {
@@ -341,9 +341,7 @@ sm_table_print(FILE *out, const char *cells, int nrows, int ncols)
 			const char *t = cells + ((size_t)r * ncols + c) * SM_CELL;
 			int pad = w[c] - sm_width(t);
 
-			fprintf(out, "%s%*s%s%*s", c > 0 ? "  " : "",
-			    c > 0 ? pad : 0, "", t, c == 0 && ncols > 1 ?
-			    pad : 0, "");
+			fprintf(out, "%s%*s%s", c > 0 ? "  " : "", pad, "", t);
 		}
 		fputc('\n', out);
 	}
