@@ -656,6 +656,45 @@ test_default_figure(void **state)
 	fixture_free(fx);
 }
 
+/* Job j's result root (freed) is refused by sweep_result_read with a
+ * message naming the file and holding want. */
+static void
+refused_result(const struct fixture *fx, long j, json_t *root,
+    const char *want)
+{
+	struct sweep_result r;
+	char err[768], path[160];
+
+	snprintf(path, sizeof path, "%s/results/%s.json", fx->dir, fx->ids[j]);
+	if (root != NULL)
+		put_json(fx, j, root);
+	assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[j], err,
+	    sizeof err), -1);
+	assert_true(strncmp(err, path, strlen(path)) == 0);
+	if (strstr(err, want) == NULL)
+		fail_msg("want \"%s\", got \"%s\"", want, err);
+}
+
+/* A result of job j with metric's read-outs changed: value at k = 2
+ * (NULL: read-out 1 removed), or a metric added. */
+static json_t *
+result_losses(const struct fixture *fx, long j, const char *metric,
+    json_t *value)
+{
+	json_t *root = result_json(fx, j, "ok");
+	json_t *a = json_object_get(json_object_get(root, "log_test_loss"),
+	    metric);
+
+	if (a == NULL)		/* a metric the format does not have */
+		json_object_set_new(json_object_get(root, "log_test_loss"),
+		    metric, value);
+	else if (value == NULL)
+		json_array_remove(a, 0);
+	else
+		json_array_set_new(a, 1, value);
+	return root;
+}
+
 /* sweep_result_read refuses each kind of bad file, naming it. */
 static void
 test_result_refusals(void **state)
@@ -676,6 +715,8 @@ test_result_refusals(void **state)
 		{ "id", json_string(fx->ids[1]), "not the file's id" },
 		{ "config", json_string("x"), "\"config\" is missing or not "
 		    "an object" },
+		{ "config", checkpoint_config_json(&fx->cfg[1]),
+		    "the config hashes to" },
 		{ "status", json_string("done"), "\"status\" must be \"ok\" "
 		    "or \"diverged\"" },
 		{ "steps", json_integer(11), "\"steps\" must be an integer "
@@ -686,113 +727,53 @@ test_result_refusals(void **state)
 		{ "train_loss", json_string("0"), "\"train_loss\" is missing "
 		    "or not a number" },
 	};
+	json_t *root;
+	FILE *f;
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/results/%s.json", fx->dir, id);
 	assert_int_equal(sweep_result_read(&r, fx->dir, id, err, sizeof err),
 	    -2);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		json_t *root = result_json(fx, 0, "ok");
-
+		root = result_json(fx, 0, "ok");
 		if (bad[i].value == NULL)
 			json_object_del(root, bad[i].key);
 		else
 			json_object_set_new(root, bad[i].key, bad[i].value);
-		put_json(fx, 0, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, id, err,
-		    sizeof err), -1);
-		assert_true(strncmp(err, path, strlen(path)) == 0);
-		if (strstr(err, bad[i].want) == NULL)
-			fail_msg("%s: got \"%s\"", bad[i].key, err);
-	}
-	/* the config of another job: does not hash to the id */
-	{
-		json_t *root = result_json(fx, 0, "ok");
-
-		json_object_set_new(root, "config",
-		    checkpoint_config_json(&fx->cfg[1]));
-		put_json(fx, 0, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, id, err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "the config hashes to"));
+		refused_result(fx, 0, root, bad[i].want);
 	}
 	/* a metric short of a read-out, a string in it, an unknown one */
-	{
-		json_t *root = result_json(fx, 3, "ok"), *logs;
-
-		logs = json_object_get(root, "log_test_loss");
-		json_array_remove(json_object_get(logs, "cg"), 0);
-		put_json(fx, 3, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[3], err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "\"cg\" must be an array of 2 "
-		    "numbers"));
-		root = result_json(fx, 3, "ok");
-		logs = json_object_get(root, "log_test_loss");
-		json_array_set_new(json_object_get(logs, "lsq"), 1,
-		    json_string("1"));
-		put_json(fx, 3, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[3], err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "\"lsq\"[1] is not a number or "
-		    "null"));
-		root = result_json(fx, 3, "ok");
-		logs = json_object_get(root, "log_test_loss");
-		json_object_set_new(logs, "adam", json_array());
-		put_json(fx, 3, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[3], err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "unknown metric 'adam'"));
-	}
+	refused_result(fx, 3, result_losses(fx, 3, "cg", NULL),
+	    "\"cg\" must be an array of 2 numbers");
+	refused_result(fx, 3, result_losses(fx, 3, "lsq", json_string("1")),
+	    "\"lsq\"[1] is not a number or null");
+	refused_result(fx, 3, result_losses(fx, 3, "adam", json_array()),
+	    "unknown metric 'adam'");
 	/* a diverged result without why */
-	{
-		json_t *root = result_json(fx, 0, "diverged");
-
-		json_object_del(root, "why");
-		put_json(fx, 0, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, id, err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "needs \"why\""));
-	}
-	/* truncated JSON, a FIFO with no writer, a huge file */
+	root = result_json(fx, 0, "diverged");
+	json_object_del(root, "why");
+	refused_result(fx, 0, root, "needs \"why\"");
+	/* truncated JSON; a huge file (input_read's bound: a FIFO with no
+	 * writer is its too, test_input's) */
 	put_file(fx, id, ".json", "{\"format\": \"memscope-sweep-result\"");
-	assert_int_equal(sweep_result_read(&r, fx->dir, id, err, sizeof err),
-	    -1);
-	assert_non_null(strstr(err, "not valid JSON"));
+	refused_result(fx, 0, NULL, "not valid JSON");
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(sweep_result_read(&r, fx->dir, id, err, sizeof err),
-	    -1);
-	assert_non_null(strstr(err, path));
-	assert_int_equal(unlink(path), 0);
-	{
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		for (int i = 0; i < (5 << 20) / 64; i++)
-			fputs("                                                "
-			    "               \n", f);
-		fclose(f);
-		assert_int_equal(sweep_result_read(&r, fx->dir, id, err,
-		    sizeof err), -1);
-		assert_non_null(strstr(err, "a sweep result"));
-	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < (5 << 20) / 64; i++)
+		fprintf(f, "%63s\n", "");
+	fclose(f);
+	refused_result(fx, 0, NULL, "a sweep result");
 	/* and a good one reads, null read-outs as NaN */
-	{
-		json_t *root = result_json(fx, 3, "ok");
-
-		json_array_set_new(json_object_get(json_object_get(root,
-		    "log_test_loss"), "gd"), 1, json_null());
-		put_json(fx, 3, root);
-		assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[3], err,
-		    sizeof err), 0);
-		assert_int_equal(r.layers, 2);
-		assert_true(isnan(r.log_loss[1 * 2 + 1]));
-		assert_true(r.log_loss[5 * 2 + 0] == 0.5 * 5 * 2 - 1 - 1);
-		assert_true(r.seconds == 1.25);
-		assert_false(r.diverged);
-		sweep_result_free(&r);
-	}
+	put_json(fx, 3, result_losses(fx, 3, "gd", json_null()));
+	assert_int_equal(sweep_result_read(&r, fx->dir, fx->ids[3], err,
+	    sizeof err), 0);
+	assert_int_equal(r.layers, 2);
+	assert_true(isnan(r.log_loss[1 * 2 + 1]));
+	assert_true(r.log_loss[5 * 2 + 0] == 0.5 * 5 * 2 - 1 - 1);
+	assert_true(r.seconds == 1.25);
+	assert_false(r.diverged);
+	sweep_result_free(&r);
 	assert_string_equal(sweep_metric_name(0), "model");
 	assert_string_equal(sweep_metric_name(2), "gd-oracle");
 	assert_null(sweep_metric_name(SWEEP_METRICS));
