@@ -16,7 +16,7 @@
 
 struct svg_heatmap {
 	const char *title;
-	const char *subtitle;	/* or NULL */
+	const char *subtitle;	/* lines ('\n'; two fit), or NULL */
 	const char *xlabel;
 	const char *ylabel;
 	const char *bar_label;	/* the colour bar's, or NULL */

@@ -319,10 +319,10 @@ sm_order(const struct sm *s, int a, int *order)
 	free(x);
 }
 
-/* The figure's title and subtitle. */
+/* The figure's title and subtitle (its two parts joined by sep). */
 static void
-sm_titles(const struct sm *s, const struct sm_fig *fig, char *title,
-    char *sub, size_t len)
+sm_titles(const struct sm *s, const struct sm_fig *fig, const char *sep,
+    char *title, char *sub, size_t len)
 {
 	const struct sm_metric *m = &fig->metric;
 	char at[32];
@@ -337,9 +337,9 @@ sm_titles(const struct sm *s, const struct sm_fig *fig, char *title,
 	else
 		snprintf(title, len, "%s at %s", sweep_metric_name(m->a), at);
 	snprintf(sub, len, "mean over the ok seeds of ln(mean squared query "
-	    "error)%s%s%s; sweep %s", m->b >= 0 ? " difference (below 0: " :
+	    "error)%s%s%s;%ssweep %s", m->b >= 0 ? " difference (below 0: " :
 	    "", m->b >= 0 ? sweep_metric_name(m->a) : "", m->b >= 0 ?
-	    " better)" : "", s->p->id);
+	    " better)" : "", sep, s->p->id);
 	for (int a = 0; a < s->p->naxes; a++)
 		if (fig->fixed[a] >= 0)
 			snprintf(sub + strlen(sub), len - strlen(sub),
@@ -398,7 +398,7 @@ sm_heatmap(FILE *f, const struct sm *s, const struct sm_fig *fig)
 			}
 		}
 	}
-	sm_titles(s, fig, title, sub, sizeof title);
+	sm_titles(s, fig, "\n", title, sub, sizeof title);
 	h = (struct svg_heatmap){ title, sub, ax->name, ay->name,
 	    fig->metric.b >= 0 ? "difference of ln error" : "ln error",
 	    nx, ny, xt, yt, value, mark, fig->metric.b >= 0 };
@@ -462,7 +462,7 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 		se[b] = (struct svg_series){ .name = names[b], .n = nx,
 		    .x = xs, .y = y + b * nx, .band = band + b * nx };
 	}
-	sm_titles(s, fig, title, sub, sizeof title);
+	sm_titles(s, fig, " ", title, sub, sizeof title);
 	pl = (struct svg_plot){ .title = title, .subtitle = sub,
 	    .xlabel = xlabel, .ylabel = fig->metric.b >= 0 ?
 	    "difference of ln error (\xc2\xb1 std over seeds)" :

@@ -242,6 +242,7 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 	locale_t c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	locale_t old = c_loc != (locale_t)0 ? uselocale(c_loc) : (locale_t)0;
 	struct hm_scale sc;
+	double y = 48;
 
 	hm_scale_of(h, &sc);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -260,11 +261,19 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 	    "font-weight=\"bold\">", HM_W, HM_H, HM_LEFT);
 	svg_write_escaped(f, h->title);
 	fputs("</text>\n", f);
-	if (h->subtitle != NULL) {
-		fprintf(f, "<text x=\"%.2f\" y=\"52\" font-size=\"12\" "
-		    "fill=\"#555\">", HM_LEFT);
-		svg_write_escaped(f, h->subtitle);
+	for (const char *q = h->subtitle; q != NULL && *q != '\0' &&
+	    y < HM_TOP - 10; y += 16) {	/* a <text> per line */
+		size_t n = strcspn(q, "\n");
+
+		fprintf(f, "<text x=\"%.2f\" y=\"%.0f\" font-size=\"12\" "
+		    "fill=\"#555\">", HM_LEFT, y);
+		for (size_t i = 0; i < n; i++) {
+			char one[2] = { q[i], '\0' };
+
+			svg_write_escaped(f, one);
+		}
 		fputs("</text>\n", f);
+		q += n + (q[n] == '\n');
 	}
 	fputs("<g class=\"cells\">\n", f);
 	for (int r = 0; r < h->ny; r++)
