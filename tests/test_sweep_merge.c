@@ -293,6 +293,16 @@ merge(const struct fixture *fx, const struct sweep_merge_opts *o,
 	return rc;
 }
 
+/* test_csv_bytes' metric m of job j at read-out 1 (exact sums) and 4
+ * (thirds: 17 digits needed). */
+static double
+small_value(long j, int m, int k)
+{
+	if (k == 4)
+		return (m + 1 + (double)j) / 3.0;
+	return m + 0.5 * (double)(j % 2) + 0.125 * (double)(j / 2);
+}
+
 /* One axis (kappa 3, 4) × 2 seeds, the default L, all ok: results.csv
  * and summary.csv byte for byte. */
 static void
@@ -315,11 +325,12 @@ test_csv_bytes(void **state)
 		json_t *root = result_json(fx, j, "ok");
 		json_t *logs = json_object_get(root, "log_test_loss");
 
-		/* L = the default's; only read-out 1 differs per seed */
+		/* L = the default's (4); read-outs 1 and 4 changed */
 		for (int m = 0; m < SWEEP_METRICS; m++)
-			json_array_set_new(json_object_get(logs,
-			    sweep_metric_name(m)), 0, json_real(m + 0.5 * (j %
-			    2) + 0.125 * (double)(j / 2)));
+			for (int k = 1; k <= 4; k += 3)
+				json_array_set_new(json_object_get(logs,
+				    sweep_metric_name(m)), (size_t)k - 1,
+				    json_real(small_value(j, m, k)));
 		put_json(fx, j, root);
 	}
 	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
@@ -333,10 +344,9 @@ test_csv_bytes(void **state)
 			    seeds[j % 2], k);
 			for (int m = 0; m < SWEEP_METRICS; m++)
 				snprintf(want + strlen(want), sizeof want -
-				    strlen(want), ",%.17g", k == 1 ? m + 0.5 *
-				    (j % 2) + 0.125 * (double)(j / 2) : 0.5 * m *
-				    (1 + j / 3) + ((double)fx->cfg[j].seed - 2) -
-				    k);
+				    strlen(want), ",%.17g", k == 1 || k == 4 ?
+				    small_value(j, m, k) : 0.5 * m * (1 + j / 3) +
+				    ((double)fx->cfg[j].seed - 2) - k);
 			strcat(want, "\n");
 		}
 	assert_string_equal(got, want);
@@ -420,6 +430,7 @@ test_status_and_summary(void **state)
 	snprintf(line, sizeof line, "  %s  kappa=10 layers=2 seed=3: out of "
 	    "memory\n", fx->ids[5]);
 	assert_non_null(strstr(text, line));
+	assert_null(strstr(text, "second line"));	/* ID.err's first only */
 	snprintf(line, sizeof line, "  %s  kappa=2 layers=2 seed=2\n",
 	    fx->ids[10]);
 	assert_non_null(strstr(text, line));
