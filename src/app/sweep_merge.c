@@ -12,11 +12,13 @@
  * the jobs of a combination are the nseeds consecutive ones; the
  * combinations are built from the jobs' coordinates all the same.
  */
+#include <errno.h>
 #include <langinfo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "memscope/csv.h"
 #include "memscope/dir.h"
@@ -61,15 +63,14 @@ sm_read_err(struct sm *s, long j)
 	    SM_ERR_BYTES, 0, INPUT_WAIT_MS };
 	size_t plen = strlen(s->dir) + SWEEP_ID_LEN + 32, len;
 	char *path = xmalloc(plen), *text, msg[512];
-	FILE *f;
+	struct stat st;
 
 	snprintf(path, plen, "%s/results/%s.err", s->dir, s->p->ids[j]);
-	if ((f = fopen(path, "r")) == NULL) {
+	if (stat(path, &st) != 0 && errno == ENOENT) {
 		s->jobs[j].status = SM_MISSING;
 		free(path);
 		return;
 	}
-	fclose(f);
 	s->jobs[j].status = SM_FAILED;
 	if (input_read(path, &lim, &text, &len, msg, sizeof msg) != 0) {
 		s->jobs[j].why = xstrdup(msg);
