@@ -437,13 +437,11 @@ sweep_merge_plan(const struct sweep_plan *p, const char *dir,
 	int nfigs = 0, rc = 0;
 
 	sm_open(&s, p, dir);
-	if (sm_figures_plan(&s, o, figs, &nfigs, err, errlen) != 0) {
-		sm_close(&s);
-		return -2;
-	}
-	if (dir_write(dir, "results.csv", sm_results_csv, &s, err,
+	if (sm_figures_plan(&s, o, figs, &nfigs, err, errlen) != 0)
+		rc = -2;		/* nothing written */
+	if (rc == 0 && (dir_write(dir, "results.csv", sm_results_csv, &s, err,
 	    errlen) != 0 || dir_write(dir, "summary.csv", sm_summary_csv, &s,
-	    err, errlen) != 0)
+	    err, errlen) != 0))
 		rc = -1;
 	for (int i = 0; i < nfigs && rc == 0; i++)
 		rc = sm_figure_write(&s, &figs[i], err, errlen);

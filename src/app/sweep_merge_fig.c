@@ -37,7 +37,7 @@ sm_metric_index(const char *text, size_t len)
 }
 
 /* METRIC, or A-B split at a '-' with a metric name on both sides (so
- * gd-oracle is one name and model-gd-oracle a difference); -2 with a
+ * gd-oracle is one name and model-gd-oracle a difference); -1 with a
  * message naming the metrics. */
 static int
 sm_metric_parse(const char *text, struct sm_metric *mt, char *err,
@@ -61,7 +61,7 @@ sm_metric_parse(const char *text, struct sm_metric *mt, char *err,
 		    "%s%s", m > 0 ? ", " : "", sweep_metric_name(m));
 	config_error(err, errlen, "unknown metric '%s': the metrics are %s, "
 	    "or A-B of two of them (e.g. model-cg)", text, names);
-	return -2;
+	return -1;
 }
 
 /* The names of the axes but seed, ", "-separated, into buf. */
@@ -87,7 +87,7 @@ sm_value_names(const struct sm *s, int a, char *buf, size_t len)
 }
 
 /* The index of the axis (not seed) named name for option opt into *a;
- * -2 with a message listing the axes. */
+ * -1 with a message listing the axes. */
 static int
 sm_axis(const struct sm *s, const char *opt, const char *name, int *a,
     char *err, size_t errlen)
@@ -103,7 +103,7 @@ sm_axis(const struct sm *s, const char *opt, const char *name, int *a,
 	config_error(err, errlen, "%s: unknown axis '%s': the axes are %s%s",
 	    opt, name, names, s->seed_axis >= 0 ? " (seeds are averaged "
 	    "over)" : "");
-	return -2;
+	return -1;
 }
 
 /* The value of axis a that text names (its text, or the same number). */
@@ -127,7 +127,7 @@ sm_value_find(const struct sm *s, int a, const char *text)
 }
 
 /* --where into fig->fixed, then every axis but seed not on the figure
- * must be fixed; -2 with a message. */
+ * must be fixed; -1 with a message. */
 static int
 sm_where(const struct sm *s, const struct sweep_merge_opts *o,
     struct sm_fig *fig, char *err, size_t errlen)
@@ -136,28 +136,28 @@ sm_where(const struct sm *s, const struct sweep_merge_opts *o,
 	int a = -1, v;
 
 	if (o->nwhere < 0 || o->nwhere > 16)
-		return config_error(err, errlen, "at most 16 --where"), -2;
+		return config_error(err, errlen, "at most 16 --where");
 	for (int i = 0; i < o->nwhere; i++) {
 		const char *w = o->where[i], *eq = strchr(w, '=');
 
 		if (eq == NULL || eq == w || (size_t)(eq - w) >= sizeof name)
 			return config_error(err, errlen, "--where %s: expected "
-			    "AXIS=VALUE", w), -2;
+			    "AXIS=VALUE", w);
 		snprintf(name, sizeof name, "%.*s", (int)(eq - w), w);
 		if (sm_axis(s, "--where", name, &a, err, errlen) != 0)
-			return -2;
+			return -1;
 		if (a == fig->x || a == fig->y || a == fig->by)
 			return config_error(err, errlen, "--where %s: %s is on "
 			    "the figure (%s)", w, name, a == fig->x ? "--x" :
-			    a == fig->y ? "--y" : "--by"), -2;
+			    a == fig->y ? "--y" : "--by");
 		if (fig->fixed[a] >= 0)
 			return config_error(err, errlen, "--where %s: %s is "
-			    "fixed twice", w, name), -2;
+			    "fixed twice", w, name);
 		if ((v = sm_value_find(s, a, eq + 1)) < 0) {
 			sm_value_names(s, a, list, sizeof list);
 			return config_error(err, errlen, "--where %s: %s has "
 			    "no value '%s'; its values are %s", w, name, eq + 1,
-			    list), -2;
+			    list);
 		}
 		fig->fixed[a] = v;
 	}
@@ -169,12 +169,12 @@ sm_where(const struct sm *s, const struct sweep_merge_opts *o,
 		sm_value_names(s, a, list, sizeof list);
 		return config_error(err, errlen, "the axis '%s' varies (%s) "
 		    "but is not on the figure: fix it with --where %s=VALUE",
-		    s->p->axes[a].name, list, s->p->axes[a].name), -2;
+		    s->p->axes[a].name, list, s->p->axes[a].name);
 	}
 	return 0;
 }
 
-/* One figure from the options (or the defaults when o is NULL-like). */
+/* One figure of the options; -1 with a message. */
 static int
 sm_figure(const struct sm *s, const struct sweep_merge_opts *o,
     bool heatmap, const char *metric, struct sm_fig *fig, char *err,
@@ -191,39 +191,39 @@ sm_figure(const struct sm *s, const struct sweep_merge_opts *o,
 	for (int a = 0; a < s->p->naxes; a++)
 		fig->fixed[a] = -1;
 	if (sm_metric_parse(metric, &fig->metric, err, errlen) != 0)
-		return -2;
+		return -1;
 	sm_axis_names(s, names, sizeof names);
 	if (o->x == NULL || (heatmap && o->y == NULL))
 		return config_error(err, errlen, "%s needs %s (the axes: %s)",
 		    heatmap ? "--heatmap" : "--lines", heatmap ?
-		    "--x AXIS and --y AXIS" : "--x AXIS", names), -2;
+		    "--x AXIS and --y AXIS" : "--x AXIS", names);
 	if (sm_axis(s, "--x", o->x, &fig->x, err, errlen) != 0 ||
 	    (heatmap && sm_axis(s, "--y", o->y, &fig->y, err, errlen) != 0) ||
 	    (!heatmap && o->by != NULL && sm_axis(s, "--by", o->by, &fig->by,
 	    err, errlen) != 0))
-		return -2;
+		return -1;
 	if (fig->y == fig->x || fig->by == fig->x)
 		return config_error(err, errlen, "%s: '%s' is the figure's x "
-		    "axis already", heatmap ? "--y" : "--by", o->x), -2;
+		    "axis already", heatmap ? "--y" : "--by", o->x);
 	if (o->layer < 0 || (s->max_layers > 0 && o->layer > s->max_layers))
 		return config_error(err, errlen, "--layer %d: a read-out from 1 "
 		    "to %d (the most layers of any job), or last", o->layer,
-		    s->max_layers), -2;
+		    s->max_layers);
 	if (sm_where(s, o, fig, err, errlen) != 0)
-		return -2;
-	len = strlen(s->dir) + 16;
-	fig->svg = xmalloc(len);
-	if (o->svg != NULL)
-		snprintf(fig->svg = xrealloc(fig->svg, strlen(o->svg) + 1),
-		    strlen(o->svg) + 1, "%s", o->svg);
-	else
+		return -1;
+	if (o->svg != NULL) {
+		fig->svg = xstrdup(o->svg);
+	} else {
+		len = strlen(s->dir) + 16;
+		fig->svg = xmalloc(len);
 		snprintf(fig->svg, len, "%s/%s", s->dir, heatmap ?
 		    "heatmap.svg" : "lines.svg");
+	}
 	return 0;
 }
 
 /* Check the figure options against the plan into figs (at most 2);
- * 0, or -2 with a message. */
+ * 0, or -1 with a message (a refusal of the options). */
 int
 sm_figures_plan(const struct sm *s, const struct sweep_merge_opts *o,
     struct sm_fig *figs, int *nfigs, char *err, size_t errlen)
@@ -237,13 +237,13 @@ sm_figures_plan(const struct sm *s, const struct sweep_merge_opts *o,
 	if (o->heatmap == NULL && o->lines == NULL) {
 		if (stray != NULL)
 			return config_error(err, errlen, "%s needs --heatmap "
-			    "METRIC or --lines METRIC", stray), -2;
+			    "METRIC or --lines METRIC", stray);
 		if (s->nfree == 0 || s->nfree > 2) {
 			if (o->svg == NULL)
 				return 0;	/* no default figure */
 			return config_error(err, errlen, "--svg: no figure by "
 			    "default with %d axes besides seed: give --heatmap "
-			    "or --lines", s->nfree), -2;
+			    "or --lines", s->nfree);
 		}
 		/* the default: model-cg at the last read-out */
 		d.x = s->p->axes[s->free_axes[0]].name;
@@ -255,19 +255,19 @@ sm_figures_plan(const struct sm *s, const struct sweep_merge_opts *o,
 	}
 	if (o->heatmap != NULL && o->lines != NULL && o->svg != NULL)
 		return config_error(err, errlen, "--svg names one file: give "
-		    "--heatmap or --lines with it, not both"), -2;
+		    "--heatmap or --lines with it, not both");
 	if (o->heatmap == NULL && o->y != NULL)
 		return config_error(err, errlen, "--y is for --heatmap; "
-		    "--lines takes --x and --by"), -2;
+		    "--lines takes --x and --by");
 	if (o->lines == NULL && o->by != NULL)
 		return config_error(err, errlen, "--by is for --lines; "
-		    "--heatmap takes --x and --y"), -2;
+		    "--heatmap takes --x and --y");
 	if (o->heatmap != NULL && sm_figure(s, o, true, o->heatmap,
 	    &figs[(*nfigs)++], err, errlen) != 0)
-		return -2;
+		return -1;
 	if (o->lines != NULL && sm_figure(s, o, false, o->lines,
 	    &figs[(*nfigs)++], err, errlen) != 0)
-		return -2;
+		return -1;
 	return 0;
 }
 

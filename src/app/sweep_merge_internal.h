@@ -62,7 +62,7 @@ int sm_combo_stat(const struct sm *s, long c, const struct sm_metric *m,
 long sm_combo_of(const struct sm *s, const int *coord);
 
 /* Check the figure options against the plan into figs (at most 2);
- * 0, or -2 with a message. */
+ * 0, or -1 with a message (a refusal of the options: sweep_merge's -2). */
 int sm_figures_plan(const struct sm *s, const struct sweep_merge_opts *o,
     struct sm_fig *figs, int *nfigs, char *err, size_t errlen);
 /* Free what sm_figures_plan allocated in a figure. */
