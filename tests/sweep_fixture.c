@@ -143,7 +143,8 @@ sfx_result(const struct sweep_fixture *fx, long j, const char *status)
 
 	json_object_set_new(root, "format", json_string("memscope-sweep-result"));
 	json_object_set_new(root, "version", json_integer(1));
-	json_object_set_new(root, "memscope", json_string("0.1.0"));
+	json_object_set_new(root, "memscope_version",
+	    json_string("0.1.0"));
 	json_object_set_new(root, "id", json_string(fx->ids[j]));
 	json_object_set_new(root, "sweep", json_string(fx->p.id));
 	json_object_set_new(root, "config", checkpoint_config_json(cfg));

@@ -91,6 +91,7 @@ test_result_refusals(void **state)
 		{ "timings", NULL, "\"timings\" is missing" },
 		{ "log_test_loss", NULL, "\"log_test_loss\" is missing" },
 		{ "sweep", json_string("xyz"), "\"sweep\" must be a sweep id" },
+		{ "memscope_version", NULL, "\"memscope_version\" is missing" },
 		{ "train_loss", json_string("0"), "\"train_loss\" is missing "
 		    "or not a number" },
 	};

@@ -165,9 +165,9 @@ sweep_result_origin(json_t *root, char *err, size_t errlen)
 {
 	json_t *v;
 
-	if (!json_is_string(json_object_get(root, "memscope")))
-		return config_error(err, errlen, "\"memscope\" is missing or "
-		    "not a string");
+	if (!json_is_string(json_object_get(root, "memscope_version")))
+		return config_error(err, errlen, "\"memscope_version\" is "
+		    "missing or not a string");
 	if (!sweep_result_is_id(json_string_value(json_object_get(root,
 	    "sweep"))))
 		return config_error(err, errlen, "\"sweep\" must be a sweep "
