@@ -337,6 +337,7 @@ test_lines(void **state)
 	/* layers 2 at kappa 2 has no ok seed: its line is one point */
 	assert_int_equal(count(svg, " L"), 1);
 	assert_non_null(strstr(svg, "incomplete:"));
+	assert_non_null(strstr(svg, ">layers = 2, kappa = 2: 0/3 seeds<"));
 	free(svg);
 	/* one series without --by, at the file given */
 	o.by = NULL;

@@ -442,16 +442,6 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 			    i + 1, ax->values[ox[i]], i + 1 == nx ? ")" : "");
 	}
 	for (int b = 0; b < ns; b++) {
-		for (int i = 0; i < nx; i++) {
-			int n = sm_fig_stat(s, fig, ox[i], fig->by, ob[b],
-			    &y[b * nx + i], &band[b * nx + i]);
-
-			if (n < s->nseeds && nnote++ < 6)
-				snprintf(note + strlen(note), sizeof note -
-				    strlen(note), "%s%s = %s: %d/%d seeds",
-				    nnote == 1 ? "incomplete:\n" : "\n",
-				    ax->name, ax->values[ox[i]], n, s->nseeds);
-		}
 		if (fig->by >= 0)
 			snprintf(names[b], sizeof names[b], "%s = %s",
 			    s->p->axes[fig->by].name,
@@ -459,6 +449,18 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 		else
 			snprintf(names[b], sizeof names[b], "%s",
 			    fig->metric.text);
+		for (int i = 0; i < nx; i++) {
+			int n = sm_fig_stat(s, fig, ox[i], fig->by, ob[b],
+			    &y[b * nx + i], &band[b * nx + i]);
+
+			if (n < s->nseeds && nnote++ < 6)
+				snprintf(note + strlen(note), sizeof note -
+				    strlen(note), "%s%s%s%s = %s: %d/%d seeds",
+				    nnote == 1 ? "incomplete:\n" : "\n",
+				    fig->by >= 0 ? names[b] : "", fig->by >= 0 ?
+				    ", " : "", ax->name, ax->values[ox[i]], n,
+				    s->nseeds);
+		}
 		se[b] = (struct svg_series){ .name = names[b], .n = nx,
 		    .x = xs, .y = y + b * nx, .band = band + b * nx };
 	}
