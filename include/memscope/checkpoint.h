@@ -102,5 +102,10 @@ long checkpoint_checksum_offset(const char *buf, size_t len);
  * numbers, booleans or strings (the checkpoint's "config"; also used by the
  * JSON summaries). */
 json_t *checkpoint_config_json(const struct ms_config *cfg);
+/* Read such an object back into cfg (defaults, then every key: each
+ * present but the optional ones, known, valid; then config_validate); 0,
+ * or -1 with a message "config: ...". */
+int checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
+    size_t errlen);
 
 #endif

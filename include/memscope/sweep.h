@@ -184,5 +184,8 @@ struct sweep_merge_opts {
  * failure (message). */
 int sweep_merge(const char *dir, const struct sweep_merge_opts *o,
     FILE *out, char *err, size_t errlen);
+/* The same with the plan already read (sweep_merge reads DIR's). */
+int sweep_merge_plan(const struct sweep_plan *p, const char *dir,
+    const struct sweep_merge_opts *o, FILE *out, char *err, size_t errlen);
 
 #endif

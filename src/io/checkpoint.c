@@ -320,7 +320,7 @@ checkpoint_value_text(const json_t *v, char *buf, size_t len)
 
 /* Read the "config" object into cfg: every key present (but the later
  * ones) and valid. */
-static int
+int
 checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
     size_t errlen)
 {
