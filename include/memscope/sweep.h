@@ -180,7 +180,8 @@ struct sweep_merge_opts {
 
 /* Merge DIR's results (doc/formats.md): results.csv, summary.csv, the
  * figure, the table and the list of missing and failed jobs on out.
- * 0; 1: incomplete under o->complete; -2: bad options (message); -1: a
+ * 0; 1: incomplete under o->complete; -2: bad options, or no readable
+ * plan in DIR (message); -1: a
  * failure (message). */
 int sweep_merge(const char *dir, const struct sweep_merge_opts *o,
     FILE *out, char *err, size_t errlen);

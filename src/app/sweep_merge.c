@@ -474,7 +474,7 @@ sweep_merge(const char *dir, const struct sweep_merge_opts *o, FILE *out,
 	int rc;
 
 	if (sweep_plan_read(&p, dir, err, errlen) != 0)
-		return -1;
+		return -2;	/* DIR is not a sweep's: bad input */
 	rc = sweep_merge_plan(&p, dir, o, out, err, errlen);
 	sweep_plan_free(&p);
 	return rc;

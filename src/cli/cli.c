@@ -620,10 +620,13 @@ const struct cli_command cli_commands[] = {
 	    "  memscope train --live run.csv --steps 20000 &\n"
 	    "  memscope watch run.csv\n"
 	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
-	{ "sweep", CLI_SWEEP, "memscope sweep plan|run FILE --out DIR [OPTIONS]\n"
-	    "       memscope sweep merge DIR [OPTIONS]\n"
-	    "       memscope sweep job DIR ID KEY=VALUE...",
+	{ "sweep", CLI_SWEEP, "memscope sweep plan|run|merge|job ARGS [OPTIONS]",
 	    "grids of trainings on local cores, GNU parallel, Slurm",
+	    "  memscope sweep plan FILE --out DIR     plan the grid\n"
+	    "  memscope sweep run FILE --out DIR      plan, run here, merge\n"
+	    "  memscope sweep merge DIR               tables and a figure\n"
+	    "  memscope sweep job DIR ID KEY=VALUE... one job (jobs.txt)\n"
+	    "\n"
 	    "A sweep FILE is an INI file with the keys of --config, where a\n"
 	    "key may take several values: a list (kappa = 2, 10, 100), a range\n"
 	    "of integers (layers = 1..8), steps (lr = 0.01..0.05 step 0.01) or\n"
