@@ -485,9 +485,10 @@ test_merge_dir(void **state)
 	free(want[0]);
 	free(want[1]);
 	fclose(out);
-	/* no plan: a failure, not a refusal of the options */
+	/* no plan: DIR is not a sweep's, bad input as a bad option is */
 	assert_int_equal(sweep_merge("/nonexistent-ms-dir", &o, stdout, err,
-	    sizeof err), -1);
+	    sizeof err), -2);
+	assert_non_null(strstr(err, "plan the sweep first"));
 	sweep_jobs_free(jobs, sw.njobs);
 	sweep_free(&sw);
 	sfx_free(fx);
