@@ -317,6 +317,33 @@ test_style_paper_and_floor(void **state)
 	style_result_free(&r);
 }
 
+/* A log x axis: ticks at the powers of ten, labelled 10, 100, 1000, and
+ * points a decade apart equally far apart. */
+static void
+test_style_log_x(void **state)
+{
+	double x[3] = { 10, 100, 1000 }, y[3] = { 1, 2, 3 }, cx[3];
+	struct svg_series se = { .name = "m", .n = 3, .x = x, .y = y };
+	struct svg_plot p = { .title = "t", .xlabel = "kappa", .ylabel = "y",
+	    .log_x = true, .nseries = 1, .series = &se };
+	char *doc = style_render(&p, NULL), *ticks, *q;
+	int n = 0;
+
+	(void)state;
+	ticks = strstr(doc, "<g class=\"x-ticks\"");
+	assert_non_null(ticks);
+	assert_non_null(strstr(ticks, ">10</text>"));
+	assert_non_null(strstr(ticks, ">100</text>"));
+	assert_non_null(strstr(ticks, ">1000</text>"));
+	assert_null(strstr(ticks, ">500</text>"));
+	for (q = doc; n < 3 && (q = strstr(q, "<circle cx=\"")) != NULL; q++)
+		cx[n++] = strtod(q + strlen("<circle cx=\""), NULL);
+	assert_int_equal(n, 3);
+	assert_true(fabs((cx[1] - cx[0]) - (cx[2] - cx[1])) < 0.02);
+	assert_true(cx[1] - cx[0] > 50);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -326,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_style_band_floor),
 		cmocka_unit_test(test_style_method_colours),
 		cmocka_unit_test(test_style_paper_and_floor),
+		cmocka_unit_test(test_style_log_x),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,8 @@ struct svg_plot {
 	const char *xlabel;
 	const char *ylabel;
 	bool integer_x;		/* x ticks at the integers only (layers) */
+	bool log_x;		/* a logarithmic x axis, ticks at the powers
+				 * of ten (every x must be > 0) */
 	bool clip_y;		/* cut the y axis at y_min (else from the data) */
 	double y_min;		/* with clip_y: lower end of the y axis; lines
 				 * below it leave the plot */

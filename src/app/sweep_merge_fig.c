@@ -425,6 +425,7 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 	char (*names)[96] = xmalloc((size_t)ns * sizeof *names);
 	char title[SM_TEXT], sub[SM_TEXT], xlabel[SM_TEXT], note[SM_TEXT] = "";
 	bool num = sm_numeric(s, fig->x, x);
+	double lo = 0, hi = 0;
 	struct svg_plot pl;
 	int nnote = 0;
 
@@ -465,10 +466,16 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 		    .x = xs, .y = y + b * nx, .band = band + b * nx };
 	}
 	sm_titles(s, fig, " ", title, sub, sizeof title);
+	/* positive numbers over two decades or more (kappa): a log axis */
+	for (int i = 0; num && i < nx; i++) {
+		lo = i == 0 || xs[i] < lo ? xs[i] : lo;
+		hi = i == 0 || xs[i] > hi ? xs[i] : hi;
+	}
 	pl = (struct svg_plot){ .title = title, .subtitle = sub,
 	    .xlabel = xlabel, .ylabel = fig->metric.b >= 0 ?
 	    "difference of ln error (\xc2\xb1 std over seeds)" :
 	    "ln error (\xc2\xb1 std over seeds)", .integer_x = !num,
+	    .log_x = num && lo > 0 && hi >= 100 * lo,
 	    .note = note[0] != '\0' ? note : NULL, .nseries = ns,
 	    .series = se };
 	rc = svg_write_plot(f, &pl);

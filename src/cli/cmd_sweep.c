@@ -26,6 +26,7 @@ struct sweep_bar {
 	bool drawn;		/* it is on the screen */
 	double drawn_at;	/* when it was last drawn */
 	int last_decile;	/* not a tty: the last 10% mark printed */
+	bool ended;		/* not a tty: the line of the end is out */
 	int threads;
 	struct sweep_progress last;	/* what the hook was told last */
 };
@@ -83,11 +84,12 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 		int decile = p->cost > 0 ? (int)(10 * p->done_cost / p->cost) :
 		    10;
 
-		if (decile <= b->last_decile && p->done < p->jobs)
-			return;
-		if (decile <= b->last_decile && b->last_decile == 10)
+		/* and the line of the end, once */
+		if (decile <= b->last_decile && (p->done < p->jobs ||
+		    b->ended))
 			return;
 		b->last_decile = decile;
+		b->ended = p->done == p->jobs;
 		sweep_bar_line(line, sizeof line, p);
 		fprintf(stderr, "memscope sweep: %s\n", line);
 	}

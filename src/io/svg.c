@@ -41,8 +41,18 @@ static const char *svg_colours[] = {
 #define SVG_NCOLOURS (sizeof svg_colours / sizeof svg_colours[0])
 
 struct svg_frame {
-	double x0, x1, y0, y1;	/* data range shown */
+	double x0, x1, y0, y1;	/* data range shown (x: its log10 with
+				 * log_x) */
+	bool log_x;
 };
+
+/* Where x goes on the frame's x scale (log10 x on a log axis; NaN for
+ * x <= 0 there, which the range leaves out). */
+static double
+svg_fx(const struct svg_frame *fr, double x)
+{
+	return !fr->log_x ? x : x > 0 ? log10(x) : NAN;
+}
 
 /* Series s's colour: its own, or the palette's s-th. */
 static const char *
@@ -149,7 +159,8 @@ svg_decimals(double step)
 static double
 svg_px(const struct svg_frame *fr, double x)
 {
-	return SVG_LEFT + (x - fr->x0) / (fr->x1 - fr->x0) * (SVG_RIGHT - SVG_LEFT);
+	return SVG_LEFT + (svg_fx(fr, x) - fr->x0) / (fr->x1 - fr->x0) *
+	    (SVG_RIGHT - SVG_LEFT);
 }
 
 static double
@@ -166,6 +177,7 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 	double xmin = INFINITY, xmax = -INFINITY;
 	double ymin = INFINITY, ymax = -INFINITY, pad;
 
+	fr->log_x = p->log_x;
 	for (int s = 0; s < p->nseries; s++) {
 		const struct svg_series *se = &p->series[s];
 
@@ -173,10 +185,11 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 			double b = se->band != NULL && isfinite(se->band[i]) ?
 			    fabs(se->band[i]) : 0.0;
 
-			if (!isfinite(se->x[i]) || !isfinite(se->y[i]))
+			if (!isfinite(svg_fx(fr, se->x[i])) ||
+			    !isfinite(se->y[i]))
 				continue;
-			xmin = fmin(xmin, se->x[i]);
-			xmax = fmax(xmax, se->x[i]);
+			xmin = fmin(xmin, svg_fx(fr, se->x[i]));
+			xmax = fmax(xmax, svg_fx(fr, se->x[i]));
 			if (p->clip_y && se->y[i] < p->y_min)
 				continue;	/* off the axis */
 			ymin = fmin(ymin, svg_band_low(p, se->y[i], b));
@@ -185,11 +198,11 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 		for (int i = 0; se->ref != NULL && i < se->n; i++) {
 			double r = se->ref[i];
 
-			if (!isfinite(se->x[i]) || !isfinite(r) ||
+			if (!isfinite(svg_fx(fr, se->x[i])) || !isfinite(r) ||
 			    (p->clip_y && r < p->y_min))
 				continue;
-			xmin = fmin(xmin, se->x[i]);
-			xmax = fmax(xmax, se->x[i]);
+			xmin = fmin(xmin, svg_fx(fr, se->x[i]));
+			xmax = fmax(xmax, svg_fx(fr, se->x[i]));
 			ymin = fmin(ymin, r);
 			ymax = fmax(ymax, r);
 		}
@@ -264,15 +277,19 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 	}
 	fputs("</g>\n", f);
 
-	/* x ticks */
-	xstep = p->integer_x ? fmax(1.0, ceil(svg_tick_step(fr->x0, fr->x1,
-	    8))) : svg_tick_step(fr->x0, fr->x1, 8);
-	dec = p->integer_x ? 0 : svg_decimals(xstep);
+	/* x ticks (a log axis: at the powers of ten) */
+	xstep = p->integer_x || fr->log_x ? fmax(1.0, ceil(svg_tick_step(
+	    fr->x0, fr->x1, 8))) : svg_tick_step(fr->x0, fr->x1, 8);
+	dec = p->integer_x || fr->log_x ? 0 : svg_decimals(xstep);
 	first = ceil(fr->x0 / xstep - 1e-9) * xstep;
 	fputs("<g class=\"x-ticks\" font-size=\"12\" fill=\"#333\" "
 	    "text-anchor=\"middle\">\n", f);
 	for (int i = 0; (v = first + i * xstep) <= fr->x1 + 1e-9 * xstep; i++) {
-		double x = svg_px(fr, v);
+		double x;
+
+		if (fr->log_x)
+			v = pow(10.0, v);
+		x = svg_px(fr, v);
 
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 		    "y2=\"%.2f\" stroke=\"#333\" stroke-width=\"1\"/>\n",
