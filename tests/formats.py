@@ -12,6 +12,7 @@ field is present (unless marked optional), typed as documented, and no
 undocumented member appears. Every schema of the page must be used.
 """
 import csv
+import glob
 import json
 import math
 import os
@@ -69,6 +70,26 @@ def csv_cell_ok(text, typ):
     if typ == "string":
         return text != ""
     raise ValueError("unknown CSV type " + typ)
+
+
+def sweep_columns(rows, axes, metrics):
+    """A sweep CSV's documented rows made concrete: *axis* one row per axis
+    of the plan (axes: their names), "a, b, ..." one row per name, and
+    the *metric*_x rows together once per metric."""
+    out, per_metric = [], []
+    for r in rows + [None]:
+        col = r["column"] if r else ""
+        if col.startswith("*metric*_"):
+            per_metric.append(r)  # metric_mean, metric_std, ... per metric
+            continue
+        out += [dict(p, column=m + p["column"][len("*metric*"):])
+                for m in metrics for p in per_metric]
+        per_metric = []
+        if r is None:
+            break
+        names = axes if col == "*axis*" else col.split(", ")
+        out += [dict(r, column=n) for n in names]
+    return out
 
 
 def check_csv(name, path, rows):
@@ -232,6 +253,15 @@ def main():
               ("reproduce-summary-csv", "r/fig1a_summary.csv"),
               ("reproduce-csv", "r/figdirect.csv"),
               ("reproduce-summary-csv", "r/figdirect_summary.csv")]
+    # a sweep: 2 x 2 jobs, one of its results and the merged tables
+    open("grid.ini", "w").write("kappa = 2, 10\nseeds = 2\nlayers = 2\n"
+                                "steps = 6\nbatch = 20\ntest-batch = 20\n")
+    ms("sweep", "run", "grid.ini", "--out", "sw", "-q", stdout="sw.txt")
+    results = sorted(glob.glob("sw/results/*.json"))
+    files += [("sweep-json", "sw/sweep.json"),
+              ("sweep-result-json", results[0] if results else "sw/none"),
+              ("sweep-results-csv", "sw/results.csv"),
+              ("sweep-summary-csv", "sw/summary.csv")]
     if viz:
         files.append(("history-csv", viz))
     else:
@@ -248,6 +278,16 @@ def main():
             fail("%s was not written" % path)
             continue
         kind, rows = schemas[name]
+        if name.startswith("sweep-") and kind == "csv":
+            axes = [a["name"] for a in json.load(open("sw/sweep.json"))["axes"]]
+            metrics = [c for r in rows if ", " in r["column"]
+                       for c in r["column"].split(", ")]
+            metrics = metrics or [c for r in schemas["sweep-results-csv"][1]
+                                  if ", " in r["column"]
+                                  for c in r["column"].split(", ")]
+            if name == "sweep-summary-csv":
+                axes = [a for a in axes if a != "seed"]
+            rows = sweep_columns(rows, axes, metrics)
         if kind == "csv":
             check_csv(name, path, rows)
         else:
