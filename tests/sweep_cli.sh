@@ -103,6 +103,17 @@ nothing "plan over another sweep" sweep plan "$tmp/other.ini" --out "$tmp/d"
 grep -q "another sweep" "$tmp/err" || fail "plan over another sweep: $(cat "$tmp/err")"
 [ -s "$tmp/d/results/$id.json" ] || fail "plan over another sweep: the result went"
 
+# 25 jobs not run: all listed as missing in results.csv, 20 on stdout
+printf 'steps = 1\nseeds = 25\n' >"$tmp/many.ini"
+run "plan many" 0 sweep plan "$tmp/many.ini" --out "$tmp/m"
+run "merge many" 0 sweep merge "$tmp/m"
+grep -q "^missing: 25 of 25 jobs" "$tmp/out" || fail "merge many: $(head -3 "$tmp/out")"
+[ "$(grep -c '^  [0-9a-f]\{16\}  seed=' "$tmp/out")" -eq 20 ] ||
+	fail "merge many: not 20 jobs listed"
+grep -q "and 5 more" "$tmp/out" || fail "merge many: no '5 more'"
+[ "$(grep -c ',missing,' "$tmp/m/results.csv")" -eq 25 ] ||
+	fail "merge many: results.csv has not 25 missing rows"
+
 run "help" 0 sweep --help
 for w in plan run merge job jobs.txt slurm.sbatch --heatmap --where; do
 	grep -q -- "$w" "$tmp/out" || fail "help: no $w"

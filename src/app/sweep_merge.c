@@ -403,11 +403,17 @@ sm_table(FILE *out, const struct sm *s)
 	free(cells);
 }
 
-/* The jobs that are not ok, by status: id, settings, reason. */
+/* The jobs listed per status; results.csv has every one. */
+#define SM_LIST_MAX 20
+
+/* The jobs that are not ok, by status: id, settings, reason (the first
+ * SM_LIST_MAX of each, then how many more). */
 static void
 sm_list(FILE *out, const struct sm *s)
 {
 	for (int st = SM_DIVERGED; st < SM_NSTATUS; st++) {
+		long shown = 0;
+
 		if (s->count[st] == 0)
 			continue;
 		fprintf(out, "%s: %ld of %ld jobs\n", sm_status_names[st],
@@ -415,6 +421,12 @@ sm_list(FILE *out, const struct sm *s)
 		for (long j = 0; j < s->p->njobs; j++) {
 			if (s->jobs[j].status != (enum sm_status)st)
 				continue;
+			if (shown++ == SM_LIST_MAX) {
+				fprintf(out, "  ... and %ld more (results.csv "
+				    "has every job with its status)\n",
+				    s->count[st] - SM_LIST_MAX);
+				break;
+			}
 			fprintf(out, "  %s ", s->p->ids[j]);
 			for (int a = 0; a < s->p->naxes; a++)
 				fprintf(out, " %s=%s", s->p->axes[a].name,
