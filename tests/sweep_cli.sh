@@ -64,6 +64,17 @@ id=$(echo "$line" | awk '{print $5}' | tr -d "'")
 sh -c "$line" >"$tmp/out" 2>"$tmp/err" || fail "job again: $(cat "$tmp/err")"
 grep -q "skipped" "$tmp/err" || fail "job again: $(cat "$tmp/err")"
 
+# a job rerun by its id alone (settings from the plan): the same numbers
+grep -v '_seconds' "$tmp/d/results/$id.json" >"$tmp/before.json"
+run "job by id" 0 sweep job "$tmp/d" "$id"
+grep -q "skipped" "$tmp/err" || fail "job by id: $(cat "$tmp/err")"
+run "job by id, forced" 0 sweep job "$tmp/d" "$id" --force
+grep -q "done in" "$tmp/err" || fail "job by id, forced: $(cat "$tmp/err")"
+grep -v '_seconds' "$tmp/d/results/$id.json" | cmp -s - "$tmp/before.json" ||
+	fail "job by id, forced: other numbers than its line's"
+nothing "job by an unknown id" sweep job "$tmp/d" 0123456789abcdef
+grep -q "not a job of the sweep" "$tmp/err" || fail "unknown id: $(cat "$tmp/err")"
+
 # the same settings in memscope train: the same numbers, bit for bit
 if command -v python3 >/dev/null 2>&1; then
 	seed=$(echo "$line" | tr ' ' '\n' | sed -n "s/^'\{0,1\}seed=\([0-9]*\).*/\1/p")

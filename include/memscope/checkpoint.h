@@ -107,5 +107,9 @@ json_t *checkpoint_config_json(const struct ms_config *cfg);
  * or -1 with a message "config: ...". */
 int checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
     size_t errlen);
+/* The same without checking the whole (a sweep's constants, which only
+ * each job's values complete). */
+int checkpoint_read_config_keys(json_t *obj, struct ms_config *cfg,
+    char *err, size_t errlen);
 
 #endif

@@ -66,6 +66,11 @@ void sweep_free(struct sweep *sw);
 /* The job id of a configuration (see doc/formats.md), into id. */
 void sweep_job_id(const struct ms_config *cfg, char id[SWEEP_ID_LEN + 1]);
 
+/* Set value v of axis ax in cfg (kappa's K as data = kappa:K); 0, or -1
+ * with config_set's message. */
+int sweep_axis_set(struct ms_config *cfg, const struct sweep_axis *ax, int v,
+    char *err, size_t errlen);
+
 /* Job `index` of the sweep: its configuration, id and coordinates (coord
  * must hold naxes ints); 0, or -1 with a message if it does not validate. */
 int sweep_job_at(const struct sweep *sw, long index, struct sweep_job *job,
@@ -109,6 +114,7 @@ struct sweep_plan {
 	int *coord;		/* (njobs, naxes) each job's value per axis */
 	long *by_id;		/* (njobs) job indices in id order, for
 				 * sweep_plan_find */
+	struct ms_config base;	/* the defaults and the file's constants */
 };
 
 /* Read and validate DIR/sweep.json completely; 0, -1 with a message (-2:
@@ -118,6 +124,10 @@ int sweep_plan_read(struct sweep_plan *p, const char *dir, char *err,
 void sweep_plan_free(struct sweep_plan *p);
 /* The index of job id in the plan, or -1. */
 long sweep_plan_find(const struct sweep_plan *p, const char *id);
+/* Job j's full configuration from the plan (its base and settings), which
+ * must hash to its id; 0, or -1 with a message. */
+int sweep_plan_job(const struct sweep_plan *p, long j, struct ms_config *cfg,
+    char *err, size_t errlen);
 
 /* A job's result, read back from DIR/results/ID.json (sweep_result.c). */
 struct sweep_result {

@@ -98,12 +98,24 @@ sweep_settings_text(const struct sweep *sw, const int *coord, char *buf,
 		    sw->axes[a].values[coord[a]]);
 }
 
+/* Set value v of axis ax in cfg (kappa's K as data = kappa:K). */
+int
+sweep_axis_set(struct ms_config *cfg, const struct sweep_axis *ax, int v,
+    char *err, size_t errlen)
+{
+	char text[SWEEP_VALUE_LEN + 8];
+
+	snprintf(text, sizeof text, "%s%s", strcmp(ax->name, "kappa") == 0 ?
+	    "kappa:" : "", ax->values[v]);
+	return config_set(cfg, config_key_name(ax->key), text, err, errlen);
+}
+
 /* Job `index` of the sweep: configuration, id, coordinates. */
 int
 sweep_job_at(const struct sweep *sw, long index, struct sweep_job *job,
     char *err, size_t errlen)
 {
-	char text[SWEEP_VALUE_LEN + 8], settings[512], msg[320];
+	char settings[512], msg[320];
 	long rest = index;
 
 	if (index < 0 || index >= sw->njobs)
@@ -116,16 +128,11 @@ sweep_job_at(const struct sweep *sw, long index, struct sweep_job *job,
 		job->coord[a] = (int)(rest % sw->axes[a].nvalues);
 		rest /= sw->axes[a].nvalues;
 	}
-	for (int a = 0; a < sw->naxes; a++) {
-		const struct sweep_axis *ax = &sw->axes[a];
-
-		snprintf(text, sizeof text, "%s%s", strcmp(ax->name, "kappa")
-		    == 0 ? "kappa:" : "", ax->values[job->coord[a]]);
-		if (config_set(&job->cfg, config_key_name(ax->key), text, msg,
+	for (int a = 0; a < sw->naxes; a++)
+		if (sweep_axis_set(&job->cfg, &sw->axes[a], job->coord[a], msg,
 		    sizeof msg) != 0)
 			return config_error(err, errlen, "%s:%d: %s", sw->path,
-			    ax->line, msg);
-	}
+			    sw->axes[a].line, msg);
 	job->cfg.runs = 1;
 	if (config_validate(&job->cfg, msg, sizeof msg) != 0) {
 		sweep_settings_text(sw, job->coord, settings, sizeof settings);

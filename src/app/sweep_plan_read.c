@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "memscope/checkpoint.h"
 #include "memscope/config.h"
 #include "memscope/input.h"
 #include "memscope/sweep.h"
@@ -208,9 +209,9 @@ sweep_jobs_read(json_t *arr, struct sweep_plan *p)
 	return NULL;
 }
 
-/* The whole document into p; NULL, or what is wrong. */
+/* The whole document into p; NULL, or what is wrong (perhaps in buf). */
 static const char *
-sweep_plan_parse(json_t *root, struct sweep_plan *p)
+sweep_plan_parse(json_t *root, struct sweep_plan *p, char *buf, size_t len)
 {
 	const char *format = json_string_value(json_object_get(root,
 	    "format"));
@@ -231,6 +232,9 @@ sweep_plan_parse(json_t *root, struct sweep_plan *p)
 	p->file = xstrdup(file);
 	if (!json_is_object(json_object_get(root, "base")))
 		return "no \"base\" configuration";
+	if (checkpoint_read_config_keys(json_object_get(root, "base"),
+	    &p->base, buf, len) != 0)
+		return buf;	/* "config: ..." */
 	if ((why = sweep_axes_read(json_object_get(root, "axes"), p)) != NULL)
 		return why;
 	return sweep_jobs_read(json_object_get(root, "jobs"), p);
@@ -269,7 +273,7 @@ sweep_plan_read(struct sweep_plan *p, const char *dir, char *err,
 		    jerr.text);
 		why = bad;
 	} else
-		why = sweep_plan_parse(root, p);
+		why = sweep_plan_parse(root, p, bad, sizeof bad);
 	if (why != NULL) {
 		config_error(err, errlen, "%s: %s", path, why);
 		sweep_plan_free(p);
@@ -291,6 +295,30 @@ sweep_plan_free(struct sweep_plan *p)
 	free(p->coord);
 	free(p->by_id);
 	memset(p, 0, sizeof *p);
+}
+
+/* Job j's configuration: the base, then its value of every axis. */
+int
+sweep_plan_job(const struct sweep_plan *p, long j, struct ms_config *cfg,
+    char *err, size_t errlen)
+{
+	char id[SWEEP_ID_LEN + 1], msg[320];
+
+	*cfg = p->base;
+	for (int a = 0; a < p->naxes; a++)
+		if (sweep_axis_set(cfg, &p->axes[a], p->coord[(size_t)j *
+		    p->naxes + a], msg, sizeof msg) != 0)
+			return config_error(err, errlen, "job %s: %s", p->ids[j],
+			    msg);
+	cfg->runs = 1;
+	if (config_validate(cfg, msg, sizeof msg) != 0)
+		return config_error(err, errlen, "job %s: %s", p->ids[j], msg);
+	sweep_job_id(cfg, id);
+	if (strcmp(id, p->ids[j]) != 0)
+		return config_error(err, errlen, "job %s: the plan's settings "
+		    "hash to %s (sweep.json was changed: plan again)",
+		    p->ids[j], id);
+	return 0;
 }
 
 /* The index of job id in the plan, or -1. */

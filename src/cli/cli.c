@@ -622,10 +622,11 @@ const struct cli_command cli_commands[] = {
 	    "  ssh -t host memscope watch /tmp/run.csv\n", NULL },
 	{ "sweep", CLI_SWEEP, "memscope sweep plan|run|merge|job ARGS [OPTIONS]",
 	    "grids of trainings on local cores, GNU parallel, Slurm",
-	    "  memscope sweep plan FILE --out DIR     plan the grid\n"
-	    "  memscope sweep run FILE --out DIR      plan, run here, merge\n"
-	    "  memscope sweep merge DIR               tables and a figure\n"
-	    "  memscope sweep job DIR ID KEY=VALUE... one job (jobs.txt)\n"
+	    "  memscope sweep plan FILE --out DIR        plan the grid\n"
+	    "  memscope sweep run FILE --out DIR         plan, run here, merge\n"
+	    "  memscope sweep merge DIR                  tables and a figure\n"
+	    "  memscope sweep job DIR ID [KEY=VALUE...]  one job: a line of\n"
+	    "                                            jobs.txt, or by id\n"
 	    "\n"
 	    "A sweep FILE is an INI file with the keys of --config, where a\n"
 	    "key may take several values: a list (kappa = 2, 10, 100), a range\n"
@@ -645,7 +646,8 @@ const struct cli_command cli_commands[] = {
 	    "sweep resumes where it stopped, whichever engine ran it; every\n"
 	    "engine writes the same results, bit for bit. merge DIR writes the\n"
 	    "tables and a figure, and lists missing and failed jobs. job is\n"
-	    "what jobs.txt's lines run.\n",
+	    "what jobs.txt's lines run; job DIR ID --force trains job ID of\n"
+	    "the plan again, from its settings in DIR/sweep.json.\n",
 	    "stdout: plan, what was planned and how to run it; merge (and\n"
 	    "run), mean +- std over seeds at each point's last read-out, and\n"
 	    "the missing and failed jobs. stderr: run's progress (a bar on a\n"

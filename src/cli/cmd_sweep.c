@@ -320,34 +320,58 @@ sweep_job_config(const struct cli_opts *o, struct ms_config *cfg)
 	return 0;
 }
 
-/* memscope sweep job DIR ID KEY=VALUE...: one line of jobs.txt. */
+/* The job's configuration: from its KEY=VALUE operands (a line of
+ * jobs.txt), which must hash to its id, or without them from the plan (a
+ * job rerun by id). 0 or an exit status. */
+static int
+sweep_job_settings(const struct cli_opts *o, const struct sweep_plan *plan,
+    const char *want, struct ms_config *cfg)
+{
+	char id[SWEEP_ID_LEN + 1], err[512];
+	long j = sweep_plan_find(plan, want);
+	int rc;
+
+	if (o->nargs == 3) {
+		if (j < 0)
+			return cli_error("sweep", "job: %s is not a job of the "
+			    "sweep in %s/ (its ids are in %s/jobs.txt)", want,
+			    o->args[1], o->args[1]);
+		if (sweep_plan_job(plan, j, cfg, err, sizeof err) != 0)
+			return cli_error("sweep", "job: %s", err);
+		return 0;
+	}
+	if ((rc = sweep_job_config(o, cfg)) != 0)
+		return rc;
+	sweep_job_id(cfg, id);
+	if (strcmp(id, want) != 0)
+		return cli_error("sweep", "job: the settings hash to %s, not to "
+		    "%s (the line was changed: plan again)", id, want);
+	if (j < 0)	/* a line of another sweep's jobs.txt */
+		return cli_error("sweep", "job: %s is not a job of the sweep in "
+		    "%s/ (plan again)", id, o->args[1]);
+	return 0;
+}
+
+/* memscope sweep job DIR ID [KEY=VALUE...]: one line of jobs.txt, or a
+ * job of the plan by its id. */
 static int
 sweep_cmd_job(const struct cli_opts *o)
 {
 	struct ms_config cfg;
 	struct sweep_plan plan;
-	char id[SWEEP_ID_LEN + 1], err[512];
-	const char *dir, *want;
+	char err[512];
+	const char *dir;
 	double t0 = clock_seconds();
 	enum sweep_job_status st;
 	int rc;
 
 	if (o->nargs < 3)
-		return cli_error("sweep", "job: expected DIR ID KEY=VALUE... "
-		    "(the lines of DIR/jobs.txt)");
+		return cli_error("sweep", "job: expected DIR ID [KEY=VALUE...] "
+		    "(a line of DIR/jobs.txt, or a job's id alone)");
 	dir = o->args[1];
-	want = o->args[2];
-	if ((rc = sweep_job_config(o, &cfg)) != 0)
-		return rc;
-	sweep_job_id(&cfg, id);
-	if (strcmp(id, want) != 0)
-		return cli_error("sweep", "job: the settings hash to %s, not to "
-		    "%s (the line was changed: plan again)", id, want);
 	if ((rc = sweep_plan_read(&plan, dir, err, sizeof err)) != 0)
 		return cli_error("sweep", "job: %s", err);
-	rc = sweep_plan_find(&plan, id) < 0 ? cli_error("sweep", "job: %s is "
-	    "not a job of the sweep in %s/ (plan again)", id, dir) : 0;
-	if (rc == 0) {
+	if ((rc = sweep_job_settings(o, &plan, o->args[2], &cfg)) == 0) {
 		st = sweep_job_run(dir, plan.id, &cfg, o->force, err,
 		    sizeof err);
 		if (st == SWEEP_JOB_FAILED) {
@@ -358,8 +382,8 @@ sweep_cmd_job(const struct cli_opts *o)
 			fprintf(stderr, st == SWEEP_JOB_SKIPPED ?
 			    "memscope sweep: job %s: skipped (its result is "
 			    "there; --force trains it again)\n" :
-			    "memscope sweep: job %s: done in %.1f s\n", id,
-			    clock_seconds() - t0);
+			    "memscope sweep: job %s: done in %.1f s\n",
+			    o->args[2], clock_seconds() - t0);
 	}
 	sweep_plan_free(&plan);
 	return rc;

@@ -318,10 +318,10 @@ checkpoint_value_text(const json_t *v, char *buf, size_t len)
 	return 0;
 }
 
-/* Read the "config" object into cfg: every key present (but the later
- * ones) and valid. */
+/* Read a config object's keys into cfg: every key present (but the later
+ * ones) and each value valid on its own. */
 int
-checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
+checkpoint_read_config_keys(json_t *obj, struct ms_config *cfg, char *err,
     size_t errlen)
 {
 	char text[256], msg[512];
@@ -352,6 +352,18 @@ checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
 		if (config_set(cfg, key, text, msg, sizeof msg) != 0)
 			return config_error(err, errlen, "config: %s", msg);
 	}
+	return 0;
+}
+
+/* Read the "config" object into cfg: its keys, and the whole valid. */
+int
+checkpoint_read_config(json_t *obj, struct ms_config *cfg, char *err,
+    size_t errlen)
+{
+	char msg[512];
+
+	if (checkpoint_read_config_keys(obj, cfg, err, errlen) != 0)
+		return -1;
 	if (config_validate(cfg, msg, sizeof msg) != 0)
 		return config_error(err, errlen, "config: %s", msg);
 	return 0;
