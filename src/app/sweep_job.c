@@ -72,7 +72,7 @@ sj_train(const struct ms_config *cfg, struct runner *rn, int job,
 	else
 		while (o->steps < cfg->steps && trainer_step(&t) == 0)
 			o->steps++;
-	o->train_loss = o->steps > 0 ? t.train_loss : NAN;
+	o->train_loss = t.train_loss;	/* NaN before a first step */
 	o->layers = L;
 	o->kernels = model_isa_name(model_isa_of(&t.model));
 	t1 = clock_seconds();
