@@ -227,7 +227,8 @@ sweep_plan_parse(json_t *root, struct sweep_plan *p, char *buf, size_t len)
 		return "a version other than 1";
 	if (!sweep_is_id(id) || file == NULL ||
 	    !json_is_string(json_object_get(root, "memscope_version")))
-		return "no \"id\" of 16 hex digits, \"file\" or \"memscope\"";
+		return "no \"id\" of 16 hex digits, \"file\" or "
+		    "\"memscope_version\"";
 	memcpy(p->id, id, SWEEP_ID_LEN + 1);
 	p->file = xstrdup(file);
 	if (!json_is_object(json_object_get(root, "base")))
