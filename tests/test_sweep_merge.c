@@ -284,6 +284,14 @@ test_heatmap(void **state)
 	assert_non_null(strstr(svg, ">model \xe2\x88\x92 cg at the last "
 	    "read-out</text>"));
 	free(svg);
+	/* at k = 2 the layers 1 row has no such read-out: said so, not
+	 * "0/3" as if its ok seeds were missing */
+	o.layer = 2;
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	svg = sfx_slurp(fx->dir, "heatmap.svg");
+	assert_int_equal(count(svg, ">no k = 2</text>"), 2);
+	assert_int_equal(count(svg, ">0/3</text>"), 1);
+	free(svg);
 	sfx_free(fx);
 }
 
@@ -338,6 +346,12 @@ test_lines(void **state)
 	assert_int_equal(count(svg, " L"), 1);
 	assert_non_null(strstr(svg, "incomplete:"));
 	assert_non_null(strstr(svg, ">layers = 2, kappa = 2: 0/3 seeds<"));
+	free(svg);
+	/* at k = 2, layers 1 has no such read-out: said so */
+	o.layer = 2;
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	svg = sfx_slurp(fx->dir, "lines.svg");
+	assert_non_null(strstr(svg, ">layers = 1, kappa = 2: no k = 2<"));
 	free(svg);
 	/* one series without --by, at the file given */
 	o.by = NULL;
