@@ -284,6 +284,14 @@ test_heatmap(void **state)
 	assert_non_null(strstr(svg, ">model \xe2\x88\x92 cg at the last "
 	    "read-out</text>"));
 	free(svg);
+	/* at k = 2 the layers 1 row has no such read-out: said so, not
+	 * "0/3" as if its ok seeds were missing */
+	o.layer = 2;
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	svg = sfx_slurp(fx->dir, "heatmap.svg");
+	assert_int_equal(count(svg, ">no k = 2</text>"), 2);
+	assert_int_equal(count(svg, ">0/3</text>"), 1);
+	free(svg);
 	sfx_free(fx);
 }
 
@@ -338,6 +346,12 @@ test_lines(void **state)
 	assert_int_equal(count(svg, " L"), 1);
 	assert_non_null(strstr(svg, "incomplete:"));
 	assert_non_null(strstr(svg, ">layers = 2, kappa = 2: 0/3 seeds<"));
+	free(svg);
+	/* at k = 2, layers 1 has no such read-out: said so */
+	o.layer = 2;
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	svg = sfx_slurp(fx->dir, "lines.svg");
+	assert_non_null(strstr(svg, ">layers = 1, kappa = 2: no k = 2<"));
 	free(svg);
 	/* one series without --by, at the file given */
 	o.by = NULL;
@@ -444,6 +458,40 @@ test_default_figure(void **state)
 	sfx_free(fx);
 }
 
+/* Swap the two values of DIR/sweep.json's first axis (kappa), in the
+ * axis and in every job's settings, as a hand edit could. */
+static void
+plan_swap_kappa(const char *dir)
+{
+	char path[128];
+	json_t *root, *vals, *job, *v;
+	const char *a, *b;
+	size_t k;
+
+	snprintf(path, sizeof path, "%s/sweep.json", dir);
+	root = json_load_file(path, JSON_PRESERVE_ORDER, NULL);
+	assert_non_null(root);
+	vals = json_object_get(json_array_get(json_object_get(root, "axes"),
+	    0), "values");
+	assert_int_equal(json_array_size(vals), 2);
+	v = json_copy(json_array_get(vals, 0));
+	json_array_set(vals, 0, json_array_get(vals, 1));
+	json_array_set_new(vals, 1, v);
+	a = json_string_value(json_array_get(vals, 0));
+	b = json_string_value(json_array_get(vals, 1));
+	json_array_foreach(json_object_get(root, "jobs"), k, job) {
+		json_t *set = json_object_get(job, "settings");
+		const char *was = json_string_value(json_object_get(set,
+		    "kappa"));
+
+		json_object_set_new(set, "kappa", json_string(strcmp(was, a) ==
+		    0 ? b : a));
+	}
+	assert_int_equal(json_dump_file(root, path, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER), 0);
+	json_decref(root);
+}
+
 /* The plan written and read back (sweep_plan_write, sweep_plan_read)
  * has the fixture's ids, and sweep_merge on DIR writes the very files the
  * in-memory plan gives. */
@@ -485,6 +533,13 @@ test_merge_dir(void **state)
 	free(want[0]);
 	free(want[1]);
 	fclose(out);
+	/* sweep.json edited by hand, the kappa values swapped in the axis
+	 * and in every job's settings (so it still reads as a plan): the
+	 * results would be labelled with other settings; refused */
+	plan_swap_kappa(fx->dir);
+	assert_int_equal(sweep_merge(fx->dir, &o, stdout, err, sizeof err),
+	    -2);
+	assert_non_null(strstr(err, "sweep.json was changed"));
 	/* no plan: DIR is not a sweep's, bad input as a bad option is */
 	assert_int_equal(sweep_merge("/nonexistent-ms-dir", &o, stdout, err,
 	    sizeof err), -2);

@@ -90,6 +90,8 @@ test_sweep_ranges(void **state)
 	expect_values("dim = 2..12 step 3\n", "dim", "2|5|8|11");
 	expect_values("lr = 0.1..0.3 step 0.1\n", "lr", "0.1|0.2|0.3");
 	expect_values("mean = -1..1 step 0.5\n", "mean", "-1|-0.5|0|0.5|1");
+	/* B's slack for rounding admits no value past B */
+	expect_values("lr = 0.5..0.5 step 1e-12, 0.6\n", "lr", "0.5|0.6");
 	expect_values("lr = 0.001..0.1 log 3\n", "lr", "0.001|0.01|0.1");
 	/* 3 significant digits: 31.62... is 31.6, on an integer key 32 */
 	expect_values("clip = 10..1000 log 5\n", "clip",
@@ -132,6 +134,9 @@ test_sweep_range_errors(void **state)
 	expect_values("lr = 1..2   step\t0.5\n", "lr", "1|1.5|2");
 	load_fails("lr = 0.1..0.3 step 0\n", "1: lr: A..B step S needs A <= "
 	    "B and a step S > 0 (got '0.1..0.3 step 0')");
+	load_fails("lr = 0.5..0.5 step 1e-18\n", "1: lr: the step S is below "
+	    "the precision of numbers as large as A and B (got '0.5..0.5 step "
+	    "1e-18')");
 	load_fails("lr = a..2 step 1\n", "1: lr: a range's ends A and B must "
 	    "be numbers (got 'a..2 step 1')");
 	load_fails("seed = 1..2000000\n", "1: seed: the range gives more than "

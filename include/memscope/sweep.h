@@ -65,6 +65,9 @@ void sweep_free(struct sweep *sw);
 
 /* The job id of a configuration (see doc/formats.md), into id. */
 void sweep_job_id(const struct ms_config *cfg, char id[SWEEP_ID_LEN + 1]);
+/* Whether s (NULL: no) is an id, a job's or a sweep's: SWEEP_ID_LEN
+ * lowercase hex digits. */
+bool sweep_is_id(const char *s);
 
 /* Set value v of axis ax in cfg (kappa's K as data = kappa:K); 0, or -1
  * with config_set's message. */

@@ -483,11 +483,20 @@ sweep_merge(const char *dir, const struct sweep_merge_opts *o, FILE *out,
     char *err, size_t errlen)
 {
 	struct sweep_plan p;
-	int rc;
+	struct ms_config cfg;
+	char msg[512];
+	int rc = 0;
 
 	if (sweep_plan_read(&p, dir, err, errlen) != 0)
 		return -2;	/* DIR is not a sweep's: bad input */
-	rc = sweep_merge_plan(&p, dir, o, out, err, errlen);
+	/* the tables label each result with its job's settings: they must
+	 * be the ones its id hashes (sweep.json may have been edited) */
+	for (long j = 0; j < p.njobs && rc == 0; j++)
+		if (sweep_plan_job(&p, j, &cfg, msg, sizeof msg) != 0)
+			rc = config_error(err, errlen, "%s/sweep.json: %s", dir,
+			    msg) - 1;
+	if (rc == 0)
+		rc = sweep_merge_plan(&p, dir, o, out, err, errlen);
 	sweep_plan_free(&p);
 	return rc;
 }

@@ -348,20 +348,24 @@ sm_titles(const struct sm *s, const struct sm_fig *fig, const char *sep,
 }
 
 /* The statistics of the combination at value vx of fig->x and vy of
- * the second axis ay (-1: none), the rest as fixed. */
+ * the second axis ay (-1: none), the rest as fixed; *beyond: whether its
+ * jobs have fewer read-outs than fig->layer (none is missing then). */
 static int
 sm_fig_stat(const struct sm *s, const struct sm_fig *fig, int vx, int ay,
-    int vy, double *mean, double *std)
+    int vy, double *mean, double *std, bool *beyond)
 {
 	int *coord = xcalloc((size_t)s->p->naxes + 1, sizeof *coord), n;
+	long c, j0;
 
 	for (int a = 0; a < s->p->naxes; a++)
 		coord[a] = fig->fixed[a] >= 0 ? fig->fixed[a] : 0;
 	coord[fig->x] = vx;
 	if (ay >= 0)
 		coord[ay] = vy;
-	n = sm_combo_stat(s, sm_combo_of(s, coord), &fig->metric, fig->layer,
-	    mean, std);
+	c = sm_combo_of(s, coord);
+	n = sm_combo_stat(s, c, &fig->metric, fig->layer, mean, std);
+	j0 = s->combo_jobs[c * s->nseeds];
+	*beyond = j0 >= 0 && fig->layer > s->jobs[j0].layers;
 	free(coord);
 	return n;
 }
@@ -388,14 +392,18 @@ sm_heatmap(FILE *f, const struct sm *s, const struct sm_fig *fig)
 	for (int r = 0; r < ny; r++) {
 		yt[r] = ay->values[oy[r]];
 		for (int c = 0; c < nx; c++) {
+			bool beyond;
 			int i = r * nx + c, n = sm_fig_stat(s, fig, ox[c],
-			    fig->y, oy[r], &value[i], &std);
+			    fig->y, oy[r], &value[i], &std, &beyond);
 
-			if (n < s->nseeds) {
+			if (beyond)
+				snprintf(marks[i], sizeof marks[i], "no k = %d",
+				    fig->layer);
+			else
 				snprintf(marks[i], sizeof marks[i], "%d/%d", n,
 				    s->nseeds);
+			if (beyond || n < s->nseeds)
 				mark[i] = marks[i];
-			}
 		}
 	}
 	sm_titles(s, fig, "\n", title, sub, sizeof title);
@@ -451,16 +459,23 @@ sm_lines(FILE *f, const struct sm *s, const struct sm_fig *fig)
 			snprintf(names[b], sizeof names[b], "%s",
 			    fig->metric.text);
 		for (int i = 0; i < nx; i++) {
+			char got[32];
+			bool beyond;
 			int n = sm_fig_stat(s, fig, ox[i], fig->by, ob[b],
-			    &y[b * nx + i], &band[b * nx + i]);
+			    &y[b * nx + i], &band[b * nx + i], &beyond);
 
-			if (n < s->nseeds && nnote++ < 6)
+			if (beyond)
+				snprintf(got, sizeof got, "no k = %d",
+				    fig->layer);
+			else
+				snprintf(got, sizeof got, "%d/%d seeds", n,
+				    s->nseeds);
+			if ((beyond || n < s->nseeds) && nnote++ < 6)
 				snprintf(note + strlen(note), sizeof note -
-				    strlen(note), "%s%s%s%s = %s: %d/%d seeds",
+				    strlen(note), "%s%s%s%s = %s: %s",
 				    nnote == 1 ? "incomplete:\n" : "\n",
 				    fig->by >= 0 ? names[b] : "", fig->by >= 0 ?
-				    ", " : "", ax->name, ax->values[ox[i]], n,
-				    s->nseeds);
+				    ", " : "", ax->name, ax->values[ox[i]], got);
 		}
 		se[b] = (struct svg_series){ .name = names[b], .n = nx,
 		    .x = xs, .y = y + b * nx, .band = band + b * nx };

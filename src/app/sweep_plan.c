@@ -84,6 +84,14 @@ sweep_job_id(const struct ms_config *cfg, char id[SWEEP_ID_LEN + 1])
 	    checkpoint_fnv1a64(text, n));
 }
 
+/* Whether s is an id (sweep.h). */
+bool
+sweep_is_id(const char *s)
+{
+	return s != NULL && strlen(s) == SWEEP_ID_LEN &&
+	    strspn(s, "0123456789abcdef") == SWEEP_ID_LEN;
+}
+
 /* A job's settings as "kappa=2 layers=4", for messages. */
 static void
 sweep_settings_text(const struct sweep *sw, const int *coord, char *buf,
@@ -406,15 +414,6 @@ sweep_result_sweep(const char *path, char sid[SWEEP_ID_LEN + 1])
 	json_decref(root);
 }
 
-/* Whether name is "ID.json" with ID 16 lowercase hex digits. */
-static bool
-sweep_result_name(const char *name)
-{
-	return strlen(name) == SWEEP_ID_LEN + 5 &&
-	    strspn(name, "0123456789abcdef") == SWEEP_ID_LEN &&
-	    strcmp(name + SWEEP_ID_LEN, ".json") == 0;
-}
-
 /* Refuse (-2) a DIR holding another sweep's plan or results. */
 static int
 sweep_plan_foreign(const char *dir, const char *sid,
@@ -457,9 +456,10 @@ sweep_plan_foreign(const char *dir, const char *sid,
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		char id[SWEEP_ID_LEN + 1];
 
-		if (!sweep_result_name(de->d_name))
-			continue;
 		snprintf(id, sizeof id, "%.16s", de->d_name);
+		if (!sweep_is_id(id) || strcmp(de->d_name + strlen(id),
+		    ".json") != 0)
+			continue;
 		if (bsearch(id, ids, (size_t)njobs, sizeof *ids,
 		    sweep_cmp_id) != NULL)
 			continue;

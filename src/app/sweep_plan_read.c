@@ -26,14 +26,6 @@
 #define SWEEP_PLAN_BYTES ((size_t)1 << 29)
 #define SWEEP_PLAN_AXES 64	/* at most one axis per config key */
 
-/* Whether s is an id: 16 lowercase hex digits. */
-static bool
-sweep_is_id(const char *s)
-{
-	return s != NULL && strlen(s) == SWEEP_ID_LEN &&
-	    strspn(s, "0123456789abcdef") == SWEEP_ID_LEN;
-}
-
 /* Whether v is a canonical value of axis ax (config_get's own text). */
 static bool
 sweep_value_ok(const struct sweep_axis *ax, const char *v)
@@ -227,7 +219,8 @@ sweep_plan_parse(json_t *root, struct sweep_plan *p, char *buf, size_t len)
 		return "a version other than 1";
 	if (!sweep_is_id(id) || file == NULL ||
 	    !json_is_string(json_object_get(root, "memscope_version")))
-		return "no \"id\" of 16 hex digits, \"file\" or \"memscope\"";
+		return "no \"id\" of 16 hex digits, \"file\" or "
+		    "\"memscope_version\"";
 	memcpy(p->id, id, SWEEP_ID_LEN + 1);
 	p->file = xstrdup(file);
 	if (!json_is_object(json_object_get(root, "base")))

@@ -39,14 +39,6 @@ sweep_metric_name(int m)
 	return baseline_name((enum baseline)(m - 1));
 }
 
-/* Whether s is an id: SWEEP_ID_LEN lowercase hex digits. */
-static bool
-sweep_result_is_id(const char *s)
-{
-	return s != NULL && strlen(s) == SWEEP_ID_LEN &&
-	    strspn(s, "0123456789abcdef") == SWEEP_ID_LEN;
-}
-
 /* A number member (null: NaN if nullable) into *out; -1 with a message. */
 static int
 sweep_result_number(json_t *obj, const char *key, bool nullable,
@@ -168,7 +160,7 @@ sweep_result_origin(json_t *root, char *err, size_t errlen)
 	if (!json_is_string(json_object_get(root, "memscope_version")))
 		return config_error(err, errlen, "\"memscope_version\" is "
 		    "missing or not a string");
-	if (!sweep_result_is_id(json_string_value(json_object_get(root,
+	if (!sweep_is_id(json_string_value(json_object_get(root,
 	    "sweep"))))
 		return config_error(err, errlen, "\"sweep\" must be a sweep "
 		    "id (%d lowercase hex digits)", SWEEP_ID_LEN);
@@ -247,7 +239,7 @@ sweep_result_read(struct sweep_result *r, const char *dir, const char *id,
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (!sweep_result_is_id(id)) {
+	if (!sweep_is_id(id)) {
 		free(path);
 		return config_error(err, errlen, "'%s' is not a job id (%d "
 		    "lowercase hex digits)", id, SWEEP_ID_LEN);

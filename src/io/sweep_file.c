@@ -215,7 +215,7 @@ sweep_range(struct sweep_values *sv, const char *item, const char *dots,
 	char n_txt[SWEEP_ITEM_LEN], tail[SWEEP_ITEM_LEN], text[64];
 	const char *rest = dots + 2, *p;
 	bool integer = kind == SWEEP_INT;
-	double a, b, s = 1, v, prev = 0;
+	double a, b, s = 1, v, prev = 0, limit;
 	int64_t ia, ib, is = 1, n = 0;
 	bool log = false;
 
@@ -294,10 +294,14 @@ sweep_range(struct sweep_values *sv, const char *item, const char *dots,
 	if ((b - a) / s >= SWEEP_MAX_JOBS)
 		return sweep_refuse(sv, err, errlen, "the range gives more than "
 		    "1000000 values", item);
-	/* A + i S, within 1e-9 of B relative; 15 digits drop the binary
-	 * noise (0.1 + 2 * 0.1 is 0.30000000000000004) */
-	for (long i = 0; (v = a + (double)i * s) <= b + 1e-9 *
-	    fmax(fabs(a), fabs(b)); i++) {
+	if (a + s == a || b + s == b)
+		return sweep_refuse(sv, err, errlen, "the step S is below the "
+		    "precision of numbers as large as A and B", item);
+	/* A + i S, within 1e-9 of B relative but never half a step past
+	 * it; 15 digits drop the binary noise (0.1 + 2 * 0.1 is
+	 * 0.30000000000000004) */
+	limit = b + fmin(1e-9 * fmax(fabs(a), fabs(b)), s / 2);
+	for (long i = 0; (v = a + (double)i * s) <= limit; i++) {
 		snprintf(text, sizeof text, "%.15g", v);
 		if (sweep_add(sv, text, err, errlen) != 0)
 			return -1;
