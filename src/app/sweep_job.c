@@ -223,7 +223,9 @@ struct sj_run {
 	double t0;
 	sweep_progress_fn progress;
 	void *ctx;
-	pthread_mutex_t lock;	/* failed and first_err */
+	pthread_mutex_t lock;	/* failed, first_err and late_skips */
+	long skipped;		/* jobs with a result before the run */
+	long late_skips;	/* and those another engine wrote meanwhile */
 	long failed;
 	char first_err[512];	/* the first failure's message */
 };
@@ -235,15 +237,15 @@ sj_runner_job(struct runner *rn, void *ctx, int i)
 	struct sj_run *run = ctx;
 	const struct sweep_job *j = &run->jobs[run->todo[i]];
 	char err[512];
+	enum sweep_job_status st = sj_run(run->dir, run->sid, &j->cfg, false,
+	    rn, i, err, sizeof err);
 
-	if (sj_run(run->dir, run->sid, &j->cfg, false, rn, i, err,
-	    sizeof err) == SWEEP_JOB_FAILED) {
-		pthread_mutex_lock(&run->lock);
-		if (run->failed++ == 0)
-			snprintf(run->first_err, sizeof run->first_err, "%s",
-			    err);
-		pthread_mutex_unlock(&run->lock);
-	}
+	pthread_mutex_lock(&run->lock);
+	if (st == SWEEP_JOB_SKIPPED)	/* another engine got there first */
+		run->late_skips++;
+	if (st == SWEEP_JOB_FAILED && run->failed++ == 0)
+		snprintf(run->first_err, sizeof run->first_err, "%s", err);
+	pthread_mutex_unlock(&run->lock);
 }
 
 /* The runner's hook (under its lock): the work done so far, a step's
@@ -263,9 +265,10 @@ sj_runner_hook(void *ctx, const struct runner_progress *rp)
 	} else
 		run->done_cost += run->cost[i] - (steps > 0 ?
 		    run->cost[i] * run->steps[i] / steps : 0);
-	run->p.done = run->p.skipped + rp->done;
+	run->p.done = run->skipped + rp->done;
 	pthread_mutex_lock(&run->lock);
 	run->p.failed = run->failed;
+	run->p.skipped = run->skipped + run->late_skips;
 	pthread_mutex_unlock(&run->lock);
 	run->p.done_cost = run->done_cost;
 	run->p.elapsed = clock_seconds() - run->t0;
@@ -296,7 +299,7 @@ sweep_run(const struct sweep *sw, const char *dir, int threads,
 		if (sweep_result_read(&r, dir, jobs[i].id, msg,
 		    sizeof msg) == 0) {
 			sweep_result_free(&r);
-			run.p.skipped++;
+			run.skipped++;
 			continue;
 		}
 		run.cost[ntodo] = sj_cost(&jobs[i].cfg);
@@ -304,7 +307,7 @@ sweep_run(const struct sweep *sw, const char *dir, int threads,
 		run.todo[ntodo++] = i;
 	}
 	run.p.jobs = sw->njobs;
-	run.p.done = run.p.skipped;
+	run.p.done = run.p.skipped = run.skipped;
 	run.t0 = clock_seconds();
 	if (progress != NULL)
 		progress(ctx, &run.p);
