@@ -196,6 +196,22 @@ shard_worker(void *ctx, int worker, int nworkers)
 		shard_wait_workers(ps, nworkers);
 }
 
+/* total = the nshards slots of len values added in shard order, the same
+ * for any thread count (each value's sum in that order: vectorized across
+ * values, the same bits). */
+static void MODEL_CLONES
+shard_sum(double *restrict total, const double *restrict slots, int nshards,
+    size_t len)
+{
+	memcpy(total, slots, len * sizeof(double));
+	for (int sh = 1; sh < nshards; sh++) {
+		const double *restrict slot = slots + (size_t)sh * len;
+
+		for (size_t g = 0; g < len; g++)
+			total[g] += slot[g];
+	}
+}
+
 /* Run the pass's shards on the pool; sums added in shard order into
  * m->work->total. */
 bool
@@ -217,13 +233,6 @@ model_shard_run(struct model_pass *ps, struct pool *pool)
 	if (atomic_load(&ps->stopped))
 		return false;	/* some tasks were left out */
 
-	/* add the slots in shard order: the same for any thread count */
-	memcpy(mw->total, mw->slots, mw->slot_len * sizeof(double));
-	for (int sh = 1; sh < ps->nshards; sh++) {
-		const double *slot = mw->slots + (size_t)sh * mw->slot_len;
-
-		for (size_t g = 0; g < mw->slot_len; g++)
-			mw->total[g] += slot[g];
-	}
+	shard_sum(mw->total, mw->slots, ps->nshards, mw->slot_len);
 	return true;
 }
