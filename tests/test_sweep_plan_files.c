@@ -163,6 +163,9 @@ test_plan_files(void **state)
 	assert_non_null(strstr(text, want));
 	snprintf(want, sizeof want, "sbatch %s/slurm.sbatch", abs);
 	assert_non_null(strstr(text, want));
+	/* the jobs' BLAS is serial unless the submitter says otherwise */
+	assert_non_null(strstr(text, "\nexport OPENBLAS_NUM_THREADS="
+	    "\"${OPENBLAS_NUM_THREADS:-1}\"\n"));
 	free(text);
 	assert_int_equal(stat(fixture_in_dir("plan/slurm.sbatch"), &st), 0);
 	assert_true(st.st_mode & S_IXUSR);

@@ -175,7 +175,8 @@ sweep_cmd_plan(const struct cli_opts *o)
 		sweep_shape(shape, sizeof shape, &sw);
 		printf("planned %ld job%s (%s) in %s/\n"
 		    "  on this machine: memscope sweep run %s --out %s\n"
-		    "  GNU parallel:    parallel --jobs %d < %s/jobs.txt\n"
+		    "  GNU parallel:    OPENBLAS_NUM_THREADS=1 parallel --jobs %d "
+		    "< %s/jobs.txt\n"
 		    "  Slurm:           sbatch %s/slurm.sbatch\n"
 		    "  then:            memscope sweep merge %s\n",
 		    sw.njobs, sw.njobs == 1 ? "" : "s", shape, o->outdir,
