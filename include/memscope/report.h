@@ -81,6 +81,11 @@ void report_config_line(FILE *fp, const char *cmd,
  * interrupted" (after a newline that closes a live bar). */
 /* Seconds as "1:02:03" or "2:03" into buf. */
 void report_duration(char *buf, size_t len, double s);
+/* A bar of 20 cells for the fraction f done ('#' done, '.' to do). */
+void report_bar(char bar[21], double f);
+/* line on stderr in place of the last one, cut to the terminal's width;
+ * the first time (*drawn false) note becomes what an interruption writes. */
+void report_live_line(const char *line, const char *note, bool *drawn);
 
 struct report_progress {
 	const char *cmd;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "memscope/cli.h"
@@ -27,7 +26,6 @@ struct sweep_bar {
 	double drawn_at;	/* when it was last drawn */
 	int last_decile;	/* not a tty: the last 10% mark printed */
 	bool ended;		/* not a tty: the line of the end is out */
-	int threads;
 	struct sweep_progress last;	/* what the hook was told last */
 };
 
@@ -40,9 +38,7 @@ sweep_bar_line(char *line, size_t len, const struct sweep_progress *p)
 	char bar[21], el[32], left[32], failed[32] = "";
 
 	f = f < 0 ? 0 : f > 1 ? 1 : f;
-	for (int i = 0; i < 20; i++)
-		bar[i] = i < (int)(20 * f) ? '#' : '.';
-	bar[20] = '\0';
+	report_bar(bar, f);
 	report_duration(el, sizeof el, p->elapsed);
 	if (isnan(eta))
 		snprintf(left, sizeof left, f >= 1 ? "0:00" : "-");
@@ -66,19 +62,11 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 
 	b->last = *p;
 	if (b->tty) {
-		struct winsize ws;
-		int cols = 80;
-
 		if (b->drawn && now - b->drawn_at < 0.1 && p->done < p->jobs)
 			return;
 		sweep_bar_line(line, sizeof line, p);
-		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-			cols = ws.ws_col;
-		fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
-		if (!b->drawn)
-			output_signal_note("\nmemscope sweep: interrupted "
-			    "(the results written so far are kept)\n");
-		b->drawn = true;
+		report_live_line(line, "\nmemscope sweep: interrupted (the "
+		    "results written so far are kept)\n", &b->drawn);
 		b->drawn_at = now;
 	} else {
 		int decile = p->cost > 0 ? (int)(10 * p->done_cost / p->cost) :
@@ -242,7 +230,7 @@ sweep_cmd_run(const struct cli_opts *o)
 	struct sweep_bar bar = { .tty = isatty(STDERR_FILENO) == 1 };
 	char err[512], shape[256], took[32];
 	double t0 = clock_seconds();
-	int rc, ran, merged;
+	int rc, ran, merged, threads;
 
 	if ((rc = sweep_file(o, &sw)) != 0)
 		return rc;
@@ -250,23 +238,21 @@ sweep_cmd_run(const struct cli_opts *o)
 		sweep_free(&sw);
 		return rc;
 	}
-	bar.threads = cli_given(o, "threads") ? o->cfg.threads :
-	    runner_cpus();
+	threads = cli_given(o, "threads") ? o->cfg.threads : runner_cpus();
 	if (!o->quiet) {
 		sweep_shape(shape, sizeof shape, &sw);
 		fprintf(stderr, "memscope sweep: %ld job%s (%s) on %d "
 		    "thread%s into %s/\n", sw.njobs, sw.njobs == 1 ? "" : "s",
-		    shape, bar.threads, bar.threads == 1 ? "" : "s",
-		    o->outdir);
+		    shape, threads, threads == 1 ? "" : "s", o->outdir);
 	}
-	ran = sweep_run(&sw, o->outdir, bar.threads, o->quiet ? NULL :
+	ran = sweep_run(&sw, o->outdir, threads, o->quiet ? NULL :
 	    sweep_bar_show, &bar, err, sizeof err);
 	if (bar.drawn) {
 		fprintf(stderr, "\r\033[K");
 		output_signal_note(NULL);
 	}
 	report_duration(took, sizeof took, clock_seconds() - t0);
-	if (ran < 0 || ran > 0) {
+	if (ran != 0) {
 		config_one_line(err);
 		fprintf(stderr, "memscope sweep: %s\n", err);
 	} else if (!o->quiet)

@@ -358,6 +358,35 @@ report_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
+/* A bar of 20 cells for the fraction f done: '#' done, '.' to do. */
+void
+report_bar(char bar[21], double f)
+{
+	int fill = (int)(20.0 * (f < 0 ? 0 : f > 1 ? 1 : f));
+
+	for (int i = 0; i < 20; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[20] = '\0';
+}
+
+/* line on stderr in place of the last one, cut to the terminal's width (a
+ * line that wrapped could not be redrawn in place); the first time, note
+ * becomes what an interruption writes (it closes the line). */
+void
+report_live_line(const char *line, const char *note, bool *drawn)
+{
+	struct winsize ws;
+	int cols = 80;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		cols = ws.ws_col;
+	fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
+	fflush(stderr);
+	if (!*drawn)
+		output_signal_note(note);
+	*drawn = true;
+}
+
 /* Start reporting progress of `total` units of work (quiet: none). */
 void
 report_progress_start(struct report_progress *p, const char *cmd, long total,
@@ -396,7 +425,7 @@ report_progress_update(struct report_progress *p, long done, double loss)
 	double rate = elapsed > 0 ? done / elapsed : 0;
 	double eta = rate > 0 ? (p->total - done) / rate : NAN;
 	char etas[32], losss[32];
-	int decile, fill;
+	int decile;
 
 	if (p->total <= 0 || p->quiet)
 		return;
@@ -407,24 +436,12 @@ report_progress_update(struct report_progress *p, long done, double loss)
 		snprintf(losss, sizeof losss, "%.3e", loss);
 	if (p->tty) {
 		char bar[21], line[160];
-		struct winsize ws;
-		int cols = 80;
 
-		fill = (int)(20.0 * done / p->total);
-		for (int i = 0; i < 20; i++)
-			bar[i] = i < fill ? '#' : '.';
-		bar[20] = '\0';
+		report_bar(bar, (double)done / p->total);
 		snprintf(line, sizeof line, "[%s] %3d%%  step %ld/%ld  loss %s  "
 		    "%.0f steps/s  ETA %s", bar, (int)(100.0 * done / p->total),
 		    done, p->total, losss, rate, rate > 0 ? etas : "-");
-		/* a line that wrapped could not be redrawn in place */
-		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-			cols = ws.ws_col;
-		fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
-		fflush(stderr);
-		if (!p->drawn)	/* an interruption closes the bar's line */
-			output_signal_note(p->note);
-		p->drawn = true;
+		report_live_line(line, p->note, &p->drawn);
 		return;
 	}
 	decile = (int)(10 * done / p->total);
