@@ -168,13 +168,12 @@ sj_run(const char *dir, const char *sid, const struct ms_config *cfg,
 		sweep_result_free(&r);
 		return SWEEP_JOB_SKIPPED;
 	}
-	if (sj_train(cfg, rn, job, &o, msg, sizeof msg) != 0) {
-		config_error(err, errlen, "job %s: %s", id, msg);
-		sj_fail(dir, id, err);
-		return SWEEP_JOB_FAILED;
+	rc = sj_train(cfg, rn, job, &o, msg, sizeof msg);
+	if (rc == 0) {
+		rc = json_out_write(path, sj_json(id, sid, cfg, &o), msg,
+		    sizeof msg);
+		free(o.logs);
 	}
-	rc = json_out_write(path, sj_json(id, sid, cfg, &o), msg, sizeof msg);
-	free(o.logs);
 	if (rc != 0) {
 		config_error(err, errlen, "job %s: %s", id, msg);
 		sj_fail(dir, id, err);
@@ -194,19 +193,18 @@ sweep_job_run(const char *dir, const char *sid, const struct ms_config *cfg,
 
 /* ---- every job on this machine ---- */
 
-/* Estimated work of a training, for the progress bar's share and ETA: a
- * step's passes over the batch's tokens, layers and heads. */
+/* Estimated work of a training, for the progress bar's share and ETA: its
+ * steps' FLOPs as the model counts them (+1: a job of no steps takes time
+ * too). */
 static double
 sj_cost(const struct ms_config *c)
 {
-	double w = (double)c->steps * c->batch * c->layers * (c->context + 1);
+	struct model m;
+	double w;
 
-	w *= c->dim + 2.0;
-	w *= 1.0 + 0.3 * (c->heads - 1);
-	if (c->memory == MS_MEMORY_LFOM || c->memory == MS_MEMORY_REC)
-		w *= 1.5;
-	if (c->param == MS_PARAM_GDPP || c->param == MS_PARAM_FULL)
-		w *= c->dim + 2.0;
+	model_init(&m, c);
+	w = model_flops_per_step(&m, c->batch) * c->steps;
+	model_free(&m);
 	return w + 1.0;
 }
 
@@ -286,7 +284,7 @@ sweep_run(const struct sweep *sw, const char *dir, int threads,
 	struct sj_run run = { .dir = dir, .progress = progress, .ctx = ctx };
 	char sid[SWEEP_ID_LEN + 1], msg[512];
 	long ntodo = 0;
-	int per_job, workers;
+	int workers;
 
 	if (sweep_jobs(sw, &jobs, sid, err, errlen) != 0)
 		return -1;
@@ -311,11 +309,10 @@ sweep_run(const struct sweep *sw, const char *dir, int threads,
 	run.t0 = clock_seconds();
 	if (progress != NULL)
 		progress(ctx, &run.p);
-	/* jobs of more than one compute thread (the file's threads) share
-	 * the workers' threads between them */
-	per_job = sw->njobs > 0 && jobs[0].cfg.threads > 1 ?
-	    jobs[0].cfg.threads : 1;
-	workers = threads / per_job > 0 ? threads / per_job : 1;
+	/* jobs of more than one compute thread (the file's threads, one
+	 * value for all) share the threads between them */
+	workers = threads / sw->base.threads > 0 ? threads / sw->base.threads :
+	    1;
 	pthread_mutex_init(&run.lock, NULL);
 	if (ntodo > 0)
 		runner_run((int)ntodo, workers, sj_runner_job, sj_runner_hook,
