@@ -24,6 +24,8 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+#include "../src/core/model_internal.h"
+
 /* What a training leaves: its parameters, last loss, and test losses. */
 struct outcome {
 	double *params;
@@ -297,9 +299,11 @@ test_lane_layout_follows_the_batch(void **state)
 	first = model_loss_grad(&m, &tb, NULL);
 	assert_memory_equal(&first, &(double){ fresh_loss(&c, m.params, &tb) },
 	    sizeof first);
+	assert_null(m.work->xl);
 	/* the second pass is the one that keeps the layout */
 	again = model_loss_grad(&m, &tb, NULL);
 	assert_memory_equal(&again, &first, sizeof again);
+	assert_non_null(m.work->xl);
 	/* new contents in the same arrays, twice (kept, then read kept) */
 	task_batch_sample(&tb, &dist, &r);
 	other = fresh_loss(&c, m.params, &tb);
@@ -308,6 +312,7 @@ test_lane_layout_follows_the_batch(void **state)
 		assert_memory_equal(&again, &other, sizeof again);
 	}
 	assert_true(again != first);
+	assert_int_equal(m.work->key.gen, tb.gen);
 	/* filled by hand: gen 0, read as it is, every time (never kept: a
 	 * second edit in the same arrays, still gen 0, must be seen too) */
 	for (int edit = 0; edit < 2; edit++) {
@@ -316,6 +321,7 @@ test_lane_layout_follows_the_batch(void **state)
 		again = model_loss_grad(&m, &tb, NULL);
 		other = fresh_loss(&c, m.params, &tb);
 		assert_memory_equal(&again, &other, sizeof again);
+		assert_non_null(m.work->xl);
 	}
 	model_free(&m);
 	task_batch_free(&tb);
