@@ -197,9 +197,11 @@ struct model_work {
 					 * NULL) */
 	/* the lane layout of the last batch, (nblocks, 8 / W, n+1, d) tokens
 	 * and (nblocks, 8 / W, n+1) labels, W doubles an entry (NULL: not
-	 * kept); valid while the key matches the batch */
+	 * kept); valid while the key matches the batch; seen: the last
+	 * batch not kept, kept if its next pass comes before another's */
 	double *xl, *yl;
-	struct lane_key { unsigned long gen; const double *X, *y; int B; } key;
+	struct lane_key { unsigned long gen; const double *X, *y; int B; } key,
+	    seen;
 };
 
 /* The batch-wide inputs of one pass, shared by the workers. */

@@ -11,7 +11,9 @@
  * task hb*W + t at [(hb*xlen + e)*W + t]. For a batch that stays the same
  * from pass to pass (the training batch, unless --resample), the whole
  * batch is interleaved once and kept in the work, keyed by the batch's
- * generation (task_batch.gen) and arrays; a batch of unknown contents
+ * generation (task_batch.gen) and arrays from the batch's second pass on
+ * (its first, perhaps its only one, is interleaved by the workers, in
+ * parallel); a batch of unknown contents
  * (gen 0) or too large (MODEL_LANE_CACHE_BYTES) is interleaved half-block
  * by half-block into the worker's buffers, as the kept one would be.
  */
@@ -182,8 +184,9 @@ model_lanes_free(struct model_work *mw)
 	memset(&mw->key, 0, sizeof mw->key);
 }
 
-/* The pass's lane layout: the kept one (rebuilt if the batch changed), or
- * none (gen 0, or too large: the workers interleave). */
+/* The pass's lane layout: the kept one (rebuilt if the batch changed and
+ * comes a second time), or none (gen 0, too large, or the batch's first
+ * pass: the workers interleave). */
 void
 model_lanes_prepare(struct model_pass *ps)
 {
@@ -201,6 +204,15 @@ model_lanes_prepare(struct model_pass *ps)
 		return;
 	if (mw->key.gen != tb->gen || mw->key.X != tb->X ||
 	    mw->key.y != tb->y || mw->key.B != tb->B) {
+		/* a batch's first pass: the workers interleave it (a batch
+		 * drawn afresh each step, --resample 1, is never kept); its
+		 * second is kept */
+		if (mw->seen.gen != tb->gen || mw->seen.X != tb->X ||
+		    mw->seen.y != tb->y || mw->seen.B != tb->B) {
+			mw->seen = (struct lane_key){ tb->gen, tb->X, tb->y,
+			    tb->B };
+			return;
+		}
 		model_lanes_free(mw);
 		mw->xl = xdoubles(hbs * W * xlen);
 		mw->yl = xdoubles(hbs * W * n1);
