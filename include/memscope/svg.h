@@ -60,4 +60,11 @@ int svg_write_escaped(FILE *f, const char *s);
  * `ticks` intervals over [lo, hi]. */
 double svg_tick_step(double lo, double hi, int ticks);
 
+/* Decimals needed to print multiples of step exactly (at most 6). */
+int svg_decimals(double step);
+
+/* Write v with dec decimals, a typographic minus (U+2212) for a negative
+ * number and none for one that rounds to zero (C locale). */
+void svg_write_number(FILE *f, double v, int dec);
+
 #endif

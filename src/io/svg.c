@@ -145,7 +145,7 @@ svg_tick_step(double lo, double hi, int ticks)
 }
 
 /* Decimals needed to print multiples of step exactly. */
-static int
+int
 svg_decimals(double step)
 {
 	int dec = 0;
@@ -238,9 +238,9 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 		fr->y0 = p->y_min;
 }
 
-/* A tick label, with a typographic minus. */
-static void
-svg_tick_label(FILE *f, double v, int dec)
+/* A number with dec decimals and a typographic minus (never "-0.00"). */
+void
+svg_write_number(FILE *f, double v, int dec)
 {
 	char buf[64];
 
@@ -272,7 +272,7 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 		    "y2=\"%.2f\" stroke=\"#e4e4e4\" stroke-width=\"1\"/>\n",
 		    SVG_LEFT, y, SVG_RIGHT, y);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_LEFT - 8, y + 4);
-		svg_tick_label(f, v, dec);
+		svg_write_number(f, v, dec);
 		fputs("</text>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -295,7 +295,7 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 		    "y2=\"%.2f\" stroke=\"#333\" stroke-width=\"1\"/>\n",
 		    x, SVG_BOTTOM, x, SVG_BOTTOM + 5);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", x, SVG_BOTTOM + 20);
-		svg_tick_label(f, v, dec);
+		svg_write_number(f, v, dec);
 		fputs("</text>\n", f);
 	}
 	fputs("</g>\n", f);
