@@ -286,12 +286,10 @@ static bool
 sm_numeric(const struct sm *s, int a, double *x)
 {
 	const struct sweep_axis *ax = &s->p->axes[a];
-	char *end;
 	double v;
 
 	for (int i = 0; i < ax->nvalues; i++) {
-		v = strtod(ax->values[i], &end);
-		if (end == ax->values[i] || *end != '\0' || !isfinite(v))
+		if (config_parse_real(ax->values[i], &v) != 0)
 			return false;
 		if (x != NULL)
 			x[i] = v;
