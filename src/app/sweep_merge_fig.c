@@ -11,7 +11,6 @@
  * values' text, the line plot's x the numbers (or 1, 2, ... for values
  * that are not numbers, named in the axis label).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
