@@ -53,6 +53,10 @@ struct svg_plot {
 /* Write the plot as a standalone SVG document; 0, or -1 on a write error. */
 int svg_write_plot(FILE *f, const struct svg_plot *p);
 
+/* The start of a standalone SVG document of w by h (C locale): the XML
+ * declaration, the <svg> element and its <title>, escaped. */
+void svg_begin(FILE *f, double w, double h, const char *title);
+
 /* Write s with the five XML special characters escaped; 0 or -1. */
 int svg_write_escaped(FILE *f, const char *s);
 

@@ -513,6 +513,20 @@ svg_legend(FILE *f, const struct svg_plot *p)
 	fputs("</g>\n", f);
 }
 
+/* The start of a standalone document of w by h: the XML declaration, the
+ * <svg> element and its <title>. */
+void
+svg_begin(FILE *f, double w, double h, const char *title)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+	    "font-family=\"Helvetica, Arial, sans-serif\">\n", w, h, w, h);
+	fputs("<title>", f);
+	svg_write_escaped(f, title);
+	fputs("</title>\n", f);
+}
+
 /* Write the plot as a standalone SVG document; 0, or -1 on a write error. */
 int
 svg_write_plot(FILE *f, const struct svg_plot *p)
@@ -525,14 +539,7 @@ svg_write_plot(FILE *f, const struct svg_plot *p)
 		old = uselocale(c_loc);
 	svg_range(p, &fr);
 
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"Helvetica, Arial, sans-serif\">\n", SVG_W, SVG_H,
-	    SVG_W, SVG_H);
-	fputs("<title>", f);
-	svg_write_escaped(f, p->title);
-	fputs("</title>\n", f);
+	svg_begin(f, SVG_W, SVG_H, p->title);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" "
 	    "fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
 	fprintf(f, "<text x=\"%.2f\" y=\"28\" font-size=\"17\" "

@@ -227,13 +227,8 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 	double y = 48;
 
 	hm_scale_of(h, &sc);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"Helvetica, Arial, sans-serif\">\n<title>", HM_W,
-	    HM_H, HM_W, HM_H);
-	svg_write_escaped(f, h->title);
-	fputs("</title>\n<defs><pattern id=\"hm-missing\" width=\"8\" "
+	svg_begin(f, HM_W, HM_H, h->title);
+	fputs("<defs><pattern id=\"hm-missing\" width=\"8\" "
 	    "height=\"8\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" "
 	    "fill=\"#d9d9d9\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" "
