@@ -59,6 +59,8 @@ void svg_begin(FILE *f, double w, double h, const char *title);
 
 /* Write s with the five XML special characters escaped; 0 or -1. */
 int svg_write_escaped(FILE *f, const char *s);
+/* The same for the first n bytes of s (or up to its end). */
+void svg_escape_n(FILE *f, const char *s, size_t n);
 
 /* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about
  * `ticks` intervals over [lo, hi]. */

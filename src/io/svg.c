@@ -86,7 +86,7 @@ svg_has_ref(const struct svg_plot *p)
 }
 
 /* The first n bytes of s (or up to its end), escaped. */
-static void
+void
 svg_escape_n(FILE *f, const char *s, size_t n)
 {
 	for (; s != NULL && n > 0 && *s != '\0'; s++, n--) {

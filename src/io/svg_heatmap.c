@@ -244,11 +244,7 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 
 		fprintf(f, "<text x=\"%.2f\" y=\"%.0f\" font-size=\"12\" "
 		    "fill=\"#555\">", HM_LEFT, y);
-		for (size_t i = 0; i < n; i++) {
-			char one[2] = { q[i], '\0' };
-
-			svg_write_escaped(f, one);
-		}
+		svg_escape_n(f, q, n);
 		fputs("</text>\n", f);
 		q += n + (q[n] == '\n');
 	}
