@@ -39,7 +39,7 @@ sfx_axis(struct sweep_fixture *fx, int a, const char *name,
 void
 sfx_plan(struct sweep_fixture *fx, int naxes)
 {
-	char msg[256], text[96];
+	char msg[256];
 	long n = 1;
 
 	for (int a = 0; a < naxes; a++)
@@ -56,10 +56,8 @@ sfx_plan(struct sweep_fixture *fx, int naxes)
 
 			rest /= ax->nvalues;
 			fx->coord[j * naxes + a] = v;
-			snprintf(text, sizeof text, "%s%s", strcmp(ax->name,
-			    "kappa") == 0 ? "kappa:" : "", ax->values[v]);
-			assert_int_equal(config_set(&fx->cfg[j],
-			    config_key_name(ax->key), text, msg, sizeof msg), 0);
+			assert_int_equal(sweep_axis_set(&fx->cfg[j], ax, v, msg,
+			    sizeof msg), 0);
 		}
 		sweep_job_id(&fx->cfg[j], fx->ids[j]);
 	}
