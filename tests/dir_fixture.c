@@ -33,11 +33,17 @@ fixture_remove_one(const char *path, const struct stat *st, int flag,
 }
 
 int
+fixture_remove(const char *dir)
+{
+	return nftw(dir, fixture_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ?
+	    0 : -1;
+}
+
+int
 fixture_dir_remove(void **state)
 {
 	(void)state;
-	return nftw(fixture_dir, fixture_remove_one, 16,
-	    FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+	return fixture_remove(fixture_dir);
 }
 
 const char *

@@ -14,6 +14,8 @@ extern char fixture_dir[64];
 /* cmocka group setup and teardown: make the directory; remove it. */
 int fixture_dir_setup(void **state);
 int fixture_dir_remove(void **state);
+/* Remove dir with all it holds (not following symbolic links); 0 or -1. */
+int fixture_remove(const char *dir);
 /* fixture_dir/name (one of four rotating buffers: four may be in use). */
 const char *fixture_in_dir(const char *name);
 /* The source tree's tests/data/name. */

@@ -14,6 +14,7 @@
 
 #include "memscope/checkpoint.h"
 #include "memscope/config.h"
+#include "dir_fixture.h"
 #include "memscope/sweep.h"
 #include "sweep_fixture.h"
 
@@ -38,7 +39,7 @@ sfx_axis(struct sweep_fixture *fx, int a, const char *name,
 void
 sfx_plan(struct sweep_fixture *fx, int naxes)
 {
-	char msg[256], text[96];
+	char msg[256];
 	long n = 1;
 
 	for (int a = 0; a < naxes; a++)
@@ -55,10 +56,8 @@ sfx_plan(struct sweep_fixture *fx, int naxes)
 
 			rest /= ax->nvalues;
 			fx->coord[j * naxes + a] = v;
-			snprintf(text, sizeof text, "%s%s", strcmp(ax->name,
-			    "kappa") == 0 ? "kappa:" : "", ax->values[v]);
-			assert_int_equal(config_set(&fx->cfg[j],
-			    config_key_name(ax->key), text, msg, sizeof msg), 0);
+			assert_int_equal(sweep_axis_set(&fx->cfg[j], ax, v, msg,
+			    sizeof msg), 0);
 		}
 		sweep_job_id(&fx->cfg[j], fx->ids[j]);
 	}
@@ -106,10 +105,7 @@ sfx_grid(void)
 void
 sfx_free(struct sweep_fixture *fx)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fixture_remove(fx->dir), 0);
 	free(fx);
 }
 
@@ -211,20 +207,8 @@ sfx_grid_results(const struct sweep_fixture *fx)
 char *
 sfx_slurp(const char *dir, const char *name)
 {
-	char path[256], *buf;
-	FILE *f;
-	long len;
+	char path[256];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
+	return fixture_read(path, NULL);
 }

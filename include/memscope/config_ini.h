@@ -10,6 +10,8 @@
 
 #include "memscope/config.h"
 
+struct input_ini;
+
 /* Read an INI file of key = value lines (same keys as the long options),
  * once, through input_read (so a pipe works); bit i of *given (if not
  * NULL) is set for each config key i (config_key_name) the file sets.
@@ -27,5 +29,12 @@ typedef int (*config_ini_extra)(void *user, const char *key,
 int config_load_ini_extra(struct ms_config *cfg, const char *path,
     uint64_t *given, config_ini_extra extra, void *user, char *err,
     size_t errlen);
+
+/* What input_ini_parse's return r on path's text means (input.h): 0 for
+ * 0, else -1 with a "PATH:LINE: ..." message: msg, the handler's first
+ * refusal, if it was on line err_line; a line too long; out of memory; a
+ * line that is neither key = value nor [section]. */
+int config_ini_result(const char *path, int r, const struct input_ini *ii,
+    int err_line, const char *msg, char *err, size_t errlen);
 
 #endif

@@ -53,11 +53,24 @@ struct svg_plot {
 /* Write the plot as a standalone SVG document; 0, or -1 on a write error. */
 int svg_write_plot(FILE *f, const struct svg_plot *p);
 
+/* The start of a standalone SVG document of w by h (C locale): the XML
+ * declaration, the <svg> element and its <title>, escaped. */
+void svg_begin(FILE *f, double w, double h, const char *title);
+
 /* Write s with the five XML special characters escaped; 0 or -1. */
 int svg_write_escaped(FILE *f, const char *s);
+/* The same for the first n bytes of s (or up to its end). */
+void svg_escape_n(FILE *f, const char *s, size_t n);
 
 /* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about
  * `ticks` intervals over [lo, hi]. */
 double svg_tick_step(double lo, double hi, int ticks);
+
+/* Decimals needed to print multiples of step exactly (at most 6). */
+int svg_decimals(double step);
+
+/* Write v with dec decimals, a typographic minus (U+2212) for a negative
+ * number and none for one that rounds to zero (C locale). */
+void svg_write_number(FILE *f, double v, int dec);
 
 #endif

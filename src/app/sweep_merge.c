@@ -215,9 +215,7 @@ sm_combo_stat(const struct sm *s, long c, const struct sm_metric *m, int k,
 		    (k == 0 || k <= s->jobs[j].layers))
 			x[n++] = sm_job_metric(s, j, m, k);
 	}
-	stats_mean_std(x, n, 1, mean, std);
-	if (n == 0)
-		*mean = NAN;
+	stats_mean_std(x, n, 1, mean, std);	/* n = 0: both NaN */
 	free(x);
 	return n;
 }

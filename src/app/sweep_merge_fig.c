@@ -11,7 +11,6 @@
  * values' text, the line plot's x the numbers (or 1, 2, ... for values
  * that are not numbers, named in the axis label).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,12 +285,10 @@ static bool
 sm_numeric(const struct sm *s, int a, double *x)
 {
 	const struct sweep_axis *ax = &s->p->axes[a];
-	char *end;
 	double v;
 
 	for (int i = 0; i < ax->nvalues; i++) {
-		v = strtod(ax->values[i], &end);
-		if (end == ax->values[i] || *end != '\0' || !isfinite(v))
+		if (config_parse_real(ax->values[i], &v) != 0)
 			return false;
 		if (x != NULL)
 			x[i] = v;

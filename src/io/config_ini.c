@@ -55,6 +55,26 @@ config_ini_handler(void *user, const char *section, const char *name,
 	return 0;
 }
 
+/* What input_ini_parse's return r on path's text means (input.h): 0 for
+ * 0, else -1 with the message; err_line and msg: the handler's first
+ * refusal. */
+int
+config_ini_result(const char *path, int r, const struct input_ini *ii,
+    int err_line, const char *msg, char *err, size_t errlen)
+{
+	if (r > 0 && r == ii->long_line)
+		return config_error(err, errlen, "%s:%d: the line is longer "
+		    "than the INI reader's %d bytes", path, r, ii->buffer - 3);
+	if (r == -2)
+		return config_error(err, errlen, "%s: out of memory", path);
+	if (r > 0 && r == err_line)
+		return config_error(err, errlen, "%s:%d: %s", path, r, msg);
+	if (r != 0)
+		return config_error(err, errlen, "%s:%d: expected 'key = value' "
+		    "or '[section]'", path, r);
+	return 0;
+}
+
 /* Apply an INI file's keys (any or no section), read once; cfg and *given
  * are unchanged on error. */
 int
@@ -88,17 +108,9 @@ config_load_ini_extra(struct ms_config *cfg, const char *path,
 		return -1;
 	r = input_ini_parse(&ci.ii, text, config_ini_handler, &ci);
 	free(text);
-	if (r > 0 && r == ci.ii.long_line)
-		return config_error(err, errlen, "%s:%d: the line is longer "
-		    "than the INI reader's %d bytes", path, r,
-		    ci.ii.buffer - 3);
-	if (r == -2)
-		return config_error(err, errlen, "%s: out of memory", path);
-	if (r > 0 && r == ci.err_line)
-		return config_error(err, errlen, "%s:%d: %s", path, r, ci.err);
-	if (r != 0)
-		return config_error(err, errlen, "%s:%d: expected 'key = value' "
-		    "or '[section]'", path, r);
+	if (config_ini_result(path, r, &ci.ii, ci.err_line, ci.err, err,
+	    errlen) != 0)
+		return -1;
 	*cfg = work;
 	if (given != NULL)
 		*given |= ci.given;

@@ -86,7 +86,7 @@ svg_has_ref(const struct svg_plot *p)
 }
 
 /* The first n bytes of s (or up to its end), escaped. */
-static void
+void
 svg_escape_n(FILE *f, const char *s, size_t n)
 {
 	for (; s != NULL && n > 0 && *s != '\0'; s++, n--) {
@@ -145,7 +145,7 @@ svg_tick_step(double lo, double hi, int ticks)
 }
 
 /* Decimals needed to print multiples of step exactly. */
-static int
+int
 svg_decimals(double step)
 {
 	int dec = 0;
@@ -238,9 +238,9 @@ svg_range(const struct svg_plot *p, struct svg_frame *fr)
 		fr->y0 = p->y_min;
 }
 
-/* A tick label, with a typographic minus. */
-static void
-svg_tick_label(FILE *f, double v, int dec)
+/* A number with dec decimals and a typographic minus (never "-0.00"). */
+void
+svg_write_number(FILE *f, double v, int dec)
 {
 	char buf[64];
 
@@ -272,7 +272,7 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 		    "y2=\"%.2f\" stroke=\"#e4e4e4\" stroke-width=\"1\"/>\n",
 		    SVG_LEFT, y, SVG_RIGHT, y);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", SVG_LEFT - 8, y + 4);
-		svg_tick_label(f, v, dec);
+		svg_write_number(f, v, dec);
 		fputs("</text>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -295,7 +295,7 @@ svg_axes(FILE *f, const struct svg_plot *p, const struct svg_frame *fr)
 		    "y2=\"%.2f\" stroke=\"#333\" stroke-width=\"1\"/>\n",
 		    x, SVG_BOTTOM, x, SVG_BOTTOM + 5);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", x, SVG_BOTTOM + 20);
-		svg_tick_label(f, v, dec);
+		svg_write_number(f, v, dec);
 		fputs("</text>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -513,6 +513,20 @@ svg_legend(FILE *f, const struct svg_plot *p)
 	fputs("</g>\n", f);
 }
 
+/* The start of a standalone document of w by h: the XML declaration, the
+ * <svg> element and its <title>. */
+void
+svg_begin(FILE *f, double w, double h, const char *title)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+	    "font-family=\"Helvetica, Arial, sans-serif\">\n", w, h, w, h);
+	fputs("<title>", f);
+	svg_write_escaped(f, title);
+	fputs("</title>\n", f);
+}
+
 /* Write the plot as a standalone SVG document; 0, or -1 on a write error. */
 int
 svg_write_plot(FILE *f, const struct svg_plot *p)
@@ -525,14 +539,7 @@ svg_write_plot(FILE *f, const struct svg_plot *p)
 		old = uselocale(c_loc);
 	svg_range(p, &fr);
 
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"Helvetica, Arial, sans-serif\">\n", SVG_W, SVG_H,
-	    SVG_W, SVG_H);
-	fputs("<title>", f);
-	svg_write_escaped(f, p->title);
-	fputs("</title>\n", f);
+	svg_begin(f, SVG_W, SVG_H, p->title);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" "
 	    "fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
 	fprintf(f, "<text x=\"%.2f\" y=\"28\" font-size=\"17\" "

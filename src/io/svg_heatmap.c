@@ -87,21 +87,6 @@ hm_colour(const struct hm_scale *sc, double v, double rgb[3])
 		rgb[c] = (1.0 - u) * sc->stops[i][c] + u * sc->stops[i + 1][c];
 }
 
-/* A number as text: `dec` decimals, a typographic minus. */
-static void
-hm_number(FILE *f, double v, int dec)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, "%.*f", dec, v);
-	if (strspn(buf, "-0.") == strlen(buf))	/* -0.00: 0.00 */
-		fputs(buf[0] == '-' ? buf + 1 : buf, f);
-	else if (buf[0] == '-')
-		fprintf(f, "\xe2\x88\x92%s", buf + 1);
-	else
-		fputs(buf, f);
-}
-
 /* One cell: its <rect>, its value (or "missing") and its mark. */
 static void
 hm_cell(FILE *f, const struct svg_heatmap *h, const struct hm_scale *sc,
@@ -134,7 +119,7 @@ hm_cell(FILE *f, const struct svg_heatmap *h, const struct hm_scale *sc,
 	    "font-size=\"%.1f\" fill=\"%s\" text-anchor=\"middle\">",
 	    x + cw / 2, y + ch / 2 + fs * (mark != NULL ? 0.1 : 0.35), fs, ink);
 	if (isfinite(v))
-		hm_number(f, v, 2);
+		svg_write_number(f, v, 2);
 	else
 		fputs(isnan(v) ? "missing" : v > 0 ? "inf" : "\xe2\x88\x92inf",
 		    f);
@@ -188,11 +173,8 @@ static void
 hm_bar(FILE *f, const struct svg_heatmap *h, const struct hm_scale *sc)
 {
 	double step = svg_tick_step(sc->lo, sc->hi, 5), v, y;
-	int dec = 0, missing = 0;
+	int dec = svg_decimals(step), missing = 0;
 
-	while (dec < 6 && fabs(step * pow(10.0, dec) -
-	    round(step * pow(10.0, dec))) > 1e-6)
-		dec++;
 	fputs("<defs><linearGradient id=\"hm-scale\" x1=\"0\" y1=\"1\" "
 	    "x2=\"0\" y2=\"0\">\n", f);
 	for (int i = 0; i < HM_STOPS; i++)
@@ -213,7 +195,7 @@ hm_bar(FILE *f, const struct svg_heatmap *h, const struct hm_scale *sc)
 		    HM_BAR_X + HM_BAR_W, y, HM_BAR_X + HM_BAR_W + 4, y);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", HM_BAR_X + HM_BAR_W +
 		    7, y + 4);
-		hm_number(f, v, dec);
+		svg_write_number(f, v, dec);
 		fputs("</text>\n", f);
 	}
 	if (h->bar_label != NULL) {
@@ -245,13 +227,8 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 	double y = 48;
 
 	hm_scale_of(h, &sc);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"Helvetica, Arial, sans-serif\">\n<title>", HM_W,
-	    HM_H, HM_W, HM_H);
-	svg_write_escaped(f, h->title);
-	fputs("</title>\n<defs><pattern id=\"hm-missing\" width=\"8\" "
+	svg_begin(f, HM_W, HM_H, h->title);
+	fputs("<defs><pattern id=\"hm-missing\" width=\"8\" "
 	    "height=\"8\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" "
 	    "fill=\"#d9d9d9\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" "
@@ -267,11 +244,7 @@ svg_heatmap_write(FILE *f, const struct svg_heatmap *h)
 
 		fprintf(f, "<text x=\"%.2f\" y=\"%.0f\" font-size=\"12\" "
 		    "fill=\"#555\">", HM_LEFT, y);
-		for (size_t i = 0; i < n; i++) {
-			char one[2] = { q[i], '\0' };
-
-			svg_write_escaped(f, one);
-		}
+		svg_escape_n(f, q, n);
 		fputs("</text>\n", f);
 		q += n + (q[n] == '\n');
 	}

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "memscope/config.h"
+#include "memscope/config_ini.h"
 #include "memscope/input.h"
 #include "memscope/sweep.h"
 #include "memscope/xmalloc.h"
@@ -519,17 +520,9 @@ sweep_load(struct sweep *sw, const char *path, char *err, size_t errlen)
 	}
 	r = input_ini_parse(&sr.ii, text, sweep_handler, &sr);
 	free(text);
-	if (r > 0 && r == sr.ii.long_line)
-		config_error(err, errlen, "%s:%d: the line is longer than the "
-		    "INI reader's %d bytes", path, r, sr.ii.buffer - 3);
-	else if (r == -2)
-		config_error(err, errlen, "%s: out of memory", path);
-	else if (r > 0 && r == sr.err_line)
-		config_error(err, errlen, "%s:%d: %s", path, r, sr.err);
-	else if (r != 0)
-		config_error(err, errlen, "%s:%d: expected 'key = value' or "
-		    "'[section]'", path, r);
-	else
+	r = config_ini_result(path, r, &sr.ii, sr.err_line, sr.err, err,
+	    errlen);
+	if (r == 0)
 		r = sweep_apply(sw, &sr, err, errlen);
 	for (int i = 0; i < sr.nlines; i++)
 		free(sr.lines[i].value);
