@@ -122,8 +122,20 @@ grep -q "^missing: 25 of 25 jobs" "$tmp/out" || fail "merge many: $(head -3 "$tm
 [ "$(grep -c '^  [0-9a-f]\{16\}  seed=' "$tmp/out")" -eq 20 ] ||
 	fail "merge many: not 20 jobs listed"
 grep -q "and 5 more" "$tmp/out" || fail "merge many: no '5 more'"
-[ "$(grep -c ',missing,' "$tmp/m/results.csv")" -eq 25 ] ||
-	fail "merge many: results.csv has not 25 missing rows"
+# (a row per job and read-out: the plan's L = 4, known without results)
+[ "$(grep -c ',missing,' "$tmp/m/results.csv")" -eq 100 ] ||
+	fail "merge many: results.csv has not 25 x 4 missing rows"
+
+# a merge option that does not suit the plan: refused before any training
+run "run, bad figure" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" --lines model \
+    --x nosuch
+grep -q "unknown axis 'nosuch'.*nothing was trained" "$tmp/err" ||
+	fail "run, bad figure: $(cat "$tmp/err")"
+[ -z "$(ls "$tmp/bf/results")" ] || fail "run, bad figure: it trained"
+run "run, layer past the plan's" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" \
+    --layer 3 --lines model --x kappa
+grep -q "a read-out from 1 to 2" "$tmp/err" ||
+	fail "run, layer past the plan's: $(cat "$tmp/err")"
 
 run "help" 0 sweep --help
 for w in plan run merge job jobs.txt slurm.sbatch --heatmap --where; do

@@ -198,6 +198,10 @@ struct sweep_merge_opts {
  * failure (message). */
 int sweep_merge(const char *dir, const struct sweep_merge_opts *o,
     FILE *out, char *err, size_t errlen);
+/* Whether o suits DIR's plan (its figure options), before the work: 0, or
+ * -2 with sweep_merge's message; nothing is written. */
+int sweep_merge_check(const char *dir, const struct sweep_merge_opts *o,
+    char *err, size_t errlen);
 /* The same with the plan already read (sweep_merge reads DIR's). */
 int sweep_merge_plan(const struct sweep_plan *p, const char *dir,
     const struct sweep_merge_opts *o, FILE *out, char *err, size_t errlen);

@@ -112,21 +112,19 @@ sm_read_job(struct sm *s, long j)
 }
 
 /* The read-outs of the jobs without a result: the layers axis's value,
- * else those of any result (the layers are then the same for all). */
+ * else the plan's constant (a result has its own, the same). */
 static void
 sm_fill_layers(struct sm *s)
 {
-	int layers_key = config_key_index("layers"), axis = -1, any = 0;
+	int layers_key = config_key_index("layers"), axis = -1;
 
 	for (int a = 0; a < s->p->naxes; a++)
 		if (s->p->axes[a].key == layers_key)
 			axis = a;
-	for (long j = 0; j < s->p->njobs && any == 0; j++)
-		any = s->jobs[j].layers;
 	for (long j = 0; j < s->p->njobs; j++) {
 		if (s->jobs[j].layers == 0)
 			s->jobs[j].layers = axis >= 0 ?
-			    atoi(sm_value(s, j, axis)) : any;
+			    atoi(sm_value(s, j, axis)) : s->p->base.layers;
 		if (s->jobs[j].layers > s->max_layers)
 			s->max_layers = s->jobs[j].layers;
 	}
@@ -245,17 +243,13 @@ sm_results_csv(FILE *f, const void *ctx)
 	for (long j = 0; j < s->p->njobs; j++) {
 		const struct sm_job *jb = &s->jobs[j];
 
-		/* read-outs not known (no result at all): one row */
-		for (int k = 1; k <= (jb->layers > 0 ? jb->layers : 1); k++) {
+		for (int k = 1; k <= jb->layers; k++) {
 			fputs(s->p->ids[j], f);
 			for (int a = 0; a < s->p->naxes; a++) {
 				fputc(',', f);
 				csv_text(f, sm_value(s, j, a));
 			}
-			fputc(',', f);
-			if (jb->layers > 0)
-				fprintf(f, "%d", k);
-			fprintf(f, ",%s", sm_status_names[jb->status]);
+			fprintf(f, ",%d,%s", k, sm_status_names[jb->status]);
 			for (int m = 0; m < SWEEP_METRICS; m++) {
 				fputc(',', f);
 				if (jb->status == SM_OK)
@@ -472,6 +466,28 @@ sweep_merge_plan(const struct sweep_plan *p, const char *dir,
 	for (int i = 0; i < nfigs; i++)
 		sm_figure_free(&figs[i]);
 	sm_close(&s);
+	return rc;
+}
+
+/* Check o against DIR's plan, writing nothing (see sweep.h). */
+int
+sweep_merge_check(const char *dir, const struct sweep_merge_opts *o,
+    char *err, size_t errlen)
+{
+	struct sweep_plan p;
+	struct sm s;
+	struct sm_fig figs[2];
+	int nfigs = 0, rc = 0;
+
+	if (sweep_plan_read(&p, dir, err, errlen) != 0)
+		return -2;
+	sm_open(&s, &p, dir);
+	if (sm_figures_plan(&s, o, figs, &nfigs, err, errlen) != 0)
+		rc = -2;
+	for (int i = 0; i < nfigs; i++)
+		sm_figure_free(&figs[i]);
+	sm_close(&s);
+	sweep_plan_free(&p);
 	return rc;
 }
 

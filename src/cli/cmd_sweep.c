@@ -227,6 +227,7 @@ static int
 sweep_cmd_run(const struct cli_opts *o)
 {
 	struct sweep sw;
+	struct sweep_merge_opts mo;
 	struct sweep_bar bar = { .tty = isatty(STDERR_FILENO) == 1 };
 	char err[512], shape[256], took[32];
 	double t0 = clock_seconds();
@@ -237,6 +238,13 @@ sweep_cmd_run(const struct cli_opts *o)
 	if ((rc = sweep_plan_files(o, &sw)) != 0) {
 		sweep_free(&sw);
 		return rc;
+	}
+	/* the merge's options, before the jobs rather than after them */
+	if ((rc = sweep_merge_options(o, &mo)) != 0 ||
+	    sweep_merge_check(o->outdir, &mo, err, sizeof err) != 0) {
+		sweep_free(&sw);
+		return rc != 0 ? rc : cli_error("sweep", "merge: %s (nothing "
+		    "was trained)", err);
 	}
 	threads = cli_given(o, "threads") ? o->cfg.threads : runner_cpus();
 	if (!o->quiet) {
