@@ -170,6 +170,32 @@ layers_table(const struct snapshot *s, struct canvas *c, struct rect in)
 		if (hw > LAYERS_W - 1)
 			hw = LAYERS_W - 1;
 		x = in.x + 4 + i * LAYERS_W + LAYERS_W - 1 - hw;
+		if (r != NULL && canvas_text_width(h) > hw) {
+			/* cut, twins' labels would read alike ("lfom H1"
+			 * for "lfom H1 #2"): the chart's mark first, as in
+			 * the legend, then as much of the label as fits,
+			 * right-aligned like the numbers */
+			size_t n;
+
+			snprintf(buf, sizeof buf, "%s", h);
+			n = strlen(buf);
+			/* whole UTF-8 characters off the end, then spaces */
+			while (n > 0 && (canvas_text_width(buf) > hw - 2 ||
+			    buf[n - 1] == ' ')) {
+				while (n > 0 && (buf[--n] & 0xc0) == 0x80)
+					;
+				buf[n] = '\0';
+			}
+			x = in.x + 4 + i * LAYERS_W + LAYERS_W - 3 -
+			    canvas_text_width(buf);
+			canvas_printf(c, x, in.y, 1, COL_RUN_0 + r->style,
+			    "%d", r->style + 1);
+			canvas_put(c, x + 1, in.y, c->g->hline,
+			    COL_RUN_0 + r->style);
+			canvas_text(c, x + 2, in.y, hw - 2,
+			    COL_RUN_0 + r->style, buf);
+			continue;
+		}
 		canvas_text(c, x, in.y, hw, r != NULL ?
 		    (enum colour_role)(COL_RUN_0 + r->style) :
 		    layers_refs[cols[i].ref].col, h);

@@ -5,11 +5,11 @@
  * numbers do not fit; `rec` the same with Γ_ℓ's entry at the label row and
  * the query for γ_ℓ (the coefficients at the query cell). For `lfom`: the
  * label-row entries of each Γ_j (the ones that act when only the label row
- * moves), layers down and tokens across, the query last. Where there is room, below (or beside) them, the
- * same coefficients over training as curves, from the model run's series
- * (snapshot.h's coef): for cgd one chart of every α_l and γ_l, for lfom one
- * chart per layer of its Γ label row, the query's entry bright over the
- * context tokens' dim ones.
+ * moves), layers down and tokens across, the query last. Where there is
+ * room, below (or beside) them, the same coefficients over training as
+ * curves, from the model run's series (snapshot.h's coef): for cgd one
+ * chart of every α_l and γ_l, for lfom one chart per layer of its Γ label
+ * row, the query's entry bright over the context tokens' dim ones.
  */
 #include <math.h>
 #include <stdio.h>
