@@ -559,6 +559,34 @@ test_layers_theory_not_best(void **state)
 	frame_close(&f);
 }
 
+/* Run heads too long for their column (twins "lfom H1 #1", "#2", "#3"
+ * all cut to "lfom H1") start with the run's mark, as in the chart and
+ * the legend, so that they can be told apart without colour. */
+static void
+test_layers_twin_heads_apart(void **state)
+{
+	struct frame f;
+	struct panel_ctx ctx = { .s = &f.s, .theme = "dark", .nscreens = 5 };
+	char row[256], want[16];
+
+	(void)state;
+	frame_open(&f);
+	for (int i = 0; i < f.s.nruns; i++)	/* ASCII draws label_ascii */
+		snprintf(f.s.runs[i].label_ascii,
+		    sizeof f.s.runs[i].label_ascii, "lfom H1 #%d", i + 1);
+	canvas_init(&f.c, 60, 8, &canvas_glyphs_ascii);
+	panel_layers.draw(&ctx, &f.c, (struct rect){ 0, 0, 60, 8 });
+	free(f.text);
+	f.text = canvas_to_text(&f.c);
+	frame_row(&f, 1, row, sizeof row);
+	for (int i = 0; i < f.s.nruns; i++) {
+		snprintf(want, sizeof want, "%d-lfom", f.s.runs[i].style + 1);
+		if (strstr(row, want) == NULL)
+			fail_msg("header row \"%s\" lacks \"%s\"", row, want);
+	}
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -573,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_y_ticks_round),
 		cmocka_unit_test(test_layers_footnote_whole),
 		cmocka_unit_test(test_layers_best_marked),
+		cmocka_unit_test(test_layers_twin_heads_apart),
 		cmocka_unit_test(test_layers_theory_not_best),
 	};
 
