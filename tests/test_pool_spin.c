@@ -149,6 +149,45 @@ test_pool_spin_free_spinning_or_asleep(void **state)
 		assert_int_equal(t.wrong[w], 0);
 }
 
+/* What the workers of one slow job left. */
+struct slow {
+	long nap_ns;			/* how long each worker but 0 works */
+	atomic_int finished;		/* workers whose nap has ended */
+};
+
+static void
+job_slow(void *ctx, int worker, int nworkers)
+{
+	struct slow *s = ctx;
+
+	(void)nworkers;
+	if (worker > 0)
+		nap(s->nap_ns);
+	atomic_fetch_add(&s->finished, 1);
+}
+
+/* pool_run returns only once every worker has finished: when the others
+ * end within the caller's join spin, and long after it (the caller asleep,
+ * woken by the last to report). */
+static void
+test_pool_spin_join_waits_for_all(void **state)
+{
+	const long naps[] = { 0, POOL_JOIN_SPIN_NS / 4, 20 * POOL_JOIN_SPIN_NS,
+	    20000000L };
+	struct pool *p = pool_create(NW);
+
+	(void)state;
+	for (size_t k = 0; k < sizeof naps / sizeof naps[0]; k++)
+		for (int i = 0; i < 20; i++) {
+			struct slow s = { .nap_ns = naps[k] };
+
+			atomic_init(&s.finished, 0);
+			pool_run(p, job_slow, &s);
+			assert_int_equal(atomic_load(&s.finished), NW);
+		}
+	pool_free(p);
+}
+
 static double
 cpu_seconds(void)
 {
@@ -193,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_pool_spin_takes_new_job),
 		cmocka_unit_test(test_pool_spin_free_spinning_or_asleep),
 		cmocka_unit_test(test_pool_spin_idle_sleeps),
+		cmocka_unit_test(test_pool_spin_join_waits_for_all),
 	};
 
 	signal(SIGALRM, test_pool_spin_watchdog);

@@ -22,6 +22,10 @@ struct pool_spin {
 /* How long a worker that has finished a job spins for the next one before
  * it sleeps (nanoseconds). */
 #define POOL_SPIN_NS 50000L
+/* How long pool_run's caller, its own share done, spins for the workers'
+ * reports before it sleeps: long enough for a worker that has finished
+ * its share to report, short against any job worth a pool. */
+#define POOL_JOIN_SPIN_NS 5000L
 /* After how long a spin yields now and then (pool_spin_step): the waits of a
  * training step on a quiet machine end sooner and pay no system call. */
 #define POOL_SPIN_YIELD_NS 10000L
