@@ -216,10 +216,16 @@ struct model_pass {
 	const double *xl, *yl;	/* the batch's kept lane layout, or NULL */
 	/* the counters the workers write, each on a cache line of its own:
 	 * the fields above are read all through the pass */
-	_Alignas(64) atomic_int next;	/* the next shard to take */
-	_Alignas(64) atomic_int started;	/* workers that have entered */
-	atomic_int done;	/* workers that found no shard left */
+	/* each shard's worker (shard_owners): the same every pass, so a
+	 * worker finds its shards' tokens in its own cache */
+	short owner[MODEL_SHARDS > MODEL_SHARDS_TASK ? MODEL_SHARDS :
+	    MODEL_SHARDS_TASK];
+	_Alignas(64) atomic_uint taken;	/* bit sh: shard sh claimed */
+	_Alignas(64) atomic_uint finished;	/* bit sh: shard sh's slot
+						 * written */
 	atomic_int stopped;	/* a worker stopped early: the pass is void */
+	_Alignas(64) int folded;	/* the shards added into the total so
+					 * far, in shard order (worker 0) */
 };
 
 /* model_scratch.c: how m's passes run (its path; the dense path in lanes
