@@ -82,6 +82,44 @@ test_divergence_keeps_last_finite_parameters(void **state)
 	trainer_free(&t);
 }
 
+/* An update that makes one parameter NaN, or one infinite, is undone and
+ * ends the run: the step's parameters are those before it, bit for bit,
+ * wherever in the vector the bad value lands. */
+static void
+test_nonfinite_update_is_undone(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 2; kind++)
+		for (int where = 0; where < 3; where++) {
+			struct ms_config c = small();
+			struct trainer t;
+			char err[256];
+			double *before;
+			size_t i;
+
+			assert_int_equal(trainer_init(&t, &c, err, sizeof err),
+			    0);
+			assert_int_equal(trainer_step(&t), 0);
+			i = where == 0 ? 0 : where == 1 ? t.model.nparams / 2 :
+			    t.model.nparams - 1;
+			/* a NaN second moment gives a NaN step; an infinite
+			 * first moment an infinite one */
+			if (kind == 0)
+				t.adam.v[i] = NAN;
+			else
+				t.adam.m[i] = INFINITY;
+			before = malloc(t.model.nparams * sizeof *before);
+			memcpy(before, t.model.params,
+			    t.model.nparams * sizeof *before);
+			assert_int_equal(trainer_step(&t), 1);
+			assert_true(t.diverged);
+			assert_memory_equal(t.model.params, before,
+			    t.model.nparams * sizeof *before);
+			free(before);
+			trainer_free(&t);
+		}
+}
+
 static void
 test_resample_redraws_the_batch_every_n_steps(void **state)
 {
@@ -229,6 +267,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_training_lowers_the_loss),
 		cmocka_unit_test(test_divergence_keeps_last_finite_parameters),
+		cmocka_unit_test(test_nonfinite_update_is_undone),
 		cmocka_unit_test(test_resample_redraws_the_batch_every_n_steps),
 		cmocka_unit_test(test_same_seed_same_run),
 		cmocka_unit_test(test_set_data_keeps_rotation_and_model),

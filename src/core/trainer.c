@@ -13,6 +13,8 @@
  * same as making them at once.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,16 +145,26 @@ trainer_free(struct trainer *t)
 	memset(t, 0, sizeof *t);
 }
 
-static int
-all_finite(const double *p, size_t n)
+/* Whether p[0..n) are all finite: no value has its exponent bits all set
+ * (Inf, NaN). Integer bit tests, so that the loop vectorizes (a floating
+ * test did not), built for AVX-512, AVX2 and the baseline. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static bool
+all_finite(const double *restrict p, size_t n)
 {
-	int bad = 0;
+	const uint64_t exp = UINT64_C(0x7ff0000000000000);
+	uint64_t bad = 0;
 
-	/* x − x is 0 exactly when x is finite (else NaN): one pass without a
-	 * branch, which vectorizes */
-	for (size_t i = 0; i < n; i++)
-		bad |= !(p[i] - p[i] == 0.0);
-	return !bad;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b;
+
+		memcpy(&b, &p[i], sizeof b);
+		bad |= (b & exp) == exp;
+	}
+	return bad == 0;
 }
 
 int
