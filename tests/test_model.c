@@ -94,6 +94,58 @@ test_gradients_match_finite_differences(void **state)
 				check_fd(p, mem, heads, 3);
 }
 
+/*
+ * model_grad_reach: outside its ranges every gradient is +0, bit for bit
+ * (random parameters of order one, so a reach too narrow leaves out a
+ * non-zero one), and it leaves out exactly Γ_ℓ's rows but the label row on
+ * the label path with lfom or rec, and nothing otherwise.
+ */
+static void
+test_grad_reach_holds_every_gradient(void **state)
+{
+	(void)state;
+	for (int p = MS_PARAM_SCALAR; p <= MS_PARAM_FULL; p++)
+		for (int mem = MS_MEMORY_NONE; mem <= MS_MEMORY_REC; mem++) {
+			struct ms_config c = small_config(p, mem, 2);
+			struct task_dist dist;
+			struct task_batch tb;
+			struct model m;
+			size_t *r, lo = 0, reached = 0;
+			int nr;
+
+			make_batch(&tb, &dist, &c, 5);
+			model_init(&m, &c);
+			random_params(&m, 31 + (uint64_t)p * 5 + (uint64_t)mem);
+			model_loss_grad(&m, &tb, NULL);
+			r = xmalloc(2 * (size_t)m.nblocks * sizeof *r);
+			nr = model_grad_reach(&m, r);
+			for (int k = 0; k <= nr; k++) {
+				size_t hi = k < nr ? r[2 * k] : m.nparams;
+
+				for (size_t i = lo; i < hi; i++) {
+					uint64_t bits;
+
+					memcpy(&bits, &m.grads[i], sizeof bits);
+					assert_true(bits == 0);
+				}
+				if (k == nr)
+					break;
+				reached += r[2 * k + 1] - r[2 * k];
+				lo = r[2 * k + 1];
+			}
+			if (m.path == MODEL_PATH_LABEL &&
+			    (mem == MS_MEMORY_LFOM || mem == MS_MEMORY_REC))
+				assert_true(reached == m.nparams -
+				    (size_t)c.layers * c.dim * (c.context + 1));
+			else
+				assert_true(nr == 1 && reached == m.nparams);
+			free(r);
+			model_free(&m);
+			task_batch_free(&tb);
+			task_dist_free(&dist);
+		}
+}
+
 /* The same above MODEL_SMALL_D (8): the kernels with d not a constant. */
 static void
 test_gradients_match_finite_differences_large_d(void **state)
@@ -741,6 +793,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parameter_table_and_init),
 		cmocka_unit_test(test_gradients_match_finite_differences),
+		cmocka_unit_test(test_grad_reach_holds_every_gradient),
 		cmocka_unit_test(
 		    test_gradients_match_finite_differences_large_d),
 		cmocka_unit_test(test_label_path_matches_dense_path),

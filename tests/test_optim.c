@@ -39,6 +39,53 @@ test_adam_matches_textbook(void **state)
 	adam_free(&a);
 }
 
+/*
+ * The reach hint changes no bit: three steps with it and without it are
+ * the same, when everything outside the reach is +0 (skipped there), and
+ * when a moment or a gradient outside is not (then nothing is skipped).
+ */
+static void
+test_adam_reach_changes_no_bit(void **state)
+{
+	enum { N = 20 };
+	const size_t reach[] = { 2, 5, 9, 12 };
+
+	(void)state;
+	for (int kase = 0; kase < 4; kase++) {
+		struct adam a, b;
+		double p[N], q[N], g[N] = { 0 };
+
+		for (int i = 0; i < N; i++)
+			p[i] = q[i] = 0.1 * i - 0.7;
+		for (int i = 2; i < 5; i++)
+			g[i] = 0.3 * i - 1.0;
+		for (int i = 9; i < 12; i++)
+			g[i] = 0.2 - 0.05 * i;
+		adam_init(&a, N, 0.01);
+		adam_init(&b, N, 0.01);
+		adam_set_reach(&b, reach, 2);
+		if (kase == 1)
+			a.m[15] = b.m[15] = 1e-3;	/* a moment outside */
+		if (kase == 2)
+			a.v[0] = b.v[0] = 1e-4;
+		if (kase == 3)
+			g[19] = 0.5;			/* a gradient outside */
+		for (int t = 0; t < 3; t++) {
+			adam_step(&a, p, g);
+			adam_step(&b, q, g);
+		}
+		assert_memory_equal(p, q, sizeof p);
+		assert_memory_equal(a.m, b.m, sizeof p);
+		assert_memory_equal(a.v, b.v, sizeof p);
+		/* the updates outside the reach did happen where they change
+		 * something */
+		if (kase == 1)
+			assert_true(p[15] != 0.1 * 15 - 0.7);
+		adam_free(&a);
+		adam_free(&b);
+	}
+}
+
 static void
 test_clip_blocks_limits_each_block(void **state)
 {
@@ -83,6 +130,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adam_matches_textbook),
+		cmocka_unit_test(test_adam_reach_changes_no_bit),
 		cmocka_unit_test(test_clip_blocks_limits_each_block),
 	};
 

@@ -80,6 +80,15 @@ void model_init_params(struct model *m, struct rng *r);
 /* Force a computation path (tests compare the two); DENSE works for all. */
 void model_set_path(struct model *m, enum model_path path);
 
+/*
+ * The parameters a gradient can reach: ranges [r[2k], r[2k + 1]) in
+ * increasing order, adjacent ones merged; returns how many (at most
+ * m->nblocks: r has room for 2·nblocks). Outside them model_loss_grad's
+ * gradient is always 0: on the label path that is Γ_ℓ's rows but its
+ * label row (only the label row meets a non-zero register).
+ */
+int model_grad_reach(const struct model *m, size_t *r);
+
 /* The block with this name, layer and head, or NULL. */
 const struct param_block *model_block(const struct model *m, const char *name,
     int layer, int head);

@@ -165,6 +165,30 @@ model_free(struct model *m)
 	memset(m, 0, sizeof *m);
 }
 
+int
+model_grad_reach(const struct model *m, size_t *r)
+{
+	int n = 0;
+
+	for (int k = 0; k < m->nblocks; k++) {
+		const struct param_block *pb = &m->blocks[k];
+		size_t lo = pb->offset, hi = lo + (size_t)pb->rows * pb->cols;
+
+		/* Γ_ℓ is feature-major: its label row is its last */
+		if (m->path == MODEL_PATH_LABEL &&
+		    strcmp(pb->name, "Gamma") == 0)
+			lo = hi - (size_t)pb->cols;
+		if (n > 0 && r[2 * n - 1] == lo) {
+			r[2 * n - 1] = hi;
+			continue;
+		}
+		r[2 * n] = lo;
+		r[2 * n + 1] = hi;
+		n++;
+	}
+	return n;
+}
+
 void
 model_set_path(struct model *m, enum model_path path)
 {

@@ -4,6 +4,8 @@
  * the Adam update), and per-block clipping.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,7 @@ adam_free(struct adam *a)
 {
 	free(a->m);
 	free(a->v);
+	free(a->reach);
 	memset(a, 0, sizeof *a);
 }
 
@@ -38,28 +41,101 @@ adam_step(struct adam *a, double *params, const double *grads)
 	adam_step_masked(a, params, grads, NULL);
 }
 
-/* Adam on every parameter, no mask, no decay: the loop of a training step
- * without --freeze or --weight-decay, straight so that it vectorizes
- * (built for AVX-512, AVX2 and the baseline: √ and ÷ are exact, and
- * nothing is contracted, so the bits are the same in each). */
+void
+adam_set_reach(struct adam *a, const size_t *r, int n)
+{
+	free(a->reach);
+	a->reach = NULL;
+	a->nreach = 0;
+	if (n <= 0)
+		return;
+	a->reach = xmalloc(2 * (size_t)n * sizeof *a->reach);
+	memcpy(a->reach, r, 2 * (size_t)n * sizeof *a->reach);
+	a->nreach = n;
+}
+
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
+#define OPTIM_CLONES __attribute__((target_clones("avx512f", "avx2", \
+    "default")))
+#else
+#define OPTIM_CLONES
 #endif
-static void
-adam_step_all(struct adam *a, double *restrict params,
-    const double *restrict grads, double step, double bc2_sqrt)
+
+/* Adam on parameters [lo, hi), no mask, no decay: the loop of a training
+ * step without --freeze or --weight-decay, straight so that it vectorizes
+ * (built for AVX-512, AVX2 and the baseline: √ and ÷ are exact, and
+ * nothing is contracted, so the bits are the same in each). */
+static void OPTIM_CLONES
+adam_step_range(struct adam *a, double *restrict params,
+    const double *restrict grads, double step, double bc2_sqrt, size_t lo,
+    size_t hi)
 {
 	double b1 = a->beta1, b2 = a->beta2, c1 = 1.0 - b1, c2 = 1.0 - b2;
 	double eps = a->eps, *restrict m = a->m, *restrict v = a->v;
 
-	for (size_t i = 0; i < a->n; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		double g = grads[i];
 
 		m[i] = b1 * m[i] + c1 * g;
 		v[i] = b2 * v[i] + c2 * g * g;
 		params[i] -= step * m[i] / (sqrt(v[i]) / bc2_sqrt + eps);
 	}
+}
+
+/* Whether x[lo..hi) are all +0, bit for bit (integer tests: they
+ * vectorize). */
+static bool OPTIM_CLONES
+all_plus_zero(const double *restrict x, size_t lo, size_t hi)
+{
+	uint64_t any = 0;
+
+	for (size_t i = lo; i < hi; i++) {
+		uint64_t b;
+
+		memcpy(&b, &x[i], sizeof b);
+		any |= b;
+	}
+	return any == 0;
+}
+
+/*
+ * Whether everything outside a's reach is +0 in the gradients and both
+ * moments. There Adam's update is m = β₁·0 + (1 − β₁)·0 = +0, v likewise,
+ * and p − step·0/(√0/c + ε) = p exactly (−0 included): it changes nothing,
+ * so skipping it gives the same bits. On the label path this skips lfom's
+ * Γ rows but the label row: 420 of the default model's 604 parameters.
+ */
+static bool
+adam_outside_is_idle(const struct adam *a, const double *grads)
+{
+	size_t lo = 0;
+
+	for (int k = 0; k <= a->nreach; k++) {
+		size_t hi = k < a->nreach ? a->reach[2 * k] : a->n;
+
+		if (hi > lo && !(all_plus_zero(grads, lo, hi) &&
+		    all_plus_zero(a->m, lo, hi) && all_plus_zero(a->v, lo, hi)))
+			return false;
+		if (k < a->nreach)
+			lo = a->reach[2 * k + 1];
+	}
+	return true;
+}
+
+/* The plain update (no mask, no decay), over a's reach when nothing
+ * outside it would change. */
+static void
+adam_step_all(struct adam *a, double *params, const double *grads,
+    double step, double bc2_sqrt)
+{
+	if (a->nreach == 0 || !adam_outside_is_idle(a, grads)) {
+		adam_step_range(a, params, grads, step, bc2_sqrt, 0, a->n);
+		return;
+	}
+	for (int k = 0; k < a->nreach; k++)
+		adam_step_range(a, params, grads, step, bc2_sqrt,
+		    a->reach[2 * k], a->reach[2 * k + 1]);
 }
 
 void

@@ -38,6 +38,16 @@ trainer_freeze(struct trainer *t)
 		    (size_t)m->blocks[k].rows * m->blocks[k].cols);
 }
 
+/* Adam's hint of where the gradients can be non-zero (model_grad_reach). */
+static void
+trainer_reach(struct trainer *t)
+{
+	size_t *r = xmalloc(2 * (size_t)t->model.nblocks * sizeof *r);
+
+	adam_set_reach(&t->adam, r, model_grad_reach(&t->model, r));
+	free(r);
+}
+
 /* Set up a run from cfg but draw no batch yet: they are owed. */
 int
 trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
@@ -63,6 +73,7 @@ trainer_init_deferred(struct trainer *t, const struct ms_config *cfg,
 	t->adam.beta1 = cfg->adam_beta1;
 	t->adam.beta2 = cfg->adam_beta2;
 	t->adam.wd = cfg->weight_decay;
+	trainer_reach(t);
 	t->pool = pool_create(cfg->threads);
 	t->backup = xdoubles(t->model.nparams);
 	trainer_freeze(t);
