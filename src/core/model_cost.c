@@ -69,12 +69,12 @@ model_flops_per_step(const struct model *m, int batch)
 		if (onetask && l == m->L - 1) {
 			/* the one-task kernel's last layer (model_dense.c):
 			 * per head Z_ctx p, Z_ctxᵀ t, Q v; S's label column;
-			 * back: r = Zᵀ g, per head Qᵀ r, Z a, Zᵀ t2, r vᵀ;
-			 * above layer 0 gZ += g kᵀ and two rank-1 terms a
-			 * head */
+			 * the memory in the label column; back: r = Zᵀ g, per
+			 * head Qᵀ r, Z a, Zᵀ t2, r vᵀ; above layer 0
+			 * gZ += g kᵀ and two rank-1 terms a head */
 			task += H * (4 * n * d1 + 2 * d1 * d1) + 2 * n1 * d1 +
-			    mf * n1 * d1;
-			task += mb * n1 * d1 + 2 * n1 * d1 +
+			    mf * n1;
+			task += mb * n1 + 2 * n1 * d1 +
 			    H * (4 * d1 * d1 + 4 * n * d1);
 			if (l > 0)
 				task += 2 * n1 * d1 + H * 6 * n * d1;

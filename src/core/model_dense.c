@@ -163,9 +163,10 @@ dense_attn_backward(double *gZ, double *gPd, double *gQd, const double *gS,
  * only Z_L's label column, so S = Z Kᵀ is needed in its label column only,
  * S[:, d] = Z k with k = K's row d = Σ_h Q_h C p_h (p_h = P_h's row d, C p_h
  * = Z_ctxᵀ (Z_ctx p_h)): matrix-vector products, O(nd) instead of O(nd²).
- * The other columns of S are left zero (R_ℓ, Z_L are right in their label
- * column only). k goes to kl (d+1), each C p_h to vl (H, d+1) for the
- * backward; t is (n) scratch.
+ * The other columns of S are not written, and the memory update runs in
+ * the label column only (dense_memory_last): R_L and Z_L are right in
+ * their label column only. k goes to kl (d+1), each C p_h to vl (H, d+1)
+ * for the backward; t is (n) scratch.
  */
 static void
 dense_attn_forward_last(double *S, double *kl, double *vl, double *t,
@@ -184,7 +185,6 @@ dense_attn_forward_last(double *S, double *kl, double *vl, double *t,
 		mat_mul(0, 0, d1, 1, d1, 1.0, Q, d1, v, 1, h > 0 ? 1.0 : 0.0,
 		    kl, 1);
 	}
-	memset(S, 0, (size_t)(n + 1) * d1 * sizeof(double));
 	mat_mul(0, 0, n + 1, 1, d1, 1.0, Z, d1, kl, 1, 0.0, S + d, d1);
 }
 
@@ -227,6 +227,42 @@ dense_attn_backward_last(double *gZ, double *gPd, double *gQd,
 }
 
 
+/*
+ * The last layer's memory update, forward (back = 0) or backward, in the
+ * label column only: the loss, the read-outs and the trace read only Z_L's
+ * label column, and dL/dZ_L lies in the query label. Backward, the other
+ * columns' terms would all be zero: acc stays 0 there (gZ is 0), so they
+ * would add +0 to the Γ sums and leave gS (read in its label column only)
+ * and the carry as they are; skipping them gives the same bits.
+ */
+static inline __attribute__((always_inline)) void
+dense_memory_last(const struct model_pass *ps, struct model_worker *w,
+    int back, double *slot)
+{
+	const struct model *m = ps->m;
+	const struct model_work *mw = m->work;
+	int n1 = m->n + 1, d = m->d, d1 = d + 1, l = m->L - 1;
+	size_t zlen = (size_t)n1 * d1;
+	double inv_n = 1.0 / m->n, ga = 0.0, gg = 0.0;
+	double *Z = w->Z + (size_t)l * zlen, *R = w->R + (size_t)l * zlen;
+	const double *G = mw->Gd + (size_t)l * zlen;
+
+	for (int i = 0; i < n1; i++) {
+		size_t e = (size_t)i * d1 + d;
+
+		if (!back)
+			model_memory_forward_rows(mw, m->cfg.memory, l, e, 1,
+			    zlen, Z + zlen, Z, R, w->U, G, inv_n);
+		else
+			model_memory_backward_rows(mw, m->cfg.memory, l, e, 1,
+			    zlen, w->gS, w->gacc, slot + mw->attn_len, w->gZ,
+			    R, G, inv_n, &ga, &gg);
+	}
+	if (back)
+		model_memory_backward_sums(m->cfg.memory, l, zlen,
+		    slot + mw->attn_len, ga, gg);
+}
+
 /* ------------------------------------------------------------------------ */
 /* One task at a time (large d) */
 
@@ -254,18 +290,20 @@ model_dense_task_forward(const struct model_pass *ps,
 	for (int l = 0; l < m->L; l++) {
 		double *Z = w->Z + (size_t)l * zlen;
 
-		if (l < m->L - 1)
+		if (l < m->L - 1) {
 			dense_attn_forward(w->R + (size_t)l * zlen,
 			    w->C + (size_t)l * d1 * d1,
 			    w->K + (size_t)l * d1 * d1, w->tmp, Z,
 			    mw->Pd + l * hl, mw->Qd + l * hl, H, n, d1);
-		else
+			model_memory_forward(mw, m->cfg.memory, l, zlen,
+			    Z + zlen, Z, w->R + (size_t)l * zlen, w->U,
+			    mw->Gd + (size_t)l * zlen, inv_n);
+		} else {
 			dense_attn_forward_last(w->R + (size_t)l * zlen,
 			    w->klast, w->vlast, w->tlast, Z, mw->Pd + l * hl,
 			    mw->Qd + l * hl, H, n, d1);
-		model_memory_forward(mw, m->cfg.memory, l, zlen, Z + zlen, Z,
-		    w->R + (size_t)l * zlen, w->U, mw->Gd + (size_t)l * zlen,
-		    inv_n);
+			dense_memory_last(ps, w, 0, NULL);
+		}
 		if (ps->want_layers) {
 			double e = -Z[zlen + (size_t)n * d1 + d] - yq;
 
@@ -291,9 +329,12 @@ model_dense_task_backward(const struct model_pass *ps,
 	memset(w->gacc, 0, zlen * sizeof(double));
 	w->gZ[(size_t)n * d1 + d] = -2.0 * err / ps->tb->B;
 	for (int l = L - 1; l >= 0; l--) {
-		model_memory_backward(mw, m->cfg.memory, l, zlen, w->gS,
-		    w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
-		    mw->Gd + (size_t)l * zlen, inv_n);
+		if (l < L - 1)
+			model_memory_backward(mw, m->cfg.memory, l, zlen,
+			    w->gS, w->gacc, gm, w->gZ, w->R + (size_t)l * zlen,
+			    mw->Gd + (size_t)l * zlen, inv_n);
+		else
+			dense_memory_last(ps, w, 1, slot);
 		/* dL/dZ_0 is not needed: Z_0 is the input */
 		if (l < L - 1)
 			dense_attn_backward(l > 0 ? w->gZ : NULL, gP + l * hl,

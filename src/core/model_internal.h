@@ -74,7 +74,8 @@
 #define MODEL_HAVE_CLONES 1
 /* Plain C loops with no FMA built for AVX2 and the baseline, picked when
  * the program loads (the one-task kernel's memory loops): the same bits. */
-#define MODEL_CLONES __attribute__((target_clones("avx2", "default")))
+#define MODEL_CLONES __attribute__((target_clones("avx512f", "avx2", \
+    "default")))
 #else
 #define MODEL_HAVE_CLONES 0
 #define MODEL_CLONES
