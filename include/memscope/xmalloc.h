@@ -14,6 +14,9 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 /* 64-byte aligned, zeroed allocation of n doubles; free with free(). */
 double *xdoubles(size_t n);
+/* n doubles, not zeroed, on 2 MB boundaries with transparent huge pages
+ * asked for (madvise) when there are 2 MB or more; free with free(). */
+double *xdoubles_huge(size_t n);
 /* nmemb zeroed objects of size bytes on a cache-line boundary; exits on
  * failure like xmalloc. Free with free. */
 void *xcalloc_lines(size_t nmemb, size_t size);

@@ -224,8 +224,27 @@ label_apply_A(const struct label_dims *dm, int l, const int d,
 			v[k] = VSPLAT(dm->mw->Ad[l]) * s[k];
 		return;
 	}
-	for (int k = 0; k < d; k++) {
-		const double *A = dm->mw->Ad + (size_t)l * d * d;
+	const double *A = dm->mw->Ad + (size_t)l * d * d;
+	int k = 0;
+
+	/* four rows of A at a time: four chains in flight (one chain of d
+	 * steps waits on each step's latency) */
+	for (; k + 4 <= d; k += 4) {
+		const double *A0 = A + (size_t)k * d;
+		vlane a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+
+		for (int c = 0; c < d; c++) {
+			a0 = VFMA(VSPLAT(A0[c]), s[c], a0);
+			a1 = VFMA(VSPLAT(A0[d + c]), s[c], a1);
+			a2 = VFMA(VSPLAT(A0[2 * d + c]), s[c], a2);
+			a3 = VFMA(VSPLAT(A0[3 * d + c]), s[c], a3);
+		}
+		v[k] = a0;
+		v[k + 1] = a1;
+		v[k + 2] = a2;
+		v[k + 3] = a3;
+	}
+	for (; k < d; k++) {
 		vlane a = zero;
 
 		for (int c = 0; c < d; c++)

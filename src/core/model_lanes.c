@@ -214,8 +214,8 @@ model_lanes_prepare(struct model_pass *ps)
 			return;
 		}
 		model_lanes_free(mw);
-		mw->xl = xdoubles(hbs * W * xlen);
-		mw->yl = xdoubles(hbs * W * n1);
+		mw->xl = xdoubles_huge(hbs * W * xlen);
+		mw->yl = xdoubles_huge(hbs * W * n1);
 		for (size_t hb = 0; hb < hbs; hb++)
 			lanes_interleave(tb, (int)hb, W, mw->wk[0].zero,
 			    mw->xl + hb * W * xlen, mw->yl + hb * W * n1);
