@@ -485,10 +485,10 @@ model_store_grads(struct model *m, const double *total)
 
 static double
 model_pass(struct model *m, const struct task_batch *tb, struct pool *pool,
-    int backward, double *layer_mse, double *pred)
+    int backward, double *layer_mse, double *pred, int trace)
 {
 	struct model_pass ps = { .m = m, .tb = tb, .backward = backward,
-	    .want_layers = layer_mse != NULL, .pred = pred,
+	    .want_layers = layer_mse != NULL, .pred = pred, .trace = trace,
 	    .cancel = m->cancel };
 	struct model_work *mw;
 	const double *sse;
@@ -519,21 +519,21 @@ double
 model_loss_grad(struct model *m, const struct task_batch *tb,
     struct pool *pool)
 {
-	return model_pass(m, tb, pool, 1, NULL, NULL);
+	return model_pass(m, tb, pool, 1, NULL, NULL, 0);
 }
 
 void
 model_evaluate(struct model *m, const struct task_batch *tb,
     struct pool *pool, double *layer_mse)
 {
-	model_pass(m, tb, pool, 0, layer_mse, NULL);
+	model_pass(m, tb, pool, 0, layer_mse, NULL, 0);
 }
 
 void
 model_predict(struct model *m, const struct task_batch *tb,
     struct pool *pool, double *pred)
 {
-	model_pass(m, tb, pool, 0, NULL, pred);
+	model_pass(m, tb, pool, 0, NULL, pred, 0);
 }
 
 /*
@@ -561,7 +561,7 @@ model_trace_task(struct model *m, const struct task_batch *tb, int b,
 	one.y = tb->y + (size_t)b * n1;
 	one.w = tb->w ? tb->w + (size_t)b * m->d : NULL;
 	one.gen = 0;	/* not kept: the batch's own layout stays */
-	model_pass(m, &one, NULL, 0, NULL, NULL);
+	model_pass(m, &one, NULL, 0, NULL, NULL, 1);
 	w = &m->work->wk[0];
 	kernel = m->work->kernel;
 	W = m->work->width;

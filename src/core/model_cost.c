@@ -3,13 +3,17 @@
  * the shapes (what `memscope bench` divides by the time).
  *
  * A multiply and an add count one each; a sum of k terms started from zero
- * counts k adds, as the kernels compute it. Adam counts 13 a parameter:
+ * counts k adds, as the kernels compute it. Adam counts 13 a parameter
+ * that a gradient reaches (model_grad_reach; it skips the others):
  * m ← β₁m + (1−β₁)g (3), v ← β₂v + (1−β₂)g² (4), and
  * p ← p − step·m / (√v / √bc₂ + ε) (6: ·, √, /, +, /, −), with the
  * constants 1−β and the bias corrections once a step, not a parameter
  * (optim.c). Clipping is not counted.
  */
+#include <stdlib.h>
+
 #include "memscope/model.h"
+#include "memscope/xmalloc.h"
 
 #include "model_internal.h"
 
@@ -37,6 +41,20 @@ cost_memory_flops(enum ms_memory kind, int l, double *fwd, double *bwd)
 	}
 }
 
+/* The parameters Adam updates: those a gradient reaches (optim.c skips
+ * the rest while nothing there would change, as in training). */
+static size_t
+cost_reached(const struct model *m)
+{
+	size_t *r = xmalloc(2 * (size_t)m->nblocks * sizeof *r), total = 0;
+	int n = model_grad_reach(m, r);
+
+	for (int k = 0; k < n; k++)
+		total += r[2 * k + 1] - r[2 * k];
+	free(r);
+	return total;
+}
+
 /* FLOPs of one training step on `batch` tasks, counted from the shapes. */
 double
 model_flops_per_step(const struct model *m, int batch)
@@ -54,12 +72,16 @@ model_flops_per_step(const struct model *m, int batch)
 
 		cost_memory_flops(m->cfg.memory, l, &mf, &mb);
 		if (m->path == MODEL_PATH_LABEL) {
+			/* the tokens the layer runs: the last layer only the
+			 * query's (model_label_kern.h, label_top_first) */
+			double rows = l == m->L - 1 ? 1 : n1;
+
 			/* s = Σ y_j x_j, v = A s, r_i = −x_i·v, memory */
 			task += 2 * n * d + (scalar ? d : 2 * d * d) +
-			    2 * n1 * d + mf * n1;
+			    2 * rows * d + mf * rows;
 			/* memory, gv = −Σ gr_i x_i, dA; above layer 0 also
 			 * gs = Aᵀ gv and gy_j += x_j·gs */
-			task += mb * n1 + 2 * n1 * d +
+			task += mb * rows + 2 * rows * d +
 			    (scalar ? 2 * d : 2 * d * d);
 			if (l > 0)
 				task += (scalar ? d : 2 * d * d) +
@@ -94,6 +116,6 @@ model_flops_per_step(const struct model *m, int batch)
 			    H * ((onetask ? 2 : 4) * d1 * d1 * d1 + d1 * d1) +
 			    d1 * d1 + 2 * n * d1 * d1 + n * d1;
 	}
-	/* Adam: 13 per parameter */
-	return task * batch + 13.0 * (double)m->nparams;
+	/* Adam: 13 per parameter a gradient reaches (it skips the others) */
+	return task * batch + 13.0 * (double)cost_reached(m);
 }

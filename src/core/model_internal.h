@@ -211,6 +211,10 @@ struct model_pass {
 	const struct task_batch *tb;
 	int backward;		/* compute gradients too */
 	int want_layers;	/* squared error after every layer */
+	int trace;		/* every token through the last layer (the
+				 * trace reads them all); otherwise the label
+				 * path runs its last layer on the query only:
+				 * nothing else reads the others */
 	double *pred;		/* (B) each task's prediction, or NULL */
 	const atomic_int *cancel;	/* m->cancel: raised, workers stop */
 	int nblocks, nshards;

@@ -212,6 +212,21 @@ label_backward_start(const struct model_pass *ps,
 	gy[dm->n] = -2.0 * LV(w->err)[0] / (double)ps->tb->B;
 }
 
+/*
+ * The first token the last layer needs: the query (n) unless the pass is
+ * traced, else 0. The loss and the read-outs read only the query's label
+ * after the last layer. Backward, dL/dZ_L lies in the query label, so
+ * the top layer's dL/dS is 0 but for the query (each memory kind's gS is a
+ * multiple of the carry and gZ, both 0 there), and the other tokens' terms
+ * of gv = −Σ_i gr_i x_i and of the memory sums are ±0 products: leaving
+ * them out leaves every non-zero sum as it was, the same bits.
+ */
+static inline __attribute__((always_inline)) int
+label_top_first(const struct model_pass *ps, const struct label_dims *dm)
+{
+	return ps->trace ? 0 : dm->n;
+}
+
 /* v = A_ℓ s (scalar: a_ℓ s), each v[k] summed over c ascending. */
 static inline __attribute__((always_inline)) void
 label_apply_A(const struct label_dims *dm, int l, const int d,
@@ -315,6 +330,7 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 	vlane *lab = LV(w->lab), *u = LV(w->u);
 	vlane *sse = LV(w->sum) + dm.mw->attn_len + dm.mw->mem_len;	/* (L), loss */
 	vlane small[MODEL_SMALL_D];
+	int i0;
 
 	label_forward_start(&dm, lab, u, yt);
 	for (int l = 0; l < dm.L; l++) {
@@ -329,8 +345,12 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 			for (int k = 0; k < d; k++)
 				LV(w->s)[(size_t)l * d + k] = s[k];
 		label_apply_A(&dm, l, d, s, v);
-		label_row_dots(r, x, v, dm.n1, d, -1);
-		model_memory_forward(dm.mw, dm.kind, l, dm.n1, yn, y, r, u,
+		/* the last layer on the query only, unless traced */
+		i0 = l == dm.L - 1 ? label_top_first(ps, &dm) : 0;
+		label_row_dots(r + i0, x + (size_t)i0 * d, v, dm.n1 - i0, d,
+		    -1);
+		model_memory_forward_rows(dm.mw, dm.kind, l, (size_t)i0,
+		    (size_t)(dm.n1 - i0), (size_t)dm.n1, yn, y, r, u,
 		    CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n);
 		if (ps->want_layers)
 			label_layer_error(&dm, yn, yt, sse + l);
@@ -353,17 +373,26 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 	vlane small_v[MODEL_SMALL_D], small_s[MODEL_SMALL_D];
 	vlane *gv = d <= MODEL_SMALL_D ? small_v : LV(w->gv);
 	vlane *gs = d <= MODEL_SMALL_D ? small_s : LV(w->gs);
+	const vlane zero = { 0 };
 
 	label_backward_start(ps, &dm, w, gy, acc);
 	for (int l = dm.L - 1; l >= 0; l--) {
 		const vlane *R = LV(w->reg) + (size_t)l * dm.n1;
 		const vlane *s = LV(w->s) + (size_t)l * d;
 
+		/* the top layer on the query only (label_top_first) */
+		int i0 = l == dm.L - 1 ? label_top_first(ps, &dm) : 0;
+		vlane ga = zero, gg = zero;
+
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
-		model_memory_backward(dm.mw, dm.kind, l, dm.n1, gr, acc, gm, gy,
-		    R, CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n);
+		model_memory_backward_rows(dm.mw, dm.kind, l, (size_t)i0,
+		    (size_t)(dm.n1 - i0), (size_t)dm.n1, gr, acc, gm, gy, R,
+		    CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n, &ga, &gg);
+		model_memory_backward_sums(dm.kind, l, (size_t)dm.n1, gm, ga,
+		    gg);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
-		label_axpy_rows(gv, gr, x, dm.n1, d, -1);
+		label_axpy_rows(gv, gr + i0, x + (size_t)i0 * d, dm.n1 - i0, d,
+		    -1);
 		label_grad_A(&dm, l, d, gv, s, gA);
 		if (l == 0)
 			break;	/* dL/dZ_0 is not needed: Z_0 is the input */
@@ -408,7 +437,9 @@ label_forward_big(const struct model_pass *ps, struct model_worker *w,
 		label_apply_A(&dm, l, d, LV(w->s) + (size_t)l * d, v);
 		for (int k = 0; next != NULL && k < d; k++)
 			next[k] = zero;
-		for (int i0 = 0; i0 < dm.n1; i0 += LABEL_CHUNK) {
+		/* the last layer on the query only, unless traced */
+		for (int i0 = next != NULL ? 0 : label_top_first(ps, &dm);
+		    i0 < dm.n1; i0 += LABEL_CHUNK) {
 			int cnt = dm.n1 - i0 < LABEL_CHUNK ? dm.n1 - i0 :
 			    LABEL_CHUNK;
 			int ctx = dm.n - i0 < cnt ? dm.n - i0 : cnt;
@@ -492,12 +523,16 @@ label_backward_big(const struct model_pass *ps, struct model_worker *w,
 	vlane ga = zero, gg = zero;
 	int top = dm.L - 1;
 
+	int i0 = label_top_first(ps, &dm);
+
 	label_backward_start(ps, &dm, w, gy, acc);
-	model_memory_backward_rows(dm.mw, dm.kind, top, 0, (size_t)dm.n1,
-	    (size_t)dm.n1, gr, acc, gm, gy, LV(w->reg) + (size_t)top * dm.n1,
+	/* the top layer on the query only (label_top_first) */
+	model_memory_backward_rows(dm.mw, dm.kind, top, (size_t)i0,
+	    (size_t)(dm.n1 - i0), (size_t)dm.n1, gr, acc, gm, gy,
+	    LV(w->reg) + (size_t)top * dm.n1,
 	    CLV(dm.mw->Gv) + (size_t)top * dm.n1, dm.inv_n, &ga, &gg);
 	model_memory_backward_sums(dm.kind, top, (size_t)dm.n1, gm, ga, gg);
-	label_axpy_rows(gv, gr, x, dm.n1, d, -1);
+	label_axpy_rows(gv, gr + i0, x + (size_t)i0 * d, dm.n1 - i0, d, -1);
 	for (int l = top; l >= 0; l--) {
 		const vlane *R = LV(w->reg) + (size_t)(l - 1) * dm.n1;
 		const vlane *G = CLV(dm.mw->Gv) + (size_t)(l - 1) * dm.n1;
