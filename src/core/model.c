@@ -366,16 +366,10 @@ model_prepare(struct model *m)
 		if (!has_gamma)
 			return;
 		/* only Γ_ℓ's label row (row d) meets a non-zero register */
-		for (int l = 0; l < L; l++) {
-			for (int i = 0; i < n1; i++) {
-				double g = gscale * p[goff[l] +
-				    (long)d * n1 + i];
-
-				for (int t = 0; t < W; t++)
-					mw->Gv[((size_t)l * n1 + i) * W + t] =
-					    g;
-			}
-		}
+		for (int l = 0; l < L; l++)
+			for (int i = 0; i < n1; i++)
+				mw->Gv[(size_t)l * n1 + i] = gscale *
+				    p[goff[l] + (long)d * n1 + i];
 		return;
 	}
 	model_dense_expand(m, mw->Pd, mw->Qd);
@@ -400,10 +394,6 @@ model_prepare(struct model *m)
 			mw->Pv[e * W + t] = mw->Pd[e];
 			mw->Qv[e * W + t] = mw->Qd[e];
 		}
-	if (has_gamma)
-		for (size_t e = 0; e < (size_t)L * n1 * d1; e++)
-			for (int t = 0; t < W; t++)
-				mw->Gdv[e * W + t] = mw->Gd[e];
 }
 
 /* rec's layer l from the memory sums gm ((L, 1 + Γ's): α before its 1/n,

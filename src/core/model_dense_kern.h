@@ -98,7 +98,7 @@ dense_lane_forward_d(const struct model_pass *ps, struct model_worker *w,
 		lane_mm(dm.n1, d1, d1, Z, d1, 1, K, 1, d1, 0, R);
 		model_memory_forward(dm.mw, dm.kind, l, (size_t)dm.zlen,
 		    Z + dm.zlen, Z, R, LV(w->U),
-		    CLV(dm.mw->Gdv) + (size_t)l * dm.zlen, dm.inv_n);
+		    dm.mw->Gd + (size_t)l * dm.zlen, dm.inv_n);
 		if (ps->want_layers) {
 			vlane e = -Z[dm.zlen + dm.n * d1 + dm.d] - CLV(w->yt)[dm.n];
 
@@ -130,7 +130,7 @@ dense_lane_backward_d(const struct model_pass *ps, struct model_worker *w,
 
 		model_memory_backward(dm.mw, dm.kind, l, (size_t)dm.zlen, gS,
 		    gacc, gm, gZ, CLV(w->R) + (size_t)l * dm.zlen,
-		    CLV(dm.mw->Gdv) + (size_t)l * dm.zlen, dm.inv_n);
+		    dm.mw->Gd + (size_t)l * dm.zlen, dm.inv_n);
 		/* S = Z Kᵀ: gZ += gS K (not needed for Z_0), gK = gSᵀ Z */
 		if (l > 0)
 			lane_mm(dm.n1, d1, d1, gS, d1, 1, K, d1, 1, 1, gZ);

@@ -179,14 +179,14 @@ struct model_work {
 	double *Ad;		/* label: (L, d, d) Σ_h A_h, or (L) a (the
 				 * kernels broadcast each entry to the lanes) */
 	double *Gv;		/* label lfom: (L, n+1) Γ_ℓ's label row / n
-				 * (rec: without the 1/n); lanes equal */
+				 * (rec: without the 1/n); the kernels
+				 * broadcast each entry to the lanes */
 	double *Gd;		/* dense lfom: (L, n+1, d+1) Γ_ℓ / n (rec:
 				 * Γ_ℓ) */
 	double *Pd, *Qd;	/* dense: (L, H, d+1, d+1) (Q gated) */
 	double *Qh, *gQ;	/* dense with gates: (L, H, d+1, d+1) the
 				 * heads' own Q; dL/dQ of the heads' blocks */
 	double *Pv, *Qv;	/* dense lanes: the same, lanes equal */
-	double *Gdv;		/* dense lanes lfom: Gd, lanes equal */
 	double *mem_a, *mem_g;	/* cgd: (L) α_ℓ/n and γ_ℓ; rec: α_ℓ/n */
 	/* the lane kernels */
 	enum model_isa isa;	/* the instruction set they run with */

@@ -351,7 +351,7 @@ label_forward_d(const struct model_pass *ps, struct model_worker *w,
 		    -1);
 		model_memory_forward_rows(dm.mw, dm.kind, l, (size_t)i0,
 		    (size_t)(dm.n1 - i0), (size_t)dm.n1, yn, y, r, u,
-		    CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n);
+		    dm.mw->Gv + (size_t)l * dm.n1, dm.inv_n);
 		if (ps->want_layers)
 			label_layer_error(&dm, yn, yt, sse + l);
 	}
@@ -387,7 +387,7 @@ label_backward_d(const struct model_pass *ps, struct model_worker *w,
 		/* memory: gr = dL/dS_ℓ; gy stays dL/dZ_{ℓ+1} */
 		model_memory_backward_rows(dm.mw, dm.kind, l, (size_t)i0,
 		    (size_t)(dm.n1 - i0), (size_t)dm.n1, gr, acc, gm, gy, R,
-		    CLV(dm.mw->Gv) + (size_t)l * dm.n1, dm.inv_n, &ga, &gg);
+		    dm.mw->Gv + (size_t)l * dm.n1, dm.inv_n, &ga, &gg);
 		model_memory_backward_sums(dm.kind, l, (size_t)dm.n1, gm, ga,
 		    gg);
 		/* attention: r_i = −x_i·v ⇒ gv = −Σ_i gr_i x_i */
@@ -432,7 +432,7 @@ label_forward_big(const struct model_pass *ps, struct model_worker *w,
 		vlane *v = LV(w->v) + (size_t)l * d;
 		vlane *next = l + 1 < dm.L ? LV(w->s) + (size_t)(l + 1) * d :
 		    NULL;
-		const vlane *G = CLV(dm.mw->Gv) + (size_t)l * dm.n1;
+		const double *G = dm.mw->Gv + (size_t)l * dm.n1;
 
 		label_apply_A(&dm, l, d, LV(w->s) + (size_t)l * d, v);
 		for (int k = 0; next != NULL && k < d; k++)
@@ -530,12 +530,12 @@ label_backward_big(const struct model_pass *ps, struct model_worker *w,
 	model_memory_backward_rows(dm.mw, dm.kind, top, (size_t)i0,
 	    (size_t)(dm.n1 - i0), (size_t)dm.n1, gr, acc, gm, gy,
 	    LV(w->reg) + (size_t)top * dm.n1,
-	    CLV(dm.mw->Gv) + (size_t)top * dm.n1, dm.inv_n, &ga, &gg);
+	    dm.mw->Gv + (size_t)top * dm.n1, dm.inv_n, &ga, &gg);
 	model_memory_backward_sums(dm.kind, top, (size_t)dm.n1, gm, ga, gg);
 	label_axpy_rows(gv, gr + i0, x + (size_t)i0 * d, dm.n1 - i0, d, -1);
 	for (int l = top; l >= 0; l--) {
 		const vlane *R = LV(w->reg) + (size_t)(l - 1) * dm.n1;
-		const vlane *G = CLV(dm.mw->Gv) + (size_t)(l - 1) * dm.n1;
+		const double *G = dm.mw->Gv + (size_t)(l - 1) * dm.n1;
 		vlane *t;
 
 		if (dm.scalar) {

@@ -25,8 +25,10 @@ typedef double vlane __attribute__((vector_size(LANE_W * sizeof(double))));
 typedef long long vindex
     __attribute__((vector_size(LANE_W * sizeof(long long))));
 
-/* The memory update's entries are whole vectors (model_memory.h). */
+/* The memory update's entries are whole vectors, and its per-entry
+ * coefficients (Γ) one double each, broadcast (model_memory.h). */
 #define MEM_T vlane
+#define MEM_SPLAT(x) VSPLAT(x)
 
 /* A lane buffer as its vectors. */
 #define LV(p) ((vlane *)(p))

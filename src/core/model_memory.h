@@ -14,7 +14,9 @@
  * a half-block in lanes (an entry is one vlane, double t of it lane t's
  * task), 1 for one task. The lane templates define MEM_T as their vlane
  * before including this file, so the loops run over whole vectors;
- * otherwise an entry is a double. Every double gets its own task's
+ * otherwise an entry is a double. The coefficients Γ are one double an
+ * entry, the same for every task: MEM_SPLAT broadcasts one to the lanes
+ * (a load, no arithmetic). Every double gets its own task's
  * scalar operations in the same order whatever the width; the sums of the
  * backward (cgd's α, γ) run per lane over the entries in ascending order.
  * Inlined into each kernel instance.
@@ -26,6 +28,9 @@
 
 #ifndef MEM_T
 #define MEM_T double	/* an entry: one task's double */
+#endif
+#ifndef MEM_SPLAT
+#define MEM_SPLAT(x) (x)	/* a coefficient, as an entry */
 #endif
 
 /*
@@ -39,7 +44,7 @@ static inline __attribute__((always_inline)) void
 model_memory_forward_rows(const struct model_work *mw, enum ms_memory kind,
     int l, size_t i0, size_t cnt, size_t stride, MEM_T *restrict Zn,
     const MEM_T *restrict Z, MEM_T *restrict R, MEM_T *restrict U,
-    const MEM_T *restrict G, double inv_n)
+    const double *restrict G, double inv_n)
 {
 	size_t end = i0 + cnt;
 
@@ -57,14 +62,14 @@ model_memory_forward_rows(const struct model_work *mw, enum ms_memory kind,
 		break;
 	case MS_MEMORY_LFOM:
 		for (size_t e = i0; e < end; e++) {
-			U[e] += G[e] * R[e];
+			U[e] += MEM_SPLAT(G[e]) * R[e];
 			Zn[e] = Z[e] + U[e];
 		}
 		break;
 	case MS_MEMORY_REC:
 		if (l > 0)
 			for (size_t e = i0; e < end; e++)
-				R[e] += G[e] * R[e - stride];
+				R[e] += MEM_SPLAT(G[e]) * R[e - stride];
 		for (size_t e = i0; e < end; e++)
 			Zn[e] = Z[e] + mw->mem_a[l] * R[e];
 		break;
@@ -75,7 +80,7 @@ model_memory_forward_rows(const struct model_work *mw, enum ms_memory kind,
 static inline __attribute__((always_inline)) void
 model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
     size_t len, MEM_T *restrict Zn, const MEM_T *restrict Z,
-    MEM_T *restrict R, MEM_T *restrict U, const MEM_T *restrict G,
+    MEM_T *restrict R, MEM_T *restrict U, const double *restrict G,
     double inv_n)
 {
 	model_memory_forward_rows(mw, kind, l, 0, len, len, Zn, Z, R, U, G,
@@ -91,14 +96,14 @@ model_memory_forward(const struct model_work *mw, enum ms_memory kind, int l,
 static inline __attribute__((always_inline)) void
 model_memory_carry_back(double a, size_t i0, size_t end, MEM_T *restrict gS,
     MEM_T *restrict acc, MEM_T *restrict ga, const MEM_T *restrict gZ,
-    const MEM_T *restrict R, const MEM_T *restrict c, double cs)
+    const MEM_T *restrict R, const double *restrict c, double cs)
 {
 	for (size_t e = i0; e < end; e++) {
 		MEM_T g = acc[e] + a * gZ[e];
 
 		*ga += gZ[e] * R[e];
 		gS[e] = g;
-		acc[e] = c != NULL ? c[e] * g : cs * g;
+		acc[e] = c != NULL ? MEM_SPLAT(c[e]) * g : cs * g;
 	}
 }
 
@@ -115,7 +120,7 @@ static inline __attribute__((always_inline)) void
 model_memory_backward_rows(const struct model_work *mw, enum ms_memory kind,
     int l, size_t i0, size_t cnt, size_t stride, MEM_T *restrict gS,
     MEM_T *restrict acc, MEM_T *restrict gm, const MEM_T *restrict gZ,
-    const MEM_T *restrict R, const MEM_T *restrict G, double inv_n,
+    const MEM_T *restrict R, const double *restrict G, double inv_n,
     MEM_T *restrict ga, MEM_T *restrict gg)
 {
 	size_t end = i0 + cnt;
@@ -140,7 +145,7 @@ model_memory_backward_rows(const struct model_work *mw, enum ms_memory kind,
 		for (size_t e = i0; e < end; e++) {
 			acc[e] += gZ[e];
 			gG[e] += acc[e] * R[e];
-			gS[e] = G[e] * acc[e];
+			gS[e] = MEM_SPLAT(G[e]) * acc[e];
 		}
 		break;
 	}
@@ -179,7 +184,7 @@ static inline __attribute__((always_inline)) void
 model_memory_backward(const struct model_work *mw, enum ms_memory kind,
     int l, size_t len, MEM_T *restrict gS, MEM_T *restrict acc,
     MEM_T *restrict gm, const MEM_T *restrict gZ, const MEM_T *restrict R,
-    const MEM_T *restrict G, double inv_n)
+    const double *restrict G, double inv_n)
 {
 	const MEM_T zero = { 0 };
 	MEM_T ga = zero, gg = zero;

@@ -92,7 +92,7 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	    mw->slot_len);				/* (shards, slot) */
 	mw->total = scratch_doubles(&s, mw->slot_len);	/* (slot) */
 	mw->Ad = scratch_doubles(&s, lab * mw->attn_len);	/* (L, d, d) | (L) */
-	mw->Gv = scratch_lanes(&s, lab * L * n1);	/* (L, n+1) */
+	mw->Gv = scratch_doubles(&s, lab * L * n1);	/* (L, n+1) */
 	mw->Pd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
 	mw->Qd = scratch_doubles(&s, dense * heads);	/* (L, H, d+1, d+1) */
 	mw->Qh = scratch_doubles(&s, gated * heads);	/* (L, H, d+1, d+1) */
@@ -100,7 +100,6 @@ scratch_work_layout(const struct model *m, struct model_work *mw,
 	mw->Gd = scratch_doubles(&s, dense * L * zl);	/* (L, n+1, d+1) */
 	mw->Pv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
 	mw->Qv = scratch_lanes(&s, lanes * heads);	/* (L, H, d+1, d+1) */
-	mw->Gdv = scratch_lanes(&s, lanes * L * zl);	/* (L, n+1, d+1) */
 	mw->mem_a = scratch_doubles(&s, L);		/* (L) */
 	mw->mem_g = scratch_doubles(&s, L);		/* (L) */
 	return s.used;
