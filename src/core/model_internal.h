@@ -120,6 +120,9 @@ struct model_worker {
 	double *sums;		/* (MODEL_BLOCK / W, slot_len) the shard's
 				 * sums, per lane, one buffer per half */
 	double *sum;		/* the half running now: into sums */
+	int folded;		/* the shards whose slots this worker has
+				 * added into its range of the total, in
+				 * shard order (model_shard.c) */
 	double *zero;		/* (n+1, d) zeros: the padding lanes' task */
 	/* label path in lanes */
 	double *lab;		/* (L+1, n+1) label row after each layer */
@@ -229,8 +232,6 @@ struct model_pass {
 	_Alignas(64) atomic_uint finished;	/* bit sh: shard sh's slot
 						 * written */
 	atomic_int stopped;	/* a worker stopped early: the pass is void */
-	_Alignas(64) int folded;	/* the shards added into the total so
-					 * far, in shard order (worker 0) */
 };
 
 /* model_scratch.c: how m's passes run (its path; the dense path in lanes

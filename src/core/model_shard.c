@@ -196,57 +196,79 @@ shard_run_one(const struct model_pass *ps, struct model_worker *w, int sh)
 	}
 }
 
-/* total += slots [from, to) of len values, in shard order (slot 0 copied,
- * not added): each value's sum in that order, vectorized across values,
- * so the same bits for any thread count. */
+/* total[0..len) += the slots [from, to) (each at stride from the last) in
+ * shard order (slot 0 copied, not added): each value's sum in that order,
+ * vectorized across values, so the same bits for any thread count. */
 static void MODEL_CLONES
-shard_sum(double *restrict total, const double *restrict slots, int from,
-    int to, size_t len)
+shard_sum(double *restrict total, const double *restrict slots,
+    size_t stride, int from, int to, size_t len)
 {
 	if (from == 0 && to > 0)
 		memcpy(total, slots, len * sizeof(double));
 	for (int sh = from > 0 ? from : 1; sh < to; sh++) {
-		const double *restrict slot = slots + (size_t)sh * len;
+		const double *restrict slot = slots + (size_t)sh * stride;
 
 		for (size_t g = 0; g < len; g++)
 			total[g] += slot[g];
 	}
 }
 
-/* Add the slots of the shards finished since the last fold, up to the
- * first unfinished one, into the total; whether every shard is in. */
+/*
+ * Worker k's part of the total, the values [lo, hi) of a slot: each worker
+ * adds up its own range of every slot, so the slots' sum is split between
+ * them and each reads only its range of the others' slots. Ranges are
+ * whole cache lines (slot_len is a multiple of 8).
+ */
+static void
+shard_range(const struct model_work *mw, int k, int nworkers, size_t *lo,
+    size_t *hi)
+{
+	int a, b;
+
+	pool_split((int)(mw->slot_len / 8), k, nworkers, &a, &b);
+	*lo = (size_t)a * 8;
+	*hi = (size_t)b * 8;
+}
+
+/* Add worker k's range of the slots of the shards finished since its last
+ * fold, up to the first unfinished one, into the total; whether every
+ * shard is in. */
 static bool
-shard_fold(struct model_pass *ps)
+shard_fold(struct model_pass *ps, int k, int nworkers)
 {
 	struct model_work *mw = ps->m->work;
+	struct model_worker *w = &mw->wk[k];
 	unsigned fin = atomic_load_explicit(&ps->finished,
 	    memory_order_acquire);
-	int to = ps->folded;
+	int to = w->folded;
+	size_t lo, hi;
 
 	while (to < ps->nshards && (fin >> to & 1u))
 		to++;
-	shard_sum(mw->total, mw->slots, ps->folded, to, mw->slot_len);
-	ps->folded = to;
+	shard_range(mw, k, nworkers, &lo, &hi);
+	shard_sum(mw->total + lo, mw->slots + lo, mw->slot_len, w->folded,
+	    to, hi - lo);
+	w->folded = to;
 	return to == ps->nshards;
 }
 
 /*
- * The caller (worker 0), its shards done, adds up the slots of the
- * finished shards in shard order while the other workers end theirs, and
- * waits for them spinning, for at most MODEL_SPIN_NS: the sum is off the
- * pass's critical path but for the last shards, and pool_run's join then
- * finds the others (nearly) reported. What it leaves undone,
- * model_shard_run adds after the join.
+ * A worker, its shards done, adds up its range of the finished shards'
+ * slots in shard order while the others end theirs, and waits for them
+ * spinning, for at most MODEL_SPIN_NS: the sum is off the pass's critical
+ * path but for the last shard's slot, and pool_run's join then finds the
+ * others (nearly) reported. What is left undone, model_shard_run adds
+ * after the join.
  */
 static void
-shard_fold_waiting(struct model_pass *ps)
+shard_fold_waiting(struct model_pass *ps, int k, int nworkers)
 {
 	struct pool_spin s = pool_spin_start(MODEL_SPIN_NS);
-	int folded = ps->folded;
+	int folded = ps->m->work->wk[k].folded;
 
-	while (!shard_fold(ps)) {
-		if (ps->folded != folded) {
-			folded = ps->folded;
+	while (!shard_fold(ps, k, nworkers)) {
+		if (ps->m->work->wk[k].folded != folded) {
+			folded = ps->m->work->wk[k].folded;
 			continue;	/* it may have taken a while */
 		}
 		if (!pool_spin_step(&s))
@@ -265,7 +287,7 @@ shard_worker(void *ctx, int worker, int nworkers)
 	struct model_pass *ps = ctx;
 	struct model_worker *w = &ps->m->work->wk[worker];
 
-	(void)nworkers;
+	w->folded = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (int k = 0; k < ps->nshards; k++) {
 			/* own shards first to last, then any, last first */
@@ -278,8 +300,7 @@ shard_worker(void *ctx, int worker, int nworkers)
 				    1u << sh, memory_order_release);
 			}
 		}
-	if (worker == 0)
-		shard_fold_waiting(ps);
+	shard_fold_waiting(ps, worker, nworkers);
 }
 
 /* Run the pass's shards on the pool; sums added in shard order into
@@ -296,13 +317,14 @@ model_shard_run(struct model_pass *ps, struct pool *pool)
 	ps->nshards = ps->nblocks < mw->max_shards ? ps->nblocks :
 	    mw->max_shards;
 	shard_owners(ps, pool_size(pool));
-	ps->folded = 0;
 	atomic_init(&ps->taken, 0);
 	atomic_init(&ps->finished, 0);
 	atomic_init(&ps->stopped, 0);
 	pool_run(pool, shard_worker, ps);
 	if (atomic_load(&ps->stopped))
 		return false;	/* some tasks were left out */
-	shard_fold(ps);		/* what the caller's fold left: all finished */
+	/* what the workers' folds left (all shards are finished now) */
+	for (int k = 0; k < pool_size(pool); k++)
+		shard_fold(ps, k, pool_size(pool));
 	return true;
 }
