@@ -26,8 +26,12 @@
 
 #include "model_internal.h"
 
-/* How long the caller, adding up the slots, spins for the other workers'
- * shards before it leaves the rest to pool_run's join. */
+/* A pass's shards are bits of one unsigned (taken, finished). */
+_Static_assert(MODEL_SHARDS <= 32 && MODEL_SHARDS_TASK <= 32,
+    "a shard is a bit of an unsigned");
+
+/* How long a worker, adding up its range of the slots, spins for the other
+ * workers' shards before it leaves the rest to model_shard_run. */
 #define MODEL_SPIN_NS 50000L
 
 /* Whether the pass is to stop (m->cancel raised); checked before each task
