@@ -268,7 +268,7 @@ dense_memory_last(const struct model_pass *ps, struct model_worker *w,
 
 /* Task b forward (model_internal.h); cloned like the lane kernels for the
  * memory update's loops (elementwise, no FMA: the same bits in each). */
-double MODEL_CLONES
+double CORE_CLONES
 model_dense_task_forward(const struct model_pass *ps,
     struct model_worker *w, double *sse, int b)
 {
@@ -314,7 +314,7 @@ model_dense_task_forward(const struct model_pass *ps,
 }
 
 /* Task b backward (model_internal.h), cloned the same way. */
-void MODEL_CLONES
+void CORE_CLONES
 model_dense_task_backward(const struct model_pass *ps,
     struct model_worker *w, double *slot, double err)
 {

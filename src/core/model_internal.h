@@ -52,6 +52,8 @@
 #include "memscope/pool.h"
 #include "memscope/task.h"
 
+#include "clones.h"
+
 /* Tasks per block (the widest vector) and shards per pass: enough that
  * two threads end within a small shard of each other. */
 #define MODEL_BLOCK 8
@@ -65,21 +67,6 @@
 /* Lane layouts of a batch up to this many bytes are kept (model_lanes.c);
  * a larger batch is interleaved block by block in each pass. */
 #define MODEL_LANE_CACHE_BYTES ((size_t)256 << 20)
-
-/* The lane kernels exist for these instruction sets (model_lanes.c): GCC
- * on x86-64 Linux builds all three and picks at run time; other builds
- * have the baseline (portable C vectors) only. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__)
-#define MODEL_HAVE_CLONES 1
-/* Plain C loops with no FMA built for AVX2 and the baseline, picked when
- * the program loads (the one-task kernel's memory loops): the same bits. */
-#define MODEL_CLONES __attribute__((target_clones("avx512f", "avx2", \
-    "default")))
-#else
-#define MODEL_HAVE_CLONES 0
-#define MODEL_CLONES
-#endif
 
 struct model_pass;
 struct model_worker;
@@ -266,7 +253,7 @@ void model_label_flush_base(const struct model_pass *ps,
 void model_dense_block_base(const struct model_pass *ps,
     struct model_worker *w);
 void model_lanes_reduce_base(double *sums, double *out, size_t len);
-#if MODEL_HAVE_CLONES
+#if CORE_HAVE_CLONES
 void model_lanes_reduce_avx2(double *sums, double *out, size_t len);
 void model_lanes_reduce_avx512(double *sums, double *out, size_t len);
 void model_label_block_avx2(const struct model_pass *ps,

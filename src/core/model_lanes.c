@@ -68,7 +68,7 @@ model_isa_supported(enum model_isa isa)
 	switch (isa) {
 	case MODEL_ISA_BASE:
 		return true;
-#if MODEL_HAVE_CLONES
+#if CORE_HAVE_CLONES
 	case MODEL_ISA_AVX2:
 		__builtin_cpu_init();
 		return __builtin_cpu_supports("avx2") &&
@@ -124,7 +124,7 @@ static const struct lanes_kernels {
 } lanes_kernels[MODEL_ISA_COUNT] = {
 	[MODEL_ISA_BASE] = { model_label_block_base, model_dense_block_base,
 	    model_label_flush_base, model_lanes_reduce_base },
-#if MODEL_HAVE_CLONES
+#if CORE_HAVE_CLONES
 	[MODEL_ISA_AVX2] = { model_label_block_avx2, model_dense_block_avx2,
 	    model_label_flush_avx2, model_lanes_reduce_avx2 },
 	[MODEL_ISA_AVX512] = { model_label_block_avx512,

@@ -2,13 +2,13 @@
  * The lane kernels at 8 lanes a vector, for AVX-512F (one zmm register a
  * vector): a whole block in one pass. The same template as model_lanes4.c,
  * so every lane computes what it computes there (model_internal.h). Built
- * only where the other instruction sets are (MODEL_HAVE_CLONES).
+ * only where the other instruction sets are (CORE_HAVE_CLONES).
  */
 #include "memscope/model.h"
 
 #include "model_internal.h"
 
-#if MODEL_HAVE_CLONES
+#if CORE_HAVE_CLONES
 #pragma GCC target("avx512f")
 #define LANE_W 8
 

@@ -3,13 +3,13 @@
  * a vector): a block as two halves. The same template as model_lanes4.c
  * (the baseline) and model_lanes8.c, so every lane computes what it
  * computes there (model_internal.h). Built only where the other
- * instruction sets are (MODEL_HAVE_CLONES).
+ * instruction sets are (CORE_HAVE_CLONES).
  */
 #include "memscope/model.h"
 
 #include "model_internal.h"
 
-#if MODEL_HAVE_CLONES
+#if CORE_HAVE_CLONES
 #pragma GCC target("avx2,fma")
 #define LANE_W 4
 

@@ -203,7 +203,7 @@ shard_run_one(const struct model_pass *ps, struct model_worker *w, int sh)
 /* total[0..len) += the slots [from, to) (each at stride from the last) in
  * shard order (slot 0 copied, not added): each value's sum in that order,
  * vectorized across values, so the same bits for any thread count. */
-static void MODEL_CLONES
+static void CORE_CLONES
 shard_sum(double *restrict total, const double *restrict slots,
     size_t stride, int from, int to, size_t len)
 {

@@ -12,6 +12,8 @@
 #include "memscope/optim.h"
 #include "memscope/xmalloc.h"
 
+#include "clones.h"
+
 void
 adam_init(struct adam *a, size_t n, double lr)
 {
@@ -54,19 +56,11 @@ adam_set_reach(struct adam *a, const size_t *r, int n)
 	a->nreach = n;
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__)
-#define OPTIM_CLONES __attribute__((target_clones("avx512f", "avx2", \
-    "default")))
-#else
-#define OPTIM_CLONES
-#endif
-
 /* Adam on parameters [lo, hi), no mask, no decay: the loop of a training
  * step without --freeze or --weight-decay, straight so that it vectorizes
  * (built for AVX-512, AVX2 and the baseline: √ and ÷ are exact, and
  * nothing is contracted, so the bits are the same in each). */
-static void OPTIM_CLONES
+static void CORE_CLONES
 adam_step_range(struct adam *a, double *restrict params,
     const double *restrict grads, double step, double bc2_sqrt, size_t lo,
     size_t hi)
@@ -85,7 +79,7 @@ adam_step_range(struct adam *a, double *restrict params,
 
 /* Whether x[lo..hi) are all +0, bit for bit (integer tests: they
  * vectorize). */
-static bool OPTIM_CLONES
+static bool CORE_CLONES
 all_plus_zero(const double *restrict x, size_t lo, size_t hi)
 {
 	uint64_t any = 0;

@@ -22,6 +22,8 @@
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"
 
+#include "clones.h"
+
 /* --freeze attention: the mask of the blocks Adam updates (memory and
  * gates; config_validate made sure there is one). */
 static void
@@ -159,11 +161,7 @@ trainer_free(struct trainer *t)
 /* Whether p[0..n) are all finite: no value has its exponent bits all set
  * (Inf, NaN). Integer bit tests, so that the loop vectorizes (a floating
  * test did not), built for AVX-512, AVX2 and the baseline. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-static bool
+static bool CORE_CLONES
 all_finite(const double *restrict p, size_t n)
 {
 	const uint64_t exp = UINT64_C(0x7ff0000000000000);
