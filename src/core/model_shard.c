@@ -268,16 +268,10 @@ static void
 shard_fold_waiting(struct model_pass *ps, int k, int nworkers)
 {
 	struct pool_spin s = pool_spin_start(MODEL_SPIN_NS);
-	int folded = ps->m->work->wk[k].folded;
 
-	while (!shard_fold(ps, k, nworkers)) {
-		if (ps->m->work->wk[k].folded != folded) {
-			folded = ps->m->work->wk[k].folded;
-			continue;	/* it may have taken a while */
-		}
+	while (!shard_fold(ps, k, nworkers))
 		if (!pool_spin_step(&s))
 			return;
-	}
 }
 
 /*
