@@ -223,7 +223,7 @@ sm_combo_stat(const struct sm *s, long c, const struct sm_metric *m, int k,
 }
 
 /* The first job of combination c (for its settings and read-outs). */
-static long
+long
 sm_combo_first(const struct sm *s, long c)
 {
 	return s->combo_jobs[c * s->nseeds];
