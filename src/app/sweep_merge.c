@@ -328,11 +328,13 @@ sm_table_print(FILE *out, const char *cells, int nrows, int ncols)
 	int *w = xcalloc((size_t)ncols, sizeof *w);
 
 	for (int r = 0; r <= nrows; r++)
-		for (int c = 0; c < ncols; c++)
-			if (sm_width(cells + ((size_t)r * ncols + c) * SM_CELL) >
-			    w[c])
-				w[c] = sm_width(cells + ((size_t)r * ncols + c) *
-				    SM_CELL);
+		for (int c = 0; c < ncols; c++) {
+			int cw = sm_width(cells + ((size_t)r * ncols + c) *
+			    SM_CELL);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
 	for (int r = 0; r <= nrows; r++) {
 		for (int c = 0; c < ncols; c++) {
 			const char *t = cells + ((size_t)r * ncols + c) * SM_CELL;
