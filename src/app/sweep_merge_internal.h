@@ -16,7 +16,7 @@ enum sm_status { SM_OK, SM_DIVERGED, SM_FAILED, SM_MISSING, SM_NSTATUS };
 struct sm_job {
 	enum sm_status status;
 	int layers;		/* L: the result's, else the layers axis's
-				 * value, else any result's; 0: unknown */
+				 * value, else the plan's constant */
 	double *log;		/* (SWEEP_METRICS, layers) when ok */
 	char *why;		/* diverged, failed: the reason; else NULL */
 };
