@@ -130,9 +130,10 @@ sm_fill_layers(struct sm *s)
 	}
 }
 
-/* Lay out the plan's combinations and read every job. */
+/* Lay out the plan's combinations and, if read, read every job (else
+ * each is missing, its read-outs the plan's). */
 static void
-sm_open(struct sm *s, const struct sweep_plan *p, const char *dir)
+sm_open(struct sm *s, const struct sweep_plan *p, const char *dir, bool read)
 {
 	long *fill;
 
@@ -161,7 +162,10 @@ sm_open(struct sm *s, const struct sweep_plan *p, const char *dir)
 
 		if (fill[c] < s->nseeds)	/* a plan has each once */
 			s->combo_jobs[c * s->nseeds + fill[c]++] = j;
-		sm_read_job(s, j);
+		if (read)
+			sm_read_job(s, j);
+		else
+			s->jobs[j].status = SM_MISSING;
 		s->count[s->jobs[j].status]++;
 	}
 	for (long c = 0; c < s->ncombos; c++)	/* never, from a valid plan */
@@ -219,7 +223,7 @@ sm_combo_stat(const struct sm *s, long c, const struct sm_metric *m, int k,
 }
 
 /* The first job of combination c (for its settings and read-outs). */
-static long
+long
 sm_combo_first(const struct sm *s, long c)
 {
 	return s->combo_jobs[c * s->nseeds];
@@ -324,11 +328,13 @@ sm_table_print(FILE *out, const char *cells, int nrows, int ncols)
 	int *w = xcalloc((size_t)ncols, sizeof *w);
 
 	for (int r = 0; r <= nrows; r++)
-		for (int c = 0; c < ncols; c++)
-			if (sm_width(cells + ((size_t)r * ncols + c) * SM_CELL) >
-			    w[c])
-				w[c] = sm_width(cells + ((size_t)r * ncols + c) *
-				    SM_CELL);
+		for (int c = 0; c < ncols; c++) {
+			int cw = sm_width(cells + ((size_t)r * ncols + c) *
+			    SM_CELL);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
 	for (int r = 0; r <= nrows; r++) {
 		for (int c = 0; c < ncols; c++) {
 			const char *t = cells + ((size_t)r * ncols + c) * SM_CELL;
@@ -440,7 +446,7 @@ sweep_merge_plan(const struct sweep_plan *p, const char *dir,
 	struct sm_fig figs[2];
 	int nfigs = 0, rc = 0;
 
-	sm_open(&s, p, dir);
+	sm_open(&s, p, dir, true);
 	if (sm_figures_plan(&s, o, figs, &nfigs, err, errlen) != 0)
 		rc = -2;		/* nothing written */
 	if (rc == 0 && (dir_write(dir, "results.csv", sm_results_csv, &s, err,
@@ -481,7 +487,9 @@ sweep_merge_check(const char *dir, const struct sweep_merge_opts *o,
 
 	if (sweep_plan_read(&p, dir, err, errlen) != 0)
 		return -2;
-	sm_open(&s, &p, dir);
+	/* the options need the plan alone: a result's read-outs are its
+	 * job's in the plan, so no result is read */
+	sm_open(&s, &p, dir, false);
 	if (sm_figures_plan(&s, o, figs, &nfigs, err, errlen) != 0)
 		rc = -2;
 	for (int i = 0; i < nfigs; i++)

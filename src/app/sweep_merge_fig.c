@@ -361,7 +361,7 @@ sm_fig_stat(const struct sm *s, const struct sm_fig *fig, int vx, int ay,
 		coord[ay] = vy;
 	c = sm_combo_of(s, coord);
 	n = sm_combo_stat(s, c, &fig->metric, fig->layer, mean, std);
-	j0 = s->combo_jobs[c * s->nseeds];
+	j0 = sm_combo_first(s, c);
 	*beyond = j0 >= 0 && fig->layer > s->jobs[j0].layers;
 	free(coord);
 	return n;

@@ -16,7 +16,7 @@ enum sm_status { SM_OK, SM_DIVERGED, SM_FAILED, SM_MISSING, SM_NSTATUS };
 struct sm_job {
 	enum sm_status status;
 	int layers;		/* L: the result's, else the layers axis's
-				 * value, else any result's; 0: unknown */
+				 * value, else the plan's constant */
 	double *log;		/* (SWEEP_METRICS, layers) when ok */
 	char *why;		/* diverged, failed: the reason; else NULL */
 };
@@ -60,6 +60,8 @@ int sm_combo_stat(const struct sm *s, long c, const struct sm_metric *m,
     int k, double *mean, double *std);
 /* The combination of value index `coord` per axis (the seed's ignored). */
 long sm_combo_of(const struct sm *s, const int *coord);
+/* The first job of combination c (for its settings and read-outs). */
+long sm_combo_first(const struct sm *s, long c);
 
 /* Check the figure options against the plan into figs (at most 2);
  * 0, or -1 with a message (a refusal of the options: sweep_merge's -2). */

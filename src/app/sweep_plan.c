@@ -42,10 +42,6 @@
 #include "memscope/sweep.h"
 #include "memscope/xmalloc.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
-
 #define SWEEP_JOB_TEXT "memscope-sweep-job 1\n"
 #define SWEEP_SID_TEXT "memscope-sweep 1\n"
 #define SWEEP_ARRAY_MAX 1000	/* array tasks: Slurm's default MaxArraySize
