@@ -40,7 +40,8 @@ nothing "run, unknown key" sweep run "$tmp/bad.ini" --out "$tmp/d"
 grep -q "bad.ini:2" "$tmp/err" || fail "unknown key: no line number: $(cat "$tmp/err")"
 nothing "merge, no plan" sweep merge "$tmp"
 nothing "merge, bad layer" sweep merge "$tmp" --layer 0
-nothing "job, no settings" sweep job "$tmp/d"
+nothing "job, no id" sweep job "$tmp/d"
+grep -q "expected DIR ID" "$tmp/err" || fail "job, no id: $(cat "$tmp/err")"
 rm -f "$tmp/bad.ini"
 
 # over 1000 jobs: only with --yes
@@ -125,6 +126,10 @@ grep -q "and 5 more" "$tmp/out" || fail "merge many: no '5 more'"
 # (a row per job and read-out: the plan's L = 4, known without results)
 [ "$(grep -c ',missing,' "$tmp/m/results.csv")" -eq 100 ] ||
 	fail "merge many: results.csv has not 25 x 4 missing rows"
+# --complete: the same listing, and exit 1 while a job is missing
+run "merge many, --complete" 1 sweep merge "$tmp/m" --complete
+grep -q "^missing: 25 of 25 jobs" "$tmp/out" ||
+	fail "merge many, --complete: $(head -3 "$tmp/out")"
 
 # a merge option that does not suit the plan: refused before any training
 run "run, bad figure" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" --lines model \
