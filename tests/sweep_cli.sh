@@ -142,6 +142,16 @@ run "run, layer past the plan's" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" \
 grep -q "a read-out from 1 to 2" "$tmp/err" ||
 	fail "run, layer past the plan's: $(cat "$tmp/err")"
 
+# a job that fails (its result's name taken by a directory): the others
+# trained, the merge made, exit 1
+run "plan to fail" 0 sweep plan "$tmp/grid.ini" --out "$tmp/f"
+fid=$(sed -n 1p "$tmp/f/jobs.txt" | awk '{print $5}' | tr -d "'")
+mkdir "$tmp/f/results/$fid.json"
+run "run, a job fails" 1 sweep run "$tmp/grid.ini" --out "$tmp/f" --quiet
+grep -q "1 of 4 jobs failed" "$tmp/err" || fail "run, a job fails: $(cat "$tmp/err")"
+grep -q "^failed: 1 of 4 jobs" "$tmp/out" || fail "run, a job fails: $(cat "$tmp/out")"
+[ "$(find "$tmp/f/results" -type f -name "*.json" | wc -l)" -eq 3 ] || fail "run, a job fails: not 3 results"
+
 run "help" 0 sweep --help
 for w in plan run merge job jobs.txt slurm.sbatch --heatmap --where; do
 	grep -q -- "$w" "$tmp/out" || fail "help: no $w"
