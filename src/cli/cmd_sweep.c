@@ -84,6 +84,16 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 	fflush(stderr);
 }
 
+/* A failure of the work, not of the input: "memscope sweep: WHATerr" as
+ * one line on stderr; CLI_EXIT_FAIL. */
+static int
+sweep_fail(const char *what, char *err)
+{
+	config_one_line(err);
+	fprintf(stderr, "memscope sweep: %s%s\n", what, err);
+	return CLI_EXIT_FAIL;
+}
+
 /* The sweep file operand of plan and run (args[1]), loaded. */
 static int
 sweep_file(const struct cli_opts *o, struct sweep *sw)
@@ -129,11 +139,8 @@ sweep_plan_files(const struct cli_opts *o, const struct sweep *sw)
 	rc = sweep_plan_write(sw, o->outdir, &po, err, sizeof err);
 	if (rc == -2)
 		return cli_error("sweep", "%s", err);
-	if (rc != 0) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: %s\n", err);
-		return CLI_EXIT_FAIL;
-	}
+	if (rc != 0)
+		return sweep_fail("", err);
 	return 0;
 }
 
@@ -214,11 +221,8 @@ sweep_merge_dir(const struct cli_opts *o, const char *dir)
 	rc = sweep_merge(dir, &mo, stdout, err, sizeof err);
 	if (rc == -2)
 		return cli_error("sweep", "merge: %s", err);
-	if (rc == -1) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: merge: %s\n", err);
-		return CLI_EXIT_FAIL;
-	}
+	if (rc == -1)
+		return sweep_fail("merge: ", err);
 	return rc == 1 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
@@ -260,10 +264,9 @@ sweep_cmd_run(const struct cli_opts *o)
 		output_signal_note(NULL);
 	}
 	report_duration(took, sizeof took, clock_seconds() - t0);
-	if (ran != 0) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: %s\n", err);
-	} else if (!o->quiet)
+	if (ran != 0)
+		(void)sweep_fail("", err);	/* the status: below */
+	else if (!o->quiet)
 		fprintf(stderr, "memscope sweep: %ld job%s trained, %ld "
 		    "skipped, in %s; results in %s/results/\n",
 		    bar.last.done - bar.last.skipped, bar.last.done -
@@ -369,11 +372,9 @@ sweep_cmd_job(const struct cli_opts *o)
 	if ((rc = sweep_job_settings(o, &plan, o->args[2], &cfg)) == 0) {
 		st = sweep_job_run(dir, plan.id, &cfg, o->force, err,
 		    sizeof err);
-		if (st == SWEEP_JOB_FAILED) {
-			config_one_line(err);
-			fprintf(stderr, "memscope sweep: %s\n", err);
-			rc = CLI_EXIT_FAIL;
-		} else if (!o->quiet)
+		if (st == SWEEP_JOB_FAILED)
+			rc = sweep_fail("", err);
+		else if (!o->quiet)
 			fprintf(stderr, st == SWEEP_JOB_SKIPPED ?
 			    "memscope sweep: job %s: skipped (its result is "
 			    "there; --force trains it again)\n" :
