@@ -10,8 +10,6 @@
 
 #include <jansson.h>
 
-#include "memscope/json_out.h"
-
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 
