@@ -29,6 +29,11 @@ struct sweep_bar {
 	struct sweep_progress last;	/* what the hook was told last */
 };
 
+/* What an interruption of sweep run writes (after a newline that closes
+ * the bar, if it is up). */
+static const char sweep_note[] = "\nmemscope sweep: interrupted (the "
+    "results written so far are kept)\n";
+
 /* What the bar says: "[####......]  34%  12/40 jobs (3 skipped) ...". */
 static void
 sweep_bar_line(char *line, size_t len, const struct sweep_progress *p)
@@ -65,8 +70,7 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 		if (b->drawn && now - b->drawn_at < 0.1 && p->done < p->jobs)
 			return;
 		sweep_bar_line(line, sizeof line, p);
-		report_live_line(line, "\nmemscope sweep: interrupted (the "
-		    "results written so far are kept)\n", &b->drawn);
+		report_live_line(line, sweep_note, &b->drawn);
 		b->drawn_at = now;
 	} else {
 		int decile = p->cost > 0 ? (int)(10 * p->done_cost / p->cost) :
@@ -257,12 +261,13 @@ sweep_cmd_run(const struct cli_opts *o)
 		    "thread%s into %s/\n", sw.njobs, sw.njobs == 1 ? "" : "s",
 		    shape, threads, threads == 1 ? "" : "s", o->outdir);
 	}
+	if (!o->quiet)	/* no bar yet: no newline to close it */
+		output_signal_note(sweep_note + 1);
 	ran = sweep_run(&sw, o->outdir, threads, o->quiet ? NULL :
 	    sweep_bar_show, &bar, err, sizeof err);
-	if (bar.drawn) {
+	output_signal_note(NULL);
+	if (bar.drawn)
 		fprintf(stderr, "\r\033[K");
-		output_signal_note(NULL);
-	}
 	report_duration(took, sizeof took, clock_seconds() - t0);
 	if (ran != 0)
 		(void)sweep_fail("", err);	/* the status: below */
