@@ -38,7 +38,10 @@ static const char sweep_note[] = "\nmemscope sweep: interrupted (the "
 static void
 sweep_bar_line(char *line, size_t len, const struct sweep_progress *p)
 {
-	double f = p->cost > 0 ? p->done_cost / p->cost : 1;
+	/* every job ended is all of it (the sum of the parts can fall short
+	 * of the estimate by a rounding: "99%  8/8 jobs") */
+	double f = p->done >= p->jobs || p->cost <= 0 ? 1 :
+	    p->done_cost / p->cost;
 	double eta = f > 0 && f < 1 ? p->elapsed * (1 - f) / f : NAN;
 	char bar[21], el[32], left[32], failed[32] = "";
 
