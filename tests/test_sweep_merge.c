@@ -364,6 +364,9 @@ test_lines(void **state)
 	assert_int_equal(count(svg, "<path class=\"series\""), 1);
 	assert_null(strstr(svg, "<title>layers = 2</title>"));
 	free(svg);
+	/* and to a device, written through (not renamed over) */
+	o.svg = "/dev/null";
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
 	sfx_free(fx);
 }
 
