@@ -75,6 +75,8 @@ grep -v '_seconds' "$tmp/d/results/$id.json" | cmp -s - "$tmp/before.json" ||
 	fail "job by id, forced: other numbers than its line's"
 nothing "job by an unknown id" sweep job "$tmp/d" 0123456789abcdef
 grep -q "not a job of the sweep" "$tmp/err" || fail "unknown id: $(cat "$tmp/err")"
+nothing "job with runs" sweep job "$tmp/d" "$id" runs=2
+grep -q "a job is one training" "$tmp/err" || fail "job with runs: $(cat "$tmp/err")"
 
 # the same settings in memscope train: the same numbers, bit for bit
 if command -v python3 >/dev/null 2>&1; then
