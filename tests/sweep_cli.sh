@@ -40,7 +40,8 @@ nothing "run, unknown key" sweep run "$tmp/bad.ini" --out "$tmp/d"
 grep -q "bad.ini:2" "$tmp/err" || fail "unknown key: no line number: $(cat "$tmp/err")"
 nothing "merge, no plan" sweep merge "$tmp"
 nothing "merge, bad layer" sweep merge "$tmp" --layer 0
-nothing "job, no settings" sweep job "$tmp/d"
+nothing "job, no id" sweep job "$tmp/d"
+grep -q "expected DIR ID" "$tmp/err" || fail "job, no id: $(cat "$tmp/err")"
 rm -f "$tmp/bad.ini"
 
 # over 1000 jobs: only with --yes
@@ -74,6 +75,8 @@ grep -v '_seconds' "$tmp/d/results/$id.json" | cmp -s - "$tmp/before.json" ||
 	fail "job by id, forced: other numbers than its line's"
 nothing "job by an unknown id" sweep job "$tmp/d" 0123456789abcdef
 grep -q "not a job of the sweep" "$tmp/err" || fail "unknown id: $(cat "$tmp/err")"
+nothing "job with runs" sweep job "$tmp/d" "$id" runs=2
+grep -q "a job is one training" "$tmp/err" || fail "job with runs: $(cat "$tmp/err")"
 
 # the same settings in memscope train: the same numbers, bit for bit
 if command -v python3 >/dev/null 2>&1; then
@@ -125,6 +128,10 @@ grep -q "and 5 more" "$tmp/out" || fail "merge many: no '5 more'"
 # (a row per job and read-out: the plan's L = 4, known without results)
 [ "$(grep -c ',missing,' "$tmp/m/results.csv")" -eq 100 ] ||
 	fail "merge many: results.csv has not 25 x 4 missing rows"
+# --complete: the same listing, and exit 1 while a job is missing
+run "merge many, --complete" 1 sweep merge "$tmp/m" --complete
+grep -q "^missing: 25 of 25 jobs" "$tmp/out" ||
+	fail "merge many, --complete: $(head -3 "$tmp/out")"
 
 # a merge option that does not suit the plan: refused before any training
 run "run, bad figure" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" --lines model \
@@ -136,6 +143,16 @@ run "run, layer past the plan's" 2 sweep run "$tmp/grid.ini" --out "$tmp/bf" \
     --layer 3 --lines model --x kappa
 grep -q "a read-out from 1 to 2" "$tmp/err" ||
 	fail "run, layer past the plan's: $(cat "$tmp/err")"
+
+# a job that fails (its result's name taken by a directory): the others
+# trained, the merge made, exit 1
+run "plan to fail" 0 sweep plan "$tmp/grid.ini" --out "$tmp/f"
+fid=$(sed -n 1p "$tmp/f/jobs.txt" | awk '{print $5}' | tr -d "'")
+mkdir "$tmp/f/results/$fid.json"
+run "run, a job fails" 1 sweep run "$tmp/grid.ini" --out "$tmp/f" --quiet
+grep -q "1 of 4 jobs failed" "$tmp/err" || fail "run, a job fails: $(cat "$tmp/err")"
+grep -q "^failed: 1 of 4 jobs" "$tmp/out" || fail "run, a job fails: $(cat "$tmp/out")"
+[ "$(find "$tmp/f/results" -type f -name "*.json" | wc -l)" -eq 3 ] || fail "run, a job fails: not 3 results"
 
 run "help" 0 sweep --help
 for w in plan run merge job jobs.txt slurm.sbatch --heatmap --where; do

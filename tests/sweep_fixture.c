@@ -14,11 +14,9 @@
 
 #include "memscope/checkpoint.h"
 #include "memscope/config.h"
-#include "dir_fixture.h"
 #include "memscope/sweep.h"
+#include "dir_fixture.h"
 #include "sweep_fixture.h"
-
-
 
 /* Axis a of the fixture: name, the key it sets, its values. */
 void

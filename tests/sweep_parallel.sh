@@ -109,6 +109,10 @@ run "resume" 0 sweep run "$tmp/grid.ini" --out "$tmp/k" --threads 2
 echo "$suite: resumed after $k of 8 in $(since "$t0") s"
 grep -Eqi "(^|[^0-9])$k [^0-9]*skip|skip[^0-9]*$k([^0-9]|$)" "$tmp/err" ||
 	fail "resume: stderr does not say $k skipped: $(tail -n 3 "$tmp/err")"
+grep -Eq "$((8 - k)) jobs? trained, $k skipped," "$tmp/err" ||
+	fail "resume: not $((8 - k)) trained and $k skipped: $(tail -n 1 "$tmp/err")"
+grep -q "100%  8/8 jobs" "$tmp/err" ||
+	fail "resume: the progress does not end at 100%: $(tail -n 3 "$tmp/err")"
 for f in "$tmp/kept/"*.json; do
 	cmp -s "$f" "$tmp/k/results/${f##*/}" ||
 		fail "resume: ${f##*/} was rewritten"

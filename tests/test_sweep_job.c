@@ -54,7 +54,7 @@ result_inode(const char *dir, const char *id)
 	return stat(path, &st) == 0 ? st.st_ino : 0;
 }
 
-/* The first job of sw, in jobs[0] (free with sweep_jobs_free). */
+/* The jobs of sw (free with sweep_jobs_free), its id in sid. */
 static struct sweep_job *
 jobs_of(const struct sweep *sw, char sid[SWEEP_ID_LEN + 1])
 {

@@ -333,7 +333,7 @@ test_lines(void **state)
 	struct sweep_fixture *fx = sfx_grid();
 	struct sweep_merge_opts o = { .lines = "model", .x = "kappa",
 	    .by = "layers", .layer = 1, .svg = NULL };
-	char err[512], *svg;
+	char err[512], path[160], *svg;
 
 	(void)state;
 	sfx_grid_results(fx);
@@ -357,6 +357,14 @@ test_lines(void **state)
 	o.by = NULL;
 	o.nwhere = 1;
 	o.where[0] = "layers=1";
+	snprintf(path, sizeof path, "%s/one.svg", fx->dir);
+	o.svg = path;
+	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
+	svg = sfx_slurp(fx->dir, "one.svg");
+	assert_int_equal(count(svg, "<path class=\"series\""), 1);
+	assert_null(strstr(svg, "<title>layers = 2</title>"));
+	free(svg);
+	/* and to a device, written through (not renamed over) */
 	o.svg = "/dev/null";
 	assert_int_equal(merge(fx, &o, NULL, err, sizeof err), 0);
 	sfx_free(fx);

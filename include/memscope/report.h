@@ -10,8 +10,6 @@
 
 #include <jansson.h>
 
-#include "memscope/json_out.h"
-
 #include "memscope/baselines.h"
 #include "memscope/config.h"
 
@@ -76,9 +74,6 @@ json_t *report_normalised_json(const struct ms_config *cfg, int L,
 void report_config_line(FILE *fp, const char *cmd,
     const struct ms_config *cfg, bool model);
 
-/* Progress of `total` units of work on stderr. Between start and end,
- * SIGINT or SIGTERM ends the display with a line "memscope CMD:
- * interrupted" (after a newline that closes a live bar). */
 /* Seconds as "1:02:03" or "2:03" into buf. */
 void report_duration(char *buf, size_t len, double s);
 /* A bar of 20 cells for the fraction f done ('#' done, '.' to do). */
@@ -87,6 +82,9 @@ void report_bar(char bar[21], double f);
  * the first time (*drawn false) note becomes what an interruption writes. */
 void report_live_line(const char *line, const char *note, bool *drawn);
 
+/* Progress of `total` units of work on stderr. Between start and end,
+ * SIGINT or SIGTERM ends the display with a line "memscope CMD:
+ * interrupted" (after a newline that closes a live bar). */
 struct report_progress {
 	const char *cmd;
 	bool quiet;		/* nothing at all (--quiet) */

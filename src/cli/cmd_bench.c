@@ -34,6 +34,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/clock.h"
+#include "memscope/json_out.h"
 #include "memscope/report.h"
 #include "memscope/trainer.h"
 #include "memscope/xmalloc.h"

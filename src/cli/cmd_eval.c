@@ -21,6 +21,7 @@
 #include "memscope/checkpoint.h"
 #include "memscope/cli.h"
 #include "memscope/csv.h"
+#include "memscope/json_out.h"
 #include "memscope/report.h"
 #include "memscope/theory.h"
 #include "memscope/trainer.h"

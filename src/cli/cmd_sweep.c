@@ -29,11 +29,19 @@ struct sweep_bar {
 	struct sweep_progress last;	/* what the hook was told last */
 };
 
+/* What an interruption of sweep run writes (after a newline that closes
+ * the bar, if it is up). */
+static const char sweep_note[] = "\nmemscope sweep: interrupted (the "
+    "results written so far are kept)\n";
+
 /* What the bar says: "[####......]  34%  12/40 jobs (3 skipped) ...". */
 static void
 sweep_bar_line(char *line, size_t len, const struct sweep_progress *p)
 {
-	double f = p->cost > 0 ? p->done_cost / p->cost : 1;
+	/* every job ended is all of it (the sum of the parts can fall short
+	 * of the estimate by a rounding: "99%  8/8 jobs") */
+	double f = p->done >= p->jobs || p->cost <= 0 ? 1 :
+	    p->done_cost / p->cost;
 	double eta = f > 0 && f < 1 ? p->elapsed * (1 - f) / f : NAN;
 	char bar[21], el[32], left[32], failed[32] = "";
 
@@ -65,8 +73,7 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 		if (b->drawn && now - b->drawn_at < 0.1 && p->done < p->jobs)
 			return;
 		sweep_bar_line(line, sizeof line, p);
-		report_live_line(line, "\nmemscope sweep: interrupted (the "
-		    "results written so far are kept)\n", &b->drawn);
+		report_live_line(line, sweep_note, &b->drawn);
 		b->drawn_at = now;
 	} else {
 		int decile = p->cost > 0 ? (int)(10 * p->done_cost / p->cost) :
@@ -82,6 +89,16 @@ sweep_bar_show(void *ctx, const struct sweep_progress *p)
 		fprintf(stderr, "memscope sweep: %s\n", line);
 	}
 	fflush(stderr);
+}
+
+/* A failure of the work, not of the input: "memscope sweep: WHATerr" as
+ * one line on stderr; CLI_EXIT_FAIL. */
+static int
+sweep_fail(const char *what, char *err)
+{
+	config_one_line(err);
+	fprintf(stderr, "memscope sweep: %s%s\n", what, err);
+	return CLI_EXIT_FAIL;
 }
 
 /* The sweep file operand of plan and run (args[1]), loaded. */
@@ -129,11 +146,8 @@ sweep_plan_files(const struct cli_opts *o, const struct sweep *sw)
 	rc = sweep_plan_write(sw, o->outdir, &po, err, sizeof err);
 	if (rc == -2)
 		return cli_error("sweep", "%s", err);
-	if (rc != 0) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: %s\n", err);
-		return CLI_EXIT_FAIL;
-	}
+	if (rc != 0)
+		return sweep_fail("", err);
 	return 0;
 }
 
@@ -214,11 +228,8 @@ sweep_merge_dir(const struct cli_opts *o, const char *dir)
 	rc = sweep_merge(dir, &mo, stdout, err, sizeof err);
 	if (rc == -2)
 		return cli_error("sweep", "merge: %s", err);
-	if (rc == -1) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: merge: %s\n", err);
-		return CLI_EXIT_FAIL;
-	}
+	if (rc == -1)
+		return sweep_fail("merge: ", err);
 	return rc == 1 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
@@ -253,17 +264,17 @@ sweep_cmd_run(const struct cli_opts *o)
 		    "thread%s into %s/\n", sw.njobs, sw.njobs == 1 ? "" : "s",
 		    shape, threads, threads == 1 ? "" : "s", o->outdir);
 	}
+	if (!o->quiet)	/* no bar yet: no newline to close it */
+		output_signal_note(sweep_note + 1);
 	ran = sweep_run(&sw, o->outdir, threads, o->quiet ? NULL :
 	    sweep_bar_show, &bar, err, sizeof err);
-	if (bar.drawn) {
+	output_signal_note(NULL);
+	if (bar.drawn)
 		fprintf(stderr, "\r\033[K");
-		output_signal_note(NULL);
-	}
 	report_duration(took, sizeof took, clock_seconds() - t0);
-	if (ran != 0) {
-		config_one_line(err);
-		fprintf(stderr, "memscope sweep: %s\n", err);
-	} else if (!o->quiet)
+	if (ran != 0)
+		(void)sweep_fail("", err);	/* the status: below */
+	else if (!o->quiet)
 		fprintf(stderr, "memscope sweep: %ld job%s trained, %ld "
 		    "skipped, in %s; results in %s/results/\n",
 		    bar.last.done - bar.last.skipped, bar.last.done -
@@ -369,11 +380,9 @@ sweep_cmd_job(const struct cli_opts *o)
 	if ((rc = sweep_job_settings(o, &plan, o->args[2], &cfg)) == 0) {
 		st = sweep_job_run(dir, plan.id, &cfg, o->force, err,
 		    sizeof err);
-		if (st == SWEEP_JOB_FAILED) {
-			config_one_line(err);
-			fprintf(stderr, "memscope sweep: %s\n", err);
-			rc = CLI_EXIT_FAIL;
-		} else if (!o->quiet)
+		if (st == SWEEP_JOB_FAILED)
+			rc = sweep_fail("", err);
+		else if (!o->quiet)
 			fprintf(stderr, st == SWEEP_JOB_SKIPPED ?
 			    "memscope sweep: job %s: skipped (its result is "
 			    "there; --force trains it again)\n" :

@@ -24,6 +24,7 @@
 #include "memscope/history.h"
 #include "memscope/history_csv.h"
 #include "memscope/history_live.h"
+#include "memscope/json_out.h"
 #include "memscope/report.h"
 #include "memscope/theory.h"
 #include "memscope/runner.h"

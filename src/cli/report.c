@@ -15,6 +15,7 @@
 #include "memscope/cli.h"
 #include "memscope/clock.h"
 #include "memscope/output.h"
+#include "memscope/json_out.h"
 #include "memscope/report.h"
 #include "memscope/reproduce.h"
 #include "memscope/stats.h"
