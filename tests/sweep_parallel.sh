@@ -82,6 +82,25 @@ grep -qi "skipped" "$tmp/err" || fail "job again: stderr: $(cat "$tmp/err")"
 [ "$(stat -c '%i %.9Y' "$tmp/p/results/"*.json)" = "$before" ] ||
 	fail "job again: a result was rewritten"
 
+# interrupted (SIGTERM, stderr not a terminal) once a result is there:
+# exit 128 + 15, and the last line of stderr says so
+rm -rf "$tmp/t"
+"$MEMSCOPE" sweep run "$tmp/grid.ini" --out "$tmp/t" --threads 1 \
+    >"$tmp/t.out" 2>"$tmp/t.err" &
+pid=$!
+n=600
+while [ "$(sweep_results "$tmp/t")" -eq 0 ] && [ "$n" -gt 0 ]; do
+	n=$((n - 1))
+	sleep 0.05
+done
+kill -TERM "$pid" 2>/dev/null
+st=0
+wait "$pid" 2>/dev/null || st=$?
+[ "$st" -eq 143 ] || fail "interrupted: exit status $st, not 143"
+[ "$(tail -n 1 "$tmp/t.err")" = "memscope sweep: interrupted (the results \
+written so far are kept)" ] ||
+	fail "interrupted: the last line is '$(tail -n 1 "$tmp/t.err")'"
+
 # killed half-way: SIGKILL once a result (not all) is there
 rm -rf "$tmp/k"
 "$MEMSCOPE" sweep run "$tmp/grid.ini" --out "$tmp/k" --threads 1 \
