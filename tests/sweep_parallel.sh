@@ -82,17 +82,23 @@ grep -qi "skipped" "$tmp/err" || fail "job again: stderr: $(cat "$tmp/err")"
 [ "$(stat -c '%i %.9Y' "$tmp/p/results/"*.json)" = "$before" ] ||
 	fail "job again: a result was rewritten"
 
+# `sweep run` into $tmp/$1 in the background (pid), stdout and stderr in
+# $tmp/$1.out and .err, until its first result is there
+run_until_a_result() {
+	rm -rf "${tmp:?}/$1"
+	"$MEMSCOPE" sweep run "$tmp/grid.ini" --out "$tmp/$1" --threads 1 \
+	    >"$tmp/$1.out" 2>"$tmp/$1.err" &
+	pid=$!
+	n=600
+	while [ "$(sweep_results "$tmp/$1")" -eq 0 ] && [ "$n" -gt 0 ]; do
+		n=$((n - 1))
+		sleep 0.05
+	done
+}
+
 # interrupted (SIGTERM, stderr not a terminal) once a result is there:
 # exit 128 + 15, and the last line of stderr says so
-rm -rf "$tmp/t"
-"$MEMSCOPE" sweep run "$tmp/grid.ini" --out "$tmp/t" --threads 1 \
-    >"$tmp/t.out" 2>"$tmp/t.err" &
-pid=$!
-n=600
-while [ "$(sweep_results "$tmp/t")" -eq 0 ] && [ "$n" -gt 0 ]; do
-	n=$((n - 1))
-	sleep 0.05
-done
+run_until_a_result t
 kill -TERM "$pid" 2>/dev/null
 st=0
 wait "$pid" 2>/dev/null || st=$?
@@ -102,15 +108,7 @@ written so far are kept)" ] ||
 	fail "interrupted: the last line is '$(tail -n 1 "$tmp/t.err")'"
 
 # killed half-way: SIGKILL once a result (not all) is there
-rm -rf "$tmp/k"
-"$MEMSCOPE" sweep run "$tmp/grid.ini" --out "$tmp/k" --threads 1 \
-    >"$tmp/k.out" 2>"$tmp/k.err" &
-pid=$!
-n=600
-while [ "$(sweep_results "$tmp/k")" -eq 0 ] && [ "$n" -gt 0 ]; do
-	n=$((n - 1))
-	sleep 0.05
-done
+run_until_a_result k
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 k=$(sweep_results "$tmp/k")
